@@ -1,0 +1,167 @@
+"""The `aisync` command. No arguments: the Textual app. Otherwise headless subcommands.
+
+Headless paths never import Textual (a test checks it), and heavy modules load only inside the
+command that needs them, so `aisync --help` stays fast. Each subcommand lives in its own module
+under `aisync_tui/commands/`, found at start-up: a module there with `register(subparsers)` is a
+command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import signal
+import sys
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from . import __version__
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError, redact
+
+
+@dataclass
+class Context:
+    """What a command gets: parsed args, settings (loaded on first use), the store and output."""
+
+    args: argparse.Namespace
+    out: Any = field(default_factory=lambda: sys.stdout)
+    err: Any = field(default_factory=lambda: sys.stderr)
+    _settings: Any = None
+    _store: Any = None
+
+    @property
+    def settings(self) -> Any:
+        if self._settings is None:
+            from .config import load_settings
+
+            self._settings = load_settings(getattr(self.args, "config", None), database=getattr(self.args, "db", None))
+            for line in self._settings.warnings:
+                self.warn(line)
+        return self._settings
+
+    def store(self, *, create: bool = True) -> Any:
+        if self._store is None:
+            from .store.db import open_store
+
+            self._store = open_store(self.settings.database, create=create)
+        return self._store
+
+    def lock(self) -> Any:
+        from .store.lock import run_lock
+
+        return run_lock(self.store())
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def warn(self, text: str) -> None:
+        print(redact(text), file=self.err)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and one-line errors that say what to do."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"aisync: error: {message} (see `{self.prog} --help`)\n")
+
+
+def _discover() -> list[Any]:
+    from . import commands
+
+    modules = []
+    for info in pkgutil.iter_modules(commands.__path__):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"aisync_tui.commands.{info.name}")
+        if hasattr(module, "register"):
+            modules.append(module)
+    modules.sort(key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
+    return modules
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    """--config and --db on every subcommand as well as before it."""
+    p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (default: $AISYNC_CONFIG or the user config dir)")
+    p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="store: SQLite path or database URL (default: $AISYNC_DATABASE_URL or the user data dir)")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="aisync",
+        description="Keep a local catalog of AI models, prices and spend in sync. Without a command: open the app.",
+        epilog="Exit codes: 0 ok, 1 some provider failed, 2 usage or configuration error, 75 another run holds the lock, 130 interrupted.",
+    )
+    parser.add_argument("--version", action="version", version=f"aisync-tui {__version__}")
+    parser.add_argument("--config", metavar="PATH", help="config file (default: $AISYNC_CONFIG or the user config dir)")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="store: SQLite path or database URL")
+    parser.add_argument("--sync-all", action="store_true", help="run the scheduled job: model sync, then pricing sync, for every enabled provider")
+    parser.add_argument("--force", action="store_true", help="with --sync-all: ignore cache_ttl and the shrunken-list guard")
+    parser.add_argument("--dry-run", action="store_true", help="with --sync-all: show what would change, write nothing")
+    parser.add_argument("--timeout", type=float, metavar="SECONDS", help="with --sync-all: HTTP timeout per request")
+    parser.add_argument("--quiet", "-q", action="store_true", help="with --sync-all: print only errors")
+    parser.add_argument("--json", action="store_true", help="with --sync-all: print a machine-readable summary")
+    parser.add_argument("--no-pricing", action="store_true", help="with --sync-all: skip the pricing sync")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in _discover():
+        module.register(sub)
+    return parser
+
+
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = Context(args)
+    handler: Callable[[Context], int] | None = getattr(args, "handler", None)
+    if args.command is None and not args.sync_all:
+        handler = _run_tui
+    elif args.sync_all:
+        if args.command is not None:
+            parser.error("--sync-all takes no command")
+        from .commands.sync_models import run_sync_all
+
+        handler = run_sync_all
+    if handler is None:
+        parser.error(f"{args.command}: choose a subcommand")
+        return EXIT_USAGE
+    if os.name == "posix":
+        signal.signal(signal.SIGTERM, _on_sigterm)
+    try:
+        return int(handler(ctx) or 0)
+    except AisyncError as exc:
+        print(f"aisync: error: {exc.line()}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `aisync models list | head`: not an error.
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+    finally:
+        ctx.close()
+
+
+def _run_tui(ctx: Context) -> int:
+    try:
+        from .tui.app import run_app
+    except ImportError as exc:  # pragma: no cover - until the TUI lands
+        raise AisyncError(f"the app is not available: {exc}", hint="use the headless commands, see `aisync --help`") from None
+    return int(run_app(ctx) or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

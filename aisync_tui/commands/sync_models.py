@@ -1,0 +1,212 @@
+"""`aisync sync-models` and `aisync --sync-all`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+ORDER = 10
+
+
+def register(sub: Any) -> None:
+    from ..cli import add_common
+
+    p = sub.add_parser("sync-models", help="sync the model lists of the configured providers", description="Fetch each provider's model list, compare it with the store, and apply the changes.")
+    add_common(p)
+    p.add_argument("--provider", metavar="NAME", action="append", help="only this provider (repeatable)")
+    p.add_argument("--force", action="store_true", help="sync even if recently synced; mark missing models even when the list shrank a lot")
+    p.add_argument("--verbose", "-v", action="store_true", help="show each model and each changed field")
+    p.add_argument("--dry-run", action="store_true", help="show what would be synced without writing anything")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="API timeout in seconds (default: model_sync.timeout, 30)")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary instead of text")
+    p.set_defaults(handler=run_sync_models)
+
+
+def _names(settings: Any) -> dict[str, str]:
+    return {slug: p.name for slug, p in settings.providers.items()}
+
+
+def _emitter(ctx: Any, verbose: bool) -> Any:
+    from ..events import BatchApplied, RequestFinished, RequestRetrying
+    from ..render.words import describe
+
+    def emit(event: Any) -> None:
+        if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+            line = describe(event)
+            if line:
+                ctx.warn(line)
+
+    return emit
+
+
+def _check_timeout(value: float | None) -> None:
+    from ..errors import UsageError
+
+    if value is not None and value <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, not {value:g}")
+
+
+def run_model_sync(ctx: Any, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool) -> Any:
+    from ..sync.runner import ModelSyncRunner
+    from ..runlog import log_summary
+
+    settings = ctx.settings
+    store = ctx.store()
+    runner = ModelSyncRunner(settings, store, providers=providers, force=force, dry_run=dry_run, timeout=timeout, emit=_emitter(ctx, verbose))
+    if dry_run:
+        summary = runner.run()
+    else:
+        with ctx.lock():
+            summary = runner.run()
+        log_summary(settings, summary)
+    return summary
+
+
+def run_sync_models(ctx: Any) -> int:
+    from ..render.sync_text import print_dry_run, print_provider_result, print_verbose
+
+    args = ctx.args
+    _check_timeout(args.timeout)
+    settings = ctx.settings
+    if not settings.model_sync.enabled:
+        ctx.print("Model sync is disabled (model_sync.enabled = false or AISYNC_MODEL_SYNC_ENABLED=false); nothing to do.")
+        return 0
+    providers = args.provider
+    if providers:
+        for slug in providers:
+            settings.provider(slug)
+    names = _names(settings)
+    if not args.json and not args.dry_run:
+        if providers and len(providers) == 1:
+            ctx.print(f"Syncing models from {names[providers[0]]}...")
+        else:
+            ctx.print("Syncing models from AI providers...")
+        ctx.print("")
+    summary = run_model_sync(ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose)
+    if args.json:
+        ctx.print(json.dumps(summary_json(summary, names), indent=2))
+        return summary.exit_code
+    if args.dry_run:
+        print_dry_run(ctx.print, names, summary)
+        return summary.exit_code
+    per = settings.pricing.per
+    shown = [o for o in summary.outcomes if o.status != "skipped" or o.skip_reason == "recently_synced" or providers]
+    for outcome in shown:
+        if args.verbose:
+            print_verbose(ctx.print, names.get(outcome.provider, outcome.provider), outcome, per)
+        else:
+            print_provider_result(ctx.print, names.get(outcome.provider, outcome.provider), outcome)
+        ctx.print("")
+    quiet_skips = [o for o in summary.outcomes if o not in shown]
+    if quiet_skips:
+        ctx.print("Not configured: " + ", ".join(o.provider for o in quiet_skips) + " (see `aisync providers`)")
+        ctx.print("")
+    print_totals(ctx, summary)
+    return summary.exit_code
+
+
+def print_totals(ctx: Any, summary: Any) -> None:
+    from ..render.words import plural
+
+    synced = summary.synced
+    failed = summary.failed
+    if not synced and not failed:
+        ctx.print("Nothing to sync: no provider is configured or due (use --force to sync recently synced providers).")
+        return
+    if failed:
+        ctx.print(f"Sync completed with errors: {plural(len(failed), 'provider')} failed ({', '.join(o.provider for o in failed)})")
+    else:
+        ctx.print("Sync completed successfully!")
+    found = sum(o.plan.found for o in synced)
+    ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
+
+
+def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
+    from ..errors import error_kind
+
+    data: dict[str, Any] = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
+    if o.plan is not None:
+        data.update(o.plan.counts())
+        if o.plan.guard:
+            data["warning"] = o.plan.guard
+    if o.error is not None:
+        data.update(error=o.error.message, error_kind=error_kind(o.error), hint=o.error.hint)
+    if o.skip_reason:
+        data.update(skip_reason=o.skip_reason, detail=o.skip_detail)
+    data["seconds"] = round(o.elapsed, 3)
+    return data
+
+
+def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
+    return {
+        "kind": summary.kind,
+        "run": summary.group,
+        "dry_run": summary.dry_run,
+        "started_at": summary.started_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "finished_at": summary.finished_at.strftime("%Y-%m-%dT%H:%M:%SZ") if summary.finished_at else None,
+        "providers": [outcome_json(o, names) for o in summary.outcomes],
+        "totals": summary.totals(),
+        "failed": [o.provider for o in summary.failed],
+        **summary.extra,
+    }
+
+
+def run_sync_all(ctx: Any) -> int:
+    """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
+    args = ctx.args
+    _check_timeout(args.timeout)
+    settings = ctx.settings
+    names = _names(settings)
+    stages: dict[str, Any] = {}
+    exit_code = 0
+    if settings.model_sync.enabled:
+        summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
+        stages["models"] = summary
+        exit_code = max(exit_code, summary.exit_code)
+    pricing = None
+    if not args.no_pricing:
+        pricing = _pricing_stage()
+    if pricing is not None:
+        p_summary = pricing(ctx, force=args.force, dry_run=args.dry_run)
+        stages["pricing"] = p_summary
+        exit_code = max(exit_code, p_summary.exit_code)
+    if args.json:
+        ctx.print(json.dumps({k: summary_json(v, names) for k, v in stages.items()} | {"exit_code": exit_code}, indent=2))
+        return exit_code
+    for kind, summary in stages.items():
+        label = {"models": "model sync", "pricing": "pricing sync"}[kind]
+        if args.quiet:
+            for o in summary.failed:
+                ctx.warn(f"{label}: {o.provider}: {o.error.line()}")
+            continue
+        parts = []
+        for o in summary.outcomes:
+            if o.status == "skipped" and o.skip_reason in ("not_configured", "disabled", "unsupported"):
+                continue
+            if o.plan is not None:
+                c = o.plan.counts()
+                parts.append(f"{o.provider} {o.status} ({c['found']} found, {c['added']} added, {c['updated']} updated, {c['missing']} missing)")
+            elif o.error is not None:
+                parts.append(f"{o.provider} failed: {o.error.line()}")
+            else:
+                parts.append(f"{o.provider} skipped ({o.skip_detail})")
+        prefix = "DRY RUN " if args.dry_run else ""
+        ctx.print(f"{prefix}{label}: " + ("; ".join(parts) if parts else "nothing to do"))
+    if not settings.model_sync.enabled and not args.quiet:
+        ctx.print("model sync: disabled (model_sync.enabled = false)")
+    return exit_code
+
+
+def _pricing_stage() -> Any:
+    """The pricing sync, once `aisync_tui.pricing.sync` provides `sync_all_stage`."""
+    import importlib.util
+
+    if importlib.util.find_spec("aisync_tui.pricing.sync") is None:
+        return None
+    from ..pricing import sync as pricing_sync
+
+    return getattr(pricing_sync, "sync_all_stage", None)
+
+
+_ = argparse

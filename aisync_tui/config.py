@@ -1,0 +1,528 @@
+"""Settings and paths. Reads the config file and the environment; does no other I/O.
+
+Precedence, highest first: command-line options, environment variables, the config file,
+the defaults below. Every key is documented in `config.example.toml`.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import stat
+import sys
+from dataclasses import MISSING, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from .errors import ConfigError, register_secret
+
+APP_NAME = "aisync-tui"
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSpec:
+    """What the program knows about a provider before any config: its defaults."""
+
+    slug: str
+    name: str
+    kind: str
+    base_url: str
+    key_envs: tuple[str, ...]
+    needs_key: bool = True
+    #: environment variable that overrides the base URL (Ollama's OLLAMA_HOST)
+    host_env: str | None = None
+    #: the provider publishes its own prices in the model list
+    publishes_prices: bool = False
+
+
+#: Every provider the program knows, in the order they are shown.
+KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
+    spec.slug: spec
+    for spec in (
+        ProviderSpec("openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)),
+        ProviderSpec(
+            "gemini",
+            "Gemini",
+            "gemini",
+            "https://generativelanguage.googleapis.com/v1beta",
+            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
+        ),
+        ProviderSpec("xai", "xAI", "xai", "https://api.x.ai/v1", ("XAI_API_KEY",), publishes_prices=True),
+        ProviderSpec("anthropic", "Anthropic", "anthropic", "https://api.anthropic.com/v1", ("ANTHROPIC_API_KEY",)),
+        ProviderSpec(
+            "openrouter",
+            "OpenRouter",
+            "openrouter",
+            "https://openrouter.ai/api/v1",
+            ("OPENROUTER_API_KEY",),
+            needs_key=False,
+            publishes_prices=True,
+        ),
+        ProviderSpec("mistral", "Mistral", "mistral", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)),
+        ProviderSpec("groq", "Groq", "groq", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
+        ProviderSpec("deepseek", "DeepSeek", "deepseek", "https://api.deepseek.com", ("DEEPSEEK_API_KEY",)),
+        ProviderSpec(
+            "together",
+            "Together",
+            "together",
+            "https://api.together.xyz/v1",
+            ("TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"),
+            publishes_prices=True,
+        ),
+        ProviderSpec(
+            "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
+        ),
+    )
+}
+
+#: Kinds a `[providers.NAME]` table may name with `kind = ...` for a provider not in the list above.
+CUSTOM_KINDS: tuple[str, ...] = ("openai-compatible",)
+
+DEFAULT_FEED_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+DEFAULT_GENAI_PRICES_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelSyncSettings:
+    enabled: bool = True
+    """Master switch for model syncs (`AISYNC_MODEL_SYNC_ENABLED=false` turns it off)."""
+    timeout: float = 30.0
+    """Seconds for one HTTP request, connect to last byte."""
+    retry_attempts: int = 3
+    """Attempts per request on retryable failures (1 = no retry)."""
+    batch_size: int = 50
+    """Models written per batch; cancellation is checked between batches."""
+    cache_ttl: int = 3600
+    """A provider synced successfully within this many seconds is skipped unless --force."""
+    frequency: str = "hourly"
+    """hourly, daily, weekly or a cron expression: what `aisync schedule show` prints."""
+    max_retry_wait: float = 60.0
+    """Cap in seconds on one wait asked for by retry-after / retryDelay."""
+    max_response_mb: float = 64.0
+    """Responses larger than this are refused as a bad response."""
+    concurrency: int = 8
+    """Providers fetched at the same time."""
+
+
+@dataclass(frozen=True, slots=True)
+class PricingSettings:
+    feed_url: str = DEFAULT_FEED_URL
+    """LiteLLM-format price feed: URL or local file path."""
+    genai_prices_url: str = DEFAULT_GENAI_PRICES_URL
+    """genai-prices v2 data (dated price periods): URL or local file path."""
+    per: str = "1m"
+    """Unit prices are shown in: `1m` (per million tokens) or `1k`."""
+    cache_ttl: int = 86400
+    """A pricing sync within this many seconds is skipped unless --force."""
+    remote: bool = True
+    """Fetch the remote feeds on sync-pricing; false = bundled snapshot only (like --offline)."""
+
+
+@dataclass(frozen=True, slots=True)
+class UiSettings:
+    theme: str = "textual-dark"
+    """Any Textual theme name."""
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    """Binding id -> keys, e.g. {"sync.all" = "ctrl+s"}."""
+
+
+@dataclass(frozen=True, slots=True)
+class LogSettings:
+    file: str | None = None
+    """Log file path; default aisync.log in the user log dir."""
+    max_bytes: int = 1_000_000
+    """Rotate the log file past this size."""
+    backups: int = 5
+    """Rotated log files kept."""
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderSettings:
+    slug: str
+    name: str
+    kind: str
+    enabled: bool
+    api_key_env: tuple[str, ...]
+    base_url: str
+    timeout: float | None = None
+    api_key: str | None = field(default=None, repr=False)
+    allow_http: bool = False
+    needs_key: bool = True
+    publishes_prices: bool = False
+    explicit: bool = False
+    """True when the config file has a table for this provider."""
+
+    def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
+        """(key, where it came from). The source names a variable or 'config file', never the value."""
+        env = os.environ if environ is None else environ
+        for name in self.api_key_env:
+            value = env.get(name, "").strip()
+            if value:
+                register_secret(value)
+                return value, f"${name}"
+        if self.api_key:
+            register_secret(self.api_key)
+            return self.api_key, "config file"
+        return None, None
+
+    def is_configured(self, environ: Mapping[str, str] | None = None) -> bool:
+        return not self.needs_key or self.resolve_key(environ)[0] is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    config_path: Path
+    config_exists: bool
+    database: str
+    model_sync: ModelSyncSettings
+    pricing: PricingSettings
+    ui: UiSettings
+    log: LogSettings
+    providers: Mapping[str, ProviderSettings]
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    warnings: tuple[str, ...] = ()
+
+    def enabled_providers(self) -> list[ProviderSettings]:
+        return [p for p in self.providers.values() if p.enabled]
+
+    def provider(self, slug: str) -> ProviderSettings:
+        try:
+            return self.providers[slug]
+        except KeyError:
+            valid = ", ".join(self.providers)
+            raise ConfigError(f"Unknown provider {slug!r}; known providers: {valid}", hint="use one of the listed names") from None
+
+    def with_overrides(self, **changes: Any) -> Settings:
+        return replace(self, **changes)
+
+    @property
+    def log_file(self) -> Path:
+        return Path(self.log.file).expanduser() if self.log.file else log_dir() / "aisync.log"
+
+
+# ----------------------------------------------------------------------------- paths
+
+
+def config_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_config_path(APP_NAME)
+
+
+def data_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME)
+
+
+def log_dir() -> Path:
+    import platformdirs
+
+    return platformdirs.user_log_path(APP_NAME)
+
+
+def default_config_path() -> Path:
+    return config_dir() / "config.toml"
+
+
+def default_database() -> str:
+    return str(data_dir() / "aisync.db")
+
+
+# ----------------------------------------------------------------------------- schema
+
+_TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers"}
+_PROVIDER_KEYS = {"enabled", "api_key_env", "api_key", "base_url", "timeout", "kind", "name", "allow_http"}
+
+
+def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
+    """Allowed keys of a settings section and their TOML types, read from the dataclass defaults."""
+    out: dict[str, type | tuple[type, ...]] = {}
+    for f in fields(cls):
+        default = f.default
+        if default is MISSING:  # default_factory: the keymap table
+            out[f.name] = dict
+        elif isinstance(default, bool):
+            out[f.name] = bool
+        elif isinstance(default, float):
+            out[f.name] = (int, float)
+        elif isinstance(default, int):
+            out[f.name] = int
+        else:
+            out[f.name] = str
+    return out
+
+
+_SECTIONS: dict[str, type] = {
+    "model_sync": ModelSyncSettings,
+    "pricing": PricingSettings,
+    "ui": UiSettings,
+    "log": LogSettings,
+}
+
+
+def _type_name(expected: type | tuple[type, ...]) -> str:
+    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string", dict: "a table"}
+    if isinstance(expected, tuple):
+        return "a number"
+    return names.get(expected, expected.__name__)
+
+
+def _check_type(path: Path, where: str, value: Any, expected: type | tuple[type, ...]) -> None:
+    ok = isinstance(value, expected) and not (expected in (int, (int, float)) and isinstance(value, bool))
+    if not ok:
+        raise ConfigError(
+            f"{path}: {where} must be {_type_name(expected)}, not {type(value).__name__} {value!r}",
+            hint="fix the value in the config file",
+        )
+
+
+def _unknown(path: Path, where: str, key: str, valid: set[str] | list[str]) -> ConfigError:
+    return ConfigError(
+        f"{path}: unknown key {where}{key!r}; valid keys: {', '.join(sorted(valid))}",
+        hint="remove or rename it",
+    )
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str, *, allow_http: bool, where: str) -> str:
+    """Return the URL without a trailing slash, or raise: https, or http only for loopback/allowed."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(f"{where}: base_url {url!r} is not an http(s) URL", hint="write it like https://api.example.com/v1")
+    if parts.scheme == "http" and not (allow_http or is_loopback_host(parts.hostname)):
+        raise ConfigError(
+            f"{where}: base_url {url!r} uses plain http to a non-loopback host",
+            hint="use https, or set allow_http = true for this provider if you really mean it",
+        )
+    return url.rstrip("/")
+
+
+# ----------------------------------------------------------------------------- loading
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    import tomllib
+
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found", hint="create it from config.example.toml or drop --config") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: config file is not UTF-8 text", hint="save it as UTF-8 TOML") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the syntax at that line and column") from None
+
+
+def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
+    if data is None:
+        return cls()
+    _check_type(path, f"[{name}]", data, dict)
+    schema = _section_schema(cls)
+    for key, value in data.items():
+        if key not in schema:
+            raise _unknown(path, f"in [{name}] ", key, set(schema))
+        _check_type(path, f"{name}.{key}", value, schema[key])
+    kwargs = dict(data)
+    if "keymap" in kwargs:
+        for k, v in kwargs["keymap"].items():
+            _check_type(path, f"{name}.keymap.{k}", v, str)
+    for key in ("timeout", "max_retry_wait", "max_response_mb"):
+        if key in kwargs:
+            kwargs[key] = float(kwargs[key])
+    return cls(**kwargs)
+
+
+def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
+    _check_type(path, f"[providers.{slug}]", table, dict)
+    for key, value in table.items():
+        if key not in _PROVIDER_KEYS:
+            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
+    spec = KNOWN_PROVIDERS.get(slug)
+    kind = table.get("kind", spec.kind if spec else None)
+    if spec is None and kind is None:
+        raise ConfigError(
+            f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
+            hint=f"or set kind = \"openai-compatible\" and base_url for a custom endpoint",
+        )
+    valid_kinds = sorted({s.kind for s in KNOWN_PROVIDERS.values()} | set(CUSTOM_KINDS))
+    _check_type(path, f"providers.{slug}.kind", kind, str)
+    if kind not in valid_kinds:
+        raise ConfigError(f"{path}: providers.{slug}.kind {kind!r} is unknown; valid kinds: {', '.join(valid_kinds)}")
+    if spec is None and "base_url" not in table:
+        raise ConfigError(f"{path}: [providers.{slug}] needs base_url for kind {kind!r}", hint="e.g. base_url = \"http://127.0.0.1:8000/v1\"")
+    types = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
+    for key, expected in types.items():
+        if key in table:
+            _check_type(path, f"providers.{slug}.{key}", table[key], expected)
+    envs: tuple[str, ...]
+    if "api_key_env" in table:
+        value = table["api_key_env"]
+        if isinstance(value, str):
+            envs = (value,)
+        elif isinstance(value, list) and all(isinstance(v, str) for v in value):
+            envs = tuple(value)
+        else:
+            raise ConfigError(f"{path}: providers.{slug}.api_key_env must be a variable name or a list of names")
+    else:
+        envs = spec.key_envs if spec else (f"{slug.upper().replace('-', '_')}_API_KEY",)
+    base_url = table.get("base_url")
+    if base_url is None and spec is not None:
+        base_url = spec.base_url
+        if spec.host_env and os.environ.get(spec.host_env):
+            host = os.environ[spec.host_env].strip()
+            base_url = host if "://" in host else f"http://{host}"
+    allow_http = bool(table.get("allow_http", False))
+    base_url = check_base_url(str(base_url), allow_http=allow_http, where=f"{path}: providers.{slug}")
+    api_key = table.get("api_key")
+    if api_key:
+        register_secret(api_key)
+    timeout = table.get("timeout")
+    return ProviderSettings(
+        slug=slug,
+        name=table.get("name", spec.name if spec else slug),
+        kind=kind,
+        enabled=table.get("enabled", True),
+        api_key_env=envs,
+        base_url=base_url,
+        timeout=float(timeout) if timeout is not None else None,
+        api_key=api_key,
+        allow_http=allow_http,
+        needs_key=spec.needs_key if spec else False,
+        publishes_prices=spec.publishes_prices if spec else False,
+        explicit=True,
+    )
+
+
+def _default_provider(spec: ProviderSpec) -> ProviderSettings:
+    base_url = spec.base_url
+    if spec.host_env and os.environ.get(spec.host_env):
+        host = os.environ[spec.host_env].strip()
+        base_url = (host if "://" in host else f"http://{host}").rstrip("/")
+    return ProviderSettings(
+        slug=spec.slug,
+        name=spec.name,
+        kind=spec.kind,
+        enabled=True,
+        api_key_env=spec.key_envs,
+        base_url=base_url,
+        needs_key=spec.needs_key,
+        publishes_prices=spec.publishes_prices,
+    )
+
+
+def _env_bool(name: str, value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in ("1", "true", "yes", "on"):
+        return True
+    if lowered in ("0", "false", "no", "off", ""):
+        return False
+    raise ConfigError(f"environment variable {name}={value!r} is not true or false")
+
+
+def load_settings(
+    config_path: str | os.PathLike[str] | None = None,
+    *,
+    database: str | None = None,
+    environ: Mapping[str, str] | None = None,
+) -> Settings:
+    """Read the config file (if any) and the environment into `Settings`.
+
+    An explicitly named file (option or AISYNC_CONFIG) must exist; the default one may not.
+    """
+    env = os.environ if environ is None else environ
+    explicit = config_path or env.get("AISYNC_CONFIG")
+    path = Path(explicit).expanduser() if explicit else default_config_path()
+    exists = path.is_file()
+    raw: dict[str, Any] = {}
+    warnings: list[str] = []
+    if explicit or exists:
+        raw = _read_toml(path)
+    for key in raw:
+        if key not in _TOP_KEYS:
+            raise _unknown(path, "", key, _TOP_KEYS)
+    sections = {name: _build_section(path, name, raw.get(name), cls) for name, cls in _SECTIONS.items()}
+    model_sync: ModelSyncSettings = sections["model_sync"]
+    if "AISYNC_MODEL_SYNC_ENABLED" in env:
+        model_sync = replace(model_sync, enabled=_env_bool("AISYNC_MODEL_SYNC_ENABLED", env["AISYNC_MODEL_SYNC_ENABLED"]))
+    _validate_numbers(path, model_sync)
+    pricing: PricingSettings = sections["pricing"]
+    if pricing.per not in ("1m", "1k"):
+        raise ConfigError(f"{path}: pricing.per must be \"1m\" or \"1k\", not {pricing.per!r}")
+
+    providers: dict[str, ProviderSettings] = {slug: _default_provider(spec) for slug, spec in KNOWN_PROVIDERS.items()}
+    table = raw.get("providers", {})
+    _check_type(path, "[providers]", table, dict)
+    has_file_key = False
+    for slug, body in table.items():
+        providers[slug] = _build_provider(path, slug, body)
+        has_file_key = has_file_key or bool(providers[slug].api_key)
+    if has_file_key and exists and os.name == "posix":
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            warnings.append(
+                f"warning: {path} holds API keys and is readable by others (mode {mode:o}); run: chmod 600 {path}"
+            )
+
+    db = database or env.get("AISYNC_DATABASE_URL") or raw.get("database") or default_database()
+    if "database" in raw:
+        _check_type(path, "database", raw["database"], str)
+    return Settings(
+        config_path=path,
+        config_exists=exists,
+        database=str(db),
+        model_sync=model_sync,
+        pricing=pricing,
+        ui=sections["ui"],
+        log=sections["log"],
+        providers=providers,
+        raw=raw,
+        warnings=tuple(warnings),
+    )
+
+
+def _validate_numbers(path: Path, ms: ModelSyncSettings) -> None:
+    checks = {
+        "timeout": ms.timeout > 0,
+        "retry_attempts": ms.retry_attempts >= 1,
+        "batch_size": ms.batch_size >= 1,
+        "cache_ttl": ms.cache_ttl >= 0,
+        "max_retry_wait": ms.max_retry_wait >= 0,
+        "max_response_mb": ms.max_response_mb > 0,
+        "concurrency": ms.concurrency >= 1,
+    }
+    for key, ok in checks.items():
+        if not ok:
+            raise ConfigError(f"{path}: model_sync.{key} = {getattr(ms, key)!r} is out of range", hint="use a positive number")
+
+
+def save_config(path: Path, raw: Mapping[str, Any]) -> None:
+    """Write the config atomically with tomli-w, mode 0600 (it may hold keys)."""
+    import tomli_w
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as fh:
+        tomli_w.dump(dict(raw), fh)
+    os.replace(tmp, path)
+
+
+def stderr_warnings(settings: Settings) -> None:
+    for line in settings.warnings:
+        print(line, file=sys.stderr)

@@ -1,0 +1,277 @@
+"""Core value types shared by every layer: no Peewee, no Textual, no HTTP in here.
+
+Prices are `Decimal` USD per token (or per request / image / second for the non-token
+components). `None` always means *unknown*, never zero: a free model has explicit zeros.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+MODEL_TYPES: tuple[str, ...] = (
+    "chat",
+    "completion",
+    "embedding",
+    "image",
+    "audio",
+    "tts",
+    "transcription",
+    "moderation",
+    "realtime",
+    "video",
+    "rerank",
+    "other",
+)
+
+CAPABILITIES: tuple[str, ...] = (
+    "chat",
+    "functions",
+    "json_mode",
+    "structured_output",
+    "vision",
+    "audio_in",
+    "audio_out",
+    "reasoning",
+    "streaming",
+    "embeddings",
+    "image_generation",
+    "web_search",
+    "caching",
+    "batch",
+)
+
+MODEL_STATUSES: tuple[str, ...] = ("active", "deprecated", "missing", "retired", "catalog")
+
+#: Price components, in the order they are shown. The first group is USD per token.
+TOKEN_COMPONENTS: tuple[str, ...] = (
+    "input",
+    "output",
+    "cached_input",
+    "cache_write",
+    "reasoning",
+    "audio_input",
+    "audio_output",
+    "image_input",
+)
+#: Components that are USD per unit other than a token.
+UNIT_COMPONENTS: tuple[str, ...] = ("per_request", "per_image", "per_second", "web_search")
+PRICE_COMPONENTS: tuple[str, ...] = TOKEN_COMPONENTS + UNIT_COMPONENTS
+
+COMPONENT_LABELS: dict[str, str] = {
+    "input": "Input",
+    "output": "Output",
+    "cached_input": "Cached input",
+    "cache_write": "Cache write",
+    "reasoning": "Reasoning",
+    "audio_input": "Audio input",
+    "audio_output": "Audio output",
+    "image_input": "Image input",
+    "per_request": "Per request",
+    "per_image": "Per image",
+    "per_second": "Per second",
+    "web_search": "Web search",
+}
+
+
+def utcnow() -> datetime:
+    """Aware UTC now. Every timestamp the program makes goes through here, so tests can freeze it."""
+    return datetime.now(timezone.utc)
+
+
+def as_utc(value: datetime | None) -> datetime | None:
+    """Normalise a datetime to aware UTC (naive values are taken as UTC, as the store keeps them)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """Exact Decimal from a feed value. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
+    if value is None or isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            return None
+        return Decimal(repr(value))
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return None
+        try:
+            result = Decimal(text)
+        except ArithmeticError:
+            return None
+        return result if result.is_finite() else None
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class PriceTier:
+    """Prices that apply once the prompt is above `threshold` tokens (long-context pricing)."""
+
+    threshold: int
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cached_input: Decimal | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "threshold": self.threshold,
+            "input": _dec_str(self.input),
+            "output": _dec_str(self.output),
+            "cached_input": _dec_str(self.cached_input),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> PriceTier:
+        return cls(
+            threshold=int(data["threshold"]),
+            input=to_decimal(data.get("input")),
+            output=to_decimal(data.get("output")),
+            cached_input=to_decimal(data.get("cached_input")),
+        )
+
+
+def _dec_str(value: Decimal | None) -> str | None:
+    return None if value is None else format(value, "f")
+
+
+@dataclass(frozen=True, slots=True)
+class Price:
+    """One model's price at one time. Token components are USD per token."""
+
+    input: Decimal | None = None
+    output: Decimal | None = None
+    cached_input: Decimal | None = None
+    cache_write: Decimal | None = None
+    reasoning: Decimal | None = None
+    audio_input: Decimal | None = None
+    audio_output: Decimal | None = None
+    image_input: Decimal | None = None
+    per_request: Decimal | None = None
+    per_image: Decimal | None = None
+    per_second: Decimal | None = None
+    web_search: Decimal | None = None
+    tiers: tuple[PriceTier, ...] = ()
+    currency: str = "USD"
+
+    def components(self) -> dict[str, Decimal]:
+        """The known components only, in display order."""
+        out: dict[str, Decimal] = {}
+        for name in PRICE_COMPONENTS:
+            value = getattr(self, name)
+            if value is not None:
+                out[name] = value
+        return out
+
+    def is_empty(self) -> bool:
+        return not self.components() and not self.tiers
+
+    def same_as(self, other: Price | None) -> bool:
+        """Equal as amounts (Decimal('1.0') == Decimal('1')), tiers included."""
+        if other is None:
+            return False
+        for name in PRICE_COMPONENTS:
+            if getattr(self, name) != getattr(other, name):
+                return False
+        return self.tiers == other.tiers and self.currency == other.currency
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {name: _dec_str(v) for name, v in self.components().items()}
+        if self.tiers:
+            data["tiers"] = [t.to_json() for t in self.tiers]
+        return data
+
+    @classmethod
+    def from_components(cls, values: Mapping[str, Any], tiers: Iterable[PriceTier] = ()) -> Price:
+        kwargs = {name: to_decimal(values.get(name)) for name in PRICE_COMPONENTS}
+        return cls(**kwargs, tiers=tuple(tiers))
+
+
+@dataclass(frozen=True, slots=True)
+class RemoteModel:
+    """A model as one provider lists it, normalised. Unknown fields stay None."""
+
+    provider: str
+    model_id: str
+    name: str | None = None
+    type: str = "other"
+    context_length: int | None = None
+    max_output_tokens: int | None = None
+    capabilities: frozenset[str] = frozenset()
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    created_at: datetime | None = None
+    deprecated_at: datetime | None = None
+    description: str | None = None
+    owned_by: str | None = None
+    aliases: tuple[str, ...] = ()
+    price: Price | None = None
+    raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+
+    def with_changes(self, **changes: Any) -> RemoteModel:
+        return replace(self, **changes)
+
+    def raw_json(self) -> str | None:
+        if self.raw is None:
+            return None
+        return json.dumps(self.raw, sort_keys=True, separators=(",", ":"), default=str)
+
+
+#: The fields a model sync compares, in the order changes are reported.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "name",
+    "type",
+    "context_length",
+    "max_output_tokens",
+    "capabilities",
+    "input_modalities",
+    "output_modalities",
+    "created_at",
+    "deprecated_at",
+    "description",
+    "owned_by",
+)
+
+
+def remote_field_names() -> tuple[str, ...]:
+    return tuple(f.name for f in fields(RemoteModel))
+
+
+#: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.
+COST_TIER_HIGH = Decimal(10)
+COST_TIER_MEDIUM = Decimal(1)
+
+
+def blended_per_million(input_price: Decimal | None, output_price: Decimal | None) -> Decimal | None:
+    """(3 x input + output) / 4 per 1M tokens: a typical chat workload reads 3 tokens per 1 written."""
+    if input_price is None and output_price is None:
+        return None
+    i = input_price if input_price is not None else output_price
+    o = output_price if output_price is not None else input_price
+    assert i is not None and o is not None
+    return (3 * i + o) / 4 * 1_000_000
+
+
+def cost_tier(input_price: Decimal | None, output_price: Decimal | None) -> str | None:
+    """High (>= $10 / 1M blended), Medium (>= $1), Low (> 0), Free (0), None when unknown."""
+    blended = blended_per_million(input_price, output_price)
+    if blended is None:
+        return None
+    if blended == 0:
+        return "Free"
+    if blended >= COST_TIER_HIGH:
+        return "High"
+    if blended >= COST_TIER_MEDIUM:
+        return "Medium"
+    return "Low"

@@ -1,0 +1,118 @@
+"""Gemini `GET /v1beta/models`: every page (`pageSize`/`pageToken`), key in `x-goog-api-key`.
+
+Type and capabilities come from `supportedGenerationMethods` and `thinking` (omitted when
+false); ids lose their `models/` prefix.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import RemoteModel
+from ..errors import BadResponse
+from ..events import PageFetched
+from .base import MAX_PAGES, ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str
+
+PAGE_SIZE = 1000
+
+
+def classify(model_id: str, methods: set[str], thinking: bool) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    mid = model_id.lower()
+    caps: set[str] = set()
+    if "createCachedContent" in methods:
+        caps.add("caching")
+    if "batchGenerateContent" in methods or "asyncBatchEmbedContent" in methods:
+        caps.add("batch")
+    if thinking:
+        caps.add("reasoning")
+    if "embedContent" in methods or "embedText" in methods or "embedding" in mid:
+        caps.add("embeddings")
+        return "embedding", frozenset(caps), ("text",), ("embedding",)
+    if mid.startswith(("imagen",)) or ("image" in mid and "predict" in methods):
+        caps.add("image_generation")
+        return "image", frozenset(caps), ("text",), ("image",)
+    if mid.startswith("veo"):
+        return "video", frozenset(caps), ("text", "image"), ("video",)
+    if "tts" in mid:
+        caps.add("audio_out")
+        return "tts", frozenset(caps), ("text",), ("audio",)
+    if "generateContent" in methods or "bidiGenerateContent" in methods or "generateMessage" in methods or "generateText" in methods:
+        inputs = ["text"]
+        outputs = ["text"]
+        caps.update({"chat", "streaming"})
+        if mid.startswith("gemini"):
+            caps.update({"functions", "json_mode", "structured_output", "vision"})
+            inputs += ["image", "audio", "video"]
+            caps.add("audio_in")
+        if "image" in mid:
+            caps.add("image_generation")
+            outputs.append("image")
+        if "native-audio" in mid or "live" in mid:
+            caps.add("audio_out")
+            outputs.append("audio")
+        if "bidiGenerateContent" in methods and "generateContent" not in methods:
+            return "realtime", frozenset(caps), tuple(inputs), tuple(outputs)
+        if "generateText" in methods and "generateContent" not in methods:
+            return "completion", frozenset(caps - {"chat"}), tuple(inputs), tuple(outputs)
+        return "chat", frozenset(caps), tuple(inputs), tuple(outputs)
+    if "predict" in methods:
+        return "other", frozenset(caps), (), ()
+    return "other", frozenset(caps), (), ()
+
+
+class GeminiAdapter(ProviderAdapter):
+    kind = "gemini"
+    models_path = "/models"
+
+    def headers(self, key: str | None) -> dict[str, str]:
+        # The header, never ?key=: keys must stay out of URLs and logs.
+        return {"x-goog-api-key": key} if key else {}
+
+    def fetch(self) -> list[RemoteModel]:
+        key = self.api_key()
+        models: list[RemoteModel] = []
+        token: str | None = None
+        seen_tokens: set[str] = set()
+        for page in range(1, MAX_PAGES + 1):
+            params: dict[str, Any] = {"pageSize": PAGE_SIZE}
+            if token:
+                params["pageToken"] = token
+            body = self.get(self.models_path, key, params)
+            page_models = self.parse(body)
+            models.extend(page_models)
+            self.emit(PageFetched(self.slug, page, len(page_models)))
+            token = body.get("nextPageToken") if isinstance(body, dict) else None
+            if not token:
+                return dedupe(models)
+            if not isinstance(token, str) or token in seen_tokens:
+                raise BadResponse(self.slug, f"page {page} repeats an earlier page token; stopped paging")
+            seen_tokens.add(token)
+        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
+
+    def parse(self, body: Any) -> list[RemoteModel]:
+        out = []
+        if isinstance(body, dict) and "models" not in body and "nextPageToken" in body:
+            return []
+        for item in items_of(self.slug, body, "models", allow_bare_list=False):
+            name = req_str(self.slug, item, "name")
+            model_id = name.split("/", 1)[1] if name.startswith("models/") else name
+            methods_raw = item.get("supportedGenerationMethods")
+            methods = {m for m in methods_raw if isinstance(m, str)} if isinstance(methods_raw, list) else set()
+            mtype, caps, inputs, outputs = classify(model_id, methods, item.get("thinking") is True)
+            out.append(
+                RemoteModel(
+                    provider=self.slug,
+                    model_id=model_id,
+                    name=opt_str(item, "displayName"),
+                    type=mtype,
+                    context_length=opt_int(item, "inputTokenLimit"),
+                    max_output_tokens=opt_int(item, "outputTokenLimit"),
+                    capabilities=caps,
+                    input_modalities=inputs,
+                    output_modalities=outputs,
+                    description=opt_str(item, "description"),
+                    owned_by="google",
+                    raw=item,
+                )
+            )
+        return out

@@ -1,0 +1,359 @@
+"""One HTTP client for every adapter: timeouts, retries with backoff and jitter, error mapping,
+a response size cap, same-host redirects only, and keys that stay in headers.
+
+Retried: connect errors and timeouts, 408, 409, 429 and 5xx (529 included), honouring
+`retry-after-ms`, `retry-after` (seconds or HTTP date) and Gemini's body `retryDelay`, up to
+`max_retry_wait`. Never retried: 400/401/403/404, exhausted quota, and anything the server marks
+`x-should-retry: false`.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import random
+import re
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+import httpx
+
+from .. import __version__
+from ..errors import (
+    ApiTimeout,
+    BadResponse,
+    Cancelled,
+    InvalidApiKey,
+    NotRunning,
+    PermissionDenied,
+    ProviderError,
+    ProviderUnavailable,
+    QuotaExceeded,
+    RateLimited,
+    redact,
+)
+from ..events import EmitFn, RequestFinished, RequestRetrying, ignore
+
+RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 520, 521, 522, 524, 529})
+MAX_REDIRECTS = 5
+
+_QUOTA_WORDS = re.compile(
+    r"insufficient_quota|exceeded your current quota|used all available credits|spending limit|"
+    r"billing|PerDay|per day|credit balance is too low|out of credits",
+    re.I,
+)
+_BAD_KEY_WORDS = re.compile(
+    r"API_KEY_INVALID|API key not valid|Incorrect API key|invalid[_ ]api[_ ]key|invalid x-api-key|"
+    r"No credentials presented|invalid authentication|unauthenticated|authentication_error",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class HttpOptions:
+    timeout: float = 30.0
+    retry_attempts: int = 3
+    max_retry_wait: float = 60.0
+    max_response_bytes: int = 64 * 1024 * 1024
+    backoff_base: float = 0.5
+
+
+def error_text(body: Any) -> str:
+    """The human message inside any of the providers' error envelopes."""
+    if isinstance(body, dict):
+        err = body.get("error")
+        if isinstance(err, dict):
+            msg = err.get("message") or err.get("type") or err.get("code")
+            return str(msg) if msg is not None else ""
+        if isinstance(err, str):
+            return err
+        for key in ("message", "detail", "msg"):
+            if isinstance(body.get(key), str):
+                return body[key]
+    if isinstance(body, str):
+        return body[:200]
+    return ""
+
+
+def _error_code(body: Any) -> str:
+    if isinstance(body, dict):
+        err = body.get("error")
+        parts = [str(body.get("code", ""))]
+        if isinstance(err, dict):
+            parts += [str(err.get("code", "")), str(err.get("type", "")), str(err.get("status", ""))]
+            for d in err.get("details") or ():
+                if isinstance(d, dict):
+                    parts.append(str(d.get("reason", "")))
+                    for v in d.get("violations") or ():
+                        if isinstance(v, dict):
+                            parts.append(str(v.get("quotaId", "")))
+        return " ".join(parts)
+    return ""
+
+
+def classify_error(provider: str, status: int, body: Any) -> ProviderError:
+    """Map an HTTP error response to the user-facing error. Works for every envelope we know."""
+    text = error_text(body)
+    code = _error_code(body)
+    both = f"{text} {code}"
+    short = redact(text)[:160]
+    if status == 401 or (status in (400, 403) and _BAD_KEY_WORDS.search(both)):
+        return InvalidApiKey(provider, short or f"HTTP {status}")
+    if status in (402,) or _QUOTA_WORDS.search(both) and status in (403, 429):
+        return QuotaExceeded(provider, short or f"HTTP {status}")
+    if status == 403:
+        return PermissionDenied(provider, short or "HTTP 403")
+    if status == 429:
+        return RateLimited(provider, short or "HTTP 429")
+    if status in (408,):
+        return ApiTimeout(provider, f"the server timed out (HTTP {status})")
+    if status >= 500:
+        return ProviderUnavailable(provider, f"HTTP {status}" + (f": {short}" if short else ""))
+    if status == 404:
+        return BadResponse(provider, "the models endpoint was not found (HTTP 404); check base_url")
+    return BadResponse(provider, f"HTTP {status}" + (f": {short}" if short else ""))
+
+
+def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
+    """Seconds the server asks us to wait, from any of the places servers put it."""
+    ms = headers.get("retry-after-ms")
+    if ms:
+        try:
+            return max(0.0, float(ms) / 1000.0)
+        except ValueError:
+            pass
+    ra = headers.get("retry-after")
+    if ra:
+        try:
+            return max(0.0, float(ra))
+        except ValueError:
+            parsed = email.utils.parsedate_to_datetime(ra) if ra else None
+            if parsed is not None:
+                if parsed.tzinfo is None:
+                    import datetime as _dt
+
+                    parsed = parsed.replace(tzinfo=_dt.timezone.utc)
+                return max(0.0, parsed.timestamp() - time.time())
+    if isinstance(body, dict) and isinstance(body.get("error"), dict):
+        for d in body["error"].get("details") or ():
+            if isinstance(d, dict) and isinstance(d.get("retryDelay"), str):
+                m = re.fullmatch(r"\s*([0-9.]+)s\s*", d["retryDelay"])
+                if m:
+                    return float(m.group(1))
+    return None
+
+
+def _public_url(url: httpx.URL | str) -> str:
+    u = httpx.URL(str(url))
+    return str(u.copy_with(query=None, fragment=None))
+
+
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+class HttpClient:
+    """Thread-safe: one per run, shared by all adapters."""
+
+    def __init__(
+        self,
+        options: HttpOptions | None = None,
+        *,
+        emit: EmitFn = ignore,
+        cancel: threading.Event | None = None,
+        transport: httpx.BaseTransport | None = None,
+        sleep: Callable[[float], None] | None = None,
+    ) -> None:
+        self.options = options or HttpOptions()
+        self.emit = emit
+        self.cancel = cancel or threading.Event()
+        self._sleep = sleep
+        self._client = httpx.Client(
+            timeout=httpx.Timeout(self.options.timeout),
+            follow_redirects=False,
+            transport=transport,
+            headers={"user-agent": f"aisync-tui/{__version__}", "accept": "application/json"},
+            limits=httpx.Limits(max_connections=64, max_keepalive_connections=32),
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+    def __enter__(self) -> HttpClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # ------------------------------------------------------------------ public
+
+    def get_json(
+        self,
+        provider: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        timeout: float | None = None,
+        classify: Callable[[str, int, Any], ProviderError] = classify_error,
+        connect_error: type[ProviderError] = ProviderUnavailable,
+    ) -> Any:
+        return self.request_json(
+            provider, "GET", url, headers=headers, params=params, timeout=timeout, classify=classify, connect_error=connect_error
+        )
+
+    def request_json(
+        self,
+        provider: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        timeout: float | None = None,
+        classify: Callable[[str, int, Any], ProviderError] = classify_error,
+        connect_error: type[ProviderError] = ProviderUnavailable,
+    ) -> Any:
+        """Send the request with retries; return the decoded JSON body or raise a ProviderError."""
+        attempts = max(1, self.options.retry_attempts)
+        timeout = timeout or self.options.timeout
+        last: ProviderError | None = None
+        for attempt in range(1, attempts + 1):
+            if self.cancel.is_set():
+                raise Cancelled("cancelled")
+            wait: float | None = None
+            try:
+                status, resp_headers, body, elapsed, final_url = self._send(provider, method, url, headers, params, json_body, timeout)
+            except httpx.ConnectError as exc:
+                last = connect_error(provider, f"cannot connect to {httpx.URL(url).host}: {_reason(exc)}")
+            except httpx.TimeoutException:
+                last = ApiTimeout(provider, f"no answer within {timeout:g}s")
+            except _Deadline:
+                last = ApiTimeout(provider, f"the response did not complete within {timeout:g}s")
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                last = ProviderUnavailable(provider, f"connection broken: {_reason(exc)}")
+            except ProviderError:
+                raise
+            else:
+                self.emit(RequestFinished(provider, method, _public_url(final_url), status, elapsed, attempt))
+                if 200 <= status < 300:
+                    return self._decode(provider, body, resp_headers)
+                decoded = _try_json(body)
+                last = classify(provider, status, decoded)
+                should = resp_headers.get("x-should-retry")
+                retryable = (status in RETRY_STATUSES) and not isinstance(last, (QuotaExceeded, InvalidApiKey, PermissionDenied))
+                if should == "false":
+                    retryable = False
+                elif should == "true":
+                    retryable = True
+                if not retryable:
+                    raise last
+                wait = _parse_retry_after(resp_headers, decoded)
+                if wait is not None and wait > self.options.max_retry_wait:
+                    raise type(last)(
+                        provider,
+                        f"{last.detail or 'HTTP ' + str(status)} (server asked to wait {wait:.0f}s, over the {self.options.max_retry_wait:g}s cap)",
+                    )
+            if isinstance(last, NotRunning):
+                raise last
+            if attempt == attempts:
+                break
+            if wait is None:
+                wait = min(self.options.max_retry_wait, self.options.backoff_base * (2 ** (attempt - 1)))
+                wait = wait * (0.75 + random.random() * 0.5)
+            self.emit(RequestRetrying(provider, _public_url(url), last.line() if last else "", wait, attempt))
+            self._wait(wait)
+        assert last is not None
+        raise last
+
+    # ------------------------------------------------------------------ internals
+
+    def _wait(self, seconds: float) -> None:
+        if self._sleep is not None:
+            self._sleep(seconds)
+            return
+        if self.cancel.wait(seconds):
+            raise Cancelled("cancelled")
+
+    def _send(
+        self,
+        provider: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        params: Mapping[str, Any] | None,
+        json_body: Any,
+        timeout: float,
+    ) -> tuple[int, httpx.Headers, bytes, float, httpx.URL]:
+        start = time.monotonic()
+        deadline = start + timeout
+        target = httpx.URL(url, params=params) if params else httpx.URL(url)
+        origin = target
+        for _ in range(MAX_REDIRECTS + 1):
+            request = self._client.build_request(method, target, headers=headers, json=json_body)
+            response = self._client.send(request, stream=True)
+            try:
+                if response.is_redirect and response.headers.get("location"):
+                    nxt = target.join(response.headers["location"])
+                    if not _same_origin(origin, nxt):
+                        raise BadResponse(
+                            provider,
+                            f"redirected to another host ({nxt.host}); not followed, so the key stays with {origin.host}",
+                        )
+                    target = nxt
+                    continue
+                body = self._read_capped(provider, response, deadline)
+                return response.status_code, response.headers, body, time.monotonic() - start, target
+            finally:
+                response.close()
+        raise BadResponse(provider, f"more than {MAX_REDIRECTS} redirects")
+
+    def _read_capped(self, provider: str, response: httpx.Response, deadline: float) -> bytes:
+        cap = self.options.max_response_bytes
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > cap:
+            raise BadResponse(provider, f"response of {int(declared):,} bytes is over the {cap:,}-byte cap")
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise BadResponse(provider, f"response is over the {cap:,}-byte cap")
+            chunks.append(chunk)
+            if time.monotonic() > deadline:
+                raise _Deadline()
+            if self.cancel.is_set():
+                raise Cancelled("cancelled")
+        return b"".join(chunks)
+
+    @staticmethod
+    def _decode(provider: str, body: bytes, headers: httpx.Headers) -> Any:
+        if not body.strip():
+            raise BadResponse(provider, "empty response body")
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
+            ctype = headers.get("content-type", "?").split(";")[0]
+            raise BadResponse(provider, f"the response is {kind} ({ctype}, {len(body):,} bytes)") from None
+
+
+class _Deadline(Exception):
+    pass
+
+
+def _try_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        return body[:300].decode("utf-8", "replace")
+
+
+def _reason(exc: BaseException) -> str:
+    text = str(exc) or type(exc).__name__
+    text = text.split("] ")[-1]
+    return redact(text)[:120]

@@ -1,0 +1,31 @@
+"""Provider kind -> adapter class. Imports are lazy so `aisync --help` stays fast."""
+
+from __future__ import annotations
+
+import importlib
+
+from ..config import ProviderSettings
+from ..events import EmitFn, ignore
+from .base import ProviderAdapter
+from .http import HttpClient
+
+#: kind -> "module:Class" under aisync_tui.providers
+ADAPTERS: dict[str, str] = {
+    "openai": "openai:OpenAIAdapter",
+    "gemini": "gemini:GeminiAdapter",
+    "xai": "xai:XAIAdapter",
+}
+
+
+def has_adapter(kind: str) -> bool:
+    return kind in ADAPTERS
+
+
+def adapter_class(kind: str) -> type[ProviderAdapter]:
+    module_name, cls_name = ADAPTERS[kind].split(":")
+    module = importlib.import_module(f"aisync_tui.providers.{module_name}")
+    return getattr(module, cls_name)
+
+
+def make_adapter(settings: ProviderSettings, client: HttpClient, emit: EmitFn = ignore) -> ProviderAdapter:
+    return adapter_class(settings.kind)(settings, client, emit)

@@ -1,0 +1,160 @@
+"""xAI: `/v1/models`, `/v1/language-models`, `/v1/image-generation-models`, merged per id.
+
+Prices are integers in units of 1e-10 USD per token ("USD cents per 100 M tokens"); they are
+converted exactly with `Decimal.scaleb(-10)`. `/v1/models` carries `context_length` and the
+long-context tier; `/v1/language-models` carries modalities; image models come from their own list.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from ..domain import Price, PriceTier, RemoteModel
+from ..errors import BadResponse
+from ..events import PageFetched
+from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str, str_list, unix_time
+
+
+def xai_units(value: Any) -> Decimal | None:
+    """1e-10 USD units -> USD, exactly. Negative or non-integer values are unknown."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if not isinstance(value, int) or value < 0:
+        return None
+    return Decimal(value).scaleb(-10)
+
+
+def image_price(value: Any) -> Decimal | None:
+    """Docs say cents per image, observed values only make sense as 1e-10 USD: decide by size."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        return None
+    if value > 10_000:
+        return Decimal(value).scaleb(-10)
+    return Decimal(value).scaleb(-2)
+
+
+def price_of(item: dict[str, Any]) -> Price | None:
+    tiers: tuple[PriceTier, ...] = ()
+    threshold = opt_int(item, "long_context_threshold")
+    if threshold:
+        tier = PriceTier(
+            threshold=threshold,
+            input=xai_units(item.get("prompt_text_token_price_long_context")),
+            output=xai_units(item.get("completion_text_token_price_long_context")),
+            cached_input=xai_units(item.get("cached_prompt_text_token_price_long_context")),
+        )
+        if tier.input is not None or tier.output is not None:
+            tiers = (tier,)
+    price = Price(
+        input=xai_units(item.get("prompt_text_token_price")),
+        output=xai_units(item.get("completion_text_token_price")),
+        cached_input=xai_units(item.get("cached_prompt_text_token_price")),
+        image_input=xai_units(item.get("prompt_image_token_price")) or None,
+        per_image=image_price(item.get("image_price")),
+        web_search=xai_units(item.get("search_price")),
+        tiers=tiers,
+    )
+    return None if price.is_empty() else price
+
+
+def _merge_price(a: Price | None, b: Price | None) -> Price | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    fields = {}
+    for name in ("input", "output", "cached_input", "image_input", "per_image", "web_search"):
+        fields[name] = getattr(a, name) if getattr(a, name) is not None else getattr(b, name)
+    return Price(**fields, tiers=a.tiers or b.tiers)
+
+
+class XAIAdapter(ProviderAdapter):
+    kind = "xai"
+    models_path = "/models"
+
+    def fetch(self) -> list[RemoteModel]:
+        key = self.api_key()
+        bodies: dict[str, Any] = {}
+        for page, path in enumerate(("/models", "/language-models", "/image-generation-models"), start=1):
+            try:
+                bodies[path] = self.get(path, key)
+            except BadResponse as exc:
+                # The two richer lists are optional: an older or proxied API may not have them.
+                if path == "/models" or "404" not in exc.detail:
+                    raise
+                continue
+            self.emit(PageFetched(self.slug, page, len(self._items(bodies[path]))))
+        return self.parse_all(bodies.get("/models"), bodies.get("/language-models"), bodies.get("/image-generation-models"))
+
+    def _items(self, body: Any) -> list[dict[str, Any]]:
+        return items_of(self.slug, body, "data", "models")
+
+    def parse(self, body: Any) -> list[RemoteModel]:
+        """Parse any one of the three lists (each is self-describing enough)."""
+        return self.parse_all(body, None, None)
+
+    def parse_all(self, models: Any, language: Any, image: Any) -> list[RemoteModel]:
+        merged: dict[str, RemoteModel] = {}
+        for body, default_type in ((language, "chat"), (image, "image"), (models, None)):
+            if body is None:
+                continue
+            for item in self._items(body):
+                remote = self._one(item, default_type)
+                old = merged.get(remote.model_id)
+                merged[remote.model_id] = remote if old is None else self._combine(old, remote)
+        return list(merged.values())
+
+    def _one(self, item: dict[str, Any], default_type: str | None) -> RemoteModel:
+        model_id = req_str(self.slug, item, "id")
+        inputs = str_list(item.get("input_modalities"))
+        outputs = str_list(item.get("output_modalities"))
+        if default_type is None:
+            default_type = "image" if "imagine" in model_id or "image-gen" in model_id else "chat"
+        mtype = "image" if "image" in outputs else default_type
+        caps: set[str] = set()
+        if mtype == "chat":
+            caps.update({"chat", "streaming", "functions", "json_mode", "structured_output"})
+            if "image" in inputs or "vision" in model_id:
+                caps.add("vision")
+            if "mini" in model_id or "reasoning" in model_id or model_id.startswith("grok-4"):
+                if "non-reasoning" not in model_id:
+                    caps.add("reasoning")
+            if item.get("search_price") is not None:
+                caps.add("web_search")
+        elif mtype == "image":
+            caps.add("image_generation")
+        if item.get("cached_prompt_text_token_price") is not None:
+            caps.add("caching")
+        aliases = tuple(a for a in item.get("aliases") or () if isinstance(a, str))
+        return RemoteModel(
+            provider=self.slug,
+            model_id=model_id,
+            type=mtype,
+            context_length=opt_int(item, "context_length") or opt_int(item, "max_prompt_length"),
+            capabilities=frozenset(caps),
+            input_modalities=inputs or (("text",) if mtype == "chat" else ()),
+            output_modalities=outputs or (("image",) if mtype == "image" else ("text",)),
+            created_at=unix_time(item.get("created")),
+            owned_by=opt_str(item, "owned_by"),
+            aliases=aliases,
+            price=price_of(item),
+            raw=item,
+        )
+
+    @staticmethod
+    def _combine(old: RemoteModel, new: RemoteModel) -> RemoteModel:
+        raw = dict(old.raw or {})
+        raw.update(new.raw or {})
+        return old.with_changes(
+            context_length=old.context_length or new.context_length,
+            capabilities=old.capabilities | new.capabilities,
+            input_modalities=old.input_modalities or new.input_modalities,
+            output_modalities=old.output_modalities or new.output_modalities,
+            created_at=old.created_at or new.created_at,
+            aliases=old.aliases or new.aliases,
+            price=_merge_price(new.price, old.price),
+            raw=raw,
+        )

@@ -1,0 +1,69 @@
+"""The one place that words events: the headless progress output, the log file and the TUI log
+all call `describe()`.
+"""
+
+from __future__ import annotations
+
+from ..events import (
+    BatchApplied,
+    Event,
+    PageFetched,
+    Progress,
+    ProviderApplied,
+    ProviderFailed,
+    ProviderFetched,
+    ProviderPlanned,
+    ProviderSkipped,
+    ProviderStarted,
+    RequestFinished,
+    RequestRetrying,
+    RunFinished,
+    RunStarted,
+    Warning,
+)
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    return f"{n:,} {word if n == 1 else (many or word + 's')}"
+
+
+def describe(event: Event) -> str | None:
+    """One line for an event, or None for events that are not worth a line."""
+    if isinstance(event, RunStarted):
+        what = {"models": "model sync", "pricing": "pricing sync"}.get(event.kind, event.kind)
+        prefix = "DRY RUN: " if event.dry_run else ""
+        return f"{prefix}{what} started: {', '.join(event.providers) or 'no providers'}"
+    if isinstance(event, ProviderStarted):
+        return f"{event.provider}: fetching models"
+    if isinstance(event, RequestFinished):
+        return f"{event.provider}: {event.method} {event.url} -> {event.status} ({event.elapsed:.2f}s)"
+    if isinstance(event, RequestRetrying):
+        return f"{event.provider}: attempt {event.attempt} failed ({event.reason}); retrying in {event.wait:.1f}s"
+    if isinstance(event, PageFetched):
+        return f"{event.provider}: page {event.page}: {plural(event.items, 'model')}"
+    if isinstance(event, ProviderFetched):
+        return f"{event.provider}: found {plural(event.count, 'model')} in {event.elapsed:.2f}s"
+    if isinstance(event, ProviderPlanned):
+        c = event.plan.counts()
+        return (
+            f"{event.provider}: plan: {c['added']} to add, {c['updated']} to update, "
+            f"{c['missing']} missing, {c['unchanged']} unchanged"
+        )
+    if isinstance(event, BatchApplied):
+        return None
+    if isinstance(event, ProviderApplied):
+        return (
+            f"{event.provider}: {event.kind} sync applied: {event.added} added, {event.updated} updated, "
+            f"{event.missing} missing, {event.unchanged} unchanged ({event.elapsed:.2f}s)"
+        )
+    if isinstance(event, ProviderSkipped):
+        return f"{event.provider}: skipped: {event.detail or event.reason}"
+    if isinstance(event, ProviderFailed):
+        return f"{event.provider}: {event.error}" + (f" ({event.hint})" if event.hint else "")
+    if isinstance(event, Warning):
+        return f"{event.provider + ': ' if event.provider else ''}warning: {event.message}"
+    if isinstance(event, Progress):
+        return f"{event.provider + ': ' if event.provider else ''}{event.message}"
+    if isinstance(event, RunFinished):
+        return f"{event.kind} run {'cancelled' if event.cancelled else 'finished'}"
+    return None

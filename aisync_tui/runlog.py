@@ -1,0 +1,66 @@
+"""The run log file: one line per provider per run, rotated by size.
+
+Lines read like `2026-11-26T09:00:00Z run=ab12cd model sync provider=openai status=ok found=74 ...`
+so `grep "model sync"` finds them, as the reference's monitoring section does.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from pathlib import Path
+from typing import Any
+
+from .domain import utcnow
+from .errors import redact
+
+_loggers: dict[str, logging.Logger] = {}
+
+
+def _logger(path: Path, max_bytes: int, backups: int) -> logging.Logger | None:
+    key = str(path)
+    if key in _loggers:
+        return _loggers[key]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    except OSError:
+        return None  # a log we cannot write must not fail the sync
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger = logging.getLogger(f"aisync.run.{len(_loggers)}")
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    _loggers[key] = logger
+    return logger
+
+
+def log_line(settings: Any, run: str, kind: str, provider: str | None, status: str, **fields: Any) -> None:
+    logger = _logger(settings.log_file, settings.log.max_bytes, settings.log.backups)
+    if logger is None:
+        return
+    label = {"models": "model sync", "pricing": "pricing sync", "cleanup": "model cleanup", "usage": "usage import"}.get(kind, kind)
+    parts = [utcnow().strftime("%Y-%m-%dT%H:%M:%SZ"), f"run={run}", label]
+    if provider:
+        parts.append(f"provider={provider}")
+    parts.append(f"status={status}")
+    for key, value in fields.items():
+        if value is None:
+            continue
+        text = str(value)
+        if " " in text or '"' in text:
+            text = '"' + text.replace('"', "'") + '"'
+        parts.append(f"{key}={text}")
+    logger.info(redact(" ".join(parts)))
+
+
+def log_summary(settings: Any, summary: Any) -> None:
+    for o in summary.outcomes:
+        fields: dict[str, Any] = {}
+        if o.plan is not None:
+            fields.update(o.plan.counts())
+        if o.error is not None:
+            fields["error"] = o.error.line()
+        if o.skip_detail:
+            fields["reason"] = o.skip_detail
+        log_line(settings, summary.group, summary.kind, o.provider, o.status, **fields)

@@ -1,0 +1,55 @@
+"""Numbered schema migrations. The store keeps its version in `aisync_meta.schema_version`.
+
+To change the schema: add a function `_vN(db)` using `playhouse.migrate`, append it to
+`STEPS`, and add a test that opens a store written at version N-1 (tests/unit/test_migrations.py
+builds every older version from these same steps).
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import peewee as pw
+
+from ..errors import StoreError
+from .models import ALL_TABLES, Meta
+
+
+def _v1(db: pw.Database) -> None:
+    """The initial schema."""
+    db.create_tables(ALL_TABLES, safe=True)
+
+
+#: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1.
+STEPS: list[Callable[[pw.Database], None]] = [_v1]
+LATEST = len(STEPS)
+
+
+def current_version(db: pw.Database) -> int:
+    if not db.table_exists(Meta._meta.table_name):
+        return 0
+    row = Meta.get_or_none(Meta.key == "schema_version")
+    return int(row.value) if row and row.value else 0
+
+
+def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
+    """Bring the schema to `target`, one transaction per step. Returns the version before."""
+    tables = set(db.get_tables())
+    if tables and Meta._meta.table_name not in tables:
+        raise StoreError(
+            f"{where}: this database belongs to another program (tables: {', '.join(sorted(tables)[:5])})",
+            hint="point --db at a new file; aisync will not touch this one",
+        )
+    before = current_version(db)
+    if before > LATEST:
+        raise StoreError(
+            f"{where}: written by a newer aisync (schema {before}, this one knows {LATEST})",
+            hint="upgrade aisync-tui",
+        )
+    for version in range(before, target):
+        with db.atomic():
+            STEPS[version](db)
+            Meta.insert(key="schema_version", value=str(version + 1)).on_conflict(
+                conflict_target=[Meta.key], update={Meta.value: str(version + 1)}
+            ).execute()
+    return before

@@ -1,0 +1,204 @@
+"""Peewee tables. Bound to `database_proxy`, which `store.db.open_store` initialises.
+
+Money is stored as decimal *text* (exact on SQLite, whose NUMERIC affinity would round through
+a float), times as naive UTC (`UTCDateTimeField` hands back aware datetimes), lists as JSON text.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any
+
+import peewee as pw
+
+database_proxy = pw.DatabaseProxy()
+
+
+class DecimalTextField(pw.TextField):
+    """A Decimal kept as its exact text ("0.0000025"), never as a float."""
+
+    def db_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        if not isinstance(value, Decimal):
+            value = Decimal(str(value))
+        return format(value, "f")
+
+    def python_value(self, value: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value))
+
+
+class JSONTextField(pw.TextField):
+    """JSON as compact text; works the same on SQLite and PostgreSQL."""
+
+    def db_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
+
+    def python_value(self, value: Any) -> Any:
+        if value is None:
+            return None
+        return json.loads(value)
+
+
+class UTCDateTimeField(pw.DateTimeField):
+    """Stores naive UTC, returns aware UTC."""
+
+    def db_value(self, value: Any) -> Any:
+        if isinstance(value, datetime) and value.tzinfo is not None:
+            value = value.astimezone(timezone.utc).replace(tzinfo=None)
+        return super().db_value(value)
+
+    def python_value(self, value: Any) -> Any:
+        value = super().python_value(value)
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value
+
+
+class BaseTable(pw.Model):
+    class Meta:
+        database = database_proxy
+        legacy_table_names = False
+
+
+class Meta(BaseTable):
+    """Key/value facts about the store: schema version, feed ETags, snapshot revision."""
+
+    key = pw.CharField(primary_key=True, max_length=200)
+    value = pw.TextField(null=True)
+
+    class Meta:
+        table_name = "aisync_meta"
+
+
+class Provider(BaseTable):
+    slug = pw.CharField(unique=True, max_length=100)
+    name = pw.CharField(max_length=200)
+    kind = pw.CharField(max_length=50, default="catalog")
+    enabled = pw.BooleanField(default=True)
+    last_synced_at = UTCDateTimeField(null=True)
+    """Last successful model sync."""
+    last_attempt_at = UTCDateTimeField(null=True)
+    last_status = pw.CharField(max_length=20, null=True)
+    last_error = pw.TextField(null=True)
+    last_error_kind = pw.CharField(max_length=50, null=True)
+    last_pricing_at = UTCDateTimeField(null=True)
+
+
+class Model(BaseTable):
+    provider = pw.ForeignKeyField(Provider, backref="models", on_delete="CASCADE")
+    model_id = pw.CharField(max_length=300)
+    name = pw.CharField(max_length=300, null=True)
+    type = pw.CharField(max_length=30, default="other", index=True)
+    status = pw.CharField(max_length=20, default="active", index=True)
+    context_length = pw.IntegerField(null=True)
+    max_output_tokens = pw.IntegerField(null=True)
+    capabilities = JSONTextField(default=list)
+    input_modalities = JSONTextField(default=list)
+    output_modalities = JSONTextField(default=list)
+    created_at = UTCDateTimeField(null=True)
+    deprecated_at = UTCDateTimeField(null=True)
+    description = pw.TextField(null=True)
+    owned_by = pw.CharField(max_length=200, null=True)
+    aliases = JSONTextField(default=list)
+    first_seen_at = UTCDateTimeField(null=True)
+    last_synced_at = UTCDateTimeField(null=True)
+    missing_since = UTCDateTimeField(null=True)
+    available = pw.BooleanField(default=False)
+    """Listed by the provider's own API for this user."""
+    in_catalog = pw.BooleanField(default=False)
+    """Present in a price feed or the bundled snapshot."""
+    field_sources = JSONTextField(default=dict)
+    """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
+    raw = pw.TextField(null=True)
+
+    class Meta:
+        indexes = ((("provider", "model_id"), True),)
+
+
+class Price(BaseTable):
+    """One dated price period of one model. effective_until NULL = the current price."""
+
+    model = pw.ForeignKeyField(Model, backref="prices", on_delete="CASCADE")
+    input = DecimalTextField(null=True)
+    output = DecimalTextField(null=True)
+    cached_input = DecimalTextField(null=True)
+    cache_write = DecimalTextField(null=True)
+    reasoning = DecimalTextField(null=True)
+    audio_input = DecimalTextField(null=True)
+    audio_output = DecimalTextField(null=True)
+    image_input = DecimalTextField(null=True)
+    per_request = DecimalTextField(null=True)
+    per_image = DecimalTextField(null=True)
+    per_second = DecimalTextField(null=True)
+    web_search = DecimalTextField(null=True)
+    tiers = JSONTextField(null=True)
+    currency = pw.CharField(max_length=3, default="USD")
+    effective_from = UTCDateTimeField()
+    effective_until = UTCDateTimeField(null=True)
+    source = pw.CharField(max_length=50)
+    recorded_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("model", "effective_until"), False),)
+
+
+class SyncRun(BaseTable):
+    kind = pw.CharField(max_length=20)
+    """models, pricing, cleanup, usage"""
+    provider = pw.CharField(max_length=100, null=True)
+    group = pw.CharField(max_length=40, index=True)
+    """All provider runs of one command share a group id."""
+    started_at = UTCDateTimeField(index=True)
+    finished_at = UTCDateTimeField(null=True)
+    status = pw.CharField(max_length=20, default="running")
+    """running, ok, failed, skipped, cancelled, dry_run"""
+    found = pw.IntegerField(default=0)
+    added = pw.IntegerField(default=0)
+    updated = pw.IntegerField(default=0)
+    unchanged = pw.IntegerField(default=0)
+    missing = pw.IntegerField(default=0)
+    removed = pw.IntegerField(default=0)
+    prices_changed = pw.IntegerField(default=0)
+    error = pw.TextField(null=True)
+    error_kind = pw.CharField(max_length=50, null=True)
+    host = pw.CharField(max_length=200, null=True)
+    pid = pw.IntegerField(null=True)
+
+
+class ModelChange(BaseTable):
+    model = pw.ForeignKeyField(Model, backref="changes", on_delete="CASCADE")
+    run = pw.ForeignKeyField(SyncRun, null=True, on_delete="SET NULL")
+    field = pw.CharField(max_length=50)
+    old = pw.TextField(null=True)
+    new = pw.TextField(null=True)
+    at = UTCDateTimeField(index=True)
+
+
+class UsageRecord(BaseTable):
+    ts = UTCDateTimeField(index=True)
+    provider = pw.CharField(max_length=100)
+    model_id = pw.CharField(max_length=300)
+    requests = pw.IntegerField(null=True)
+    """None = the source does not say (Anthropic's reports)."""
+    input_tokens = pw.BigIntegerField(default=0)
+    output_tokens = pw.BigIntegerField(default=0)
+    cached_tokens = pw.BigIntegerField(default=0)
+    cost_usd = DecimalTextField(null=True)
+    cost_source = pw.CharField(max_length=20, null=True)
+    """reported, computed, or None when unknown"""
+    source = pw.CharField(max_length=50)
+    source_ref = pw.CharField(max_length=500, unique=True)
+    imported_at = UTCDateTimeField()
+
+    class Meta:
+        indexes = ((("provider", "model_id", "ts"), False),)
+
+
+ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, UsageRecord]

@@ -1,0 +1,316 @@
+"""The read API: queries that return plain frozen dataclasses, so callers never touch Peewee rows."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+import peewee as pw
+
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
+from .models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+
+SORT_FIELDS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderRow:
+    slug: str
+    name: str
+    kind: str
+    enabled: bool
+    last_synced_at: datetime | None
+    last_attempt_at: datetime | None
+    last_status: str | None
+    last_error: str | None
+    last_error_kind: str | None
+    model_count: int
+    available_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRow:
+    """One line of the model list / table."""
+
+    provider: str
+    model_id: str
+    name: str | None
+    type: str
+    status: str
+    context_length: int | None
+    max_output_tokens: int | None
+    capabilities: tuple[str, ...]
+    input_price: Decimal | None
+    output_price: Decimal | None
+    last_synced_at: datetime | None
+    created_at: datetime | None
+    available: bool
+    in_catalog: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PricePeriod:
+    price: Price
+    effective_from: datetime
+    effective_until: datetime | None
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeRow:
+    field: str
+    old: str | None
+    new: str | None
+    at: datetime
+    run_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelDetail:
+    provider: str
+    provider_name: str
+    model_id: str
+    name: str | None
+    type: str
+    status: str
+    context_length: int | None
+    max_output_tokens: int | None
+    capabilities: tuple[str, ...]
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    created_at: datetime | None
+    deprecated_at: datetime | None
+    description: str | None
+    owned_by: str | None
+    aliases: tuple[str, ...]
+    first_seen_at: datetime | None
+    last_synced_at: datetime | None
+    missing_since: datetime | None
+    available: bool
+    in_catalog: bool
+    field_sources: dict[str, str]
+    raw: dict[str, Any] | None
+    price: PricePeriod | None
+    history: tuple[PricePeriod, ...] = ()
+    changes: tuple[ChangeRow, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True, slots=True)
+class RunRow:
+    id: int
+    kind: str
+    provider: str | None
+    group: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str
+    found: int
+    added: int
+    updated: int
+    unchanged: int
+    missing: int
+    removed: int
+    prices_changed: int
+    error: str | None
+    error_kind: str | None
+
+    @property
+    def duration(self) -> float | None:
+        if self.finished_at is None:
+            return None
+        return (self.finished_at - self.started_at).total_seconds()
+
+
+def price_from_row(row: PriceTable) -> Price:
+    tiers = tuple(PriceTier.from_json(t) for t in (row.tiers or ()))
+    return Price(**{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency)
+
+
+def period_from_row(row: PriceTable) -> PricePeriod:
+    return PricePeriod(price_from_row(row), row.effective_from, row.effective_until, row.source)
+
+
+def list_providers() -> list[ProviderRow]:
+    counts: dict[int, tuple[int, int]] = {}
+    query = (
+        Model.select(Model.provider, pw.fn.COUNT(Model.id), pw.fn.SUM(pw.Case(None, [(Model.available == True, 1)], 0)))  # noqa: E712
+        .group_by(Model.provider)
+        .tuples()
+    )
+    for provider_id, total, available in query:
+        counts[provider_id] = (int(total or 0), int(available or 0))
+    rows = []
+    for p in Provider.select().order_by(Provider.slug):
+        total, available = counts.get(p.id, (0, 0))
+        rows.append(
+            ProviderRow(
+                p.slug, p.name, p.kind, p.enabled, p.last_synced_at, p.last_attempt_at, p.last_status,
+                p.last_error, p.last_error_kind, total, available,
+            )
+        )
+    return rows
+
+
+def _sort_key(sort: str) -> list[Any]:
+    name = pw.fn.COALESCE(Model.name, Model.model_id)
+    keys = {
+        "name": [Model.model_id, Provider.slug],
+        "provider": [Provider.slug, Model.model_id],
+        "type": [Model.type, Model.model_id],
+        "status": [Model.status, Model.model_id],
+        "created_at": [Model.created_at.desc(nulls="LAST"), Model.model_id],
+        "synced_at": [Model.last_synced_at.desc(nulls="LAST"), Model.model_id],
+        "context_length": [Model.context_length.desc(nulls="LAST"), Model.model_id],
+        "input_price": [PriceTable.input.cast("REAL").asc(nulls="LAST"), Model.model_id],
+        "output_price": [PriceTable.output.cast("REAL").asc(nulls="LAST"), Model.model_id],
+        "display_name": [name, Model.model_id],
+    }
+    return keys[sort]
+
+
+def model_rows_query(
+    *,
+    provider: str | None = None,
+    type: str | None = None,
+    active: bool = False,
+    available: bool | None = None,
+    search: str | None = None,
+    capabilities: Iterable[str] = (),
+    sort: str = "name",
+) -> pw.ModelSelect:
+    """The model list as one SELECT (current price joined); callers add .tuples() and limits."""
+    query = (
+        Model.select(
+            Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
+            Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
+            Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog,
+        )
+        .join(Provider)
+        .switch(Model)
+        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=((PriceTable.model == Model.id) & PriceTable.effective_until.is_null()))
+    )
+    if provider:
+        query = query.where(Provider.slug == provider)
+    if type:
+        query = query.where(Model.type == type)
+    if active:
+        query = query.where(Model.status == "active")
+    if available is True:
+        query = query.where(Model.available == True)  # noqa: E712
+    elif available is False:
+        query = query.where(Model.available == False)  # noqa: E712
+    if search:
+        like = f"%{search}%"
+        query = query.where(Model.model_id.contains(search) | Model.name ** like)
+    for cap in capabilities:
+        query = query.where(Model.capabilities.contains(f'"{cap}"'))
+    return query.order_by(*_sort_key(sort))
+
+
+def row_from_tuple(t: Sequence[Any]) -> ModelRow:
+    caps = t[7]
+    return ModelRow(
+        provider=t[0], model_id=t[1], name=t[2], type=t[3], status=t[4], context_length=t[5],
+        max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
+        last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
+    )
+
+
+def list_models(**filters: Any) -> list[ModelRow]:
+    limit = filters.pop("limit", None)
+    query = model_rows_query(**filters)
+    if limit:
+        query = query.limit(limit)
+    return [row_from_tuple(t) for t in query.tuples()]
+
+
+def _find_model(model_id: str, provider: str) -> Model | None:
+    return (
+        Model.select(Model, Provider)
+        .join(Provider)
+        .where((Provider.slug == provider) & (Model.model_id == model_id))
+        .first()
+    )
+
+
+def close_matches(model_id: str, provider: str | None = None, n: int = 5) -> list[tuple[str, str]]:
+    """(model_id, provider) pairs that look like what the user typed."""
+    query = Model.select(Model.model_id, Provider.slug).join(Provider).tuples()
+    candidates = list(query)
+    ids = {m for m, _ in candidates}
+    names = difflib.get_close_matches(model_id, list(ids), n=n, cutoff=0.6)
+    sub = [m for m in ids if model_id.lower() in m.lower() and m not in names][: max(0, n - len(names))]
+    wanted = names + sorted(sub, key=len)
+    out = []
+    for mid in wanted:
+        provs = sorted({p for m, p in candidates if m == mid}, key=lambda p: (p != provider, p))
+        out.extend((mid, p) for p in provs[:2])
+    return out[:n]
+
+
+def get_model(model_id: str, provider: str) -> ModelDetail | None:
+    m = _find_model(model_id, provider)
+    if m is None:
+        return None
+    history = tuple(
+        period_from_row(r)
+        for r in PriceTable.select().where(PriceTable.model == m.id).order_by(PriceTable.effective_from.desc(), PriceTable.id.desc())
+    )
+    current = next((h for h in history if h.effective_until is None), None)
+    changes = tuple(
+        ChangeRow(c.field, c.old, c.new, c.at, c.run_id)
+        for c in ModelChange.select().where(ModelChange.model == m.id).order_by(ModelChange.at.desc(), ModelChange.id.desc())
+    )
+    raw = None
+    if m.raw:
+        try:
+            raw = json.loads(m.raw)
+        except ValueError:
+            raw = None
+    return ModelDetail(
+        provider=m.provider.slug, provider_name=m.provider.name, model_id=m.model_id, name=m.name, type=m.type,
+        status=m.status, context_length=m.context_length, max_output_tokens=m.max_output_tokens,
+        capabilities=tuple(m.capabilities or ()), input_modalities=tuple(m.input_modalities or ()),
+        output_modalities=tuple(m.output_modalities or ()), created_at=m.created_at, deprecated_at=m.deprecated_at,
+        description=m.description, owned_by=m.owned_by, aliases=tuple(m.aliases or ()), first_seen_at=m.first_seen_at,
+        last_synced_at=m.last_synced_at, missing_since=m.missing_since, available=m.available, in_catalog=m.in_catalog,
+        field_sources=dict(m.field_sources or {}), raw=raw, price=current, history=history, changes=changes,
+    )
+
+
+def run_from_row(r: SyncRun) -> RunRow:
+    return RunRow(
+        r.id, r.kind, r.provider, r.group, r.started_at, r.finished_at, r.status, r.found, r.added, r.updated,
+        r.unchanged, r.missing, r.removed, r.prices_changed, r.error, r.error_kind,
+    )
+
+
+def list_runs(*, limit: int = 100, kind: str | None = None, status: str | None = None, provider: str | None = None) -> list[RunRow]:
+    query = SyncRun.select().order_by(SyncRun.started_at.desc(), SyncRun.id.desc())
+    if kind:
+        query = query.where(SyncRun.kind == kind)
+    if status:
+        query = query.where(SyncRun.status == status)
+    if provider:
+        query = query.where(SyncRun.provider == provider)
+    return [run_from_row(r) for r in query.limit(limit)]
+
+
+def last_run(provider: str, kind: str = "models", *, status: str | None = None) -> RunRow | None:
+    rows = list_runs(limit=1, kind=kind, status=status, provider=provider)
+    return rows[0] if rows else None
+
+
+def model_count() -> int:
+    return Model.select().count()
+
+
+def last_sync_time() -> datetime | None:
+    value = Provider.select(pw.fn.MAX(Provider.last_synced_at)).scalar()
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return as_utc(value)

@@ -1,0 +1,186 @@
+"""fetch -> plan -> **apply**: write one provider's plan in one transaction.
+
+The provider's writes go in `batch_size` batches inside a single transaction, so progress and
+cancellation work per batch while a killed process leaves the provider's previous state whole.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from typing import Any, Iterator, Sequence, TypeVar
+
+import peewee as pw
+
+from ..domain import TRACKED_FIELDS, RemoteModel
+from ..errors import Cancelled
+from ..events import BatchApplied, EmitFn, ignore
+from ..store.ledger import PriceLedger
+from ..store.models import Model, ModelChange, Price as PriceTable, Provider
+from ..store.queries import price_from_row
+from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, _normalise, desired_status
+
+T = TypeVar("T")
+IN_CHUNK = 500
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def load_stored(provider_pk: int) -> list[StoredModel]:
+    """Every stored model of a provider with its current price, in two queries."""
+    prices: dict[int, PriceTable] = {}
+    query = (
+        PriceTable.select()
+        .join(Model)
+        .where((Model.provider == provider_pk) & PriceTable.effective_until.is_null())
+    )
+    for row in query:
+        prices[row.model_id] = row
+    out = []
+    cols = [getattr(Model, f) for f in TRACKED_FIELDS]
+    for row in Model.select(Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources, *cols).where(
+        Model.provider == provider_pk
+    ):
+        price_row = prices.get(row.id)
+        out.append(
+            StoredModel(
+                pk=row.id,
+                model_id=row.model_id,
+                values={f: getattr(row, f) for f in TRACKED_FIELDS},
+                status=row.status,
+                available=row.available,
+                in_catalog=row.in_catalog,
+                field_sources=dict(row.field_sources or {}),
+                price=price_from_row(price_row) if price_row else None,
+                price_source=price_row.source if price_row else None,
+            )
+        )
+    return out
+
+
+def ensure_provider(slug: str, name: str, kind: str) -> int:
+    row = Provider.get_or_none(Provider.slug == slug)
+    if row is None:
+        return Provider.insert(slug=slug, name=name, kind=kind).execute()
+    if row.kind != kind or row.name != name:
+        Provider.update(kind=kind, name=name).where(Provider.id == row.id).execute()
+    return row.id
+
+
+def _row_values(remote: RemoteModel, now: datetime, sources: dict[str, Any], *, insert: bool = False) -> dict[str, Any]:
+    """Column values from the provider. On update an unknown (None) never erases a known value;
+    on insert every column is present, because insert_many takes its columns from the first row."""
+    values: dict[str, Any] = {}
+    for f in TRACKED_FIELDS:
+        value = getattr(remote, f)
+        if f == "capabilities":
+            value = sorted(set(value) | set(sources.get("feed_capabilities") or ()))
+        elif f in ("input_modalities", "output_modalities"):
+            value = list(value)
+        if value in (None, [], ()) and f != "capabilities":
+            if insert:
+                values[f] = value
+            continue
+        values[f] = value
+        if f not in ("capabilities",):
+            sources[f] = "provider"
+    values["aliases"] = list(remote.aliases)
+    values["raw"] = remote.raw_json()
+    values["field_sources"] = sources
+    values["last_synced_at"] = now
+    values["available"] = True
+    values["missing_since"] = None
+    values["status"] = desired_status(remote, now)
+    return values
+
+
+def _change_rows(pk: int, run_id: int | None, changes: Sequence[FieldChange], now: datetime) -> list[dict[str, Any]]:
+    return [
+        {"model": pk, "run": run_id, "field": c.field, "old": c.old_text(), "new": c.new_text(), "at": now}
+        for c in changes
+    ]
+
+
+def apply_plan(
+    plan: ProviderPlan,
+    provider_pk: int,
+    *,
+    run_id: int | None,
+    now: datetime,
+    batch_size: int = 50,
+    emit: EmitFn = ignore,
+    cancel: threading.Event | None = None,
+    db: pw.Database,
+) -> None:
+    """Write the plan. Raises Cancelled (after rolling back) when `cancel` is set between batches."""
+    total = len(plan.added) + len(plan.updated) + len(plan.missing) + len(plan.unchanged_pks)
+    done = 0
+
+    def step(n: int) -> None:
+        nonlocal done
+        done += n
+        emit(BatchApplied(plan.provider, done, total))
+        if cancel is not None and cancel.is_set():
+            raise Cancelled("cancelled; the provider's changes were rolled back")
+
+    with db.atomic():
+        new = [a for a in plan.added if a.pk is None]
+        for batch in chunks(new, batch_size):
+            rows = []
+            for a in batch:
+                values = _row_values(a.remote, now, {}, insert=True)
+                values.update(provider=provider_pk, model_id=a.remote.model_id, first_seen_at=now, in_catalog=False)
+                rows.append(values)
+            Model.insert_many(rows).execute()
+            ids = dict(
+                Model.select(Model.model_id, Model.id)
+                .where((Model.provider == provider_pk) & Model.model_id.in_([a.remote.model_id for a in batch]))
+                .tuples()
+            )
+            change_rows = []
+            for a in batch:
+                pk = ids[a.remote.model_id]
+                change_rows.append({"model": pk, "run": run_id, "field": "status", "old": None, "new": "active", "at": now})
+                if a.remote.price is not None:
+                    PriceLedger.record(pk, a.remote.price, "provider", at=now, current=None)
+            ModelChange.insert_many(change_rows).execute()
+            step(len(batch))
+
+        existing: list[Added | Updated] = [a for a in plan.added if a.pk is not None]
+        existing.extend(plan.updated)
+        for batch in chunks(existing, batch_size):
+            change_rows = []
+            for item in batch:
+                pk = item.pk
+                assert pk is not None
+                sources = dict(Model.get_by_id(pk).field_sources or {})
+                values = _row_values(item.remote, now, sources)
+                Model.update(**values).where(Model.id == pk).execute()
+                changes = list(item.changes)
+                if isinstance(item, Added):
+                    changes.append(FieldChange("status", "catalog", values["status"]))
+                change_rows.extend(_change_rows(pk, run_id, changes, now))
+                if item.remote.price is not None and any(c.field == "pricing" for c in item.changes):
+                    PriceLedger.record(pk, item.remote.price, "provider", at=now)
+            if change_rows:
+                ModelChange.insert_many(change_rows).execute()
+            step(len(batch))
+
+        for batch in chunks(plan.missing, batch_size):
+            pks = [m.pk for m in batch]
+            Model.update(status="missing", missing_since=now, available=False).where(Model.id.in_(pks)).execute()
+            ModelChange.insert_many(
+                [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in batch]
+            ).execute()
+            step(len(batch))
+
+        for batch in chunks(plan.unchanged_pks, max(batch_size, IN_CHUNK)):
+            Model.update(last_synced_at=now).where(Model.id.in_(list(batch))).execute()
+            step(len(batch))
+
+        Provider.update(last_synced_at=now, last_attempt_at=now, last_status="ok", last_error=None, last_error_kind=None).where(
+            Provider.id == provider_pk
+        ).execute()

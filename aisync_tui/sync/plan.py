@@ -1,0 +1,203 @@
+"""fetch -> **plan** -> apply. A plan is pure data: computing it writes nothing.
+
+`compute_plan` compares what a provider listed with what the store holds for that provider:
+Added (new, or known only from a price feed until now), Updated (with each `FieldChange`),
+Unchanged, Missing (stored as available, absent from the list). The provider's own values win;
+an unknown (None) from the provider never erases a value we know.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Iterable, Sequence
+
+from ..domain import TRACKED_FIELDS, Price, RemoteModel, as_utc
+
+#: A list that loses more than this share of the active models is suspicious.
+SHRINK_GUARD = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class FieldChange:
+    field: str
+    old: Any
+    new: Any
+
+    def old_text(self) -> str | None:
+        return format_value(self.old)
+
+    def new_text(self) -> str | None:
+        return format_value(self.new)
+
+
+def format_value(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[union-attr]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return ", ".join(sorted(str(v) for v in value)) if isinstance(value, (set, frozenset)) else ", ".join(str(v) for v in value)
+    if isinstance(value, Price):
+        return json.dumps(value.to_json(), sort_keys=True)
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class StoredModel:
+    """What the plan needs to know of a stored model."""
+
+    pk: int
+    model_id: str
+    values: dict[str, Any]
+    status: str
+    available: bool
+    in_catalog: bool
+    field_sources: dict[str, Any]
+    price: Price | None
+    price_source: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Added:
+    remote: RemoteModel
+    pk: int | None = None
+    """Set when the model was already in the store as a catalog entry."""
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Updated:
+    remote: RemoteModel
+    pk: int
+    changes: tuple[FieldChange, ...]
+    new_status: str
+
+
+@dataclass(frozen=True, slots=True)
+class Missing:
+    model_id: str
+    pk: int
+    old_status: str
+
+
+@dataclass
+class ProviderPlan:
+    provider: str
+    found: int
+    added: list[Added] = field(default_factory=list)
+    updated: list[Updated] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    missing: list[Missing] = field(default_factory=list)
+    guard: str | None = None
+    """Why missing models were NOT marked (empty or shrunken list), when the guard held."""
+    held_back: int = 0
+    """Models the guard kept from being marked missing."""
+    price_changes: int = 0
+    fetch_seconds: float = 0.0
+    unchanged_pks: list[int] = field(default_factory=list)
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.added or self.updated or self.missing)
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "found": self.found,
+            "added": len(self.added),
+            "updated": len(self.updated),
+            "unchanged": len(self.unchanged),
+            "missing": len(self.missing),
+            "prices_changed": self.price_changes,
+        }
+
+
+def _normalise(name: str, value: Any) -> Any:
+    if name == "capabilities":
+        return frozenset(value or ())
+    if name in ("input_modalities", "output_modalities"):
+        return tuple(value or ())
+    if isinstance(value, datetime):
+        return as_utc(value).replace(microsecond=0)  # type: ignore[union-attr]
+    if value == "":
+        return None
+    return value
+
+
+def desired_status(remote: RemoteModel, now: datetime) -> str:
+    if remote.deprecated_at is not None and as_utc(remote.deprecated_at) <= now:  # type: ignore[operator]
+        return "deprecated"
+    return "active"
+
+
+def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:
+    changes = []
+    feed_caps = frozenset(stored.field_sources.get("feed_capabilities") or ())
+    for name in TRACKED_FIELDS:
+        new = _normalise(name, getattr(remote, name))
+        old = _normalise(name, stored.values.get(name))
+        if name == "capabilities":
+            new = new | feed_caps
+            if not getattr(remote, name):
+                continue
+        if new in (None, (), frozenset()):
+            continue  # unknown from the provider: keep what we know
+        if new != old:
+            changes.append(FieldChange(name, old if old not in ((), frozenset()) else None, new))
+    if remote.price is not None and not remote.price.same_as(stored.price):
+        changes.append(FieldChange("pricing", stored.price, remote.price))
+    return changes
+
+
+def compute_plan(
+    provider: str,
+    remote_models: Sequence[RemoteModel],
+    stored: Iterable[StoredModel],
+    *,
+    now: datetime,
+    force: bool = False,
+) -> ProviderPlan:
+    by_id = {s.model_id: s for s in stored}
+    plan = ProviderPlan(provider=provider, found=len(remote_models))
+    seen: set[str] = set()
+    for remote in remote_models:
+        if remote.model_id in seen:
+            continue
+        seen.add(remote.model_id)
+        existing = by_id.get(remote.model_id)
+        status = desired_status(remote, now)
+        if existing is None:
+            plan.added.append(Added(remote))
+            if remote.price is not None:
+                plan.price_changes += 1
+            continue
+        changes = field_changes(remote, existing)
+        if any(c.field == "pricing" for c in changes):
+            plan.price_changes += 1
+        if not existing.available and existing.status in ("catalog",):
+            plan.added.append(Added(remote, pk=existing.pk, changes=tuple(changes)))
+            continue
+        if existing.status != status:
+            changes.append(FieldChange("status", existing.status, status))
+        if changes or not existing.available:
+            plan.updated.append(Updated(remote, existing.pk, tuple(changes), status))
+        else:
+            plan.unchanged.append(remote.model_id)
+            plan.unchanged_pks.append(existing.pk)
+
+    gone = [s for s in by_id.values() if s.model_id not in seen and s.available and s.status != "missing"]
+    active_before = sum(1 for s in by_id.values() if s.available and s.status != "missing")
+    if gone:
+        if not remote_models:
+            plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --force to mark them missing)"
+        elif len(gone) > active_before * SHRINK_GUARD:
+            plan.guard = (
+                f"the list dropped {len(gone)} of {active_before} models; kept them (use --force to mark them missing)"
+            )
+        if plan.guard and not force:
+            plan.held_back = len(gone)
+        else:
+            plan.guard = None
+            plan.missing = [Missing(s.model_id, s.pk, s.status) for s in sorted(gone, key=lambda s: s.model_id)]
+    return plan

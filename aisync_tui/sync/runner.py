@@ -1,0 +1,350 @@
+"""Runs a model sync: choose providers, fetch them concurrently, plan, then (unless dry-run) apply.
+
+The same runner serves the headless commands and the TUI; the TUI calls `prepare()` in one worker,
+shows the plans, and calls `apply()` in another once the user confirms.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import uuid
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from typing import Sequence
+
+from ..config import ProviderSettings, Settings
+from ..domain import RemoteModel, utcnow
+from ..errors import (
+    EXIT_OK,
+    EXIT_PROVIDER_FAILED,
+    AisyncError,
+    Cancelled,
+    NotConfigured,
+    ProviderError,
+    error_kind,
+    redact,
+)
+from ..events import (
+    EmitFn,
+    ProviderApplied,
+    ProviderFailed,
+    ProviderFetched,
+    ProviderPlanned,
+    ProviderSkipped,
+    ProviderStarted,
+    RunFinished,
+    RunStarted,
+    Warning,
+    ignore,
+)
+from ..providers.http import HttpClient, HttpOptions
+from ..providers.registry import has_adapter, make_adapter
+from ..store.db import Store
+from ..store.models import Provider, SyncRun
+from .apply import apply_plan, ensure_provider, load_stored
+from .plan import ProviderPlan, compute_plan
+
+
+@dataclass
+class ProviderOutcome:
+    provider: str
+    status: str
+    """ok, failed, skipped, planned, dry_run, cancelled"""
+    plan: ProviderPlan | None = None
+    error: ProviderError | None = None
+    skip_reason: str = ""
+    skip_detail: str = ""
+    elapsed: float = 0.0
+    remote: list[RemoteModel] = field(default_factory=list)
+    run_id: int | None = None
+
+
+@dataclass
+class RunSummary:
+    kind: str
+    group: str
+    dry_run: bool
+    started_at: datetime
+    finished_at: datetime | None = None
+    outcomes: list[ProviderOutcome] = field(default_factory=list)
+    cancelled: bool = False
+    extra: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[ProviderOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+    @property
+    def synced(self) -> list[ProviderOutcome]:
+        return [o for o in self.outcomes if o.plan is not None and o.status in ("ok", "dry_run", "planned")]
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT_PROVIDER_FAILED if self.failed else EXIT_OK
+
+    def totals(self) -> dict[str, int]:
+        keys = ("found", "added", "updated", "unchanged", "missing", "prices_changed")
+        out = dict.fromkeys(keys, 0)
+        for o in self.synced:
+            for k, v in o.plan.counts().items():  # type: ignore[union-attr]
+                out[k] += v
+        return out
+
+
+def provider_display(settings: ProviderSettings) -> str:
+    return settings.name
+
+
+class ModelSyncRunner:
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store,
+        *,
+        providers: Sequence[str] | None = None,
+        force: bool = False,
+        dry_run: bool = False,
+        timeout: float | None = None,
+        emit: EmitFn = ignore,
+        cancel: threading.Event | None = None,
+        client: HttpClient | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.requested = list(providers) if providers else None
+        self.force = force
+        self.dry_run = dry_run
+        self.emit = emit
+        self.cancel = cancel or threading.Event()
+        ms = settings.model_sync
+        self.options = HttpOptions(
+            timeout=timeout or ms.timeout,
+            retry_attempts=ms.retry_attempts,
+            max_retry_wait=ms.max_retry_wait,
+            max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
+        )
+        self._client = client
+        self.group = uuid.uuid4().hex[:12]
+        self.summary = RunSummary("models", self.group, dry_run, utcnow())
+
+    # ------------------------------------------------------------------ selection
+
+    def select(self) -> list[ProviderSettings]:
+        """Providers to fetch now. Skips (with an event) disabled, unconfigured and recently synced ones."""
+        if self.requested:
+            chosen = [self.settings.provider(slug) for slug in self.requested]
+        else:
+            chosen = list(self.settings.providers.values())
+        out = []
+        now = utcnow()
+        recent = self._recent_syncs()
+        for p in chosen:
+            if not p.enabled and not self.requested:
+                self._skip(p, "disabled", "disabled in the config")
+                continue
+            if not has_adapter(p.kind):
+                self._skip(p, "unsupported", f"no adapter for kind {p.kind!r} yet")
+                continue
+            if not p.is_configured():
+                if self.requested or p.explicit:
+                    self._fail(p, NotConfigured(p.slug, "no API key", hint=f"set {' or '.join('$' + e for e in p.api_key_env)}"))
+                else:
+                    self._skip(p, "not_configured", f"set {' or '.join('$' + e for e in p.api_key_env)} to sync it")
+                continue
+            last = recent.get(p.slug)
+            ttl = self.settings.model_sync.cache_ttl
+            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl):
+                ago = int((now - last).total_seconds())
+                self._skip(p, "recently_synced", f"synced {_ago(ago)} ago (cache_ttl {ttl}s); use --force to sync now")
+                continue
+            out.append(p)
+        return out
+
+    def _recent_syncs(self) -> dict[str, datetime]:
+        return {
+            slug: ts
+            for slug, ts in Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok").tuples()
+            if ts is not None
+        }
+
+    def _skip(self, p: ProviderSettings, reason: str, detail: str) -> None:
+        self.summary.outcomes.append(ProviderOutcome(p.slug, "skipped", skip_reason=reason, skip_detail=detail))
+        self.emit(ProviderSkipped(p.slug, reason, detail))
+
+    def _fail(self, p: ProviderSettings, error: ProviderError, elapsed: float = 0.0) -> None:
+        self.summary.outcomes.append(ProviderOutcome(p.slug, "failed", error=error, elapsed=elapsed))
+        self.emit(ProviderFailed(p.slug, error.message, error.hint, error_kind(error)))
+        if not self.dry_run:
+            self._record_failure(p, error)
+
+    # ------------------------------------------------------------------ phases
+
+    def prepare(self) -> list[ProviderOutcome]:
+        """Fetch every selected provider concurrently and compute the plans. Writes nothing
+        except failure records (never in dry-run)."""
+        selected = self.select()
+        self.emit(RunStarted("models", tuple(p.slug for p in selected), self.dry_run, self.group))
+        if not selected:
+            return []
+        client = self._client or HttpClient(self.options, emit=self.emit, cancel=self.cancel)
+        planned: list[ProviderOutcome] = []
+        try:
+            workers = min(len(selected), self.settings.model_sync.concurrency)
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aisync-fetch") as pool:
+                futures: dict[Future[tuple[list[RemoteModel], float]], ProviderSettings] = {}
+                for p in selected:
+                    self.emit(ProviderStarted(p.slug))
+                    futures[pool.submit(self._fetch, p, client)] = p
+                pending = set(futures)
+                try:
+                    while pending:
+                        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                        for fut in done:
+                            p = futures[fut]
+                            outcome = self._after_fetch(p, fut)
+                            if outcome is not None:
+                                planned.append(outcome)
+                except KeyboardInterrupt:
+                    self.cancel.set()
+                    raise
+        finally:
+            if self._client is None:
+                client.close()
+        order = {p.slug: i for i, p in enumerate(selected)}
+        planned.sort(key=lambda o: order[o.provider])
+        return planned
+
+    def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:
+        start = time.monotonic()
+        adapter = make_adapter(p, client, self.emit)
+        models = adapter.fetch()
+        return models, time.monotonic() - start
+
+    def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
+        try:
+            models, elapsed = fut.result()
+        except Cancelled:
+            return None
+        except ProviderError as exc:
+            self._fail(p, exc)
+            return None
+        except Exception as exc:  # an adapter bug must not take the other providers down
+            self._fail(p, _unexpected(p.slug, exc))
+            return None
+        self.emit(ProviderFetched(p.slug, len(models), elapsed))
+        provider_pk = self._provider_pk(p)
+        stored = load_stored(provider_pk) if provider_pk else []
+        plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        plan.fetch_seconds = elapsed
+        if plan.guard:
+            self.emit(Warning(p.slug, plan.guard))
+        self.emit(ProviderPlanned(p.slug, plan))
+        outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
+        self.summary.outcomes.append(outcome)
+        return outcome
+
+    def _provider_pk(self, p: ProviderSettings) -> int | None:
+        row = Provider.get_or_none(Provider.slug == p.slug)
+        return row.id if row else None
+
+    def apply(self, outcomes: Sequence[ProviderOutcome] | None = None) -> RunSummary:
+        """Write every planned provider, each in its own transaction."""
+        todo = [o for o in (outcomes if outcomes is not None else self.summary.outcomes) if o.status == "planned"]
+        mark_interrupted_runs()
+        for outcome in todo:
+            if self.cancel.is_set():
+                outcome.status = "cancelled"
+                continue
+            self._apply_one(outcome)
+        return self.summary
+
+    def _apply_one(self, outcome: ProviderOutcome) -> None:
+        p = self.settings.providers[outcome.provider]
+        plan = outcome.plan
+        assert plan is not None
+        now = utcnow()
+        start = time.monotonic()
+        provider_pk = ensure_provider(p.slug, p.name, p.kind)
+        run = SyncRun.create(
+            kind="models", provider=p.slug, group=self.group, started_at=now, status="running",
+            found=plan.found, host=socket.gethostname(), pid=os.getpid(),
+        )
+        outcome.run_id = run.id
+        try:
+            apply_plan(
+                plan, provider_pk, run_id=run.id, now=now, batch_size=self.settings.model_sync.batch_size,
+                emit=self.emit, cancel=self.cancel, db=self.store.db,
+            )
+        except Cancelled:
+            outcome.status = "cancelled"
+            SyncRun.update(status="cancelled", finished_at=utcnow(), error="cancelled by the user").where(SyncRun.id == run.id).execute()
+            self.summary.cancelled = True
+            raise
+        except BaseException:
+            SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
+            raise
+        counts = plan.counts()
+        SyncRun.update(status="ok", finished_at=utcnow(), **{k: v for k, v in counts.items() if k != "found"}).where(
+            SyncRun.id == run.id
+        ).execute()
+        outcome.status = "ok"
+        self.emit(
+            ProviderApplied(
+                p.slug, "models", counts["added"], counts["updated"], counts["unchanged"], counts["missing"],
+                counts["prices_changed"], time.monotonic() - start,
+            )
+        )
+
+    def _record_failure(self, p: ProviderSettings, error: ProviderError) -> None:
+        now = utcnow()
+        pk = ensure_provider(p.slug, p.name, p.kind)
+        SyncRun.create(
+            kind="models", provider=p.slug, group=self.group, started_at=now, finished_at=now, status="failed",
+            error=error.line(), error_kind=error_kind(error), host=socket.gethostname(), pid=os.getpid(),
+        )
+        Provider.update(last_attempt_at=now, last_status="failed", last_error=error.line(), last_error_kind=error_kind(error)).where(
+            Provider.id == pk
+        ).execute()
+
+    def run(self) -> RunSummary:
+        """prepare + apply (or only prepare with dry_run). The caller holds the run lock."""
+        try:
+            self.prepare()
+            if not self.dry_run:
+                self.apply()
+        except (KeyboardInterrupt, Cancelled):
+            self.summary.cancelled = True
+            self.cancel.set()
+            raise
+        finally:
+            self.summary.finished_at = utcnow()
+        self.emit(RunFinished("models", self.summary, self.summary.cancelled))
+        return self.summary
+
+
+def mark_interrupted_runs() -> int:
+    """Runs left 'running' by a killed process. Only called while holding the run lock."""
+    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
+        SyncRun.status == "running"
+    ).execute()
+
+
+def _unexpected(provider: str, exc: BaseException) -> ProviderError:
+    from ..errors import BadResponse
+
+    return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
+
+
+def _ago(seconds: int) -> str:
+    if seconds < 90:
+        return f"{seconds}s"
+    if seconds < 5400:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"
+
+
+__all__ = ["ModelSyncRunner", "ProviderOutcome", "RunSummary", "AisyncError", "replace"]
