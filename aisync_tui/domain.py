@@ -275,3 +275,22 @@ def cost_tier(input_price: Decimal | None, output_price: Decimal | None) -> str 
     if blended >= COST_TIER_MEDIUM:
         return "Medium"
     return "Low"
+
+
+#: Capability -> the label `models info` and the detail screen show next to ✓/✗.
+CAPABILITY_LABELS: dict[str, str] = {
+    "chat": "Chat completion",
+    "functions": "Function calling",
+    "json_mode": "JSON mode",
+    "structured_output": "Structured output",
+    "vision": "Vision",
+    "audio_in": "Audio input",
+    "audio_out": "Audio output",
+    "reasoning": "Reasoning",
+    "streaming": "Streaming",
+    "embeddings": "Embeddings",
+    "image_generation": "Image generation",
+    "web_search": "Web search",
+    "caching": "Prompt caching",
+    "batch": "Batch API",
+}

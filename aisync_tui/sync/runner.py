@@ -155,6 +155,11 @@ class ModelSyncRunner:
                 else:
                     self._skip(p, "not_configured", f"set {' or '.join('$' + e for e in p.api_key_env)} to sync it")
                 continue
+            if not p.needs_key and not (self.requested or p.explicit or p.resolve_key()[0]):
+                # Keyless providers (Ollama, OpenRouter) would be tried on every machine and fail
+                # where there is no local server or no network: sync them once asked to.
+                self._skip(p, "not_configured", f"add [providers.{p.slug}] to the config (or use --provider {p.slug}) to sync it")
+                continue
             last = recent.get(p.slug)
             ttl = self.settings.model_sync.cache_ttl
             if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl):

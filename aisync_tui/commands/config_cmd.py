@@ -1,0 +1,40 @@
+"""`aisync config check|path`: validate the config file and show where things live."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ORDER = 80
+
+
+def register(sub: Any) -> None:
+    from ..cli import Parser, add_common
+
+    p = sub.add_parser("config", help="check the config file and show paths")
+    csub = p.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=Parser)
+    c = csub.add_parser("check", help="validate the config file; exit 2 with the problem if it is invalid")
+    add_common(c)
+    c.set_defaults(handler=run_check)
+    c = csub.add_parser("path", help="print the config file, store and log file locations")
+    add_common(c)
+    c.set_defaults(handler=run_path)
+    p.set_defaults(handler=None)
+
+
+def run_check(ctx: Any) -> int:
+    settings = ctx.settings
+    where = str(settings.config_path) if settings.config_exists else f"{settings.config_path} (absent: defaults in use)"
+    ctx.print(f"Config OK: {where}")
+    for p in settings.providers.values():
+        key, source = p.resolve_key()
+        state = "disabled" if not p.enabled else ("ready" if (key or not p.needs_key) else "no key")
+        ctx.print(f"  {p.slug:<12} {state:<9} key: {source or 'not set (' + ', '.join('$' + e for e in p.api_key_env) + ')'}  {p.base_url}")
+    return 0
+
+
+def run_path(ctx: Any) -> int:
+    settings = ctx.settings
+    ctx.print(f"config: {settings.config_path}{'' if settings.config_exists else ' (absent)'}")
+    ctx.print(f"store:  {settings.database}")
+    ctx.print(f"log:    {settings.log_file}")
+    return 0

@@ -1,0 +1,196 @@
+"""`aisync models list|info|cleanup`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+ORDER = 20
+
+SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
+
+
+def register(sub: Any) -> None:
+    from ..cli import Parser, add_common
+    from ..domain import CAPABILITIES, MODEL_TYPES
+
+    models = sub.add_parser("models", help="list, inspect and clean up the models in the store")
+    msub = models.add_subparsers(dest="models_command", metavar="SUBCOMMAND", parser_class=Parser)
+
+    p = msub.add_parser("list", help="list models", description="List the models in the store: what your providers list, and the price catalog.")
+    add_common(p)
+    p.add_argument("--provider", metavar="NAME", help="only this provider")
+    p.add_argument("--type", choices=MODEL_TYPES, metavar="TYPE", help=f"only this type ({', '.join(MODEL_TYPES)})")
+    p.add_argument("--active", action="store_true", help="only active models")
+    p.add_argument("--available", action="store_true", help="only models your providers listed (not catalog entries)")
+    p.add_argument("--catalog", action="store_true", help="only catalog entries (known from price feeds, not listed by your providers)")
+    p.add_argument("--capability", action="append", choices=CAPABILITIES, metavar="CAP", help="only models with this capability (repeatable)")
+    p.add_argument("--search", metavar="TEXT", help="only ids or names containing TEXT")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
+    p.add_argument("--sort", choices=SORTS, default="name", help="sort field (default: name)")
+    p.add_argument("--per", choices=("1m", "1k"), help="price unit: per 1M (default) or 1K tokens")
+    p.add_argument("--limit", type=int, metavar="N", help="at most N models")
+    p.set_defaults(handler=run_list)
+
+    p = msub.add_parser("info", help="everything about one model", description="Show one model: basics, capabilities, pricing (and its history), usage and sync state.")
+    add_common(p)
+    p.add_argument("model", help="model id, e.g. gpt-4o")
+    p.add_argument("provider", help="provider, e.g. openai")
+    p.add_argument("--history", action="store_true", help="include the pricing history")
+    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+    p.add_argument("--per", choices=("1m", "1k"), help="price unit: per 1M (default) or 1K tokens")
+    p.add_argument("--days", type=int, default=30, metavar="N", help="usage statistics window in days (default: 30)")
+    p.set_defaults(handler=run_info)
+
+    p = msub.add_parser(
+        "cleanup",
+        help="remove missing, deprecated or stale models",
+        description="Remove models that are missing, retired or deprecated, or not synced since DATE. "
+        "Catalog entries and models that usage records reference are kept; usage records are never removed.",
+    )
+    add_common(p)
+    p.add_argument("--dry-run", action="store_true", help="show what would be removed, remove nothing")
+    p.add_argument("--older-than", metavar="DATE", help="cut-off date YYYY-MM-DD (default: 90 days ago)")
+    p.add_argument("--provider", metavar="NAME", help="only this provider")
+    p.add_argument("--force", action="store_true", help="remove without asking (needed without a terminal)")
+    p.set_defaults(handler=run_cleanup)
+    models.set_defaults(handler=None)
+
+
+def _seed_catalog(ctx: Any, store: Any) -> None:
+    """First run: the bundled price catalog fills the store (cheap once seeded)."""
+    import importlib.util
+
+    if importlib.util.find_spec("aisync_tui.pricing.catalog") is None:
+        return
+    from ..pricing import catalog
+
+    seed = getattr(catalog, "ensure_seeded", None)
+    if seed is not None:
+        seed(store)
+
+
+def run_list(ctx: Any) -> int:
+    from ..errors import UsageError
+    from ..render.model_text import list_headers, list_json, list_row
+    from ..render.table import ascii_table, csv_text
+    from ..store.queries import model_rows_query, row_from_tuple
+
+    args = ctx.args
+    if args.available and args.catalog:
+        raise UsageError("--available and --catalog exclude each other")
+    if args.limit is not None and args.limit < 1:
+        raise UsageError("--limit must be at least 1")
+    per = args.per or ctx.settings.pricing.per
+    store = ctx.store()
+    _seed_catalog(ctx, store)
+    available = True if args.available else (False if args.catalog else None)
+    query = model_rows_query(
+        provider=args.provider, type=args.type, active=args.active, available=available,
+        search=args.search, capabilities=args.capability or (), sort=args.sort,
+    )
+    if args.limit:
+        query = query.limit(args.limit)
+    rows = [row_from_tuple(t) for t in query.tuples()]
+    if args.format == "json":
+        ctx.out.write(json.dumps([list_json(r) for r in rows], indent=2, ensure_ascii=False))
+        ctx.out.write("\n")
+        return 0
+    if args.format == "csv":
+        ctx.out.write(csv_text(list_headers(per), (list_row(r, per) for r in rows)))
+        return 0
+    if not rows:
+        ctx.print("No models match." + ("" if args.provider or args.type else " Run `aisync sync-models` to fetch your providers' lists."))
+        return 0
+    ctx.print(ascii_table(list_headers(per), (list_row(r, per) for r in rows), align_right=(4, 5, 6)))
+    ctx.print(f"{len(rows):,} models" + (f" (prices per {'1M' if per == '1m' else '1K'} tokens)" if rows else ""))
+    return 0
+
+
+def _usage(provider: str, model_id: str, days: int) -> Any:
+    import importlib.util
+
+    if importlib.util.find_spec("aisync_tui.usage.stats") is None:
+        return None
+    from ..usage import stats
+
+    fn = getattr(stats, "model_usage", None)
+    return fn(provider, model_id, days=days) if fn else None
+
+
+def run_info(ctx: Any) -> int:
+    from ..errors import UsageError
+    from ..render.model_text import info_json, print_info
+    from ..store.queries import close_matches, get_model
+
+    args = ctx.args
+    if args.days < 1:
+        raise UsageError("--days must be at least 1")
+    per = args.per or ctx.settings.pricing.per
+    store = ctx.store()
+    _seed_catalog(ctx, store)
+    detail = get_model(args.model, args.provider)
+    if detail is None:
+        matches = close_matches(args.model, args.provider)
+        hint = "did you mean: " + ", ".join(f"{m} {p}" for m, p in matches) if matches else "list models with `aisync models list --search TEXT`"
+        raise UsageError(f"Model {args.model!r} not found for provider {args.provider!r}", hint=hint)
+    usage = _usage(detail.provider, detail.model_id, args.days)
+    if args.format == "json":
+        ctx.print(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False))
+    else:
+        print_info(ctx.print, detail, per=per, history=args.history, usage=usage, days=args.days)
+    return 0
+
+
+def parse_date(text: str) -> datetime:
+    from ..errors import UsageError
+
+    try:
+        value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise UsageError(f"--older-than {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def run_cleanup(ctx: Any) -> int:
+    from ..domain import utcnow
+    from ..errors import UsageError
+    from ..render.model_text import candidates_table
+    from ..render.table import ascii_table
+    from ..render.words import plural
+    from ..runlog import log_line
+    from ..sync.cleanup import apply_cleanup, plan_cleanup
+
+    args = ctx.args
+    cutoff = parse_date(args.older_than) if args.older_than else utcnow() - timedelta(days=90)
+    store = ctx.store()
+    plan = plan_cleanup(cutoff, provider=args.provider)
+    if plan.kept_for_usage:
+        ctx.print(f"Keeping {plural(len(plan.kept_for_usage), 'model')} that usage records reference (their price history prices that usage).")
+    if plan.empty:
+        ctx.print(f"Nothing to clean up: no missing, deprecated or stale models before {cutoff:%Y-%m-%d}.")
+        return 0
+    ctx.print(f"{'DRY RUN - ' if args.dry_run else ''}Models to remove (cut-off {cutoff:%Y-%m-%d}):")
+    headers, rows = candidates_table(plan.remove)
+    ctx.print(ascii_table(headers, rows))
+    if args.dry_run:
+        ctx.print(f"Would remove {plural(len(plan.remove), 'model')} (with their price history and change log).")
+        return 0
+    if not args.force:
+        if not sys.stdin.isatty():
+            raise UsageError(f"refusing to remove {plural(len(plan.remove), 'model')} without confirmation", hint="run it in a terminal, or add --force")
+        answer = input(f"Remove {plural(len(plan.remove), 'model')}? [y/N] ").strip().lower()
+        if answer not in ("y", "yes"):
+            ctx.print("Nothing removed.")
+            return 0
+    with ctx.lock():
+        # Re-plan under the lock: a sync may have changed things since the preview.
+        fresh = plan_cleanup(cutoff, provider=args.provider)
+        wanted = {c.pk for c in plan.remove}
+        fresh.remove = [c for c in fresh.remove if c.pk in wanted]
+        removed = apply_cleanup(fresh, db=store.db)
+    log_line(ctx.settings, "cleanup", "cleanup", args.provider, "ok", removed=removed)
+    ctx.print(f"✓ Removed {plural(removed, 'model')}.")
+    return 0

@@ -1,0 +1,240 @@
+"""Headless output of `models list` and `models info`: the reference's table, JSON and text layout."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Callable, Sequence
+
+from ..domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, TOKEN_COMPONENTS, Price, cost_tier
+from .money import UNIT_LABEL, UNITS, json_number, json_text, token_price, usd, usd_grouped
+
+Printer = Callable[[str], None]
+
+LIST_HEADERS = ["Model", "Provider", "Type", "Status", "Context Length", "Input /{u}", "Output /{u}", "Cost"]
+
+
+def iso(ts: datetime | None) -> str | None:
+    return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None
+
+
+def list_headers(per: str) -> list[str]:
+    return [h.format(u=UNIT_LABEL[per]) for h in LIST_HEADERS]
+
+
+def list_row(row: Any, per: str) -> list[Any]:
+    return [
+        row.model_id,
+        row.provider,
+        row.type,
+        row.status,
+        row.context_length if row.context_length is not None else "",
+        token_price(row.input_price, per) if row.input_price is not None else "",
+        token_price(row.output_price, per) if row.output_price is not None else "",
+        cost_tier(row.input_price, row.output_price) or "",
+    ]
+
+
+def list_json(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.model_id,
+        "name": row.name or row.model_id,
+        "provider": row.provider,
+        "type": row.type,
+        "status": row.status,
+        "context_length": row.context_length,
+        "max_output_tokens": row.max_output_tokens,
+        "capabilities": list(row.capabilities),
+        "pricing": {
+            "input_cost_per_token": json_number(row.input_price),
+            "output_cost_per_token": json_number(row.output_price),
+        },
+        "cost": cost_tier(row.input_price, row.output_price),
+        "available": row.available,
+        "in_catalog": row.in_catalog,
+        "created_at": iso(row.created_at),
+        "last_synced": iso(row.last_synced_at),
+    }
+
+
+def _title(text: str) -> str:
+    return text.replace("_", " ").capitalize()
+
+
+def _tokens(n: int | None) -> str:
+    return f"{n:,} tokens" if n is not None else "unknown"
+
+
+def price_lines(price: Price, per: str) -> list[str]:
+    """'Input: $30.00 per 1M tokens' for every known component, tiers included."""
+    unit_words = f"per {UNITS[per]:,} tokens" if per == "1k" else "per 1M tokens"
+    lines = []
+    for name, value in price.components().items():
+        label = COMPONENT_LABELS[name]
+        if name in TOKEN_COMPONENTS:
+            lines.append(f"{label}: {token_price(value, per)} {unit_words}")
+        elif name == "per_request":
+            lines.append(f"{label}: {usd(value)} per request")
+        elif name == "per_image":
+            lines.append(f"{label}: {usd(value)} per image")
+        elif name == "per_second":
+            lines.append(f"{label}: {usd(value)} per second")
+        elif name == "web_search":
+            lines.append(f"{label}: {usd(value)} per search")
+    for tier in price.tiers:
+        parts = []
+        if tier.input is not None:
+            parts.append(f"Input {token_price(tier.input, per)}")
+        if tier.output is not None:
+            parts.append(f"Output {token_price(tier.output, per)}")
+        if tier.cached_input is not None:
+            parts.append(f"Cached input {token_price(tier.cached_input, per)}")
+        lines.append(f"Above {tier.threshold:,} tokens: {', '.join(parts)} {unit_words}")
+    return lines
+
+
+def history_line(period: Any, per: str) -> str:
+    p = period.price
+    parts = []
+    if p.input is not None:
+        parts.append(f"Input {token_price(p.input, per)}")
+    if p.output is not None:
+        parts.append(f"Output {token_price(p.output, per)}")
+    if not parts:
+        parts = [line.split(" per ")[0] for line in price_lines(p, per)[:2]]
+    until = f" until {period.effective_until:%Y-%m-%d}" if period.effective_until else " (current)"
+    return f"{period.effective_from:%Y-%m-%d}: {', '.join(parts)}{until} [{period.source}]"
+
+
+def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, days: int) -> None:
+    title = f"Model Information: {d.model_id} ({d.provider_name})"
+    out(title)
+    out("=" * len(title))
+    out("")
+    out("Basic Information:")
+    out(f"  Name: {d.name or d.model_id}")
+    out(f"  Provider: {d.provider_name}")
+    out(f"  Type: {_title(d.type)}")
+    out(f"  Status: {_title(d.status)}" + ("" if d.available or d.status != "catalog" else " (from the price catalog; not listed by your provider)"))
+    out(f"  Context Length: {_tokens(d.context_length)}")
+    out(f"  Max Output: {_tokens(d.max_output_tokens)}")
+    if d.input_modalities or d.output_modalities:
+        out(f"  Modalities: {', '.join(d.input_modalities) or '?'} → {', '.join(d.output_modalities) or '?'}")
+    if d.created_at:
+        out(f"  Released: {d.created_at:%Y-%m-%d}")
+    if d.deprecated_at:
+        out(f"  Deprecated: {d.deprecated_at:%Y-%m-%d}")
+    if d.missing_since:
+        out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
+    if d.aliases:
+        out(f"  Aliases: {', '.join(d.aliases)}")
+    out("")
+    out("Capabilities:")
+    caps = set(d.capabilities)
+    for cap in CAPABILITIES:
+        out(f"  {'✓' if cap in caps else '✗'} {CAPABILITY_LABELS[cap]}")
+    out("")
+    out("Current Pricing:")
+    if d.price is None or d.price.price.is_empty():
+        out("  No pricing known (run `aisync sync-pricing`)")
+    else:
+        for line in price_lines(d.price.price, per):
+            out(f"  {line}")
+        out(f"  Source: {d.price.source}, since {d.price.effective_from:%Y-%m-%d}")
+    if history:
+        out("")
+        out("Pricing History:")
+        if not d.history:
+            out("  No pricing history")
+        for period in d.history:
+            out(f"  {history_line(period, per)}")
+    out("")
+    out(f"Usage Statistics (Last {days} days):")
+    if not has_usage(usage):
+        out(f"  No usage recorded in the last {days} days (see `aisync usage import`)")
+    else:
+        requests = usage.total_requests
+        out(f"  Total Requests: {requests:,}" if requests is not None else "  Total Requests: unknown")
+        out(f"  Total Tokens: {usage.total_tokens:,}")
+        cost = usage.total_cost
+        out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {usage.unpriced_records:,} unpriced records)" if getattr(usage, "unpriced_records", 0) else ""))
+        avg = usage.average_cost_per_request
+        out(f"  Average Cost per Request: {_avg(avg)}")
+    out("")
+    if d.last_synced_at:
+        out(f"Last Synced: {d.last_synced_at:%Y-%m-%d %H:%M:%S} UTC")
+    else:
+        out("Last Synced: never (known from the price catalog only)")
+
+
+def has_usage(usage: Any) -> bool:
+    return usage is not None and bool(usage.total_tokens or usage.total_requests or usage.total_cost)
+
+
+def _avg(value: Decimal | None) -> str:
+    if value is None:
+        return "unknown"
+    if value >= Decimal("0.01"):
+        return f"${value.quantize(Decimal('0.001')):,}"
+    return usd(value.normalize())
+
+
+def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]:
+    def period(p: Any) -> dict[str, Any]:
+        return {
+            "effective_from": iso(p.effective_from),
+            "effective_until": iso(p.effective_until),
+            "source": p.source,
+            "prices_per_token": p.price.to_json(),
+        }
+
+    data: dict[str, Any] = {
+        "id": d.model_id,
+        "name": d.name or d.model_id,
+        "provider": d.provider,
+        "provider_name": d.provider_name,
+        "type": d.type,
+        "status": d.status,
+        "context_length": d.context_length,
+        "max_output_tokens": d.max_output_tokens,
+        "capabilities": list(d.capabilities),
+        "input_modalities": list(d.input_modalities),
+        "output_modalities": list(d.output_modalities),
+        "created_at": iso(d.created_at),
+        "deprecated_at": iso(d.deprecated_at),
+        "first_seen_at": iso(d.first_seen_at),
+        "missing_since": iso(d.missing_since),
+        "aliases": list(d.aliases),
+        "available": d.available,
+        "in_catalog": d.in_catalog,
+        "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
+        "pricing": {
+            "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
+            "output_cost_per_token": json_number(d.price.price.output) if d.price else None,
+            "current": period(d.price) if d.price else None,
+        },
+        "last_synced": iso(d.last_synced_at),
+        "changes": [
+            {"field": c.field, "old": c.old, "new": c.new, "at": iso(c.at)} for c in d.changes[:50]
+        ],
+    }
+    if history:
+        data["pricing"]["history"] = [period(p) for p in d.history]
+    if has_usage(usage):
+        data["usage"] = {
+            "days": days,
+            "total_requests": usage.total_requests,
+            "total_tokens": usage.total_tokens,
+            "total_cost": json_text(usage.total_cost),
+            "average_cost_per_request": json_text(usage.average_cost_per_request),
+            "unpriced_records": getattr(usage, "unpriced_records", 0),
+        }
+    else:
+        data["usage"] = {"days": days, "total_requests": 0, "total_tokens": 0, "total_cost": None, "average_cost_per_request": None}
+    return data
+
+
+def candidates_table(rows: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
+    return ["Model", "Provider", "Status", "Last seen", "Reason"], [
+        [c.model_id, c.provider, c.status, c.last_seen.strftime("%Y-%m-%d") if c.last_seen else "never", c.reason] for c in rows
+    ]
