@@ -1,0 +1,366 @@
+"""Usage statistics over the `usage_record` table: what `models info`, `usage report` and the TUI show.
+
+Everything here is read-only and returns frozen dataclasses. Money is summed as `Decimal` in
+Python (the store keeps it as exact text; SQL SUM would go through a float).
+
+Unknown stays unknown:
+- `requests` is None for records whose source gives no request count (Anthropic's reports); totals
+  add only the known counts and say how many records had none (`unknown_request_records`);
+  `total_requests` is None when no record in the window had a count.
+- `cost` is None for records no price could be found for; totals add only the priced records and
+  say how much they could not price (`unpriced_records`, `unpriced_tokens`, `unpriced_share`).
+  `total_cost` is None when nothing in the window was priced.
+- The average cost per request divides only over records whose requests AND cost are both known.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
+from typing import Iterable, NamedTuple
+
+from ..domain import utcnow
+
+
+class DayUsage(NamedTuple):
+    """One day of the daily series; a plain tuple `(date, requests, tokens, cost)` to unpack.
+
+    requests is None when that day's records carry no request count; cost is None when none of
+    that day's records could be priced (a day without any record is (d, 0, 0, Decimal(0))).
+    """
+
+    date: date
+    requests: int | None
+    tokens: int
+    cost: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class UsageTotals:
+    """Sums over a set of usage records, with what could not be counted said explicitly."""
+
+    records: int = 0
+    total_requests: int | None = None
+    """Sum of the known request counts; None when no record had one."""
+    unknown_request_records: int = 0
+    input_tokens: int = 0
+    """Includes cached input tokens (the providers' convention)."""
+    output_tokens: int = 0
+    cached_tokens: int = 0
+    total_cost: Decimal | None = None
+    """Sum of the known costs; None when nothing could be priced."""
+    reported_cost: Decimal = Decimal(0)
+    """The part of total_cost the provider reported itself."""
+    computed_cost: Decimal = Decimal(0)
+    """The part computed from the price ledger (price in force at the record's time)."""
+    estimated_cost: Decimal = Decimal(0)
+    """The part computed with the earliest known price, for records older than every price period."""
+    unpriced_records: int = 0
+    unpriced_tokens: int = 0
+    unpriced_requests: int = 0
+    """Known request counts of the unpriced records."""
+    average_cost_per_request: Decimal | None = None
+    first_ts: datetime | None = None
+    last_ts: datetime | None = None
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    @property
+    def priced_records(self) -> int:
+        return self.records - self.unpriced_records
+
+    @property
+    def unpriced_share(self) -> Decimal | None:
+        """Fraction (0..1) of the tokens that could not be priced; None when there are no tokens.
+
+        Records without tokens (a cost-only line item) count by record instead.
+        """
+        if self.total_tokens:
+            return Decimal(self.unpriced_tokens) / Decimal(self.total_tokens)
+        if self.records:
+            return Decimal(self.unpriced_records) / Decimal(self.records)
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ModelUsage(UsageTotals):
+    """One model's usage in a window: the "Usage Statistics (Last N days)" block."""
+
+    provider: str = ""
+    model_id: str = ""
+    days: int = 30
+    since: datetime | None = None
+    until: datetime | None = None
+    in_store: bool = False
+    """False for usage of a model the catalog does not know (kept and shown, never dropped)."""
+    daily: tuple[DayUsage, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class GroupUsage(UsageTotals):
+    """Totals of one provider (model_id == "") or one model."""
+
+    provider: str = ""
+    model_id: str = ""
+    in_store: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class UsageSummary:
+    """Everything the usage report and the TUI usage screen show for one window."""
+
+    days: int
+    since: datetime
+    until: datetime
+    provider: str | None
+    totals: UsageTotals
+    by_provider: tuple[GroupUsage, ...]
+    """Highest cost first (unpriced after priced), then most tokens."""
+    by_model: tuple[GroupUsage, ...]
+    """Same order as by_provider."""
+    daily: tuple[DayUsage, ...]
+    sources: dict[str, int] = field(default_factory=dict)
+    """source -> record count (llm, openai-admin, anthropic-admin, csv, jsonl, api)."""
+
+    def top_models(self, n: int = 10) -> list[GroupUsage]:
+        """The n models that cost most (models with a known cost only)."""
+        return [m for m in self.by_model if m.total_cost is not None and m.total_cost > 0][:n]
+
+    @property
+    def unpriced_share(self) -> Decimal | None:
+        return self.totals.unpriced_share
+
+
+# ----------------------------------------------------------------------------- accumulation
+
+
+class _Acc:
+    """Mutable running sums; `freeze` turns them into a dataclass."""
+
+    __slots__ = (
+        "records", "requests", "unknown_requests", "input", "output", "cached", "cost", "any_cost",
+        "reported", "computed", "estimated", "unpriced", "unpriced_tokens", "unpriced_requests",
+        "avg_cost", "avg_requests", "first", "last",
+    )
+
+    def __init__(self) -> None:
+        self.records = 0
+        self.requests = 0
+        self.unknown_requests = 0
+        self.input = 0
+        self.output = 0
+        self.cached = 0
+        self.cost = Decimal(0)
+        self.any_cost = False
+        self.reported = Decimal(0)
+        self.computed = Decimal(0)
+        self.estimated = Decimal(0)
+        self.unpriced = 0
+        self.unpriced_tokens = 0
+        self.unpriced_requests = 0
+        self.avg_cost = Decimal(0)
+        self.avg_requests = 0
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    def add(self, ts: datetime, requests: int | None, inp: int, out: int, cached: int, cost: Decimal | None, cost_source: str | None) -> None:
+        self.records += 1
+        if requests is None:
+            self.unknown_requests += 1
+        else:
+            self.requests += requests
+        self.input += inp
+        self.output += out
+        self.cached += cached
+        if cost is None:
+            self.unpriced += 1
+            self.unpriced_tokens += inp + out
+            self.unpriced_requests += requests or 0
+        else:
+            self.any_cost = True
+            self.cost += cost
+            if cost_source == "reported":
+                self.reported += cost
+            elif cost_source == "estimated":
+                self.estimated += cost
+            else:
+                self.computed += cost
+            if requests:
+                self.avg_cost += cost
+                self.avg_requests += requests
+        if self.first is None or ts < self.first:
+            self.first = ts
+        if self.last is None or ts > self.last:
+            self.last = ts
+
+    def fields(self) -> dict[str, object]:
+        known_requests = self.records - self.unknown_requests
+        return dict(
+            records=self.records,
+            total_requests=self.requests if known_requests else None,
+            unknown_request_records=self.unknown_requests,
+            input_tokens=self.input,
+            output_tokens=self.output,
+            cached_tokens=self.cached,
+            total_cost=self.cost if self.any_cost else None,
+            reported_cost=self.reported,
+            computed_cost=self.computed,
+            estimated_cost=self.estimated,
+            unpriced_records=self.unpriced,
+            unpriced_tokens=self.unpriced_tokens,
+            unpriced_requests=self.unpriced_requests,
+            average_cost_per_request=(self.avg_cost / self.avg_requests) if self.avg_requests else None,
+            first_ts=self.first,
+            last_ts=self.last,
+        )
+
+    def day(self, d: date) -> DayUsage:
+        known_requests = self.records - self.unknown_requests
+        if self.records == 0:
+            return DayUsage(d, 0, 0, Decimal(0))
+        return DayUsage(
+            d,
+            self.requests if known_requests else None,
+            self.input + self.output,
+            self.cost if self.any_cost else None,
+        )
+
+
+def window(days: int, now: datetime | None = None) -> tuple[datetime, datetime]:
+    """The last `days` calendar days in UTC, today included: [midnight days-1 ago, now]."""
+    if days < 1:
+        raise ValueError("days must be at least 1")
+    now = (now or utcnow()).astimezone(timezone.utc)
+    start = datetime.combine(now.date() - timedelta(days=days - 1), time(0), tzinfo=timezone.utc)
+    return start, now
+
+
+def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple[DayUsage, ...]:
+    out = []
+    d = since.date()
+    while d <= until.date():
+        out.append(per_day[d].day(d) if d in per_day else DayUsage(d, 0, 0, Decimal(0)))
+        d += timedelta(days=1)
+    return tuple(out)
+
+
+def _rows(since: datetime, until: datetime, provider: str | None = None, model_id: str | None = None) -> Iterable[tuple]:
+    from ..store.models import UsageRecord as U
+
+    query = U.select(
+        U.ts, U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens, U.cached_tokens, U.cost_usd,
+        U.cost_source, U.source,
+    ).where((U.ts >= since) & (U.ts <= until))
+    if provider:
+        query = query.where(U.provider == provider)
+    if model_id:
+        query = query.where(U.model_id == model_id)
+    return query.order_by(U.ts).tuples()
+
+
+def _ts(value: object) -> datetime:
+    # .tuples() bypasses UTCDateTimeField.python_value on some paths; normalise here.
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    assert isinstance(value, datetime)
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def _dec(value: object) -> Decimal | None:
+    if value is None:
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def _store_models(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
+    from ..store.models import Model, Provider
+
+    wanted = set(pairs)
+    if not wanted:
+        return set()
+    ids = {m for _, m in wanted}
+    found: set[tuple[str, str]] = set()
+    id_list = list(ids)
+    for i in range(0, len(id_list), 500):
+        chunk = id_list[i : i + 500]
+        query = Model.select(Provider.slug, Model.model_id).join(Provider).where(Model.model_id.in_(chunk)).tuples()
+        found.update((p, m) for p, m in query if (p, m) in wanted)
+    return found
+
+
+# ----------------------------------------------------------------------------- public API
+
+
+def model_usage(provider: str, model_id: str, days: int = 30, *, now: datetime | None = None) -> ModelUsage:
+    """One model's usage over the last `days` days (today included), with a daily series.
+
+    Needs an open store (tables bound). A model with no usage gives zero counts, total_requests 0,
+    total_cost Decimal(0) and average None: "no usage" is known, not unknown.
+    """
+    since, until = window(days, now)
+    total = _Acc()
+    per_day: dict[date, _Acc] = defaultdict(_Acc)
+    for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src in _rows(since, until, provider, model_id):
+        ts = _ts(ts)
+        cost = _dec(cost)
+        total.add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
+        per_day[ts.date()].add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
+    values = total.fields()
+    if total.records == 0:
+        values.update(total_requests=0, total_cost=Decimal(0))
+    return ModelUsage(
+        **values,  # type: ignore[arg-type]
+        provider=provider,
+        model_id=model_id,
+        days=days,
+        since=since,
+        until=until,
+        in_store=bool(_store_models([(provider, model_id)])),
+        daily=_daily(per_day, since, until),
+    )
+
+
+def _order(item: GroupUsage) -> tuple:
+    # Highest known cost first; unpriced groups after priced ones, then by tokens.
+    cost = item.total_cost
+    return (cost is None, -(cost or Decimal(0)), -item.total_tokens, item.provider, item.model_id)
+
+
+def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime | None = None) -> UsageSummary:
+    """Totals, per provider, per model and per day over the last `days` days."""
+    since, until = window(days, now)
+    total = _Acc()
+    per_provider: dict[str, _Acc] = defaultdict(_Acc)
+    per_model: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
+    per_day: dict[date, _Acc] = defaultdict(_Acc)
+    sources: dict[str, int] = defaultdict(int)
+    for ts, prov, model, requests, inp, out, cached, cost, cost_source, src in _rows(since, until, provider):
+        ts = _ts(ts)
+        cost = _dec(cost)
+        args = (ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
+        total.add(*args)
+        per_provider[prov].add(*args)
+        per_model[(prov, model)].add(*args)
+        per_day[ts.date()].add(*args)
+        sources[src] += 1
+    known = _store_models(per_model)
+    by_provider = sorted((GroupUsage(**acc.fields(), provider=p) for p, acc in per_provider.items()), key=_order)  # type: ignore[arg-type]
+    by_model = sorted(
+        (GroupUsage(**acc.fields(), provider=p, model_id=m, in_store=(p, m) in known) for (p, m), acc in per_model.items()),  # type: ignore[arg-type]
+        key=_order,
+    )
+    return UsageSummary(
+        days=days,
+        since=since,
+        until=until,
+        provider=provider,
+        totals=UsageTotals(**total.fields()),  # type: ignore[arg-type]
+        by_provider=tuple(by_provider),
+        by_model=tuple(by_model),
+        daily=_daily(per_day, since, until),
+        sources=dict(sources),
+    )
