@@ -1,0 +1,100 @@
+"""Shared test helpers: run the real `aisync` in a subprocess with an isolated home, config and store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+#: Every provider key variable we know; stripped from the environment of every subprocess so a
+#: developer's real keys never leak into a test (and tests never depend on them).
+KEY_VARS = (
+    "OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "XAI_API_KEY", "ANTHROPIC_API_KEY",
+    "OPENROUTER_API_KEY", "MISTRAL_API_KEY", "GROQ_API_KEY", "DEEPSEEK_API_KEY", "TOGETHER_API_KEY",
+    "TOGETHER_AI_API_KEY", "OLLAMA_API_KEY", "OLLAMA_HOST", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY",
+    "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
+)
+
+
+def fixture_json(name: str) -> Any:
+    return json.loads((FIXTURES / name).read_text())
+
+
+@dataclass
+class Sandbox:
+    """An isolated user: temp HOME/XDG dirs, a config file and a store path."""
+
+    root: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config.toml"
+
+    @property
+    def db(self) -> Path:
+        return self.root / "aisync.db"
+
+    @property
+    def log_file(self) -> Path:
+        return self.root / "state" / "aisync-tui" / "log" / "aisync.log"
+
+    def write_config(self, text: str) -> Path:
+        self.config.write_text(text)
+        os.chmod(self.config, 0o600)
+        return self.config
+
+    def run(self, *args: str, env: Mapping[str, str] | None = None, timeout: float = 60, input: str | None = None) -> subprocess.CompletedProcess[str]:
+        full = dict(self.env)
+        if env:
+            full.update(env)
+        return subprocess.run(
+            [sys.executable, "-m", "aisync_tui", *args],
+            env=full, cwd=self.root, capture_output=True, text=True, timeout=timeout, input=input,
+        )
+
+    def popen(self, *args: str, env: Mapping[str, str] | None = None) -> subprocess.Popen[str]:
+        full = dict(self.env)
+        if env:
+            full.update(env)
+        return subprocess.Popen(
+            [sys.executable, "-m", "aisync_tui", *args],
+            env=full, cwd=self.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+
+
+def make_sandbox(root: Path) -> Sandbox:
+    env = {k: v for k, v in os.environ.items() if k not in KEY_VARS}
+    env.update(
+        HOME=str(root / "home"),
+        XDG_CONFIG_HOME=str(root / "config-home"),
+        XDG_DATA_HOME=str(root / "data-home"),
+        XDG_STATE_HOME=str(root / "state"),
+        XDG_CACHE_HOME=str(root / "cache"),
+        AISYNC_CONFIG=str(root / "config.toml"),
+        AISYNC_DATABASE_URL=str(root / "aisync.db"),
+        PYTHONPATH=str(REPO) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else ""),
+        NO_COLOR="1",
+    )
+    (root / "home").mkdir(parents=True, exist_ok=True)
+    sb = Sandbox(root, env)
+    sb.write_config("")
+    return sb
+
+
+def provider_config(server: Any, *providers: str, extra: str = "", model_sync: str = "") -> str:
+    """A config that points each named provider at the fake server."""
+    parts = []
+    if model_sync:
+        parts.append(f"[model_sync]\n{model_sync}\n")
+    for p in providers:
+        parts.append(f'[providers.{p}]\nbase_url = "{server.base_url(p)}"\n')
+    parts.append(extra)
+    return "\n".join(parts)
