@@ -21,6 +21,8 @@ from .db import Store
 
 #: Advisory lock key for PostgreSQL: crc32("aisync-run-lock").
 ADVISORY_KEY = 0x4A1571C
+#: aisync_meta key where the PostgreSQL lock holder says who it is, for the other servers' message.
+HOLDER_KEY = "run_lock_holder"
 
 
 def holder_info(command: str) -> dict[str, Any]:
@@ -91,37 +93,59 @@ class FileRunLock:
 
 
 class PostgresRunLock:
-    """`pg_try_advisory_lock` held on the store's connection; released with it if the process dies."""
+    """`pg_try_advisory_lock` on a connection of its own, so a job scheduled on every server runs on one.
+
+    The lock lives on a dedicated connection rather than the store's: Peewee keeps one connection
+    per thread and may close or reopen it (the TUI applies in a worker thread), and a session
+    advisory lock silently disappears with its connection. The server drops the lock when the
+    holder's process dies (its connection closes), so a crashed run never blocks the next one.
+    Advisory locks are per database: one aisync store per PostgreSQL database.
+    """
 
     def __init__(self, store: Store, command: str) -> None:
         self.store = store
         self.command = command
-        self._held = False
+        self._conn: Any = None
 
     def acquire(self) -> None:
-        from .models import Meta
+        conn = self.store.db._connect()  # a fresh psycopg2 connection in autocommit mode
+        try:
+            cur = conn.cursor()
+            cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
+            got = bool(cur.fetchone()[0])
+            if not got:
+                info = self._holder(cur)
+                raise LockHeld(describe_holder(info))
+            cur.execute(
+                "INSERT INTO aisync_meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+                (HOLDER_KEY, json.dumps(holder_info(self.command))),
+            )
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
 
-        db = self.store.db
-        got = db.execute_sql("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,)).fetchone()[0]
-        if not got:
-            raw = Meta.get_or_none(Meta.key == "run_lock_holder")
-            info = None
-            if raw and raw.value:
-                try:
-                    info = json.loads(raw.value)
-                except ValueError:
-                    info = None
-            raise LockHeld(describe_holder(info))
-        self._held = True
-        self.store.meta_set("run_lock_holder", json.dumps(holder_info(self.command)))
+    @staticmethod
+    def _holder(cur: Any) -> dict[str, Any] | None:
+        try:
+            cur.execute("SELECT value FROM aisync_meta WHERE key = %s", (HOLDER_KEY,))
+            row = cur.fetchone()
+            return json.loads(row[0]) if row and row[0] else None
+        except Exception:  # the message is a nicety; never let it hide the LockHeld
+            return None
 
     def release(self) -> None:
-        if not self._held:
+        conn, self._conn = self._conn, None
+        if conn is None:
             return
         try:
-            self.store.db.execute_sql("SELECT pg_advisory_unlock(%s)", (ADVISORY_KEY,))
+            cur = conn.cursor()
+            cur.execute("DELETE FROM aisync_meta WHERE key = %s", (HOLDER_KEY,))
+            cur.execute("SELECT pg_advisory_unlock(%s)", (ADVISORY_KEY,))
+        except Exception:
+            pass  # closing the connection below releases the lock anyway
         finally:
-            self._held = False
+            conn.close()
 
     def __enter__(self) -> PostgresRunLock:
         self.acquire()

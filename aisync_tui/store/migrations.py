@@ -24,6 +24,9 @@ def _v1(db: pw.Database) -> None:
 STEPS: list[Callable[[pw.Database], None]] = [_v1]
 LATEST = len(STEPS)
 
+#: PostgreSQL advisory lock key held while migrating: crc32("aisync-migrate").
+MIGRATION_LOCK_KEY = 0x6D1A7E0
+
 
 def current_version(db: pw.Database) -> int:
     if not db.table_exists(Meta._meta.table_name):
@@ -48,6 +51,13 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
         )
     for version in range(before, target):
         with db.atomic():
+            if isinstance(db, pw.PostgresqlDatabase):
+                # Several servers starting at once on a fresh database would race on CREATE TABLE
+                # (PostgreSQL's "IF NOT EXISTS" is not safe under concurrency): one migrates, the
+                # others wait here for its commit and then find the step done.
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
+                if current_version(db) > version:
+                    continue
             STEPS[version](db)
             Meta.insert(key="schema_version", value=str(version + 1)).on_conflict(
                 conflict_target=[Meta.key], update={Meta.value: str(version + 1)}

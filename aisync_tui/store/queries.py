@@ -165,8 +165,8 @@ def _sort_key(sort: str) -> list[Any]:
         "created_at": [Model.created_at.desc(nulls="LAST"), Model.model_id],
         "synced_at": [Model.last_synced_at.desc(nulls="LAST"), Model.model_id],
         "context_length": [Model.context_length.desc(nulls="LAST"), Model.model_id],
-        "input_price": [PriceTable.input.cast("REAL").asc(nulls="LAST"), Model.model_id],
-        "output_price": [PriceTable.output.cast("REAL").asc(nulls="LAST"), Model.model_id],
+        "input_price": [PriceTable.input.cast("NUMERIC").asc(nulls="LAST"), Model.model_id],
+        "output_price": [PriceTable.output.cast("NUMERIC").asc(nulls="LAST"), Model.model_id],
         "display_name": [name, Model.model_id],
     }
     return keys[sort]
