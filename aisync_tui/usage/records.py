@@ -1,0 +1,395 @@
+"""Writing usage records: one normalised row type for every source, priced and upserted by source_ref.
+
+Every importer turns its source into `UsageRow`s and hands them to `write_rows`, which
+- prices each row that has no reported cost with the price in force at its time (`cost.PriceBook`),
+- inserts new source_refs, updates rows whose values changed (today's partial API bucket grows
+  during the day), and leaves identical ones alone: importing the same data twice never counts twice,
+- does all of it in one transaction (a file that fails half-way leaves nothing behind),
+- re-prices older records that were unpriced and now have a price in the ledger,
+- and records a `sync_run` row (kind "usage") so `aisync sync status` shows imports too.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable
+
+from ..domain import to_decimal, utcnow
+from ..errors import AisyncError
+
+
+class UsageDataError(AisyncError):
+    """Usage data that cannot be imported as given (bad line, bad number, missing column)."""
+
+    hint = "fix the input and import again; nothing was imported from it"
+
+
+@dataclass(frozen=True, slots=True)
+class UsageRow:
+    """One usage record before it is stored. requests None = the source does not say."""
+
+    ts: datetime
+    provider: str
+    model_id: str
+    requests: int | None
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    source: str
+    source_ref: str
+    cost_usd: Decimal | None = None
+    """A cost the source reported itself; None = compute it from the price ledger."""
+
+
+@dataclass
+class ImportResult:
+    source: str
+    read: int = 0
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    priced: int = 0
+    """Rows (added or updated) with a cost the ledger computed."""
+    estimated: int = 0
+    reported: int = 0
+    unpriced: int = 0
+    repriced_older: int = 0
+    """Earlier unpriced records that this run could price."""
+    first_ts: datetime | None = None
+    last_ts: datetime | None = None
+    models_not_in_store: set[tuple[str, str]] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "read": self.read,
+            "added": self.added,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "reported_cost": self.reported,
+            "computed_cost": self.priced,
+            "estimated_cost": self.estimated,
+            "unpriced": self.unpriced,
+            "repriced_older": self.repriced_older,
+            "first": _iso(self.first_ts),
+            "last": _iso(self.last_ts),
+            "models_not_in_store": sorted(f"{p}/{m}" for p, m in self.models_not_in_store),
+            "notes": self.notes,
+        }
+
+
+def _iso(ts: datetime | None) -> str | None:
+    return ts.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None
+
+
+# ----------------------------------------------------------------------------- provider inference
+
+_FAMILIES: tuple[tuple[str, str], ...] = (
+    (r"^(gpt-|chatgpt-|o1|o3|o4|text-embedding-|text-davinci|davinci|babbage|dall-e|whisper|tts-|omni-moderation|codex-|computer-use)", "openai"),
+    (r"^(gemini-|gemma-|learnlm-|imagen-|veo-)", "gemini"),
+    (r"^claude", "anthropic"),
+    (r"^grok", "xai"),
+    (r"^(mistral-|mixtral-|codestral|ministral|pixtral|open-mistral|open-mixtral|magistral|devstral|voxtral)", "mistral"),
+    (r"^deepseek-", "deepseek"),
+    (r"^command", "cohere"),
+)
+
+
+def infer_provider(model: str) -> tuple[str, str]:
+    """(provider, model_id) from an id as tools log it: "anthropic/claude-3-5-sonnet" or "gpt-4o".
+
+    A prefix that names a known provider wins ("openrouter/openai/gpt-4o" is OpenRouter's model
+    "openai/gpt-4o"); otherwise the model family decides; otherwise the provider is "unknown"
+    (the usage is still kept and shown).
+    """
+    from ..config import KNOWN_PROVIDERS
+
+    text = model.strip()
+    if "/" in text:
+        head, rest = text.split("/", 1)
+        slug = head.lower()
+        if slug in KNOWN_PROVIDERS or slug in ("cohere", "bedrock", "vertex_ai", "azure"):
+            return slug, rest
+    lowered = text.lower()
+    for pattern, provider in _FAMILIES:
+        if re.match(pattern, lowered):
+            return provider, text
+    return "unknown", text
+
+
+# ----------------------------------------------------------------------------- validation helpers
+
+
+def as_count(value: Any, what: str) -> int:
+    """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0)."""
+    if value is None or value == "":
+        return 0
+    if isinstance(value, bool):
+        raise ValueError(f"{what} must be a whole number, not {value!r}")
+    if isinstance(value, int):
+        number = value
+    else:
+        dec = to_decimal(value) if not isinstance(value, float) else to_decimal(value)
+        if dec is None or dec != dec.to_integral_value():
+            raise ValueError(f"{what} must be a whole number, not {value!r}")
+        number = int(dec)
+    if number < 0:
+        raise ValueError(f"{what} must not be negative, not {value!r}")
+    return number
+
+
+def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    dec = to_decimal(value)
+    if dec is None:
+        raise ValueError(f"{what} must be a number, not {value!r}")
+    if dec < 0:
+        raise ValueError(f"{what} must not be negative, not {value!r}")
+    return dec
+
+
+def parse_ts(value: Any, what: str = "timestamp") -> datetime:
+    """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix seconds."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return datetime.fromtimestamp(float(value), timezone.utc)
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
+            return datetime.fromtimestamp(float(text), timezone.utc)
+        if text.endswith("Z") or text.endswith("z"):
+            text = text[:-1] + "+00:00"
+        try:
+            ts = datetime.fromisoformat(text)
+        except ValueError:
+            raise ValueError(f"{what} {value!r} is not an ISO-8601 date/time or Unix time") from None
+        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+    raise ValueError(f"{what} is missing or not a date/time: {value!r}")
+
+
+# ----------------------------------------------------------------------------- writing
+
+
+def _same(existing: Any, values: dict[str, Any]) -> bool:
+    for key, value in values.items():
+        old = getattr(existing, key)
+        if key == "ts":
+            old = old if old.tzinfo else old.replace(tzinfo=timezone.utc)
+            if old.replace(microsecond=0) != value.replace(microsecond=0) and old != value:
+                return False
+            continue
+        if old != value:
+            return False
+    return True
+
+
+def write_rows(
+    rows: Iterable[UsageRow], *, source: str, batch_size: int = 500, reprice_older: bool = True, log_run: bool = True
+) -> ImportResult:
+    """Price and upsert `rows` in one transaction; returns the counts. Needs an open store."""
+    from ..store.models import UsageRecord, database_proxy
+    from ..usage.cost import PriceBook
+    from ..usage.stats import _store_models
+
+    result = ImportResult(source=source)
+    book = PriceBook()
+    now = utcnow()
+    db = database_proxy.obj
+    started = now
+    pending: list[UsageRow] = []
+    pairs: set[tuple[str, str]] = set()
+
+    def flush() -> None:
+        refs = [r.source_ref for r in pending]
+        existing = {u.source_ref: u for u in UsageRecord.select().where(UsageRecord.source_ref.in_(refs))}
+        inserts = []
+        for row in pending:
+            if row.cost_usd is not None:
+                cost, how = row.cost_usd, "reported"
+            else:
+                cost, how = book.cost(
+                    row.provider, row.model_id, row.ts, requests=row.requests, input_tokens=row.input_tokens,
+                    output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
+                )
+            values = dict(
+                ts=row.ts, provider=row.provider, model_id=row.model_id, requests=row.requests,
+                input_tokens=row.input_tokens, output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
+                cost_usd=cost, cost_source=how, source=row.source,
+            )
+            old = existing.get(row.source_ref)
+            if old is not None and _same(old, values):
+                result.unchanged += 1
+                continue
+            if how == "reported":
+                result.reported += 1
+            elif how == "computed":
+                result.priced += 1
+            elif how == "estimated":
+                result.estimated += 1
+            else:
+                result.unpriced += 1
+            if old is None:
+                inserts.append(dict(values, source_ref=row.source_ref, imported_at=now))
+                result.added += 1
+            else:
+                UsageRecord.update(**values, imported_at=now).where(UsageRecord.id == old.id).execute()
+                result.updated += 1
+        if inserts:
+            UsageRecord.insert_many(inserts).execute()
+        pending.clear()
+
+    seen: set[str] = set()
+    with db.atomic():
+        for row in rows:
+            if row.source_ref in seen:
+                # The same reference twice in one import: the later row wins, counted once.
+                pending[:] = [p for p in pending if p.source_ref != row.source_ref]
+            seen.add(row.source_ref)
+            result.read += 1
+            pairs.add((row.provider, row.model_id))
+            if result.first_ts is None or row.ts < result.first_ts:
+                result.first_ts = row.ts
+            if result.last_ts is None or row.ts > result.last_ts:
+                result.last_ts = row.ts
+            pending.append(row)
+            if len(pending) >= batch_size:
+                flush()
+        if pending:
+            flush()
+        if reprice_older:
+            result.repriced_older = reprice_unpriced(book)
+        if log_run:
+            _record_run(result, started)
+    result.models_not_in_store = pairs - _store_models(pairs)
+    return result
+
+
+def reprice_unpriced(book: Any = None) -> int:
+    """Price the stored records that had no known price when imported. Returns how many now have one."""
+    from ..store.models import UsageRecord
+    from ..usage.cost import PriceBook
+
+    book = book or PriceBook()
+    count = 0
+    query = UsageRecord.select().where(UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null())
+    for rec in query.iterator():
+        ts = rec.ts if rec.ts.tzinfo else rec.ts.replace(tzinfo=timezone.utc)
+        cost, how = book.cost(
+            rec.provider, rec.model_id, ts, requests=rec.requests, input_tokens=rec.input_tokens,
+            output_tokens=rec.output_tokens, cached_tokens=rec.cached_tokens,
+        )
+        if cost is not None:
+            UsageRecord.update(cost_usd=cost, cost_source=how).where(UsageRecord.id == rec.id).execute()
+            count += 1
+    return count
+
+
+def _record_run(result: ImportResult, started: datetime) -> None:
+    from ..store.models import SyncRun
+
+    SyncRun.create(
+        kind="usage", provider=result.source, group=uuid.uuid4().hex[:12], started_at=started, finished_at=utcnow(),
+        status="ok", found=result.read, added=result.added, updated=result.updated, unchanged=result.unchanged,
+    )
+
+
+# ----------------------------------------------------------------------------- the Python API
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedUsage:
+    """What `record()` stored: the row as kept, with the cost it was given or computed."""
+
+    ts: datetime
+    provider: str
+    model_id: str
+    requests: int | None
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    cost_usd: Decimal | None
+    cost_source: str | None
+    source_ref: str
+    added: bool
+    """False when `ref` had been recorded before (nothing was counted twice)."""
+
+
+_store: Any = None
+
+
+def _ensure_store(database: str | None) -> None:
+    """Use the open store if there is one (the app, a command), else open the configured one."""
+    global _store
+    from ..store.models import database_proxy
+
+    if database is None and database_proxy.obj is not None:
+        return
+    if database is None and _store is not None:
+        return
+    from ..config import load_settings
+    from ..store.db import open_store
+
+    location = database or load_settings().database
+    if _store is not None and _store.location != location:
+        _store.close()
+    _store = open_store(location)
+
+
+def record(
+    provider: str,
+    model: str,
+    input_tokens: int,
+    output_tokens: int,
+    *,
+    requests: int | None = 1,
+    cached_tokens: int = 0,
+    cost_usd: Decimal | str | int | float | None = None,
+    ts: datetime | str | None = None,
+    ref: str | None = None,
+    database: str | None = None,
+) -> RecordedUsage:
+    """Record one use of a model from an application: `aisync_tui.usage.record("openai", "gpt-4o", 1200, 300)`.
+
+    cost_usd: what the provider billed, if the application knows (kept as "reported"); otherwise the
+    price in force at `ts` (default now) computes it, or it stays unknown. `ref`: your own id for
+    this call (a request id); recording the same ref again updates that record instead of counting
+    it twice. Without `ref` every call is a new record. Raises UsageDataError on bad values.
+    """
+    try:
+        if not isinstance(provider, str) or not provider.strip():
+            raise ValueError("provider must be a non-empty string")
+        if not isinstance(model, str) or not model.strip():
+            raise ValueError("model must be a non-empty string")
+        row = UsageRow(
+            ts=parse_ts(ts) if ts is not None else utcnow(),
+            provider=provider.strip().lower(),
+            model_id=model.strip(),
+            requests=None if requests is None else as_count(requests, "requests"),
+            input_tokens=as_count(input_tokens, "input_tokens"),
+            output_tokens=as_count(output_tokens, "output_tokens"),
+            cached_tokens=as_count(cached_tokens, "cached_tokens"),
+            source="api",
+            source_ref=f"api:{ref}" if ref else f"api:{uuid.uuid4().hex}",
+            cost_usd=as_cost(cost_usd),
+        )
+    except ValueError as exc:
+        raise UsageDataError(f"usage.record: {exc}", hint="pass non-negative whole token counts and a numeric cost") from None
+    if row.cached_tokens > row.input_tokens:
+        raise UsageDataError("usage.record: cached_tokens is more than input_tokens (input includes cached)", hint="pass the total input tokens")
+    _ensure_store(database)
+    from ..store.models import UsageRecord
+
+    result = write_rows([row], source="api", reprice_older=False, log_run=False)
+    stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
+    return RecordedUsage(
+        ts=row.ts, provider=row.provider, model_id=row.model_id, requests=row.requests, input_tokens=row.input_tokens,
+        output_tokens=row.output_tokens, cached_tokens=row.cached_tokens, cost_usd=stored.cost_usd,
+        cost_source=stored.cost_source, source_ref=row.source_ref, added=result.added == 1,
+    )
