@@ -1,0 +1,91 @@
+"""Config: what a user with a broken or risky config file sees."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from aisync_tui.config import load_settings
+from aisync_tui.errors import ConfigError
+
+
+def _load(tmp_path, text, **env):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    os.chmod(path, 0o600)
+    return load_settings(str(path), environ=env)
+
+
+def test_defaults_without_a_config_file(tmp_path):
+    s = load_settings(environ={"AISYNC_CONFIG": ""}, database=str(tmp_path / "x.db"))
+    assert s.model_sync.timeout == 30 and s.model_sync.retry_attempts == 3
+    assert s.model_sync.batch_size == 50 and s.model_sync.cache_ttl == 3600
+    assert s.providers["gemini"].api_key_env == ("GEMINI_API_KEY", "GOOGLE_API_KEY")
+    assert s.providers["openai"].base_url == "https://api.openai.com/v1"
+
+
+def test_syntax_error_names_file_line_and_column(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, "[model_sync]\ntimeout = = 3\n")
+    msg = str(err.value)
+    assert "config.toml" in msg and "line 2" in msg and "column" in msg
+
+
+def test_unknown_key_is_named_with_the_valid_ones(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, "[model_sync]\ntimout = 3\n")
+    assert "'timout'" in str(err.value) and "timeout" in str(err.value) and "cache_ttl" in str(err.value)
+
+
+def test_unknown_provider_is_named_with_the_known_ones(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, "[providers.opnai]\nenabled = true\n")
+    assert "opnai" in str(err.value) and "openai" in str(err.value)
+
+
+def test_wrong_type_is_reported(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, '[model_sync]\ntimeout = "thirty"\n')
+    assert "model_sync.timeout must be a number" in str(err.value)
+
+
+def test_plain_http_to_a_remote_host_is_refused_but_loopback_is_fine(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, '[providers.openai]\nbase_url = "http://api.example.com/v1"\n')
+    assert "plain http" in str(err.value)
+    ok = _load(tmp_path, '[providers.openai]\nbase_url = "http://127.0.0.1:9/v1/"\n')
+    assert ok.providers["openai"].base_url == "http://127.0.0.1:9/v1"
+    allowed = _load(tmp_path, '[providers.openai]\nbase_url = "http://gpu-box:8000/v1"\nallow_http = true\n')
+    assert allowed.providers["openai"].base_url == "http://gpu-box:8000/v1"
+
+
+def test_key_in_a_world_readable_file_warns_with_the_file_name(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[providers.openai]\napi_key = "sk-inthefile-000000000000"\n')
+    os.chmod(path, 0o644)
+    s = load_settings(str(path), environ={})
+    assert any(str(path) in w and "chmod 600" in w for w in s.warnings)
+    os.chmod(path, 0o600)
+    assert load_settings(str(path), environ={}).warnings == ()
+
+
+def test_key_source_names_the_variable_never_the_value(tmp_path):
+    s = _load(tmp_path, "")
+    key, source = s.providers["gemini"].resolve_key({"GOOGLE_API_KEY": "g-123456789"})
+    assert key == "g-123456789" and source == "$GOOGLE_API_KEY"
+
+
+def test_model_sync_can_be_disabled_from_the_environment(tmp_path):
+    s = _load(tmp_path, "", AISYNC_MODEL_SYNC_ENABLED="false")
+    assert s.model_sync.enabled is False
+    with pytest.raises(ConfigError):
+        _load(tmp_path, "", AISYNC_MODEL_SYNC_ENABLED="maybe")
+
+
+def test_custom_openai_compatible_provider_needs_a_base_url(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, '[providers.local]\nkind = "openai-compatible"\n')
+    assert "base_url" in str(err.value)
+    s = _load(tmp_path, '[providers.local]\nkind = "openai-compatible"\nbase_url = "http://localhost:8000/v1"\n')
+    assert s.providers["local"].kind == "openai-compatible"
