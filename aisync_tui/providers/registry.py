@@ -14,6 +14,14 @@ ADAPTERS: dict[str, str] = {
     "openai": "openai:OpenAIAdapter",
     "gemini": "gemini:GeminiAdapter",
     "xai": "xai:XAIAdapter",
+    "anthropic": "anthropic:AnthropicAdapter",
+    "openrouter": "openrouter:OpenRouterAdapter",
+    "mistral": "mistral:MistralAdapter",
+    "groq": "groq:GroqAdapter",
+    "deepseek": "deepseek:DeepSeekAdapter",
+    "together": "together:TogetherAdapter",
+    "ollama": "ollama:OllamaAdapter",
+    "openai-compatible": "compatible:CompatibleAdapter",
 }
 
 

@@ -1,0 +1,113 @@
+"""Mistral `GET /v1/models`: boolean capabilities, `max_context_length`, `deprecation`.
+
+The list holds one entry per id *and* per alias (`mistral-medium-latest` is an entry whose `name`
+is `mistral-medium-2508`). They are folded: the entry whose id equals its `name` is the model,
+the others become its `aliases`. An id that is a model in its own right is never folded into
+another one, even when a later entry claims it (the live list has such contradictions).
+`created` is the time of the request, the same for every entry, so it is ignored.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import RemoteModel
+from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str
+
+
+def _flags(item: dict[str, Any]) -> set[str]:
+    caps = item.get("capabilities")
+    if not isinstance(caps, dict):
+        return set()
+    return {k for k, v in caps.items() if v is True}
+
+
+def classify(model_id: str, flags: set[str]) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    mid = model_id.lower()
+    caps: set[str] = set()
+    inputs = ["text"]
+    outputs = ["text"]
+    if "function_calling" in flags:
+        caps.add("functions")
+    if "vision" in flags:
+        caps.add("vision")
+        inputs.append("image")
+    if "reasoning" in flags or mid.startswith("magistral"):
+        caps.add("reasoning")
+    if "audio" in flags or "audio_transcription" in flags:
+        caps.add("audio_in")
+        inputs.append("audio")
+    if "embed" in mid and not flags & {"completion_chat", "completion_fim"}:
+        return "embedding", frozenset({"embeddings"}), ("text",), ("embedding",)
+    if "audio_speech" in flags:
+        return "tts", frozenset(caps | {"audio_out"}), ("text",), ("audio",)
+    if "transcribe" in mid or ("audio_transcription" in flags and "completion_chat" not in flags):
+        return "transcription", frozenset({"audio_in"}), ("audio",), ("text",)
+    if "moderation" in flags and "completion_chat" not in flags:
+        return "moderation", frozenset(), ("text",), ("text",)
+    if "ocr" in flags and "completion_chat" not in flags:
+        return "other", frozenset(caps), ("image", "file"), ("text",)
+    if "completion_chat" in flags:
+        caps.update({"chat", "streaming"})
+        return "chat", frozenset(caps), tuple(inputs), tuple(outputs)
+    if "completion_fim" in flags:
+        return "completion", frozenset(caps | {"streaming"}), ("text",), ("text",)
+    if "classification" in flags:
+        return "moderation", frozenset(), ("text",), ("text",)
+    return "other", frozenset(caps), (), ()
+
+
+class MistralAdapter(ProviderAdapter):
+    kind = "mistral"
+    models_path = "/models"
+
+    def parse(self, body: Any) -> list[RemoteModel]:
+        items = items_of(self.slug, body, "data")
+        ids = [req_str(self.slug, item, "id") for item in items]
+        # The model each id belongs to: itself when an entry says so, else the first entry's `name`.
+        canonical: dict[str, str] = {}
+        for mid, item in zip(ids, items):
+            if opt_str(item, "name") in (None, mid):
+                canonical[mid] = mid
+        for mid, item in zip(ids, items):
+            name = opt_str(item, "name")
+            if mid not in canonical:
+                canonical[mid] = name if name in canonical and canonical[name] == name else mid
+        aliases: dict[str, list[str]] = {}
+        for mid, owner in canonical.items():
+            if mid != owner:
+                aliases.setdefault(owner, []).append(mid)
+        # Aliases a model entry lists that are not entries themselves (still reachable by that name).
+        for mid, item in zip(ids, items):
+            owner = canonical[mid]
+            for alias in item.get("aliases") or ():
+                if isinstance(alias, str) and alias not in canonical and alias not in aliases.setdefault(owner, []) and alias != owner:
+                    aliases[owner].append(alias)
+        out: list[RemoteModel] = []
+        done: set[str] = set()
+        for mid, item in zip(ids, items):
+            if canonical[mid] != mid or mid in done:
+                continue
+            done.add(mid)
+            out.append(self._one(mid, item, tuple(sorted(aliases.get(mid, ())))))
+        return out
+
+    def _one(self, model_id: str, item: dict[str, Any], aliases: tuple[str, ...]) -> RemoteModel:
+        mtype, caps, inputs, outputs = classify(model_id, _flags(item))
+        name = opt_str(item, "name")
+        owned_by = opt_str(item, "owned_by")
+        return RemoteModel(
+            provider=self.slug,
+            model_id=model_id,
+            name=name if name and name != model_id else None,
+            type=mtype,
+            context_length=opt_int(item, "max_context_length"),
+            capabilities=caps,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            deprecated_at=iso_time(item.get("deprecation")),
+            description=opt_str(item, "description"),
+            owned_by=owned_by,
+            aliases=aliases,
+            raw=item,
+        )

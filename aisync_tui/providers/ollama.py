@@ -1,0 +1,164 @@
+"""Ollama: `GET /api/tags` for the local models, then `POST /api/show` per model (a few at a time)
+for the context length and the capabilities.
+
+No key locally (a key, when set, is sent as a bearer token for ollama.com). `OLLAMA_HOST` is
+applied to the base URL by the config. A stopped Ollama is one "Not running" error: connect
+errors are not retried and stop the sync of this provider at the first request. A model that
+disappears between the two calls (404 on show) keeps what the tag list says.
+
+Context length is the trained maximum, `model_info["<general.architecture>.context_length"]`
+(the runtime `num_ctx` may be lower). `modified_at` (when the model was pulled or updated locally)
+is used as the creation date.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..domain import RemoteModel
+from ..errors import BadResponse, NotRunning
+from ..events import PageFetched
+from .base import ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, str_list
+
+#: /api/show calls in flight at once: enough to hide latency, few enough for a laptop's Ollama.
+SHOW_CONCURRENCY = 4
+
+
+def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+    """Type and capabilities from Ollama's capability list (completion, tools, insert, vision,
+    embedding, thinking, image, audio); from the name when the server is too old to send one."""
+    if capabilities is None:
+        if "embed" in name.lower() or "bert" in family.lower():
+            capabilities = ("embedding",)
+        else:
+            capabilities = ("completion",)
+    have = set(capabilities)
+    caps: set[str] = set()
+    inputs = ["text"]
+    outputs = ["text"]
+    if "vision" in have:
+        caps.add("vision")
+        inputs.append("image")
+    if "audio" in have:
+        caps.add("audio_in")
+        inputs.append("audio")
+    if "thinking" in have:
+        caps.add("reasoning")
+    if "tools" in have:
+        caps.add("functions")
+    if "image" in have:
+        return "image", frozenset(caps | {"image_generation"}), tuple(inputs), ("image",)
+    if "embedding" in have and "completion" not in have:
+        return "embedding", frozenset({"embeddings"}), ("text",), ("embedding",)
+    if "completion" in have:
+        caps.update({"chat", "streaming"})
+        return "chat", frozenset(caps), tuple(inputs), tuple(outputs)
+    return "other", frozenset(caps), tuple(inputs), ()
+
+
+def context_length(show: dict[str, Any]) -> int | None:
+    info = show.get("model_info")
+    if not isinstance(info, dict):
+        return None
+    arch = info.get("general.architecture")
+    if isinstance(arch, str) and arch:
+        value = opt_int(info, f"{arch}.context_length")
+        if value:
+            return value
+    # An unknown architecture key: any single "*.context_length" is still the answer.
+    found = {v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int) and not isinstance(v, bool) and v > 0}
+    return found.pop() if len(found) == 1 else None
+
+
+class OllamaAdapter(ProviderAdapter):
+    kind = "ollama"
+    models_path = "/api/tags"
+    show_path = "/api/show"
+
+    def fetch(self) -> list[RemoteModel]:
+        key = self.api_key()
+        tags = self.client.get_json(
+            self.slug, self.url(self.models_path), headers=self.headers(key), timeout=self.timeout, connect_error=NotRunning
+        )
+        names = [self._name(item) for item in items_of(self.slug, tags, "models", allow_bare_list=False)]
+        self.emit(PageFetched(self.slug, 1, len(names)))
+        shows: dict[str, Any] = {}
+        if names:
+            with ThreadPoolExecutor(max_workers=min(SHOW_CONCURRENCY, len(names)), thread_name_prefix="aisync-ollama") as pool:
+                for name, body in zip(names, pool.map(lambda n: self._show(n, key), names)):
+                    if body is not None:
+                        shows[name] = body
+        return self.parse_all(tags, shows)
+
+    def _show(self, name: str, key: str | None) -> Any:
+        try:
+            return self.client.request_json(
+                self.slug,
+                "POST",
+                self.url(self.show_path),
+                headers=self.headers(key),
+                json_body={"model": name, "name": name},  # `name` for Ollama versions before `model`
+                timeout=self.timeout,
+                connect_error=NotRunning,
+            )
+        except BadResponse:
+            return None  # deleted meanwhile, or a show this server cannot give: keep the tag data
+
+    def _name(self, item: dict[str, Any]) -> str:
+        name = opt_str(item, "name") or opt_str(item, "model")
+        if name is None:
+            raise BadResponse(self.slug, "a model in /api/tags has no name")
+        return name.strip()
+
+    def parse(self, body: Any) -> list[RemoteModel]:
+        """The /api/tags list alone (no /api/show details)."""
+        return self.parse_all(body, {})
+
+    def parse_all(self, tags: Any, shows: dict[str, Any]) -> list[RemoteModel]:
+        out = []
+        for item in items_of(self.slug, tags, "models", allow_bare_list=False):
+            name = self._name(item)
+            show = shows.get(name)
+            if show is not None and not isinstance(show, dict):
+                raise BadResponse(self.slug, f"/api/show for {name} is {type(show).__name__}, not an object")
+            out.append(self._one(name, item, show or {}))
+        return dedupe(out)
+
+    def _one(self, name: str, item: dict[str, Any], show: dict[str, Any]) -> RemoteModel:
+        details = item.get("details") if isinstance(item.get("details"), dict) else {}
+        if isinstance(show.get("details"), dict):
+            details = {**details, **show["details"]}
+        caps_raw = show.get("capabilities", item.get("capabilities"))
+        capabilities = str_list(caps_raw) if isinstance(caps_raw, list) else None
+        mtype, caps, inputs, outputs = classify(name, capabilities, str(details.get("family") or ""))
+        remote_host = opt_str(item, "remote_host")
+        return RemoteModel(
+            provider=self.slug,
+            model_id=name,
+            type=mtype,
+            context_length=context_length(show) or opt_int(details, "context_length"),
+            capabilities=caps,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            created_at=iso_time(item.get("modified_at")),
+            description=_describe(details, remote_host),
+            owned_by=opt_str(details, "family"),
+            raw={"tags": item, "show": _slim(show)} if show else item,
+        )
+
+
+def _describe(details: dict[str, Any], remote_host: str | None) -> str | None:
+    parts = [str(details[k]) for k in ("parameter_size", "quantization_level", "format") if isinstance(details.get(k), str) and details[k]]
+    if remote_host:
+        parts.append(f"cloud ({remote_host})")
+    return ", ".join(parts) or None
+
+
+def _slim(show: dict[str, Any]) -> dict[str, Any]:
+    """The show payload without the bulky parts (templates, modelfile, tensors, token lists)."""
+    keep = {k: v for k, v in show.items() if k in ("details", "capabilities", "modified_at", "parameters", "remote_model", "remote_host")}
+    info = show.get("model_info")
+    if isinstance(info, dict):
+        keep["model_info"] = {k: v for k, v in info.items() if not isinstance(v, (list, dict))}
+    return keep

@@ -1,0 +1,213 @@
+"""OpenRouter `GET /api/v1/models`: public (a key is sent only when one is set), prices included.
+
+- `output_modalities=all`: the endpoint defaults to text-output models only.
+- Both response styles: the old full list (`{"data": [...]}`) and the newer paged one
+  (`total_count`, `links.next` with `offset`/`limit`). We ask for the full list and follow
+  `links.next` (or `total_count`) when the server pages anyway; bounded, with repeat detection.
+- Prices are decimal strings in USD per token, stored exactly. `"-1"` (router models such as
+  `openrouter/auto`) and other negatives mean unknown; `"0"` means free. `request`, `image`
+  (per input image) and `web_search` are their own components. `internal_reasoning` of `"0"`
+  means "billed as completion tokens", so it stays unknown rather than free. Prompt-size
+  `overrides` become long-context tiers; time-of-day overrides are left in the raw payload.
+- `expiration_date` becomes the deprecation date.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+from ..domain import Price, PriceTier, RemoteModel, to_decimal
+from ..errors import BadResponse
+from ..events import PageFetched
+from .base import MAX_PAGES, ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
+
+PAGE_LIMIT = 1000
+
+#: OpenRouter pricing key -> our Price component.
+PRICE_KEYS: dict[str, str] = {
+    "prompt": "input",
+    "completion": "output",
+    "input_cache_read": "cached_input",
+    "input_cache_write": "cache_write",
+    "internal_reasoning": "reasoning",
+    "audio": "audio_input",
+    "audio_output": "audio_output",
+    "image_token": "image_input",
+    "request": "per_request",
+    "image": "per_image",
+    "web_search": "web_search",
+}
+
+
+def price_value(value: Any) -> Decimal | None:
+    """Exact Decimal from OpenRouter's string; negative or garbage is unknown, "0" is free."""
+    if isinstance(value, bool):
+        return None
+    result = to_decimal(value)
+    if result is None or result < 0:
+        return None
+    return result
+
+
+def parse_price(pricing: Any) -> Price | None:
+    if not isinstance(pricing, dict):
+        return None
+    values: dict[str, Decimal | None] = {}
+    for key, component in PRICE_KEYS.items():
+        value = price_value(pricing.get(key))
+        if component == "reasoning" and value == 0:
+            value = None
+        values[component] = value
+    discount = pricing.get("discount")
+    factor = Decimal(1)
+    if isinstance(discount, (int, float)) and not isinstance(discount, bool) and 0 < discount < 1:
+        factor = 1 - Decimal(repr(float(discount)))
+        values = {k: (v * factor if v is not None else None) for k, v in values.items()}
+    tiers = []
+    for override in pricing.get("overrides") or ():
+        if not isinstance(override, dict) or override.get("utc_start") is not None or override.get("utc_end") is not None:
+            continue
+        threshold = opt_int(override, "min_prompt_tokens")
+        if not threshold:
+            continue
+        tier = PriceTier(
+            threshold=threshold,
+            input=_times(price_value(override.get("prompt")), factor),
+            output=_times(price_value(override.get("completion")), factor),
+            cached_input=_times(price_value(override.get("input_cache_read")), factor),
+        )
+        if tier.input is not None or tier.output is not None:
+            tiers.append(tier)
+    price = Price(**values, tiers=tuple(sorted(tiers, key=lambda t: t.threshold)))
+    return None if price.is_empty() else price
+
+
+def _times(value: Decimal | None, factor: Decimal) -> Decimal | None:
+    return None if value is None else value * factor
+
+
+def _modalities(arch: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    inputs = str_list(arch.get("input_modalities"))
+    outputs = str_list(arch.get("output_modalities"))
+    modality = arch.get("modality")
+    if (not inputs or not outputs) and isinstance(modality, str) and "->" in modality:
+        left, right = modality.lower().split("->", 1)
+        inputs = inputs or tuple(p for p in left.split("+") if p)
+        outputs = outputs or tuple(p for p in right.split("+") if p)
+    return inputs, outputs
+
+
+def classify(inputs: tuple[str, ...], outputs: tuple[str, ...], params: set[str], item: dict[str, Any], price: Price | None) -> tuple[str, frozenset[str]]:
+    caps: set[str] = set()
+    out = set(outputs) or {"text"}
+    if "embeddings" in out or "embedding" in out:
+        return "embedding", frozenset({"embeddings"})
+    if "rerank" in out:
+        return "rerank", frozenset()
+    if "transcription" in out:
+        return "transcription", frozenset({"audio_in"})
+    if "image" in inputs:
+        caps.add("vision")
+    if "audio" in inputs:
+        caps.add("audio_in")
+    if "audio" in out or "speech" in out:
+        caps.add("audio_out")
+    if "image" in out:
+        caps.add("image_generation")
+    if "text" in out:
+        caps.update({"chat", "streaming"})
+        if "tools" in params:
+            caps.add("functions")
+        if "response_format" in params:
+            caps.add("json_mode")
+        if "structured_outputs" in params:
+            caps.add("structured_output")
+        if "reasoning" in params or "include_reasoning" in params or isinstance(item.get("reasoning"), dict):
+            caps.add("reasoning")
+        if "web_search_options" in params:
+            caps.add("web_search")
+        if price is not None and price.cached_input is not None:
+            caps.add("caching")
+        return "chat", frozenset(caps)
+    if "image" in out:
+        return "image", frozenset(caps)
+    if "video" in out:
+        return "video", frozenset(caps)
+    if "audio" in out or "speech" in out:
+        return "tts", frozenset(caps)
+    return "other", frozenset(caps)
+
+
+class OpenRouterAdapter(ProviderAdapter):
+    kind = "openrouter"
+    models_path = "/models"
+
+    def fetch(self) -> list[RemoteModel]:
+        key = self.api_key()  # optional: the catalogue is public
+        models: list[RemoteModel] = []
+        params: dict[str, Any] = {"output_modalities": "all"}
+        seen_offsets: set[int] = set()
+        for page in range(1, MAX_PAGES + 1):
+            body = self.get(self.models_path, key, params)
+            page_models = self.parse(body)
+            models.extend(page_models)
+            self.emit(PageFetched(self.slug, page, len(page_models)))
+            nxt = self._next_offset(body, len(models), len(page_models))
+            if nxt is None:
+                return dedupe(models)
+            offset, limit = nxt
+            if offset in seen_offsets or offset == int(params.get("offset", 0)):
+                raise BadResponse(self.slug, f"page {page} points back to offset {offset}; stopped paging")
+            seen_offsets.add(offset)
+            params = {"output_modalities": "all", "offset": offset, "limit": limit}
+        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
+
+    def _next_offset(self, body: Any, collected: int, page_len: int) -> tuple[int, int] | None:
+        """(offset, limit) of the next page, or None when this was the last (or only) one."""
+        if not isinstance(body, dict):
+            return None
+        links = body.get("links")
+        nxt = links.get("next") if isinstance(links, dict) else None
+        if isinstance(nxt, str) and nxt:
+            query = parse_qs(urlsplit(nxt).query)
+            try:
+                offset = int(query.get("offset", [str(collected)])[-1])
+                limit = int(query.get("limit", [str(PAGE_LIMIT)])[-1])
+            except ValueError:
+                raise BadResponse(self.slug, f"links.next is not a usable page link: {nxt[:80]}") from None
+            return offset, max(1, min(limit, PAGE_LIMIT))
+        total = body.get("total_count")
+        if isinstance(total, int) and not isinstance(total, bool) and collected < total and page_len > 0:
+            return collected, PAGE_LIMIT
+        return None
+
+    def parse(self, body: Any) -> list[RemoteModel]:
+        return [self._one(item) for item in items_of(self.slug, body, "data", allow_bare_list=False)]
+
+    def _one(self, item: dict[str, Any]) -> RemoteModel:
+        model_id = req_str(self.slug, item, "id")
+        arch = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
+        top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
+        inputs, outputs = _modalities(arch)
+        params = set(str_list(item.get("supported_parameters")))
+        price = parse_price(item.get("pricing"))
+        mtype, caps = classify(inputs, outputs, params, item, price)
+        return RemoteModel(
+            provider=self.slug,
+            model_id=model_id,
+            name=opt_str(item, "name"),
+            type=mtype,
+            context_length=opt_int(item, "context_length") or opt_int(top, "context_length"),
+            max_output_tokens=opt_int(top, "max_completion_tokens"),
+            capabilities=caps,
+            input_modalities=inputs,
+            output_modalities=outputs,
+            created_at=unix_time(item.get("created")),
+            deprecated_at=iso_time(item.get("expiration_date")),
+            description=opt_str(item, "description"),
+            owned_by=model_id.split("/", 1)[0] if "/" in model_id else None,
+            price=price,
+            raw=item,
+        )
