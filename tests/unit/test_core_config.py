@@ -89,3 +89,13 @@ def test_custom_openai_compatible_provider_needs_a_base_url(tmp_path):
     assert "base_url" in str(err.value)
     s = _load(tmp_path, '[providers.local]\nkind = "openai-compatible"\nbase_url = "http://localhost:8000/v1"\n')
     assert s.providers["local"].kind == "openai-compatible"
+
+
+def test_the_example_config_loads_and_matches_the_defaults():
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "config.example.toml"
+    s = load_settings(str(path), environ={})
+    d = load_settings(environ={"AISYNC_CONFIG": ""})
+    assert s.model_sync == d.model_sync and s.pricing == d.pricing and s.log == d.log
+    assert s.providers["gemini"].api_key_env == d.providers["gemini"].api_key_env
