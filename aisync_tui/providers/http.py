@@ -146,6 +146,15 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
     return None
 
 
+@dataclass(frozen=True)
+class RawResponse:
+    """A response body left undecoded (see `HttpClient.request_json(raw=True)`)."""
+
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
 def _public_url(url: httpx.URL | str) -> str:
     u = httpx.URL(str(url))
     return str(u.copy_with(query=None, fragment=None))
@@ -217,8 +226,12 @@ class HttpClient:
         timeout: float | None = None,
         classify: Callable[[str, int, Any], ProviderError] = classify_error,
         connect_error: type[ProviderError] = ProviderUnavailable,
+        raw: bool = False,
     ) -> Any:
-        """Send the request with retries; return the decoded JSON body or raise a ProviderError."""
+        """Send the request with retries; return the decoded JSON body or raise a ProviderError.
+
+        With `raw=True` return a `RawResponse` (status, headers, undecoded bytes) instead, and
+        treat 304 Not Modified as success: conditional requests (ETag) for price feeds."""
         attempts = max(1, self.options.retry_attempts)
         timeout = timeout or self.options.timeout
         last: ProviderError | None = None
@@ -240,6 +253,8 @@ class HttpClient:
                 raise
             else:
                 self.emit(RequestFinished(provider, method, _public_url(final_url), status, elapsed, attempt))
+                if raw and (200 <= status < 300 or status == 304):
+                    return RawResponse(status, resp_headers, body)
                 if 200 <= status < 300:
                     return self._decode(provider, body, resp_headers)
                 decoded = _try_json(body)

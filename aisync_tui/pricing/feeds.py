@@ -1,0 +1,589 @@
+"""Price feeds parsed into plain values: LiteLLM's cost map, genai-prices v2, provider-native prices.
+
+Pure functions over already-decoded JSON: no I/O, no store. Every entry that is not turned into a
+`FeedEntry` / `GenaiModel` is counted in a `ParseReport` with the reason, so a test (and
+`sync-pricing --verbose`) can say exactly what was parsed and what was skipped and why.
+
+Units: LiteLLM is USD per token (floats, read exactly through `repr`), genai-prices is USD per
+million tokens (`*_mtok`) or per thousand (`*_kcount`), OpenRouter is USD per token as decimal
+strings ("-1" = variable, unknown), Together is USD per million tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timezone
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from ..domain import Price, PriceTier, to_decimal
+
+#: Top-level keys of the LiteLLM map that are not models.
+LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
+
+#: LiteLLM `litellm_provider` -> our provider slug (see config.KNOWN_PROVIDERS). Values not listed
+#: here become catalog-only providers under their own (LiteLLM) name.
+LITELLM_PROVIDERS: dict[str, str] = {
+    "openai": "openai",
+    "text-completion-openai": "openai",
+    "gemini": "gemini",
+    "vertex_ai-language-models": "gemini",
+    "xai": "xai",
+    "anthropic": "anthropic",
+    "mistral": "mistral",
+    "groq": "groq",
+    "deepseek": "deepseek",
+    "together_ai": "together",
+    "openrouter": "openrouter",
+    "ollama": "ollama",
+}
+
+#: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
+#: (Google AI Studio's own `gemini` rows over the Vertex copies of the same model).
+LITELLM_PREFERENCE: dict[str, int] = {"vertex_ai-language-models": 1, "text-completion-openai": 1}
+
+#: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
+GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
+    "openai": ("openai",),
+    "google": ("gemini",),
+    "x-ai": ("xai",),
+    "anthropic": ("anthropic",),
+    "deepseek": ("deepseek",),
+    "mistral": ("mistral",),
+    "groq": ("groq",),
+    "together": ("together",),
+    "openrouter": ("openrouter",),
+    "aws": ("bedrock", "bedrock_converse"),
+    "azure": ("azure",),
+    "fireworks": ("fireworks_ai",),
+    "cohere": ("cohere", "cohere_chat"),
+    "cerebras": ("cerebras",),
+    "perplexity": ("perplexity",),
+    "moonshotai": ("moonshot",),
+    "novita": ("novita",),
+    "ovhcloud": ("ovhcloud",),
+    "voyageai": ("voyage",),
+    "minimax": ("minimax",),
+    "zai": ("zai",),
+}
+
+#: LiteLLM `mode` -> our model type.
+MODE_TYPES: dict[str, str] = {
+    "chat": "chat",
+    "responses": "chat",
+    "completion": "completion",
+    "embedding": "embedding",
+    "image_generation": "image",
+    "image_edit": "image",
+    "audio_transcription": "transcription",
+    "audio_speech": "tts",
+    "realtime": "realtime",
+    "video_generation": "video",
+    "rerank": "rerank",
+    "moderation": "moderation",
+}
+
+#: Modes whose rows price a tool or service, not a model.
+NOT_MODEL_MODES = frozenset({"search", "vector_store", "guardrail"})
+
+_CAPABILITY_FLAGS: dict[str, str] = {
+    "supports_function_calling": "functions",
+    "supports_vision": "vision",
+    "supports_reasoning": "reasoning",
+    "supports_response_schema": "structured_output",
+    "supports_prompt_caching": "caching",
+    "supports_web_search": "web_search",
+    "supports_audio_input": "audio_in",
+    "supports_audio_output": "audio_out",
+    "supports_native_streaming": "streaming",
+}
+
+#: Image-generation rows keyed by quality / size ("low/1024-x-1024/gpt-image-1.5"): a price per
+#: image variant, not a model id anyone can list.
+_VARIANT_KEY = re.compile(r"(^|/)(\d+-x-\d+|max-x-max|low|medium|high|hd|standard|auto)/")
+_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d+)k_tokens$")
+_TIER_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output", "cache_read_input_token_cost": "cached_input"}
+
+
+@dataclass
+class ParseReport:
+    """What a parser did with every top-level entry of a feed."""
+
+    feed: str
+    total: int = 0
+    parsed: int = 0
+    priced: int = 0
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] += 1
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def lines(self) -> list[str]:
+        out = [f"{self.feed}: {self.total:,} entries, {self.parsed:,} parsed ({self.priced:,} with a price), {self.skipped_total:,} skipped"]
+        out.extend(f"  skipped {n:,}: {reason}" for reason, n in self.skipped.most_common())
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One model of one provider as a LiteLLM-format feed describes it."""
+
+    provider: str
+    """Our provider slug."""
+    model_id: str
+    key: str
+    """The feed's own key, for messages."""
+    feed_provider: str
+    """LiteLLM's `litellm_provider`."""
+    price: Price | None
+    type: str | None = None
+    context_length: int | None = None
+    max_output_tokens: int | None = None
+    capabilities: frozenset[str] = frozenset()
+    input_modalities: tuple[str, ...] = ()
+    output_modalities: tuple[str, ...] = ()
+    deprecated_at: datetime | None = None
+    alias_of: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PricePeriod:
+    """A genai-prices conditional price: `start` None = in force before any dated change."""
+
+    start: datetime | None
+    price: Price
+
+
+@dataclass(frozen=True, slots=True)
+class GenaiModel:
+    provider: str
+    """genai-prices provider id."""
+    model_id: str
+    match: Mapping[str, Any]
+    periods: tuple[PricePeriod, ...]
+    context_window: int | None = None
+    name: str | None = None
+
+    def active(self, now: datetime) -> PricePeriod | None:
+        """The period in force at `now`: the last one whose start has passed (schema: last to first)."""
+        chosen = None
+        for period in self.periods:
+            if period.start is None or period.start <= now:
+                chosen = period
+        return chosen
+
+    def history(self, now: datetime) -> list[PricePeriod]:
+        """Dated periods up to now, oldest first (the undated base period has no date to show)."""
+        return [p for p in self.periods if p.start is not None and p.start <= now]
+
+
+@dataclass
+class LiteLLMFeed:
+    entries: list[FeedEntry]
+    report: ParseReport
+    count: int
+    """Model keys, excluding the reserved ones: what the integrity check counts."""
+
+
+@dataclass
+class GenaiFeed:
+    models: dict[str, list[GenaiModel]]
+    """genai-prices provider id -> its models, in feed order (first match wins)."""
+    report: ParseReport
+    count: int
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def money(value: Any) -> Decimal | None:
+    """A non-negative exact amount, or None (negative sentinels mean unknown)."""
+    d = to_decimal(value)
+    if d is None or d < 0:
+        return None
+    return d
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if value > 0 else None
+    if isinstance(value, float) and value.is_integer() and value > 0:
+        return int(value)
+    return None
+
+
+def _date(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        d = date.fromisoformat(value.strip()[:10])
+    except ValueError:
+        return None
+    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+
+
+def _strs(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(v for v in value if isinstance(v, str))
+
+
+def litellm_slug(feed_provider: str) -> str:
+    """Our provider slug for a LiteLLM provider value."""
+    if feed_provider in LITELLM_PROVIDERS:
+        return LITELLM_PROVIDERS[feed_provider]
+    if feed_provider.startswith("vertex_ai-"):
+        return "vertex_ai"
+    return feed_provider
+
+
+def _prefixes(feed_provider: str) -> set[str]:
+    """Key prefixes LiteLLM uses for a provider: `gemini/`, `vertex_ai/`, `bedrock/` (for bedrock_converse)."""
+    return {feed_provider, feed_provider.split("-")[0], feed_provider.split("_")[0], feed_provider.split("-")[-1]}
+
+
+def strip_prefix(key: str, feed_provider: str) -> str:
+    head, sep, rest = key.partition("/")
+    if sep and rest and head in _prefixes(feed_provider):
+        return rest
+    return key
+
+
+# ----------------------------------------------------------------------------- LiteLLM
+
+
+def litellm_price(entry: Mapping[str, Any]) -> Price | None:
+    """Every per-token and per-unit component of one LiteLLM entry, exactly; None if it has none."""
+    search = entry.get("search_context_cost_per_query")
+    web = money(search.get("search_context_size_medium")) if isinstance(search, dict) else None
+    tiers: dict[int, dict[str, Decimal | None]] = {}
+    for key, value in entry.items():
+        m = _TIER_KEY.match(key)
+        if m:
+            amount = money(value)
+            if amount is not None:
+                tiers.setdefault(int(m.group(2)) * 1000, {})[_TIER_FIELD[m.group(1)]] = amount
+    base_input = money(entry.get("input_cost_per_token"))
+    base_output = money(entry.get("output_cost_per_token"))
+    ranges = entry.get("tiered_pricing")
+    if isinstance(ranges, list):
+        for band in ranges:
+            if not isinstance(band, dict) or not isinstance(band.get("range"), list) or not band["range"]:
+                continue
+            start = _int(band["range"][0]) or 0
+            i, o = money(band.get("input_cost_per_token")), money(band.get("output_cost_per_token"))
+            if start == 0:
+                base_input = base_input if base_input is not None else i
+                base_output = base_output if base_output is not None else o
+            elif i is not None or o is not None:
+                tiers.setdefault(start, {}).update({k: v for k, v in (("input", i), ("output", o)) if v is not None})
+    price = Price(
+        input=base_input,
+        output=base_output,
+        cached_input=money(entry.get("cache_read_input_token_cost", entry.get("input_cost_per_token_cache_hit"))),
+        cache_write=money(entry.get("cache_creation_input_token_cost")),
+        reasoning=money(entry.get("output_cost_per_reasoning_token")),
+        audio_input=money(entry.get("input_cost_per_audio_token")),
+        audio_output=money(entry.get("output_cost_per_audio_token")),
+        image_input=money(entry.get("input_cost_per_image_token")),
+        per_request=money(entry.get("input_cost_per_request")),
+        per_image=money(entry.get("output_cost_per_image", entry.get("input_cost_per_image"))),
+        per_second=money(entry.get("output_cost_per_second", entry.get("input_cost_per_second"))),
+        web_search=web,
+        tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())),
+    )
+    return None if price.is_empty() else price
+
+
+def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozenset[str]:
+    caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if entry.get(flag) is True}
+    if mode in ("chat", "responses"):
+        caps.add("chat")
+    elif mode == "embedding":
+        caps.add("embeddings")
+    elif mode in ("image_generation", "image_edit"):
+        caps.add("image_generation")
+    if "/v1/batch" in _strs(entry.get("supported_endpoints")):
+        caps.add("batch")
+    return frozenset(caps)
+
+
+def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, Any], alias_of: str | None = None) -> FeedEntry:
+    mode = entry.get("mode") if isinstance(entry.get("mode"), str) else None
+    return FeedEntry(
+        provider=litellm_slug(feed_provider),
+        model_id=strip_prefix(key, feed_provider),
+        key=key,
+        feed_provider=feed_provider,
+        price=litellm_price(entry),
+        type=MODE_TYPES.get(mode, "other") if mode else None,
+        context_length=_int(entry.get("max_input_tokens")) or _int(entry.get("max_tokens")),
+        max_output_tokens=_int(entry.get("max_output_tokens")),
+        capabilities=litellm_capabilities(entry, mode),
+        input_modalities=_strs(entry.get("supported_modalities")),
+        output_modalities=_strs(entry.get("supported_output_modalities")),
+        deprecated_at=_date(entry.get("deprecation_date")),
+        alias_of=alias_of,
+    )
+
+
+def litellm_count(data: Any) -> int:
+    """Model keys in a LiteLLM map (what the integrity check compares)."""
+    if not isinstance(data, dict):
+        return 0
+    return sum(1 for k in data if k not in LITELLM_RESERVED)
+
+
+def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
+    """Every model entry of a LiteLLM-format map. Aliases (`alias_of`) resolve within one provider."""
+    report = ParseReport(feed)
+    if not isinstance(data, dict):
+        report.skip("the feed is not a JSON object")
+        return LiteLLMFeed([], report, 0)
+    chosen: dict[tuple[str, str], tuple[int, FeedEntry]] = {}
+    aliases: list[tuple[str, str]] = []
+
+    def keep(item: FeedEntry) -> None:
+        rank = LITELLM_PREFERENCE.get(item.feed_provider, 0)
+        ident = (item.provider, item.model_id)
+        old = chosen.get(ident)
+        if old is None or rank < old[0]:
+            if old is not None:
+                report.skip("same provider and id as a preferred entry")
+            chosen[ident] = (rank, item)
+        else:
+            report.skip("same provider and id as a preferred entry")
+
+    for key, entry in data.items():
+        report.total += 1
+        if key in LITELLM_RESERVED:
+            report.skip("reserved key (sample_spec / fallback_generalizations)")
+            continue
+        if not isinstance(entry, dict):
+            report.skip("entry is not an object")
+            continue
+        if isinstance(entry.get("alias_of"), str):
+            aliases.append((key, entry["alias_of"]))
+            continue
+        feed_provider = entry.get("litellm_provider")
+        if not isinstance(feed_provider, str) or not feed_provider:
+            report.skip("no litellm_provider")
+            continue
+        mode = entry.get("mode")
+        if mode in NOT_MODEL_MODES:
+            report.skip(f"prices a tool, not a model (mode {mode})")
+            continue
+        if _VARIANT_KEY.search(key):
+            report.skip("image quality/size variant of another entry")
+            continue
+        keep(_litellm_entry(key, feed_provider, entry))
+
+    for key, target in aliases:
+        base = data.get(target)
+        if not isinstance(base, dict) or not isinstance(base.get("litellm_provider"), str):
+            report.skip("alias_of names no model entry")
+            continue
+        feed_provider = base["litellm_provider"]
+        head, sep, _ = key.partition("/")
+        target_head, target_sep, _ = target.partition("/")
+        same_scope = (head in _prefixes(feed_provider)) if sep else not (target_sep and target_head in _prefixes(feed_provider))
+        if not same_scope:
+            report.skip("alias_of points into another provider")
+            continue
+        keep(_litellm_entry(key, feed_provider, base, alias_of=target))
+
+    entries = [item for _, item in chosen.values()]
+    report.parsed = len(entries)
+    report.priced = sum(1 for e in entries if e.price is not None)
+    return LiteLLMFeed(entries, report, litellm_count(data))
+
+
+# ----------------------------------------------------------------------------- genai-prices v2
+
+
+def _mtok(value: Any) -> tuple[Decimal | None, dict[int, Decimal]]:
+    """A `*_mtok` value (number, or {"base", "tiers"}) -> USD per token and tier prices."""
+    if isinstance(value, dict):
+        base = money(value.get("base"))
+        tiers: dict[int, Decimal] = {}
+        for tier in value.get("tiers") or ():
+            if isinstance(tier, dict):
+                start, amount = _int(tier.get("start")), money(tier.get("price"))
+                if start and amount is not None:
+                    tiers[start] = amount.scaleb(-6)
+        return (base.scaleb(-6) if base is not None else None), tiers
+    amount = money(value)
+    return (amount.scaleb(-6) if amount is not None else None), {}
+
+
+_GENAI_TOKEN_FIELDS = {
+    "input_mtok": "input",
+    "output_mtok": "output",
+    "cache_read_mtok": "cached_input",
+    "cache_write_mtok": "cache_write",
+    "output_reasoning_mtok": "reasoning",
+    "input_audio_mtok": "audio_input",
+    "output_audio_mtok": "audio_output",
+    "input_image_mtok": "image_input",
+}
+_GENAI_TIER_FIELDS = {"input": "input", "output": "output", "cached_input": "cached_input"}
+
+
+def genai_price(prices: Mapping[str, Any]) -> Price | None:
+    """USD per token from genai-prices units. `{}` is how the feed writes a free model."""
+    if not prices:
+        return Price(input=Decimal(0), output=Decimal(0))
+    values: dict[str, Decimal | None] = {}
+    tiers: dict[int, dict[str, Decimal]] = {}
+    for key, name in _GENAI_TOKEN_FIELDS.items():
+        if key in prices:
+            base, tier_prices = _mtok(prices[key])
+            values[name] = base
+            if name in _GENAI_TIER_FIELDS:
+                for start, amount in tier_prices.items():
+                    tiers.setdefault(start, {})[name] = amount
+    for key, name in (("requests_kcount", "per_request"), ("web_searches_kcount", "web_search")):
+        amount = money(prices.get(key))
+        if amount is not None:
+            values[name] = amount.scaleb(-3)
+    price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
+    return None if price.is_empty() else price
+
+
+def _window_hours(constraint: Mapping[str, Any]) -> float | None:
+    try:
+        start = time.fromisoformat(str(constraint["start_time"]).rstrip("Z"))
+        end = time.fromisoformat(str(constraint["end_time"]).rstrip("Z"))
+    except (KeyError, ValueError):
+        return None
+    minutes = (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
+    return (minutes % (24 * 60)) / 60
+
+
+def genai_periods(prices: Any) -> tuple[PricePeriod, ...] | None:
+    """A model's `prices` -> dated periods, oldest first. None when it cannot be read.
+
+    Time-of-day prices (DeepSeek's off-peak hours) are not dated periods: the list price is the
+    one in force for the larger part of the day.
+    """
+    if isinstance(prices, dict):
+        price = genai_price(prices)
+        return (PricePeriod(None, price),) if price else None
+    if not isinstance(prices, list) or not prices:
+        return None
+    periods: list[PricePeriod] = []
+    base: Price | None = None
+    for item in prices:
+        if not isinstance(item, dict) or not isinstance(item.get("prices"), dict):
+            return None
+        price = genai_price(item["prices"])
+        constraint = item.get("constraint")
+        if price is None:
+            continue
+        if not constraint:
+            base = price
+            periods.append(PricePeriod(None, price))
+        elif "start_date" in constraint:
+            start = _date(constraint["start_date"])
+            if start is None:
+                return None
+            periods.append(PricePeriod(start, price))
+        elif "start_time" in constraint:
+            hours = _window_hours(constraint)
+            if hours is None:
+                return None
+            if hours > 12 or base is None:
+                periods = [p for p in periods if p.start is not None] + [PricePeriod(None, price)]
+                base = price
+        else:
+            return None
+    undated = [p for p in periods if p.start is None][-1:]
+    dated = sorted((p for p in periods if p.start is not None), key=lambda p: p.start)  # type: ignore[arg-type, return-value]
+    result = tuple(undated + dated)
+    return result or None
+
+
+def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
+    report = ParseReport(feed)
+    models: dict[str, list[GenaiModel]] = {}
+    if not isinstance(data, list):
+        report.skip("the feed is not a JSON list of providers")
+        return GenaiFeed(models, report, 0)
+    for provider in data:
+        if not isinstance(provider, dict) or not isinstance(provider.get("id"), str):
+            report.skip("provider entry without an id")
+            continue
+        pid = provider["id"]
+        out = models.setdefault(pid, [])
+        for m in provider.get("models") or ():
+            report.total += 1
+            if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
+                report.skip("model without an id or match rule")
+                continue
+            periods = genai_periods(m.get("prices"))
+            if periods is None:
+                report.skip("prices in a form this version does not read")
+                continue
+            out.append(
+                GenaiModel(
+                    provider=pid,
+                    model_id=m["id"],
+                    match=m["match"],
+                    periods=periods,
+                    context_window=_int(m.get("context_window")),
+                    name=m.get("name") if isinstance(m.get("name"), str) else None,
+                )
+            )
+            report.parsed += 1
+            report.priced += 1
+    return GenaiFeed(models, report, report.total)
+
+
+# ----------------------------------------------------------------------------- provider-native
+
+
+def openrouter_price(pricing: Any) -> Price | None:
+    """OpenRouter's `pricing` (USD per token as decimal strings). "-1" (router models) is unknown."""
+    if not isinstance(pricing, dict):
+        return None
+    price = Price(
+        input=money(pricing.get("prompt")),
+        output=money(pricing.get("completion")),
+        cached_input=money(pricing.get("input_cache_read")),
+        cache_write=money(pricing.get("input_cache_write")),
+        reasoning=money(pricing.get("internal_reasoning")),
+        audio_input=money(pricing.get("audio")),
+        image_input=money(pricing.get("image_token")),
+        per_request=money(pricing.get("request")),
+        per_image=money(pricing.get("image")),
+        web_search=money(pricing.get("web_search")),
+    )
+    return None if price.is_empty() else price
+
+
+def together_price(pricing: Any) -> Price | None:
+    """Together's `pricing` (USD per million tokens); all zeros means "not priced per token"."""
+    if not isinstance(pricing, dict):
+        return None
+    i, o = money(pricing.get("input")), money(pricing.get("output"))
+    if (i is None and o is None) or (i == 0 and o == 0 and any(money(pricing.get(k)) for k in ("hourly", "base"))):
+        return None
+    return Price(input=i.scaleb(-6) if i is not None else None, output=o.scaleb(-6) if o is not None else None)
+
+
+def provider_names(entries: Iterable[FeedEntry]) -> dict[str, str]:
+    """Display names for catalog-only providers: `fireworks_ai` -> "Fireworks AI"."""
+    out: dict[str, str] = {}
+    for e in entries:
+        if e.provider not in out:
+            words = re.split(r"[_\-]+", e.provider)
+            out[e.provider] = " ".join(w.upper() if len(w) <= 2 else w.capitalize() for w in words if w)
+    return out
