@@ -26,6 +26,14 @@ DEFAULT_BASE_PATH = {
     "openai": "/v1",
     "gemini": "/v1beta",
     "xai": "/v1",
+    "anthropic": "/v1",
+    "openrouter": "/api/v1",
+    "mistral": "/v1",
+    "groq": "/openai/v1",
+    "deepseek": "",
+    "together": "/v1",
+    "ollama": "",
+    "openai-compatible": "/v1",
 }
 
 #: The key each provider accepts unless a test sets another.
@@ -33,6 +41,12 @@ DEFAULT_KEYS = {
     "openai": "sk-test-openai-0123456789",
     "gemini": "gm-test-gemini-0123456789",
     "xai": "xai-test-0123456789abcdef",
+    "anthropic": "sk-ant-test-0123456789abcdef",
+    "openrouter": "sk-or-test-0123456789abcdef",
+    "mistral": "ms-test-0123456789abcdef",
+    "groq": "gsk_test_0123456789abcdef",
+    "deepseek": "sk-test-deepseek-0123456789",
+    "together": "tg-test-0123456789abcdef",
 }
 
 
@@ -238,6 +252,102 @@ class Handler(BaseHTTPRequestHandler):
         if rest == "/v1/image-generation-models":
             return 200, {"models": state.extra.get("image", [])}, {}
         return 404, {"error": "Model not found"}, {}
+
+    # routes added with issue 4 (more providers) -----------------------------
+
+    def _route_anthropic(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        if not self.headers.get("anthropic-version"):
+            return 400, {"type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version: header is required"}}, {}
+        if state.key is not None and self.headers.get("x-api-key") != state.key:
+            return 401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}, "request_id": "req_test"}, {}
+        if rest != "/v1/models":
+            return 404, {"type": "error", "error": {"type": "not_found_error", "message": f"Not found: {rest}"}}, {}
+        limit = max(1, min(int(query.get("limit", 20)), 1000, int(state.extra.get("max_page_size", 1000))))
+        ids = [m.get("id") for m in state.models]
+        start = ids.index(query["after_id"]) + 1 if query.get("after_id") in ids else 0
+        page = state.models[start : start + limit]
+        more = start + limit < len(state.models)
+        last = page[-1]["id"] if page else None
+        if state.extra.get("repeat_cursor") and page:
+            last, more = state.models[0]["id"], True
+        return 200, {"data": page, "has_more": more, "first_id": page[0]["id"] if page else None, "last_id": last}, {}
+
+    def _route_openrouter(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        # The catalogue is public: no key is fine, a wrong key is not.
+        if self.headers.get("authorization") and not self._bearer_ok(state):
+            return 401, {"error": {"code": 401, "message": "No auth credentials found"}}, {}
+        if rest != "/api/v1/models":
+            return 404, {"error": {"code": 404, "message": "Not Found"}}, {}
+        wanted = query.get("output_modalities", "text")
+        models = state.models
+        if wanted != "all":
+            kinds = set(wanted.split(","))
+            models = [m for m in models if kinds & set((m.get("architecture") or {}).get("output_modalities") or ["text"])]
+        paged = "offset" in query or "limit" in query or state.extra.get("page_size")
+        if not paged:
+            return 200, {"data": models}, {}  # the old full-list answer
+        limit = max(1, min(int(query.get("limit", state.extra.get("page_size", 500))), 1000, int(state.extra.get("page_size", 1000))))
+        offset = int(query.get("offset", 0))
+        page = models[offset : offset + limit]
+        nxt = f"/api/v1/models?offset={offset + limit}&limit={limit}" if offset + limit < len(models) else None
+        return 200, {"data": page, "total_count": len(models), "links": {"next": nxt}}, {}
+
+    def _openai_style(self, state: ProviderState, rest: str, path: str, unauthorized: tuple[int, Any], *, bare: bool = False) -> tuple[int, Any, dict[str, str]]:
+        if not self._bearer_ok(state):
+            return unauthorized[0], unauthorized[1], {}
+        if rest != path:
+            return 404, {"error": {"message": f"Unknown path {rest}"}}, {}
+        return 200, (state.models if bare else {"object": "list", "data": state.models}), {}
+
+    def _route_mistral(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/v1/models", (401, {"message": "Unauthorized", "request_id": "test"}))
+
+    def _route_groq(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(
+            state, rest, "/openai/v1/models", (401, {"error": {"message": "Invalid API Key", "type": "invalid_request_error", "code": "invalid_api_key"}})
+        )
+
+    def _route_deepseek(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(
+            state, rest, "/models",
+            (401, {"error": {"message": "Authentication Fails, Your api key: ****6789 is invalid", "type": "authentication_error", "param": None, "code": "invalid_request_error"}}),
+        )
+
+    def _route_together(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(
+            state, rest, "/v1/models",
+            (401, {"id": "test", "error": {"message": "Invalid API key provided.", "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}}),
+            bare=True,
+        )
+
+    def _route_openai_compatible(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/v1/models", (401, {"error": {"message": "Unauthorized", "type": "invalid_request_error"}}))
+
+    def _route_ollama(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Local Ollama: no auth. `extra["shows"]` maps a model name to its /api/show body;
+        `extra["show_delay"]` slows each show so tests can observe the concurrency bound
+        (`extra["max_inflight"]` records the most shows in flight at once)."""
+        if rest == "/api/tags" and method == "GET":
+            return 200, {"models": state.models}, {}
+        if rest == "/api/show" and method == "POST":
+            try:
+                name = json.loads(body or b"{}").get("model")
+            except ValueError:
+                return 400, {"error": "invalid JSON body"}, {}
+            show = (state.extra.get("shows") or {}).get(name)
+            if show is None:
+                return 404, {"error": f"model '{name}' not found"}, {}
+            with self.fake.lock:
+                state.extra["_inflight"] = state.extra.get("_inflight", 0) + 1
+                state.extra["max_inflight"] = max(state.extra.get("max_inflight", 0), state.extra["_inflight"])
+            try:
+                if state.extra.get("show_delay"):
+                    time.sleep(state.extra["show_delay"])
+            finally:
+                with self.fake.lock:
+                    state.extra["_inflight"] -= 1
+            return 200, show, {}
+        return 404, {"error": "404 page not found"}, {}
 
     # sending ---------------------------------------------------------------
 
