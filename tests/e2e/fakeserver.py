@@ -59,7 +59,11 @@ class Fault:
     hang: accept and never answer (until the server stops).
     stall: send headers and half of the real body, then stop sending.
     body_override: answer 200 with this body (str or bytes) instead of the real one.
-    redirect: answer 302 to this URL.
+    redirect: answer 302 to this URL (`redirect_status` to use 301/307/308).
+    huge: answer 200 with a valid-looking JSON body of this many bytes (a size-cap test).
+    chunked: send the answer without content-length (Transfer-Encoding: chunked).
+    truncate: declare the full length, send half of the body, then close the connection.
+    drip: send the body in small pieces, this many seconds apart (a slow but live server).
     """
 
     status: int | None = None
@@ -72,6 +76,11 @@ class Fault:
     redirect: str | None = None
     repeat: int = 1
     """How many requests this fault applies to."""
+    redirect_status: int = 302
+    huge: int = 0
+    chunked: bool = False
+    truncate: bool = False
+    drip: float = 0.0
 
 
 @dataclass
@@ -195,7 +204,9 @@ class Handler(BaseHTTPRequestHandler):
                     time.sleep(0.05)
                 return
             if fault.redirect:
-                return self._send(302, "", headers={"location": fault.redirect})
+                return self._send(fault.redirect_status, "", headers={"location": fault.redirect})
+            if fault.huge:
+                return self._send_huge(fault.huge, chunked=fault.chunked)
             if fault.status is not None:
                 return self._send(fault.status, fault.body if fault.body is not None else "", headers=fault.headers)
             if fault.body_override is not None:
@@ -206,6 +217,8 @@ class Handler(BaseHTTPRequestHandler):
         status, payload, headers = route(provider, state, method, rest, query, body_in)
         if fault is not None and fault.stall:
             return self._send_stalled(status, payload)
+        if fault is not None and (fault.truncate or fault.drip or fault.chunked):
+            return self._send_faulty(status, payload, fault)
         self._send(status, payload, headers=headers)
 
     # auth helpers ----------------------------------------------------------
@@ -233,13 +246,15 @@ class Handler(BaseHTTPRequestHandler):
             return 404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, {}
         size = int(query.get("pageSize", 50))
         size = max(1, min(size, int(state.extra.get("max_page_size", 1000))))
-        start = int(query.get("pageToken", "0") or 0)
+        start = int((query.get("pageToken", "0") or "0").split("-")[0])
         page = state.models[start : start + size]
         out: dict[str, Any] = {"models": page}
         if start + size < len(state.models):
             out["nextPageToken"] = str(start + size)
         if state.extra.get("repeat_token"):
             out["nextPageToken"] = "0"
+        if state.extra.get("endless_tokens"):  # a fresh token every page, forever
+            out["nextPageToken"] = f"{start + size}-{len(state.requests)}"
         return 200, out, {}
 
     def _route_xai(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
@@ -386,6 +401,98 @@ class Handler(BaseHTTPRequestHandler):
                 time.sleep(0.05)
         except (BrokenPipeError, ConnectionResetError):
             pass
+
+
+    def _send_huge(self, size: int, *, chunked: bool) -> None:
+        """`{"data": [{"id": "xxxx..."}]}` padded to `size` bytes, streamed in 64 KiB pieces."""
+        head, tail = b'{"object": "list", "data": [{"id": "', b'"}]}'
+        pad = max(0, size - len(head) - len(tail))
+        try:
+            self.send_response(200)
+            self.send_header("content-type", "application/json")
+            if chunked:
+                self.send_header("transfer-encoding", "chunked")
+            else:
+                self.send_header("content-length", str(len(head) + pad + len(tail)))
+            self.end_headers()
+            pieces = [head] + [b"x" * min(65536, pad - i) for i in range(0, pad, 65536)] + [tail]
+            for piece in pieces:
+                if self.fake.stopping:
+                    return
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
+            if chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+            pass
+
+    def _send_faulty(self, status: int, payload: Any, fault: Fault) -> None:
+        data, ctype = self._encode(payload)
+        try:
+            self.send_response(status)
+            self.send_header("content-type", ctype)
+            if fault.chunked:
+                self.send_header("transfer-encoding", "chunked")
+            else:
+                self.send_header("content-length", str(len(data)))
+            if fault.truncate:
+                self.send_header("connection", "close")
+            self.end_headers()
+            if fault.truncate:
+                self.wfile.write(data[: len(data) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(socket.SHUT_RDWR)
+                return
+            step = 16 if fault.drip else max(1, len(data))
+            for i in range(0, len(data), step):
+                piece = data[i : i + step]
+                self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if fault.chunked else piece)
+                self.wfile.flush()
+                if fault.drip:
+                    if self.fake.stopping:
+                        return
+                    time.sleep(fault.drip)
+            if fault.chunked:
+                self.wfile.write(b"0\r\n\r\n")
+        except (BrokenPipeError, ConnectionResetError, OSError):
+            pass
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (connect refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Blackhole:
+    """A loopback port whose accept queue is full: connects hang until they time out."""
+
+    def __init__(self) -> None:
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(0)
+        self.port = self.sock.getsockname()[1]
+        self._fillers: list[socket.socket] = []
+        for _ in range(3):
+            c = socket.socket()
+            c.setblocking(False)
+            try:
+                c.connect(("127.0.0.1", self.port))
+            except BlockingIOError:
+                pass
+            self._fillers.append(c)
+
+    def close(self) -> None:
+        for c in self._fillers:
+            c.close()
+        self.sock.close()
+
+    def __enter__(self) -> Blackhole:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def main() -> None:  # pragma: no cover - manual use: python -m tests.e2e.fakeserver

@@ -70,6 +70,8 @@ class Sandbox:
     providers: tuple[str, ...] = ("openai", "gemini", "xai")
     model_sync: dict[str, Any] = field(default_factory=dict)
     provider_extra: dict[str, dict[str, Any]] = field(default_factory=dict)
+    env_extra: dict[str, str] = field(default_factory=dict)
+    """Variables every run gets on top of the sandbox's (e.g. a wrong key)."""
 
     @property
     def home(self) -> Path:
@@ -126,6 +128,7 @@ class Sandbox:
             key = self.server.providers[slug].key if slug in self.server.providers else DEFAULT_KEYS.get(kind)
             if var and key:
                 env[var] = key
+        env.update(self.env_extra)
         env.update(extra)
         return env
 
