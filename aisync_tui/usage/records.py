@@ -211,8 +211,12 @@ def write_rows(
         existing = {u.source_ref: u for u in UsageRecord.select().where(UsageRecord.source_ref.in_(refs))}
         inserts = []
         for row in pending:
+            old = existing.get(row.source_ref)
             if row.cost_usd is not None:
                 cost, how = row.cost_usd, "reported"
+            elif old is not None and old.cost_source == "reported":
+                # A cost the provider reported is never replaced by one we computed.
+                cost, how = old.cost_usd, "reported"
             else:
                 cost, how = book.cost(
                     row.provider, row.model_id, row.ts, requests=row.requests, input_tokens=row.input_tokens,
@@ -223,7 +227,6 @@ def write_rows(
                 input_tokens=row.input_tokens, output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
                 cost_usd=cost, cost_source=how, source=row.source,
             )
-            old = existing.get(row.source_ref)
             if old is not None and _same(old, values):
                 result.unchanged += 1
                 continue

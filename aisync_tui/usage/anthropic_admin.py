@@ -1,0 +1,143 @@
+"""Import from Anthropic's Usage & Cost Admin API (an Admin key in ANTHROPIC_ADMIN_KEY).
+
+- `GET /organizations/usage_report/messages?bucket_width=1d&group_by[]=model`: tokens per model
+  per day. Input = uncached + cache creation (5m and 1h) + cache reads; cached = cache reads.
+  **There is no request count**: records keep requests unknown (None), never 0, and the totals
+  say how many records had none.
+- `GET /organizations/cost_report?group_by[]=description`: `amount` is a decimal string in
+  **cents** ("123.45" is $1.2345); summed per day and model it becomes the reported cost. Costs
+  without a model (web search, code execution) are kept as cost-only records.
+
+Anthropic's newer documents label usage_report "legacy"; the paths are module constants so a
+change is one line.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Mapping
+
+from ..domain import to_decimal
+from ..errors import BadResponse
+from .admin_http import admin_classifier, admin_key, check_url, make_client, pages
+from .records import ImportResult, UsageRow, as_count, parse_ts, write_rows
+
+PROVIDER = "anthropic"
+SOURCE = "anthropic"
+DEFAULT_BASE_URL = "https://api.anthropic.com/v1"
+KEY_ENV = "ANTHROPIC_ADMIN_KEY"
+API_VERSION = "2023-06-01"
+USAGE_PATH = "/organizations/usage_report/messages"
+COST_PATH = "/organizations/cost_report"
+GROUPS = ("api_key_id", "workspace_id", "service_tier", "context_window")
+
+
+def _count(result: Mapping[str, Any], key: str) -> int:
+    try:
+        return as_count(result.get(key), key)
+    except ValueError as exc:
+        raise BadResponse(PROVIDER, f"usage result: {exc}") from None
+
+
+def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
+    rows: list[UsageRow] = []
+    for page in pages_:
+        for bucket in page.get("data") or ():
+            try:
+                ts = parse_ts(bucket.get("starting_at") if isinstance(bucket, dict) else None, "starting_at")
+            except ValueError as exc:
+                raise BadResponse(PROVIDER, f"a usage bucket: {exc}") from None
+            for result in bucket.get("results") or ():
+                if not isinstance(result, dict):
+                    continue
+                model = str(result.get("model") or "unknown")
+                creation = result.get("cache_creation") or {}
+                created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
+                read = _count(result, "cache_read_input_tokens")
+                inp = _count(result, "uncached_input_tokens") + created + read
+                out = _count(result, "output_tokens")
+                extra = ":".join(str(result.get(g) or "") for g in GROUPS)
+                ref = f"anthropic:usage:{ts.strftime('%Y-%m-%dT%H:%M:%SZ')}:{model}:{extra}"
+                rows.append(UsageRow(ts, PROVIDER, model, None, inp, out, read, SOURCE, ref))
+    return rows
+
+
+def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[datetime, str], Decimal]:
+    """(day, model or description) -> USD. Amounts come in cents."""
+    costs: dict[tuple[datetime, str], Decimal] = defaultdict(Decimal)
+    for page in pages_:
+        for bucket in page.get("data") or ():
+            try:
+                ts = parse_ts(bucket.get("starting_at") if isinstance(bucket, dict) else None, "starting_at")
+            except ValueError as exc:
+                raise BadResponse(PROVIDER, f"a cost bucket: {exc}") from None
+            for result in bucket.get("results") or ():
+                if not isinstance(result, dict):
+                    continue
+                cents = to_decimal(result.get("amount"))
+                if cents is None:
+                    raise BadResponse(PROVIDER, f"a cost amount is not a number: {result.get('amount')!r}")
+                currency = str(result.get("currency") or "USD").upper()
+                if currency != "USD":
+                    raise BadResponse(PROVIDER, f"a cost is in {currency}, not USD")
+                what = result.get("model") or result.get("description") or result.get("cost_type") or "other"
+                costs[(ts, str(what))] += cents / 100
+    return dict(costs)
+
+
+def merge(usage: list[UsageRow], costs: Mapping[tuple[datetime, str], Decimal]) -> list[UsageRow]:
+    out: list[UsageRow] = []
+    used: set[tuple[datetime, str]] = set()
+    for row in usage:
+        key = (row.ts, row.model_id)
+        if key in costs:
+            share = costs[key] if key not in used else Decimal(0)
+            used.add(key)
+            out.append(UsageRow(row.ts, row.provider, row.model_id, row.requests, row.input_tokens, row.output_tokens, row.cached_tokens, row.source, row.source_ref, share))
+        else:
+            out.append(row)
+    for (ts, what), amount in sorted(costs.items()):
+        if (ts, what) in used:
+            continue
+        ref = f"anthropic:cost:{ts.strftime('%Y-%m-%dT%H:%M:%SZ')}:{what}"
+        out.append(UsageRow(ts, PROVIDER, what, None, 0, 0, 0, SOURCE, ref, amount))
+    return out
+
+
+def fetch(days: int, *, base_url: str | None = None, settings: Any = None, client: Any = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
+    from .stats import window
+
+    key = admin_key(PROVIDER, KEY_ENV, "console.anthropic.com, Settings, Admin keys")
+    base = check_url(base_url or DEFAULT_BASE_URL, "--base-url")
+    since, _ = window(days, now)
+    starting_at = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    headers = {"x-api-key": key, "anthropic-version": API_VERSION}
+    classify = admin_classifier(KEY_ENV)
+    own = client is None
+    client = client or make_client(settings)
+    count = 0
+    try:
+        usage_pages = []
+        for page in pages(client, PROVIDER, base + USAGE_PATH, headers=headers, params={"starting_at": starting_at, "bucket_width": "1d", "group_by[]": "model", "limit": 31}, classify=classify):
+            usage_pages.append(page)
+            count += 1
+        rows = parse_usage_pages(usage_pages)
+        if costs:
+            cost_pages = []
+            for page in pages(client, PROVIDER, base + COST_PATH, headers=headers, params={"starting_at": starting_at, "group_by[]": "description", "limit": 31}, classify=classify):
+                cost_pages.append(page)
+                count += 1
+            rows = merge(rows, parse_cost_pages(cost_pages))
+    finally:
+        if own:
+            client.close()
+    return rows, count
+
+
+def import_usage(days: int = 30, **kwargs: Any) -> ImportResult:
+    rows, count = fetch(days, **kwargs)
+    result = write_rows(rows, source=SOURCE)
+    result.notes.append(f"{count} pages fetched")
+    return result
