@@ -29,6 +29,39 @@ def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
         yield items[i : i + size]
 
 
+def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str, Any]]) -> None:
+    """`table.insert_many(rows)` with one prepared statement on SQLite.
+
+    Peewee builds the SQL of a multi-row insert value by value (about 0.3 ms per 30-column row,
+    most of a 10,000-model first sync); `executemany` with the same columns, the same field
+    conversions (`db_value`) and the same defaults writes identical rows several times faster.
+    Other backends keep Peewee's insert_many.
+    """
+    if not rows:
+        return
+    if not isinstance(db, pw.SqliteDatabase):
+        table.insert_many(rows).execute()
+        return
+    meta = table._meta
+    names = list(rows[0])
+    fields = [meta.fields[n] for n in names]
+    defaults = [
+        (f, f.default) for f in meta.sorted_fields
+        if f.name not in rows[0] and f.default is not None and not f.primary_key
+    ]
+    quote = db.quote
+    columns = [f.column_name for f in fields] + [f.column_name for f, _ in defaults]
+    sql = "INSERT INTO {q0}{t}{q1} ({cols}) VALUES ({marks})".format(
+        q0=quote[0], q1=quote[1], t=meta.table_name,
+        cols=", ".join(f"{quote[0]}{c}{quote[1]}" for c in columns),
+        marks=", ".join([db.param] * len(columns)),
+    )
+    convert = [(n, f.db_value) for n, f in zip(names, fields)]
+    extra = [f.db_value(d() if callable(d) else d) for f, d in defaults]
+    params = [tuple([to_db(row[n]) for n, to_db in convert] + extra) for row in rows]
+    db.cursor().executemany(sql, params)
+
+
 def load_stored(provider_pk: int) -> list[StoredModel]:
     """Every stored model of a provider with its current price, in two queries."""
     prices: dict[int, PriceTable] = {}
@@ -134,7 +167,7 @@ def apply_plan(
                 values = _row_values(a.remote, now, {}, insert=True)
                 values.update(provider=provider_pk, model_id=a.remote.model_id, first_seen_at=now, in_catalog=False)
                 rows.append(values)
-            Model.insert_many(rows).execute()
+            bulk_insert(db, Model, rows)
             ids = dict(
                 Model.select(Model.model_id, Model.id)
                 .where((Model.provider == provider_pk) & Model.model_id.in_([a.remote.model_id for a in batch]))
@@ -146,7 +179,7 @@ def apply_plan(
                 change_rows.append({"model": pk, "run": run_id, "field": "status", "old": None, "new": "active", "at": now})
                 if a.remote.price is not None:
                     PriceLedger.record(pk, a.remote.price, "provider", at=now, current=None)
-            ModelChange.insert_many(change_rows).execute()
+            bulk_insert(db, ModelChange, change_rows)
             step(len(batch))
 
         existing: list[Added | Updated] = [a for a in plan.added if a.pk is not None]
@@ -165,16 +198,16 @@ def apply_plan(
                 change_rows.extend(_change_rows(pk, run_id, changes, now))
                 if item.remote.price is not None and any(c.field == "pricing" for c in item.changes):
                     PriceLedger.record(pk, item.remote.price, "provider", at=now)
-            if change_rows:
-                ModelChange.insert_many(change_rows).execute()
+            bulk_insert(db, ModelChange, change_rows)
             step(len(batch))
 
         for batch in chunks(plan.missing, batch_size):
             pks = [m.pk for m in batch]
             Model.update(status="missing", missing_since=now, available=False).where(Model.id.in_(pks)).execute()
-            ModelChange.insert_many(
-                [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in batch]
-            ).execute()
+            bulk_insert(
+                db, ModelChange,
+                [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in batch],
+            )
             step(len(batch))
 
         for batch in chunks(plan.unchanged_pks, max(batch_size, IN_CHUNK)):
