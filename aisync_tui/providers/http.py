@@ -1,10 +1,16 @@
 """One HTTP client for every adapter: timeouts, retries with backoff and jitter, error mapping,
 a response size cap, same-host redirects only, and keys that stay in headers.
 
-Retried: connect errors and timeouts, 408, 409, 429 and 5xx (529 included), honouring
+Retried: connect errors and timeouts, bodies cut off mid-transfer, 408, 409, 429 and 5xx (529
+included), honouring
 `retry-after-ms`, `retry-after` (seconds or HTTP date) and Gemini's body `retryDelay`, up to
 `max_retry_wait`. Never retried: 400/401/403/404, exhausted quota, and anything the server marks
 `x-should-retry: false`.
+
+A server that cannot be reached (refused, connect timeout), accepts and never answers, or stalls
+part way ends as "API timeout" (the seed's word for "the network let us down"); one that cuts the
+body short ends as "Bad response". Each attempt is bounded by `timeout` from connect to last byte,
+so a run takes at most about `timeout * retry_attempts` plus the capped waits, never a hang.
 """
 
 from __future__ import annotations
@@ -208,7 +214,7 @@ class HttpClient:
         params: Mapping[str, Any] | None = None,
         timeout: float | None = None,
         classify: Callable[[str, int, Any], ProviderError] = classify_error,
-        connect_error: type[ProviderError] = ProviderUnavailable,
+        connect_error: type[ProviderError] = ApiTimeout,
     ) -> Any:
         return self.request_json(
             provider, "GET", url, headers=headers, params=params, timeout=timeout, classify=classify, connect_error=connect_error
@@ -225,7 +231,7 @@ class HttpClient:
         json_body: Any = None,
         timeout: float | None = None,
         classify: Callable[[str, int, Any], ProviderError] = classify_error,
-        connect_error: type[ProviderError] = ProviderUnavailable,
+        connect_error: type[ProviderError] = ApiTimeout,
         raw: bool = False,
     ) -> Any:
         """Send the request with retries; return the decoded JSON body or raise a ProviderError.
@@ -247,7 +253,13 @@ class HttpClient:
                 last = ApiTimeout(provider, f"no answer within {timeout:g}s")
             except _Deadline:
                 last = ApiTimeout(provider, f"the response did not complete within {timeout:g}s")
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            except httpx.RemoteProtocolError as exc:
+                if "complete message body" in str(exc).lower() or "incomplete" in str(exc).lower():
+                    # The status and headers arrived, the body did not: garbage, but worth a retry.
+                    last = BadResponse(provider, f"the response was cut off mid-transfer ({_reason(exc)})")
+                else:
+                    last = ProviderUnavailable(provider, f"connection broken: {_reason(exc)}")
+            except (httpx.ReadError, httpx.WriteError) as exc:
                 last = ProviderUnavailable(provider, f"connection broken: {_reason(exc)}")
             except ProviderError:
                 raise
