@@ -24,6 +24,14 @@ from typing import Iterable, NamedTuple
 from ..domain import utcnow
 
 
+#: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
+_PLACES = Decimal("1e-12")
+
+
+def _q(value: Decimal) -> Decimal:
+    return value.quantize(_PLACES).normalize() if value else Decimal(0)
+
+
 class DayUsage(NamedTuple):
     """One day of the daily series; a plain tuple `(date, requests, tokens, cost)` to unpack.
 
@@ -80,9 +88,9 @@ class UsageTotals:
         Records without tokens (a cost-only line item) count by record instead.
         """
         if self.total_tokens:
-            return Decimal(self.unpriced_tokens) / Decimal(self.total_tokens)
+            return _q(Decimal(self.unpriced_tokens) / Decimal(self.total_tokens))
         if self.records:
-            return Decimal(self.unpriced_records) / Decimal(self.records)
+            return _q(Decimal(self.unpriced_records) / Decimal(self.records))
         return None
 
 
@@ -213,7 +221,7 @@ class _Acc:
             unpriced_records=self.unpriced,
             unpriced_tokens=self.unpriced_tokens,
             unpriced_requests=self.unpriced_requests,
-            average_cost_per_request=(self.avg_cost / self.avg_requests) if self.avg_requests else None,
+            average_cost_per_request=_q(self.avg_cost / self.avg_requests) if self.avg_requests else None,
             first_ts=self.first,
             last_ts=self.last,
         )
