@@ -18,6 +18,7 @@ from ..events import BatchApplied, EmitFn, ignore
 from ..store.ledger import PriceLedger
 from ..store.models import Model, ModelChange, Price as PriceTable, Provider
 from ..store.queries import price_from_row
+from ..store.rowreader import read_rows
 from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, _normalise, desired_status
 
 T = TypeVar("T")
@@ -73,20 +74,22 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
     for row in query:
         prices[row.model_id] = row
     out = []
-    cols = [getattr(Model, f) for f in TRACKED_FIELDS]
-    for row in Model.select(Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources, *cols).where(
-        Model.provider == provider_pk
-    ):
-        price_row = prices.get(row.id)
+    head = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    tracked = [getattr(Model, f) for f in TRACKED_FIELDS]
+    fields = head + tracked
+    query = Model.select(*fields).where(Model.provider == provider_pk)
+    # Plain tuples through `read_rows`: a Model instance per row cost most of a re-sync.
+    for pk, model_id, status, available, in_catalog, sources, *values in read_rows(query, fields, Model._meta.database):
+        price_row = prices.get(pk)
         out.append(
             StoredModel(
-                pk=row.id,
-                model_id=row.model_id,
-                values={f: getattr(row, f) for f in TRACKED_FIELDS},
-                status=row.status,
-                available=row.available,
-                in_catalog=row.in_catalog,
-                field_sources=dict(row.field_sources or {}),
+                pk=pk,
+                model_id=model_id,
+                values=dict(zip(TRACKED_FIELDS, values)),
+                status=status,
+                available=available,
+                in_catalog=in_catalog,
+                field_sources=dict(sources or {}),
                 price=price_from_row(price_row) if price_row else None,
                 price_source=price_row.source if price_row else None,
             )

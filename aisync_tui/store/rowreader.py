@@ -1,0 +1,94 @@
+"""Read many rows fast: the same values Peewee's `python_value` gives, without a Model instance
+per row and with cheaper conversions for the column types we store in bulk.
+
+Profiling a re-sync of 10,000 models showed most of the time in Peewee building a Model object
+per row and parsing timestamps with `strptime` format by format. Here a SELECT runs on the raw
+cursor and each column gets one converter:
+
+- times (`UTCDateTimeField`): `datetime.fromisoformat`, which reads every format Peewee writes
+  ("YYYY-MM-DD HH:MM:SS[.ffffff]", "YYYY-MM-DD"), then tagged UTC as the field does; anything
+  else goes through the field's own `python_value`;
+- JSON text: decoded once per distinct text (capability and modality lists repeat across
+  thousands of rows) and copied, so no two rows share a mutable list or dict;
+- text and integer columns: as the driver returns them (already `str` / `int` / `None`);
+- everything else (booleans, decimals): the field's own `python_value`.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, Sequence
+
+import peewee as pw
+
+from .models import JSONTextField, UTCDateTimeField
+
+Converter = Callable[[Any], Any]
+
+
+def _time_converter(field: pw.Field) -> Converter:
+    slow = field.python_value
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, str):
+            try:
+                parsed = datetime.fromisoformat(value)
+            except ValueError:
+                return slow(value)
+            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
+        return slow(value)
+
+    return convert
+
+
+def _json_converter() -> Converter:
+    cache: dict[str, tuple[Any, bool]] = {}
+
+    def convert(value: Any) -> Any:
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            return json.loads(value)
+        hit = cache.get(value)
+        if hit is None:
+            decoded = json.loads(value)
+            items = decoded.values() if isinstance(decoded, dict) else decoded if isinstance(decoded, list) else ()
+            hit = cache[value] = (decoded, any(isinstance(v, (list, dict)) for v in items))
+        decoded, nested = hit
+        if isinstance(decoded, (list, dict)):
+            return copy.deepcopy(decoded) if nested else decoded.copy()
+        return decoded
+
+    return convert
+
+
+def converter(field: pw.Field, db: pw.Database) -> Converter | None:
+    """None = take the driver's value as it is."""
+    if isinstance(field, UTCDateTimeField):
+        return _time_converter(field)
+    if isinstance(field, JSONTextField):
+        return _json_converter()
+    if isinstance(db, pw.SqliteDatabase) and type(field) in (pw.CharField, pw.TextField, pw.IntegerField, pw.BigIntegerField, pw.AutoField, pw.ForeignKeyField):
+        return None
+    return field.python_value
+
+
+def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[tuple[Any, ...]]:
+    """Run `query` (which selects exactly `fields`, in order) and yield converted tuples."""
+    if isinstance(db, pw.DatabaseProxy):
+        db = db.obj
+    sql, params = query.sql()
+    converters = [(i, c) for i, c in enumerate(converter(f, db) for f in fields) if c is not None]
+    cursor = db.execute_sql(sql, params)
+    if not converters:
+        yield from cursor
+        return
+    for raw in cursor:
+        row = list(raw)
+        for i, c in converters:
+            row[i] = c(row[i])
+        yield tuple(row)
