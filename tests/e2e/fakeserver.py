@@ -34,11 +34,15 @@ DEFAULT_BASE_PATH = {
     "together": "/v1",
     "ollama": "",
     "openai-compatible": "/v1",
+    "openai-admin": "/v1",
+    "anthropic-admin": "/v1",
 }
 
 #: The key each provider accepts unless a test sets another.
 DEFAULT_KEYS = {
     "openai": "sk-test-openai-0123456789",
+    "openai-admin": "sk-admin-test-0123456789abcdef",
+    "anthropic-admin": "sk-ant-admin01-test-0123456789",
     "gemini": "gm-test-gemini-0123456789",
     "xai": "xai-test-0123456789abcdef",
     "anthropic": "sk-ant-test-0123456789abcdef",
@@ -363,6 +367,49 @@ class Handler(BaseHTTPRequestHandler):
                     state.extra["_inflight"] -= 1
             return 200, show, {}
         return 404, {"error": "404 page not found"}, {}
+
+    # usage admin APIs: pages in state.extra["usage_pages"] / ["cost_pages"], chained by next_page
+
+    @staticmethod
+    def _admin_page(pages: list[dict[str, Any]], token: str | None) -> dict[str, Any] | None:
+        if not token:
+            return pages[0] if pages else {"data": [], "has_more": False, "next_page": None}
+        for i, page in enumerate(pages[:-1]):
+            if page.get("next_page") == token:
+                return pages[i + 1]
+        return None
+
+    def _route_openai_admin(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        if not self._bearer_ok(state):
+            return 401, {"error": {"message": "Incorrect API key provided.", "type": "invalid_request_error", "code": "invalid_api_key"}}, {}
+        if "start_time" not in query or query.get("bucket_width", "1d") != "1d":
+            return 400, {"error": {"message": "start_time is required; this server serves bucket_width=1d only"}}, {}
+        if rest == "/v1/organization/usage/completions" and query.get("group_by") == "model":
+            page = self._admin_page(state.extra.get("usage_pages", []), query.get("page"))
+        elif rest == "/v1/organization/costs" and query.get("group_by") == "line_item":
+            page = self._admin_page(state.extra.get("cost_pages", []), query.get("page"))
+        else:
+            return 404, {"error": {"message": f"Unknown path {rest} (or group_by)"}}, {}
+        if page is None:
+            return 400, {"error": {"message": f"invalid page cursor {query.get('page')!r}"}}, {}
+        return 200, page, {}
+
+    def _route_anthropic_admin(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        if state.key is not None and self.headers.get("x-api-key") != state.key:
+            return 401, {"type": "error", "error": {"type": "authentication_error", "message": "invalid x-api-key"}}, {}
+        if not self.headers.get("anthropic-version"):
+            return 400, {"type": "error", "error": {"type": "invalid_request_error", "message": "anthropic-version header is required"}}, {}
+        if "starting_at" not in query:
+            return 400, {"type": "error", "error": {"type": "invalid_request_error", "message": "starting_at is required"}}, {}
+        if rest == "/v1/organizations/usage_report/messages" and query.get("group_by[]") == "model":
+            page = self._admin_page(state.extra.get("usage_pages", []), query.get("page"))
+        elif rest == "/v1/organizations/cost_report" and query.get("group_by[]") == "description":
+            page = self._admin_page(state.extra.get("cost_pages", []), query.get("page"))
+        else:
+            return 404, {"type": "error", "error": {"type": "not_found_error", "message": f"Unknown path {rest}"}}, {}
+        if page is None:
+            return 400, {"type": "error", "error": {"type": "invalid_request_error", "message": "invalid page"}}, {}
+        return 200, page, {}
 
     # sending ---------------------------------------------------------------
 
