@@ -6,7 +6,9 @@ price writes nothing. Callers run these inside their run's transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from typing import Sequence
 
 from ..domain import PRICE_COMPONENTS, Price, utcnow
 from .models import Price as PriceTable
@@ -72,3 +74,61 @@ class PriceLedger:
             recorded_at=now,
         )
         return True
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerWrite:
+    """One model's new current price, for `record_many`. The caller has already compared it with
+    the current period (`current_id`, `current_from`) and decided it must be written."""
+
+    model_pk: int
+    price: Price
+    source: str
+    effective_from: datetime | None = None
+    """When the price took effect (a feed's dated start), else the sync time."""
+    current_id: int | None = None
+    current_from: datetime | None = None
+    history: tuple[tuple[datetime, datetime, Price], ...] = ()
+    """Closed earlier periods (from, until, price) to record when the model has no period yet."""
+
+
+def record_many(writes: Sequence[LedgerWrite], *, at: datetime, chunk: int = 400) -> int:
+    """Bulk `PriceLedger.record`: close each current period and open the new one, in few queries.
+
+    A dated `effective_from` is kept only if it is later than the period it closes (periods never
+    overlap); otherwise the change takes effect now. Returns the number of new current periods.
+    """
+    closes: dict[datetime, list[int]] = {}
+    rows: list[dict[str, object]] = []
+    for w in writes:
+        start = w.effective_from
+        if start is not None and w.current_from is not None and start <= w.current_from:
+            start = None
+        start = start or at
+        if w.current_id is not None:
+            closes.setdefault(start, []).append(w.current_id)
+        elif w.history:
+            for h_from, h_until, h_price in w.history:
+                if h_until <= start:
+                    rows.append(_row(w.model_pk, h_price, w.source, h_from, h_until, at))
+        rows.append(_row(w.model_pk, w.price, w.source, start, None, at))
+    for until, ids in closes.items():
+        for i in range(0, len(ids), chunk):
+            PriceTable.update(effective_until=until).where(PriceTable.id.in_(ids[i : i + chunk])).execute()
+    for i in range(0, len(rows), chunk):
+        PriceTable.insert_many(rows[i : i + chunk]).execute()
+    return len(writes)
+
+
+def _row(model_pk: int, price: Price, source: str, start: datetime, until: datetime | None, at: datetime) -> dict[str, object]:
+    values: dict[str, object] = {name: getattr(price, name) for name in PRICE_COMPONENTS}
+    values.update(
+        model=model_pk,
+        tiers=[t.to_json() for t in price.tiers] or None,
+        currency=price.currency,
+        effective_from=start,
+        effective_until=until,
+        source=source,
+        recorded_at=at,
+    )
+    return values

@@ -1,0 +1,110 @@
+"""The catalog: metadata enrichment from the feeds, and seeding the store from the bundled snapshot.
+
+Enrichment fills what a provider's own list lacks (OpenAI: context length, max output,
+capabilities) from the feed entry matched to the model. Each filled field records its origin in
+`field_sources`; a field the provider set itself (`field_sources[f] == "provider"`) is never
+touched. Feed capabilities live in `field_sources["feed_capabilities"]`, which the model sync
+unions with the provider's own (see sync/plan.py), so they survive a model sync.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Mapping
+
+from ..domain import as_utc
+from .feeds import FeedEntry
+
+#: Fields a feed may fill, besides capabilities.
+ENRICH_FIELDS: tuple[str, ...] = ("type", "context_length", "max_output_tokens", "input_modalities", "output_modalities", "deprecated_at")
+SEEDED_KEY = "pricing.seeded"
+
+
+def _norm(name: str, value: Any) -> Any:
+    if name in ("input_modalities", "output_modalities"):
+        return tuple(value or ())
+    if isinstance(value, datetime):
+        return as_utc(value).replace(microsecond=0)  # type: ignore[union-attr]
+    return value
+
+
+def enrich(
+    values: Mapping[str, Any], capabilities: tuple[str, ...] | list[str], sources: Mapping[str, Any], entry: FeedEntry, source: str
+) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any, Any]]]:
+    """(column updates, new field_sources, [(field, old, new)]) for one stored model and its feed entry.
+
+    Empty results mean nothing to write. `values` holds the stored ENRICH_FIELDS.
+    """
+    updates: dict[str, Any] = {}
+    new_sources = dict(sources)
+    changes: list[tuple[str, Any, Any]] = []
+    for name in ENRICH_FIELDS:
+        new = _norm(name, getattr(entry, name))
+        if new in (None, ()):
+            continue
+        old = _norm(name, values.get(name))
+        if sources.get(name) == "provider" and old not in (None, ()):
+            continue  # the provider's own value always wins
+        if old != new:
+            updates[name] = list(new) if isinstance(new, tuple) else new
+            new_sources[name] = source
+            changes.append((name, old, new))
+    old_feed = frozenset(sources.get("feed_capabilities") or ())
+    new_feed = entry.capabilities
+    current = frozenset(capabilities or ())
+    caps = (current - old_feed) | new_feed
+    if new_feed != old_feed or caps != current:
+        new_sources["feed_capabilities"] = sorted(new_feed)
+        if caps != current:
+            updates["capabilities"] = sorted(caps)
+            changes.append(("capabilities", current, caps))
+    if new_sources != dict(sources):
+        updates["field_sources"] = new_sources
+    return updates, new_sources, changes
+
+
+def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
+    """Column values of a catalog-only model created from a feed entry."""
+    sources: dict[str, Any] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
+    sources["feed_capabilities"] = sorted(entry.capabilities)
+    return {
+        "model_id": entry.model_id,
+        "type": entry.type or "other",
+        "status": "catalog",
+        "context_length": entry.context_length,
+        "max_output_tokens": entry.max_output_tokens,
+        "capabilities": sorted(entry.capabilities),
+        "input_modalities": list(entry.input_modalities),
+        "output_modalities": list(entry.output_modalities),
+        "deprecated_at": entry.deprecated_at,
+        "aliases": [entry.alias_of] if entry.alias_of else [],
+        "available": False,
+        "in_catalog": True,
+        "field_sources": sources,
+    }
+
+
+def is_seeded(store: Any) -> bool:
+    return bool(store.meta_get(SEEDED_KEY))
+
+
+def ensure_seeded(store: Any) -> bool:
+    """First run: fill the store's catalog from the bundled snapshot. True when it seeded now.
+
+    Cheap once done (one `aisync_meta` read). Takes the run lock without waiting: if another run
+    holds it, it returns False and the next call tries again. Never touches the network.
+    """
+    if is_seeded(store):
+        return False
+    from ..errors import LockHeld
+    from ..store.lock import run_lock
+    from .sync import PricingSync
+
+    try:
+        with run_lock(store, "aisync (seeding the bundled price catalog)"):
+            if is_seeded(store):
+                return False
+            PricingSync(None, store, offline=True).run()
+    except LockHeld:
+        return False
+    return True

@@ -1,0 +1,253 @@
+"""Where feed data comes from: the remote feed (or a local file), the last accepted copy, or the
+bundled snapshot, in that order.
+
+A remote feed is fetched only when a pricing sync asks for it, with `If-None-Match` when we hold
+a copy, and is accepted only if it passes the integrity checks (a JSON object / list, at least
+`MIN_MODELS` models, not below `MAX_SHRINK` x the last accepted copy, or the bundled snapshot when
+none was accepted yet). A feed that fails them is rejected with a message, and the last good copy
+(kept gzipped in the store's `aisync_meta`, so it travels with the store) stays in use.
+
+Nothing here writes: the caller writes `LoadedFeed.meta_updates` in its apply step (dry-run never).
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any, Callable
+
+from ..domain import as_utc, utcnow
+
+MIN_MODELS = 50
+MAX_SHRINK = 0.5
+
+#: feed kind -> (label, source name recorded in the ledger, bundled file)
+KINDS: dict[str, tuple[str, str, str]] = {
+    "litellm": ("LiteLLM", "litellm", "litellm.json.gz"),
+    "genai": ("genai-prices", "genai-prices", "genai-prices-v2.json.gz"),
+}
+
+
+class FeedRejected(Exception):
+    """A fetched feed failed the integrity checks; `str()` says which."""
+
+
+@dataclass
+class LoadedFeed:
+    kind: str
+    data: Any
+    origin: str
+    """remote, file, cache (the last accepted copy) or snapshot"""
+    revision: str
+    count: int
+    source: str
+    """What the ledger records: litellm / genai-prices, or snapshot for the bundled copy."""
+    notices: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    meta_updates: dict[str, str | None] = field(default_factory=dict)
+
+
+# ----------------------------------------------------------------------------- snapshot
+
+
+@lru_cache(maxsize=1)
+def snapshot_info() -> dict[str, Any]:
+    return json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
+
+
+def snapshot_bytes(kind: str) -> bytes:
+    name = KINDS[kind][2]
+    return gzip.decompress(resources.files("aisync_tui.pricing").joinpath(f"data/{name}").read_bytes())
+
+
+def snapshot_age_days(now: datetime | None = None) -> int:
+    made = datetime.fromisoformat(snapshot_info()["date"] + "T00:00:00+00:00")
+    return max(0, ((now or utcnow()) - made).days)
+
+
+def snapshot_notice(now: datetime | None = None) -> str:
+    info = snapshot_info()
+    age = snapshot_age_days(now)
+    return (
+        f"Using the bundled price snapshot from {info['date']} ({age} days old; LiteLLM {info['litellm']['version']}, "
+        f"genai-prices {info['genai-prices']['revision'][:7]}); prices may have changed since. "
+        "Run `aisync sync-pricing` online for current prices."
+    )
+
+
+def load_snapshot(kind: str, now: datetime | None = None) -> LoadedFeed:
+    raw = snapshot_bytes(kind)
+    data = json.loads(raw)
+    key = "litellm" if kind == "litellm" else "genai-prices"
+    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), "snapshot")
+
+
+# ----------------------------------------------------------------------------- checks
+
+
+def feed_count(kind: str, data: Any) -> int:
+    if kind == "litellm":
+        from .feeds import litellm_count
+
+        return litellm_count(data)
+    if not isinstance(data, list):
+        return 0
+    return sum(len(p.get("models") or ()) for p in data if isinstance(p, dict) and isinstance(p.get("models"), list))
+
+
+def check_integrity(kind: str, data: Any, baseline: int | None) -> int:
+    """The model count if `data` is acceptable, else FeedRejected saying why."""
+    label = KINDS[kind][0]
+    expected = "a JSON object" if kind == "litellm" else "a JSON list of providers"
+    if (kind == "litellm" and not isinstance(data, dict)) or (kind == "genai" and not isinstance(data, list)):
+        raise FeedRejected(f"the {label} feed is not {expected}")
+    count = feed_count(kind, data)
+    if count < MIN_MODELS:
+        raise FeedRejected(f"the {label} feed has only {count} models (at least {MIN_MODELS} expected)")
+    if baseline and count < baseline * MAX_SHRINK:
+        raise FeedRejected(f"the {label} feed has {count:,} models, under half of the {baseline:,} last accepted")
+    return count
+
+
+def revision_of(raw: bytes) -> str:
+    return hashlib.sha1(b"blob %d\0" % len(raw) + raw).hexdigest()
+
+
+# ----------------------------------------------------------------------------- the store's copy
+
+
+def _meta_key(kind: str, name: str) -> str:
+    return f"pricing.{kind}.{name}"
+
+
+def pack(raw: bytes) -> str:
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def unpack(text: str) -> bytes:
+    return gzip.decompress(base64.b64decode(text))
+
+
+def _is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _local_path(location: str) -> Path:
+    if location.startswith("file://"):
+        location = location[len("file://") :]
+    return Path(location).expanduser()
+
+
+def _ago(seconds: float) -> str:
+    if seconds < 90:
+        return f"{int(seconds)}s"
+    if seconds < 5400:
+        return f"{int(seconds // 60)} min"
+    if seconds < 2 * 86400:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 86400)} days"
+
+
+def load_feed(
+    kind: str,
+    location: str,
+    meta_get: Callable[[str], str | None],
+    *,
+    offline: bool,
+    force: bool,
+    cache_ttl: int,
+    fetch: Callable[[str, str | None], tuple[int, bytes | None, str | None]] | None = None,
+    now: datetime | None = None,
+) -> LoadedFeed:
+    """The feed to price with, and why. `fetch(url, etag) -> (status, body, etag)` does the HTTP."""
+    now = now or utcnow()
+    label, source, _ = KINDS[kind]
+    if offline:
+        return load_snapshot(kind, now)
+
+    def cached(reason: str | None = None, warning: str | None = None) -> LoadedFeed:
+        text = meta_get(_meta_key(kind, "copy"))
+        feed: LoadedFeed
+        if text:
+            try:
+                data = json.loads(unpack(text))
+                feed = LoadedFeed(kind, data, "cache", meta_get(_meta_key(kind, "revision")) or "?", feed_count(kind, data), source)
+                accepted = meta_get(_meta_key(kind, "accepted_at"))
+                if warning:
+                    feed.warnings.append(f"{warning}; keeping the last good copy" + (f" (accepted {accepted[:10]})" if accepted else ""))
+                elif reason:
+                    feed.notices.append(reason)
+                return feed
+            except (ValueError, OSError):
+                pass
+        feed = load_snapshot(kind, now)
+        if warning:
+            feed.warnings.append(f"{warning}; using the bundled snapshot instead")
+        feed.notices.append(snapshot_notice(now))
+        return feed
+
+    last_fetch = meta_get(_meta_key(kind, "fetched_at"))
+    has_copy = bool(meta_get(_meta_key(kind, "revision")))
+    if has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
+        age = (now - as_utc(datetime.fromisoformat(last_fetch))).total_seconds()  # type: ignore[operator]
+        if 0 <= age < cache_ttl:
+            return cached(f"{label} feed fetched {_ago(age)} ago (pricing.cache_ttl {cache_ttl}s); using that copy (--force fetches now)")
+
+    etag = meta_get(_meta_key(kind, "etag")) if has_copy and meta_get(_meta_key(kind, "url")) == location else None
+    updates: dict[str, str | None] = {_meta_key(kind, "fetched_at"): now.isoformat(), _meta_key(kind, "url"): location}
+    try:
+        if _is_url(location):
+            if fetch is None:
+                raise OSError("no HTTP client")
+            status, raw, new_etag = fetch(location, etag)
+            if status == 304:
+                feed = cached(f"{label} feed not modified since the last fetch (ETag)")
+                if feed.origin == "cache":
+                    feed.meta_updates.update(updates)
+                    return feed
+                etag = None  # the copy was lost: fetch it whole
+                status, raw, new_etag = fetch(location, None)
+        else:
+            path = _local_path(location)
+            raw = path.read_bytes()
+            new_etag = None
+    except OSError as exc:
+        return cached(warning=f"cannot read the {label} feed at {location}: {exc.strerror or exc}")
+    except Exception as exc:  # ProviderError from the HTTP client: one line, the key-free URL
+        text = getattr(exc, "line", lambda: str(exc))()
+        return cached(warning=f"cannot fetch the {label} feed: {text}")
+    assert raw is not None
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        return cached(warning=f"{label} feed at {location} rejected: not valid JSON ({len(raw):,} bytes)")
+    baseline_text = meta_get(_meta_key(kind, "count"))
+    baseline = int(baseline_text) if baseline_text else feed_count(kind, load_snapshot(kind, now).data)
+    try:
+        count = check_integrity(kind, data, baseline)
+    except FeedRejected as exc:
+        return cached(warning=f"{label} feed at {location} rejected: {exc}")
+    revision = revision_of(raw)
+    feed = LoadedFeed(kind, data, "remote" if _is_url(location) else "file", revision, count, source)
+    updates[_meta_key(kind, "etag")] = new_etag
+    if revision != meta_get(_meta_key(kind, "revision")):
+        updates.update(
+            {
+                _meta_key(kind, "copy"): pack(raw),
+                _meta_key(kind, "revision"): revision,
+                _meta_key(kind, "count"): str(count),
+                _meta_key(kind, "accepted_at"): now.isoformat(),
+            }
+        )
+        feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} (new)")
+    else:
+        feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} (unchanged)")
+    feed.meta_updates = updates
+    return feed
