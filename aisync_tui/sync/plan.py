@@ -131,16 +131,30 @@ def desired_status(remote: RemoteModel, now: datetime) -> str:
     return "active"
 
 
+_MODALITIES = ("input_modalities", "output_modalities")
+
+
 def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:
+    # Runs once per listed model (10,000+ on a large account), so each field takes the shortest
+    # path to "unchanged"; the outcome is the same as normalising both sides of every field.
     changes = []
-    feed_caps = frozenset(stored.field_sources.get("feed_capabilities") or ())
+    values = stored.values
     for name in TRACKED_FIELDS:
-        new = _normalise(name, getattr(remote, name))
-        old = _normalise(name, stored.values.get(name))
+        raw_new = getattr(remote, name)
+        raw_old = values.get(name)
         if name == "capabilities":
-            new = new | feed_caps
-            if not getattr(remote, name):
-                continue
+            if not raw_new:
+                continue  # unknown from the provider: keep what we know
+            new: Any = frozenset(raw_new) | frozenset(stored.field_sources.get("feed_capabilities") or ())
+            old: Any = frozenset(raw_old or ())
+        elif name in _MODALITIES:
+            new = tuple(raw_new or ())
+            old = tuple(raw_old or ())
+        else:
+            if raw_new is None or raw_new == "" or raw_new == raw_old:
+                continue  # unknown from the provider, or the same value
+            new = _normalise(name, raw_new)
+            old = _normalise(name, raw_old)
         if new in (None, (), frozenset()):
             continue  # unknown from the provider: keep what we know
         if new != old:
