@@ -170,7 +170,10 @@ def load_feed(
     now = now or utcnow()
     label, source, _ = KINDS[kind]
     if offline:
-        return load_snapshot(kind, now)
+        feed = load_snapshot(kind, now)
+        if kind == "litellm":
+            feed.notices.append(snapshot_notice(now))
+        return feed
 
     def cached(reason: str | None = None, warning: str | None = None) -> LoadedFeed:
         text = meta_get(_meta_key(kind, "copy"))

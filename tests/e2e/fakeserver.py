@@ -339,6 +339,21 @@ class Handler(BaseHTTPRequestHandler):
             bare=True,
         )
 
+    def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.
+        Each answer carries an ETag (a hash of the bytes); a matching If-None-Match gets 304."""
+        import hashlib
+
+        files = state.extra.get("files") or {}
+        if rest not in files:
+            return 404, {"error": f"no file {rest}"}, {}
+        data = files[rest]
+        data = data if isinstance(data, bytes) else str(data).encode()
+        etag = '"' + hashlib.sha1(data).hexdigest()[:16] + '"'
+        if self.headers.get("if-none-match") == etag:
+            return 304, b"", {"etag": etag}
+        return 200, data, {"etag": etag, "content-type": "text/plain; charset=utf-8"}
+
     def _route_openai_compatible(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         return self._openai_style(state, rest, "/v1/models", (401, {"error": {"message": "Unauthorized", "type": "invalid_request_error"}}))
 

@@ -1,0 +1,159 @@
+"""`aisync sync-pricing`: prices from the feeds into the dated ledger, in the reference's words."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable
+
+ORDER = 20
+
+
+def register(sub: Any) -> None:
+    from ..cli import add_common
+
+    p = sub.add_parser(
+        "sync-pricing",
+        help="sync model prices from the price feeds (LiteLLM, genai-prices, the bundled snapshot)",
+        description=(
+            "Match every stored model to the price feeds (provider and exact id, plus only the feeds' own alias rules), "
+            "record changed prices as new dated periods, fill missing metadata, and keep feed-only models as the catalog."
+        ),
+    )
+    add_common(p)
+    p.add_argument("--provider", metavar="NAME", action="append", help="only this provider (repeatable); a feed-only provider name works too")
+    p.add_argument("--force", action="store_true", help="fetch the feeds even if fetched within pricing.cache_ttl")
+    p.add_argument("--verbose", "-v", action="store_true", help="show every model's price, and the models no feed prices")
+    p.add_argument("--dry-run", action="store_true", help="show what would change without writing anything")
+    p.add_argument("--offline", action="store_true", help="use only the bundled price snapshot (no network)")
+    p.add_argument("--per", choices=("1m", "1k"), help="show prices per 1M tokens (default) or per 1K tokens")
+    p.add_argument("--json", action="store_true", help="print a machine-readable summary instead of text")
+    p.set_defaults(handler=run_sync_pricing)
+
+
+def run_sync_pricing(ctx: Any) -> int:
+    from ..pricing.sync import PricingSync
+
+    args = ctx.args
+    settings = ctx.settings
+    per = args.per or settings.pricing.per
+    sync = PricingSync(settings, ctx.store(), providers=args.provider, force=args.force, dry_run=args.dry_run, offline=args.offline)
+    if args.dry_run:
+        summary = sync.run()
+    else:
+        with ctx.lock():
+            summary = sync.run()
+    for line in summary.extra.get("warnings", []):
+        ctx.warn(f"warning: {line}")
+    if args.json:
+        from .sync_models import summary_json
+
+        names = {o.provider: o.plan.name for o in summary.outcomes}
+        data = summary_json(summary, names)
+        data["parse"] = [{"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped)} for r in sync.reports]
+        ctx.print(json.dumps(data, indent=2))
+        return summary.exit_code
+    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=sync.reports)
+    return summary.exit_code
+
+
+def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[str]:
+    from ..domain import COMPONENT_LABELS, PRICE_COMPONENTS, TOKEN_COMPONENTS
+    from ..render.money import UNIT_WORDS, token_price, usd
+
+    new, old = item.new, item.old
+    lines = []
+    for name in PRICE_COMPONENTS:
+        value = getattr(new, name) if new else None
+        before = getattr(old, name) if old else None
+        if value is None or (name not in ("input", "output") and value == before and changed_only_extras):
+            continue
+        token = name in TOKEN_COMPONENTS
+        shown = token_price(value, per) if token else usd(value)
+        unit = f"per {UNIT_WORDS[per]}" if token else {"per_request": "", "per_image": "", "per_second": "", "web_search": "per search"}[name]
+        text = f"  {COMPONENT_LABELS[name]}: {shown} {unit}".rstrip()
+        if old is not None and before != value:
+            text += f" (was {token_price(before, per) if token else usd(before)})"
+        lines.append(text)
+    if new is not None:
+        for tier in new.tiers:
+            if tier.input is not None or tier.output is not None:
+                parts = [f"{label} {token_price(v, per)}" for label, v in (("input", tier.input), ("output", tier.output)) if v is not None]
+                lines.append(f"  Above {tier.threshold:,} tokens: " + ", ".join(parts) + f" per {UNIT_WORDS[per]}")
+    return lines
+
+
+def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose: bool, dry_run: bool, reports: list[Any] = ()) -> None:
+    from ..render.words import plural
+
+    if dry_run:
+        out("DRY RUN - No changes will be made")
+        out("")
+    head = list(summary.extra.get("notices", []))
+    if verbose:
+        head += [line for report in reports for line in report.lines()]
+    for line in head:
+        out(line)
+    if head:
+        out("")
+    for outcome in summary.outcomes:
+        plan = outcome.plan
+        if plan.provider == "catalog":
+            print_catalog(out, plan, verbose=verbose, dry_run=dry_run, per=per)
+            continue
+        out(f"Syncing pricing for {plan.name} models...")
+        out("")
+        if not plan.items:
+            out(f"No {plan.name} models listed yet (run `aisync sync-models --provider {plan.provider}`); its feed models are in the catalog.")
+            out("")
+            continue
+        for item in plan.items:
+            if item.status == "unmatched" or (item.status != "updated" and not verbose):
+                continue
+            out(f"{item.model_id}:")
+            for line in _price_lines(item, per):
+                out(line)
+            if item.status == "updated":
+                out("  Would update pricing" if dry_run else "  ✓ Updated pricing")
+            elif item.status == "kept":
+                out(f"  ✓ Pricing up to date (kept the {item.source} price)")
+            else:
+                out("  ✓ Pricing up to date")
+            out("")
+        c = plan.counts()
+        out(f"Pricing sync {'preview' if dry_run else 'completed'} for {plan.name}")
+        out(f"{'Would update' if dry_run else 'Updated'}: {plural(c['updated'], 'model')}")
+        out(f"Unchanged: {plural(c['unchanged'], 'model')}")
+        unmatched = plan.by_status("unmatched")
+        if unmatched:
+            if verbose:
+                out(f"No price in any feed ({len(unmatched):,}): " + ", ".join(i.model_id for i in unmatched))
+            else:
+                out(f"No price in any feed: {plural(len(unmatched), 'model')} (--verbose lists them)")
+        if c["enriched"]:
+            out(f"Metadata filled from the feed: {plural(c['enriched'], 'model')}")
+        out("")
+    if not summary.outcomes:
+        out("Nothing to price: the store has no models and the feed has none for this provider.")
+
+
+def print_catalog(out: Callable[[str], None], plan: Any, *, verbose: bool, dry_run: bool, per: str) -> None:
+    from ..render.words import plural
+
+    c = plan.counts()
+    providers = len({e.provider for e, _ in plan.new_models})
+    would = "would be " if dry_run else ""
+    out(f"Catalog (models no configured provider has listed): {plural(c['found'], 'model')}")
+    parts = [f"{c['added']:,} {would}added" + (f" from {plural(providers, 'feed provider')}" if providers else ""),
+             f"{c['updated']:,} {would}updated", f"{c['unchanged']:,} unchanged"]
+    if c["missing"]:
+        parts.append(f"{c['missing']:,} {would}marked retired (gone from the feed)")
+    out("  " + ", ".join(parts))
+    if c["unmatched"]:
+        out(f"  without a price: {plural(c['unmatched'], 'model')}")
+    if verbose:
+        for item in plan.by_status("updated"):
+            out(f"{item.model_id}:")
+            for line in _price_lines(item, per):
+                out(line)
+            out("  Would update pricing" if dry_run else "  ✓ Updated pricing")
+    out("")
