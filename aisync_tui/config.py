@@ -385,8 +385,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     if base_url is None and spec is not None:
         base_url = spec.base_url
         if spec.host_env and os.environ.get(spec.host_env):
-            host = os.environ[spec.host_env].strip()
-            base_url = host if "://" in host else f"http://{host}"
+            base_url = host_url(os.environ[spec.host_env], spec.base_url)
     allow_http = bool(table.get("allow_http", False))
     base_url = check_base_url(str(base_url), allow_http=allow_http, where=f"{path}: providers.{slug}")
     api_key = table.get("api_key")
@@ -409,11 +408,34 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     )
 
 
+def host_url(host: str, default_url: str) -> str:
+    """A base URL from a host variable written the way Ollama reads OLLAMA_HOST: `host`,
+    `host:port` or a URL. The listen-everywhere addresses (0.0.0.0, ::) mean this machine for a
+    client, and a missing port is the default URL's (11434), not 80."""
+    text = host.strip()
+    if "://" not in text:
+        text = "http://" + text
+    parts = urlsplit(text)
+    default = urlsplit(default_url)
+    hostname = parts.hostname or ""
+    if hostname in ("", "0.0.0.0", "::"):
+        hostname = "127.0.0.1"
+    elif ":" in hostname:
+        hostname = f"[{hostname}]"
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    if port is None and parts.scheme == default.scheme:
+        port = default.port
+    netloc = hostname + (f":{port}" if port else "")
+    return f"{parts.scheme}://{netloc}{parts.path}".rstrip("/")
+
+
 def _default_provider(spec: ProviderSpec) -> ProviderSettings:
     base_url = spec.base_url
     if spec.host_env and os.environ.get(spec.host_env):
-        host = os.environ[spec.host_env].strip()
-        base_url = (host if "://" in host else f"http://{host}").rstrip("/")
+        base_url = host_url(os.environ[spec.host_env], spec.base_url)
     return ProviderSettings(
         slug=spec.slug,
         name=spec.name,

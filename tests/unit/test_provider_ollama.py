@@ -114,3 +114,20 @@ def test_ollama_host_base_url_and_optional_cloud_key_are_used():
     tags = respx.get("http://10.0.0.5:11434/api/tags").mock(return_value=httpx.Response(200, json={"models": []}))
     assert make("ollama", key="ollama-cloud-0123456789", base_url="http://10.0.0.5:11434").fetch() == []
     assert tags.calls[0].request.headers["authorization"] == "Bearer ollama-cloud-0123456789"
+
+
+@pytest.mark.parametrize(
+    "value, url",
+    [
+        ("0.0.0.0", "http://127.0.0.1:11434"),  # the documented way to expose Ollama: a client means this machine
+        ("0.0.0.0:8080", "http://127.0.0.1:8080"),
+        ("gpu-box", "http://gpu-box:11434"),  # no port: Ollama's, not 80
+        ("127.0.0.1:11434", "http://127.0.0.1:11434"),
+        ("https://ollama.example.com/", "https://ollama.example.com"),
+    ],
+)
+def test_ollama_host_is_read_the_way_ollama_reads_it(value, url, monkeypatch):
+    from aisync_tui.config import load_settings
+
+    monkeypatch.setenv("OLLAMA_HOST", value)
+    assert load_settings(environ={"AISYNC_CONFIG": ""}).providers["ollama"].base_url == url
