@@ -55,3 +55,18 @@ def test_change_log_rows_written_in_bulk_read_back_unchanged(store: Any) -> None
     bulk_insert(store.db, ModelChange, [])
     row = ModelChange.get()
     assert (row.model_id, row.run_id, row.field, row.old, row.new, row.at) == (pk, None, "status", None, "active", at)
+
+
+def test_re_sync_marks_exactly_the_unchanged_models_as_synced_now(store: Any) -> None:
+    from aisync_tui.sync.apply import touch_synced
+
+    p = Provider.insert(slug="a", name="A", kind="openai").execute()
+    pks = [Model.insert(provider=p, model_id=f"m{i}").execute() for i in range(5)]
+    now = datetime(2025, 7, 8, 9, 10, 11, 120000, tzinfo=timezone.utc)
+    touch_synced(store.db, pks[1:4], now)
+    touch_synced(store.db, [], now)
+    synced = {m.id: m.last_synced_at for m in Model.select()}
+    assert synced == {pks[0]: None, pks[1]: now, pks[2]: now, pks[3]: now, pks[4]: None}
+    Model.update(last_synced_at=now).where(Model.id == pks[0]).execute()
+    raw = dict(store.db.execute_sql("SELECT id, last_synced_at FROM model").fetchall())
+    assert raw[pks[1]] == raw[pks[0]]  # the same text Peewee writes
