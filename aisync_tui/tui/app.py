@@ -1,0 +1,336 @@
+"""The Textual app: `aisync` with no command. Screens and widgets live in their own modules; this
+file wires them: start-up, the app-wide keys, the catalog/detail/history/usage readers (thread
+workers) and the one handler that turns worker errors into a message for the user."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import on, work
+from textual.app import App
+from textual.binding import Binding
+from textual.worker import Worker, WorkerState
+
+from ..errors import AisyncError, Cancelled
+from . import format as fmt
+from .catalog import CAPABILITY_FILTERS
+from .commands import AisyncCommands
+from .jobs import Job, JobsMixin, module_available
+from .messages import CatalogLoaded, CatalogSeeded, ModelLoaded, RunsLoaded, UsageLoaded
+from .screens.main import MainScreen
+
+
+class AisyncApp(JobsMixin, App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "aisync"
+    COMMANDS = App.COMMANDS | {AisyncCommands}
+    BINDING_GROUP_TITLE = "Everywhere"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the app (a running apply finishes its batch first)."),
+        Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key."),
+        Binding("r", "sync_selected", "Sync", id="sync.provider",
+                tooltip="Sync the provider selected in the pane (all providers when 'All' is selected): preview, then apply."),
+        Binding("R", "sync_all", "Sync all", id="sync.all", tooltip="Sync every enabled provider: preview, then apply."),
+        Binding("p", "pricing_sync", "Prices", id="sync.pricing", tooltip="Sync prices from the price feeds: preview, then apply."),
+        Binding("x", "cleanup", "Cleanup", show=False, id="sync.cleanup", tooltip="Remove stale models after a cut-off date: preview, then apply."),
+        Binding("l", "show_log", "Log", show=False, id="view.log", tooltip="Show the log of the current or last run."),
+        Binding("h", "history", "History", id="view.history", tooltip="Every sync run with its result."),
+        Binding("u", "usage", "Usage", show=False, id="view.usage", tooltip="Spend per day, top models, by provider."),
+        Binding("comma", "settings", "Settings", show=False, id="view.settings", tooltip="Providers, price unit and theme."),
+    ]
+
+    def __init__(self, settings: Any, store: Any, *, seed_catalog: bool = True) -> None:
+        super().__init__()
+        self.settings = settings
+        self.store = store
+        self.seed_catalog = seed_catalog
+        self.job: Job | None = None
+        self.syncing: set[str] = set()
+        """Providers being fetched right now (the pane shows them as syncing)."""
+        self.started = time.perf_counter()
+        self.catalog_seconds: float | None = None
+        """How long the last catalog read took in its worker."""
+        self.main: MainScreen | None = None
+
+    # ------------------------------------------------------------------ start-up
+
+    def get_default_screen(self) -> MainScreen:
+        self.main = MainScreen(self.settings)
+        return self.main
+
+    def on_mount(self) -> None:
+        if self.settings.ui.theme in self.available_themes:
+            self.theme = self.settings.ui.theme
+        if self.settings.ui.keymap:
+            self.set_keymap(dict(self.settings.ui.keymap))
+        self.sub_title = f"{self.store.location}"
+        self.load_catalog()
+        if self.seed_catalog and module_available("aisync_tui.pricing.catalog"):
+            self._seed_catalog()
+
+    @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="Reading the catalog")
+    def load_catalog(self) -> None:
+        from ..store.queries import last_sync_time, list_providers, model_table_tuples
+
+        start = time.perf_counter()
+        with self.store.db.connection_context():
+            rows = model_table_tuples()
+            providers = list_providers()
+            last = last_sync_time()
+        self.post_message(CatalogLoaded(rows, providers, last, time.perf_counter() - start))
+
+    @work(thread=True, exclusive=True, group="seed", exit_on_error=False, description="Loading the bundled catalog")
+    def _seed_catalog(self) -> None:
+        from ..pricing import catalog
+
+        ensure = getattr(catalog, "ensure_seeded", None)
+        if ensure is None:
+            return
+        with self.store.db.connection_context():
+            added = ensure(self.store)
+        if added:
+            self.post_message(CatalogSeeded(int(added) if isinstance(added, int) else 1))
+
+    def on_catalog_loaded(self, message: CatalogLoaded) -> None:
+        self.catalog_seconds = message.seconds
+        if self.main is None:
+            return
+        self.main.load(message.rows, message.providers, self.syncing)
+        self.sub_title = self.main.header_subtitle(self.store.location, message.last_sync)
+
+    def on_catalog_seeded(self, message: CatalogSeeded) -> None:
+        self.notify("Loaded the bundled price catalog (offline snapshot). Sync providers to see what you can use.", timeout=6)
+        self.load_catalog()
+
+    # ------------------------------------------------------------------ helpers used by screens and the palette
+
+    def provider_names(self) -> dict[str, str]:
+        names = {slug: p.name for slug, p in self.settings.providers.items()}
+        if self.main is not None:
+            for row in self.main.provider_rows:
+                names.setdefault(row.slug, row.name)
+        return names
+
+    def mark_syncing(self, slug: str, on_: bool) -> None:
+        (self.syncing.add if on_ else self.syncing.discard)(slug)
+        self.refresh_providers()
+
+    def refresh_providers(self) -> None:
+        if self.main is not None and self.main.loaded:
+            self.main.refresh_providers(self.syncing)
+
+    def apply_settings(self, settings: Any) -> None:
+        """After the settings screen saved: new theme, unit and provider states."""
+        self.settings = settings
+        if settings.ui.theme in self.available_themes:
+            self.theme = settings.ui.theme
+        if self.main is not None:
+            self.main.settings = settings
+            self.main.set_per(settings.pricing.per)
+        self.refresh_providers()
+
+    def set_per(self, per: str) -> None:
+        from dataclasses import replace
+
+        self.settings = replace(self.settings, pricing=replace(self.settings.pricing, per=per))
+        if self.main is not None:
+            self.main.settings = self.settings
+            self.main.set_per(per)
+
+    def _on_main(self) -> MainScreen | None:
+        if self.main is not None and self.screen is not self.main and self.main in self.screen_stack:
+            while self.screen is not self.main:
+                self.pop_screen()
+        return self.main
+
+    def sort_by(self, key: str, descending: bool) -> None:
+        if (main := self._on_main()) is not None:
+            main.sort_by(key, descending)
+
+    def go_provider(self, slug: str | None) -> None:
+        if (main := self._on_main()) is not None:
+            main.go_provider(slug)
+
+    def set_filter(self, **changes: Any) -> None:
+        if (main := self._on_main()) is not None:
+            main.apply_filters(main.view.filters.with_(**changes))
+
+    def toggle_capability(self, label: str) -> None:
+        if (main := self._on_main()) is not None and label in CAPABILITY_FILTERS:
+            main.action_toggle_capability(label)
+
+    def toggle_active(self) -> None:
+        if (main := self._on_main()) is not None:
+            main.action_toggle_active()
+
+    def clear_filters(self) -> None:
+        if (main := self._on_main()) is not None:
+            from .catalog import Filters
+            from .screens.main import FilterInput
+
+            main.query_one(FilterInput).value = ""
+            main.go_provider(None)
+            main.apply_filters(Filters())
+
+    def open_current(self) -> None:
+        if self.main is not None and (row := self.main.table.current) is not None:
+            self.open_model(row[0], row[1])
+
+    def copy_current(self) -> None:
+        if self.main is not None:
+            self.main.action_copy_id()
+
+    # ------------------------------------------------------------------ detail, history, usage
+
+    def open_model(self, provider: str, model_id: str) -> None:
+        from .screens.detail import DetailScreen
+
+        self.push_screen(DetailScreen(provider, model_id, self.settings.pricing.per))
+        self._load_model(provider, model_id)
+
+    @work(thread=True, exclusive=True, group="detail", exit_on_error=False, description="Reading a model")
+    def _load_model(self, provider: str, model_id: str) -> None:
+        from ..store.queries import get_model
+
+        usage: Any = None
+        with self.store.db.connection_context():
+            detail = get_model(model_id, provider)
+            if module_available("aisync_tui.usage.stats"):
+                from ..usage.stats import model_usage
+
+                try:
+                    usage = model_usage(provider, model_id, days=30, now=fmt.now())
+                except AisyncError as exc:
+                    usage = exc.line()
+        self.post_message(ModelLoaded(detail, usage))
+
+    def on_model_loaded(self, message: ModelLoaded) -> None:
+        from .screens.detail import DetailScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, DetailScreen):
+                screen.show(message.detail, message.usage)
+                break
+
+    @work(thread=True, exclusive=True, group="history", exit_on_error=False, description="Reading the sync history")
+    def load_runs(self) -> None:
+        from ..store.queries import list_runs
+
+        with self.store.db.connection_context():
+            runs = list_runs(limit=500)
+        self.post_message(RunsLoaded(runs))
+
+    def on_runs_loaded(self, message: RunsLoaded) -> None:
+        from .screens.history import HistoryScreen
+
+        if isinstance(self.screen, HistoryScreen):
+            self.screen.show(message.runs)
+
+    @work(thread=True, exclusive=True, group="usage", exit_on_error=False, description="Reading usage")
+    def load_usage(self) -> None:
+        if not module_available("aisync_tui.usage.stats"):
+            self.post_message(UsageLoaded(None, "Usage statistics are not available in this version."))
+            return
+        from ..usage.stats import usage_summary
+
+        with self.store.db.connection_context():
+            summary = usage_summary(30, now=fmt.now())
+        self.post_message(UsageLoaded(summary))
+
+    def on_usage_loaded(self, message: UsageLoaded) -> None:
+        from .screens.usage import UsageScreen
+
+        if isinstance(self.screen, UsageScreen):
+            self.screen.show(message.report, message.error)
+
+    # ------------------------------------------------------------------ errors
+
+    @on(Worker.StateChanged)
+    def _worker_state(self, event: Worker.StateChanged) -> None:
+        """The one place worker errors reach the user: a modal with the one-line error and hint."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        assert error is not None
+        from .screens.error import ErrorModal
+
+        group = event.worker.group
+        if group.startswith("job") and isinstance(error, Cancelled) and self.job is not None and self.job.running:
+            self._finish(self.job, "cancelled", f"{self.job.title} cancelled: nothing was written.", severity="warning")
+            return
+        if group.startswith("job"):
+            self.job_failed(error)
+        title = {"catalog": "Could not read the catalog", "detail": "Could not read the model", "history": "Could not read the history",
+                 "usage": "Could not read usage", "seed": "Could not load the bundled catalog"}.get(group, "The run failed")
+        line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
+        self.push_screen(ErrorModal(title, line))
+
+    # ------------------------------------------------------------------ actions
+
+    def action_sync_selected(self) -> None:
+        slug = None
+        if self.main is not None:
+            from .widgets.provider_pane import ProviderPane
+
+            slug = self.main.query_one(ProviderPane).selected_slug
+        if slug is not None and slug not in self.settings.providers:
+            self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning")
+            return
+        self.start_model_sync([slug] if slug else None)
+
+    def action_sync_all(self) -> None:
+        self.start_model_sync(None)
+
+    def action_pricing_sync(self) -> None:
+        self.start_pricing_sync()
+
+    def action_cleanup(self) -> None:
+        self.start_cleanup()
+
+    def action_show_log(self) -> None:
+        from .screens.job import JobScreen
+
+        if self.job is None:
+            self.notify("No run yet in this session.", timeout=3)
+        elif self._job_screen() is None:
+            self.push_screen(JobScreen(self.job))
+
+    def action_history(self) -> None:
+        from .screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
+    def action_usage(self) -> None:
+        from .screens.usage import UsageScreen
+
+        self.push_screen(UsageScreen())
+
+    def action_settings(self) -> None:
+        from .screens.settings import SettingsScreen
+
+        self.push_screen(SettingsScreen(self.settings, self.theme, sorted(self.available_themes)))
+
+    def action_help(self) -> None:
+        from .screens.detail import DetailScreen
+        from .screens.help import HelpScreen
+        from .screens.history import HistoryScreen
+        from .screens.job import JobScreen
+        from .screens.main import FilterInput
+        from .screens.preview import PreviewModal
+        from .widgets.model_table import ModelTable
+
+        groups = [(cls.BINDING_GROUP_TITLE or cls.__name__, [b for b in cls.BINDINGS if isinstance(b, Binding)])
+                  for cls in (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen)]
+        groups.insert(3, ("Filter box", [b for b in FilterInput.BINDINGS if isinstance(b, Binding)]))
+        groups.append(("Command palette", [Binding("ctrl+p", "command_palette", "Palette", tooltip="Every action, searchable.")]))
+        self.push_screen(HelpScreen(groups, dict(self.settings.ui.keymap)))
+
+
+def run_app(ctx: Any) -> int:
+    """`aisync` without a command: open the app on the configured store."""
+    settings = ctx.settings
+    store = ctx.store()
+    app = AisyncApp(settings, store)
+    result = app.run()
+    return int(result or 0)

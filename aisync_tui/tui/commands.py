@@ -1,0 +1,71 @@
+"""The command palette: every action, with namespaced titles ("sync: all providers",
+"sort: by input price", "go: provider openai", "filter: vision", "view: sync history")."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING, Any, Callable
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from .catalog import CAPABILITY_FILTERS, SORT_KEYS, TYPE_CYCLE
+
+if TYPE_CHECKING:
+    from .app import AisyncApp
+
+Command = tuple[str, Callable[[], Any], str]
+
+
+def app_commands(app: AisyncApp) -> list[Command]:
+    """Every palette entry for the app's current state (providers come from config and store)."""
+    cmds: list[Command] = [
+        ("sync: all providers", app.action_sync_all, "Plan a model sync of every enabled provider, preview it, then apply."),
+        ("sync: all providers (force)", partial(app.start_model_sync, None, True),
+         "Ignore cache_ttl and the shrunken-list guard."),
+        ("sync: pricing", app.action_pricing_sync, "Plan a pricing sync from the price feeds, preview it, then apply."),
+        ("sync: cleanup stale models", app.action_cleanup, "Ask for a cut-off date, preview what would be removed, then apply."),
+    ]
+    names = app.provider_names()
+    for slug, name in names.items():
+        if slug in app.settings.providers:
+            cmds.append((f"sync: provider {slug}", partial(app.start_model_sync, [slug]), f"Plan a model sync of {name} only."))
+    for key, (label, _) in SORT_KEYS.items():
+        cmds.append((f"sort: by {label}", partial(app.sort_by, key, False), f"Sort the table by {label}, ascending."))
+        cmds.append((f"sort: by {label} (descending)", partial(app.sort_by, key, True), f"Sort the table by {label}, descending."))
+    cmds.append(("go: all providers", partial(app.go_provider, None), "Show every model in the store."))
+    for slug, name in names.items():
+        cmds.append((f"go: provider {slug}", partial(app.go_provider, slug), f"Show {name}'s models."))
+    for t in TYPE_CYCLE:
+        cmds.append((f"filter: type {t or 'any'}", partial(app.set_filter, type=t), "Filter the table by model type."))
+    for label, cap in CAPABILITY_FILTERS.items():
+        cmds.append((f"filter: {label}", partial(app.toggle_capability, label), f"Only models with {cap} (toggle)."))
+    cmds += [
+        ("filter: active only (toggle)", partial(app.toggle_active), "Only active models, or all again."),
+        ("filter: available to me", partial(app.set_filter, available=True), "Only models your providers list."),
+        ("filter: catalog only", partial(app.set_filter, available=False), "Only catalog entries from the price feeds."),
+        ("filter: clear all", app.clear_filters, "Remove every filter and the search text."),
+        ("view: sync history", app.action_history, "Every run: result, counts, duration, error."),
+        ("view: usage", app.action_usage, "Spend per day, top models, by provider."),
+        ("view: settings", app.action_settings, "Providers, key variables, base URLs, timeouts, price unit, theme."),
+        ("view: keys", app.action_help, "Every key of every screen."),
+        ("view: run log", app.action_show_log, "The live log of the current or last run."),
+        ("view: prices per 1M tokens", partial(app.set_per, "1m"), "Show prices per million tokens."),
+        ("view: prices per 1K tokens", partial(app.set_per, "1k"), "Show prices per thousand tokens."),
+        ("model: open details", app.open_current, "The highlighted model's detail screen."),
+        ("model: copy id", app.copy_current, "Copy the highlighted model's id."),
+        ("app: reload the catalog", app.load_catalog, "Read the store again."),
+    ]
+    return cmds
+
+
+class AisyncCommands(Provider):
+    async def discover(self) -> Hits:
+        for title, callback, help_text in app_commands(self.app):  # type: ignore[arg-type]
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, callback, help_text in app_commands(self.app):  # type: ignore[arg-type]
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

@@ -1,0 +1,75 @@
+"""Every state transition of the app is a message. Workers (threads) talk to the UI only by
+posting these; handlers on the app update the screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class CatalogLoaded(Message):
+    """The model tuples and provider rows were read from the store (in a worker)."""
+
+    rows: list[tuple[Any, ...]]
+    providers: list[Any]
+    last_sync: Any
+    seconds: float
+
+
+@dataclass
+class CatalogSeeded(Message):
+    """The bundled catalog was written into an empty store: reload."""
+
+    added: int
+
+
+@dataclass
+class ModelLoaded(Message):
+    """A ModelDetail (plus usage, when the usage module exists) for the detail screen."""
+
+    detail: Any
+    usage: Any = None
+
+
+@dataclass
+class RunEvent(Message):
+    """One engine event (events.py) from a running job, to show in the live log."""
+
+    job: str
+    event: Any
+
+
+@dataclass
+class PlanReady(Message):
+    """A job finished planning: the preview modal shows `plan` and asks to confirm."""
+
+    job: str
+    plan: Any
+    """model sync: list[ProviderOutcome]; cleanup: CleanupPlan; pricing: the pricing plan."""
+    context: Any = None
+
+
+@dataclass
+class JobFinished(Message):
+    """A job applied (or was cancelled, or had nothing to do)."""
+
+    job: str
+    summary: str
+    """The one-line notification."""
+    cancelled: bool = False
+    failed: bool = False
+    details: list[str] = field(default_factory=list)
+
+
+@dataclass
+class RunsLoaded(Message):
+    runs: list[Any]
+
+
+@dataclass
+class UsageLoaded(Message):
+    report: Any
+    error: str | None = None

@@ -1,0 +1,118 @@
+"""Words for the preview modal: what a plan would add, update (each field old → new), mark
+missing and skip. Pure functions from plans to Rich Text (no Textual)."""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from rich.text import Text
+
+from ..domain import COMPONENT_LABELS, Price
+from ..render import money
+from ..render.words import plural
+from . import format as fmt
+
+#: Items listed per section before "… and N more" (the counts are always complete).
+LIST_LIMIT = 200
+
+
+def _value(value: Any, per: str) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, Price):
+        parts = [f"{COMPONENT_LABELS[k].lower()} {money.token_price(v, per)}" for k, v in value.components().items()
+                 if k in ("input", "output", "cached_input")]
+        return ", ".join(parts) or "no token price"
+    if isinstance(value, (set, frozenset)):
+        return ", ".join(sorted(str(v) for v in value)) or "—"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(v) for v in value) or "—"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    if hasattr(value, "strftime"):
+        return fmt.when(value)
+    return str(value)
+
+
+def change_text(change: Any, per: str) -> str:
+    return f"{change.field}: {_value(change.old, per)} → {_value(change.new, per)}"
+
+
+def model_plan_text(outcomes: Sequence[Any], names: dict[str, str], per: str = "1m") -> tuple[Text, bool]:
+    """The preview of a model sync. Returns the text and whether there is anything to apply."""
+    text = Text()
+    applicable = False
+    for o in outcomes:
+        name = names.get(o.provider, o.provider)
+        if o.plan is None:
+            if o.status == "failed" and o.error is not None:
+                text.append(f"✗ {name}: ", style="bold red")
+                text.append(o.error.line() + "\n", style="red")
+            elif o.status == "skipped":
+                text.append(f"– {name}: ", style="bold")
+                text.append(f"skipped: {o.skip_detail or o.skip_reason}\n", style="dim")
+            continue
+        applicable = applicable or o.status == "planned"
+        plan = o.plan
+        c = plan.counts()
+        text.append(f"● {name}", style="bold")
+        text.append(
+            f": found {plural(c['found'], 'model')}: {c['added']} to add, {c['updated']} to update, "
+            f"{c['missing']} to mark missing, {c['unchanged']} unchanged\n"
+        )
+        if plan.guard:
+            text.append(f"  ! {plan.guard}\n", style="yellow")
+        shown = 0
+        for a in plan.added:
+            if shown >= LIST_LIMIT:
+                break
+            r = a.remote
+            text.append("  + ", style="green bold")
+            text.append(r.model_id, style="green")
+            text.append(f"  {r.type} · context {fmt.tokens(r.context_length)}")
+            if r.price is not None:
+                text.append(f" · {_value(r.price, per)}")
+            text.append("\n")
+            shown += 1
+        for u in plan.updated:
+            if shown >= LIST_LIMIT:
+                break
+            text.append("  ~ ", style="yellow bold")
+            text.append(u.remote.model_id, style="yellow")
+            text.append("\n")
+            for ch in u.changes:
+                text.append(f"      {change_text(ch, per)}\n", style="dim")
+            shown += 1
+        for m in plan.missing:
+            if shown >= LIST_LIMIT:
+                break
+            text.append("  − ", style="red bold")
+            text.append(m.model_id, style="red")
+            text.append(f"  was {m.old_status}; will be marked missing (not deleted)\n", style="dim")
+            shown += 1
+        rest = len(plan.added) + len(plan.updated) + len(plan.missing) - shown
+        if rest > 0:
+            text.append(f"  … and {rest:,} more\n", style="dim italic")
+        if not plan.has_changes:
+            text.append("  all models up to date (applying records the sync)\n", style="dim")
+    if not outcomes:
+        text.append("No provider to sync: every provider is disabled or not configured.\n", style="dim")
+    return text, applicable
+
+
+def cleanup_plan_text(plan: Any) -> tuple[Text, bool]:
+    text = Text()
+    text.append(f"Cut-off: {fmt.when(plan.older_than)}\n", style="bold")
+    text.append(f"{plural(len(plan.remove), 'model')} to remove", style="bold")
+    text.append(f", {len(plan.kept_for_usage)} kept because usage records refer to them\n\n")
+    for c in plan.remove[:LIST_LIMIT]:
+        text.append("  − ", style="red bold")
+        text.append(f"{c.provider}/{c.model_id}", style="red")
+        text.append(f"  {c.reason}\n", style="dim")
+    if len(plan.remove) > LIST_LIMIT:
+        text.append(f"  … and {len(plan.remove) - LIST_LIMIT:,} more\n", style="dim italic")
+    for c in plan.kept_for_usage[:20]:
+        text.append(f"  = {c.provider}/{c.model_id}  kept: used in usage records\n", style="dim")
+    if plan.empty:
+        text.append("Nothing to clean up.\n", style="dim")
+    return text, not plan.empty

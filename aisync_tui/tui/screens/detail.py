@@ -1,0 +1,215 @@
+"""The detail screen: everything `aisync models info --history` shows, laid out for reading."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich import box
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from ...domain import CAPABILITIES, COMPONENT_LABELS, TOKEN_COMPONENTS
+from ...render import money
+from .. import format as fmt
+from ..widgets.charts import sparkline, step_series
+
+
+def basic_section(d: Any) -> Table:
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold", no_wrap=True)
+    t.add_column()
+    rows = [
+        ("Provider", f"{d.provider_name} ({d.provider})"),
+        ("Model", d.model_id),
+        ("Name", d.name or "—"),
+        ("Type", d.type),
+        ("Status", d.status + (f" since {fmt.when(d.missing_since)}" if d.missing_since else "")),
+        ("Availability", "listed by the provider for you" if d.available else "catalog entry (not verified as available to you)"),
+        ("Context length", fmt.tokens(d.context_length) + (f" ({d.context_length:,} tokens)" if d.context_length else "")),
+        ("Max output", fmt.tokens(d.max_output_tokens) + (f" ({d.max_output_tokens:,} tokens)" if d.max_output_tokens else "")),
+        ("Modalities", f"in: {', '.join(d.input_modalities) or '—'} · out: {', '.join(d.output_modalities) or '—'}"),
+        ("Created", fmt.when(d.created_at)),
+        ("Deprecated", fmt.when(d.deprecated_at) if d.deprecated_at else "—"),
+        ("Owned by", d.owned_by or "—"),
+        ("First seen", fmt.when(d.first_seen_at)),
+        ("Last synced", f"{fmt.when(d.last_synced_at)} ({fmt.ago(d.last_synced_at)})" if d.last_synced_at else "never"),
+    ]
+    if d.aliases:
+        rows.append(("Aliases", ", ".join(d.aliases)))
+    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str)}
+    if sources:
+        rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
+    for label, value in rows:
+        t.add_row(label, value)
+    return t
+
+
+def capabilities_section(d: Any) -> Text:
+    have = set(d.capabilities)
+    text = Text()
+    for i, cap in enumerate(CAPABILITIES):
+        mark, style = ("✓", "green") if cap in have else ("✗", "dim")
+        text.append(f"{mark} {cap.replace('_', ' '):<18}", style=style)
+        if i % 4 == 3:
+            text.append("\n")
+    return text
+
+
+def pricing_section(d: Any, per: str) -> Any:
+    if d.price is None:
+        return Text("No price known for this model (unknown, not free).", style="dim")
+    unit = money.UNIT_WORDS[per]
+    t = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
+    t.add_column("Component")
+    t.add_column("Price", justify="right")
+    t.add_column("Per")
+    for name, value in d.price.price.components().items():
+        if name in TOKEN_COMPONENTS:
+            t.add_row(COMPONENT_LABELS[name], money.token_price(value, per), unit)
+        else:
+            t.add_row(COMPONENT_LABELS[name], money.usd(value), name.replace("per_", "").replace("_", " "))
+    for tier in d.price.price.tiers:
+        t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
+        t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
+    tier_name = fmt.tier(d.price.price.input, d.price.price.output)
+    foot = Text(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style="dim")
+    return Group(t, foot)
+
+
+def history_section(d: Any, per: str, width: int = 48) -> Any:
+    if not d.history:
+        return Text("No price history yet.", style="dim")
+    t = Table(box=box.SIMPLE, pad_edge=False)
+    for col, justify in (("From", "left"), ("Until", "left"), ("Input", "right"), ("Output", "right"), ("Cached", "right"), ("Source", "left")):
+        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    for h in d.history:
+        p = h.price
+        t.add_row(
+            h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
+            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), h.source,
+        )
+    periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
+    periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
+    end = fmt.now()
+    ins, first, last = step_series(periods_in, end, width)
+    outs, _, _ = step_series(periods_out, end, width)
+    chart = Text()
+    chart.append(f"Input  {sparkline(ins)}  ", style="cyan")
+    chart.append(_range(ins, per) + "\n")
+    chart.append(f"Output {sparkline(outs)}  ", style="magenta")
+    chart.append(_range(outs, per) + "\n")
+    chart.append(f"       {first:%Y-%m-%d}{' ' * max(1, width - 20)}{last:%Y-%m-%d}", style="dim")
+    return Group(t, chart)
+
+
+def _range(values: list[Any], per: str) -> str:
+    known = [v for v in values if v is not None]
+    if not known:
+        return "unknown"
+    return f"{money.token_price(min(known), per)} – {money.token_price(max(known), per)}"
+
+
+def usage_section(usage: Any, width: int = 30) -> Any:
+    if usage is None:
+        return Text("Usage statistics are not available in this version.", style="dim")
+    if isinstance(usage, str):
+        return Text(usage, style="dim")
+    t = Table.grid(padding=(0, 2))
+    t.add_column(style="bold")
+    t.add_column(justify="right")
+    requests = "unknown" if usage.total_requests is None else f"{usage.total_requests:,}"
+    t.add_row("Total requests", requests)
+    t.add_row("Total tokens", f"{usage.total_tokens:,}")
+    t.add_row("Total cost", money.usd_grouped(usage.total_cost) if usage.total_cost is not None else "unknown")
+    avg = usage.average_cost_per_request
+    t.add_row("Average cost per request", money.usd_grouped(avg, 4) if avg is not None else "—")
+    if usage.unpriced_records:
+        t.add_row("Not priced", f"{usage.unpriced_records:,} records")
+    if not usage.records:
+        return Group(t, Text("No usage recorded in the last 30 days.", style="dim"))
+    costs = [day.cost for day in usage.daily][-width:]
+    chart = Text()
+    chart.append(f"Daily cost  {sparkline(costs)}", style="green")
+    if usage.daily:
+        chart.append(f"\n            {usage.daily[-len(costs)].date:%m-%d}{' ' * max(1, len(costs) - 10)}{usage.daily[-1].date:%m-%d}", style="dim")
+    return Group(t, chart)
+
+
+def changes_section(d: Any, limit: int = 50) -> Any:
+    if not d.changes:
+        return Text("No changes recorded.", style="dim")
+    t = Table(box=box.SIMPLE, pad_edge=False)
+    t.add_column("When")
+    t.add_column("Field")
+    t.add_column("Old → new")
+    for c in d.changes[:limit]:
+        t.add_row(fmt.when(c.at), c.field, f"{c.old if c.old is not None else '—'} → {c.new if c.new is not None else '—'}")
+    if len(d.changes) > limit:
+        return Group(t, Text(f"… and {len(d.changes) - limit} older changes", style="dim"))
+    return t
+
+
+class DetailScreen(Screen[None]):
+    BINDING_GROUP_TITLE = "Model detail"
+    BINDINGS = [
+        Binding("escape,q", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the catalog."),
+        Binding("c", "copy_id", "Copy id", id="detail.copy", tooltip="Copy the model id to the clipboard."),
+        Binding("r", "toggle_raw", "Raw payload", id="detail.raw", tooltip="Show or hide the provider's raw payload."),
+    ]
+
+    def __init__(self, provider: str, model_id: str, per: str) -> None:
+        super().__init__()
+        self.provider = provider
+        self.model_id = model_id
+        self.per = per
+        self.detail: Any = None
+        self.usage: Any = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="detail-body"):
+            for key, title in (
+                ("basic", "Basic information"), ("caps", "Capabilities"), ("pricing", "Current pricing"),
+                ("history", "Pricing history"), ("usage", "Usage statistics (last 30 days)"),
+                ("changes", "Change log"), ("raw", "Raw provider payload"),
+            ):
+                section = Static(Text("Loading…", style="dim"), id=f"sec-{key}", classes="section")
+                section.border_title = title
+                yield section
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#sec-raw").display = False
+        self.query_one("#detail-body").focus()
+        self.sub_title = f"{self.provider}/{self.model_id}"
+
+    def show(self, detail: Any, usage: Any) -> None:
+        self.detail, self.usage = detail, usage
+        if detail is None:
+            self.query_one("#sec-basic", Static).update(Text(f"{self.model_id} ({self.provider}) is no longer in the store.", style="red"))
+            return
+        self.query_one("#sec-basic", Static).update(basic_section(detail))
+        self.query_one("#sec-caps", Static).update(capabilities_section(detail))
+        self.query_one("#sec-pricing", Static).update(pricing_section(detail, self.per))
+        self.query_one("#sec-history", Static).update(history_section(detail, self.per))
+        self.query_one("#sec-usage", Static).update(usage_section(usage))
+        self.query_one("#sec-changes", Static).update(changes_section(detail))
+        raw = json.dumps(detail.raw, indent=2, sort_keys=True) if detail.raw is not None else "No raw payload stored."
+        self.query_one("#sec-raw", Static).update(Text(raw))
+
+    def action_copy_id(self) -> None:
+        self.app.copy_to_clipboard(self.model_id)
+        self.app.notify(f"Copied {self.model_id}", timeout=2)
+
+    def action_toggle_raw(self) -> None:
+        raw = self.query_one("#sec-raw")
+        raw.display = not raw.display
+        if raw.display:
+            raw.scroll_visible()

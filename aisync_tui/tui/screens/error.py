@@ -1,0 +1,27 @@
+"""An error modal: one line saying what went wrong and what to do."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+
+class ErrorModal(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "dismiss", "Close", id="error.close", tooltip="Close this message.")]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog error-dialog"):
+            yield Static(self.title_text, classes="dialog-title")
+            yield Static(self.message, id="error-message")
+            yield Button("Close", variant="error", id="error-close")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss()

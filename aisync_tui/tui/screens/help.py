@@ -1,0 +1,47 @@
+"""`?`: the keys of every context, with the keys the user remapped in the config."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping
+
+from rich import box
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_label(keys: str) -> str:
+    names = {"slash": "/", "question_mark": "?", "comma": ",", "escape": "esc", "pageup": "PgUp", "pagedown": "PgDn"}
+    return " ".join(names.get(k.strip(), k.strip()) for k in keys.split(","))
+
+
+def bindings_table(groups: Iterable[tuple[str, Iterable[Binding]]], keymap: Mapping[str, str]) -> Table:
+    t = Table(box=box.SIMPLE_HEAD, expand=True, pad_edge=False)
+    t.add_column("Keys", style="bold cyan", no_wrap=True)
+    t.add_column("Action", style="bold")
+    t.add_column("What it does")
+    t.add_column("Id", style="dim")
+    for title, bindings in groups:
+        t.add_row(f"[b]{title}[/b]", "", "", "")
+        for b in bindings:
+            keys = keymap.get(b.id, b.key) if b.id else b.key
+            t.add_row(key_label(keys), b.description or b.action, b.tooltip or "", b.id or "")
+    return t
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Close the key list.")]
+
+    def __init__(self, groups: list[tuple[str, list[Any]]], keymap: Mapping[str, str]) -> None:
+        super().__init__()
+        self.groups = groups
+        self.keymap = keymap
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog help-dialog"):
+            yield Static("Keys  (remap any of them by id under [ui.keymap] in the config; ctrl+p lists every action)", classes="dialog-title")
+            with VerticalScroll():
+                yield Static(bindings_table(self.groups, self.keymap))

@@ -1,0 +1,202 @@
+"""The main screen: provider pane | filter bar, virtual model table, preview pane."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, Static
+
+from .. import format as fmt
+from ..catalog import AVAILABILITY_CYCLE, CAPABILITY_FILTERS, SORT_CYCLE, SORT_KEYS, TYPE_CYCLE, CatalogView, Filters, RowKey, row_key
+from ..widgets.model_table import ModelTable
+from ..widgets.preview_pane import PreviewPane
+from ..widgets.provider_pane import ProviderPane, provider_entries
+
+
+class FilterInput(Input):
+    BINDINGS = [
+        Binding("escape", "leave(True)", "Clear", id="filter.clear", tooltip="Clear the filter and go back to the table."),
+        Binding("enter,down", "leave(False)", "To table", id="filter.done", tooltip="Keep the filter and go back to the table."),
+    ]
+
+    def action_leave(self, clear: bool) -> None:
+        if clear:
+            self.value = ""
+        self.screen.query_one(ModelTable).focus()
+
+
+class MainScreen(Screen[None]):
+    BINDING_GROUP_TITLE = "Catalog"
+    BINDINGS = [
+        Binding("slash", "focus_filter", "Filter", id="filter.focus", tooltip="Filter the models by id or name as you type."),
+        Binding("t", "cycle_type", "Type", id="filter.type", tooltip="Cycle the type filter: all, chat, embedding, image, ..."),
+        Binding("a", "toggle_active", "Active", show=False, id="filter.active", tooltip="Show only active models (or all)."),
+        Binding("v", "cycle_available", "Avail.", show=False, id="filter.available",
+                tooltip="Cycle: all models, only those your providers list, only catalog entries."),
+        Binding("1", "toggle_capability('vision')", "Vision", show=False, id="filter.vision", tooltip="Only models with vision."),
+        Binding("2", "toggle_capability('tools')", "Tools", show=False, id="filter.tools", tooltip="Only models with tool calling."),
+        Binding("3", "toggle_capability('reasoning')", "Reasoning", show=False, id="filter.reasoning", tooltip="Only reasoning models."),
+        Binding("s", "next_sort", "Sort", id="sort.next", tooltip="Sort by the next column."),
+        Binding("S", "reverse_sort", "Reverse", show=False, id="sort.reverse", tooltip="Reverse the sort direction."),
+        Binding("c", "copy_id", "Copy id", show=False, id="model.copy", tooltip="Copy the highlighted model's id."),
+        Binding("f", "focus_providers", "Providers", show=False, id="focus.providers", tooltip="Move to the provider pane."),
+    ]
+
+    def __init__(self, settings: Any) -> None:
+        super().__init__()
+        self.settings = settings
+        self.view = CatalogView()
+        self.loaded = False
+        self.provider_rows: list[Any] = []
+        self.last_timing: dict[str, float] = {}
+        """Seconds the last load / filter / sort took on the UI thread (shown nowhere; for tests and bench)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="body"):
+            yield ProviderPane(id="providers")
+            with Vertical(id="right"):
+                with Horizontal(id="filter-bar"):
+                    yield FilterInput(placeholder="/ filter by id or name", id="filter")
+                    yield Static("", id="filter-status")
+                yield ModelTable(per=self.settings.pricing.per, id="models")
+                yield PreviewPane(per=self.settings.pricing.per, id="preview")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(ModelTable).focus()
+
+    @property
+    def table(self) -> ModelTable:
+        return self.query_one(ModelTable)
+
+    # ------------------------------------------------------------------ data
+
+    def load(self, rows: list[tuple[Any, ...]], providers: list[Any], syncing: set[str]) -> None:
+        start = time.perf_counter()
+        keep = self._current_key()
+        self.view.load(rows)
+        self.loaded = True
+        self.provider_rows = providers
+        self.refresh_providers(syncing)
+        self._show(keep)
+        self.last_timing["load"] = time.perf_counter() - start
+
+    def refresh_providers(self, syncing: set[str]) -> None:
+        pane = self.query_one(ProviderPane)
+        pane.set_entries(provider_entries(self.settings, self.provider_rows, syncing), self.view.total)
+
+    def set_per(self, per: str) -> None:
+        self.table.per = per
+        self.query_one(PreviewPane).per = per
+        self.table.refresh()
+        self.query_one(PreviewPane).show(self.table.current)
+
+    def _current_key(self) -> RowKey | None:
+        row = self.table.current
+        return row_key(row) if row is not None else None
+
+    def _show(self, keep: RowKey | None = None) -> None:
+        table = self.table
+        table.empty_text = "No models match these filters." if self.view.total else "The store has no models yet: sync a provider (R) or the pricing catalog (p)."
+        table.show(self.view.rows, sort=self.view.sort, descending=self.view.descending, keep=keep)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        parts = self.view.filters.describe()
+        label, _ = SORT_KEYS[self.view.sort]
+        parts.append(f"{len(self.view.rows):,}/{self.view.total:,}")
+        self.query_one("#filter-status", Static).update(" · ".join(parts))
+
+    def apply_filters(self, filters: Filters) -> None:
+        start = time.perf_counter()
+        keep = self._current_key()
+        self.view.set_filters(filters)
+        self._show(keep)
+        self.last_timing["filter"] = time.perf_counter() - start
+
+    def sort_by(self, key: str, descending: bool | None = None) -> None:
+        start = time.perf_counter()
+        keep = self._current_key()
+        self.view.set_sort(key, descending)
+        self._show(keep)
+        self.last_timing["sort"] = time.perf_counter() - start
+        label, _ = SORT_KEYS[key]
+        self.app.notify(f"Sorted by {label}, {'descending' if self.view.descending else 'ascending'}", timeout=2)
+
+    # ------------------------------------------------------------------ events
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.apply_filters(self.view.filters.with_(search=event.value))
+
+    @on(ProviderPane.Chosen)
+    def _provider_chosen(self, event: ProviderPane.Chosen) -> None:
+        if self.view.filters.provider != event.slug:
+            self.apply_filters(self.view.filters.with_(provider=event.slug))
+
+    @on(ModelTable.Highlighted)
+    def _highlighted(self, event: ModelTable.Highlighted) -> None:
+        self.query_one(PreviewPane).show(event.row)
+
+    @on(ModelTable.Selected)
+    def _selected(self, event: ModelTable.Selected) -> None:
+        self.app.open_model(*event.key)  # type: ignore[attr-defined]
+
+    @on(ModelTable.HeaderClicked)
+    def _header_clicked(self, event: ModelTable.HeaderClicked) -> None:
+        self.sort_by(event.column)
+
+    # ------------------------------------------------------------------ actions
+
+    def action_focus_filter(self) -> None:
+        # Synchronously (not widget.focus(), which defers): the keys typed right after "/" must
+        # already land in the filter, not trigger the table's bindings.
+        self.set_focus(self.query_one(FilterInput))
+
+    def action_focus_providers(self) -> None:
+        self.query_one(ProviderPane).focus()
+
+    def action_cycle_type(self) -> None:
+        current = self.view.filters.type
+        i = TYPE_CYCLE.index(current) if current in TYPE_CYCLE else 0
+        self.apply_filters(self.view.filters.with_(type=TYPE_CYCLE[(i + 1) % len(TYPE_CYCLE)]))
+
+    def action_toggle_active(self) -> None:
+        self.apply_filters(self.view.filters.with_(active=not self.view.filters.active))
+
+    def action_cycle_available(self) -> None:
+        i = AVAILABILITY_CYCLE.index(self.view.filters.available)
+        self.apply_filters(self.view.filters.with_(available=AVAILABILITY_CYCLE[(i + 1) % len(AVAILABILITY_CYCLE)]))
+
+    def action_toggle_capability(self, label: str) -> None:
+        cap = CAPABILITY_FILTERS[label]
+        caps = set(self.view.filters.capabilities)
+        caps.symmetric_difference_update({cap})
+        self.apply_filters(self.view.filters.with_(capabilities=frozenset(caps)))
+
+    def action_next_sort(self) -> None:
+        i = SORT_CYCLE.index(self.view.sort)
+        self.sort_by(SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], False)
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.view.sort, not self.view.descending)
+
+    def action_copy_id(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.app.copy_to_clipboard(row[1])
+            self.app.notify(f"Copied {row[1]}", timeout=2)
+
+    def go_provider(self, slug: str | None) -> None:
+        self.query_one(ProviderPane).select_slug(slug)
+        self.apply_filters(self.view.filters.with_(provider=slug))
+
+    def header_subtitle(self, store_location: str, last_sync: Any) -> str:
+        return f"{store_location} · last sync {fmt.ago(last_sync)}"

@@ -1,0 +1,57 @@
+"""The preview pane under the table: the highlighted model's essentials, from the row itself
+(no query), so moving the cursor through 50,000 models costs nothing."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from .. import format as fmt
+from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
+
+
+def preview_text(row: Row | None, per: str = "1m") -> Text:
+    if row is None:
+        return Text("No model highlighted.", style="italic")
+    unit = "1K" if per == "1k" else "1M"
+    caps = ", ".join(_caps(row[CAPS])) or "unknown"
+    text = Text()
+    text.append(row[MODEL_ID], style="bold")
+    if row[NAME] and row[NAME] != row[MODEL_ID]:
+        text.append(f"  {row[NAME]}")
+    text.append(f"\n{row[PROVIDER]} · {row[TYPE]} · {row[STATUS]}")
+    text.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)", style="dim")
+    text.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
+    text.append(
+        f" · input {fmt.price(row[INPUT], per)} / output {fmt.price(row[OUTPUT], per)} per {unit} tokens"
+        f" · cost {fmt.tier(row[INPUT], row[OUTPUT])}"
+    )
+    text.append(f"\nCapabilities: {caps}")
+    text.append(f"\nLast synced: {fmt.ago(row[SYNCED])}  ", style="dim")
+    text.append("enter: details · c: copy id", style="dim italic")
+    return text
+
+
+def _caps(raw: object) -> list[str]:
+    if not raw:
+        return []
+    if isinstance(raw, (list, tuple)):
+        return [str(c) for c in raw]
+    import json
+
+    try:
+        value = json.loads(str(raw))
+    except ValueError:
+        return []
+    return [str(c) for c in value] if isinstance(value, list) else []
+
+
+class PreviewPane(Static):
+    """Shows `preview_text` of the row the table highlights."""
+
+    def __init__(self, *, per: str = "1m", id: str | None = None) -> None:
+        super().__init__(preview_text(None, per), id=id)
+        self.per = per
+
+    def show(self, row: Row | None) -> None:
+        self.update(preview_text(row, self.per))

@@ -1,0 +1,151 @@
+"""The provider pane: "All providers" and every known provider with its state, model count and
+last sync. Highlighting an entry filters the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from .. import format as fmt
+
+ALL = "__all__"
+
+
+@dataclass(frozen=True)
+class ProviderEntry:
+    slug: str
+    name: str
+    count: int
+    state: str
+    """ready, syncing, failed, not_configured, disabled, catalog"""
+    detail: str
+    """One short line: "synced 12 min ago", "set $OPENAI_API_KEY", "failed: Invalid API key"."""
+
+
+def provider_entries(settings: Any, rows: Sequence[Any], syncing: Iterable[str] = ()) -> list[ProviderEntry]:
+    """Configured providers first (in the config's order), then every other provider in the store."""
+    from ...providers.registry import has_adapter
+
+    by_slug = {r.slug: r for r in rows}
+    busy = set(syncing)
+    out: list[ProviderEntry] = []
+    seen: set[str] = set()
+    for slug, p in settings.providers.items():
+        seen.add(slug)
+        row = by_slug.get(slug)
+        count = row.model_count if row else 0
+        if slug in busy:
+            out.append(ProviderEntry(slug, p.name, count, "syncing", "syncing now…"))
+        elif not has_adapter(p.kind):
+            out.append(ProviderEntry(slug, p.name, count, "catalog", "catalog only (no sync yet)"))
+        elif not p.enabled:
+            out.append(ProviderEntry(slug, p.name, count, "disabled", "disabled in the config"))
+        elif not p.is_configured():
+            envs = " or ".join("$" + e for e in p.api_key_env[:2])
+            out.append(ProviderEntry(slug, p.name, count, "not_configured", f"set {envs}"))
+        elif row is not None and row.last_status == "failed":
+            error = (row.last_error or "failed").split(" (")[0]
+            out.append(ProviderEntry(slug, p.name, count, "failed", f"failed {fmt.ago(row.last_attempt_at)}: {error}"))
+        elif row is not None and row.last_synced_at is not None:
+            out.append(ProviderEntry(slug, p.name, count, "ready", f"synced {fmt.ago(row.last_synced_at)}"))
+        else:
+            out.append(ProviderEntry(slug, p.name, count, "ready", "ready · never synced"))
+    for row in rows:
+        if row.slug not in seen and row.model_count:
+            out.append(ProviderEntry(row.slug, row.name, row.model_count, "catalog", "catalog only"))
+    return out
+
+
+ICONS = {"all": ("★", "bold"), "ready": ("●", "green"), "syncing": ("⟳", "cyan"), "failed": ("✗", "red"), "not_configured": ("○", "yellow"),
+         "disabled": ("–", "dim"), "catalog": ("◌", "dim")}
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: max(1, width - 1)] + "…"
+
+
+def entry_prompt(entry: ProviderEntry, width: int = 22) -> Text:
+    """Two lines that never wrap: "● Name      123" and the state detail."""
+    icon, colour = ICONS.get(entry.state, ("?", ""))
+    count = f"{entry.count:,}"
+    name_width = max(4, width - len(count) - 3)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(f"{icon} ", style=colour)
+    text.append(_cut(entry.name, name_width).ljust(name_width), style="bold")
+    text.append(" " + count, style="dim")
+    text.append("\n  " + _cut(entry.detail, width - 2), style=colour if entry.state in ("failed", "not_configured") else "dim")
+    return text
+
+
+class ProviderPane(OptionList):
+    BINDING_GROUP_TITLE = "Providers"
+    DEFAULT_CSS = """
+    ProviderPane { width: 28; height: 1fr; border: round $panel; }
+    ProviderPane:focus { border: round $primary; }
+    """
+
+    class Chosen(Message):
+        """A provider (or None for all) was highlighted."""
+
+        def __init__(self, slug: str | None) -> None:
+            super().__init__()
+            self.slug = slug
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[ProviderEntry] = []
+        self._total = 0
+        self.border_title = "Providers"
+
+    def set_entries(self, entries: list[ProviderEntry], total: int) -> None:
+        keep = self.selected_slug
+        self.entries = entries
+        self._total = total
+        width = self._text_width()
+        all_entry = ProviderEntry(ALL, "All providers", total, "all", "every model in the store")
+        options = [Option(entry_prompt(all_entry, width), id=ALL)]
+        options.extend(Option(entry_prompt(e, width), id=e.slug) for e in entries)
+        with self.prevent(OptionList.OptionHighlighted):
+            self.clear_options()
+            self.add_options(options)
+            ids = [ALL] + [e.slug for e in entries]
+            self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def _text_width(self) -> int:
+        # Content width less the options' own padding (1 cell each side) and the scrollbar.
+        width = self.scrollable_content_region.width or 24
+        return max(12, width - 2)
+
+    def on_resize(self) -> None:
+        if self.entries:
+            self.set_entries(self.entries, self._total)
+
+    @property
+    def selected_slug(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        option = self.get_option_at_index(self.highlighted)
+        return None if option.id == ALL else option.id
+
+    def select_slug(self, slug: str | None) -> None:
+        target = slug or ALL
+        for i in range(self.option_count):
+            if self.get_option_at_index(i).id == target:
+                self.highlighted = i
+                return
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self.post_message(self.Chosen(None if event.option.id == ALL else event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.action_focus_table()
+
+    def action_focus_table(self) -> None:
+        self.screen.query_one("ModelTable").focus()
