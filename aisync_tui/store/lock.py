@@ -14,7 +14,7 @@ import socket
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import LockHeld
 from .db import Store
@@ -43,6 +43,19 @@ def describe_holder(info: dict[str, Any] | None) -> str:
     )
 
 
+def _soon(read: Callable[[], dict[str, Any] | None], within: float = 0.5) -> dict[str, Any] | None:
+    """The holder writes who it is just after taking the lock; a run that starts in that instant
+    waits a moment for it rather than report an anonymous holder."""
+    import time
+
+    deadline = time.monotonic() + within
+    while True:
+        info = read()
+        if info or time.monotonic() >= deadline:
+            return info
+        time.sleep(0.02)
+
+
 class FileRunLock:
     def __init__(self, path: Path, command: str) -> None:
         self.path = path
@@ -57,7 +70,7 @@ class FileRunLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            info = self._read(fd)
+            info = _soon(lambda: self._read(fd))
             os.close(fd)
             raise LockHeld(describe_holder(info)) from None
         os.ftruncate(fd, 0)
@@ -114,7 +127,7 @@ class PostgresRunLock:
             cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
             got = bool(cur.fetchone()[0])
             if not got:
-                info = self._holder(cur)
+                info = _soon(lambda: self._holder(cur))
                 raise LockHeld(describe_holder(info))
             cur.execute(
                 "INSERT INTO aisync_meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
