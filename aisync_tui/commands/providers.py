@@ -41,10 +41,18 @@ def key_text(p: Any, status: dict[str, Any]) -> str:
     return f"{envs} (not set)"
 
 
+def is_configured(p: Any, status: dict[str, Any]) -> bool:
+    """What the sync runner goes by: a key, or a keyless provider the user opted into with a
+    [providers.NAME] table (Ollama and OpenRouter are not tried on every machine uninvited)."""
+    return bool(status["set"]) or (not p.needs_key and p.explicit)
+
+
 def configured_text(p: Any, status: dict[str, Any]) -> str:
     if status["set"]:
         return "yes"
-    return "yes (no key needed)" if not p.needs_key else "no"
+    if not p.needs_key:
+        return "yes (no key needed)" if p.explicit else f"opt-in: add [providers.{p.slug}]"
+    return "no"
 
 
 def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
@@ -89,7 +97,7 @@ def run_providers(ctx: Any) -> int:
                     "kind": p.kind,
                     "custom": p.slug not in KNOWN_PROVIDERS,
                     "enabled": p.enabled,
-                    "configured": p.is_configured(),
+                    "configured": is_configured(p, status),
                     "needs_key": p.needs_key,
                     "api_key_env": status["env"],
                     "key_set": status["set"],
@@ -125,9 +133,10 @@ def run_providers(ctx: Any) -> int:
         )
     headers = ["Provider", "Name", "Configured", "API key", "Base URL", "Enabled", "Last sync", "Models"]
     ctx.print(ascii_table(headers, table, align_right=[7]))
-    missing = [p.slug for p, status, _ in entries if not p.is_configured()]
+    missing = [p.slug for p, status, _ in entries if not is_configured(p, status)]
     if missing:
         ctx.print("")
-        ctx.print(f"Not configured: {', '.join(missing)}. Set the key variable shown, or api_key under [providers.NAME].")
+        ctx.print(f"Not configured: {', '.join(missing)}. Set the key variable shown, or api_key under [providers.NAME];")
+        ctx.print("keyless providers (Ollama, OpenRouter) sync once they have a [providers.NAME] table or with --provider NAME.")
     ctx.print("Any OpenAI-compatible server: [providers.NAME] with kind = \"openai-compatible\" and base_url (see README, Providers).")
     return 0

@@ -173,7 +173,9 @@ def test_providers_lists_every_provider_with_key_source_and_last_sync(sandbox, f
     assert "never" not in lines["mistral"] and "4" in lines["mistral"].split("|")[-2]
     assert "$ANTHROPIC_API_KEY (not set)" in lines["anthropic"] and "| no " in lines["anthropic"]
     assert "$GEMINI_API_KEY or $GOOGLE_API_KEY" in lines["gemini"]
-    assert "yes (no key needed)" in lines["openrouter"] and "https://openrouter.ai/api/v1" in lines["openrouter"]
+    # Keyless providers are opt-in: the sync does not try them on every machine uninvited.
+    assert "opt-in: add [providers.openrouter]" in lines["openrouter"] and "https://openrouter.ai/api/v1" in lines["openrouter"]
+    assert "yes (no key needed)" in lines["lmstudio"]
     assert "openai-compatible" in lines["lmstudio"] and "$LMSTUDIO_API_KEY" in lines["lmstudio"]
 
     data = {p["provider"]: p for p in json.loads(sandbox.run("providers", "--format", "json", env={"MISTRAL_API_KEY": key}).stdout)}
@@ -182,3 +184,4 @@ def test_providers_lists_every_provider_with_key_source_and_last_sync(sandbox, f
     assert data["anthropic"]["configured"] is False and data["anthropic"]["api_key_env"] == ["ANTHROPIC_API_KEY"]
     assert data["lmstudio"]["custom"] is True and data["lmstudio"]["enabled"] is False and data["lmstudio"]["kind"] == "openai-compatible"
     assert data["ollama"]["base_url"] == "http://localhost:11434" and data["ollama"]["needs_key"] is False
+    assert data["ollama"]["configured"] is False and data["lmstudio"]["configured"] is True
