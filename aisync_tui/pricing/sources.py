@@ -3,8 +3,7 @@ bundled snapshot, in that order.
 
 A remote feed is fetched only when a pricing sync asks for it, with `If-None-Match` when we hold
 a copy, and is accepted only if it passes the integrity checks (a JSON object / list, at least
-`MIN_MODELS` models, not below `MAX_SHRINK` x the last accepted copy, or the bundled snapshot when
-none was accepted yet). A feed that fails them is rejected with a message, and the last good copy
+`MIN_MODELS` models, not below `MAX_SHRINK` x the last accepted copy). A feed that fails them is rejected with a message, and the last good copy
 (kept gzipped in the store's `aisync_meta`, so it travels with the store) stays in use.
 
 Nothing here writes: the caller writes `LoadedFeed.meta_updates` in its apply step (dry-run never).
@@ -198,7 +197,7 @@ def load_feed(
 
     last_fetch = meta_get(_meta_key(kind, "fetched_at"))
     has_copy = bool(meta_get(_meta_key(kind, "revision")))
-    if has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
+    if _is_url(location) and has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
         age = (now - as_utc(datetime.fromisoformat(last_fetch))).total_seconds()  # type: ignore[operator]
         if 0 <= age < cache_ttl:
             return cached(f"{label} feed fetched {_ago(age)} ago (pricing.cache_ttl {cache_ttl}s); using that copy (--force fetches now)")
@@ -232,7 +231,7 @@ def load_feed(
     except (ValueError, UnicodeDecodeError):
         return cached(warning=f"{label} feed at {location} rejected: not valid JSON ({len(raw):,} bytes)")
     baseline_text = meta_get(_meta_key(kind, "count"))
-    baseline = int(baseline_text) if baseline_text else feed_count(kind, load_snapshot(kind, now).data)
+    baseline = int(baseline_text) if baseline_text else None  # nothing accepted yet: no shrink check
     try:
         count = check_integrity(kind, data, baseline)
     except FeedRejected as exc:

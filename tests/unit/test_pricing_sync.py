@@ -1,0 +1,216 @@
+"""The pricing sync against a real SQLite store, with feeds read from local files (feed_url may be a path)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aisync_tui.config import load_settings
+from aisync_tui.domain import Price, RemoteModel
+from aisync_tui.pricing.catalog import ensure_seeded
+from aisync_tui.pricing.sources import snapshot_bytes
+from aisync_tui.pricing.sync import PricingSync
+from aisync_tui.store.db import open_store
+from aisync_tui.store.models import Meta, Model, ModelChange, Price as PriceTable, SyncRun
+from aisync_tui.store.queries import get_model
+from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
+from aisync_tui.sync.plan import compute_plan
+
+T1 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
+FEED_PROVIDERS = {"openai", "xai", "anthropic", "gemini"}
+
+
+@pytest.fixture(scope="module")
+def real_litellm() -> dict[str, Any]:
+    return json.loads(snapshot_bytes("litellm"))
+
+
+def subset(real: dict[str, Any]) -> dict[str, Any]:
+    """A realistic feed: every real entry of four providers (a few hundred models)."""
+    return {k: v for k, v in real.items() if isinstance(v, dict) and v.get("litellm_provider") in FEED_PROVIDERS}
+
+
+@pytest.fixture
+def env(tmp_path: Path, real_litellm: dict[str, Any]) -> Any:
+    feed = tmp_path / "litellm.json"
+    genai = tmp_path / "genai.json"
+    feed.write_text(json.dumps(subset(real_litellm)))
+    genai.write_bytes(snapshot_bytes("genai"))
+    config = tmp_path / "config.toml"
+    config.write_text(f'[pricing]\nfeed_url = "{feed}"\ngenai_prices_url = "{genai}"\n')
+    store = open_store(str(tmp_path / "aisync.db"))
+    settings = load_settings(str(config), database=str(tmp_path / "aisync.db"), environ={})
+
+    class Env:
+        pass
+
+    e = Env()
+    e.feed, e.genai, e.store, e.settings, e.tmp = feed, genai, store, settings, tmp_path
+    yield e
+    store.close()
+
+
+def list_models(store: Any, provider: str, remotes: list[RemoteModel], now: datetime = T1) -> None:
+    """What a model sync does: the provider lists these models."""
+    pk = ensure_provider(provider, provider.title(), provider)
+    plan = compute_plan(provider, remotes, load_stored(pk), now=now)
+    apply_plan(plan, pk, run_id=None, now=now, db=store.db)
+
+
+def sync(env: Any, *, now: datetime, **kw: Any) -> Any:
+    return PricingSync(env.settings, env.store, now=now, **kw).run()
+
+
+def periods(provider: str, model_id: str) -> list[Any]:
+    d = get_model(model_id, provider)
+    assert d is not None
+    return sorted(d.history, key=lambda p: p.effective_from)
+
+
+def test_ledger_periods_across_three_syncs(env, real_litellm):
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o"), RemoteModel("openai", "o3"), RemoteModel("openai", "my-finetune")])
+    s1 = sync(env, now=T1)
+    openai = next(o for o in s1.outcomes if o.provider == "openai")
+    assert {i.model_id: i.status for i in openai.plan.items} == {"gpt-4o": "updated", "o3": "updated", "my-finetune": "unmatched"}
+    (first,) = periods("openai", "gpt-4o")
+    assert first.price.input == Decimal("0.0000025") and first.effective_until is None and first.source == "litellm"
+    # genai-prices dates o3's current price: $2/$8 since 2025-06-10, not "first seen by us".
+    (o3,) = periods("openai", "o3")
+    assert o3.effective_from == datetime(2025, 6, 10, tzinfo=timezone.utc)
+    assert get_model("my-finetune", "openai").price is None, "no match keeps an unknown price"
+    rows_after_first = PriceTable.select().count()
+
+    s2 = sync(env, now=T1 + timedelta(days=1))
+    assert PriceTable.select().count() == rows_after_first, "an unchanged price writes nothing"
+    openai = next(o for o in s2.outcomes if o.provider == "openai")
+    assert openai.plan.counts()["updated"] == 0 and openai.plan.counts()["unchanged"] == 2
+
+    changed = subset(real_litellm)
+    changed["gpt-4o"] = dict(changed["gpt-4o"], input_cost_per_token=2e-06)
+    env.feed.write_text(json.dumps(changed))
+    t3 = T1 + timedelta(days=2)
+    s3 = sync(env, now=t3)
+    openai = next(o for o in s3.outcomes if o.provider == "openai")
+    assert [i.model_id for i in openai.plan.by_status("updated")] == ["gpt-4o"]
+    old, new = periods("openai", "gpt-4o")
+    assert old.price.input == Decimal("0.0000025") and old.effective_until == t3
+    assert new.price.input == Decimal("0.000002") and new.effective_from == t3 and new.effective_until is None
+    change = ModelChange.select().where(ModelChange.field == "pricing").order_by(ModelChange.id.desc()).first()
+    assert '"input": "0.0000025"' in change.old and '"input": "0.000002"' in change.new
+    runs = list(SyncRun.select().where(SyncRun.kind == "pricing", SyncRun.provider == "openai"))
+    assert len(runs) == 3 and all(r.status == "ok" for r in runs)
+    assert [r.prices_changed for r in runs] == [2, 0, 1]
+
+
+@pytest.mark.parametrize(
+    "bad, reason",
+    [
+        (lambda real: dict(list(subset(real).items())[:10]), "only 10 models"),
+        (lambda real: list(subset(real).values()), "not a JSON object"),
+        (lambda real: dict(list(subset(real).items())[:60]), "under half"),
+        (lambda real: "{not json", "not valid JSON"),
+    ],
+)
+def test_a_bad_feed_is_rejected_and_the_last_good_copy_stays(env, real_litellm, bad, reason):
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o")])
+    sync(env, now=T1)
+    revision = env.store.meta_get("pricing.litellm.revision")
+    payload = bad(real_litellm)
+    if isinstance(payload, str):
+        env.feed.write_text(payload)
+    else:
+        # the bad copy also carries a different gpt-4o price: it must not reach the ledger
+        if isinstance(payload, dict) and "gpt-4o" in payload:
+            payload["gpt-4o"] = dict(payload["gpt-4o"], input_cost_per_token=9e-06)
+        env.feed.write_text(json.dumps(payload))
+    s = sync(env, now=T1 + timedelta(hours=1))
+    (warning,) = [w for w in s.extra["warnings"] if "LiteLLM" in w]
+    assert reason in warning and "keeping the last good copy" in warning
+    assert env.store.meta_get("pricing.litellm.revision") == revision
+    assert [p.price.input for p in periods("openai", "gpt-4o")] == [Decimal("0.0000025")]
+    assert s.exit_code == 0
+
+
+def test_missing_feed_file_on_first_run_falls_back_to_the_bundled_snapshot(env):
+    env.feed.unlink()
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o")])
+    s = sync(env, now=T1)
+    assert any("cannot read the LiteLLM feed" in w and "bundled snapshot" in w for w in s.extra["warnings"])
+    assert any("bundled price snapshot from" in n for n in s.extra["notices"])
+    (p,) = periods("openai", "gpt-4o")
+    assert p.source == "snapshot" and p.price.input == Decimal("0.0000025")
+
+
+def test_provider_published_price_wins_over_the_feed(env):
+    own = Price(input=Decimal("0.0000031"), output=Decimal("0.0000151"))
+    list_models(env.store, "xai", [RemoteModel("xai", "grok-4.20", type="chat", price=own)])
+    s = sync(env, now=T1)
+    xai = next(o for o in s.outcomes if o.provider == "xai")
+    assert [(i.model_id, i.status) for i in xai.plan.items] == [("grok-4.20", "kept")]
+    (p,) = periods("xai", "grok-4.20")
+    assert p.source == "provider" and p.price.input == Decimal("0.0000031")
+
+
+def test_genai_prices_alone_prices_a_model_litellm_lacks_from_its_dated_start(env, real_litellm):
+    feed = subset(real_litellm)
+    del feed["claude-sonnet-5"]
+    env.feed.write_text(json.dumps(feed))
+    list_models(env.store, "anthropic", [RemoteModel("anthropic", "claude-sonnet-5")])
+    sync(env, now=T1)
+    (p,) = periods("anthropic", "claude-sonnet-5")
+    assert p.source == "genai-prices"
+    assert p.effective_from == datetime(2026, 9, 1, tzinfo=timezone.utc)
+    assert (p.price.input, p.price.output) == (Decimal("0.000003"), Decimal("0.000015"))
+
+
+def test_feed_fills_what_the_provider_lacks_and_the_provider_value_wins(env):
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))])
+    list_models(env.store, "gemini", [RemoteModel("gemini", "gemini-2.5-pro", type="chat", context_length=1_000_000)])
+    sync(env, now=T1)
+    gpt = get_model("gpt-4o", "openai")
+    assert gpt.context_length == 128000 and gpt.field_sources["context_length"] == "litellm"
+    assert gpt.max_output_tokens == 16384
+    assert {"chat", "vision", "caching"} <= set(gpt.capabilities)
+    pro = get_model("gemini-2.5-pro", "gemini")
+    assert pro.context_length == 1_000_000 and pro.field_sources["context_length"] == "provider"
+    assert pro.max_output_tokens == 65536 and pro.field_sources["max_output_tokens"] == "litellm"
+    # A later model sync keeps the feed's capabilities (the field_sources contract).
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))], now=T1 + timedelta(hours=2))
+    assert {"vision", "caching"} <= set(get_model("gpt-4o", "openai").capabilities)
+
+
+def test_feed_models_nobody_listed_are_kept_as_catalog_and_become_available_when_listed(env):
+    sync(env, now=T1)
+    row = Model.get(Model.model_id == "gpt-4o")
+    assert (row.status, row.available, row.in_catalog) == ("catalog", False, True)
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat")], now=T1 + timedelta(hours=1))
+    row = Model.get(Model.model_id == "gpt-4o")
+    assert (row.status, row.available, row.in_catalog) == ("active", True, True)
+    assert periods("openai", "gpt-4o")[0].price.input == Decimal("0.0000025")
+
+
+def test_dry_run_changes_no_row(env):
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o")])
+    before = (Model.select().count(), PriceTable.select().count(), SyncRun.select().count(), Meta.select().count())
+    s = sync(env, now=T1, dry_run=True)
+    assert s.outcomes and all(o.status == "dry_run" for o in s.outcomes)
+    assert next(o for o in s.outcomes if o.provider == "openai").plan.counts()["updated"] == 1
+    assert (Model.select().count(), PriceTable.select().count(), SyncRun.select().count(), Meta.select().count()) == before
+
+
+def test_first_run_seeds_thousands_of_catalog_models_once(tmp_path):
+    store = open_store(str(tmp_path / "fresh.db"))
+    try:
+        assert ensure_seeded(store) is True
+        count = Model.select().where(Model.status == "catalog").count()
+        assert count > 4000
+        assert PriceTable.select().where(PriceTable.source == "snapshot").count() > 4000
+        assert ensure_seeded(store) is False
+        assert Model.select().count() == count
+    finally:
+        store.close()
