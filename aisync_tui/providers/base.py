@@ -131,7 +131,7 @@ def opt_int(item: dict[str, Any], key: str) -> int | None:
 def unix_time(value: Any) -> datetime | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if value <= 0 or value > 4_102_444_800:  # after 2100: garbage
+    if not (0 < value <= 4_102_444_800):  # after 2100 is garbage; NaN (json.loads accepts it) fails here too
         return None
     return datetime.fromtimestamp(value, tz=timezone.utc)
 

@@ -80,7 +80,8 @@ class MistralAdapter(ProviderAdapter):
         # Aliases a model entry lists that are not entries themselves (still reachable by that name).
         for mid, item in zip(ids, items):
             owner = canonical[mid]
-            for alias in item.get("aliases") or ():
+            listed = item.get("aliases")
+            for alias in listed if isinstance(listed, list) else ():
                 if isinstance(alias, str) and alias not in canonical and alias not in aliases.setdefault(owner, []) and alias != owner:
                     aliases[owner].append(alias)
         out: list[RemoteModel] = []

@@ -66,7 +66,8 @@ def parse_price(pricing: Any) -> Price | None:
         factor = 1 - Decimal(repr(float(discount)))
         values = {k: (v * factor if v is not None else None) for k, v in values.items()}
     tiers = []
-    for override in pricing.get("overrides") or ():
+    overrides = pricing.get("overrides")
+    for override in overrides if isinstance(overrides, list) else ():
         if not isinstance(override, dict) or override.get("utc_start") is not None or override.get("utc_end") is not None:
             continue
         threshold = opt_int(override, "min_prompt_tokens")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timezone
 
 import httpx
@@ -61,3 +62,9 @@ def test_fetch_sends_bearer_and_invalid_key_is_reported_not_retried():
     with pytest.raises(InvalidApiKey):
         make("groq", retry_attempts=3).fetch()
     assert route.call_count - before == 1
+
+
+def test_a_nan_date_or_limit_is_unknown_not_a_crash():
+    # json.loads accepts the NaN literal, so a server can send it.
+    (m,) = make("groq").parse(json.loads('{"data": [{"id": "a", "created": NaN, "context_window": NaN}]}'))
+    assert (m.created_at, m.context_length) == (None, None)

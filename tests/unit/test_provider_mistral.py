@@ -82,3 +82,8 @@ def test_fetch_sends_bearer_and_maps_gateway_401_and_429():
     respx.get(URL).mock(return_value=httpx.Response(429, json={"object": "error", "message": "Requests rate limit exceeded", "type": "rate_limited", "code": "1300"}))
     with pytest.raises(RateLimited):
         make("mistral", retry_attempts=2).fetch()
+
+
+def test_wrongly_typed_aliases_are_ignored_not_split_into_letters():
+    (m,) = make("mistral").parse({"data": [{"id": "m1", "name": "m1", "aliases": "m1-latest", "capabilities": {"completion_chat": "yes"}}]})
+    assert m.aliases == () and "chat" not in m.capabilities  # only a JSON true counts

@@ -145,3 +145,10 @@ def test_bad_key_and_rate_limit_are_reported_as_such():
     respx.get(URL).mock(return_value=httpx.Response(429, json={"error": {"code": 429, "message": "Rate limit exceeded"}}))
     with pytest.raises(RateLimited):
         make("openrouter", retry_attempts=2).fetch()
+
+
+def test_wrongly_typed_overrides_and_sections_are_ignored():
+    (m,) = make("openrouter").parse({"data": [{"id": "a/b", "pricing": {"prompt": "0.000001", "completion": "0.000002", "overrides": 5},
+                                               "architecture": ["text"], "top_provider": "x", "supported_parameters": "tools"}]})
+    assert m.price.input == Decimal("0.000001") and m.price.tiers == ()
+    assert "functions" not in m.capabilities and m.max_output_tokens is None
