@@ -145,9 +145,17 @@ def run_import_admin(ctx: Any) -> int:
     from ..usage.admin_http import make_client
     from ..usage.records import write_rows
 
+    from ..errors import ProviderError
+    from ..usage.records import record_failure
+
     settings = ctx.settings
-    with make_client(settings, args.timeout) as client:
-        rows, count = mod.fetch(args.days, base_url=args.base_url, settings=settings, client=client, costs=not args.no_costs)
+    try:
+        with make_client(settings, args.timeout) as client:
+            rows, count = mod.fetch(args.days, base_url=args.base_url, settings=settings, client=client, costs=not args.no_costs)
+    except ProviderError as exc:
+        ctx.store()
+        record_failure(mod.SOURCE, exc)
+        raise
     ctx.store()
     with ctx.lock():
         result = write_rows(rows, source=mod.SOURCE)

@@ -303,6 +303,18 @@ def _record_run(result: ImportResult, started: datetime) -> None:
     )
 
 
+def record_failure(source: str, error: BaseException) -> None:
+    """A failed import as a sync_run row, so `aisync sync status` shows it like a failed sync."""
+    from ..errors import error_kind, redact
+    from ..store.models import SyncRun
+
+    now = utcnow()
+    SyncRun.create(
+        kind="usage", provider=source, group=uuid.uuid4().hex[:12], started_at=now, finished_at=now, status="failed",
+        error=redact(getattr(error, "message", str(error))), error_kind=error_kind(error),
+    )
+
+
 # ----------------------------------------------------------------------------- the Python API
 
 

@@ -95,6 +95,9 @@ def test_missing_admin_key_and_bad_key_fail_with_what_to_do(sandbox, fake_server
     assert bad.returncode == 1
     assert "Invalid API key" in bad.stderr and "Admin key" in bad.stderr
     assert "sk-admin-wrong-0123456789abcdef" not in bad.stderr
+    # Failed imports show up in `aisync sync status` like failed syncs (cron users look there).
+    status = sandbox.run("sync", "status")
+    assert "openai (usage import, failing now): Invalid API key" in status.stdout
 
 
 def test_a_bad_csv_line_exits_2_names_the_line_and_imports_nothing(sandbox, tmp_path: Path) -> None:
