@@ -20,6 +20,12 @@ from typing import Any, Callable, Sequence
 from . import __version__
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError, redact
 
+# httpx's __init__ imports its own command-line client (click, rich.console, pygments) whenever
+# those happen to be installed, as they are next to Textual: about 60-100 ms of every network
+# command's start-up, for a module aisync never uses. Marking it absent makes httpx define its
+# stub `main` instead. (bench/README.md, "start-up")
+sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
+
 
 @dataclass
 class Context:
