@@ -32,6 +32,17 @@ CATALOG = "catalog"
 CHUNK = 400
 
 
+class PricingSummary(RunSummary):
+    """A RunSummary whose totals also carry the pricing counts (unmatched, enriched)."""
+
+    def totals(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for o in self.synced:
+            for k, v in o.plan.counts().items():  # type: ignore[union-attr]
+                out[k] = out.get(k, 0) + v
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class PricedModel:
     """One model's line in the report."""
@@ -157,7 +168,7 @@ class PricingSync:
         self._client = client
         self.now = now or utcnow()
         self.group = uuid.uuid4().hex[:12]
-        self.summary = RunSummary("pricing", self.group, dry_run, self.now)
+        self.summary = PricingSummary("pricing", self.group, dry_run, self.now)
         self.feeds: list[LoadedFeed] = []
         self.reports: list[Any] = []
         self.plans: list[PricingPlan] = []
@@ -244,7 +255,9 @@ class PricingSync:
         stored = self._load_models(by_pk, wanted)
         detailed = {m.provider for m in stored if m.available and m.provider in configured} | (wanted or set())
         current = self._load_prices()
-        name_of = {**feed_names, **{s: n for s, (_, n) in providers.items()}, **configured}
+        from ..config import KNOWN_PROVIDERS
+
+        name_of = {**feed_names, **{s: spec.name for s, spec in KNOWN_PROVIDERS.items()}, **{s: n for s, (_, n) in providers.items()}, **configured}
         plans: dict[str, PricingPlan] = {}
 
         def plan_for(slug: str, available: bool) -> PricingPlan:
@@ -394,10 +407,14 @@ class PricingSync:
             have = dict(Provider.select(Provider.slug, Provider.id).where(Provider.slug.in_(slugs)).tuples())
             names = provider_names(e for e, _ in plan.new_models)
             configured = self._configured()
+            from ..config import KNOWN_PROVIDERS
+
             for slug in slugs:
                 if slug not in have:
-                    kind = self.settings.providers[slug].kind if slug in configured else CATALOG
-                    have[slug] = Provider.insert(slug=slug, name=configured.get(slug, names[slug]), kind=kind).execute()
+                    spec = KNOWN_PROVIDERS.get(slug)
+                    kind = self.settings.providers[slug].kind if slug in configured else (spec.kind if spec else CATALOG)
+                    name = configured.get(slug) or (spec.name if spec else names[slug])
+                    have[slug] = Provider.insert(slug=slug, name=name, kind=kind).execute()
             rows = []
             for entry, _ in plan.new_models:
                 values = new_model_values(entry, self.litellm_source)

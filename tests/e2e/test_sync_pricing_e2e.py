@@ -1,0 +1,104 @@
+"""The real `aisync sync-pricing` in a subprocess: offline first run, the reference's output, and a
+remote feed served by the loopback server with ETag and integrity checks."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from aisync_tui.pricing.sources import snapshot_bytes
+from tests.helpers import provider_config
+
+pytestmark = pytest.mark.e2e
+
+
+def _rows(sandbox, sql, *params):
+    con = sqlite3.connect(sandbox.db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def _openai_only(server):
+    server.add("openai", models=[{"id": m, "object": "model", "created": 1715367049, "owned_by": "system"} for m in ("gpt-4o", "o3", "my-finetune")])
+
+
+def test_offline_first_run_lists_the_bundled_catalog_without_any_key(sandbox):
+    sandbox.write_config("")
+    r = sandbox.run("--db", str(sandbox.db), "models", "list", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    models = json.loads(r.stdout)
+    assert len(models) > 4000
+    gpt = next(m for m in models if m["id"] == "gpt-4o" and m["provider"] == "openai")
+    assert gpt["status"] == "catalog" and gpt["available"] is False
+    assert gpt["pricing"]["input_cost_per_token"] is not None
+    assert {m["provider"] for m in models} >= {"openai", "anthropic", "gemini", "bedrock"}
+
+
+def test_sync_pricing_offline_prints_the_reference_report_and_the_snapshot_age(sandbox, fake_server):
+    _openai_only(fake_server)
+    sandbox.write_config(provider_config(fake_server, "openai"))
+    env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
+    assert sandbox.run("sync-models", env=env).returncode == 0
+    r = sandbox.run("sync-pricing", "--offline", "--verbose", env=env)
+    assert r.returncode == 0, r.stderr
+    out = r.stdout
+    assert "Using the bundled price snapshot from 2026-08-21" in out and "days old" in out
+    assert "Syncing pricing for OpenAI models..." in out
+    assert "gpt-4o:\n  Input: $2.50 per 1M tokens\n  Output: $10.00 per 1M tokens" in out
+    assert "  ✓ Updated pricing" in out
+    assert "Pricing sync completed for OpenAI\nUpdated: 2 models\nUnchanged: 0 models" in out
+    assert "No price in any feed (1): my-finetune" in out
+    assert "Catalog (models no configured provider has listed)" in out
+    r2 = sandbox.run("sync-pricing", "--offline", "--provider", "openai", "--verbose", "--per", "1k", env=env)
+    assert "gpt-4o:\n  Input: $0.0025 per 1K tokens\n  Output: $0.01 per 1K tokens\n  ✓ Pricing up to date" in r2.stdout
+    assert "Updated: 0 models\nUnchanged: 2 models" in r2.stdout
+    runs = _rows(sandbox, "select provider, status from sync_run where kind = 'pricing' order by id")
+    assert runs.count(("openai", "ok")) == 2 and ("catalog", "ok") in runs
+
+
+def test_remote_feed_with_etag_and_a_rejected_copy_keeps_the_last_good_one(sandbox, fake_server):
+    litellm = snapshot_bytes("litellm")
+    genai = snapshot_bytes("genai")
+    feeds = fake_server.add("feeds", "feed", key=None, files={"/litellm.json": litellm, "/genai.json": genai})
+    _openai_only(fake_server)
+    base = f"http://127.0.0.1:{fake_server.port}/feeds"
+    sandbox.write_config(
+        provider_config(fake_server, "openai")
+        + f'\n[pricing]\nfeed_url = "{base}/litellm.json"\ngenai_prices_url = "{base}/genai.json"\n'
+    )
+    env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
+    assert sandbox.run("sync-models", env=env).returncode == 0
+
+    r1 = sandbox.run("sync-pricing", env=env)
+    assert r1.returncode == 0, r1.stderr
+    assert "LiteLLM feed: 4,876 models, revision c8f11f1 (new)" in r1.stdout
+    assert _rows(sandbox, "select p.input, p.source from price p join model m on m.id = p.model_id join provider v on v.id = m.provider_id where m.model_id = 'gpt-4o' and v.slug = 'openai'") == [("0.0000025", "litellm")]
+
+    r2 = sandbox.run("sync-pricing", "--force", env=env)
+    assert r2.returncode == 0, r2.stderr
+    assert "LiteLLM feed not modified since the last fetch (ETag)" in r2.stdout
+    conditional = [q for q in fake_server.requests("feeds") if q["path"] == "/litellm.json"]
+    assert len(conditional) == 2 and conditional[1]["headers"].get("If-None-Match", conditional[1]["headers"].get("if-none-match"))
+
+    tiny = {k: v for k, v in list(json.loads(litellm).items())[:12]}
+    feeds.extra["files"]["/litellm.json"] = json.dumps(tiny).encode()
+    r3 = sandbox.run("sync-pricing", "--force", env=env)
+    assert r3.returncode == 0, r3.stderr
+    assert "rejected" in r3.stderr and "keeping the last good copy" in r3.stderr
+    assert _rows(sandbox, "select count(*) from price p join model m on m.id = p.model_id join provider v on v.id = m.provider_id where m.model_id = 'gpt-4o' and v.slug = 'openai'") == [(1,)]
+    assert "Updated: 0 models" in r3.stdout
+
+
+def test_sync_all_runs_the_pricing_stage_after_the_model_sync(sandbox, fake_server):
+    _openai_only(fake_server)
+    sandbox.write_config(provider_config(fake_server, "openai") + '\n[pricing]\nremote = false\n')
+    r = sandbox.run("--sync-all", "--json", env={"OPENAI_API_KEY": "sk-test-openai-0123456789"})
+    assert r.returncode == 0, r.stderr
+    data = json.loads(r.stdout)
+    assert data["pricing"]["kind"] == "pricing"
+    openai = next(p for p in data["pricing"]["providers"] if p["provider"] == "openai")
+    assert openai["prices_changed"] == 2 and openai["unmatched"] == 1
