@@ -65,7 +65,6 @@ class AisyncApp(JobsMixin, App[int]):
         if self.settings.ui.keymap:
             self.set_keymap(dict(self.settings.ui.keymap))
         self.sub_title = f"{self.store.location}"
-        self.load_catalog()
         if self.seed_catalog and module_available("aisync_tui.pricing.catalog"):
             self._seed_catalog()
 

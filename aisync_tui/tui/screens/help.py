@@ -42,6 +42,6 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog help-dialog"):
-            yield Static("Keys  (remap any of them by id under [ui.keymap] in the config; ctrl+p lists every action)", classes="dialog-title")
+            yield Static("Keys  (remap any of them by id under [ui.keymap] in the config; ctrl+p lists every action)", classes="dialog-title", markup=False)
             with VerticalScroll():
-                yield Static(bindings_table(self.groups, self.keymap))
+                yield Static(bindings_table(self.groups, self.keymap), id="help-keys")

@@ -71,6 +71,8 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(ModelTable).focus()
+        # Read the store only once the table exists to receive the rows.
+        self.app.load_catalog()  # type: ignore[attr-defined]
 
     @property
     def table(self) -> ModelTable:
