@@ -93,8 +93,10 @@ class Provider(BaseTable):
 
 class Model(BaseTable):
     provider = pw.ForeignKeyField(Provider, backref="models", on_delete="CASCADE")
-    model_id = pw.CharField(max_length=300)
-    name = pw.CharField(max_length=300, null=True)
+    # Text, not VARCHAR(n), for everything a provider or an import file decides: SQLite ignores the
+    # length but PostgreSQL enforces it, and one long id would fail the whole provider there.
+    model_id = pw.TextField()
+    name = pw.TextField(null=True)
     type = pw.CharField(max_length=30, default="other", index=True)
     status = pw.CharField(max_length=20, default="active", index=True)
     context_length = pw.IntegerField(null=True)
@@ -105,7 +107,7 @@ class Model(BaseTable):
     created_at = UTCDateTimeField(null=True)
     deprecated_at = UTCDateTimeField(null=True)
     description = pw.TextField(null=True)
-    owned_by = pw.CharField(max_length=200, null=True)
+    owned_by = pw.TextField(null=True)
     aliases = JSONTextField(default=list)
     first_seen_at = UTCDateTimeField(null=True)
     last_synced_at = UTCDateTimeField(null=True)
@@ -168,7 +170,7 @@ class SyncRun(BaseTable):
     prices_changed = pw.IntegerField(default=0)
     error = pw.TextField(null=True)
     error_kind = pw.CharField(max_length=50, null=True)
-    host = pw.CharField(max_length=200, null=True)
+    host = pw.TextField(null=True)
     pid = pw.IntegerField(null=True)
 
 
@@ -184,7 +186,7 @@ class ModelChange(BaseTable):
 class UsageRecord(BaseTable):
     ts = UTCDateTimeField(index=True)
     provider = pw.CharField(max_length=100)
-    model_id = pw.CharField(max_length=300)
+    model_id = pw.TextField()
     requests = pw.IntegerField(null=True)
     """None = the source does not say (Anthropic's reports)."""
     input_tokens = pw.BigIntegerField(default=0)
@@ -194,7 +196,7 @@ class UsageRecord(BaseTable):
     cost_source = pw.CharField(max_length=20, null=True)
     """reported, computed, or None when unknown"""
     source = pw.CharField(max_length=50)
-    source_ref = pw.CharField(max_length=500, unique=True)
+    source_ref = pw.TextField(unique=True)
     imported_at = UTCDateTimeField()
 
     class Meta:

@@ -81,6 +81,14 @@ def test_prices_json_and_times_come_back_exactly_as_written(opened: Any) -> None
     assert got.price.effective_until is None
 
 
+def test_a_long_model_id_and_name_from_a_provider_are_stored_whole(opened: Any) -> None:
+    pk = Provider.insert(slug="openrouter", name="OpenRouter").execute()
+    long_id = "org/" + "x" * 400
+    Model.create(provider=pk, model_id=long_id, name="N" * 500, owned_by="o" * 300)
+    [row] = queries.list_models()
+    assert row.model_id == long_id and row.name == "N" * 500
+
+
 def test_boolean_filters_select_the_same_models(opened: Any) -> None:
     pk = Provider.insert(slug="openai", name="OpenAI").execute()
     Model.create(provider=pk, model_id="listed", available=True, in_catalog=False)
