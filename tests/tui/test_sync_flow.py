@@ -1,0 +1,156 @@
+"""The sync flow under Pilot against the loopback fake provider server: plan in a worker with a
+live log, preview modal, confirm → applied (or cancel → nothing written), errors shown."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.message import Message
+
+from aisync_tui.events import BatchApplied
+from aisync_tui.store.models import Model, SyncRun
+from aisync_tui.tui.messages import JobFinished, PlanReady, RunEvent
+from aisync_tui.tui.screens.error import ErrorModal
+from aisync_tui.tui.screens.job import JobScreen
+from aisync_tui.tui.screens.main import MainScreen
+from aisync_tui.tui.screens.preview import PreviewModal
+from aisync_tui.tui.widgets.progress_log import ProgressLog
+from aisync_tui.tui.widgets.provider_pane import ProviderPane
+from tests.e2e.fakeserver import DEFAULT_KEYS
+from tests.tui.test_app import settle, text_of
+
+pytestmark = pytest.mark.anyio
+
+LISTED = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "o3", "o1-preview", "text-embedding-3-small", "dall-e-3", "whisper-1", "gpt-5"]
+
+
+@pytest.fixture
+def openai_app(fake_server: Any, make_app: Any) -> Any:
+    fake_server.add("openai", models=[{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "openai"} for m in LISTED])
+
+    def make(model_sync: str = "", key: str = DEFAULT_KEYS["openai"]) -> Any:
+        # cache_ttl = 0: the seeded store says OpenAI was synced 12 minutes ago.
+        config = f'[model_sync]\ncache_ttl = 0\n{model_sync}\n[providers.openai]\nbase_url = "{fake_server.base_url("openai")}"\n'
+        return make_app(config, OPENAI_API_KEY=key)
+
+    return make
+
+
+async def start_openai_sync(app: Any, pilot: Any) -> None:
+    await settle(pilot)
+    app.main.query_one(ProviderPane).select_slug("openai")
+    await pilot.pause()
+    await pilot.press("r")
+    await settle(pilot)
+
+
+def gpt5_stored() -> bool:
+    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()  # noqa: E712
+
+
+async def test_sync_previews_the_plan_and_writes_only_after_confirming(openai_app: Any) -> None:
+    app = openai_app()
+    messages: list[Message] = []
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await start_openai_sync(app, pilot)
+        assert isinstance(app.screen, PreviewModal)
+        body = text_of(app.screen.query_one("#preview-text"))
+        assert "+ gpt-5" in body and "OpenAI" in body
+        assert "gpt-3.5-turbo-0301" not in body  # already missing: not marked again
+        assert not gpt5_stored()  # the plan wrote nothing
+        log_lines = [e for e in messages if isinstance(e, RunEvent)]
+        assert log_lines, "the plan's progress reached the live log"
+        await pilot.press("y")
+        await settle(pilot)
+        assert gpt5_stored()
+        [finished] = [m for m in messages if isinstance(m, JobFinished)]
+        assert "OpenAI: 1 added" in finished.summary and not finished.cancelled
+        assert isinstance(app.screen, JobScreen)
+        log = app.screen.query_one(ProgressLog).lines_text
+        assert any("openai: GET" in line for line in log) and any("sync applied" in line for line in log)
+        await pilot.press("escape")  # closes the finished log
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "gpt-5" in [r[1] for r in app.main.table.rows]  # the table refreshed
+
+
+async def test_cancelling_the_preview_writes_nothing(openai_app: Any) -> None:
+    app = openai_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        runs_before = SyncRun.select().count()
+        await start_openai_sync(app, pilot)
+        assert isinstance(app.screen, PreviewModal)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not gpt5_stored()
+        assert SyncRun.select().count() == runs_before
+        assert app.job.phase == "cancelled"
+
+
+async def test_escape_during_apply_rolls_the_provider_back(openai_app: Any) -> None:
+    app = openai_app("batch_size = 1\n")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_openai_sync(app, pilot)
+        runner = app.job.runner
+        emit = runner.emit
+
+        def emit_and_cancel(event: Any) -> None:
+            # What Esc does (JobScreen → app.cancel_job), at a deterministic moment: after the first batch.
+            emit(event)
+            if isinstance(event, BatchApplied):
+                app.job.cancel.set()
+
+        runner.emit = emit_and_cancel
+        await pilot.press("y")
+        await settle(pilot)
+        assert app.job.phase == "cancelled"
+        assert not gpt5_stored()  # the first batch (the addition) was rolled back
+        assert SyncRun.select().where(SyncRun.status == "cancelled").count() == 1
+
+
+async def test_a_rejected_key_is_shown_in_the_preview_and_nothing_is_applied(openai_app: Any) -> None:
+    app = openai_app(key="sk-wrong-key-000000000000")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_openai_sync(app, pilot)
+        assert isinstance(app.screen, PreviewModal)
+        body = text_of(app.screen.query_one("#preview-text"))
+        assert "Invalid API key" in body and "sk-wrong-key" not in body
+        assert app.screen.can_apply is False
+
+
+async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app: Any, tui_store: Any) -> None:
+    from aisync_tui.store.lock import run_lock
+
+    app = openai_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_openai_sync(app, pilot)
+        with run_lock(tui_store, "aisync --sync-all (cron)"):
+            await pilot.press("y")
+            await settle(pilot)
+        assert isinstance(app.screen, ErrorModal)
+        assert "holds the store's lock" in app.screen.message and "--sync-all (cron)" in app.screen.message
+        assert app.job.phase == "failed"
+        assert not gpt5_stored()
+
+
+async def test_the_ui_answers_keys_while_a_provider_is_slow(openai_app: Any, fake_server: Any) -> None:
+    from tests.e2e.fakeserver import Fault
+
+    fake_server.fault("openai", Fault(delay=3.0))
+    app = openai_app()
+    messages: list[Message] = []
+    async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        app.start_model_sync(["openai"])
+        await pilot.pause()
+        await pilot.press("b")  # hide the log while the provider is still answering
+        await pilot.pause()
+        await pilot.press("slash", *"o3")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen), app.screen
+        assert [r[1] for r in app.main.table.rows] == ["o3"]
+        assert not [m for m in messages if isinstance(m, PlanReady)]  # the plan was still running
+        await settle(pilot)
+        assert isinstance(app.screen, PreviewModal)
