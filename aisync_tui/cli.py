@@ -97,7 +97,12 @@ def add_common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="store: SQLite path or database URL (default: $AISYNC_DATABASE_URL or the user data dir)")
 
 
-def build_parser() -> Parser:
+def build_parser(argv: Sequence[str] | None = None) -> Parser:
+    """The whole parser; given `argv`, only the named command's module builds its real subparser.
+
+    Building every command's argparse tree cost more than half of `aisync --help` (about 25
+    subparsers); the others are only listed, with their help line, as argparse itself lists them.
+    """
     parser = Parser(
         prog="aisync",
         description="Keep a local catalog of AI models, prices and spend in sync. Without a command: open the app.",
@@ -114,9 +119,81 @@ def build_parser() -> Parser:
     parser.add_argument("--json", action="store_true", help="with --sync-all: print a machine-readable summary")
     parser.add_argument("--no-pricing", action="store_true", help="with --sync-all: skip the pricing sync")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    for module in _discover():
+    modules = _discover()
+    if argv is not None and _register_lazily(sub, modules, _command_in(argv)):
+        return parser
+    for module in modules:
         module.register(sub)
     return parser
+
+
+#: Top-level options that take a value (so the word after them is not the command).
+_VALUE_OPTIONS = ("--config", "--db", "--timeout")
+
+
+def _command_in(argv: Sequence[str]) -> str | None:
+    """The first word of argv that is neither an option nor an option's value."""
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            return None
+        if token.startswith("-"):
+            # argparse accepts unambiguous prefixes (--conf PATH) too.
+            skip = "=" not in token and len(token) > 2 and any(o.startswith(token) for o in _VALUE_OPTIONS)
+            continue
+        return token
+    return None
+
+
+class _Inert:
+    """Accepts whatever a `register()` does to a parser, and does nothing."""
+
+    def __getattr__(self, name: str) -> Any:
+        return self._anything
+
+    def _anything(self, *args: Any, **kwargs: Any) -> _Inert:
+        return self
+
+
+class _Recorder:
+    """Stands in for argparse's subparsers to learn which commands a module registers."""
+
+    def __init__(self) -> None:
+        self.commands: list[tuple[str, tuple[str, ...], dict[str, Any]]] = []
+
+    def add_parser(self, name: str, **kwargs: Any) -> _Inert:
+        self.commands.append((name, tuple(kwargs.get("aliases", ())), kwargs))
+        return _Inert()
+
+
+def _register_lazily(sub: Any, modules: list[Any], wanted: str | None) -> bool:
+    """Register `wanted`'s module for real and only list the rest. False (and nothing added)
+    when that cannot be done safely: the caller then registers everything as before."""
+    recorded = []
+    for module in modules:
+        recorder = _Recorder()
+        try:
+            module.register(recorder)
+        except Exception:
+            return False
+        recorded.append((module, recorder.commands))
+    names = {n for _, cmds in recorded for name, aliases, _ in cmds for n in (name, *aliases)}
+    if wanted is not None and wanted not in names:
+        return False  # a typo or an abbreviation: argparse's own error lists every command
+    pseudo = getattr(argparse._SubParsersAction, "_ChoicesPseudoAction", None)
+    if pseudo is None or not isinstance(getattr(sub, "_choices_actions", None), list):
+        return False
+    for module, cmds in recorded:
+        if wanted is not None and any(wanted in (name, *aliases) for name, aliases, _ in cmds):
+            module.register(sub)
+            continue
+        for name, aliases, kwargs in cmds:
+            if "help" in kwargs:
+                sub._choices_actions.append(pseudo(name, list(aliases), kwargs["help"]))
+    return True
 
 
 def _on_sigterm(signum: int, frame: Any) -> None:
@@ -125,7 +202,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     ctx = Context(args)
     handler: Callable[[Context], int] | None = getattr(args, "handler", None)
