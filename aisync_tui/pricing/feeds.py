@@ -266,7 +266,7 @@ def litellm_price(entry: Mapping[str, Any]) -> Price | None:
     web = money(search.get("search_context_size_medium")) if isinstance(search, dict) else None
     tiers: dict[int, dict[str, Decimal | None]] = {}
     for key, value in entry.items():
-        m = _TIER_KEY.match(key)
+        m = _TIER_KEY.match(key) if "_above_" in key else None
         if m:
             amount = money(value)
             if amount is not None:

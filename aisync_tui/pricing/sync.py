@@ -10,18 +10,22 @@ with nothing new costs two SELECTs and the feed parse.
 
 from __future__ import annotations
 
+import json
 import os
 import socket
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Sequence
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, utcnow
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc, utcnow
 from ..errors import BadResponse, ProviderError, UsageError
 from ..events import EmitFn, Progress, RunFinished, RunStarted, Warning, ignore
 from ..store.ledger import LedgerWrite, record_many, trust
 from ..store.models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+from ..sync.apply import bulk_insert
 from ..sync.runner import ProviderOutcome, RunSummary
 from .catalog import ENRICH_FIELDS, SEEDED_KEY, enrich, new_model_values
 from .feeds import FeedEntry, GenaiModel, parse_genai, parse_litellm, provider_names
@@ -117,6 +121,27 @@ class _Current:
     effective_from: datetime
 
 
+@lru_cache(maxsize=4096)
+def _json_text(text: str) -> Any:
+    return json.loads(text)
+
+
+def _json(value: Any) -> Any:
+    """Decode a raw JSON column. Cached by text: callers copy before changing the result."""
+    if value is None or not isinstance(value, str):
+        return value
+    return _json_text(value)
+
+
+def _when(value: Any) -> datetime | None:
+    """A raw UTCDateTimeField value (naive UTC text on SQLite, datetime elsewhere) -> aware UTC."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return as_utc(value)
+
+
 def _same_list_price(a: Price, b: Price) -> bool:
     return a.input is not None and a.input == b.input and a.output == b.output
 
@@ -176,19 +201,21 @@ class PricingSync:
     # ------------------------------------------------------------------ feeds
 
     def _fetcher(self) -> Any:
-        from ..providers.http import HttpClient, HttpOptions
+        def client() -> Any:
+            # Made on the first URL fetch only: a local feed file never pays for the TLS set-up.
+            from ..providers.http import HttpClient, HttpOptions
 
-        if self._client is None:
-            ms = self.settings.model_sync
-            self._client = HttpClient(
-                HttpOptions(
-                    timeout=ms.timeout, retry_attempts=ms.retry_attempts, max_retry_wait=ms.max_retry_wait,
-                    max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
-                ),
-                emit=self.emit,
-            )
-            self._owns_client = True
-        client = self._client
+            if self._client is None:
+                ms = self.settings.model_sync
+                self._client = HttpClient(
+                    HttpOptions(
+                        timeout=ms.timeout, retry_attempts=ms.retry_attempts, max_retry_wait=ms.max_retry_wait,
+                        max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
+                    ),
+                    emit=self.emit,
+                )
+                self._owns_client = True
+            return self._client
 
         def classify(name: str, status: int, body: Any) -> ProviderError:
             return BadResponse(name, f"HTTP {status}" + (" (not found; check pricing.feed_url)" if status == 404 else ""))
@@ -197,7 +224,7 @@ class PricingSync:
             headers = {"accept": "application/json, */*"}
             if etag:
                 headers["if-none-match"] = etag
-            r = client.request_json("price feed", "GET", url, headers=headers, raw=True, classify=classify)
+            r = client().request_json("price feed", "GET", url, headers=headers, raw=True, classify=classify)
             return r.status, (None if r.status == 304 else r.body), r.headers.get("etag")
 
         return fetch
@@ -288,7 +315,7 @@ class PricingSync:
             if want is None:
                 if cur is None:
                     plan.items.append(PricedModel(m.model_id, "unmatched"))
-                    if may_retire and m.status == CATALOG and not m.available and m.in_catalog:
+                    if may_retire and entry is None and g is None and m.status == CATALOG and not m.available and m.in_catalog:
                         plan.retire.append(m.pk)
                 else:
                     plan.items.append(PricedModel(m.model_id, "kept", cur.price, cur.price, cur.source))
@@ -325,6 +352,8 @@ class PricingSync:
         return self.plans
 
     def _load_models(self, by_pk: dict[int, str], wanted: set[str] | None) -> list[_Stored]:
+        """Every model in one raw SELECT: Peewee's per-row conversion was most of a no-change re-run,
+        and the JSON columns repeat the same few texts, so each distinct text is decoded once."""
         cols = [getattr(Model, f) for f in ENRICH_FIELDS]
         query = Model.select(
             Model.id, Model.provider, Model.model_id, Model.status, Model.available, Model.in_catalog,
@@ -334,12 +363,16 @@ class PricingSync:
             pks = [pk for pk, slug in by_pk.items() if slug in wanted]
             query = query.where(Model.provider.in_(pks))
         out = []
-        for row in query.tuples():
-            pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *rest = row
+        for row in self.store.db.execute_sql(*query.sql()):
+            pk, provider_pk, model_id, status, available, in_catalog, caps, sources, mtype, ctx, max_out, ins, outs, dep = row
+            values = {
+                "type": mtype, "context_length": ctx, "max_output_tokens": max_out,
+                "input_modalities": _json(ins) or (), "output_modalities": _json(outs) or (), "deprecated_at": _when(dep),
+            }
             out.append(
                 _Stored(
                     pk, by_pk[provider_pk], model_id, status, bool(available), bool(in_catalog),
-                    dict(zip(ENRICH_FIELDS, rest)), list(caps or ()), dict(sources or {}),
+                    values, list(_json(caps) or ()), dict(_json(sources) or {}),
                 )
             )
         return out
@@ -350,14 +383,17 @@ class PricingSync:
         query = PriceTable.select(
             PriceTable.id, PriceTable.model, PriceTable.tiers, PriceTable.currency, PriceTable.effective_from, PriceTable.source, *cols
         ).where(PriceTable.effective_until.is_null())
-        for row_id, model_pk, tiers, currency, eff, source, *values in query.tuples():
+        for row_id, model_pk, tiers, currency, eff_raw, source, *values in self.store.db.execute_sql(*query.sql()):
+            eff = _when(eff_raw)
             old = out.get(model_pk)
-            if old is not None and old.effective_from >= eff:
+            if old is not None and old.effective_from >= eff:  # type: ignore[operator]
                 continue
             price = Price(
-                **dict(zip(PRICE_COMPONENTS, values)), tiers=tuple(PriceTier.from_json(t) for t in tiers or ()), currency=currency
+                **{name: (None if v is None else Decimal(str(v))) for name, v in zip(PRICE_COMPONENTS, values)},
+                tiers=tuple(PriceTier.from_json(t) for t in _json(tiers) or ()),
+                currency=currency,
             )
-            out[model_pk] = _Current(row_id, price, source, eff)
+            out[model_pk] = _Current(row_id, price, source, eff)  # type: ignore[arg-type]
         return out
 
     # ------------------------------------------------------------------ apply
@@ -421,7 +457,7 @@ class PricingSync:
                 values.update(provider=have[entry.provider], first_seen_at=now)
                 rows.append(values)
             for i in range(0, len(rows), CHUNK):
-                Model.insert_many(rows[i : i + CHUNK]).execute()
+                bulk_insert(self.store.db, Model, rows[i : i + CHUNK])
             pks: dict[tuple[int, str], int] = {}
             for pk, provider_pk, model_id in (
                 Model.select(Model.id, Model.provider, Model.model_id).where(Model.provider.in_(list(have.values()))).tuples()
@@ -431,7 +467,7 @@ class PricingSync:
                 if write is not None:
                     pk = pks[(have[entry.provider], entry.model_id)]
                     writes.append(LedgerWrite(pk, write.price, write.source, write.effective_from, None, None, write.history))
-        record_many(writes, at=now)
+        record_many(writes, at=now, insert=lambda rows: bulk_insert(self.store.db, PriceTable, rows))
         for pk, updates, field_changes in plan.field_updates:
             Model.update(**updates).where(Model.id == pk).execute()
             for name, old, new in field_changes:
@@ -447,7 +483,7 @@ class PricingSync:
                 {"model": w.model_pk, "run": run_id, "field": "pricing", "old": format_value(old), "new": format_value(w.price), "at": now}
             )
         for i in range(0, len(changes), CHUNK):
-            ModelChange.insert_many(changes[i : i + CHUNK]).execute()
+            bulk_insert(self.store.db, ModelChange, changes[i : i + CHUNK])
 
     # ------------------------------------------------------------------ run
 

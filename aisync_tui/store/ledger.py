@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..domain import PRICE_COMPONENTS, Price, utcnow
 from .models import Price as PriceTable
@@ -92,11 +92,18 @@ class LedgerWrite:
     """Closed earlier periods (from, until, price) to record when the model has no period yet."""
 
 
-def record_many(writes: Sequence[LedgerWrite], *, at: datetime, chunk: int = 400) -> int:
+def record_many(
+    writes: Sequence[LedgerWrite],
+    *,
+    at: datetime,
+    chunk: int = 400,
+    insert: Callable[[list[dict[str, object]]], None] | None = None,
+) -> int:
     """Bulk `PriceLedger.record`: close each current period and open the new one, in few queries.
 
     A dated `effective_from` is kept only if it is later than the period it closes (periods never
     overlap); otherwise the change takes effect now. Returns the number of new current periods.
+    `insert` may replace Peewee's insert_many (e.g. sync.apply.bulk_insert on SQLite).
     """
     closes: dict[datetime, list[int]] = {}
     rows: list[dict[str, object]] = []
@@ -116,7 +123,10 @@ def record_many(writes: Sequence[LedgerWrite], *, at: datetime, chunk: int = 400
         for i in range(0, len(ids), chunk):
             PriceTable.update(effective_until=until).where(PriceTable.id.in_(ids[i : i + chunk])).execute()
     for i in range(0, len(rows), chunk):
-        PriceTable.insert_many(rows[i : i + chunk]).execute()
+        if insert is not None:
+            insert(rows[i : i + chunk])
+        else:
+            PriceTable.insert_many(rows[i : i + chunk]).execute()
     return len(writes)
 
 
