@@ -312,11 +312,11 @@ class PricingSync:
                 plan.flag_in_catalog.append(m.pk)
             cur = current.get(m.pk)
             want = desired_price(entry, g, self.now, lsrc, gsrc)
+            if may_retire and entry is None and g is None and m.status == CATALOG and not m.available and m.in_catalog:
+                plan.retire.append(m.pk)  # gone upstream: kept (with its price history), marked retired
             if want is None:
                 if cur is None:
                     plan.items.append(PricedModel(m.model_id, "unmatched"))
-                    if may_retire and entry is None and g is None and m.status == CATALOG and not m.available and m.in_catalog:
-                        plan.retire.append(m.pk)
                 else:
                     plan.items.append(PricedModel(m.model_id, "kept", cur.price, cur.price, cur.source))
                 continue

@@ -214,3 +214,25 @@ def test_first_run_seeds_thousands_of_catalog_models_once(tmp_path):
         assert Model.select().count() == count
     finally:
         store.close()
+
+
+def test_catalog_model_gone_from_the_feed_is_marked_retired_but_unpriced_feed_models_stay(env, real_litellm):
+    sync(env, now=T1)
+    unpriced = next(k for k, v in subset(real_litellm).items() if "input_cost_per_token" not in v and "alias_of" not in v and "/" not in k)
+    from aisync_tui.pricing.feeds import parse_genai
+    from aisync_tui.pricing.match import Matcher
+
+    genai_only = Matcher([], parse_genai(json.loads(snapshot_bytes("genai"))))
+    feed = subset(real_litellm)
+    # an OpenAI model no genai-prices rule knows either: once LiteLLM drops it, no feed has it
+    victim = next(k for k, v in feed.items() if v.get("litellm_provider") == "openai" and "/" not in k
+                  and "input_cost_per_token" in v and genai_only.genai_for("openai", k) is None)
+    del feed[victim]
+    env.feed.write_text(json.dumps(feed))
+    s = sync(env, now=T1 + timedelta(days=1))
+    catalog = next(o for o in s.outcomes if o.provider == "catalog")
+    assert catalog.plan.counts()["missing"] == 1
+    gone = Model.get(Model.model_id == victim)
+    assert (gone.status, gone.in_catalog) == ("retired", False)
+    assert periods("openai", victim), "price history is kept"
+    assert Model.get(Model.model_id == unpriced).status == "catalog"
