@@ -11,10 +11,10 @@ import socket
 import threading
 import time
 import uuid
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Sequence
+from typing import Callable, Sequence, TypeVar
 
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
@@ -47,6 +47,8 @@ from ..store.db import Store
 from ..store.models import Provider, SyncRun
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import ProviderPlan, compute_plan
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -198,27 +200,31 @@ class ModelSyncRunner:
         client = self._client or HttpClient(self.options, emit=self.emit, cancel=self.cancel)
         planned: list[ProviderOutcome] = []
         try:
-            workers = min(len(selected), self.settings.model_sync.concurrency)
-            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="aisync-fetch") as pool:
-                futures: dict[Future[tuple[list[RemoteModel], float]], ProviderSettings] = {}
-                for p in selected:
-                    self.emit(ProviderStarted(p.slug))
-                    futures[pool.submit(self._fetch, p, client)] = p
-                pending = set(futures)
-                try:
-                    while pending:
-                        done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                        for fut in done:
-                            p = futures[fut]
-                            outcome = self._after_fetch(p, fut)
-                            if outcome is not None:
-                                planned.append(outcome)
-                except KeyboardInterrupt:
-                    self.cancel.set()
-                    raise
+            slots = threading.BoundedSemaphore(min(len(selected), self.settings.model_sync.concurrency))
+            futures: dict[Future[tuple[list[RemoteModel], float]], ProviderSettings] = {}
+            for p in selected:
+                self.emit(ProviderStarted(p.slug))
+                futures[_in_daemon_thread(slots, f"aisync-fetch-{p.slug}", self._fetch, p, client)] = p
+            pending = set(futures)
+            try:
+                while pending:
+                    done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+                    for fut in done:
+                        p = futures[fut]
+                        outcome = self._after_fetch(p, fut)
+                        if outcome is not None:
+                            planned.append(outcome)
+            except BaseException:
+                # Ctrl+C / SIGTERM: stop now. Fetches still waiting on a silent server are
+                # abandoned (their threads are daemons), so exit never waits out a timeout.
+                self.cancel.set()
+                raise
         finally:
             if self._client is None:
-                client.close()
+                try:
+                    client.close()
+                except Exception:  # a fetch abandoned mid-request must not mask the real exit
+                    pass
         order = {p.slug: i for i, p in enumerate(selected)}
         planned.sort(key=lambda o: order[o.provider])
         return planned
@@ -329,6 +335,26 @@ class ModelSyncRunner:
             self.summary.finished_at = utcnow()
         self.emit(RunFinished("models", self.summary, self.summary.cancelled))
         return self.summary
+
+
+def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable[..., T], *args: object) -> Future[T]:
+    """Run `fn` in a daemon thread (at most `slots` at once) and return its Future.
+
+    Not a ThreadPoolExecutor: the interpreter joins pool threads at exit, so a provider that
+    accepted the connection and never answered would hold Ctrl+C for timeout x attempts."""
+    fut: Future[T] = Future()
+
+    def work() -> None:
+        with slots:
+            if not fut.set_running_or_notify_cancel():
+                return
+            try:
+                fut.set_result(fn(*args))
+            except BaseException as exc:  # handed to the main thread through the Future
+                fut.set_exception(exc)
+
+    threading.Thread(target=work, name=name, daemon=True).start()
+    return fut
 
 
 def mark_interrupted_runs() -> int:

@@ -96,6 +96,8 @@ class Sandbox:
             lines = [f'database = "{self.db}"', "", "[model_sync]"]
             lines += [f"{k} = {_toml(v)}" for k, v in ms.items()]
             lines += ["", "[log]", f'file = "{self.log}"', ""]
+            # Tests never reach the internet: the pricing stage of --sync-all uses the bundled data.
+            lines += ["[pricing]", "remote = false", ""]
             for slug in self.providers:
                 lines.append(f"[providers.{slug}]")
                 lines.append(f'base_url = "{self.server.base_url(slug)}"')
@@ -103,6 +105,7 @@ class Sandbox:
                     lines.append(f"{k} = {_toml(v)}")
                 lines.append("")
             text = "\n".join(lines)
+        self.config.parent.mkdir(parents=True, exist_ok=True)
         self.config.write_text(text)
         self.config.chmod(0o600)
         return self.config
