@@ -77,6 +77,7 @@ def run_list(ctx: Any) -> int:
     from ..render.model_text import list_headers, list_json, list_row
     from ..render.table import ascii_table, csv_text
     from ..store.queries import model_rows_query, row_from_tuple
+    from ..store.rowreader import read_rows
 
     args = ctx.args
     if args.available and args.catalog:
@@ -93,7 +94,8 @@ def run_list(ctx: Any) -> int:
     )
     if args.limit:
         query = query.limit(args.limit)
-    rows = [row_from_tuple(t) for t in query.tuples()]
+    # Plain tuples (store/rowreader.py): the same rows without a Peewee conversion per cell.
+    rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
     if args.format == "json":
         ctx.out.write(json.dumps([list_json(r) for r in rows], indent=2, ensure_ascii=False))
         ctx.out.write("\n")
