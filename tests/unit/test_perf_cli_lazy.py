@@ -59,3 +59,45 @@ def test_the_command_word_is_found_after_options_and_their_values() -> None:
     assert _command_in(["--db", "x.db", "-q", "models", "list"]) == "models"
     assert _command_in(["--config=c.toml", "sync-models"]) == "sync-models"
     assert _command_in(["--sync-all", "--timeout", "3"]) is None
+
+
+def _driver_skipped(tmp_path: object, db: str) -> bool:
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    config = Path(str(tmp_path)) / "config.toml"
+    config.write_text("")
+    code = (
+        "import argparse, sys\n"
+        "from aisync_tui.cli import Context, _skip_unused_drivers\n"
+        "_skip_unused_drivers(Context(argparse.Namespace(db=sys.argv[1], config=sys.argv[2])))\n"
+        "print('psycopg2' in sys.modules and sys.modules['psycopg2'] is None)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AISYNC_")}
+    out = subprocess.run([sys.executable, "-c", code, db, str(config)], capture_output=True, text=True, env=env, check=True)
+    return out.stdout.strip() == "True"
+
+
+def test_a_sqlite_store_skips_the_postgres_driver_but_a_postgres_url_keeps_it(tmp_path: object) -> None:
+    assert _driver_skipped(tmp_path, "/tmp/some.db") is True
+    assert _driver_skipped(tmp_path, "postgresql://user@localhost/aisync") is False
+
+
+def test_config_warnings_are_printed_once_even_when_settings_load_early(tmp_path: object) -> None:
+    import os
+    from pathlib import Path
+
+    from aisync_tui.cli import Context
+
+    config = Path(str(tmp_path)) / "config.toml"
+    config.write_text('[providers.openai]\napi_key = "sk-test-warn-0123456789"\n')
+    os.chmod(config, 0o644)
+    err = io.StringIO()
+    ctx = Context(argparse.Namespace(config=str(config), db=str(Path(str(tmp_path)) / "s.db")), out=io.StringIO(), err=err)
+    ctx._load_settings()
+    assert err.getvalue() == ""
+    ctx.settings
+    ctx.settings
+    assert err.getvalue().count("readable by others") == 1
