@@ -250,6 +250,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Exception as exc:
+        # A database failure mid-command (full disk, file made read-only, store replaced under
+        # us): one line naming the store, exit 2, never a traceback.
+        store_error = _as_store_error(ctx, exc)
+        if store_error is None:
+            raise
+        print(f"aisync: error: {store_error.line()}", file=sys.stderr)
+        return store_error.exit_code
     except BrokenPipeError:
         # `aisync models list | head`: not an error.
         try:
@@ -259,6 +267,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     finally:
         ctx.close()
+
+
+def _as_store_error(ctx: Context, exc: Exception) -> AisyncError | None:
+    if "peewee" not in sys.modules and "sqlite3" not in sys.modules:
+        return None
+    import sqlite3
+
+    import peewee
+
+    if not isinstance(exc, (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error)):
+        return None
+    from .store.db import describe_sqlite_error
+
+    if ctx._store is not None:
+        where = ctx._store.location
+    elif ctx._settings is not None:
+        where = str(ctx._settings.database)
+    else:
+        where = "the store"
+    return describe_sqlite_error(where, exc)
 
 
 def _run_tui(ctx: Context) -> int:

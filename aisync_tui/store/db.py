@@ -62,8 +62,20 @@ def _hide_password(url: str) -> str:
     return url
 
 
+def _error_chain(exc: BaseException) -> list[BaseException]:
+    """The exception and what it interrupted: on a full disk SQLite rolls back by itself, so
+    Peewee's own ROLLBACK then fails with "no transaction is active" and hides the real cause."""
+    chain: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in chain and len(chain) < 10:
+        chain.append(current)
+        current = current.__context__ or current.__cause__
+    return chain
+
+
 def describe_sqlite_error(where: str, exc: BaseException) -> StoreError:
-    text = str(exc).lower()
+    chain = _error_chain(exc)
+    text = " | ".join(str(e).lower() for e in chain)
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
         return StoreError(
             f"{where}: not a usable SQLite database (corrupt, or another kind of file)",
@@ -71,13 +83,21 @@ def describe_sqlite_error(where: str, exc: BaseException) -> StoreError:
         )
     if "readonly" in text or "read-only" in text:
         return StoreError(f"{where}: the database is read-only", hint="check the file's and its folder's permissions")
-    if "disk is full" in text or "disk i/o" in text:
+    if "disk is full" in text or "disk i/o" in text or "file too large" in text:
         return StoreError(f"{where}: the disk is full or failing; nothing was written", hint="free some space and run again")
     if "locked" in text or "busy" in text:
         return StoreError(f"{where}: the database is locked by another process", hint="wait for it to finish and run again")
+    if "unable to open" in text and _read_only(where):
+        return StoreError(f"{where}: the database or its folder is read-only", hint="check the file's and its folder's permissions")
     if "unable to open" in text:
         return StoreError(f"{where}: cannot open the database file", hint="check that the folder exists and is writable")
-    return StoreError(f"{where}: database error: {redact(str(exc))}")
+    return StoreError(f"{where}: database error: {redact(str(chain[-1]))}")
+
+
+def _read_only(where: str) -> bool:
+    """The file exists but it, or the folder its journal and WAL go in, cannot be written."""
+    path = Path(where)
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
 
 
 def _sqlite_path(location: str) -> Path | None:
@@ -119,6 +139,7 @@ def open_store(location: str, *, create: bool = True, migrate: bool = True) -> S
             raise StoreError(f"{where}: is a folder, not a database file", hint="point --db at a file path")
         elif path.stat().st_size > 0:
             _check_sqlite_header(path, where)
+            _check_not_foreign(path, where)
     database_proxy.initialize(db)
     try:
         db.connect(reuse_if_open=True)
@@ -147,6 +168,25 @@ def _check_sqlite_header(path: Path, where: str) -> None:
             f"{where}: not a SQLite database (corrupt, or another kind of file)",
             hint="move it aside or point --db at another path; aisync will not overwrite it",
         )
+
+
+def _check_not_foreign(path: Path, where: str) -> None:
+    """Look before connecting: connecting sets WAL mode, which rewrites the file's header, and
+    another program's database must stay byte for byte as it was."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return  # e.g. a read-only folder: the real open below reports it
+    try:
+        tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError as exc:
+        if "unable to open" in str(exc).lower():
+            return
+        raise describe_sqlite_error(where, exc) from None
+    finally:
+        con.close()
+    if tables and Meta._meta.table_name not in tables:
+        raise migrations.foreign_database(where, tables)
 
 
 @contextmanager

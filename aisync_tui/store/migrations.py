@@ -34,6 +34,13 @@ LATEST = len(STEPS)
 MIGRATION_LOCK_KEY = 0x6D1A7E0
 
 
+def foreign_database(where: str, tables: set[str]) -> StoreError:
+    return StoreError(
+        f"{where}: this database belongs to another program (tables: {', '.join(sorted(tables)[:5])})",
+        hint="point --db at a new file; aisync will not touch this one",
+    )
+
+
 def current_version(db: pw.Database) -> int:
     if not db.table_exists(Meta._meta.table_name):
         return 0
@@ -45,10 +52,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
     """Bring the schema to `target`, one transaction per step. Returns the version before."""
     tables = set(db.get_tables())
     if tables and Meta._meta.table_name not in tables:
-        raise StoreError(
-            f"{where}: this database belongs to another program (tables: {', '.join(sorted(tables)[:5])})",
-            hint="point --db at a new file; aisync will not touch this one",
-        )
+        raise foreign_database(where, tables)
     before = current_version(db)
     if before > LATEST:
         raise StoreError(

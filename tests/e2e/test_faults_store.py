@@ -1,0 +1,229 @@
+"""Store and config faults (issue 7): a corrupt or foreign database, a read-only or full disk, a
+config that is not TOML or has wrong types. Each ends in one clear line naming the file and the
+problem, exit 2, and nothing overwritten. Plus: a store written at every earlier schema version
+opens and migrates without losing rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import shutil
+import sqlite3
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from .fakeserver import FakeProviderServer
+from .faultkit import Sandbox, serve_defaults
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def sandbox(tmp_path):
+    with FakeProviderServer() as server:
+        serve_defaults(server)
+        sb = Sandbox(tmp_path, server)
+        sb.write_config()
+        yield sb
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def one_error_line(result: subprocess.CompletedProcess[str], *needles: str) -> str:
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, f"expected one line, got: {result.stderr}"
+    assert "Traceback" not in result.stderr
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+def synced(sb: Sandbox) -> None:
+    result = sb.run("sync-models")
+    assert result.returncode == 0, result.stderr
+
+
+# ----------------------------------------------------------------------------- the database file
+
+
+COMMANDS = [("sync-models",), ("--sync-all", "--no-pricing"), ("models", "list"), ("sync", "status")]
+
+
+@pytest.mark.parametrize("args", COMMANDS, ids=lambda a: " ".join(a))
+def test_a_file_that_is_not_a_database_is_named_and_never_overwritten(sandbox: Sandbox, args: tuple[str, ...]) -> None:
+    sb = sandbox
+    sb.db.parent.mkdir(parents=True, exist_ok=True)
+    sb.db.write_bytes(b"%PDF-1.7\n" + os.urandom(5000))
+    before = digest(sb.db)
+    one_error_line(sb.run(*args), str(sb.db), "not a")
+    assert digest(sb.db) == before
+    assert sorted(p.name for p in sb.db.parent.iterdir()) == ["aisync.db"], "no journal, WAL or lock beside a foreign file"
+
+
+def test_a_database_with_corrupt_pages_is_named_and_never_overwritten(sandbox: Sandbox) -> None:
+    sb = sandbox
+    synced(sb)
+    data = bytearray(sb.db.read_bytes())
+    assert len(data) > 8192
+    data[4096:8192] = os.urandom(4096)  # keep the header, wreck the schema's pages
+    data[100:4096] = os.urandom(3996)
+    sb.db.write_bytes(bytes(data))
+    for suffix in ("-wal", "-shm"):
+        Path(str(sb.db) + suffix).unlink(missing_ok=True)
+    before = digest(sb.db)
+    one_error_line(sb.run("sync-models"), str(sb.db))
+    assert digest(sb.db) == before
+
+
+def test_another_programs_sqlite_database_is_left_alone(sandbox: Sandbox) -> None:
+    sb = sandbox
+    sb.db.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(sb.db)
+    con.execute("CREATE TABLE moz_places (id INTEGER PRIMARY KEY, url TEXT)")
+    con.execute("INSERT INTO moz_places (url) VALUES ('https://example.com')")
+    con.commit()
+    con.close()
+    before = digest(sb.db)
+    one_error_line(sb.run("sync-models"), str(sb.db), "another program")
+    assert digest(sb.db) == before
+    con = sqlite3.connect(sb.db)
+    assert [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")] == ["moz_places"]
+    con.close()
+
+
+def test_a_store_from_a_newer_aisync_is_refused_not_downgraded(sandbox: Sandbox) -> None:
+    sb = sandbox
+    synced(sb)
+    con = sqlite3.connect(sb.db)
+    con.execute("UPDATE aisync_meta SET value = '999' WHERE key = 'schema_version'")
+    con.commit()
+    con.close()
+    one_error_line(sb.run("sync-models"), str(sb.db), "newer")
+    assert sb.sql("SELECT value FROM aisync_meta WHERE key = 'schema_version'") == [("999",)]
+
+
+def test_a_store_path_that_is_a_folder_is_named(sandbox: Sandbox) -> None:
+    sb = sandbox
+    sb.db.mkdir(parents=True)
+    one_error_line(sb.run("sync-models"), str(sb.db), "folder")
+
+
+def _read_only(path: Path) -> list[Path]:
+    """Make a file and its folder unwritable, for root too (chattr +i) or by mode otherwise."""
+    targets = [path, path.parent]
+    if os.geteuid() != 0:
+        path.chmod(0o444)
+        path.parent.chmod(0o555)
+        return targets
+    if shutil.which("chattr") is None:
+        pytest.skip("running as root without chattr: cannot make a file read-only")
+    for t in targets:
+        if subprocess.run(["chattr", "+i", str(t)], capture_output=True).returncode != 0:
+            pytest.skip("chattr +i is not supported here")
+    return targets
+
+
+def _writable_again(targets: list[Path]) -> None:
+    for t in reversed(targets):
+        if os.geteuid() == 0:
+            subprocess.run(["chattr", "-i", str(t)], capture_output=True)
+        else:
+            t.chmod(0o755 if t.is_dir() else 0o644)
+
+
+def test_a_read_only_store_reports_it_in_one_line_and_keeps_its_rows(sandbox: Sandbox) -> None:
+    sb = sandbox
+    synced(sb)
+    sb.server.providers["openai"].models.append({"id": "gpt-new-after-readonly", "object": "model", "created": 1, "owned_by": "x"})
+    for suffix in ("-wal", "-shm"):
+        assert not Path(str(sb.db) + suffix).exists(), "a cleanly closed store leaves no WAL"
+    before = digest(sb.db)
+    targets = _read_only(sb.db)
+    try:
+        result = sb.run("sync-models")
+        one_error_line(result, str(sb.db), "read-only")
+        assert digest(sb.db) == before
+    finally:
+        _writable_again(targets)
+    assert "gpt-new-after-readonly" not in sb.model_ids("openai")
+
+
+def _limit_file_size(limit: int):
+    def apply() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return apply
+
+
+def test_a_full_disk_mid_sync_is_one_line_and_the_store_keeps_its_previous_state(sandbox: Sandbox) -> None:
+    sb = sandbox
+    synced(sb)
+    old = {slug: sb.model_ids(slug) for slug in ("openai", "gemini", "xai")}
+    # A much larger list: its write-ahead log grows past the file-size limit half way.
+    from .faultkit import openai_models
+
+    sb.server.providers["openai"].models = openai_models(3000)
+    size = sb.db.stat().st_size
+    result = subprocess.run(
+        sb.argv("sync-models"), env=sb.env(), capture_output=True, text=True, timeout=60, cwd=sb.root,
+        preexec_fn=_limit_file_size(size + 64 * 1024),
+    )
+    one_error_line(result, str(sb.db), "full")
+    con = sqlite3.connect(sb.db)
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    con.close()
+    assert sb.model_ids("openai") == old["openai"], "a half-written provider was left behind"
+    # With space again the next run completes.
+    again = sb.run("sync-models")
+    assert again.returncode == 0, again.stderr
+    assert len(sb.model_ids("openai")) == 3000
+
+
+# ----------------------------------------------------------------------------- the config file
+
+
+BAD_CONFIGS = [
+    ("not-toml", "this is not toml = = [", "invalid TOML"),
+    ("json-not-toml", '{"model_sync": {"timeout": 5}}', "invalid TOML"),
+    ("binary", "\udcff\udcfe garbage", "UTF-8"),
+    ("timeout-is-a-string", '[model_sync]\ntimeout = "fast"\n', "model_sync.timeout"),
+    ("retry-attempts-is-a-float", "[model_sync]\nretry_attempts = 2.5\n", "model_sync.retry_attempts"),
+    ("enabled-is-a-string", '[providers.openai]\nenabled = "yes"\n', "providers.openai.enabled"),
+    ("section-is-a-value", 'model_sync = "on"\n', "[model_sync]"),
+    ("providers-is-a-list", "providers = [1, 2]\n", "[providers]"),
+    ("unknown-key", "[model_sync]\ntimout = 5\n", "timout"),
+    ("unknown-provider", "[providers.opneai]\nenabled = true\n", "opneai"),
+    ("negative-timeout", "[model_sync]\ntimeout = -1\n", "model_sync.timeout"),
+    ("database-is-a-number", "database = 5\n", "database"),
+    ("api-key-env-is-a-number", "[providers.openai]\napi_key_env = 5\n", "api_key_env"),
+]
+
+
+@pytest.mark.parametrize("name,text,needle", BAD_CONFIGS, ids=[c[0] for c in BAD_CONFIGS])
+@pytest.mark.parametrize("args", [("sync-models",), ("--sync-all",), ("models", "list")], ids=lambda a: " ".join(a))
+def test_a_bad_config_is_one_line_naming_the_file_and_nothing_is_written(sandbox: Sandbox, name: str, text: str, needle: str, args: tuple[str, ...]) -> None:
+    sb = sandbox
+    synced(sb)
+    if name == "binary":
+        sb.config.write_bytes(b"\xff\xfe garbage \x00\x01")
+    else:
+        sb.config.write_text(text)
+    before_cfg = digest(sb.config)
+    before_db = digest(sb.db)
+    one_error_line(sb.run(*args), str(sb.config), needle)
+    assert digest(sb.config) == before_cfg, "the config file was rewritten"
+    assert digest(sb.db) == before_db, "the store changed although the config was refused"
+
+
+def test_a_toml_syntax_error_names_line_and_column(sandbox: Sandbox) -> None:
+    sb = sandbox
+    sb.config.write_text('[model_sync]\ntimeout = 5\nretry_attempts = = 3\n')
+    line = one_error_line(sb.run("sync-models"), str(sb.config))
+    assert "line 3" in line and "column" in line, line
