@@ -106,11 +106,14 @@ class CatalogView:
     rows: list[Row] = field(default_factory=list)
     _sorted: list[Row] = field(default_factory=list)
     _hay: dict[int, str] = field(default_factory=dict)
+    _orders: dict[str, tuple[list[Row], list[Row]]] = field(default_factory=dict)
+    """sort key -> (rows with a value, ascending; rows without), computed once per load."""
 
     def load(self, rows: Sequence[Row]) -> None:
         """New data (start-up, after a sync). Rows come ordered by model id, then provider."""
         self.all_rows = list(rows)
         self._hay = {}
+        self._orders = {}
         self._resort()
 
     @property
@@ -130,18 +133,24 @@ class CatalogView:
         self._refilter()
 
     def _resort(self) -> None:
-        key = SORT_KEYS[self.sort][1]
-        # Rows come in (model id, provider) order; Python's sort is stable, so ties keep it.
-        known: list[tuple[Any, Row]] = []
-        unknown: list[Row] = []
-        for row in self.all_rows:
-            value = key(row)
-            if value is None:
-                unknown.append(row)
-            else:
-                known.append((value, row))
-        known.sort(key=lambda pair: pair[0], reverse=self.descending)
-        self._sorted = [row for _, row in known] + unknown
+        order = self._orders.get(self.sort)
+        if order is None:
+            key = SORT_KEYS[self.sort][1]
+            # Rows come in (model id, provider) order; Python's sort is stable, so ties keep it.
+            known: list[tuple[Any, Row]] = []
+            unknown: list[Row] = []
+            for row in self.all_rows:
+                value = key(row)
+                if value is None:
+                    unknown.append(row)
+                else:
+                    known.append((value, row))
+            known.sort(key=lambda pair: pair[0])
+            order = ([row for _, row in known], unknown)
+            self._orders[self.sort] = order
+        known_rows, unknown_rows = order
+        # Unknown values (no price, no limit) stay last in both directions.
+        self._sorted = (known_rows[::-1] if self.descending else known_rows) + unknown_rows
         self._refilter()
 
     def _haystack(self, row: Row) -> str:

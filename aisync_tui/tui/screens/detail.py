@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -56,8 +56,8 @@ def capabilities_section(d: Any) -> Text:
     text = Text()
     for i, cap in enumerate(CAPABILITIES):
         mark, style = ("✓", "green") if cap in have else ("✗", "dim")
-        text.append(f"{mark} {cap.replace('_', ' '):<18}", style=style)
-        if i % 4 == 3:
+        text.append(f"{mark} {cap.replace('_', ' '):<19}", style=style)
+        if i % 3 == 2:
             text.append("\n")
     return text
 
@@ -83,7 +83,7 @@ def pricing_section(d: Any, per: str) -> Any:
     return Group(t, foot)
 
 
-def history_section(d: Any, per: str, width: int = 48) -> Any:
+def history_section(d: Any, per: str, width: int = 40) -> Any:
     if not d.history:
         return Text("No price history yet.", style="dim")
     t = Table(box=box.SIMPLE, pad_edge=False)
@@ -175,17 +175,29 @@ class DetailScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="detail-body"):
-            for key, title in (
-                ("basic", "Basic information"), ("caps", "Capabilities"), ("pricing", "Current pricing"),
-                ("history", "Pricing history"), ("usage", "Usage statistics (last 30 days)"),
-                ("changes", "Change log"), ("raw", "Raw provider payload"),
-            ):
-                section = Static(Text("Loading…", style="dim"), id=f"sec-{key}", classes="section")
-                section.border_title = title
-                yield section
+            # Two columns on wide terminals (the -wide class), one below the other on narrow ones.
+            with Horizontal(id="detail-cols"):
+                for column in (
+                    (("basic", "Basic information"), ("caps", "Capabilities"), ("pricing", "Current pricing")),
+                    (("history", "Pricing history"), ("usage", "Usage statistics (last 30 days)"), ("changes", "Change log")),
+                ):
+                    with Vertical(classes="detail-col"):
+                        for key, title in column:
+                            yield self._section(key, title)
+            yield self._section("raw", "Raw provider payload")
         yield Footer()
 
+    @staticmethod
+    def _section(key: str, title: str) -> Static:
+        section = Static(Text("Loading…", style="dim"), id=f"sec-{key}", classes="section")
+        section.border_title = title
+        return section
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width >= 150, "-wide")
+
     def on_mount(self) -> None:
+        self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
         self.sub_title = f"{self.provider}/{self.model_id}"
