@@ -11,6 +11,7 @@ Every importer turns its source into `UsageRow`s and hands them to `write_rows`,
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -100,6 +101,7 @@ _FAMILIES: tuple[tuple[str, str], ...] = (
 )
 
 
+@functools.lru_cache(maxsize=4096)
 def infer_provider(model: str) -> tuple[str, str]:
     """(provider, model_id) from an id as tools log it: "anthropic/claude-3-5-sonnet" or "gpt-4o".
 
@@ -208,7 +210,15 @@ def write_rows(
 
     def flush() -> None:
         refs = [r.source_ref for r in pending]
-        existing = {u.source_ref: u for u in UsageRecord.select().where(UsageRecord.source_ref.in_(refs))}
+        # Named tuples, not model instances: re-importing 50k unchanged rows is mostly this lookup.
+        U = UsageRecord
+        existing = {
+            u.source_ref: u
+            for u in U.select(
+                U.id, U.source_ref, U.ts, U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens,
+                U.cached_tokens, U.cost_usd, U.cost_source, U.source,
+            ).where(U.source_ref.in_(refs)).namedtuples()
+        }
         inserts = []
         for row in pending:
             old = existing.get(row.source_ref)
@@ -281,16 +291,20 @@ def reprice_unpriced(book: Any = None) -> int:
 
     book = book or PriceBook()
     count = 0
-    query = UsageRecord.select().where(UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null())
-    for rec in query.iterator():
-        ts = rec.ts if rec.ts.tzinfo else rec.ts.replace(tzinfo=timezone.utc)
-        cost, how = book.cost(
-            rec.provider, rec.model_id, ts, requests=rec.requests, input_tokens=rec.input_tokens,
-            output_tokens=rec.output_tokens, cached_tokens=rec.cached_tokens,
-        )
-        if cost is not None:
-            UsageRecord.update(cost_usd=cost, cost_source=how).where(UsageRecord.id == rec.id).execute()
-            count += 1
+    unpriced = UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null()
+    # Only models that now have a price are worth visiting (most unpriced usage stays unpriced).
+    pairs = UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct().tuples()
+    priced_pairs = [(p, m) for p, m in pairs if book.periods(p, m)]
+    for provider, model_id in priced_pairs:
+        for rec in UsageRecord.select().where(unpriced & (UsageRecord.provider == provider) & (UsageRecord.model_id == model_id)).iterator():
+            ts = rec.ts if rec.ts.tzinfo else rec.ts.replace(tzinfo=timezone.utc)
+            cost, how = book.cost(
+                rec.provider, rec.model_id, ts, requests=rec.requests, input_tokens=rec.input_tokens,
+                output_tokens=rec.output_tokens, cached_tokens=rec.cached_tokens,
+            )
+            if cost is not None:
+                UsageRecord.update(cost_usd=cost, cost_source=how).where(UsageRecord.id == rec.id).execute()
+                count += 1
     return count
 
 
