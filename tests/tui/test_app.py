@@ -265,3 +265,21 @@ async def test_cleanup_asks_for_a_date_previews_and_removes_only_stale_models(ma
         assert app.job.phase == "done"
         assert not Model.select().where(Model.model_id == "gpt-3.5-turbo-0301").exists()
         assert Model.select().where(Model.model_id == "gpt-4o").exists()
+
+
+async def test_first_run_with_no_keys_and_no_network_shows_the_bundled_catalog(tui_home: Any, make_settings: Any) -> None:
+    from aisync_tui.store.db import open_store
+    from aisync_tui.tui.app import AisyncApp
+
+    store = open_store("aisync.db")  # empty: a new user
+    try:
+        app = AisyncApp(make_settings(), store, seed_catalog=True)
+        async with app.run_test(size=(120, 35)) as pilot:
+            await settle(pilot)  # the seeding worker, then the reload it triggers
+            await settle(pilot)
+            assert len(app.main.table.rows) > 1000
+            pane = app.main.query_one(ProviderPane)
+            openai = next(e for e in pane.entries if e.slug == "openai")
+            assert openai.state == "not_configured" and openai.detail == "set $OPENAI_API_KEY"
+    finally:
+        store.close()
