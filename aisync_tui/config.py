@@ -167,7 +167,12 @@ class ProviderSettings:
         return None, None
 
     def is_configured(self, environ: Mapping[str, str] | None = None) -> bool:
-        return not self.needs_key or self.resolve_key(environ)[0] is not None
+        """Synced without being named: it has a key, or it is keyless (Ollama, OpenRouter) and the
+        user opted in with a [providers.NAME] table. Keyless providers are not tried uninvited on
+        every machine, where there may be no local server or no network."""
+        if self.resolve_key(environ)[0] is not None:
+            return True
+        return not self.needs_key and self.explicit
 
 
 @dataclass(frozen=True, slots=True)

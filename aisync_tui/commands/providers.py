@@ -44,7 +44,7 @@ def key_text(p: Any, status: dict[str, Any]) -> str:
 def is_configured(p: Any, status: dict[str, Any]) -> bool:
     """What the sync runner goes by: a key, or a keyless provider the user opted into with a
     [providers.NAME] table (Ollama and OpenRouter are not tried on every machine uninvited)."""
-    return bool(status["set"]) or (not p.needs_key and p.explicit)
+    return bool(p.is_configured())
 
 
 def configured_text(p: Any, status: dict[str, Any]) -> str:

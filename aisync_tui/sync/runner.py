@@ -151,16 +151,13 @@ class ModelSyncRunner:
             if not has_adapter(p.kind):
                 self._skip(p, "unsupported", f"no adapter for kind {p.kind!r} yet")
                 continue
-            if not p.is_configured():
-                if self.requested or p.explicit:
+            if not p.is_configured() and not (self.requested and not p.needs_key):
+                if p.needs_key and (self.requested or p.explicit):
                     self._fail(p, NotConfigured(p.slug, "no API key", hint=f"set {' or '.join('$' + e for e in p.api_key_env)}"))
-                else:
+                elif p.needs_key:
                     self._skip(p, "not_configured", f"set {' or '.join('$' + e for e in p.api_key_env)} to sync it")
-                continue
-            if not p.needs_key and not (self.requested or p.explicit or p.resolve_key()[0]):
-                # Keyless providers (Ollama, OpenRouter) would be tried on every machine and fail
-                # where there is no local server or no network: sync them once asked to.
-                self._skip(p, "not_configured", f"add [providers.{p.slug}] to the config (or use --provider {p.slug}) to sync it")
+                else:
+                    self._skip(p, "not_configured", f"add [providers.{p.slug}] to the config (or use --provider {p.slug}) to sync it")
                 continue
             last = recent.get(p.slug)
             ttl = self.settings.model_sync.cache_ttl
