@@ -227,3 +227,82 @@ def test_a_toml_syntax_error_names_line_and_column(sandbox: Sandbox) -> None:
     sb.config.write_text('[model_sync]\ntimeout = 5\nretry_attempts = = 3\n')
     line = one_error_line(sb.run("sync-models"), str(sb.config))
     assert "line 3" in line and "column" in line, line
+
+
+# ----------------------------------------------------------------------------- schema migrations
+
+
+def _build_store_at(path: Path, version: int) -> dict[str, list[tuple]]:
+    """A store as aisync at schema `version` wrote it (STEPS[:version]), with rows in every table.
+
+    Rows are generated from each table's columns at that version (PRAGMA table_info), so the
+    test keeps working as migrations add tables and columns. Returns table -> rows written."""
+    import peewee as pw
+
+    from aisync_tui.store import migrations
+    from aisync_tui.store.models import database_proxy
+
+    db = pw.SqliteDatabase(str(path))
+    database_proxy.initialize(db)
+    db.connect()
+    if version:
+        migrations.upgrade(db, str(path), target=version)
+    written: dict[str, list[tuple]] = {}
+    for (table,) in db.execute_sql("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid").fetchall():
+        if table == "aisync_meta":
+            continue
+        cols = db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
+        rows = []
+        for n in (1, 2, 3):
+            values = []
+            for _, name, ctype, _notnull, _default, pk in cols:
+                ctype = (ctype or "").upper()
+                if pk or name.endswith("_id") and "INT" in ctype:
+                    values.append(n)
+                elif "INT" in ctype:
+                    values.append(n * 7)
+                elif "REAL" in ctype or "DECIMAL" in ctype or "NUMERIC" in ctype:
+                    values.append(n + 0.5)
+                elif "DATE" in ctype or name.endswith("_at") or name in ("ts", "at", "effective_from"):
+                    values.append(f"2025-0{n}-01 00:00:00")
+                else:
+                    values.append(f"{table}-{name}-{n}")
+            marks = ", ".join("?" * len(values))
+            names = ", ".join(f'"{c[1]}"' for c in cols)
+            db.execute_sql(f'INSERT INTO "{table}" ({names}) VALUES ({marks})', values)
+            rows.append(tuple(values))
+        written[table] = rows
+    db.close()
+    return written
+
+
+@pytest.mark.parametrize("version", range(0, __import__("aisync_tui.store.migrations", fromlist=["LATEST"]).LATEST + 1))
+def test_a_store_written_by_any_schema_version_opens_and_keeps_every_row(tmp_path, version: int) -> None:
+    from aisync_tui.store import migrations
+    from aisync_tui.store.db import open_store
+
+    path = tmp_path / f"v{version}.db"
+    written = _build_store_at(path, version)
+    store = open_store(str(path))
+    try:
+        assert migrations.current_version(store.db) == migrations.LATEST
+        for table, rows in written.items():
+            cols = [c[1] for c in store.db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()][: len(rows[0])]
+            got = store.db.execute_sql(f'SELECT {", ".join(repr(c).replace(chr(39), chr(34)) for c in cols)} FROM "{table}" ORDER BY rowid').fetchall()
+            assert [tuple(r) for r in got] == rows, f"rows of {table} changed while migrating from v{version}"
+        assert store.db.execute_sql("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        store.close()
+    # Opening it again is a no-op: the version stays and nothing is re-run.
+    again = open_store(str(path))
+    try:
+        assert migrations.current_version(again.db) == migrations.LATEST
+    finally:
+        again.close()
+
+
+def test_an_upgraded_empty_store_syncs_with_the_real_command(sandbox: Sandbox) -> None:
+    sb = sandbox
+    _build_store_at(sb.db.parent.mkdir(parents=True, exist_ok=True) or sb.db, 0)
+    synced(sb)
+    assert sb.model_ids("openai")
