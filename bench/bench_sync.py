@@ -50,17 +50,20 @@ def bench_big_sync(runs: int, n: int, kind: str = "openai") -> list[Result]:
             assert f"Added {n:,} new models" in r.stdout, r.stdout[-500:]
             if i:  # the first run warms the OS file cache and Python's bytecode cache
                 first.samples.append(r.wall)
+                first.cpu.append(r.cpu)
                 mem.samples.append(r.maxrss_mb)
         for i in range(runs + 1):
             r = aisync(sb, "sync-models", env=env)
             assert "All models up to date" in r.stdout, r.stdout[-500:]
             if i:
                 again.samples.append(r.wall)
+                again.cpu.append(r.cpu)
         for i in range(runs + 1):
             r = aisync(sb, "sync-models", "--dry-run", env=env)
             assert "would remain unchanged" in r.stdout, r.stdout[-500:]
             if i:
                 dry_full.samples.append(r.wall)
+                dry_full.cpu.append(r.cpu)
         for p in sb.root.glob("aisync.db*"):
             p.unlink()
         for i in range(runs + 1):
@@ -68,47 +71,58 @@ def bench_big_sync(runs: int, n: int, kind: str = "openai") -> list[Result]:
             assert "would be added" in r.stdout
             if i:
                 dry_empty.samples.append(r.wall)
+                dry_empty.cpu.append(r.cpu)
     cleanup(sandboxes)
     return [first, again, dry_full, dry_empty, mem]
 
 
-def six_slow_providers(server: FakeProviderServer, latency: float) -> list[str]:
+def six_slow_providers(server: FakeProviderServer, latency: float, *, with_xai: bool) -> list[str]:
+    """Six providers, every request answered after `latency` s. xAI's adapter makes three
+    requests one after another (/models, /language-models, /image-generation-models)."""
     openai = fixture("openai__chatgpt-export-curl-2025-06-09.json")["data"]
     gemini = fixture("gemini__llm-gemini__2026-08-05.json")["models"]
-    xai_lang = xai_language_models(8)
     server.add("openai", models=openai)
     server.add("openai-eu", kind="openai", models=openai_models(300))
     server.add("openai-lab", kind="openai", models=openai_models(150))
     server.add("gemini", models=gemini)
     server.add("gemini-vertex", kind="gemini", models=gemini_models(120))
-    server.add(
-        "xai",
-        models=xai_models_list(xai_lang),
-        language=xai_lang,
-        image=fixture("examples/xai_image_generation_models.json")["models"],
-    )
+    if with_xai:
+        xai_lang = xai_language_models(8)
+        server.add(
+            "xai",
+            models=xai_models_list(xai_lang),
+            language=xai_lang,
+            image=fixture("examples/xai_image_generation_models.json")["models"],
+        )
+    else:
+        server.add("openai-batch", kind="openai", models=openai_models(90))
     for state in server.providers.values():
         state.latency = latency
     return list(server.providers)
 
 
-def bench_sync_all(runs: int, latency: float = 1.0, pricing_extra: str | None = None) -> Result:
+def bench_sync_all(runs: int, latency: float = 1.0, *, with_xai: bool = False, pricing_extra: str | None = None) -> Result:
     """`aisync --sync-all` with 6 providers that each take `latency` s per request."""
-    name = f"--sync-all, 6 providers answering after {latency:g} s" + (" (+ pricing, local feed)" if pricing_extra else " (--no-pricing)")
+    who = "4 OpenAI-style + 2 Gemini-style" if not with_xai else "3 OpenAI + 2 Gemini + xAI (3 sequential requests)"
+    name = f"--sync-all, 6 providers ({who}), each request answered after {latency:g} s" + (
+        " + pricing (local feed)" if pricing_extra else " (--no-pricing)"
+    )
     result = Result(name, latency + 0.5)
     with FakeProviderServer() as server:
-        slugs = six_slow_providers(server, latency)
+        slugs = six_slow_providers(server, latency, with_xai=with_xai)
         sb = new_sandbox()
         sb.write_config(_config(server, *slugs, extra=pricing_extra or ""))
         args = ["--sync-all", "--json"] + ([] if pricing_extra else ["--no-pricing"])
+        env = keys_env() if with_xai else {k: v for k, v in keys_env().items() if not k.startswith("XAI")}
         for i in range(runs + 1):
-            r = aisync(sb, *args, env=keys_env(), check=False)
+            r = aisync(sb, *args, env=env, check=False)
             data = json.loads(r.stdout)
             providers = {p["provider"]: p for p in data["models"]["providers"]}
             bad = [s for s in slugs if providers.get(s, {}).get("status") != "ok"]
             assert not bad and r.returncode == 0, (bad, r.stdout[-1500:], r.stderr[-1500:])
             if i:
                 result.samples.append(r.wall)
+                result.cpu.append(r.cpu)
         requests = sum(len(server.requests(s)) for s in slugs)
         result.note = f"{requests // (runs + 1)} requests per run"
         shutil.rmtree(sb.root, ignore_errors=True)
@@ -125,6 +139,7 @@ def main(argv: list[str] | None = None) -> list[Result]:
     if args.gemini:
         results += bench_big_sync(args.runs, args.models, "gemini")
     results.append(bench_sync_all(args.runs))
+    results.append(bench_sync_all(args.runs, with_xai=True))
     from .report import print_table
 
     print_table(results)

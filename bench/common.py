@@ -29,7 +29,7 @@ from tests.e2e.fakeserver import DEFAULT_KEYS, FakeProviderServer  # noqa: E402
 from tests.helpers import FIXTURES, Sandbox, make_sandbox  # noqa: E402
 
 __all__ = [
-    "DEFAULT_KEYS", "FIXTURES", "FakeProviderServer", "Result", "Sandbox", "aisync_script", "keys_env",
+    "DEFAULT_KEYS", "FIXTURES", "child_env", "FakeProviderServer", "Result", "Sandbox", "aisync_script", "keys_env",
     "machine", "median_run", "new_sandbox", "run_cmd", "timed",
 ]
 
@@ -46,6 +46,9 @@ class Result:
     note: str = ""
     baseline: float | None = None
     """A reference measured in the same run (e.g. `python -c "import rich"`)."""
+    cpu: list[float] = field(default_factory=list)
+    """CPU seconds (user + system) of the measured process: steadier than wall time when other
+    work shares the two cores."""
 
     @property
     def median(self) -> float:
@@ -68,7 +71,8 @@ class Result:
         spread = ""
         if len(self.samples) > 1:
             spread = f"{fmt(min(self.samples))}–{fmt(max(self.samples))} (n={len(self.samples)})"
-        return [self.name, med, target, status, spread, "; ".join(x for x in (ratio, self.note) if x)]
+        cpu = f"{statistics.median(self.cpu) * 1000:.0f} ms" if self.cpu else ""
+        return [self.name, med, target, status, spread, cpu, "; ".join(x for x in (ratio, self.note) if x)]
 
 
 def machine() -> dict[str, str]:
@@ -114,6 +118,7 @@ def keys_env() -> dict[str, str]:
 @dataclass
 class Run:
     wall: float
+    cpu: float
     maxrss_mb: float
     returncode: int
     stdout: str
@@ -130,14 +135,22 @@ def run_cmd(cmd: Sequence[str], *, env: dict[str, str] | None = None, cwd: Path 
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        run = Run(wall, usage.ru_maxrss / 1024, proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+        run = Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
     if check and run.returncode not in (0,):
         raise RuntimeError(f"{' '.join(cmd)} exited {run.returncode}:\n{run.stderr[-2000:]}\n{run.stdout[-1000:]}")
     return run
 
 
+def child_env(base: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a timed command: like an installed package, with bytecode caching on
+    (this sandbox sets PYTHONDONTWRITEBYTECODE=1, which would recompile every module each run)."""
+    env = dict(os.environ if base is None else base)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
+
+
 def aisync(sb: Sandbox, *args: str, env: dict[str, str] | None = None, check: bool = True) -> Run:
-    full = dict(sb.env)
+    full = child_env(sb.env)
     full.update(env or {})
     return run_cmd([sys.executable, "-m", "aisync_tui", *args], env=full, cwd=sb.root, check=check)
 
@@ -149,7 +162,7 @@ def timed(fn: Callable[[], float], runs: int, *, warmup: int = 1) -> list[float]
 
 
 def median_run(cmd: Sequence[str], runs: int, *, env: dict[str, str] | None = None, warmup: int = 1) -> list[float]:
-    return timed(lambda: run_cmd(cmd, env=env).wall, runs, warmup=warmup)
+    return timed(lambda: run_cmd(cmd, env=child_env(env)).wall, runs, warmup=warmup)
 
 
 def fixture(name: str) -> Any:

@@ -8,7 +8,7 @@ from .common import Result, machine
 
 
 def table(results: Sequence[Result]) -> str:
-    head = ["what", "median", "target", "", "min–max", "notes"]
+    head = ["what", "median (wall)", "target", "", "min–max", "CPU", "notes"]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for r in results:
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in r.row()) + " |")

@@ -1,0 +1,106 @@
+"""A store of about 5,000 models, built the way a user gets one: the bundled catalog (seeded by
+the first `models list`) plus real syncs of OpenAI-, Gemini- and xAI-style lists from the loopback
+server, a second xAI sync with new prices (so `--history` has periods), and usage records.
+Then `models list --format json` and `models info M P --history` are timed on it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from .common import FakeProviderServer, Result, Sandbox, aisync, cleanup, keys_env, new_sandbox
+from .synth import gemini_models, openai_models, xai_language_models, xai_models_list
+
+INFO_MODEL = ("grok-3", "xai")
+
+
+def _config(server: FakeProviderServer) -> str:
+    parts = ["[model_sync]\ncache_ttl = 0\n", "[pricing]\nremote = false\n"]
+    for slug in ("openai", "gemini", "xai"):
+        parts.append(f'[providers.{slug}]\nbase_url = "{server.base_url(slug)}"\n')
+    return "\n".join(parts)
+
+
+def count_models(sb: Sandbox) -> int:
+    r = aisync(sb, "models", "list", "--format", "json")
+    return len(json.loads(r.stdout))
+
+
+def build_store(total: int = 5000, price_changes: int = 2) -> tuple[Sandbox, str]:
+    """A sandbox whose store holds about `total` models. Returns it and a description."""
+    sb = new_sandbox("aisync-bench-store-")
+    catalog = count_models(sb)  # seeds the bundled catalog, if this build has one
+    n = max(0, total - catalog)
+    n_openai, n_gemini = int(n * 0.4), int(n * 0.3)
+    n_xai = n - n_openai - n_gemini
+    with FakeProviderServer() as server:
+        lang = xai_language_models(n_xai)
+        server.add("openai", models=openai_models(n_openai))
+        server.add("gemini", models=gemini_models(n_gemini))
+        server.add("xai", models=xai_models_list(lang), language=lang, image=[])
+        sb.write_config(_config(server))
+        aisync(sb, "sync-models", env=keys_env())
+        for shift in range(1, price_changes + 1):  # each changes every xAI price: a new dated period
+            server.providers["xai"].extra["language"] = xai_language_models(n_xai, price_shift=shift)
+            aisync(sb, "sync-models", "--provider", "xai", env=keys_env())
+    _add_usage(sb.db)
+    stored = count_models(sb)
+    desc = f"{stored:,} models ({catalog:,} catalog, {n_openai:,} OpenAI, {n_gemini:,} Gemini, {n_xai:,} xAI with {price_changes + 1} price periods)"
+    return sb, desc
+
+
+def _add_usage(db_path: Path) -> None:
+    """90 days of usage for the info model and a few others (what `usage import` would write)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from aisync_tui.domain import utcnow
+    from aisync_tui.store.db import open_store
+    from aisync_tui.store.models import UsageRecord
+
+    store = open_store(str(db_path))
+    now = utcnow()
+    rows = []
+    for day in range(90):
+        for j, model in enumerate((INFO_MODEL[0], "grok-3-mini", "gpt-4o")):
+            provider = "openai" if model.startswith("gpt") else "xai"
+            for h in range(4):
+                ts = (now - timedelta(days=day, hours=h * 5)).replace(microsecond=0)
+                rows.append(
+                    dict(
+                        ts=ts, provider=provider, model_id=model, requests=10 + h, input_tokens=12000 * (h + 1),
+                        output_tokens=3000 * (j + 1), cached_tokens=0, cost_usd=None, cost_source=None,
+                        source="bench", source_ref=f"bench:{model}:{day}:{h}", imported_at=now,
+                    )
+                )
+    with store.db.atomic():
+        for i in range(0, len(rows), 200):
+            UsageRecord.insert_many(rows[i : i + 200]).execute()
+    store.close()
+
+
+def bench_read_commands(runs: int) -> list[Result]:
+    sb, desc = build_store()
+    model, provider = INFO_MODEL
+    lst = Result("models list --format json, ~5,000-model store", 0.35, note=desc)
+    info = Result(f"models info {model} {provider} --history", 0.25)
+    for i in range(runs + 1):
+        r = aisync(sb, "models", "list", "--format", "json")
+        r2 = aisync(sb, "models", "info", model, provider, "--history")
+        if i == 0:
+            assert len(json.loads(r.stdout)) > 4000, r.stdout[:300]
+            assert "Pricing History" in r2.stdout or "History" in r2.stdout, r2.stdout[-800:]
+            continue
+        lst.samples.append(r.wall)
+        lst.cpu.append(r.cpu)
+        info.samples.append(r2.wall)
+        info.cpu.append(r2.cpu)
+    cleanup([sb.root])
+    return [lst, info]
+
+
+if __name__ == "__main__":
+    from .report import print_table
+
+    print_table(bench_read_commands(int(sys.argv[1]) if len(sys.argv) > 1 else 7))
