@@ -384,6 +384,11 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if _VARIANT_KEY.search(key):
             report.skip("image quality/size variant of another entry")
             continue
+        if "*" in key:
+            # bedrock/*/1-month-commitment/...: a pricing pattern for provisioned throughput,
+            # not an id anyone can call; it would also sort to the top of every list.
+            report.skip("wildcard pattern, not a model id")
+            continue
         keep(_litellm_entry(key, feed_provider, entry))
 
     for key, target in aliases:

@@ -129,7 +129,7 @@ def _row_values(remote: RemoteModel, now: datetime, sources: dict[str, Any], *, 
             value = sorted(set(value) | set(sources.get("feed_capabilities") or ()))
         elif f in ("input_modalities", "output_modalities"):
             value = list(value)
-        if value in (None, [], ()) and f != "capabilities":
+        if (value in (None, [], ()) and f != "capabilities") or (f == "type" and value == "other"):
             if insert:
                 values[f] = value
             continue

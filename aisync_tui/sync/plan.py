@@ -155,7 +155,8 @@ def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]
                 continue  # unknown from the provider, or the same value
             new = _normalise(name, raw_new)
             old = _normalise(name, raw_old)
-        if new in (None, (), frozenset()):
+        if new in (None, (), frozenset()) or (name == "type" and new == "other"):
+            # "other" is the adapters' "could not tell": a feed's type must not flip-flop with it.
             continue  # unknown from the provider: keep what we know
         if new != old:
             changes.append(FieldChange(name, old if old not in ((), frozenset()) else None, new))

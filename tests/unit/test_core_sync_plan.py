@@ -71,3 +71,8 @@ def test_feed_capabilities_survive_a_model_sync():
     s = StoredModel(1, "a", stored(1, "a", capabilities=["chat", "vision"]).values, "active", True, True, {"feed_capabilities": ["vision"]}, None, None)
     plan = compute_plan("p", [remote("a")], [s], now=NOW)
     assert plan.unchanged == ["a"]
+
+
+def test_type_other_from_the_provider_does_not_overwrite_a_known_type():
+    plan = compute_plan("p", [remote("a", type="other")], [stored(1, "a", type="embedding")], now=NOW)
+    assert plan.unchanged == ["a"]
