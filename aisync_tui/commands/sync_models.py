@@ -186,7 +186,11 @@ def run_sync_all(ctx: Any) -> int:
                 continue
             if o.plan is not None:
                 c = o.plan.counts()
-                parts.append(f"{o.provider} {o.status} ({c['found']} found, {c['added']} added, {c['updated']} updated, {c['missing']} missing)")
+                if kind == "pricing":
+                    detail = f"{c['prices_changed']} prices changed, {c['unchanged']} unchanged, {c.get('unmatched', 0)} unmatched"
+                else:
+                    detail = f"{c['found']} found, {c['added']} added, {c['updated']} updated, {c['missing']} missing"
+                parts.append(f"{o.provider} {o.status} ({detail})")
             elif o.error is not None:
                 parts.append(f"{o.provider} failed: {o.error.line()}")
             else:
