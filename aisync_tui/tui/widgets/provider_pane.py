@@ -47,7 +47,8 @@ def provider_entries(settings: Any, rows: Sequence[Any], syncing: Iterable[str] 
             out.append(ProviderEntry(slug, p.name, count, "disabled", "disabled in the config"))
         elif not p.is_configured():
             envs = " or ".join("$" + e for e in p.api_key_env[:2])
-            out.append(ProviderEntry(slug, p.name, count, "not_configured", f"set {envs}"))
+            hint = f"set {envs}" if p.needs_key else f"no key needed: add [providers.{slug}]"
+            out.append(ProviderEntry(slug, p.name, count, "not_configured", hint))
         elif row is not None and row.last_status == "failed":
             error = (row.last_error or "failed").split(" (")[0]
             out.append(ProviderEntry(slug, p.name, count, "failed", f"failed {fmt.ago(row.last_attempt_at)}: {error}"))
