@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
-from ..config import ProviderSettings
 from ..events import EmitFn, ignore
-from .base import ProviderAdapter
-from .http import HttpClient
+
+if TYPE_CHECKING:  # only for annotations: `has_adapter` must not import httpx (the app's
+    # provider pane calls it on the UI thread at launch; bench/README.md)
+    from ..config import ProviderSettings
+    from .base import ProviderAdapter
+    from .http import HttpClient
 
 #: kind -> "module:Class" under aisync_tui.providers
 ADAPTERS: dict[str, str] = {
