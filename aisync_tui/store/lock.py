@@ -43,16 +43,22 @@ def describe_holder(info: dict[str, Any] | None) -> str:
     )
 
 
-def _soon(read: Callable[[], dict[str, Any] | None], within: float = 0.5) -> dict[str, Any] | None:
-    """The holder writes who it is just after taking the lock; a run that starts in that instant
-    waits a moment for it rather than report an anonymous holder."""
+def _try_until_named(take: Callable[[], bool], read: Callable[[], dict[str, Any] | None], within: float = 0.5) -> dict[str, Any] | None:
+    """Take the lock (returns None), or return who holds it ({} if they never said).
+
+    A held lock with no holder record is a run in the instant between taking the lock and writing
+    its name, or between clearing its name and letting go: retry both for a moment, so the first
+    case gets named and the second case simply gets the lock, rather than an anonymous refusal.
+    """
     import time
 
     deadline = time.monotonic() + within
     while True:
+        if take():
+            return None
         info = read()
         if info or time.monotonic() >= deadline:
-            return info
+            return info or {}
         time.sleep(0.02)
 
 
@@ -67,12 +73,18 @@ class FileRunLock:
 
         self.path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            info = _soon(lambda: self._read(fd))
+
+        def take() -> bool:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                return False
+
+        holder = _try_until_named(take, lambda: self._read(fd))
+        if holder is not None:
             os.close(fd)
-            raise LockHeld(describe_holder(info)) from None
+            raise LockHeld(describe_holder(holder))
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder_info(self.command)).encode(), 0)
         self._fd = fd
@@ -124,11 +136,14 @@ class PostgresRunLock:
         conn = self.store.db._connect()  # a fresh psycopg2 connection in autocommit mode
         try:
             cur = conn.cursor()
-            cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
-            got = bool(cur.fetchone()[0])
-            if not got:
-                info = _soon(lambda: self._holder(cur))
-                raise LockHeld(describe_holder(info))
+
+            def take() -> bool:
+                cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
+                return bool(cur.fetchone()[0])
+
+            holder = _try_until_named(take, lambda: self._holder(cur))
+            if holder is not None:
+                raise LockHeld(describe_holder(holder))
             cur.execute(
                 "INSERT INTO aisync_meta (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
                 (HOLDER_KEY, json.dumps(holder_info(self.command))),
