@@ -16,8 +16,7 @@ from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse, ProviderError, QuotaExceeded
-from ..events import PageFetched
-from .base import MAX_PAGES, ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, req_str
+from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str
 from .http import _QUOTA_WORDS, classify_error
 
 ANTHROPIC_VERSION = "2023-06-01"
@@ -72,28 +71,18 @@ class AnthropicAdapter(ProviderAdapter):
         )
 
     def fetch(self) -> list[RemoteModel]:
-        key = self.api_key()
-        models: list[RemoteModel] = []
-        after: str | None = None
-        seen: set[str] = set()
-        for page in range(1, MAX_PAGES + 1):
-            params: dict[str, Any] = {"limit": PAGE_LIMIT}
-            if after:
-                params["after_id"] = after
-            body = self.get(self.models_path, key, params)
-            page_models = self.parse(body)
-            models.extend(page_models)
-            self.emit(PageFetched(self.slug, page, len(page_models)))
+        def params(after: Any) -> dict[str, Any]:
+            return {"limit": PAGE_LIMIT, **({"after_id": after} if after else {})}
+
+        def next_cursor(body: dict[str, Any], page: int, collected: int) -> str | None:
             if body.get("has_more") is not True:
-                return dedupe(models)
+                return None
             last = body.get("last_id")
             if not isinstance(last, str) or not last:
                 raise BadResponse(self.slug, f"page {page} says has_more but gives no last_id; stopped paging")
-            if last in seen:
-                raise BadResponse(self.slug, f"page {page} repeats an earlier cursor ({last}); stopped paging")
-            seen.add(last)
-            after = last
-        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
+            return last
+
+        return self.fetch_pages(self.api_key(), params, next_cursor)
 
     def parse(self, body: Any) -> list[RemoteModel]:
         out = []

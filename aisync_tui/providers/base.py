@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from datetime import datetime, timezone
-from typing import Any, Callable, ClassVar, Iterable
+from typing import Any, Callable, ClassVar, Hashable, Iterable
 
 from ..config import ProviderSettings
 from ..domain import RemoteModel
@@ -59,6 +59,32 @@ class ProviderAdapter:
         body = self.get(self.models_path, key)
         self.emit(PageFetched(self.slug, 1, _len(body)))
         return self.parse(body)
+
+    def fetch_pages(
+        self,
+        key: str | None,
+        params: Callable[[Hashable | None], dict[str, Any]],
+        next_cursor: Callable[[Any, int, int], Hashable | None],
+    ) -> list[RemoteModel]:
+        """Every page of a paged list. `params(cursor)` builds a page's query (cursor None for the
+        first); `next_cursor(body, page, collected)` says where the next page starts, or None after
+        the last. A cursor seen before, or more than MAX_PAGES pages, stops with BadResponse: a
+        server that hands out tokens forever cannot keep us looping."""
+        models: list[RemoteModel] = []
+        cursor: Hashable | None = None
+        seen: set[Hashable] = set()
+        for page in range(1, MAX_PAGES + 1):
+            body = self.get(self.models_path, key, params(cursor))
+            page_models = self.parse(body)
+            models.extend(page_models)
+            self.emit(PageFetched(self.slug, page, len(page_models)))
+            cursor = next_cursor(body, page, len(models)) if isinstance(body, dict) else None
+            if cursor is None:
+                return dedupe(models)
+            if cursor in seen:
+                raise BadResponse(self.slug, f"page {page} repeats an earlier page cursor ({cursor}); stopped paging")
+            seen.add(cursor)
+        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
 
     def parse(self, body: Any) -> list[RemoteModel]:  # pragma: no cover - abstract
         raise NotImplementedError

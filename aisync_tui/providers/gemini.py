@@ -10,8 +10,7 @@ from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse
-from ..events import PageFetched
-from .base import MAX_PAGES, ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str
+from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str
 
 PAGE_SIZE = 1000
 
@@ -69,25 +68,16 @@ class GeminiAdapter(ProviderAdapter):
         return {"x-goog-api-key": key} if key else {}
 
     def fetch(self) -> list[RemoteModel]:
-        key = self.api_key()
-        models: list[RemoteModel] = []
-        token: str | None = None
-        seen_tokens: set[str] = set()
-        for page in range(1, MAX_PAGES + 1):
-            params: dict[str, Any] = {"pageSize": PAGE_SIZE}
-            if token:
-                params["pageToken"] = token
-            body = self.get(self.models_path, key, params)
-            page_models = self.parse(body)
-            models.extend(page_models)
-            self.emit(PageFetched(self.slug, page, len(page_models)))
-            token = body.get("nextPageToken") if isinstance(body, dict) else None
-            if not token:
-                return dedupe(models)
-            if not isinstance(token, str) or token in seen_tokens:
-                raise BadResponse(self.slug, f"page {page} repeats an earlier page token; stopped paging")
-            seen_tokens.add(token)
-        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
+        def params(token: Any) -> dict[str, Any]:
+            return {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
+
+        def next_token(body: dict[str, Any], page: int, collected: int) -> str | None:
+            token = body.get("nextPageToken")  # omitted on the last page
+            if token is not None and not isinstance(token, str):
+                raise BadResponse(self.slug, f"page {page} has a nextPageToken that is not text")
+            return token or None
+
+        return self.fetch_pages(self.api_key(), params, next_token)
 
     def parse(self, body: Any) -> list[RemoteModel]:
         out = []

@@ -20,8 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..domain import Price, PriceTier, RemoteModel, to_decimal
 from ..errors import BadResponse
-from ..events import PageFetched
-from .base import MAX_PAGES, ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
+from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
 
 PAGE_LIMIT = 1000
 
@@ -147,23 +146,25 @@ class OpenRouterAdapter(ProviderAdapter):
 
     def fetch(self) -> list[RemoteModel]:
         key = self.api_key()  # optional: the catalogue is public
-        models: list[RemoteModel] = []
-        params: dict[str, Any] = {"output_modalities": "all"}
-        seen_offsets: set[int] = set()
-        for page in range(1, MAX_PAGES + 1):
-            body = self.get(self.models_path, key, params)
-            page_models = self.parse(body)
-            models.extend(page_models)
-            self.emit(PageFetched(self.slug, page, len(page_models)))
-            nxt = self._next_offset(body, len(models), len(page_models))
-            if nxt is None:
-                return dedupe(models)
-            offset, limit = nxt
-            if offset in seen_offsets or offset == int(params.get("offset", 0)):
-                raise BadResponse(self.slug, f"page {page} points back to offset {offset}; stopped paging")
-            seen_offsets.add(offset)
-            params = {"output_modalities": "all", "offset": offset, "limit": limit}
-        raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
+
+        def params(cursor: Any) -> dict[str, Any]:
+            if cursor is None:
+                return {"output_modalities": "all"}  # no offset/limit: the full list
+            offset, limit = cursor
+            return {"output_modalities": "all", "offset": offset, "limit": limit}
+
+        offsets = [0]
+
+        def next_cursor(body: dict[str, Any], page: int, collected: int) -> tuple[int, int] | None:
+            page_len = len(body["data"]) if isinstance(body.get("data"), list) else 0
+            nxt = self._next_offset(body, collected, page_len)
+            if nxt is not None:
+                if nxt[0] <= offsets[-1]:
+                    raise BadResponse(self.slug, f"page {page} points back to offset {nxt[0]}; stopped paging")
+                offsets.append(nxt[0])
+            return nxt
+
+        return self.fetch_pages(key, params, next_cursor)
 
     def _next_offset(self, body: Any, collected: int, page_len: int) -> tuple[int, int] | None:
         """(offset, limit) of the next page, or None when this was the last (or only) one."""
