@@ -128,7 +128,8 @@ class XAIAdapter(ProviderAdapter):
             caps.add("image_generation")
         if item.get("cached_prompt_text_token_price") is not None:
             caps.add("caching")
-        aliases = tuple(a for a in item.get("aliases") or () if isinstance(a, str))
+        raw_aliases = item.get("aliases")
+        aliases = tuple(a for a in raw_aliases if isinstance(a, str)) if isinstance(raw_aliases, list) else ()
         return RemoteModel(
             provider=self.slug,
             model_id=model_id,
