@@ -28,7 +28,7 @@ def _names(settings: Any) -> dict[str, str]:
 
 
 def _emitter(ctx: Any, verbose: bool) -> Any:
-    from ..events import BatchApplied, RequestFinished, RequestRetrying
+    from ..events import RequestFinished, RequestRetrying
     from ..render.words import describe
 
     def emit(event: Any) -> None:

@@ -203,15 +203,12 @@ class PricingSync:
     def _fetcher(self) -> Any:
         def client() -> Any:
             # Made on the first URL fetch only: a local feed file never pays for the TLS set-up.
-            from ..providers.http import HttpClient, HttpOptions
+            from ..providers.http import HttpClient, options_from
 
             if self._client is None:
                 ms = self.settings.model_sync
                 self._client = HttpClient(
-                    HttpOptions(
-                        timeout=ms.timeout, retry_attempts=ms.retry_attempts, max_retry_wait=ms.max_retry_wait,
-                        max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
-                    ),
+                    options_from(ms),
                     emit=self.emit,
                 )
                 self._owns_client = True

@@ -23,7 +23,6 @@ import threading
 import time
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -65,6 +64,16 @@ class HttpOptions:
     max_retry_wait: float = 60.0
     max_response_bytes: int = 64 * 1024 * 1024
     backoff_base: float = 0.5
+
+
+def options_from(model_sync: Any, timeout: float | None = None) -> HttpOptions:
+    """HttpOptions from the [model_sync] settings; `timeout` (e.g. --timeout) overrides theirs."""
+    return HttpOptions(
+        timeout=timeout or model_sync.timeout,
+        retry_attempts=model_sync.retry_attempts,
+        max_retry_wait=model_sync.max_retry_wait,
+        max_response_bytes=int(model_sync.max_response_mb * 1024 * 1024),
+    )
 
 
 def error_text(body: Any) -> str:

@@ -19,7 +19,7 @@ from ..store.ledger import PriceLedger
 from ..store.models import Model, ModelChange, Price as PriceTable, Provider
 from ..store.queries import price_from_row
 from ..store.rowreader import read_rows
-from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, _normalise, desired_status
+from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status
 
 T = TypeVar("T")
 IN_CHUNK = 500

@@ -41,7 +41,7 @@ from ..events import (
     Warning,
     ignore,
 )
-from ..providers.http import HttpClient, HttpOptions
+from ..providers.http import HttpClient, options_from
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
 from ..store.models import Provider, SyncRun
@@ -123,12 +123,7 @@ class ModelSyncRunner:
         self.emit = emit
         self.cancel = cancel or threading.Event()
         ms = settings.model_sync
-        self.options = HttpOptions(
-            timeout=timeout or ms.timeout,
-            retry_attempts=ms.retry_attempts,
-            max_retry_wait=ms.max_retry_wait,
-            max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
-        )
+        self.options = options_from(ms, timeout)
         self._client = client
         self.group = uuid.uuid4().hex[:12]
         self.summary = RunSummary("models", self.group, dry_run, utcnow())

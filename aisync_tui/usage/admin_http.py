@@ -29,19 +29,11 @@ def check_url(url: str, option: str) -> str:
 
 
 def make_client(settings: Any = None, timeout: float | None = None) -> Any:
-    from ..providers.http import HttpClient, HttpOptions
+    from ..providers.http import HttpClient, HttpOptions, options_from
 
     if settings is None:
         return HttpClient(HttpOptions(timeout=timeout or 30.0))
-    ms = settings.model_sync
-    return HttpClient(
-        HttpOptions(
-            timeout=timeout or ms.timeout,
-            retry_attempts=ms.retry_attempts,
-            max_retry_wait=ms.max_retry_wait,
-            max_response_bytes=int(ms.max_response_mb * 1024 * 1024),
-        )
-    )
+    return HttpClient(options_from(settings.model_sync, timeout))
 
 
 def admin_classifier(admin_env: str) -> Callable[[str, int, Any], ProviderError]:

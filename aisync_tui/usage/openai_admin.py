@@ -139,16 +139,12 @@ def fetch(days: int, *, base_url: str | None = None, settings: Any = None, clien
     client = client or make_client(settings)
     count = 0
     try:
-        usage_pages = []
-        for page in pages(client, PROVIDER, base + USAGE_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "model", "limit": 31}, classify=classify):
-            usage_pages.append(page)
-            count += 1
+        usage_pages = list(pages(client, PROVIDER, base + USAGE_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "model", "limit": 31}, classify=classify))
+        count = len(usage_pages)
         rows = parse_usage_pages(usage_pages)
         if costs:
-            cost_pages = []
-            for page in pages(client, PROVIDER, base + COSTS_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 180}, classify=classify):
-                cost_pages.append(page)
-                count += 1
+            cost_pages = list(pages(client, PROVIDER, base + COSTS_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 180}, classify=classify))
+            count += len(cost_pages)
             rows = merge(rows, parse_cost_pages(cost_pages))
     finally:
         if own:

@@ -23,8 +23,8 @@ def reference_field_changes(remote: RemoteModel, stored: StoredModel) -> list[Fi
             new = new | feed_caps
             if not getattr(remote, name):
                 continue
-        if new in (None, (), frozenset()):
-            continue
+        if new in (None, (), frozenset()) or (name == "type" and new == "other"):
+            continue  # unknown from the provider ("other" = the adapter could not tell)
         if new != old:
             changes.append(FieldChange(name, old if old not in ((), frozenset()) else None, new))
     return changes
