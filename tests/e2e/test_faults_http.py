@@ -129,7 +129,7 @@ CASES: list[Case] = [
     Case("body-over-size-cap-declared", "openai", [Fault(huge=3_000_000)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
     Case("body-over-size-cap-chunked", "xai", [Fault(huge=3_000_000, chunked=True)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
     Case("chunked-body-under-cap-ok", "openai", [Fault(chunked=True)], requests=1),
-    Case("page-token-repeats", "gemini", expect="Bad response", detail="page token", setup=_extra("gemini", repeat_token=True, max_page_size=2)),
+    Case("page-token-repeats", "gemini", expect="Bad response", detail="repeats", setup=_extra("gemini", repeat_token=True, max_page_size=2)),
     Case("page-tokens-never-end", "gemini", expect="Bad response", detail="pages", setup=_extra("gemini", endless_tokens=True, max_page_size=1)),
     # --- redirects: same host followed, another host never sees the key
     Case("redirect-same-host-followed", "openai", [Fault(redirect="/openai/v1/models", redirect_status=307)], requests=2),

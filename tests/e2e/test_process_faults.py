@@ -33,9 +33,9 @@ pytestmark = pytest.mark.e2e
 
 SEED = 20261126
 #: Statement-level kill points (plus every commit point, always).
-STATEMENT_KILLS = 14
+STATEMENT_KILLS = 12
 #: Kills sent from outside at random moments of a whole run.
-TIMED_KILLS = 6
+TIMED_KILLS = 5
 PROVIDERS = ("openai", "gemini", "xai")
 
 #: Runs the real CLI with a kill hook on the apply phase's SQL statements and commits.
