@@ -219,6 +219,9 @@ class ModelSyncRunner:
                     pass
         order = {p.slug: i for i, p in enumerate(selected)}
         planned.sort(key=lambda o: order[o.provider])
+        # Fetches finish in any order; report and apply in the config's order so runs read alike.
+        rank = {slug: i for i, slug in enumerate(self.settings.providers)}
+        self.summary.outcomes.sort(key=lambda o: rank.get(o.provider, len(rank)))
         return planned
 
     def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:

@@ -242,3 +242,11 @@ def test_cleanup_needs_force_without_a_terminal_and_removes_missing_models(sandb
     assert done.returncode == 0, done.stderr
     assert _count(sandbox, "select count(*) from model where model_id = ?", gone) == 0
     assert _count(sandbox, "select count(*) from sync_run where kind = 'cleanup' and status = 'ok'") == 1
+
+
+def test_providers_are_reported_in_config_order_whatever_answers_first(sandbox, three_providers, keys_env):
+    _setup(sandbox, three_providers, "openai", "gemini", "xai")
+    three_providers.providers["openai"].latency = 0.4  # answers last
+    r = sandbox.run("sync-models", env=keys_env)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.index("OpenAI:") < r.stdout.index("Gemini:") < r.stdout.index("xAI:")
