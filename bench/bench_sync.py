@@ -78,7 +78,7 @@ def bench_big_sync(runs: int, n: int, kind: str = "openai") -> list[Result]:
 
 def six_slow_providers(server: FakeProviderServer, latency: float, *, with_xai: bool) -> list[str]:
     """Six providers, every request answered after `latency` s. xAI's adapter makes three
-    requests one after another (/models, /language-models, /image-generation-models)."""
+    requests (/models, /language-models, /image-generation-models), all at once."""
     openai = fixture("openai__chatgpt-export-curl-2025-06-09.json")["data"]
     gemini = fixture("gemini__llm-gemini__2026-08-05.json")["models"]
     server.add("openai", models=openai)
@@ -103,7 +103,7 @@ def six_slow_providers(server: FakeProviderServer, latency: float, *, with_xai: 
 
 def bench_sync_all(runs: int, latency: float = 1.0, *, with_xai: bool = False, pricing_extra: str | None = None) -> Result:
     """`aisync --sync-all` with 6 providers that each take `latency` s per request."""
-    who = "4 OpenAI-style + 2 Gemini-style" if not with_xai else "3 OpenAI + 2 Gemini + xAI (3 sequential requests)"
+    who = "4 OpenAI-style + 2 Gemini-style" if not with_xai else "3 OpenAI + 2 Gemini + xAI (3 lists requested at once)"
     name = f"--sync-all, 6 providers ({who}), each request answered after {latency:g} s" + (
         " + pricing (local feed)" if pricing_extra else " (--no-pricing)"
     )

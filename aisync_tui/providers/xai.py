@@ -7,6 +7,7 @@ long-context tier; `/v1/language-models` carries modalities; image models come f
 
 from __future__ import annotations
 
+import threading
 from decimal import Decimal
 from typing import Any
 
@@ -76,17 +77,39 @@ class XAIAdapter(ProviderAdapter):
     models_path = "/models"
 
     def fetch(self) -> list[RemoteModel]:
+        """The three lists requested at once: one after another they cost three round trips, which
+        made xAI the slowest provider of every `--sync-all` (3.5 s vs 1.5 s with 1 s answers).
+
+        Every request is waited for before anything is raised, so a failure never leaves a request
+        running against a client the runner is about to close; errors are raised in list order.
+        """
         key = self.api_key()
-        bodies: dict[str, Any] = {}
-        for page, path in enumerate(("/models", "/language-models", "/image-generation-models"), start=1):
+        optional = ("/language-models", "/image-generation-models")
+        results: dict[str, tuple[Any, BaseException | None]] = {}
+
+        def get(path: str) -> None:
             try:
-                bodies[path] = self.get(path, key)
-            except BadResponse as exc:
+                results[path] = (self.get(path, key), None)
+            except BaseException as exc:  # handed to the calling thread below
+                results[path] = (None, exc)
+
+        # Daemon threads, as the runner's own fetch threads: a silent server never holds exit.
+        threads = [threading.Thread(target=get, args=(path,), name=f"aisync-fetch-{self.slug}{path}", daemon=True) for path in optional]
+        for t in threads:
+            t.start()
+        get("/models")
+        for t in threads:
+            t.join()
+        bodies: dict[str, Any] = {}
+        for page, path in enumerate(("/models", *optional), start=1):
+            body, exc = results[path]
+            if exc is not None:
                 # The two richer lists are optional: an older or proxied API may not have them.
-                if path == "/models" or "404" not in exc.detail:
-                    raise
+                if path == "/models" or not isinstance(exc, BadResponse) or "404" not in exc.detail:
+                    raise exc
                 continue
-            self.emit(PageFetched(self.slug, page, len(self._items(bodies[path]))))
+            bodies[path] = body
+            self.emit(PageFetched(self.slug, page, len(self._items(body))))
         return self.parse_all(bodies.get("/models"), bodies.get("/language-models"), bodies.get("/image-generation-models"))
 
     def _items(self, body: Any) -> list[dict[str, Any]]:

@@ -85,6 +85,9 @@ class Fault:
     chunked: bool = False
     truncate: bool = False
     drip: float = 0.0
+    path: str | None = None
+    """Only requests whose path ends with this get the fault (None: any request). Providers that
+    request several lists at once (xAI) need it to aim a fault at one of them."""
 
 
 @dataclass
@@ -147,16 +150,17 @@ class FakeProviderServer:
         with self.lock:
             self.providers[provider].faults.extend(faults)
 
-    def next_fault(self, provider: str) -> Fault | None:
+    def next_fault(self, provider: str, path: str = "") -> Fault | None:
         with self.lock:
             queue = self.providers[provider].faults
-            if not queue:
-                return None
-            fault = queue[0]
-            fault.repeat -= 1
-            if fault.repeat <= 0:
-                queue.pop(0)
-            return fault
+            for i, fault in enumerate(queue):
+                if fault.path is not None and not path.endswith(fault.path):
+                    continue
+                fault.repeat -= 1
+                if fault.repeat <= 0:
+                    queue.pop(i)
+                return fault
+            return None
 
     def requests(self, provider: str) -> list[dict[str, Any]]:
         with self.lock:
@@ -199,7 +203,7 @@ class Handler(BaseHTTPRequestHandler):
             state.requests.append({"method": method, "path": rest, "query": query, "headers": dict(self.headers.items()), "body": body_in.decode("utf-8", "replace")})
         if state.latency:
             time.sleep(state.latency)
-        fault = self.fake.next_fault(provider)
+        fault = self.fake.next_fault(provider, rest)
         if fault is not None:
             if fault.delay:
                 time.sleep(fault.delay)

@@ -35,7 +35,8 @@ class Case:
     expect: str = "synced"
     """"synced", or the error title the provider must fail with."""
     requests: int | None = None
-    """Requests the provider must have received (None: don't check)."""
+    """Requests the provider must have received (None: don't check); for faults aimed at one
+    path, requests to that path."""
     detail: str = ""
     """A phrase the error must contain."""
     model_sync: dict[str, Any] = field(default_factory=dict)
@@ -65,6 +66,9 @@ GEMINI_QUOTA_DAY = {
         "details": [{"@type": "type.googleapis.com/google.rpc.QuotaFailure", "violations": [{"quotaId": "GenerateRequestsPerDayPerProjectPerModel-FreeTier"}]}],
     }
 }
+#: xAI requests its three lists at once, so a fault meant for the main list names its path;
+#: the other two lists are answered normally and counted apart.
+XAI_MODELS = "/v1/models"
 HTML_PAGE = "<!DOCTYPE html><html><head><title>Service Unavailable</title></head><body><h1>Oops</h1></body></html>"
 
 
@@ -93,41 +97,43 @@ def _cross_host_redirect(sb: Sandbox) -> None:
 CASES: list[Case] = [
     # --- rate limits: honoured up to the cap, then "Rate limit exceeded"
     Case("429-retry-after-seconds-then-ok", "openai", [Fault(status=429, headers={"retry-after": "0"})], requests=2),
-    Case("429-retry-after-http-date-then-ok", "xai", [Fault(status=429, headers={"retry-after": _http_date(-5)})]),
+    Case("429-retry-after-http-date-then-ok", "xai", [Fault(status=429, headers={"retry-after": _http_date(-5)}, path=XAI_MODELS)], requests=2),
     Case("429-retry-after-ms-then-ok", "openai", [Fault(status=429, headers={"retry-after-ms": "50"})], requests=2),
     Case("429-gemini-retryDelay-then-ok", "gemini", [Fault(status=429, body=GEMINI_429)], requests=2),
     Case("429-retry-after-over-cap", "openai", [Fault(status=429, headers={"retry-after": "3600"})], "Rate limit exceeded", requests=1, detail="cap"),
-    Case("429-http-date-over-cap", "xai", [Fault(status=429, headers={"retry-after": _http_date(3600)})], "Rate limit exceeded", requests=1),
+    Case("429-http-date-over-cap", "xai", [Fault(status=429, headers={"retry-after": _http_date(3600)}, path=XAI_MODELS)], "Rate limit exceeded", requests=1),
     Case("429-every-attempt", "openai", [Fault(status=429, headers={"retry-after": "0"}, repeat=ATTEMPTS)], "Rate limit exceeded", requests=ATTEMPTS),
     # --- 5xx: retried, then synced
     *[Case(f"{s}-then-ok", "gemini", [Fault(status=s, body={"error": {"message": "overloaded"}})], requests=2) for s in (500, 502, 503, 529)],
-    Case("503-every-attempt", "xai", [Fault(status=503, repeat=ATTEMPTS)], "Provider unavailable", requests=ATTEMPTS),
+    Case("503-every-attempt", "xai", [Fault(status=503, repeat=ATTEMPTS, path=XAI_MODELS)], "Provider unavailable", requests=ATTEMPTS),
     Case("500-x-should-retry-false", "openai", [Fault(status=500, headers={"x-should-retry": "false"})], "Provider unavailable", requests=1),
     # --- not retried: exhausted quota, bad keys
     Case("quota-openai-not-retried", "openai", [Fault(status=429, body=QUOTA_BODY)], "Quota exceeded", requests=1),
     Case("quota-gemini-per-day-not-retried", "gemini", [Fault(status=429, body=GEMINI_QUOTA_DAY)], "Quota exceeded", requests=1),
     Case("bad-key-openai-401", "openai", expect="Invalid API key", requests=1, setup=_wrong_key("openai")),
     Case("bad-key-gemini-400", "gemini", expect="Invalid API key", requests=1, setup=_wrong_key("gemini")),
-    Case("bad-key-xai-400", "xai", expect="Invalid API key", requests=1, setup=_wrong_key("xai")),
+    # xAI asks for its three lists at once: each is refused once, none is retried.
+    Case("bad-key-xai-400", "xai", expect="Invalid API key", requests=3, setup=_wrong_key("xai")),
     # --- network: "API timeout" within timeout x attempts, never a hang
     Case("connect-refused", "openai", expect="API timeout", detail="cannot connect", bounded=True),
     Case("connect-timeout", "gemini", expect="API timeout", bounded=True),
-    Case("accepts-never-answers", "xai", [Fault(hang=True, repeat=ATTEMPTS)], "API timeout", requests=ATTEMPTS, bounded=True),
+    Case("accepts-never-answers", "xai", [Fault(hang=True, repeat=ATTEMPTS, path=XAI_MODELS)], "API timeout", requests=ATTEMPTS, bounded=True),
     Case("body-stalls-half-way", "openai", [Fault(stall=True, repeat=ATTEMPTS)], "API timeout", requests=ATTEMPTS, bounded=True),
     Case("body-drips-past-deadline", "openai", [Fault(drip=0.2, repeat=ATTEMPTS)], "API timeout", requests=ATTEMPTS, bounded=True),
     Case("hang-once-then-ok", "gemini", [Fault(hang=True)], requests=2, bounded=True),
     # --- garbage: "Bad response", nothing written for that provider
     Case("malformed-json", "openai", [Fault(body_override='{"object": "list", "data": [')], "Bad response", detail="not valid JSON"),
     Case("html-page-with-200", "gemini", [Fault(body_override=HTML_PAGE)], "Bad response", detail="HTML"),
-    Case("empty-body-200", "xai", [Fault(body_override="")], "Bad response"),
+    Case("empty-body-200", "xai", [Fault(body_override="", path=XAI_MODELS)], "Bad response"),
+    Case("optional-list-garbage", "xai", [Fault(body_override="<html>maintenance</html>", path="/language-models")], "Bad response"),
     Case("list-is-a-string", "openai", [Fault(status=200, body={"object": "list", "data": "gpt-4o"})], "Bad response"),
     Case("id-is-a-number", "openai", [Fault(status=200, body={"data": [{"id": 42, "object": "model"}]})], "Bad response"),
     Case("model-is-not-an-object", "gemini", [Fault(status=200, body={"models": ["models/gemini-pro"]})], "Bad response"),
-    Case("top-level-is-a-list-of-numbers", "xai", [Fault(status=200, body=[1, 2, 3])], "Bad response"),
+    Case("top-level-is-a-list-of-numbers", "xai", [Fault(status=200, body=[1, 2, 3], path=XAI_MODELS)], "Bad response"),
     Case("truncated-json-complete-transfer", "gemini", [Fault(body_override='{"models": [{"name": "models/gemini-2.5-pro", "displayName": "Gem')], "Bad response"),
     Case("connection-cut-mid-body", "openai", [Fault(truncate=True, repeat=ATTEMPTS)], "Bad response", detail="cut off", bounded=True),
     Case("body-over-size-cap-declared", "openai", [Fault(huge=3_000_000)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
-    Case("body-over-size-cap-chunked", "xai", [Fault(huge=3_000_000, chunked=True)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
+    Case("body-over-size-cap-chunked", "xai", [Fault(huge=3_000_000, chunked=True, path=XAI_MODELS)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
     Case("chunked-body-under-cap-ok", "openai", [Fault(chunked=True)], requests=1),
     Case("page-token-repeats", "gemini", expect="Bad response", detail="repeats", setup=_extra("gemini", repeat_token=True, max_page_size=2)),
     Case("page-tokens-never-end", "gemini", expect="Bad response", detail="pages", setup=_extra("gemini", endless_tokens=True, max_page_size=1)),
@@ -195,7 +201,9 @@ def test_a_faulty_provider_fails_alone_with_the_right_message_and_writes_nothing
             rows = sb.sql("SELECT status, error FROM sync_run WHERE provider = ?", (case.provider,))
             assert rows and rows[-1][0] == "failed" and rows[-1][1].startswith(case.expect), rows
         if case.requests is not None and case.provider in server.providers and case.id not in ("connect-refused", "connect-timeout"):
-            assert len(server.requests(case.provider)) == case.requests, server.requests(case.provider)
+            paths = {f.path for f in case.faults if f.path}
+            seen = [r for r in server.requests(case.provider) if not paths or any(r["path"].endswith(p) for p in paths)]
+            assert len(seen) == case.requests, server.requests(case.provider)
         if case.bounded:
             assert elapsed < TIMEOUT_BOUND, f"took {elapsed:.1f}s, bound {TIMEOUT_BOUND:.1f}s"
         if case.id == "redirect-other-host-refused":
