@@ -9,6 +9,7 @@ sorted list keeps it sorted, so typing never re-sorts.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from operator import itemgetter
 from typing import Any, Callable, Sequence
 
 # Positions in a row from store.queries.model_table_tuples().
@@ -38,7 +39,11 @@ def _float(value: Any) -> float | None:
 
 
 def _blended(row: Row) -> float | None:
-    i, o = _float(row[INPUT]), _float(row[OUTPUT])
+    return _blended_prices(row[INPUT], row[OUTPUT])
+
+
+def _blended_prices(input_value: Any, output_value: Any) -> float | None:
+    i, o = _float(input_value), _float(output_value)
     if i is None and o is None:
         return None
     i = o if i is None else i
@@ -95,9 +100,62 @@ class Filters:
         return out
 
 
+#: How each sort key reads a row, for the fast sorter: the columns it depends on and a function of
+#: those values (None = the value itself). Must give the same key as SORT_KEYS (tested).
+_SORT_SOURCES: dict[str, tuple[tuple[int, ...], Callable[..., Any] | None]] = {
+    "model": ((MODEL_ID,), None),
+    "provider": ((PROVIDER,), None),
+    "type": ((TYPE,), None),
+    "status": ((STATUS,), None),
+    "context": ((CONTEXT,), None),
+    "max_output": ((MAX_OUT,), None),
+    "input": ((INPUT,), _float),
+    "output": ((OUTPUT,), _float),
+    "tier": ((INPUT, OUTPUT), _blended_prices),
+    "synced": ((SYNCED,), lambda v: None if v is None else str(v)),
+}
+
+_RESULT_CACHE = 32
+"""Filter results kept per load (typing back and forth reuses them); each is a list of references."""
+
+
+def haystack(row: Row) -> str:
+    """What the search box matches: lower-cased "id NUL name" (NUL so a match never spans both)."""
+    return f"{row[MODEL_ID]}\x00{row[NAME] or ''}".lower()
+
+
+def sort_order(rows: Sequence[Row], key: str) -> tuple[list[Row], list[Row]]:
+    """(rows with a value, ascending by it; rows without, in their order): a stable sort by
+    SORT_KEYS[key], done with C-level key lookups. Each distinct value is converted once (prices
+    and times repeat across thousands of rows), then the row indices are sorted by the keys."""
+    columns, convert = _SORT_SOURCES[key]
+    if len(columns) == 1:
+        values: list[Any] = list(map(itemgetter(columns[0]), rows))
+    else:
+        values = list(map(itemgetter(*columns), rows))
+    if convert is not None:
+        mapping = {v: (convert(*v) if len(columns) > 1 else convert(v)) for v in set(values)}
+        values = list(map(mapping.__getitem__, values))
+    if None in values:
+        # `in` compares with == too; only the identity test matters for None.
+        known_idx = [i for i, v in enumerate(values) if v is not None]
+        unknown = [rows[i] for i, v in enumerate(values) if v is None]
+        keys = [values[i] for i in known_idx]
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        return [rows[known_idx[j]] for j in order], unknown
+    order = sorted(range(len(values)), key=values.__getitem__)
+    return list(map(rows.__getitem__, order)), []
+
+
 @dataclass
 class CatalogView:
-    """All rows, the current sort and filters, and the visible result."""
+    """All rows, the current sort and filters, and the visible result.
+
+    A filter keystroke usually extends the text before it ("gp" -> "gpt"), and every row matching
+    the longer text matches the shorter one, so the new result is the previous one narrowed; on a
+    backspace the shorter text's result is still cached. Results are kept per (filters, sort) until
+    the next load, and the lower-cased search haystacks are built once per load.
+    """
 
     all_rows: list[Row] = field(default_factory=list)
     sort: str = "model"
@@ -106,14 +164,18 @@ class CatalogView:
     rows: list[Row] = field(default_factory=list)
     _sorted: list[Row] = field(default_factory=list)
     _hay: dict[int, str] = field(default_factory=dict)
+    """id(row) -> haystack(row), for every row of the current load."""
     _orders: dict[str, tuple[list[Row], list[Row]]] = field(default_factory=dict)
     """sort key -> (rows with a value, ascending; rows without), computed once per load."""
+    _results: dict[tuple[Filters, str, bool], list[Row]] = field(default_factory=dict)
 
-    def load(self, rows: Sequence[Row]) -> None:
-        """New data (start-up, after a sync). Rows come ordered by model id, then provider."""
+    def load(self, rows: Sequence[Row], hay: dict[int, str] | None = None) -> None:
+        """New data (start-up, after a sync). Rows come ordered by model id, then provider.
+        `hay` is `haystacks(rows)` when the caller built it already (off the UI thread)."""
         self.all_rows = list(rows)
-        self._hay = {}
+        self._hay = hay if hay is not None else haystacks(self.all_rows)
         self._orders = {}
+        self._results = {}
         self._resort()
 
     @property
@@ -135,35 +197,15 @@ class CatalogView:
     def _resort(self) -> None:
         order = self._orders.get(self.sort)
         if order is None:
-            key = SORT_KEYS[self.sort][1]
-            # Rows come in (model id, provider) order; Python's sort is stable, so ties keep it.
-            known: list[tuple[Any, Row]] = []
-            unknown: list[Row] = []
-            for row in self.all_rows:
-                value = key(row)
-                if value is None:
-                    unknown.append(row)
-                else:
-                    known.append((value, row))
-            known.sort(key=lambda pair: pair[0])
-            order = ([row for _, row in known], unknown)
-            self._orders[self.sort] = order
+            # Rows come in (model id, provider) order; the sort is stable, so ties keep it.
+            order = self._orders[self.sort] = sort_order(self.all_rows, self.sort)
         known_rows, unknown_rows = order
         # Unknown values (no price, no limit) stay last in both directions.
         self._sorted = (known_rows[::-1] if self.descending else known_rows) + unknown_rows
         self._refilter()
 
-    def _haystack(self, row: Row) -> str:
-        # Lower-cased "id name", built on first search and kept until the next load.
-        ident = id(row)
-        hay = self._hay.get(ident)
-        if hay is None:
-            hay = f"{row[MODEL_ID]}\x00{row[NAME] or ''}".lower()
-            self._hay[ident] = hay
-        return hay
-
-    def _refilter(self) -> None:
-        f = self.filters
+    def _base(self, f: Filters) -> list[Row]:
+        """The sorted rows through every filter but the search text."""
         rows: list[Row] = self._sorted
         if f.provider is not None:
             rows = [r for r in rows if r[PROVIDER] == f.provider]
@@ -176,11 +218,37 @@ class CatalogView:
         for cap in sorted(f.capabilities):
             needle = f'"{cap}"'
             rows = [r for r in rows if r[CAPS] and needle in r[CAPS]]
-        text = f.search.strip().lower()
-        if text:
-            hay = self._haystack
-            rows = [r for r in rows if text in hay(r)]
-        self.rows = rows if rows is not self._sorted else list(rows)
+        return rows
+
+    def _refilter(self) -> None:
+        text = self.filters.search.strip().lower()
+        f = self.filters.with_(search=text)
+        key = (f, self.sort, self.descending)
+        rows = self._results.get(key)
+        if rows is None:
+            rows = self._filter(f)
+            if len(self._results) >= _RESULT_CACHE:
+                del self._results[next(iter(self._results))]
+            self._results[key] = rows
+        # A fresh list when nothing filtered, so the table never holds the cached sort order itself.
+        self.rows = list(rows) if rows is self._sorted else rows
+
+    def _filter(self, f: Filters) -> list[Row]:
+        text = f.search
+        base_key = (f.with_(search=""), self.sort, self.descending)
+        if not text:
+            return self._results.get(base_key) or self._base(f)
+        # Narrow the longest cached result whose text is part of this one ("gp" for "gpt").
+        start: list[Row] | None = None
+        best = -1
+        for (cf, sort, desc), cached in self._results.items():
+            if sort == self.sort and desc == self.descending and len(cf.search) > best and cf.search in text \
+                    and cf.with_(search="") == base_key[0]:
+                start, best = cached, len(cf.search)
+        if start is None:
+            start = self._base(f)
+        hay = self._hay
+        return [r for r in start if text in hay[id(r)]]
 
     def index_of(self, key: RowKey | None) -> int | None:
         if key is None:
@@ -189,6 +257,11 @@ class CatalogView:
             if row[MODEL_ID] == key[1] and row[PROVIDER] == key[0]:
                 return i
         return None
+
+
+def haystacks(rows: Sequence[Row]) -> dict[int, str]:
+    """id(row) -> haystack(row) for `rows` (valid while the rows are alive: CatalogView keeps them)."""
+    return {id(r): f"{r[MODEL_ID]}\x00{r[NAME] or ''}".lower() for r in rows}
 
 
 def row_key(row: Row) -> RowKey:

@@ -1,0 +1,140 @@
+"""The fast CatalogView (issue 8) shows exactly the rows of the straightforward version: filter the
+whole catalog from scratch, then sort it with SORT_KEYS, whatever the user typed, toggled or sorted
+before (narrowing a previous result, reusing a cached one, the C-level sorter)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given, settings, strategies as st
+
+from aisync_tui.tui.catalog import (
+    AVAILABLE,
+    CAPS,
+    MODEL_ID,
+    NAME,
+    PROVIDER,
+    SORT_KEYS,
+    STATUS,
+    TYPE,
+    CatalogView,
+    Filters,
+    Row,
+    sort_order,
+)
+
+
+def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> list[Row]:
+    """The specification: every filter over every row, then a stable sort with unknowns last."""
+    key = SORT_KEYS[sort][1]
+    text = f.search.strip().lower()
+    out = []
+    for r in rows:
+        if f.provider is not None and r[PROVIDER] != f.provider:
+            continue
+        if f.type is not None and r[TYPE] != f.type:
+            continue
+        if f.active and r[STATUS] != "active":
+            continue
+        if f.available is not None and bool(r[AVAILABLE]) is not f.available:
+            continue
+        if any(not (r[CAPS] and f'"{cap}"' in r[CAPS]) for cap in f.capabilities):
+            continue
+        if text and text not in f"{r[MODEL_ID]}\x00{r[NAME] or ''}".lower():
+            continue
+        out.append(r)
+    known = sorted((r for r in out if key(r) is not None), key=key)
+    unknown = [r for r in out if key(r) is None]
+    return (known[::-1] if descending else known) + unknown
+
+
+ids = st.sampled_from(["gpt-4o", "gpt-4o-mini", "GPT-4.1", "gemini-2.5-flash", "grok-3", "o3", "Émile-7b", "claude-3-5"])
+prices = st.sampled_from([None, "0.0000025", "0.00001", "2.5E-6", "0", "not-a-number", "0.0000025000"])
+row_strategy = st.tuples(
+    st.sampled_from(["openai", "gemini", "xai"]),  # provider
+    ids,  # model id
+    st.sampled_from([None, "", "GPT 4o", "Flash", "Grok Three"]),  # name
+    st.sampled_from(["chat", "embedding", "image"]),  # type
+    st.sampled_from(["active", "missing", "catalog"]),  # status
+    st.sampled_from([None, 8192, 128000, 1_000_000]),  # context
+    st.sampled_from([None, 4096, 16384]),  # max output
+    st.sampled_from([None, "[]", '["vision"]', '["functions", "vision"]', '["reasoning"]']),  # capabilities
+    prices,  # input
+    prices,  # output
+    st.sampled_from([None, "2025-06-01 11:48:00", "2025-06-01 11:48:00.250000", "2024-01-02"]),  # synced
+    st.booleans(),  # available
+    st.booleans(),  # in catalog
+)
+
+
+def catalog(raw: list[tuple[Any, ...]]) -> list[Row]:
+    # The store has one row per (provider, model id), ordered by id then provider.
+    unique = {(r[PROVIDER], r[MODEL_ID]): r for r in raw}
+    return sorted(unique.values(), key=lambda r: (r[MODEL_ID], r[PROVIDER]))
+
+
+filters = st.builds(
+    Filters,
+    provider=st.sampled_from([None, "openai", "gemini"]),
+    type=st.sampled_from([None, "chat", "image"]),
+    active=st.booleans(),
+    available=st.sampled_from([None, True, False]),
+    capabilities=st.frozensets(st.sampled_from(["vision", "functions", "reasoning"]), max_size=2),
+)
+# What a user does: type or delete one character, replace the text, change a filter or the sort.
+steps = st.one_of(
+    st.tuples(st.just("type"), st.sampled_from(list("gpt-4oEmILfash ."))),
+    st.tuples(st.just("backspace"), st.none()),
+    st.tuples(st.just("text"), st.sampled_from(["", "gpt", " GPT-4O ", "flash", "émile", "o"])),
+    st.tuples(st.just("filters"), filters),
+    st.tuples(st.just("sort"), st.tuples(st.sampled_from(list(SORT_KEYS)), st.sampled_from([None, True, False]))),
+    st.tuples(st.just("reload"), st.none()),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(row_strategy, max_size=40), st.lists(steps, max_size=25))
+def test_every_sequence_of_typing_filters_and_sorts_shows_the_rows_a_full_filter_would(raw: list[Any], actions: list[Any]) -> None:
+    rows = catalog(raw)
+    view = CatalogView()
+    view.load(rows)
+    for action, arg in actions:
+        f = view.filters
+        if action == "type":
+            view.set_filters(f.with_(search=f.search + arg))
+        elif action == "backspace":
+            view.set_filters(f.with_(search=f.search[:-1]))
+        elif action == "text":
+            view.set_filters(f.with_(search=arg))
+        elif action == "filters":
+            view.set_filters(arg.with_(search=f.search))
+        elif action == "sort":
+            view.set_sort(*arg)
+        else:
+            view.load(list(rows))  # a reload after a sync: same models, new tuples
+        assert view.rows == reference_rows(rows, view.filters, view.sort, view.descending), (action, arg)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(row_strategy, max_size=60), st.sampled_from(list(SORT_KEYS)))
+def test_the_fast_sorter_orders_rows_like_sort_keys_with_unknown_values_last(raw: list[Any], key: str) -> None:
+    rows = catalog(raw)
+    known, unknown = sort_order(rows, key)
+    fn = SORT_KEYS[key][1]
+    assert known == sorted((r for r in rows if fn(r) is not None), key=fn)
+    assert unknown == [r for r in rows if fn(r) is None]
+
+
+def test_narrowing_a_search_does_not_rescan_the_whole_catalog() -> None:
+    rows = catalog([("openai", f"model-{i:05d}", None, "chat", "active", None, None, None, None, None, None, True, False) for i in range(2000)])
+    view = CatalogView()
+    view.load(rows)
+    view.set_filters(view.filters.with_(search="model-0001"))
+    assert len(view.rows) == 10
+    # Rows outside the previous result are never looked at again: drop their haystacks.
+    kept = {id(r) for r in view.rows}
+    view._hay = {k: v for k, v in view._hay.items() if k in kept}
+    view.set_filters(view.filters.with_(search="model-00012"))
+    assert [r[MODEL_ID] for r in view.rows] == ["model-00012"]
+    view.set_filters(view.filters.with_(search="model-0001"))  # backspace: the cached result
+    assert len(view.rows) == 10
