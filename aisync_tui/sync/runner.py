@@ -14,7 +14,7 @@ import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
-from typing import Callable, Sequence, TypeVar
+from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
@@ -41,12 +41,16 @@ from ..events import (
     Warning,
     ignore,
 )
-from ..providers.http import HttpClient, options_from
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
 from ..store.models import Provider, SyncRun
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import ProviderPlan, compute_plan
+
+if TYPE_CHECKING:
+    # httpx is imported when a fetch starts: the pricing sync imports this module for RunSummary
+    # and, with a local feed file, never makes a request (about 25 ms of its start-up).
+    from ..providers.http import HttpClient
 
 T = TypeVar("T")
 
@@ -122,6 +126,8 @@ class ModelSyncRunner:
         self.dry_run = dry_run
         self.emit = emit
         self.cancel = cancel or threading.Event()
+        from ..providers.http import options_from
+
         ms = settings.model_sync
         self.options = options_from(ms, timeout)
         self._client = client
@@ -189,6 +195,8 @@ class ModelSyncRunner:
         self.emit(RunStarted("models", tuple(p.slug for p in selected), self.dry_run, self.group))
         if not selected:
             return []
+        from ..providers.http import HttpClient
+
         client = self._client or HttpClient(self.options, emit=self.emit, cancel=self.cancel)
         planned: list[ProviderOutcome] = []
         try:
