@@ -202,8 +202,24 @@ class GenaiFeed:
 # ----------------------------------------------------------------------------- helpers
 
 
+#: money() of float feed values, which repeat a lot (a few hundred distinct prices across the
+#: ~60,000 components of the LiteLLM map): `Decimal(repr(x))` was a third of parsing it.
+_FLOAT_MONEY: dict[float, Decimal | None] = {}
+
+
 def money(value: Any) -> Decimal | None:
     """A non-negative exact amount, or None (negative sentinels mean unknown)."""
+    if value.__class__ is float and value:  # not 0.0: it and -0.0 are one dict key, two Decimals
+        try:
+            return _FLOAT_MONEY[value]
+        except KeyError:
+            pass
+        d = to_decimal(value)
+        if d is not None and d < 0:
+            d = None
+        if len(_FLOAT_MONEY) < 100_000:
+            _FLOAT_MONEY[value] = d
+        return d
     d = to_decimal(value)
     if d is None or d < 0:
         return None
@@ -262,18 +278,19 @@ def strip_prefix(key: str, feed_provider: str) -> str:
 
 def litellm_price(entry: Mapping[str, Any]) -> Price | None:
     """Every per-token and per-unit component of one LiteLLM entry, exactly; None if it has none."""
-    search = entry.get("search_context_cost_per_query")
+    get = entry.get
+    search = get("search_context_cost_per_query")
     web = money(search.get("search_context_size_medium")) if isinstance(search, dict) else None
     tiers: dict[int, dict[str, Decimal | None]] = {}
-    for key, value in entry.items():
+    for key in entry:
         m = _TIER_KEY.match(key) if "_above_" in key else None
         if m:
-            amount = money(value)
+            amount = money(entry[key])
             if amount is not None:
                 tiers.setdefault(int(m.group(2)) * 1000, {})[_TIER_FIELD[m.group(1)]] = amount
-    base_input = money(entry.get("input_cost_per_token"))
-    base_output = money(entry.get("output_cost_per_token"))
-    ranges = entry.get("tiered_pricing")
+    base_input = money(get("input_cost_per_token"))
+    base_output = money(get("output_cost_per_token"))
+    ranges = get("tiered_pricing")
     if isinstance(ranges, list):
         for band in ranges:
             if not isinstance(band, dict) or not isinstance(band.get("range"), list) or not band["range"]:
@@ -285,26 +302,28 @@ def litellm_price(entry: Mapping[str, Any]) -> Price | None:
                 base_output = base_output if base_output is not None else o
             elif i is not None or o is not None:
                 tiers.setdefault(start, {}).update({k: v for k, v in (("input", i), ("output", o)) if v is not None})
-    price = Price(
+    values = dict(
         input=base_input,
         output=base_output,
-        cached_input=money(entry.get("cache_read_input_token_cost", entry.get("input_cost_per_token_cache_hit"))),
-        cache_write=money(entry.get("cache_creation_input_token_cost")),
-        reasoning=money(entry.get("output_cost_per_reasoning_token")),
-        audio_input=money(entry.get("input_cost_per_audio_token")),
-        audio_output=money(entry.get("output_cost_per_audio_token")),
-        image_input=money(entry.get("input_cost_per_image_token")),
-        per_request=money(entry.get("input_cost_per_request")),
-        per_image=money(entry.get("output_cost_per_image", entry.get("input_cost_per_image"))),
-        per_second=money(entry.get("output_cost_per_second", entry.get("input_cost_per_second"))),
+        cached_input=money(get("cache_read_input_token_cost", get("input_cost_per_token_cache_hit"))),
+        cache_write=money(get("cache_creation_input_token_cost")),
+        reasoning=money(get("output_cost_per_reasoning_token")),
+        audio_input=money(get("input_cost_per_audio_token")),
+        audio_output=money(get("output_cost_per_audio_token")),
+        image_input=money(get("input_cost_per_image_token")),
+        per_request=money(get("input_cost_per_request")),
+        per_image=money(get("output_cost_per_image", get("input_cost_per_image"))),
+        per_second=money(get("output_cost_per_second", get("input_cost_per_second"))),
         web_search=web,
-        tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())),
     )
-    return None if price.is_empty() else price
+    if not tiers and all(v is None for v in values.values()):
+        return None  # Price.is_empty(), without building the Price
+    return Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
 
 
 def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozenset[str]:
-    caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if entry.get(flag) is True}
+    get = entry.get
+    caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is True}
     if mode in ("chat", "responses"):
         caps.add("chat")
     elif mode == "embedding":
