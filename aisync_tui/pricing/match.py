@@ -11,9 +11,10 @@ Never across providers, never fuzzy: no match means the price stays unknown.
 
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
 
@@ -47,6 +48,38 @@ def rule_matches(rule: Mapping[str, Any], text: str) -> bool:
     return False  # an unknown clause never matches: no guessing
 
 
+def _never(text: str) -> bool:
+    return False
+
+
+def compile_rule(rule: Mapping[str, Any]) -> Callable[[str], bool]:
+    """`rule_matches(rule, ·)` as one closure: same clauses, same order of precedence. The matcher
+    tries every rule of a provider against each id that has no exact match (~90,000 tries for the
+    bench catalog), and re-reading the rule dict each time was a fifth of a pricing re-run."""
+    if "equals" in rule:
+        value = rule["equals"]
+        return lambda text: text == value
+    if "starts_with" in rule:
+        return operator.methodcaller("startswith", str(rule["starts_with"]))
+    if "ends_with" in rule:
+        return operator.methodcaller("endswith", str(rule["ends_with"]))
+    if "contains" in rule:
+        part = str(rule["contains"])
+        return lambda text: part in text
+    if "regex" in rule:
+        rx = _regex(str(rule["regex"]))
+        return (lambda text: rx.search(text) is not None) if rx is not None else _never
+    if "or" in rule:
+        alts = tuple(compile_rule(r) for r in rule["or"] if isinstance(r, dict))
+        return lambda text: any(f(text) for f in alts)
+    if "and" in rule:
+        parts = tuple(compile_rule(r) for r in rule["and"] if isinstance(r, dict))
+        if not parts:
+            return _never
+        return lambda text: all(f(text) for f in parts)
+    return _never
+
+
 def _only_equals(rule: Mapping[str, Any]) -> bool:
     if "equals" in rule:
         return True
@@ -64,16 +97,32 @@ def _equals_values(rule: Mapping[str, Any]) -> list[str]:
     return []
 
 
+def _compiled(m: GenaiModel, cache: dict[int, Callable[[str], bool]]) -> Callable[[str], bool]:
+    """One closure per genai model (a model can serve several slugs). A rule too malformed to
+    compile (an `or` that is not a list) keeps the interpreted check, and its error, for the
+    moment it is tried, as before."""
+    found = cache.get(id(m))
+    if found is None:
+        try:
+            found = compile_rule(m.match)
+        except TypeError:
+            rule = m.match
+            found = lambda text: rule_matches(rule, text)  # noqa: E731
+        cache[id(m)] = found
+    return found
+
+
 class Matcher:
     def __init__(self, entries: Iterable[FeedEntry], genai: GenaiFeed | None = None) -> None:
         self.litellm: dict[tuple[str, str], FeedEntry] = {(e.provider, e.model_id): e for e in entries}
         self.genai: dict[str, list[GenaiModel]] = {}
         self._exact: dict[str, dict[str, GenaiModel]] = {}
-        self._rules: dict[str, list[GenaiModel]] = {}
+        self._rules: dict[str, list[tuple[Callable[[str], bool], GenaiModel]]] = {}
         if genai is not None:
             for pid, models in genai.models.items():
                 for slug in GENAI_PROVIDERS.get(pid, (pid,)):
                     self.genai.setdefault(slug, []).extend(models)
+            compiled: dict[int, Callable[[str], bool]] = {}
             for slug, models in self.genai.items():
                 exact = self._exact.setdefault(slug, {})
                 for m in models:
@@ -81,7 +130,7 @@ class Matcher:
                 for m in models:
                     for value in _equals_values(m.match):
                         exact.setdefault(value, m)
-                self._rules[slug] = [m for m in models if not _only_equals(m.match)]
+                self._rules[slug] = [(_compiled(m, compiled), m) for m in models if not _only_equals(m.match)]
 
     def litellm_for(self, provider: str, model_id: str) -> FeedEntry | None:
         return self.litellm.get((provider, model_id))
@@ -93,8 +142,8 @@ class Matcher:
         found = exact.get(model_id)
         if found is not None:
             return found
-        for m in self._rules.get(provider, ()):
-            if rule_matches(m.match, model_id):
+        for matches, m in self._rules.get(provider, ()):
+            if matches(model_id):
                 return m
         return None
 
