@@ -97,7 +97,9 @@ def run_list(ctx: Any) -> int:
     # Plain tuples (store/rowreader.py): the same rows without a Peewee conversion per cell.
     rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
     if args.format == "json":
-        ctx.out.write(json.dumps([list_json(r) for r in rows], indent=2, ensure_ascii=False))
+        from ..render.fastjson import dumps_indent2
+
+        ctx.out.write(dumps_indent2([list_json(r) for r in rows]))
         ctx.out.write("\n")
         return 0
     if args.format == "csv":
