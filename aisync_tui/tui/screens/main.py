@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from rich.cells import cell_len
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -54,6 +55,7 @@ class MainScreen(Screen[None]):
         self.view = CatalogView()
         self.loaded = False
         self.provider_rows: list[Any] = []
+        self._status_text = ""
         self.last_timing: dict[str, float] = {}
         """Seconds the last load / filter / sort took on the UI thread (shown nowhere; for tests and bench)."""
 
@@ -114,7 +116,12 @@ class MainScreen(Screen[None]):
         parts = self.view.filters.describe()
         label, _ = SORT_KEYS[self.view.sort]
         parts.append(f"{len(self.view.rows):,}/{self.view.total:,}")
-        self.query_one("#filter-status", Static).update(" · ".join(parts))
+        text = " · ".join(parts)
+        # The status is as wide as its text: lay the bar out again only when that width changes
+        # (a layout repaints most of the screen; "1,234/50,000" -> "987/50,000" needs it, a new
+        # count of the same width does not).
+        self.query_one("#filter-status", Static).update(text, layout=cell_len(text) != cell_len(self._status_text))
+        self._status_text = text
 
     def apply_filters(self, filters: Filters) -> None:
         start = time.perf_counter()

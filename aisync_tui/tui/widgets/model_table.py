@@ -165,12 +165,26 @@ class ModelTable(ScrollView, can_focus=True):
                 if row[MODEL_ID] == keep[1] and row[PROVIDER] == keep[0]:
                     index = i
                     break
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self._set_height(len(rows) + 1)
         new = index if index is not None else min(self.cursor, max(0, len(rows) - 1))
         self.set_reactive(ModelTable.cursor, new)
         self._scroll_to_cursor()
         self.refresh()
         self._post_highlight()
+
+    def _set_height(self, height: int) -> None:
+        """A new row count. Assigning `virtual_size` lays out the whole screen (and repaints every
+        scrollbar on it, so nearly the whole screen) on each filter keystroke; the table's own size
+        does not change, so only its scrollbar needs the new height. Textual still lays out when the
+        scrollbar appears or goes (`show_vertical_scrollbar` is a layout reactive)."""
+        size = Size(self.size.width, height)
+        if size == self.virtual_size:
+            return
+        if not self.container_size or size.width != self.virtual_size.width:
+            self.virtual_size = size
+            return
+        self.set_reactive(ModelTable.virtual_size, size)
+        self._scroll_update(size)
 
     @property
     def current(self) -> Row | None:

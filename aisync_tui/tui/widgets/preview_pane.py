@@ -54,4 +54,6 @@ class PreviewPane(Static):
         self.per = per
 
     def show(self, row: Row | None) -> None:
-        self.update(preview_text(row, self.per))
+        # The pane's size is fixed by the stylesheet (full width, 6 lines), so new text needs a
+        # repaint of the pane only, not a layout of the screen (which repaints most of it).
+        self.update(preview_text(row, self.per), layout=False)
