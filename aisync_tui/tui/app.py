@@ -4,6 +4,7 @@ workers) and the one handler that turns worker errors into a message for the use
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -12,7 +13,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from ..errors import AisyncError, Cancelled
+from ..errors import EXIT_INTERRUPTED, AisyncError, Cancelled
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
 from .commands import AisyncCommands
@@ -52,6 +53,8 @@ class AisyncApp(JobsMixin, App[int]):
         self.catalog_seconds: float | None = None
         """How long the last catalog read took in its worker."""
         self.main: MainScreen | None = None
+        self.seed_done = threading.Event()
+        """Set once the start-up catalog seeding (which holds the store lock briefly) is over."""
 
     # ------------------------------------------------------------------ start-up
 
@@ -65,8 +68,31 @@ class AisyncApp(JobsMixin, App[int]):
         if self.settings.ui.keymap:
             self.set_keymap(dict(self.settings.ui.keymap))
         self.sub_title = f"{self.store.location}"
+        self._install_signal_handlers()
         if self.seed_catalog and module_available("aisync_tui.pricing.catalog"):
             self._seed_catalog()
+        else:
+            self.seed_done.set()
+
+    def _install_signal_handlers(self) -> None:
+        """Ctrl+C (SIGINT) or SIGTERM from outside: cancel the running job, so its transaction
+        rolls back at the next batch instead of committing while the app closes, and leave with
+        exit code 130 like the headless commands."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+
+        def interrupted() -> None:
+            if self.job is not None:
+                self.job.cancel.set()
+            self.exit(return_code=EXIT_INTERRUPTED)
+
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, interrupted)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests), or no signals
+                pass
 
     @work(thread=True, exclusive=True, group="catalog", exit_on_error=False, description="Reading the catalog")
     def load_catalog(self) -> None:
@@ -84,10 +110,13 @@ class AisyncApp(JobsMixin, App[int]):
         from ..pricing import catalog
 
         ensure = getattr(catalog, "ensure_seeded", None)
-        if ensure is None:
-            return
-        with self.store.db.connection_context():
-            added = ensure(self.store)
+        try:
+            if ensure is None:
+                return
+            with self.store.db.connection_context():
+                added = ensure(self.store)
+        finally:
+            self.seed_done.set()
         if added:
             self.post_message(CatalogSeeded(int(added) if isinstance(added, int) else 1))
 
@@ -332,4 +361,6 @@ def run_app(ctx: Any) -> int:
     store = ctx.store()
     app = AisyncApp(settings, store)
     result = app.run()
+    if app.return_code:
+        return int(app.return_code)
     return int(result or 0)

@@ -129,6 +129,15 @@ class JobsMixin:
         if screen is not None:
             screen.update_progress()
 
+    def store_lock(self: AisyncApp, what: str) -> Any:
+        """The store's run lock for an apply. The app's own start-up catalog seeding holds that
+        lock for a moment; an apply confirmed meanwhile waits for it instead of failing with
+        "another run holds the lock" about ourselves."""
+        from ..store.lock import run_lock
+
+        self.seed_done.wait(timeout=120)
+        return run_lock(self.store, f"aisync (app): {what}")
+
     def cancel_job(self: AisyncApp) -> None:
         job = self.job
         if job is None or not job.running:
@@ -236,13 +245,12 @@ class JobsMixin:
 
     @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the model sync")
     def _apply_models(self: AisyncApp, job: Job) -> None:
-        from ..store.lock import run_lock
         from ..domain import utcnow
 
         runner = job.runner
         cancelled = False
         with self.store.db.connection_context():
-            with run_lock(self.store, "aisync (app): model sync"):
+            with self.store_lock("model sync"):
                 try:
                     runner.apply()
                 except Cancelled:
@@ -282,11 +290,10 @@ class JobsMixin:
 
     @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the cleanup")
     def _apply_cleanup(self: AisyncApp, job: Job) -> None:
-        from ..store.lock import run_lock
         from ..sync.cleanup import apply_cleanup
 
         with self.store.db.connection_context():
-            with run_lock(self.store, "aisync (app): cleanup"):
+            with self.store_lock("cleanup"):
                 try:
                     removed = apply_cleanup(job.plan, db=self.store.db, emit=self._emitter(job), cancel=job.cancel)
                 except Cancelled:
@@ -317,11 +324,10 @@ class JobsMixin:
 
     @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the pricing sync")
     def _apply_pricing(self: AisyncApp, job: Job) -> None:
-        from ..store.lock import run_lock
         from .pricing_flow import apply_pricing
 
         with self.store.db.connection_context():
-            with run_lock(self.store, "aisync (app): pricing sync"):
+            with self.store_lock("pricing sync"):
                 try:
                     text = apply_pricing(job.runner, emit=self._emitter(job))
                 except Cancelled:
