@@ -3,6 +3,7 @@ posting these; handlers on the app update the screens."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +18,14 @@ class CatalogLoaded(Message):
     providers: list[Any]
     last_sync: Any
     seconds: float
+    complete: bool = True
+    """False: only the first screenful of the catalog (at start-up); the rest follows."""
+    total: int | None = None
+    """How many models the store holds, when `rows` is not all of them."""
+    hay: dict[int, str] | None = None
+    """catalog.haystacks(rows), built in the worker."""
+    painted: threading.Event | None = None
+    """Set once the screen showing these rows has been painted (the worker waits for it)."""
 
 
 @dataclass

@@ -54,6 +54,10 @@ class MainScreen(Screen[None]):
         self.settings = settings
         self.view = CatalogView()
         self.loaded = False
+        """Rows are shown (at start-up maybe only the first screenful)."""
+        self.complete = False
+        """The whole catalog is loaded."""
+        self._partial_total: int | None = None
         self.provider_rows: list[Any] = []
         self._status_text = ""
         self.last_timing: dict[str, float] = {}
@@ -74,7 +78,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(ModelTable).focus()
         # Read the store only once the table exists to receive the rows.
-        self.app.load_catalog()  # type: ignore[attr-defined]
+        self.app.load_catalog(first=True)  # type: ignore[attr-defined]
 
     @property
     def table(self) -> ModelTable:
@@ -82,19 +86,31 @@ class MainScreen(Screen[None]):
 
     # ------------------------------------------------------------------ data
 
-    def load(self, rows: list[tuple[Any, ...]], providers: list[Any], syncing: set[str]) -> None:
+    def load(
+        self, rows: list[tuple[Any, ...]], providers: list[Any], syncing: set[str], *,
+        complete: bool = True, total: int | None = None, hay: dict[int, str] | None = None,
+    ) -> None:
+        """Show `rows`. complete=False: only the first screenful at start-up, of `total` models;
+        filters and sorts apply to it now and to the whole catalog when it arrives."""
         start = time.perf_counter()
         keep = self._current_key()
-        self.view.load(rows)
+        self.view.load(rows, hay)
         self.loaded = True
+        self.complete = complete
+        self._partial_total = None if complete else total
         self.provider_rows = providers
         self.refresh_providers(syncing)
         self._show(keep)
         self.last_timing["load"] = time.perf_counter() - start
 
+    @property
+    def total(self) -> int:
+        """Models in the store (while loading, not only those read so far)."""
+        return self.view.total if self._partial_total is None else self._partial_total
+
     def refresh_providers(self, syncing: set[str]) -> None:
         pane = self.query_one(ProviderPane)
-        pane.set_entries(provider_entries(self.settings, self.provider_rows, syncing), self.view.total)
+        pane.set_entries(provider_entries(self.settings, self.provider_rows, syncing), self.total)
 
     def set_per(self, per: str) -> None:
         self.table.per = per
@@ -108,14 +124,16 @@ class MainScreen(Screen[None]):
 
     def _show(self, keep: RowKey | None = None) -> None:
         table = self.table
-        table.empty_text = "No models match these filters." if self.view.total else "The store has no models yet: sync a provider (R) or the pricing catalog (p)."
+        table.empty_text = "No models match these filters." if self.total else "The store has no models yet: sync a provider (R) or the pricing catalog (p)."
         table.show(self.view.rows, sort=self.view.sort, descending=self.view.descending, keep=keep)
         self._update_status()
 
     def _update_status(self) -> None:
         parts = self.view.filters.describe()
         label, _ = SORT_KEYS[self.view.sort]
-        parts.append(f"{len(self.view.rows):,}/{self.view.total:,}")
+        if not self.complete:
+            parts.append("loading…")
+        parts.append(f"{len(self.view.rows):,}/{self.total:,}")
         text = " · ".join(parts)
         # The status is as wide as its text: lay the bar out again only when that width changes
         # (a layout repaints most of the screen; "1,234/50,000" -> "987/50,000" needs it, a new

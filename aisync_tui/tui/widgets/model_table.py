@@ -9,7 +9,7 @@ swaps the list and repaints the visible lines.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -152,6 +152,7 @@ class ModelTable(ScrollView, can_focus=True):
         self.empty_text = "Loading the catalog…"
         self._layout_width = -1
         self._layout: list[tuple[Column, int]] = []
+        self._on_painted: list[Callable[[], object]] = []
 
     # ------------------------------------------------------------------ data
 
@@ -185,6 +186,16 @@ class ModelTable(ScrollView, can_focus=True):
             return
         self.set_reactive(ModelTable.virtual_size, size)
         self._scroll_update(size)
+
+    def when_painted(self, callback: Callable[[], object]) -> None:
+        """Call `callback` (on the UI thread) once a frame with the current rows is rendered."""
+        self._on_painted.append(callback)
+        self.refresh()
+
+    def _painted(self) -> None:
+        callbacks, self._on_painted = self._on_painted, []
+        for callback in callbacks:
+            callback()
 
     @property
     def current(self) -> Row | None:
@@ -312,6 +323,9 @@ class ModelTable(ScrollView, can_focus=True):
         if index >= len(self.rows):
             return Strip.blank(width, base)
         row = self.rows[index]
+        if self._on_painted:
+            # After the frame being rendered now (the compositor renders it in one go).
+            self.call_later(self._painted)
         cells = self._cells(row)
         line_style = base
         if index == self.cursor:
