@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from aisync_tui.tui.widgets.model_table import ModelTable
+from aisync_tui.tui.widgets.preview_pane import PreviewPane, preview_text
 
 pytestmark = pytest.mark.anyio
 
@@ -51,10 +52,17 @@ async def test_sorting_and_moving_the_cursor_show_the_same_screen_as_a_full_layo
     app = make_app()
     async with app.run_test(size=(130, 30)) as pilot:
         await settle(pilot)
-        for keys in (("s",), ("s",), ("down", "down"), ("S",), ("end",), ("t",), ("home",)):
+        preview = app.main.query_one(PreviewPane)
+        for keys in (("s",), ("s",), ("down", "down"), ("S",), ("end",), ("t",), ("home",), ("up",)):
             await pilot.press(*keys)
             await pilot.pause()
+            current = app.main.table.current
+            assert current is not None
+            assert str(preview.render()).startswith(str(preview_text(current, "1m")).split("\n")[0]), keys
             assert app.export_screenshot() == await full_layout_screenshot(pilot), keys
+        app.set_per("1k")  # the same row in another unit is drawn again
+        await pilot.pause()
+        assert "per 1K tokens" in str(preview.render())
 
 
 async def test_the_table_alone_updates_its_scrollbar_when_its_row_count_changes(make_app: Any) -> None:

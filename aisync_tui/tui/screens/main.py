@@ -126,6 +126,9 @@ class MainScreen(Screen[None]):
         table = self.table
         table.empty_text = "No models match these filters." if self.total else "The store has no models yet: sync a provider (R) or the pricing catalog (p)."
         table.show(self.view.rows, sort=self.view.sort, descending=self.view.descending, keep=keep)
+        # In the same frame as the table (its Highlighted message would repaint the pane in a
+        # second frame; the pane skips a row it already shows).
+        self.query_one(PreviewPane).show(table.current)
         self._update_status()
 
     def _update_status(self) -> None:

@@ -52,8 +52,12 @@ class PreviewPane(Static):
     def __init__(self, *, per: str = "1m", id: str | None = None) -> None:
         super().__init__(preview_text(None, per), id=id)
         self.per = per
+        self._shown: tuple[Row | None, str] | None = None
 
     def show(self, row: Row | None) -> None:
+        if self._shown is not None and self._shown[0] is row and self._shown[1] == self.per:
+            return  # already showing it (the screen shows it with the table's frame, then the table says so)
+        self._shown = (row, self.per)
         # The pane's size is fixed by the stylesheet (full width, 6 lines), so new text needs a
         # repaint of the pane only, not a layout of the screen (which repaints most of it).
         self.update(preview_text(row, self.per), layout=False)
