@@ -12,7 +12,7 @@ import threading
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
@@ -21,7 +21,6 @@ from ..domain import RemoteModel, utcnow
 from ..errors import (
     EXIT_OK,
     EXIT_PROVIDER_FAILED,
-    AisyncError,
     Cancelled,
     NotConfigured,
     ProviderError,
@@ -99,10 +98,6 @@ class RunSummary:
             for k, v in o.plan.counts().items():  # type: ignore[union-attr]
                 out[k] += v
         return out
-
-
-def provider_display(settings: ProviderSettings) -> str:
-    return settings.name
 
 
 class ModelSyncRunner:
@@ -381,4 +376,4 @@ def _ago(seconds: int) -> str:
     return f"{seconds // 3600} h"
 
 
-__all__ = ["ModelSyncRunner", "ProviderOutcome", "RunSummary", "AisyncError", "replace"]
+__all__ = ["ModelSyncRunner", "ProviderOutcome", "RunSummary", "mark_interrupted_runs"]
