@@ -76,3 +76,27 @@ def pages(
             raise BadResponse(provider, f"the server repeated page cursor {cursor[:40]!r}; stopped to avoid looping")
         seen.add(cursor)
     raise BadResponse(provider, f"more than {MAX_PAGES} pages; stopped")
+
+
+def fetch_reports(
+    provider: str,
+    *,
+    client: Any,
+    settings: Any,
+    base: str,
+    headers: Mapping[str, str],
+    classify: Callable[[str, int, Any], ProviderError],
+    usage: tuple[str, Mapping[str, Any]],
+    costs: tuple[str, Mapping[str, Any]] | None,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Every page of the usage report and, when asked, of the cost report, on one client.
+    `usage` and `costs` are (path, query) pairs; the client is closed here if we made it."""
+    own = client is None
+    client = client or make_client(settings)
+    try:
+        usage_pages = list(pages(client, provider, base + usage[0], headers=headers, params=usage[1], classify=classify))
+        cost_pages = list(pages(client, provider, base + costs[0], headers=headers, params=costs[1], classify=classify)) if costs else []
+    finally:
+        if own:
+            client.close()
+    return usage_pages, cost_pages

@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 
 from ..domain import to_decimal
 from ..errors import BadResponse
-from .admin_http import admin_classifier, admin_key, check_url, make_client, pages
+from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
 from .records import ImportResult, UsageRow, as_count, parse_ts, write_rows
 
 PROVIDER = "anthropic"
@@ -114,22 +114,15 @@ def fetch(days: int, *, base_url: str | None = None, settings: Any = None, clien
     since, _ = window(days, now)
     starting_at = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     headers = {"x-api-key": key, "anthropic-version": API_VERSION}
-    classify = admin_classifier(KEY_ENV)
-    own = client is None
-    client = client or make_client(settings)
-    count = 0
-    try:
-        usage_pages = list(pages(client, PROVIDER, base + USAGE_PATH, headers=headers, params={"starting_at": starting_at, "bucket_width": "1d", "group_by[]": "model", "limit": 31}, classify=classify))
-        count = len(usage_pages)
-        rows = parse_usage_pages(usage_pages)
-        if costs:
-            cost_pages = list(pages(client, PROVIDER, base + COST_PATH, headers=headers, params={"starting_at": starting_at, "group_by[]": "description", "limit": 31}, classify=classify))
-            count += len(cost_pages)
-            rows = merge(rows, parse_cost_pages(cost_pages))
-    finally:
-        if own:
-            client.close()
-    return rows, count
+    usage_pages, cost_pages = fetch_reports(
+        PROVIDER, client=client, settings=settings, base=base, headers=headers, classify=admin_classifier(KEY_ENV),
+        usage=(USAGE_PATH, {"starting_at": starting_at, "bucket_width": "1d", "group_by[]": "model", "limit": 31}),
+        costs=(COST_PATH, {"starting_at": starting_at, "group_by[]": "description", "limit": 31}) if costs else None,
+    )
+    rows = parse_usage_pages(usage_pages)
+    if costs:
+        rows = merge(rows, parse_cost_pages(cost_pages))
+    return rows, len(usage_pages) + len(cost_pages)
 
 
 def import_usage(days: int = 30, **kwargs: Any) -> ImportResult:

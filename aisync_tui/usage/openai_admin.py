@@ -20,7 +20,7 @@ from typing import Any, Iterable, Mapping
 
 from ..domain import to_decimal
 from ..errors import BadResponse
-from .admin_http import admin_classifier, admin_key, check_url, make_client, pages
+from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
 from .records import ImportResult, UsageRow, as_count, write_rows
 
 PROVIDER = "openai"
@@ -134,22 +134,16 @@ def fetch(days: int, *, base_url: str | None = None, settings: Any = None, clien
     base = check_url(base_url or DEFAULT_BASE_URL, "--base-url")
     since, _ = window(days, now)
     headers = {"authorization": f"Bearer {key}"}
-    classify = admin_classifier(KEY_ENV)
-    own = client is None
-    client = client or make_client(settings)
-    count = 0
-    try:
-        usage_pages = list(pages(client, PROVIDER, base + USAGE_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "model", "limit": 31}, classify=classify))
-        count = len(usage_pages)
-        rows = parse_usage_pages(usage_pages)
-        if costs:
-            cost_pages = list(pages(client, PROVIDER, base + COSTS_PATH, headers=headers, params={"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 180}, classify=classify))
-            count += len(cost_pages)
-            rows = merge(rows, parse_cost_pages(cost_pages))
-    finally:
-        if own:
-            client.close()
-    return rows, count
+    start = int(since.timestamp())
+    usage_pages, cost_pages = fetch_reports(
+        PROVIDER, client=client, settings=settings, base=base, headers=headers, classify=admin_classifier(KEY_ENV),
+        usage=(USAGE_PATH, {"start_time": start, "bucket_width": "1d", "group_by": "model", "limit": 31}),
+        costs=(COSTS_PATH, {"start_time": start, "bucket_width": "1d", "group_by": "line_item", "limit": 180}) if costs else None,
+    )
+    rows = parse_usage_pages(usage_pages)
+    if costs:
+        rows = merge(rows, parse_cost_pages(cost_pages))
+    return rows, len(usage_pages) + len(cost_pages)
 
 
 def import_usage(days: int = 30, **kwargs: Any) -> ImportResult:
