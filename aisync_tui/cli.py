@@ -250,6 +250,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
         return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # `aisync models list | head`: the reader has gone, not an error. Point stdout at
+        # /dev/null so the interpreter's final flush does not complain either.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
     except Exception as exc:
         # A database failure mid-command (full disk, file made read-only, store replaced under
         # us): one line naming the store, exit 2, never a traceback.
@@ -258,13 +267,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         print(f"aisync: error: {store_error.line()}", file=sys.stderr)
         return store_error.exit_code
-    except BrokenPipeError:
-        # `aisync models list | head`: not an error.
-        try:
-            sys.stdout = open(os.devnull, "w")
-        except OSError:
-            pass
-        return 0
     finally:
         ctx.close()
 

@@ -250,3 +250,19 @@ def test_providers_are_reported_in_config_order_whatever_answers_first(sandbox, 
     r = sandbox.run("sync-models", env=keys_env)
     assert r.returncode == 0, r.stderr
     assert r.stdout.index("OpenAI:") < r.stdout.index("Gemini:") < r.stdout.index("xAI:")
+
+
+def test_piping_a_long_listing_into_head_is_not_an_error(sandbox):
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aisync_tui", "models", "list"],
+        env=sandbox.env, cwd=sandbox.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    )
+    first = proc.stdout.readline()  # the catalog listing is far larger than a pipe buffer
+    proc.stdout.close()  # like `| head -1` exiting
+    _, err = proc.communicate(timeout=60)
+    assert first.startswith(b"+")
+    assert proc.returncode == 0
+    assert b"Traceback" not in err and b"BrokenPipe" not in err
