@@ -61,15 +61,9 @@ def register(sub: Any) -> None:
 
 def _seed_catalog(ctx: Any, store: Any) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
-    import importlib.util
+    from ..pricing.catalog import ensure_seeded
 
-    if importlib.util.find_spec("aisync_tui.pricing.catalog") is None:
-        return
-    from ..pricing import catalog
-
-    seed = getattr(catalog, "ensure_seeded", None)
-    if seed is not None:
-        seed(store)
+    ensure_seeded(store)
 
 
 def run_list(ctx: Any) -> int:
@@ -113,17 +107,6 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def _usage(provider: str, model_id: str, days: int) -> Any:
-    import importlib.util
-
-    if importlib.util.find_spec("aisync_tui.usage.stats") is None:
-        return None
-    from ..usage import stats
-
-    fn = getattr(stats, "model_usage", None)
-    return fn(provider, model_id, days=days) if fn else None
-
-
 def run_info(ctx: Any) -> int:
     from ..errors import UsageError
     from ..render.model_text import info_json, print_info
@@ -140,7 +123,9 @@ def run_info(ctx: Any) -> int:
         matches = close_matches(args.model, args.provider)
         hint = "did you mean: " + ", ".join(f"{m} {p}" for m, p in matches) if matches else "list models with `aisync models list --search TEXT`"
         raise UsageError(f"Model {args.model!r} not found for provider {args.provider!r}", hint=hint)
-    usage = _usage(detail.provider, detail.model_id, args.days)
+    from ..usage.stats import model_usage
+
+    usage = model_usage(detail.provider, detail.model_id, days=args.days)
     if args.format == "json":
         ctx.print(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False))
     else:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 from typing import Any
 
@@ -164,11 +163,10 @@ def run_sync_all(ctx: Any) -> int:
         summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
         stages["models"] = summary
         exit_code = max(exit_code, summary.exit_code)
-    pricing = None
     if not args.no_pricing:
-        pricing = _pricing_stage()
-    if pricing is not None:
-        p_summary = pricing(ctx, force=args.force, dry_run=args.dry_run)
+        from ..pricing.sync import sync_all_stage
+
+        p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
         stages["pricing"] = p_summary
         exit_code = max(exit_code, p_summary.exit_code)
     if args.json:
@@ -202,15 +200,3 @@ def run_sync_all(ctx: Any) -> int:
     return exit_code
 
 
-def _pricing_stage() -> Any:
-    """The pricing sync, once `aisync_tui.pricing.sync` provides `sync_all_stage`."""
-    import importlib.util
-
-    if importlib.util.find_spec("aisync_tui.pricing.sync") is None:
-        return None
-    from ..pricing import sync as pricing_sync
-
-    return getattr(pricing_sync, "sync_all_stage", None)
-
-
-_ = argparse

@@ -17,7 +17,7 @@ from ..errors import EXIT_INTERRUPTED, AisyncError, Cancelled
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
 from .commands import AisyncCommands
-from .jobs import Job, JobsMixin, module_available
+from .jobs import Job, JobsMixin
 from .messages import CatalogLoaded, CatalogSeeded, ModelLoaded, RunsLoaded, UsageLoaded
 from .screens.main import MainScreen
 
@@ -72,7 +72,7 @@ class AisyncApp(JobsMixin, App[int]):
             self.set_keymap(dict(self.settings.ui.keymap))
         self.sub_title = f"{self.store.location}"
         self._install_signal_handlers()
-        if self.seed_catalog and module_available("aisync_tui.pricing.catalog"):
+        if self.seed_catalog:
             self._seed_catalog()
         else:
             self.seed_done.set()
@@ -134,14 +134,11 @@ class AisyncApp(JobsMixin, App[int]):
 
     @work(thread=True, exclusive=True, group="seed", exit_on_error=False, description="Loading the bundled catalog")
     def _seed_catalog(self) -> None:
-        from ..pricing import catalog
+        from ..pricing.catalog import ensure_seeded
 
-        ensure = getattr(catalog, "ensure_seeded", None)
         try:
-            if ensure is None:
-                return
             with self.store.db.connection_context():
-                added = ensure(self.store)
+                added = ensure_seeded(self.store)
         finally:
             self.seed_done.set()
         if added:
@@ -254,13 +251,12 @@ class AisyncApp(JobsMixin, App[int]):
         usage: Any = None
         with self.store.db.connection_context():
             detail = get_model(model_id, provider)
-            if module_available("aisync_tui.usage.stats"):
-                from ..usage.stats import model_usage
+            from ..usage.stats import model_usage
 
-                try:
-                    usage = model_usage(provider, model_id, days=30, now=fmt.now())
-                except AisyncError as exc:
-                    usage = exc.line()
+            try:
+                usage = model_usage(provider, model_id, days=30, now=fmt.now())
+            except AisyncError as exc:
+                usage = exc.line()
         self.post_message(ModelLoaded(detail, usage))
 
     def on_model_loaded(self, message: ModelLoaded) -> None:
@@ -287,9 +283,6 @@ class AisyncApp(JobsMixin, App[int]):
 
     @work(thread=True, exclusive=True, group="usage", exit_on_error=False, description="Reading usage")
     def load_usage(self) -> None:
-        if not module_available("aisync_tui.usage.stats"):
-            self.post_message(UsageLoaded(None, "Usage statistics are not available in this version."))
-            return
         from ..usage.stats import usage_summary
 
         with self.store.db.connection_context():

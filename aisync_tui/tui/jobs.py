@@ -9,7 +9,6 @@ interrupted provider's transaction rolls back).
 
 from __future__ import annotations
 
-import importlib.util
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -45,22 +44,6 @@ class Job:
     @property
     def running(self) -> bool:
         return self.phase in ("planning", "preview", "applying")
-
-
-def module_available(name: str) -> bool:
-    try:
-        return importlib.util.find_spec(name) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def pricing_sync_api() -> Any:
-    """The pricing engine's module when it provides the plan/apply runner the app needs."""
-    if not module_available("aisync_tui.pricing.sync"):
-        return None
-    from ..pricing import sync as pricing_sync
-
-    return pricing_sync if hasattr(pricing_sync, "PricingSync") else None
 
 
 def summarise_models(summary: Any, names: dict[str, str]) -> tuple[str, bool]:
@@ -304,10 +287,6 @@ class JobsMixin:
     # ------------------------------------------------------------------ pricing sync
 
     def start_pricing_sync(self: AisyncApp, force: bool = False) -> None:
-        api = pricing_sync_api()
-        if api is None:
-            self.notify("The pricing sync is not available in this version yet.", severity="warning")
-            return
         job = self._new_job("pricing", JOB_TITLES["pricing"] + (" (force)" if force else ""))
         if job is not None:
             self.job_line("Planning: reading the price feeds; nothing is written until you confirm.", "dim")
