@@ -205,7 +205,7 @@ def apply_plan(
             for item in batch:
                 pk = item.pk
                 assert pk is not None
-                sources = dict(Model.get_by_id(pk).field_sources or {})
+                sources = dict(item.sources)  # a copy: _row_values marks the provider's fields in it
                 values = _row_values(item.remote, now, sources)
                 Model.update(**values).where(Model.id == pk).execute()
                 changes = list(item.changes)

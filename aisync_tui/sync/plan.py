@@ -65,6 +65,8 @@ class Added:
     pk: int | None = None
     """Set when the model was already in the store as a catalog entry."""
     changes: tuple[FieldChange, ...] = ()
+    sources: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    """The stored field_sources (apply keeps them and marks the provider's fields)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,7 @@ class Updated:
     pk: int
     changes: tuple[FieldChange, ...]
     new_status: str
+    sources: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,12 +194,12 @@ def compute_plan(
         if any(c.field == "pricing" for c in changes):
             plan.price_changes += 1
         if not existing.available and existing.status in ("catalog",):
-            plan.added.append(Added(remote, pk=existing.pk, changes=tuple(changes)))
+            plan.added.append(Added(remote, pk=existing.pk, changes=tuple(changes), sources=existing.field_sources))
             continue
         if existing.status != status:
             changes.append(FieldChange("status", existing.status, status))
         if changes or not existing.available:
-            plan.updated.append(Updated(remote, existing.pk, tuple(changes), status))
+            plan.updated.append(Updated(remote, existing.pk, tuple(changes), status, existing.field_sources))
         else:
             plan.unchanged.append(remote.model_id)
             plan.unchanged_pks.append(existing.pk)

@@ -182,6 +182,11 @@ def test_feed_fills_what_the_provider_lacks_and_the_provider_value_wins(env):
     # A later model sync keeps the feed's capabilities (the field_sources contract).
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))], now=T1 + timedelta(hours=2))
     assert {"vision", "caching"} <= set(get_model("gpt-4o", "openai").capabilities)
+    # ...also when that sync updates the model: the feed's fields keep their origin.
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}), owned_by="system")], now=T1 + timedelta(hours=4))
+    gpt = get_model("gpt-4o", "openai")
+    assert gpt.owned_by == "system" and gpt.field_sources["owned_by"] == "provider"
+    assert gpt.field_sources["context_length"] == "litellm" and {"vision", "caching"} <= set(gpt.capabilities)
 
 
 def test_feed_models_nobody_listed_are_kept_as_catalog_and_become_available_when_listed(env):
