@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from ..domain import to_decimal
 from ..errors import BadResponse
@@ -41,49 +41,46 @@ def _count(result: Mapping[str, Any], key: str) -> int:
         raise BadResponse(PROVIDER, f"usage result: {exc}") from None
 
 
-def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
-    rows: list[UsageRow] = []
+def _results(pages_: Iterable[Mapping[str, Any]], what: str) -> Iterator[tuple[datetime, dict[str, Any]]]:
+    """(bucket start, result) for every result object of every daily bucket of every page."""
     for page in pages_:
         for bucket in page.get("data") or ():
             try:
                 ts = parse_ts(bucket.get("starting_at") if isinstance(bucket, dict) else None, "starting_at")
             except ValueError as exc:
-                raise BadResponse(PROVIDER, f"a usage bucket: {exc}") from None
+                raise BadResponse(PROVIDER, f"a {what} bucket: {exc}") from None
             for result in bucket.get("results") or ():
-                if not isinstance(result, dict):
-                    continue
-                model = str(result.get("model") or "unknown")
-                creation = result.get("cache_creation") or {}
-                created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
-                read = _count(result, "cache_read_input_tokens")
-                inp = _count(result, "uncached_input_tokens") + created + read
-                out = _count(result, "output_tokens")
-                extra = ":".join(str(result.get(g) or "") for g in GROUPS)
-                ref = f"anthropic:usage:{ts.strftime('%Y-%m-%dT%H:%M:%SZ')}:{model}:{extra}"
-                rows.append(UsageRow(ts, PROVIDER, model, None, inp, out, read, SOURCE, ref))
+                if isinstance(result, dict):
+                    yield ts, result
+
+
+def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
+    rows: list[UsageRow] = []
+    for ts, result in _results(pages_, "usage"):
+        model = str(result.get("model") or "unknown")
+        creation = result.get("cache_creation") or {}
+        created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
+        read = _count(result, "cache_read_input_tokens")
+        inp = _count(result, "uncached_input_tokens") + created + read
+        out = _count(result, "output_tokens")
+        extra = ":".join(str(result.get(g) or "") for g in GROUPS)
+        ref = f"anthropic:usage:{ts.strftime('%Y-%m-%dT%H:%M:%SZ')}:{model}:{extra}"
+        rows.append(UsageRow(ts, PROVIDER, model, None, inp, out, read, SOURCE, ref))
     return rows
 
 
 def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[datetime, str], Decimal]:
     """(day, model or description) -> USD. Amounts come in cents."""
     costs: dict[tuple[datetime, str], Decimal] = defaultdict(Decimal)
-    for page in pages_:
-        for bucket in page.get("data") or ():
-            try:
-                ts = parse_ts(bucket.get("starting_at") if isinstance(bucket, dict) else None, "starting_at")
-            except ValueError as exc:
-                raise BadResponse(PROVIDER, f"a cost bucket: {exc}") from None
-            for result in bucket.get("results") or ():
-                if not isinstance(result, dict):
-                    continue
-                cents = to_decimal(result.get("amount"))
-                if cents is None:
-                    raise BadResponse(PROVIDER, f"a cost amount is not a number: {result.get('amount')!r}")
-                currency = str(result.get("currency") or "USD").upper()
-                if currency != "USD":
-                    raise BadResponse(PROVIDER, f"a cost is in {currency}, not USD")
-                what = result.get("model") or result.get("description") or result.get("cost_type") or "other"
-                costs[(ts, str(what))] += cents / 100
+    for ts, result in _results(pages_, "cost"):
+        cents = to_decimal(result.get("amount"))
+        if cents is None:
+            raise BadResponse(PROVIDER, f"a cost amount is not a number: {result.get('amount')!r}")
+        currency = str(result.get("currency") or "USD").upper()
+        if currency != "USD":
+            raise BadResponse(PROVIDER, f"a cost is in {currency}, not USD")
+        what = result.get("model") or result.get("description") or result.get("cost_type") or "other"
+        costs[(ts, str(what))] += cents / 100
     return dict(costs)
 
 
