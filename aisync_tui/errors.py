@@ -169,3 +169,9 @@ def error_kind(error: BaseException) -> str:
         if type(error) is cls:
             return kind
     return "error"
+
+
+class StalePlan(AisyncError):
+    """The store changed between planning and applying: the plan's base is no longer current."""
+
+    hint = "plan again: another run changed these models after the preview was made"
