@@ -27,8 +27,40 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+#: `scheme://user:password@`: the password runs to the last `@` before the host (a password may
+#: itself hold an `@`).
+_URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*):[^/?#\s]*@")
+#: A password given as a URL parameter (`?password=...`, libpq's `sslpassword`, ODBC's `pwd`).
+_URL_PASSWORD_PARAM = re.compile(r"(?i)([?&;](?:password|passwd|pwd|sslpassword)=)[^&#\s'\"`]*")
+
+
+def hide_url_secrets(text: str) -> str:
+    """`text` with every URL password hidden: `postgresql://me:***@host/db`, `?password=***`."""
+    if "://" not in text and "=" not in text:
+        return text
+    text = _URL_USERINFO.sub(r"\1:***@", text)
+    return _URL_PASSWORD_PARAM.sub(r"\1***", text)
+
+
+def url_password(url: str) -> str | None:
+    """The password a URL carries (userinfo or a password parameter), or None."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            return parts.password
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if key.lower() in ("password", "passwd", "pwd", "sslpassword") and value:
+                return value
+    except ValueError:
+        return None
+    return None
+
+
 def redact(text: str) -> str:
-    """Replace every registered secret (and anything shaped like a provider key) with `***`."""
+    """Replace every registered secret, URL password (and anything shaped like a provider key)
+    with `***`."""
     if not text:
         return text
     with _secrets_lock:
@@ -36,6 +68,7 @@ def redact(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, "***")
+    text = hide_url_secrets(text)
     return _KEYLIKE.sub(lambda m: m.group(1) + "-***", text)
 
 

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import LockHeld
+from ..errors import LockHeld, redact
 from .db import Store
 
 #: Advisory lock key for PostgreSQL: crc32("aisync-run-lock").
@@ -26,10 +26,12 @@ HOLDER_KEY = "run_lock_holder"
 
 
 def holder_info(command: str) -> dict[str, Any]:
+    """Who holds the lock, as other runs (and other servers, for a shared store) are told.
+    The command line is redacted: a `--db` URL's password must not reach a shared table."""
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "command": command,
+        "command": redact(command),
         "since": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
@@ -39,7 +41,7 @@ def describe_holder(info: dict[str, Any] | None) -> str:
         return "another aisync run holds the store's lock"
     return (
         f"another aisync run holds the store's lock: pid {info.get('pid', '?')} on {info.get('host', '?')}, "
-        f"`{info.get('command', '?')}` since {info.get('since', '?')}"
+        f"`{redact(str(info.get('command', '?')))}` since {info.get('since', '?')}"
     )
 
 
