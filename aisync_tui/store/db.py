@@ -125,8 +125,11 @@ def connect(location: str, *, shared_connection: bool = False) -> tuple[pw.Datab
     if path is not None:
         if str(path) == ":memory:":
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS), None
+        # Every transaction takes the write lock when it begins (see `write_transaction`): the
+        # store's transactions all write, and one that read first could not wait for a writer.
         return pw.SqliteDatabase(
-            str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, thread_safe=not shared_connection
+            str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, thread_safe=not shared_connection,
+            lock_type="IMMEDIATE",
         ), path
     from playhouse.db_url import connect as url_connect
 
