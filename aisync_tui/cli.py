@@ -37,6 +37,7 @@ class Context:
     _settings: Any = None
     _store: Any = None
     _warned: bool = False
+    _lock: Any = None
 
     @property
     def settings(self) -> Any:
@@ -63,9 +64,10 @@ class Context:
         return self._store
 
     def lock(self) -> Any:
-        from .store.lock import run_lock
-
-        return run_lock(self.store())
+        """The store's run lock, as a context manager. Re-entrant within one command: a job made
+        of stages (`--sync-all`: models, then pricing) takes it once and holds it throughout, and
+        the stages' own `with ctx.lock()` do not let go of it in between."""
+        return _HeldLock(self)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -76,6 +78,28 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+class _HeldLock:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.outermost = False
+
+    def __enter__(self) -> Any:
+        ctx = self.ctx
+        if ctx._lock is None:
+            from .store.lock import run_lock
+
+            lock = run_lock(ctx.store())
+            lock.acquire()
+            ctx._lock = lock
+            self.outermost = True
+        return ctx._lock
+
+    def __exit__(self, *exc: object) -> None:
+        if self.outermost:
+            lock, self.ctx._lock = self.ctx._lock, None
+            lock.release()
 
 
 class Parser(argparse.ArgumentParser):

@@ -153,22 +153,33 @@ def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
 
 def run_sync_all(ctx: Any) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
+    from contextlib import nullcontext
+
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    names = _names(settings)
     stages: dict[str, Any] = {}
     exit_code = 0
-    if settings.model_sync.enabled:
-        summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
-        stages["models"] = summary
-        exit_code = max(exit_code, summary.exit_code)
-    if not args.no_pricing:
-        from ..pricing.sync import sync_all_stage
+    # One lock for the whole job: let go between the stages, another run could take it and the
+    # pricing stage would end in exit 75 after the models were written.
+    with nullcontext() if args.dry_run else ctx.lock():
+        if settings.model_sync.enabled:
+            summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
+            stages["models"] = summary
+            exit_code = max(exit_code, summary.exit_code)
+        if not args.no_pricing:
+            from ..pricing.sync import sync_all_stage
 
-        p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
-        stages["pricing"] = p_summary
-        exit_code = max(exit_code, p_summary.exit_code)
+            p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
+            stages["pricing"] = p_summary
+            exit_code = max(exit_code, p_summary.exit_code)
+    return _print_sync_all(ctx, stages, exit_code)
+
+
+def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
+    args = ctx.args
+    settings = ctx.settings
+    names = _names(settings)
     if args.json:
         ctx.print(json.dumps({k: summary_json(v, names) for k, v in stages.items()} | {"exit_code": exit_code}, indent=2))
         return exit_code

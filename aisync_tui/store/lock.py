@@ -65,9 +65,11 @@ def _try_until_named(take: Callable[[], bool], read: Callable[[], dict[str, Any]
 
 
 class FileRunLock:
-    def __init__(self, path: Path, command: str) -> None:
+    def __init__(self, path: Path, command: str, on_acquire: Callable[[], object] | None = None) -> None:
         self.path = path
         self.command = command
+        self.on_acquire = on_acquire
+        """Called once the lock is held (bookkeeping of runs that died); if it raises, the lock is let go."""
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -90,6 +92,7 @@ class FileRunLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder_info(self.command)).encode(), 0)
         self._fd = fd
+        _after_acquire(self)
 
     @staticmethod
     def _read(fd: int) -> dict[str, Any] | None:
@@ -129,9 +132,10 @@ class PostgresRunLock:
     Advisory locks are per database: one aisync store per PostgreSQL database.
     """
 
-    def __init__(self, store: Store, command: str) -> None:
+    def __init__(self, store: Store, command: str, on_acquire: Callable[[], object] | None = None) -> None:
         self.store = store
         self.command = command
+        self.on_acquire = on_acquire
         self._conn: Any = None
 
     def acquire(self) -> None:
@@ -154,6 +158,7 @@ class PostgresRunLock:
             conn.close()
             raise
         self._conn = conn
+        _after_acquire(self)
 
     @staticmethod
     def _holder(cur: Any) -> dict[str, Any] | None:
@@ -185,18 +190,34 @@ class PostgresRunLock:
         self.release()
 
 
+def _after_acquire(lock: FileRunLock | PostgresRunLock) -> None:
+    if lock.on_acquire is None:
+        return
+    try:
+        lock.on_acquire()
+    except BaseException:
+        lock.release()
+        raise
+
+
 def run_lock(store: Store, command: str | None = None) -> FileRunLock | PostgresRunLock:
-    """The right lock for this store; use as a context manager around a whole run."""
+    """The right lock for this store; use as a context manager around a whole run.
+
+    Taking it marks the runs a killed process left `running` as interrupted, whatever kind of
+    run takes it next.
+    """
+    from .run_status import mark_interrupted_runs
+
     command = command or " ".join(["aisync", *sys.argv[1:]])
     if store.path is not None:
-        return FileRunLock(store.path.with_name(store.path.name + ".lock"), command)
+        return FileRunLock(store.path.with_name(store.path.name + ".lock"), command, on_acquire=mark_interrupted_runs)
     import peewee as pw
 
     if isinstance(store.db, pw.PostgresqlDatabase):
-        return PostgresRunLock(store, command)
+        return PostgresRunLock(store, command, on_acquire=mark_interrupted_runs)
     # Other servers: fall back to a lock file in the user data dir, one per URL.
     from ..config import data_dir
     import hashlib
 
     digest = hashlib.sha1(store.location.encode()).hexdigest()[:12]
-    return FileRunLock(data_dir() / f"run-{digest}.lock", command)
+    return FileRunLock(data_dir() / f"run-{digest}.lock", command, on_acquire=mark_interrupted_runs)

@@ -43,6 +43,7 @@ from ..events import (
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
 from ..store.models import Provider, SyncRun
+from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import ProviderPlan, compute_plan
 
@@ -353,13 +354,6 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return fut
-
-
-def mark_interrupted_runs() -> int:
-    """Runs left 'running' by a killed process. Only called while holding the run lock."""
-    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
-        SyncRun.status == "running"
-    ).execute()
 
 
 def _unexpected(provider: str, exc: BaseException) -> ProviderError:
