@@ -100,6 +100,10 @@ class ProviderPlan:
     price_changes: int = 0
     fetch_seconds: float = 0.0
     unchanged_pks: list[int] = field(default_factory=list)
+    base: dict[int, StoredModel] = field(default_factory=dict, repr=False)
+    """The stored state each Added-over-a-catalog-entry, Updated and Missing model was planned
+    from: applying checks the store still holds exactly this (a plan over a changed store is
+    refused, never applied over the newer data)."""
 
     @property
     def has_changes(self) -> bool:
@@ -195,11 +199,13 @@ def compute_plan(
             plan.price_changes += 1
         if not existing.available and existing.status in ("catalog",):
             plan.added.append(Added(remote, pk=existing.pk, changes=tuple(changes), sources=existing.field_sources))
+            plan.base[existing.pk] = existing
             continue
         if existing.status != status:
             changes.append(FieldChange("status", existing.status, status))
         if changes or not existing.available:
             plan.updated.append(Updated(remote, existing.pk, tuple(changes), status, existing.field_sources))
+            plan.base[existing.pk] = existing
         else:
             plan.unchanged.append(remote.model_id)
             plan.unchanged_pks.append(existing.pk)
@@ -218,4 +224,5 @@ def compute_plan(
         else:
             plan.guard = None
             plan.missing = [Missing(s.model_id, s.pk, s.status) for s in sorted(gone, key=lambda s: s.model_id)]
+            plan.base.update((s.pk, s) for s in gone)
     return plan

@@ -24,6 +24,7 @@ from ..errors import (
     Cancelled,
     NotConfigured,
     ProviderError,
+    StalePlan,
     error_kind,
     redact,
 )
@@ -293,6 +294,11 @@ class ModelSyncRunner:
             outcome.status = "cancelled"
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="cancelled by the user").where(SyncRun.id == run.id).execute()
             self.summary.cancelled = True
+            raise
+        except StalePlan as exc:
+            # Not the provider's failure: the preview is out of date; the caller plans again.
+            outcome.status = "cancelled"
+            SyncRun.update(status="cancelled", finished_at=utcnow(), error=exc.message).where(SyncRun.id == run.id).execute()
             raise
         except BaseException:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
