@@ -14,7 +14,8 @@ def register(sub: Any) -> None:
     p = sub.add_parser("sync-models", help="sync the model lists of the configured providers", description="Fetch each provider's model list, compare it with the store, and apply the changes.")
     add_common(p)
     p.add_argument("--provider", metavar="NAME", action="append", help="only this provider (repeatable)")
-    p.add_argument("--force", action="store_true", help="sync even if recently synced; mark missing models even when the list shrank a lot")
+    p.add_argument("--force", action="store_true", help="sync even if recently synced (ignore cache_ttl)")
+    p.add_argument("--accept-shrink", action="store_true", help="mark models missing even when a list came back empty or lost more than half of them")
     p.add_argument("--verbose", "-v", action="store_true", help="show each model and each changed field")
     p.add_argument("--dry-run", action="store_true", help="show what would be synced without writing anything")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="API timeout in seconds (default: model_sync.timeout, 30)")
@@ -46,13 +47,18 @@ def _check_timeout(value: float | None) -> None:
         raise UsageError(f"--timeout must be a positive number of seconds, not {value:g}")
 
 
-def run_model_sync(ctx: Any, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool) -> Any:
+def run_model_sync(
+    ctx: Any, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
+) -> Any:
     from ..sync.runner import ModelSyncRunner
     from ..runlog import log_summary
 
     settings = ctx.settings
     store = ctx.store()
-    runner = ModelSyncRunner(settings, store, providers=providers, force=force, dry_run=dry_run, timeout=timeout, emit=_emitter(ctx, verbose))
+    runner = ModelSyncRunner(
+        settings, store, providers=providers, force=force, accept_shrink=accept_shrink, dry_run=dry_run, timeout=timeout,
+        emit=_emitter(ctx, verbose),
+    )
     if dry_run:
         summary = runner.run()
     else:
@@ -82,7 +88,10 @@ def run_sync_models(ctx: Any) -> int:
         else:
             ctx.print("Syncing models from AI providers...")
         ctx.print("")
-    summary = run_model_sync(ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose)
+    summary = run_model_sync(
+        ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose,
+        accept_shrink=args.accept_shrink,
+    )
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -164,7 +173,10 @@ def run_sync_all(ctx: Any) -> int:
     # pricing stage would end in exit 75 after the models were written.
     with nullcontext() if args.dry_run else ctx.lock():
         if settings.model_sync.enabled:
-            summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
+            summary = run_model_sync(
+                ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False,
+                accept_shrink=args.accept_shrink,
+            )
             stages["models"] = summary
             exit_code = max(exit_code, summary.exit_code)
         if not args.no_pricing:

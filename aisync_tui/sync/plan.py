@@ -178,7 +178,7 @@ def compute_plan(
     stored: Iterable[StoredModel],
     *,
     now: datetime,
-    force: bool = False,
+    accept_shrink: bool = False,
 ) -> ProviderPlan:
     by_id = {s.model_id: s for s in stored}
     plan = ProviderPlan(provider=provider, found=len(remote_models))
@@ -214,12 +214,12 @@ def compute_plan(
     active_before = sum(1 for s in by_id.values() if s.available and s.status != "missing")
     if gone:
         if not remote_models:
-            plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --force to mark them missing)"
+            plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --accept-shrink to mark them missing)"
         elif len(gone) > active_before * SHRINK_GUARD:
             plan.guard = (
-                f"the list dropped {len(gone)} of {active_before} models; kept them (use --force to mark them missing)"
+                f"the list dropped {len(gone)} of {active_before} models; kept them (use --accept-shrink to mark them missing)"
             )
-        if plan.guard and not force:
+        if plan.guard and not accept_shrink:
             plan.held_back = len(gone)
         else:
             plan.guard = None

@@ -110,6 +110,7 @@ class ModelSyncRunner:
         *,
         providers: Sequence[str] | None = None,
         force: bool = False,
+        accept_shrink: bool = False,
         dry_run: bool = False,
         timeout: float | None = None,
         emit: EmitFn = ignore,
@@ -120,6 +121,9 @@ class ModelSyncRunner:
         self.store = store
         self.requested = list(providers) if providers else None
         self.force = force
+        """Sync even a provider synced within cache_ttl."""
+        self.accept_shrink = accept_shrink
+        """Mark models missing even when the list came back empty or lost more than half."""
         self.dry_run = dry_run
         self.emit = emit
         self.cancel = cancel or threading.Event()
@@ -159,7 +163,7 @@ class ModelSyncRunner:
                 continue
             last = recent.get(p.slug)
             ttl = self.settings.model_sync.cache_ttl
-            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl):
+            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl - ttl_tolerance(ttl)):
                 ago = int((now - last).total_seconds())
                 self._skip(p, "recently_synced", f"synced {_ago(ago)} ago (cache_ttl {ttl}s); use --force to sync now")
                 continue
@@ -167,11 +171,26 @@ class ModelSyncRunner:
         return out
 
     def _recent_syncs(self) -> dict[str, datetime]:
-        return {
+        """When each provider's last successful sync started (its fetch, not its write): counted
+        from there, an hourly job with cache_ttl = 3600 finds the previous run an hour old, not
+        an hour minus the fetch. Providers with no such run fall back to their last_synced_at."""
+        from peewee import fn
+
+        out = {
             slug: ts
             for slug, ts in Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok").tuples()
             if ts is not None
         }
+        started = (
+            SyncRun.select(SyncRun.provider, fn.MAX(SyncRun.started_at))
+            .where((SyncRun.kind == "models") & (SyncRun.status == "ok") & SyncRun.provider.in_(list(out)))
+            .group_by(SyncRun.provider)
+            .tuples()
+        )
+        for slug, ts in started:
+            if ts is not None:
+                out[slug] = SyncRun.started_at.python_value(ts)
+        return out
 
     def _skip(self, p: ProviderSettings, reason: str, detail: str) -> None:
         self.summary.outcomes.append(ProviderOutcome(p.slug, "skipped", skip_reason=reason, skip_detail=detail))
@@ -249,7 +268,7 @@ class ModelSyncRunner:
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
         provider_pk = self._provider_pk(p)
         stored = load_stored(provider_pk) if provider_pk else []
-        plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
         plan.fetch_seconds = elapsed
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
@@ -281,7 +300,8 @@ class ModelSyncRunner:
         start = time.monotonic()
         provider_pk = ensure_provider(p.slug, p.name, p.kind)
         run = SyncRun.create(
-            kind="models", provider=p.slug, group=self.group, started_at=now, status="running",
+            # The run started with its fetch: cache_ttl counts from there (see _recent_syncs).
+            kind="models", provider=p.slug, group=self.group, started_at=self.summary.started_at, status="running",
             found=plan.found, host=socket.gethostname(), pid=os.getpid(),
         )
         outcome.run_id = run.id
@@ -366,6 +386,12 @@ def _unexpected(provider: str, exc: BaseException) -> ProviderError:
     from ..errors import BadResponse
 
     return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
+
+
+def ttl_tolerance(ttl: float) -> float:
+    """Slack on cache_ttl: a job scheduled every `ttl` seconds starts a little early or late
+    (cron start-up, a slow previous fetch), and must not be skipped for a second's difference."""
+    return min(60.0, ttl / 10)
 
 
 def _ago(seconds: int) -> str:

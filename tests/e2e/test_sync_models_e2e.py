@@ -86,16 +86,20 @@ def test_changed_and_vanished_models_are_updated_and_marked_missing_not_deleted(
     assert json.loads(info.stdout)["status"] == "missing"
 
 
-def test_an_empty_list_keeps_the_models_and_warns_unless_forced(sandbox, three_providers, keys_env):
+def test_an_empty_list_keeps_the_models_and_warns_unless_the_shrink_is_accepted(sandbox, three_providers, keys_env):
     _setup(sandbox, three_providers, "openai", model_sync="cache_ttl = 0")
     assert sandbox.run("sync-models", "--provider", "openai", env=keys_env).returncode == 0
     three_providers.providers["openai"].models = []
     r = sandbox.run("sync-models", "--provider", "openai", env=keys_env)
     assert r.returncode == 0
-    assert "returned an empty list; kept all 74 models" in r.stdout
+    assert "returned an empty list; kept all 74 models (use --accept-shrink to mark them missing)" in r.stdout
     assert _count(sandbox, "select count(*) from model where status = 'missing'") == 0
     forced = sandbox.run("sync-models", "--provider", "openai", "--force", env=keys_env)
-    assert "Marked 74 models missing" in forced.stdout
+    assert "kept all 74 models" in forced.stdout, "--force means only: ignore cache_ttl"
+    assert _count(sandbox, "select count(*) from model where status = 'missing'") == 0
+    accepted = sandbox.run("sync-models", "--provider", "openai", "--accept-shrink", env=keys_env)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "Marked 74 models missing" in accepted.stdout
     assert _count(sandbox, "select count(*) from model where status = 'missing'") == 74
 
 
