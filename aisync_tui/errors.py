@@ -31,7 +31,7 @@ def register_secret(value: str | None) -> None:
 #: itself hold an `@`).
 _URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*):[^/?#\s]*@")
 #: A password given as a URL parameter (`?password=...`, libpq's `sslpassword`, ODBC's `pwd`).
-_URL_PASSWORD_PARAM = re.compile(r"(?i)([?&;](?:password|passwd|pwd|sslpassword)=)[^&#\s'\"`]*")
+_URL_PASSWORD_PARAM = re.compile(r"(?i)([?&;](?:password|passwd|pwd|sslpassword)=)[^&#\s'\"`]*?(?=[&#\s'\"`]|:\s|:$|$)")
 
 
 def hide_url_secrets(text: str) -> str:
@@ -56,6 +56,44 @@ def url_password(url: str) -> str | None:
     except ValueError:
         return None
     return None
+
+
+#: What an echoed secret is replaced with inside data from outside.
+REDACTED = "***"
+
+
+def registered_secrets() -> tuple[str, ...]:
+    with _secrets_lock:
+        return tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def body_holds_secret(body: bytes) -> bool:
+    """Whether a response body contains a registered secret (one byte search per secret)."""
+    return any(secret.encode() in body for secret in registered_secrets())
+
+
+def scrub_secrets(value: object, secrets: tuple[str, ...] | None = None) -> object:
+    """A copy of decoded JSON with every registered secret replaced by `REDACTED`, in keys and
+    values at any depth: a provider that echoes the key back inside a 200 body must not get it
+    into the store, the output or the log."""
+    secrets = registered_secrets() if secrets is None else secrets
+
+    def clean(text: str) -> str:
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def walk(node: object) -> object:
+        if isinstance(node, str):
+            return clean(node)
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {clean(k) if isinstance(k, str) else k: walk(v) for k, v in node.items()}
+        return node
+
+    return walk(value)
 
 
 def redact(text: str) -> str:

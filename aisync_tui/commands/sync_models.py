@@ -28,11 +28,21 @@ def _names(settings: Any) -> dict[str, str]:
 
 
 def _emitter(ctx: Any, verbose: bool) -> Any:
-    from ..events import RequestFinished, RequestRetrying
+    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, Warning
     from ..render.words import describe
 
+    planned: set[str] = set()
+
     def emit(event: Any) -> None:
+        if isinstance(event, ProviderPlanned):
+            planned.add(event.provider)
         if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+            line = describe(event)
+            if line:
+                ctx.warn(line)
+        elif isinstance(event, Warning) and event.provider not in planned:
+            # Warnings raised while a provider's list is read (models skipped); the shrink
+            # guard's warning comes with the plan and is printed with the provider's result.
             line = describe(event)
             if line:
                 ctx.warn(line)

@@ -98,7 +98,17 @@ def describe_sqlite_error(where: str, exc: BaseException) -> StoreError:
         return StoreError(f"{where}: the database or its folder is read-only", hint="check the file's and its folder's permissions")
     if "unable to open" in text:
         return StoreError(f"{where}: cannot open the database file", hint="check that the folder exists and is writable")
-    return StoreError(f"{where}: database error: {redact(str(chain[-1]))}")
+    if "connection refused" in text or "could not connect" in text or "could not translate host" in text or "timeout expired" in text:
+        return StoreError(
+            f"{where}: cannot connect to the database server: {_one_line(chain[-1])}",
+            hint="check that the server is running and the URL's host, port and database",
+        )
+    return StoreError(f"{where}: database error: {_one_line(chain[-1])}")
+
+
+def _one_line(exc: BaseException) -> str:
+    """A driver's message on one line (psycopg2's run over several), redacted."""
+    return redact(" ".join(str(exc).split()))
 
 
 def _read_only(where: str) -> bool:

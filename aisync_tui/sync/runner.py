@@ -265,17 +265,30 @@ class ModelSyncRunner:
         except Exception as exc:  # an adapter bug must not take the other providers down
             self._fail(p, _unexpected(p.slug, exc))
             return None
+        models = self._without_echoed_keys(p, models)
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
         provider_pk = self._provider_pk(p)
         stored = load_stored(provider_pk) if provider_pk else []
         plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
         plan.fetch_seconds = elapsed
+        self.emit(ProviderPlanned(p.slug, plan))
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
-        self.emit(ProviderPlanned(p.slug, plan))
         outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
         self.summary.outcomes.append(outcome)
         return outcome
+
+    def _without_echoed_keys(self, p: ProviderSettings, models: list[RemoteModel]) -> list[RemoteModel]:
+        """Drop models whose id held a key the provider echoed back (the HTTP client replaced it
+        with `***`): such an id is not the provider's real one, and keeping it would either store
+        the key or invent an id. Every other field was already scrubbed."""
+        from ..errors import REDACTED
+
+        kept = [m for m in models if REDACTED not in m.model_id]
+        if len(kept) != len(models):
+            n = len(models) - len(kept)
+            self.emit(Warning(p.slug, f"skipped {n} model{'s' if n != 1 else ''} whose id held an API key the provider echoed back"))
+        return kept
 
     def _provider_pk(self, p: ProviderSettings) -> int | None:
         row = Provider.get_or_none(Provider.slug == p.slug)
