@@ -252,6 +252,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     ctx = Context(args)
+    from .outstream import GuardedStream, degrade_symbols
+
+    if args.command is not None or args.sync_all:
+        degrade_symbols(sys.stdout)
+        ctx.out = GuardedStream(sys.stdout)
     handler: Callable[[Context], int] | None = getattr(args, "handler", None)
     if args.command is None and not args.sync_all:
         handler = _run_tui
@@ -268,9 +273,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _on_sigterm)
     _skip_unused_drivers(ctx)
     try:
-        return int(handler(ctx) or 0)
+        code = int(handler(ctx) or 0)
+        if isinstance(ctx.out, GuardedStream):
+            ctx.out.flush()  # a full disk shows here, while we can still say so in one line
+        return code
     except AisyncError as exc:
-        print(f"aisync: error: {exc.line()}", file=sys.stderr)
+        _print_error(f"aisync: error: {exc.line()}")
+        if isinstance(ctx.out, GuardedStream) and type(exc).__name__ == "OutputError":
+            _silence_stdout()
         return exc.exit_code
     except KeyboardInterrupt:
         print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
@@ -278,11 +288,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `aisync models list | head`: the reader has gone, not an error. Point stdout at
         # /dev/null so the interpreter's final flush does not complain either.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        _silence_stdout()
         return 0
     except Exception as exc:
         # A database failure mid-command (full disk, file made read-only, store replaced under
@@ -294,6 +300,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return store_error.exit_code
     finally:
         ctx.close()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered cannot be written anyway, and the
+    interpreter's final flush must not add a traceback to the one-line error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _print_error(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 def _as_store_error(ctx: Context, exc: Exception) -> AisyncError | None:
