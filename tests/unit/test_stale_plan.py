@@ -27,8 +27,8 @@ def remote(model_id: str, context: int, price: str | None = None) -> RemoteModel
     return RemoteModel(provider="synth", model_id=model_id, type="chat", context_length=context, price=p)
 
 
-def sync(store, provider_pk: int, models: list[RemoteModel], at: datetime, *, force: bool = False) -> None:
-    plan = compute_plan("synth", models, load_stored(provider_pk), now=at, force=force)
+def sync(store, provider_pk: int, models: list[RemoteModel], at: datetime, *, accept_shrink: bool = False) -> None:
+    plan = compute_plan("synth", models, load_stored(provider_pk), now=at, accept_shrink=accept_shrink)
     apply_plan(plan, provider_pk, run_id=None, now=at, db=store.db)
 
 
@@ -89,7 +89,7 @@ def test_a_preview_of_a_price_change_after_another_run_changed_that_price_is_ref
 def test_a_preview_over_an_unchanged_store_applies(store) -> None:
     pk = ensure_provider("synth", "Synth", "openai-compatible")
     sync(store, pk, [remote("m1", 1000), remote("m2", 1000)], T0)
-    preview = compute_plan("synth", [remote("m1", 2000), remote("m3", 1000)], load_stored(pk), now=T0, force=True)
+    preview = compute_plan("synth", [remote("m1", 2000), remote("m3", 1000)], load_stored(pk), now=T0, accept_shrink=True)
     # Another run that changed nothing only touched last_synced_at: still the same base.
     sync(store, pk, [remote("m1", 1000), remote("m2", 1000)], T0 + timedelta(minutes=5))
     apply_plan(preview, pk, run_id=None, now=T0 + timedelta(minutes=6), db=store.db)
