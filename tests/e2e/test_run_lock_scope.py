@@ -80,3 +80,16 @@ def test_a_run_killed_mid_way_is_shown_as_interrupted_by_the_next_run_of_any_kin
     failed = sb.run("sync", "failed")
     row = next(line for line in failed.stdout.splitlines() if "dead01" in line)
     assert "interrupted" in row and "pricing sync" in row, failed.stdout
+
+
+def test_sync_all_force_keeps_a_halved_list_and_accept_shrink_marks_it_missing(sandbox: Sandbox) -> None:
+    sb = sandbox
+    assert sb.run("--sync-all", "--no-pricing").returncode == 0
+    with sb.server.lock:
+        sb.server.providers["openai"].models = sb.server.providers["openai"].models[:2]
+    forced = sb.run("--sync-all", "--no-pricing", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert "missing" in forced.stdout and len(sb.model_ids("openai", status="missing")) == 0
+    accepted = sb.run("--sync-all", "--no-pricing", "--accept-shrink")
+    assert accepted.returncode == 0, accepted.stderr
+    assert len(sb.model_ids("openai", status="missing")) == 4
