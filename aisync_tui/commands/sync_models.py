@@ -53,8 +53,11 @@ def _emitter(ctx: Any, verbose: bool) -> Any:
 def _check_timeout(value: float | None) -> None:
     from ..errors import UsageError
 
-    if value is not None and value <= 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {value:g}")
+    from ..config import NUMBER_RANGES
+
+    low, high = NUMBER_RANGES["model_sync.timeout"]
+    if value is not None and not (low <= value <= high):  # also refuses nan
+        raise UsageError(f"--timeout must be a number of seconds from {low:g} to {high:g}, not {value:g}")
 
 
 def run_model_sync(

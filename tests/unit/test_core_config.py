@@ -143,3 +143,12 @@ def test_a_base_url_with_a_query_string_is_refused_without_printing_it(tmp_path,
         _load(tmp_path, f'[providers.custom]\nkind = "openai-compatible"\nbase_url = "{url}"\n')
     line = info.value.line()
     assert "query string" in line and "sk-in-the-url" not in line
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e308"])
+def test_a_timeout_option_out_of_range_is_refused_in_one_line(value, capsys):
+    from aisync_tui.cli import main
+
+    assert main(["sync-models", "--timeout", value, "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--timeout must be a number of seconds from 0.1 to 3600" in err
