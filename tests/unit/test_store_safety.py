@@ -157,3 +157,17 @@ def test_a_postgresql_url_without_the_driver_names_the_extra_to_install(monkeypa
     line = info.value.line()
     assert "pip install 'aisync-tui[postgres]'" in line
     assert "PgSecretPw-93kd71" not in line
+
+
+def test_importing_llm_logs_from_a_pipe_is_refused_at_once_instead_of_hanging(tmp_path: Path) -> None:
+    import os
+
+    from aisync_tui.usage import llm_logs
+    from aisync_tui.usage.records import UsageDataError
+
+    fifo = tmp_path / "logs.db"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    with pytest.raises(UsageDataError, match="not a regular file"):
+        llm_logs.read_rows(fifo)
+    assert time.monotonic() - started < 2
