@@ -254,7 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ctx = Context(args)
     from .outstream import GuardedStream, degrade_symbols
 
-    if args.command is not None or args.sync_all:
+    if (args.command is not None or args.sync_all) and sys.stdout is not None:  # None: started with stdout closed
         degrade_symbols(sys.stdout)
         ctx.out = GuardedStream(sys.stdout)
     handler: Callable[[Context], int] | None = getattr(args, "handler", None)
