@@ -46,12 +46,12 @@ out.write_text(json.dumps(calls))
 """
 
 
-def _lists(round_no: int) -> tuple[list, list]:
-    """Every model changes from one round to the next, so each sync rewrites the whole catalog."""
+def _lists(step: int) -> tuple[list, list]:
+    """Every model changes from one step to the next, so each sync rewrites the whole catalog."""
     openai = openai_models(3000)
     for m in openai:
-        m["owned_by"] = f"owner-{round_no}"
-    return openai, xai_models(1000, price=20_000 + 100 * round_no)
+        m["owned_by"] = f"owner-{step}"
+    return openai, xai_models(1000, price=20_000 + 100 * step)
 
 
 def test_usage_recorded_by_an_application_during_syncs_is_all_kept_and_the_store_stays_sound(tmp_path: Path) -> None:
@@ -73,10 +73,10 @@ def test_usage_recorded_by_an_application_during_syncs_is_all_kept_and_the_store
         syncs = []
         started = time.monotonic()
         try:
-            for round_no, args in enumerate(
+            for step, args in enumerate(
                 [("sync-models", "--force"), ("sync-pricing", "--force"), ("--sync-all", "--force")], start=1
             ):
-                openai, xai = _lists(round_no)
+                openai, xai = _lists(step)
                 with server.lock:
                     server.providers["openai"].models = openai
                     server.providers["xai"].models = xai
