@@ -487,7 +487,7 @@ def record(
             with write_transaction(db):
                 result = write_rows([row], source="api", reprice_older=False, log_run=False)
                 stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
-        except (pw.DatabaseError, sqlite3.Error) as exc:
+        except (pw.PeeweeException, sqlite3.Error) as exc:
             # Busy beyond the busy timeout, read-only, full disk...: nothing was stored, and the
             # caller gets one documented error rather than a driver's.
             raise describe_sqlite_error(where, exc) from None
