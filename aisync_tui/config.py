@@ -16,68 +16,16 @@ from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, register_secret
+from .provider_spec import BY_SLUG, CUSTOM_KIND_ADAPTERS, ProviderSpec
 
 APP_NAME = "aisync-tui"
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSpec:
-    """What the program knows about a provider before any config: its defaults."""
-
-    slug: str
-    name: str
-    kind: str
-    base_url: str
-    key_envs: tuple[str, ...]
-    needs_key: bool = True
-    #: environment variable that overrides the base URL (Ollama's OLLAMA_HOST)
-    host_env: str | None = None
-    #: the provider publishes its own prices in the model list
-    publishes_prices: bool = False
-
-
-#: Every provider the program knows, in the order they are shown.
-KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
-    spec.slug: spec
-    for spec in (
-        ProviderSpec("openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)),
-        ProviderSpec(
-            "gemini",
-            "Gemini",
-            "gemini",
-            "https://generativelanguage.googleapis.com/v1beta",
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-        ),
-        ProviderSpec("xai", "xAI", "xai", "https://api.x.ai/v1", ("XAI_API_KEY",), publishes_prices=True),
-        ProviderSpec("anthropic", "Anthropic", "anthropic", "https://api.anthropic.com/v1", ("ANTHROPIC_API_KEY",)),
-        ProviderSpec(
-            "openrouter",
-            "OpenRouter",
-            "openrouter",
-            "https://openrouter.ai/api/v1",
-            ("OPENROUTER_API_KEY",),
-            needs_key=False,
-            publishes_prices=True,
-        ),
-        ProviderSpec("mistral", "Mistral", "mistral", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)),
-        ProviderSpec("groq", "Groq", "groq", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
-        ProviderSpec("deepseek", "DeepSeek", "deepseek", "https://api.deepseek.com", ("DEEPSEEK_API_KEY",)),
-        ProviderSpec(
-            "together",
-            "Together",
-            "together",
-            "https://api.together.xyz/v1",
-            ("TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"),
-            publishes_prices=True,
-        ),
-        ProviderSpec(
-            "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
-        ),
-    )
-}
+#: Every provider the program knows, in the order they are shown (one record each: provider_spec.py).
+KNOWN_PROVIDERS: dict[str, ProviderSpec] = BY_SLUG
 
 #: Kinds a `[providers.NAME]` table may name with `kind = ...` for a provider not in the list above.
-CUSTOM_KINDS: tuple[str, ...] = ("openai-compatible",)
+CUSTOM_KINDS: tuple[str, ...] = tuple(CUSTOM_KIND_ADAPTERS)
 
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 DEFAULT_GENAI_PRICES_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
