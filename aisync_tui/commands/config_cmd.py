@@ -8,7 +8,7 @@ ORDER = 80
 
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
 
     p = sub.add_parser("config", help="check the config file and show paths")
     csub = p.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=Parser)

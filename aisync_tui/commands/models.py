@@ -13,7 +13,7 @@ SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length"
 
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
     from ..domain import CAPABILITIES, MODEL_TYPES
 
     models = sub.add_parser("models", help="list, inspect and clean up the models in the store")

@@ -12,7 +12,7 @@ ORDER = 30
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "providers",

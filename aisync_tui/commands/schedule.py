@@ -256,15 +256,10 @@ def _common_args(ctx: Any) -> tuple[list[str], list[str]]:
 
 
 def _has_command(name: str) -> bool:
-    """Whether this aisync has the subcommand (`sync-pricing` lands with the pricing work)."""
-    import argparse
+    """Whether this aisync has the subcommand."""
+    from ._base import COMMANDS
 
-    from ..cli import build_parser
-
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return name in action.choices
-    return False
+    return name in COMMANDS
 
 
 def plan_jobs(ctx: Any, models_at: str | None, pricing_at: str, cleanup_at: str) -> tuple[list[Job], list[str]]:
@@ -396,7 +391,7 @@ def enable_commands(jobs: list[Job]) -> list[str]:
 
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
 
     p = sub.add_parser("schedule", help="print or install the schedule: cron lines and systemd user timers")
     ssub = p.add_subparsers(dest="schedule_command", metavar="SUBCOMMAND", parser_class=Parser)

@@ -16,7 +16,7 @@ JOB_LABELS = {"models": "model sync", "pricing": "pricing sync", "cleanup": "mod
 
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
 
     p = sub.add_parser("sync", help="the health of scheduled syncs: status and failed runs")
     ssub = p.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", parser_class=Parser)

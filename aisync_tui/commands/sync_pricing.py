@@ -9,7 +9,7 @@ ORDER = 20
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "sync-pricing",

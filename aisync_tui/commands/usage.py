@@ -12,7 +12,7 @@ FORMATS = ("table", "json", "csv")
 
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
 
     usage = sub.add_parser("usage", help="import what you spent and report it", description="Import usage from the llm tool, the OpenAI/Anthropic admin APIs or files, priced at the time it happened; report it.")
     usub = usage.add_subparsers(dest="usage_command", metavar="SUBCOMMAND", parser_class=Parser)
