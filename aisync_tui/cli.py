@@ -7,7 +7,6 @@ under `aisync_tui/commands/` with a `register(subparsers)`, listed in `commands.
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import pkgutil

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import stat
-import sys
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
@@ -136,18 +135,12 @@ class Settings:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
 
-    def enabled_providers(self) -> list[ProviderSettings]:
-        return [p for p in self.providers.values() if p.enabled]
-
     def provider(self, slug: str) -> ProviderSettings:
         try:
             return self.providers[slug]
         except KeyError:
             valid = ", ".join(self.providers)
             raise ConfigError(f"Unknown provider {slug!r}; known providers: {valid}", hint="use one of the listed names") from None
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @property
     def log_file(self) -> Path:
@@ -311,7 +304,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
-            hint=f"or set kind = \"openai-compatible\" and base_url for a custom endpoint",
+            hint="or set kind = \"openai-compatible\" and base_url for a custom endpoint",
         )
     valid_kinds = sorted({s.kind for s in KNOWN_PROVIDERS.values()} | set(CUSTOM_KINDS))
     _check_type(path, f"providers.{slug}.kind", kind, str)
@@ -497,7 +490,3 @@ def save_config(path: Path, raw: Mapping[str, Any]) -> None:
         tomli_w.dump(dict(raw), fh)
     os.replace(tmp, path)
 
-
-def stderr_warnings(settings: Settings) -> None:
-    for line in settings.warnings:
-        print(line, file=sys.stderr)

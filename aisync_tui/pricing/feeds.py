@@ -557,38 +557,6 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
     return GenaiFeed(models, report, report.total)
 
 
-# ----------------------------------------------------------------------------- provider-native
-
-
-def openrouter_price(pricing: Any) -> Price | None:
-    """OpenRouter's `pricing` (USD per token as decimal strings). "-1" (router models) is unknown."""
-    if not isinstance(pricing, dict):
-        return None
-    price = Price(
-        input=money(pricing.get("prompt")),
-        output=money(pricing.get("completion")),
-        cached_input=money(pricing.get("input_cache_read")),
-        cache_write=money(pricing.get("input_cache_write")),
-        reasoning=money(pricing.get("internal_reasoning")),
-        audio_input=money(pricing.get("audio")),
-        image_input=money(pricing.get("image_token")),
-        per_request=money(pricing.get("request")),
-        per_image=money(pricing.get("image")),
-        web_search=money(pricing.get("web_search")),
-    )
-    return None if price.is_empty() else price
-
-
-def together_price(pricing: Any) -> Price | None:
-    """Together's `pricing` (USD per million tokens); all zeros means "not priced per token"."""
-    if not isinstance(pricing, dict):
-        return None
-    i, o = money(pricing.get("input")), money(pricing.get("output"))
-    if (i is None and o is None) or (i == 0 and o == 0 and any(money(pricing.get(k)) for k in ("hourly", "base"))):
-        return None
-    return Price(input=i.scaleb(-6) if i is not None else None, output=o.scaleb(-6) if o is not None else None)
-
-
 def provider_names(entries: Iterable[FeedEntry]) -> dict[str, str]:
     """Display names for catalog-only providers: `fireworks_ai` -> "Fireworks AI"."""
     out: dict[str, str] = {}

@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
 import peewee as pw
 
+from ..domain import stored_utc
 from .models import JSONTextField, UTCDateTimeField
 
 Converter = Callable[[Any], Any]
@@ -36,10 +36,9 @@ def _time_converter(field: pw.Field) -> Converter:
             return None
         if isinstance(value, str):
             try:
-                parsed = datetime.fromisoformat(value)
+                return stored_utc(value)
             except ValueError:
                 return slow(value)
-            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
         return slow(value)
 
     return convert

@@ -8,7 +8,6 @@ that in a real process.
 from __future__ import annotations
 
 import ast
-from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
