@@ -8,7 +8,7 @@ included), honouring
 `x-should-retry: false`.
 
 A server that cannot be reached (refused, connect timeout), accepts and never answers, or stalls
-part way ends as "API timeout" (the seed's word for "the network let us down"); one that cuts the
+part way ends as "API timeout" (the word users know for "the network let us down"); one that cuts the
 body short ends as "Bad response". Each attempt is bounded by `timeout` from connect to last byte,
 so a run takes at most about `timeout * retry_attempts` plus the capped waits, never a hang.
 """

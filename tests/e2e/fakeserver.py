@@ -276,7 +276,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"models": state.extra.get("image", [])}, {}
         return 404, {"error": "Model not found"}, {}
 
-    # routes added with issue 4 (more providers) -----------------------------
+    # the other providers' routes -----------------------------
 
     def _route_anthropic(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         if not self.headers.get("anthropic-version"):
