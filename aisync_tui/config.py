@@ -296,7 +296,7 @@ def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
 
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
     _check_type(path, f"[providers.{slug}]", table, dict)
-    for key, value in table.items():
+    for key in table:
         if key not in _PROVIDER_KEYS:
             raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
     spec = KNOWN_PROVIDERS.get(slug)

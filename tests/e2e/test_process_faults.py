@@ -14,7 +14,6 @@ state, the next run completes (exit 0) and leaves the full new state with no run
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal

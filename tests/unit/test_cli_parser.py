@@ -124,6 +124,5 @@ def test_config_warnings_are_printed_once_even_when_settings_load_early(tmp_path
     ctx = Context(argparse.Namespace(config=str(config), db=str(Path(str(tmp_path)) / "s.db")), out=io.StringIO(), err=err)
     ctx._load_settings()
     assert err.getvalue() == ""
-    ctx.settings
-    ctx.settings
+    assert ctx.settings is ctx.settings
     assert err.getvalue().count("readable by others") == 1
