@@ -83,8 +83,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     # names every command): build them all.
     for module_name in dict.fromkeys(module for module, _ in COMMANDS.values()):
         _command_module(module_name).register(sub)
-    for module in _unlisted_modules():
-        module.register(sub)
+    for unlisted in _unlisted_modules():
+        unlisted.register(sub)
     return parser
 
 

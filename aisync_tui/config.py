@@ -312,7 +312,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         raise ConfigError(f"{path}: providers.{slug}.kind {kind!r} is unknown; valid kinds: {', '.join(valid_kinds)}")
     if spec is None and "base_url" not in table:
         raise ConfigError(f"{path}: [providers.{slug}] needs base_url for kind {kind!r}", hint="e.g. base_url = \"http://127.0.0.1:8000/v1\"")
-    types = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
+    types: dict[str, type | tuple[type, ...]] = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
     for key, expected in types.items():
         if key in table:
             _check_type(path, f"providers.{slug}.{key}", table[key], expected)

@@ -6,12 +6,13 @@ value), its base URL, whether it is enabled and when it was last synced.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 30
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import add_common
 
     p = sub.add_parser(
@@ -55,7 +56,7 @@ def configured_text(p: Any, status: dict[str, Any]) -> str:
     return "no"
 
 
-def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
+def _store_rows(ctx: Context) -> tuple[dict[str, Any], str | None]:
     """Provider rows from the store, or an explanation of why there are none."""
     from ..errors import StoreError
 
@@ -70,7 +71,7 @@ def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
     return {row.slug: row for row in list_providers()}, None
 
 
-def run_providers(ctx: Any) -> int:
+def run_providers(ctx: Context) -> int:
     from ..config import KNOWN_PROVIDERS
     from ..domain import utcnow
     from ..render.table import ascii_table

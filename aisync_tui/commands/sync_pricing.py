@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-ORDER = 20
-
 
 def register(sub: Any) -> None:
     from ._base import add_common

@@ -86,8 +86,9 @@ def error_text(body: Any) -> str:
         if isinstance(err, str):
             return err
         for key in ("message", "detail", "msg"):
-            if isinstance(body.get(key), str):
-                return body[key]
+            text = body.get(key)
+            if isinstance(text, str):
+                return text
     if isinstance(body, str):
         return body[:200]
     return ""

@@ -25,7 +25,8 @@ def has_adapter(kind: str) -> bool:
 def adapter_class(kind: str) -> type[ProviderAdapter]:
     module_name, cls_name = ADAPTERS[kind].split(":")
     module = importlib.import_module(f"aisync_tui.providers.{module_name}")
-    return getattr(module, cls_name)
+    cls: type[ProviderAdapter] = getattr(module, cls_name)
+    return cls
 
 
 def make_adapter(settings: ProviderSettings, client: HttpClient, emit: EmitFn = ignore) -> ProviderAdapter:

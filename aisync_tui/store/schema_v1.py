@@ -63,7 +63,7 @@ class Model(_Table):
     available = pw.BooleanField()
     in_catalog = pw.BooleanField()
     field_sources = pw.TextField()
-    raw = pw.TextField(null=True)
+    raw = pw.TextField(null=True)  # type: ignore[assignment]  # a column named like Peewee's Model.raw()
 
     class Meta:
         table_name = "model"
