@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..store.db import Store
     from ._base import Context, Subparsers
 
 
@@ -61,7 +62,7 @@ def register(sub: Subparsers) -> None:
     models.set_defaults(handler=None)
 
 
-def _seed_catalog(ctx: Context, store: Any) -> None:
+def _seed_catalog(ctx: Context, store: Store) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
     from ..pricing.catalog import ensure_seeded
 

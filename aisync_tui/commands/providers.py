@@ -9,6 +9,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..config import ProviderSettings
     from ._base import Context, Subparsers
 
 
@@ -27,7 +28,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=run_providers)
 
 
-def key_status(settings: Any) -> dict[str, Any]:
+def key_status(settings: ProviderSettings) -> dict[str, Any]:
     """Where the key comes from, without the key: {"set", "source", "env"}."""
     key, source = settings.resolve_key()
     return {"set": key is not None, "source": source, "env": list(settings.api_key_env)}

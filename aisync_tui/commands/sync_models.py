@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from ..config import Settings
     from ..sync.runner import RunSummary
     from ._base import Context, Subparsers
 
@@ -24,7 +25,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=run_sync_models)
 
 
-def _names(settings: Any) -> dict[str, str]:
+def _names(settings: Settings) -> dict[str, str]:
     return {slug: p.name for slug, p in settings.providers.items()}
 
 
@@ -107,7 +108,7 @@ def run_sync_models(ctx: Context) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Context, summary: Any) -> None:
+def print_totals(ctx: Context, summary: RunSummary) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -119,7 +120,7 @@ def print_totals(ctx: Context, summary: Any) -> None:
         ctx.print(f"Sync completed with errors: {plural(len(failed), 'provider')} failed ({', '.join(o.provider for o in failed)})")
     else:
         ctx.print("Sync completed successfully!")
-    found = sum(o.plan.found for o in synced)
+    found = sum(o.plan.found for o in synced if o.plan is not None)
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
@@ -139,7 +140,7 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     return {
         "kind": summary.kind,
         "run": summary.group,
