@@ -11,7 +11,7 @@ from pathlib import Path
 import peewee as pw
 
 from aisync_tui.store import migrations
-from aisync_tui.store.models import ALL_TABLES
+from aisync_tui.store.models import ALL_TABLES, Meta
 
 #: The columns of schema 1, frozen. Never edit this: schema 1 is what old stores have.
 V1_COLUMNS = {'aisync_meta': ['key', 'value'],
@@ -132,7 +132,7 @@ def _indexes(path: Path) -> dict[str, set[tuple[str, ...]]]:
 
 def _build(path: Path, target: int) -> Path:
     db = pw.SqliteDatabase(str(path))
-    with db.bind_ctx([migrations.Meta]):
+    with db.bind_ctx([Meta]):
         migrations.upgrade(db, str(path), target=target)
     db.close()
     return path

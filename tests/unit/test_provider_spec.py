@@ -14,7 +14,7 @@ import pytest
 from aisync_tui import provider_spec
 from aisync_tui.config import KNOWN_PROVIDERS, load_settings
 from aisync_tui.domain import RemoteModel
-from aisync_tui.pricing import feeds, match
+from aisync_tui.pricing import feeds
 from aisync_tui.provider_spec import SPECS, ProviderSpec
 from aisync_tui.providers.base import ProviderAdapter
 from aisync_tui.providers.registry import ADAPTERS, adapter_class
@@ -95,7 +95,7 @@ def test_feed_prices_land_on_the_provider_the_specs_name() -> None:
             assert feeds.litellm_slug(name) == spec.slug
             assert feeds.LITELLM_PREFERENCE.get(name, 0) == rank
         for name in spec.genai_names:
-            assert spec.slug in match.GENAI_PROVIDERS[name]
+            assert spec.slug in feeds.GENAI_PROVIDERS[name]
 
 
 def test_usage_names_each_providers_own_models_after_it() -> None:
