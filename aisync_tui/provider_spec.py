@@ -33,11 +33,20 @@ class ProviderSpec:
     litellm_names: tuple[str, ...]
     """LiteLLM `litellm_provider` values that are this provider, preferred first: when two of them
     list the same model id, the earlier name's entry wins (Google AI Studio's own `gemini` rows
-    over the Vertex copies). Empty: LiteLLM does not list it."""
+    over the Vertex copies). A name ending in `*` matches every value starting with the rest
+    (`"vertex_ai-*"`); an exact name elsewhere wins over it. Empty: LiteLLM does not list it."""
     genai_names: tuple[str, ...]
     """genai-prices provider ids whose `match` rules apply to this provider. Empty: not listed."""
     modelsdev_id: str | None = None
     """The provider's id in models.dev's api.json, where it has one."""
+    other_envs: tuple[str, ...] = ()
+    """Other environment variables its credentials or settings come from (AWS_PROFILE, a cloud
+    region): never shown with their values, and kept out of the tests' subprocesses."""
+    config_options: tuple[str, ...] = ()
+    """Extra string keys its `[providers.SLUG]` table may set (a cloud's region or project)."""
+    usage_prefixes: tuple[str, ...] = ()
+    """Prefixes besides the slug that tools write before a model id for this provider
+    ("vertex_ai/gemini-2.5-pro"), so imported usage is attributed to it."""
     usage_pattern: str | None = None
     """Regex matched at the start of a lower-cased model id that only this provider's own models
     have ("claude", "gpt-"), so imported usage logged without a provider is attributed. None for
@@ -45,6 +54,9 @@ class ProviderSpec:
     needs_key: bool = True
     """False for keyless providers (a local server, a public model list). A keyless provider is
     opt-in: `--sync-all` syncs it once it has a `[providers.SLUG]` table or a key, or is named."""
+    opt_in: bool = False
+    """Synced only with a `[providers.SLUG]` table or when named, even when a key variable is set
+    (the clouds, whose credentials exist on many machines for other reasons)."""
     host_env: str | None = None
     """Environment variable that overrides the base URL (Ollama's OLLAMA_HOST)."""
     publishes_prices: bool = False
@@ -186,7 +198,7 @@ def adapter_paths() -> dict[str, str]:
 
 
 def litellm_names() -> dict[str, tuple[str, int]]:
-    """LiteLLM provider value -> (our slug, preference rank: 0 is preferred)."""
+    """LiteLLM provider value (or `prefix*`) -> (our slug, preference rank: 0 is preferred)."""
     return {name: (spec.slug, rank) for spec in SPECS for rank, name in enumerate(spec.litellm_names)}
 
 
@@ -197,6 +209,18 @@ def genai_names() -> dict[str, tuple[str, ...]]:
         for name in spec.genai_names:
             out[name] = (*out.get(name, ()), spec.slug)
     return out
+
+
+def usage_prefixes() -> dict[str, str]:
+    """A prefix tools write before a model id (lower case) -> our slug: every slug, and each
+    spec's `usage_prefixes`."""
+    return {**{spec.slug: spec.slug for spec in SPECS}, **{p.lower(): spec.slug for spec in SPECS for p in spec.usage_prefixes}}
+
+
+def secret_envs() -> tuple[str, ...]:
+    """Every environment variable a spec reads a key, credentials or a host from."""
+    names = (env for spec in SPECS for env in (*spec.key_envs, *spec.other_envs, *((spec.host_env,) if spec.host_env else ())))
+    return tuple(dict.fromkeys(names))
 
 
 def usage_patterns() -> tuple[tuple[str, str], ...]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
-from aisync_tui.provider_spec import SPECS
+from aisync_tui.provider_spec import secret_envs
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -18,7 +18,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 #: Every provider key variable we know; stripped from the environment of every subprocess so a
 #: developer's real keys never leak into a test (and tests never depend on them).
 KEY_VARS = (
-    *(env for spec in SPECS for env in (*spec.key_envs, *((spec.host_env,) if spec.host_env else ()))),
+    *secret_envs(),
     "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY", "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
 )
 

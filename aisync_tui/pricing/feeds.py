@@ -28,11 +28,20 @@ _LITELLM = provider_spec.litellm_names()
 
 #: LiteLLM `litellm_provider` -> our provider slug (from the provider specs). Values not listed
 #: here become catalog-only providers under their own (LiteLLM) name.
-LITELLM_PROVIDERS: dict[str, str] = {name: slug for name, (slug, _) in _LITELLM.items()}
+LITELLM_PROVIDERS: dict[str, str] = {name: slug for name, (slug, _) in _LITELLM.items() if not name.endswith("*")}
+
+#: LiteLLM provider value prefixes -> our slug, longest first: the specs' `name*` entries, then
+#: Vertex's language families as one catalog-only provider unless a spec claims them.
+_LITELLM_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {"vertex_ai-": "vertex_ai", **{name[:-1]: slug for name, (slug, _) in _LITELLM.items() if name.endswith("*")}}.items(),
+        key=lambda item: -len(item[0]),
+    )
+)
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
 #: (Google AI Studio's own `gemini` rows over the Vertex copies of the same model).
-LITELLM_PREFERENCE: dict[str, int] = {name: rank for name, (_, rank) in _LITELLM.items() if rank}
+LITELLM_PREFERENCE: dict[str, int] = {name: rank for name, (_, rank) in _LITELLM.items() if rank and not name.endswith("*")}
 
 #: genai-prices ids of providers we do not sync -> the LiteLLM names their catalog-only rows carry,
 #: so both feeds' prices land on the same catalog-only provider. A provider spec that claims one
@@ -242,8 +251,9 @@ def litellm_slug(feed_provider: str) -> str:
     """Our provider slug for a LiteLLM provider value."""
     if feed_provider in LITELLM_PROVIDERS:
         return LITELLM_PROVIDERS[feed_provider]
-    if feed_provider.startswith("vertex_ai-"):
-        return "vertex_ai"
+    for prefix, slug in _LITELLM_PREFIXES:
+        if feed_provider.startswith(prefix):
+            return slug
     return feed_provider
 
 

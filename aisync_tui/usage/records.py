@@ -95,8 +95,9 @@ def _iso(ts: datetime | None) -> str | None:
 #: spec for the same slug takes its place (its `usage_pattern` then decides).
 _OTHER_FAMILIES: tuple[tuple[str, str], ...] = ((r"^command", "cohere"),)
 
-#: Prefixes ("bedrock/...") that name a provider we do not sync, kept as that provider.
-_OTHER_PREFIXES = frozenset({"cohere", "bedrock", "vertex_ai", "azure"})
+#: Prefixes ("bedrock/...") that name a provider: ours (its slug or a spec's `usage_prefixes`), or
+#: one we do not sync, kept under that name.
+_PREFIXES: dict[str, str] = {**{p: p for p in ("cohere", "bedrock", "vertex_ai", "azure")}, **provider_spec.usage_prefixes()}
 
 _FAMILIES: tuple[tuple[str, str], ...] = provider_spec.usage_patterns() + tuple(
     (pattern, slug) for pattern, slug in _OTHER_FAMILIES if slug not in provider_spec.BY_SLUG
@@ -115,8 +116,8 @@ def infer_provider(model: str) -> tuple[str, str]:
     if "/" in text:
         head, rest = text.split("/", 1)
         slug = head.lower()
-        if slug in provider_spec.BY_SLUG or slug in _OTHER_PREFIXES:
-            return slug, rest
+        if slug in _PREFIXES:
+            return _PREFIXES[slug], rest
     lowered = text.lower()
     for pattern, provider in _FAMILIES:
         if re.match(pattern, lowered):

@@ -69,15 +69,17 @@ def test_every_provider_has_its_defaults(slug: str) -> None:
     spec = KNOWN_PROVIDERS[slug]
     assert re.fullmatch(r"[a-z][a-z0-9_-]*", spec.slug)
     assert spec.name.strip()
-    assert spec.key_envs and all(re.fullmatch(r"[A-Z][A-Z0-9_]*", env) for env in spec.key_envs)
+    assert spec.key_envs or not spec.needs_key, "a provider that needs a key names the variables it reads"
+    assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", env) for env in (*spec.key_envs, *spec.other_envs))
     assert spec.base_url.startswith("https://") or (not spec.needs_key and spec.base_url.startswith("http://localhost"))
+    assert not (set(spec.config_options) & {"enabled", "api_key", "api_key_env", "base_url", "timeout", "kind", "name"})
     settings = load_settings(environ={}).providers[slug]
     assert (settings.name, settings.kind, settings.base_url, settings.api_key_env) == (spec.name, spec.kind, spec.base_url, spec.key_envs)
     assert settings.needs_key is spec.needs_key
 
 
 def test_a_feed_name_belongs_to_one_provider() -> None:
-    litellm = [name for spec in SPECS for name in spec.litellm_names]
+    litellm = [name.rstrip("*") for spec in SPECS for name in spec.litellm_names]
     genai = [name for spec in SPECS for name in spec.genai_names]
     assert len(litellm) == len(set(litellm))
     assert len(genai) == len(set(genai))
@@ -92,6 +94,9 @@ def test_a_feed_name_belongs_to_one_provider() -> None:
 def test_feed_prices_land_on_the_provider_the_specs_name() -> None:
     for spec in SPECS:
         for rank, name in enumerate(spec.litellm_names):
+            if name.endswith("*"):
+                assert feeds.litellm_slug(name[:-1] + "some-family") == spec.slug
+                continue
             assert feeds.litellm_slug(name) == spec.slug
             assert feeds.LITELLM_PREFERENCE.get(name, 0) == rank
         for name in spec.genai_names:
@@ -100,6 +105,9 @@ def test_feed_prices_land_on_the_provider_the_specs_name() -> None:
 
 def test_usage_names_each_providers_own_models_after_it() -> None:
     for spec in SPECS:
+        assert infer_provider(f"{spec.slug}/some-model") == (spec.slug, "some-model")
+        for prefix in spec.usage_prefixes:
+            assert infer_provider(f"{prefix}/some-model") == (spec.slug, "some-model")
         if spec.usage_pattern is None:
             continue
         pattern = re.compile(f"^{spec.usage_pattern}")
@@ -108,7 +116,6 @@ def test_usage_names_each_providers_own_models_after_it() -> None:
             model = prefix + "x-1"
             assert pattern.match(model)
             assert infer_provider(model) == (spec.slug, model), model
-        assert infer_provider(f"{spec.slug}/some-model") == (spec.slug, "some-model")
 
 
 def test_the_registry_holds_every_spec_and_the_custom_kinds() -> None:
