@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 import peewee as pw
 
@@ -214,3 +214,10 @@ class UsageRecord(BaseTable):
 
 
 ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, UsageRecord]
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (`query.tuples()`), typed as such: Peewee's stubs say the
+    rows of `.tuples()` are model instances."""
+    rows: Iterator[tuple[Any, ...]] = iter(query.tuples())
+    return rows

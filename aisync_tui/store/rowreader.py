@@ -29,7 +29,7 @@ Converter = Callable[[Any], Any]
 
 
 def _time_converter(field: pw.Field) -> Converter:
-    slow = field.python_value
+    slow: Converter = field.python_value
 
     def convert(value: Any) -> Any:
         if value is None:
