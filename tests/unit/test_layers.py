@@ -16,18 +16,22 @@ PACKAGE = Path(__file__).resolve().parents[2] / "aisync_tui"
 #: Top layer first. A module belongs to the longest entry that is a prefix of its dotted name
 #: (relative to aisync_tui); it may import its own package and anything in a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("__main__", "cli"),
+    # Entry points: the `aisync` command and the MCP server.
+    ("__main__", "cli", "mcp_server"),
     # The two faces: the CLI's subcommands and the Textual app.
     ("commands", "tui"),
-    # Headless output (tables, JSON, sync reports), shared by both faces.
-    ("render",),
+    # What is said after a run: notifications of new models, price changes, deprecations.
+    ("notify",),
+    # Advice over the catalog and the user's usage: cost, cheapest, what-if, deprecations.
+    ("choose",),
     # Orchestration: what a sync, a pricing sync and a usage import do.
     ("sync", "pricing", "usage"),
     ("providers",),
     ("store",),
     ("config",),
-    # Value types, events, errors, the provider records and helpers every layer may use.
-    ("", "domain", "events", "errors", "provider_spec", "runlog", "bounds", "render.inert"),
+    # Shared by every layer: value types, events, errors, run outcomes, the provider records, bounds
+    # on outside values, output formatting (pure functions of those values), the run log.
+    ("", "domain", "events", "errors", "outcomes", "provider_spec", "bounds", "render", "runlog", "outstream"),
 )
 
 #: Layers whose modules may import each other (the cycle test still applies): the entry points,
