@@ -99,6 +99,7 @@ class ProviderSettings:
     publishes_prices: bool = False
     explicit: bool = False
     """True when the config file has a table for this provider."""
+    opt_in: bool = False
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -116,7 +117,10 @@ class ProviderSettings:
     def is_configured(self, environ: Mapping[str, str] | None = None) -> bool:
         """Synced without being named: it has a key, or it is keyless (Ollama, OpenRouter) and the
         user opted in with a [providers.NAME] table. Keyless providers are not tried uninvited on
-        every machine, where there may be no local server or no network."""
+        every machine, where there may be no local server or no network. An opt-in provider
+        (a cloud) needs its table even with a key set."""
+        if self.opt_in and not self.explicit:
+            return False
         if self.resolve_key(environ)[0] is not None:
             return True
         return not self.needs_key and self.explicit
@@ -351,6 +355,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         needs_key=spec.needs_key if spec else False,
         publishes_prices=spec.publishes_prices if spec else False,
         explicit=True,
+        opt_in=spec.opt_in if spec else False,
     )
 
 
@@ -391,6 +396,7 @@ def _default_provider(spec: ProviderSpec) -> ProviderSettings:
         base_url=base_url,
         needs_key=spec.needs_key,
         publishes_prices=spec.publishes_prices,
+        opt_in=spec.opt_in,
     )
 
 

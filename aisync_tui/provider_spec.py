@@ -42,8 +42,6 @@ class ProviderSpec:
     other_envs: tuple[str, ...] = ()
     """Other environment variables its credentials or settings come from (AWS_PROFILE, a cloud
     region): never shown with their values, and kept out of the tests' subprocesses."""
-    config_options: tuple[str, ...] = ()
-    """Extra string keys its `[providers.SLUG]` table may set (a cloud's region or project)."""
     usage_prefixes: tuple[str, ...] = ()
     """Prefixes besides the slug that tools write before a model id for this provider
     ("vertex_ai/gemini-2.5-pro"), so imported usage is attributed to it."""

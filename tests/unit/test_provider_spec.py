@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -72,10 +73,9 @@ def test_every_provider_has_its_defaults(slug: str) -> None:
     assert spec.key_envs or not spec.needs_key, "a provider that needs a key names the variables it reads"
     assert all(re.fullmatch(r"[A-Z][A-Z0-9_]*", env) for env in (*spec.key_envs, *spec.other_envs))
     assert spec.base_url.startswith("https://") or (not spec.needs_key and spec.base_url.startswith("http://localhost"))
-    assert not (set(spec.config_options) & {"enabled", "api_key", "api_key_env", "base_url", "timeout", "kind", "name"})
     settings = load_settings(environ={}).providers[slug]
     assert (settings.name, settings.kind, settings.base_url, settings.api_key_env) == (spec.name, spec.kind, spec.base_url, spec.key_envs)
-    assert settings.needs_key is spec.needs_key
+    assert settings.needs_key is spec.needs_key and settings.opt_in is spec.opt_in
 
 
 def test_a_feed_name_belongs_to_one_provider() -> None:
@@ -122,3 +122,11 @@ def test_the_registry_holds_every_spec_and_the_custom_kinds() -> None:
     assert list(KNOWN_PROVIDERS) == [spec.slug for spec in SPECS]
     assert set(ADAPTERS) == {spec.kind for spec in SPECS} | set(provider_spec.CUSTOM_KIND_ADAPTERS)
     assert all(isinstance(spec, ProviderSpec) for spec in KNOWN_PROVIDERS.values())
+
+
+def test_an_opt_in_provider_is_synced_only_when_its_table_says_so_even_with_a_key() -> None:
+    base = load_settings(environ={}).providers["openai"]
+    keyed = replace(base, api_key="sk-test-opt-in-0123456789", opt_in=True)
+    assert keyed.is_configured(environ={}) is False
+    assert replace(keyed, explicit=True).is_configured(environ={}) is True
+    assert replace(keyed, opt_in=False).is_configured(environ={}) is True
