@@ -23,7 +23,6 @@ from typing import Iterable, NamedTuple
 
 from ..domain import stored_utc, utcnow
 
-
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
 _PLACES = Decimal("1e-12")
 
