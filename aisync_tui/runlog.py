@@ -64,3 +64,15 @@ def log_summary(settings: Any, summary: Any) -> None:
         if o.skip_detail:
             fields["reason"] = o.skip_detail
         log_line(settings, summary.group, summary.kind, o.provider, o.status, **fields)
+
+
+def log_traceback(settings: Any, run: str, provider: str, stage: str, exc: BaseException) -> None:
+    """An unexpected exception's traceback, for whoever reads the log file (never the terminal)."""
+    import traceback
+
+    logger = _logger(settings.log_file, settings.log.max_bytes, settings.log.backups)
+    if logger is None:
+        return
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    stamp = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    logger.error(redact(f"{stamp} run={run} internal error provider={provider} step={stage}\n{text}".rstrip()))

@@ -27,11 +27,11 @@ def _names(settings: Any) -> dict[str, str]:
 
 
 def _emitter(ctx: Any, verbose: bool) -> Any:
-    from ..events import RequestFinished, RequestRetrying
+    from ..events import RequestFinished, RequestRetrying, ValuesRefused
     from ..render.words import describe
 
     def emit(event: Any) -> None:
-        if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+        if verbose and isinstance(event, (RequestFinished, RequestRetrying, ValuesRefused)):
             line = describe(event)
             if line:
                 ctx.warn(line)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from .. import bounds
 from ..domain import Price, PriceTier, to_decimal
 
 #: Top-level keys of the LiteLLM map that are not models.
@@ -103,7 +104,7 @@ _CAPABILITY_FLAGS: dict[str, str] = {
 #: Image-generation rows keyed by quality / size ("low/1024-x-1024/gpt-image-1.5"): a price per
 #: image variant, not a model id anyone can list.
 _VARIANT_KEY = re.compile(r"(^|/)(\d+-x-\d+|max-x-max|low|medium|high|hd|standard|auto)/")
-_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d+)k_tokens$")
+_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d{1,7})k_tokens$")
 _TIER_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output", "cache_read_input_token_cost": "cached_input"}
 
 
@@ -227,23 +228,12 @@ def money(value: Any) -> Decimal | None:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    return None
+    """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
+    return bounds.token_limit(value)
 
 
 def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        d = date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return bounds.day(value) if isinstance(value, str) else None
 
 
 def _strs(value: Any) -> tuple[str, ...]:

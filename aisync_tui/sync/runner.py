@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
+from .. import bounds
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
 from ..errors import (
@@ -25,7 +26,6 @@ from ..errors import (
     NotConfigured,
     ProviderError,
     error_kind,
-    redact,
 )
 from ..events import (
     EmitFn,
@@ -37,6 +37,7 @@ from ..events import (
     ProviderStarted,
     RunFinished,
     RunStarted,
+    ValuesRefused,
     Warning,
     ignore,
 )
@@ -230,7 +231,10 @@ class ModelSyncRunner:
     def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:
         start = time.monotonic()
         adapter = make_adapter(p, client, self.emit)
-        models = adapter.fetch()
+        with bounds.collect() as refused:
+            models = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
+        if refused:
+            self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
         return models, time.monotonic() - start
 
     def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
@@ -242,12 +246,16 @@ class ModelSyncRunner:
             self._fail(p, exc)
             return None
         except Exception as exc:  # an adapter bug must not take the other providers down
-            self._fail(p, _unexpected(p.slug, exc))
+            self._fail(p, self._internal(p.slug, "fetch", exc))
             return None
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
-        provider_pk = self._provider_pk(p)
-        stored = load_stored(provider_pk) if provider_pk else []
-        plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        try:
+            provider_pk = self._provider_pk(p)
+            stored = load_stored(provider_pk) if provider_pk else []
+            plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        except Exception as exc:  # a planning bug fails this provider only
+            self._fail(p, self._internal(p.slug, "plan", exc))
+            return None
         plan.fetch_seconds = elapsed
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
@@ -268,8 +276,42 @@ class ModelSyncRunner:
             if self.cancel.is_set():
                 outcome.status = "cancelled"
                 continue
-            self._apply_one(outcome)
+            try:
+                self._apply_one(outcome)
+            except (Cancelled, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # one provider's write failing must not stop the others
+                self._apply_failed(outcome, exc)
         return self.summary
+
+    def _apply_failed(self, outcome: ProviderOutcome, exc: Exception) -> None:
+        """The provider's transaction was rolled back: record its run as failed and carry on."""
+        import peewee as pw
+
+        from ..errors import AisyncError
+
+        if (isinstance(exc, AisyncError) and not isinstance(exc, ProviderError)) or isinstance(exc, pw.OperationalError):
+            raise exc  # the store itself failed (disk full, read-only, locked): every provider would fail alike
+        error = exc if isinstance(exc, ProviderError) else self._internal(outcome.provider, "apply", exc)
+        outcome.status = "failed"
+        outcome.error = error
+        self.emit(ProviderFailed(outcome.provider, error.message, error.hint, error_kind(error)))
+        if outcome.run_id is not None:
+            SyncRun.update(status="failed", finished_at=utcnow(), error=error.line(), error_kind=error_kind(error)).where(
+                SyncRun.id == outcome.run_id
+            ).execute()
+        p = self.settings.providers[outcome.provider]
+        Provider.update(
+            last_attempt_at=utcnow(), last_status="failed", last_error=error.line(), last_error_kind=error_kind(error)
+        ).where(Provider.slug == p.slug).execute()
+
+    def _internal(self, provider: str, stage: str, exc: BaseException) -> ProviderError:
+        """An unexpected exception as the provider's "Internal error"; its traceback goes to the log file."""
+        from ..errors import InternalError
+        from ..runlog import log_traceback
+
+        log_traceback(self.settings, self.group, provider, stage, exc)
+        return InternalError(provider, f"unexpected {type(exc).__name__} while the {stage} step ran")
 
     def _apply_one(self, outcome: ProviderOutcome) -> None:
         p = self.settings.providers[outcome.provider]
@@ -293,6 +335,8 @@ class ModelSyncRunner:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="cancelled by the user").where(SyncRun.id == run.id).execute()
             self.summary.cancelled = True
             raise
+        except Exception:
+            raise  # the transaction was rolled back; `apply()` records the failure
         except BaseException:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
             raise
@@ -360,12 +404,6 @@ def mark_interrupted_runs() -> int:
     return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
         SyncRun.status == "running"
     ).execute()
-
-
-def _unexpected(provider: str, exc: BaseException) -> ProviderError:
-    from ..errors import BadResponse
-
-    return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
 
 
 def _ago(seconds: int) -> str:
