@@ -19,6 +19,7 @@ from typing import Any, Callable, Sequence
 
 from . import __version__
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError, redact
+from .render.inert import inert, inert_lines
 
 # httpx's __init__ imports its own command-line client (click, rich.console, pygments) whenever
 # those happen to be installed, as they are next to Textual: about 60-100 ms of every network
@@ -68,10 +69,11 @@ class Context:
         return run_lock(self.store())
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """Human-readable output: control characters from outside data are shown escaped."""
+        print(inert_lines(text), file=self.out)
 
     def warn(self, text: str) -> None:
-        print(redact(text), file=self.err)
+        print(inert_lines(redact(text)), file=self.err)
 
     def close(self) -> None:
         if self._store is not None:
@@ -245,7 +247,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(handler(ctx) or 0)
     except AisyncError as exc:
-        print(f"aisync: error: {exc.line()}", file=sys.stderr)
+        print(f"aisync: error: {inert(exc.line(), 2000)}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
         print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
@@ -265,7 +267,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         store_error = _as_store_error(ctx, exc)
         if store_error is None:
             raise
-        print(f"aisync: error: {store_error.line()}", file=sys.stderr)
+        print(f"aisync: error: {inert(store_error.line(), 2000)}", file=sys.stderr)
         return store_error.exit_code
     finally:
         ctx.close()

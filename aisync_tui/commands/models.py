@@ -93,7 +93,9 @@ def run_list(ctx: Any) -> int:
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
 
-        ctx.out.write(dumps_indent2([list_json(r) for r in rows]))
+        from ..render.inert import inert_json
+
+        ctx.out.write(inert_json(dumps_indent2([list_json(r) for r in rows])))
         ctx.out.write("\n")
         return 0
     if args.format == "csv":
@@ -127,7 +129,9 @@ def run_info(ctx: Any) -> int:
 
     usage = model_usage(detail.provider, detail.model_id, days=args.days)
     if args.format == "json":
-        ctx.print(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False))
+        from ..render.inert import inert_json
+
+        ctx.out.write(inert_json(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False)) + "\n")
     else:
         print_info(ctx.print, detail, per=per, history=args.history, usage=usage, days=args.days)
     return 0
