@@ -98,7 +98,9 @@ def _print_result(ctx: Any, title: str, result: Any) -> None:
     if result.repriced_older:
         ctx.print(f"  Priced {plural(result.repriced_older, 'earlier record')} that had no price when imported")
     if result.models_not_in_store:
-        names = sorted(f"{p}/{m}" for p, m in result.models_not_in_store)
+        from ..render.inert import inert
+
+        names = sorted(inert(f"{p}/{m}", 120) for p, m in result.models_not_in_store)
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         ctx.print(f"  Not in the catalog (kept and shown): {shown}")
     for note in result.notes:
@@ -317,7 +319,7 @@ def run_report(ctx: Any) -> int:
         ctx.print("")
         ctx.print("Top models by cost:")
         for i, g in enumerate(top, 1):
-            ctx.print(f"  {i}. {g.provider}/{g.model_id}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
+            ctx.print(f"  {i}. {inert(g.provider + '/' + g.model_id, 120)}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
     ctx.print("")
     ctx.print("By model:")
     ctx.print(ascii_table(

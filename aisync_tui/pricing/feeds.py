@@ -379,7 +379,7 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if not isinstance(entry, dict):
             report.skip("entry is not an object")
             continue
-        if isinstance(entry.get("alias_of"), str):
+        if isinstance(entry.get("alias_of"), str) and bounds.id_fits(key):
             aliases.append((key, entry["alias_of"]))
             continue
         feed_provider = entry.get("litellm_provider")
@@ -392,6 +392,9 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
             continue
         if _VARIANT_KEY.search(key):
             report.skip("image quality/size variant of another entry")
+            continue
+        if not bounds.id_fits(key):
+            report.skip(f"key longer than {bounds.MAX_ID_CHARS} characters, not a model id")
             continue
         if "*" in key:
             # bedrock/*/1-month-commitment/...: a pricing pattern for provisioned throughput,
@@ -542,6 +545,9 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
                 report.skip("model without an id or match rule")
                 continue
+            if not bounds.id_fits(m["id"]):
+                report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
+                continue
             periods = genai_periods(m.get("prices"))
             if periods is None:
                 report.skip("prices in a form this version does not read")
@@ -553,7 +559,7 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
                     match=m["match"],
                     periods=periods,
                     context_window=_int(m.get("context_window")),
-                    name=m.get("name") if isinstance(m.get("name"), str) else None,
+                    name=bounds.text(m.get("name"), bounds.MAX_NAME_CHARS),
                 )
             )
             report.parsed += 1

@@ -69,6 +69,6 @@ def inert_json(text: str) -> str:
     `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls and bidi overrides raw. These can
     only occur inside JSON strings, where the escape is the same character: the data is exact and
     the text is safe to print."""
-    if _UNSAFE.search(text):
-        return _UNSAFE.sub(_json_escape, text)
+    if _UNSAFE_IN_LINES.search(text):  # newlines and tabs between values are JSON's own layout
+        return _UNSAFE_IN_LINES.sub(_json_escape, text)
     return text

@@ -65,8 +65,8 @@ def describe(event: Event) -> str | None:
     if isinstance(event, Warning):
         return f"{event.provider + ': ' if event.provider else ''}warning: {inert(event.message)}"
     if isinstance(event, ValuesRefused):
-        shown = "; ".join(inert(line, 200) for line in event.lines[:5])
-        more = f" (and {len(event.lines) - 5:,} more)" if len(event.lines) > 5 else ""
+        shown = "; ".join(inert(line, 200) for line in event.lines[:10])
+        more = f" (and {len(event.lines) - 10:,} more)" if len(event.lines) > 10 else ""
         return f"{event.provider + ': ' if event.provider else ''}warning: {plural(len(event.lines), 'value')} refused: {shown}{more}"
     if isinstance(event, Progress):
         return f"{event.provider + ': ' if event.provider else ''}{inert(event.message)}"
