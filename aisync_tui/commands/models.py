@@ -115,8 +115,8 @@ def run_info(ctx: Any) -> int:
     from ..store.queries import close_matches, get_model
 
     args = ctx.args
-    if args.days < 1:
-        raise UsageError("--days must be at least 1")
+    if not 1 <= args.days <= 36_500:
+        raise UsageError(f"--days must be from 1 to 36,500, not {args.days:,}")
     per = args.per or ctx.settings.pricing.per
     store = ctx.store()
     _seed_catalog(ctx, store)

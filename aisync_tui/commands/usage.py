@@ -67,11 +67,17 @@ def _output(p: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
 
 
+#: The longest window a report or import covers.
+MAX_DAYS = 36_500
+
+
 def _check_days(days: int) -> None:
     from ..errors import UsageError
 
     if days < 1:
         raise UsageError(f"--days must be at least 1, not {days}")
+    if days > MAX_DAYS:
+        raise UsageError(f"--days must be at most {MAX_DAYS:,} (100 years), not {days:,}")
 
 
 # ----------------------------------------------------------------------------- imports

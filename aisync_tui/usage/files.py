@@ -32,7 +32,17 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .records import ImportResult, UsageDataError, UsageRow, as_cost, as_count, infer_provider, parse_ts, write_rows
+from .records import (
+    ImportResult,
+    UsageDataError,
+    UsageRow,
+    as_cost,
+    as_count,
+    check_regular_file,
+    infer_provider,
+    parse_ts,
+    write_rows,
+)
 
 DOCUMENTED = ("timestamp", "provider", "model", "requests", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "ref")
 REQUIRED = ("timestamp", "model")
@@ -103,6 +113,7 @@ def _finish(row: UsageRow, ref: str) -> UsageRow:
 
 
 def _read_text(path: Path) -> str:
+    check_regular_file(path)
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -175,8 +186,10 @@ def parse_jsonl(path: Path, text: str | None = None) -> list[UsageRow]:
             continue
         try:
             data = json.loads(line)
-        except ValueError as exc:
-            raise UsageDataError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+        except ValueError as exc:  # JSONDecodeError has .msg; a 5,000-digit number is a plain ValueError
+            raise UsageDataError(f"{path}: line {number}: not valid JSON ({getattr(exc, 'msg', None) or str(exc)[:120]})") from None
+        except RecursionError:
+            raise UsageDataError(f"{path}: line {number}: the JSON is nested too deeply", hint="each line is one flat object with the documented keys") from None
         if not isinstance(data, dict):
             raise UsageDataError(f"{path}: line {number}: expected a JSON object, got {type(data).__name__}")
         data = {_norm(k): v for k, v in data.items()}
