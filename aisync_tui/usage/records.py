@@ -154,7 +154,7 @@ def as_count(value: Any, what: str) -> int:
         if dec is not None and dec == dec.to_integral_value():
             number = bounds.integer(dec, ceiling=ceiling, floor=-ceiling, field=what)
     if number is None:
-        raise _refusal(value, what, f"a whole number from 0 to {ceiling:,}")
+        raise ValueError(f"{what} must be a whole number, not {bounds.preview(value)} (from 0 to {ceiling:,})")
     if number < 0:
         raise ValueError(f"{what} must not be negative, not {bounds.preview(value)}")
     return number
