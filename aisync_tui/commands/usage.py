@@ -133,6 +133,7 @@ def run_import_llm(ctx: Any) -> int:
 
     ctx.store()
     with ctx.lock():
+        llm_logs.adopt_old_legacy_refs(rows)
         result = write_rows(rows, source=llm_logs.SOURCE)
     result.notes.extend(notes)
     _print_result(ctx, f"Imported usage from llm logs ({path})", result)

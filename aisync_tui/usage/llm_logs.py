@@ -189,14 +189,14 @@ def import_logs(path: Path | str | None = None, *, since: Any = None) -> ImportR
     """Read logs.db and write its requests to the store (needs an open store). Re-import adds only new rows."""
     target = Path(path).expanduser() if path else default_path()
     rows, notes = read_rows(target, since=since)
-    _adopt_old_legacy_refs(rows)
+    adopt_old_legacy_refs(rows)
     result = write_rows(rows, source=SOURCE)
     result.notes.extend(notes)
     return result
 
 
 
-def _adopt_old_legacy_refs(rows: list[UsageRow]) -> None:
+def adopt_old_legacy_refs(rows: list[UsageRow]) -> None:
     """Records an earlier version stored as `llm:logs:<id>` take the new reference of the same row
     (same id and model), so importing that file again still adds nothing twice."""
     legacy = [r for r in rows if r.source_ref.startswith("llm:logs:")]

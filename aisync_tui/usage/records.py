@@ -164,7 +164,10 @@ def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
     """A non-negative USD amount of at most `bounds.MAX_USAGE_COST` (one record), or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    dec = bounds.decimal(value, field=what)
+    with bounds.collect() as refused:
+        dec = bounds.decimal(value, field=what)
+    if dec is None and refused and refused[0].reason.startswith("is out of range"):
+        raise ValueError(f"{what} {bounds.preview(value)} is above {bounds.MAX_USAGE_COST:,} USD, more than one record can cost")
     if dec is None:
         raise _refusal(value, what, "a number (plain decimal)")
     if dec < 0:

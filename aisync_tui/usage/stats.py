@@ -294,7 +294,8 @@ def _dec(value: object) -> Decimal | None:
         dec = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
-    return dec if dec.is_finite() else None
+    # An amount past 10^20 USD is no amount at all: unknown, so it cannot swamp every total.
+    return dec if dec.is_finite() and (not dec or dec.adjusted() <= 20) else None
 
 
 def _store_models(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
