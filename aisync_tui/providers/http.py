@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import random
 import re
 import threading
@@ -133,7 +134,16 @@ def classify_error(provider: str, status: int, body: Any) -> ProviderError:
 
 
 def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
-    """Seconds the server asks us to wait, from any of the places servers put it."""
+    """Seconds the server asks us to wait, from any of the places servers put it. Garbage
+    ("soon", ".s", NaN, a date in year 1) says nothing: None, and the usual backoff applies."""
+    try:
+        seconds = _retry_after(headers, body)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return seconds if seconds is None or math.isfinite(seconds) else None
+
+
+def _retry_after(headers: httpx.Headers, body: Any) -> float | None:
     ms = headers.get("retry-after-ms")
     if ms:
         try:
@@ -145,7 +155,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
         try:
             return max(0.0, float(ra))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(ra) if ra else None
+            parsed = email.utils.parsedate_to_datetime(ra[:64]) if ra else None
             if parsed is not None:
                 if parsed.tzinfo is None:
                     import datetime as _dt
@@ -155,7 +165,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         for d in body["error"].get("details") or ():
             if isinstance(d, dict) and isinstance(d.get("retryDelay"), str):
-                m = re.fullmatch(r"\s*([0-9.]+)s\s*", d["retryDelay"])
+                m = re.fullmatch(r"\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)s\s*", d["retryDelay"][:64])
                 if m:
                     return float(m.group(1))
     return None
