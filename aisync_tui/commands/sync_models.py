@@ -182,7 +182,9 @@ def run_sync_all(ctx: Any) -> int:
         for o in summary.outcomes:
             if o.status == "skipped" and o.skip_reason in ("not_configured", "disabled", "unsupported"):
                 continue
-            if o.plan is not None:
+            if o.status == "failed" and o.error is not None:
+                parts.append(f"{o.provider} failed: {o.error.line()}")
+            elif o.plan is not None:
                 c = o.plan.counts()
                 if kind == "pricing":
                     detail = f"{c['prices_changed']} prices changed, {c['unchanged']} unchanged, {c.get('unmatched', 0)} unmatched"

@@ -103,3 +103,24 @@ def test_a_model_inside_every_bound_is_returned_unchanged() -> None:
 )
 def test_a_garbage_retry_after_is_ignored_not_a_crash(headers: dict, body: object) -> None:
     assert _parse_retry_after(httpx.Headers(headers), body) is None
+
+
+def test_a_litellm_entry_with_absurd_numbers_keeps_its_sane_fields_and_loses_the_rest() -> None:
+    from aisync_tui.pricing.feeds import parse_litellm
+
+    data = {
+        "gpt-4o": {
+            "litellm_provider": "openai", "mode": "chat", "max_input_tokens": 1e30, "max_output_tokens": 16384,
+            "input_cost_per_token": "1e+999999999", "output_cost_per_token": 1e-05, "deprecation_date": "0001-01-01",
+            "input_cost_per_token_above_99999999999999999999k_tokens": 1e-06,
+        },
+        "x" * 100_000: {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 1e-06},
+    }
+    start = time.perf_counter()
+    feed = parse_litellm(data)
+    assert time.perf_counter() - start < 0.5
+    (entry,) = feed.entries
+    assert entry.model_id == "gpt-4o"
+    assert entry.context_length is None and entry.max_output_tokens == 16384
+    assert entry.price is not None and entry.price.input is None and entry.price.output == Decimal("0.00001")
+    assert entry.price.tiers == () and entry.deprecated_at is None

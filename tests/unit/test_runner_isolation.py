@@ -33,7 +33,7 @@ def server() -> Iterator[FakeProviderServer]:
 def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeProviderServer) -> Path:
     log = tmp_path / "aisync.log"
     config = "".join(f'[providers.{p}]\nbase_url = "{server.base_url(p)}"\n\n' for p in ("openai", "gemini", "xai"))
-    config += f'[log]\nfile = "{log}"\n'
+    config += f'[log]\nfile = "{log}"\n\n[pricing]\nremote = false\n'
     (tmp_path / "config.toml").write_text(config)
     monkeypatch.setenv("AISYNC_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("AISYNC_DATABASE_URL", str(tmp_path / "aisync.db"))
@@ -116,3 +116,21 @@ def test_a_parser_bug_is_an_internal_error_counted_by_the_monitoring_check(
     code = main(["sync", "failed"])
     out, _ = capsys.readouterr()
     assert "Internal error" in out and "ZeroDivisionError" in out
+
+
+def test_sync_all_still_runs_the_pricing_stage_after_one_providers_internal_error(
+    env: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _break(monkeypatch, "apply_plan", "xai", OverflowError("Python int too large to convert to SQLite INTEGER"))
+    code = main(["--sync-all"])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "Traceback" not in out + err
+    assert "xai failed: Internal error" in out
+    assert "pricing sync:" in out
+    con = sqlite3.connect(env / "aisync.db")
+    try:
+        kinds = dict(con.execute("select kind, count(*) from sync_run where status = 'ok' group by kind").fetchall())
+    finally:
+        con.close()
+    assert kinds.get("models") == 2 and kinds.get("pricing", 0) >= 1

@@ -190,3 +190,23 @@ def test_a_named_pipe_is_refused_at_once_instead_of_hanging(tmp_path: Path, kind
     )
     assert r.returncode == 2
     assert "is not a regular file" in r.stderr
+
+
+def test_admin_api_answers_with_absurd_numbers_or_dates_are_a_bad_response_not_a_traceback() -> None:
+    from aisync_tui.errors import BadResponse
+    from aisync_tui.usage import anthropic_admin, openai_admin
+
+    day = 1_767_225_600  # 2026-01-01
+    bad_usage = [{"data": [{"start_time": day, "results": [{"model": "gpt-4o", "input_tokens": 1e30, "output_tokens": 1}]}]}]
+    with pytest.raises(BadResponse, match="input_tokens must be a whole number"):
+        openai_admin.parse_usage_pages(bad_usage)
+    with pytest.raises(BadResponse, match="start_time"):
+        openai_admin.parse_usage_pages([{"data": [{"start_time": 10**20, "results": []}]}])
+    bad_cost = [{"data": [{"start_time": day, "results": [{"amount": {"value": "1e40", "currency": "usd"}, "line_item": "gpt-4o, input"}]}]}]
+    with pytest.raises(BadResponse, match="is above 1,000,000,000 USD"):
+        openai_admin.parse_cost_pages(bad_cost)
+    future = [{"data": [{"starting_at": "9999-12-31T00:00:00Z", "results": [{"model": "claude", "output_tokens": 1}]}]}]
+    with pytest.raises(BadResponse, match="in the future"):
+        anthropic_admin.parse_usage_pages(future)
+    with pytest.raises(BadResponse, match="must not be negative"):
+        anthropic_admin.parse_cost_pages([{"data": [{"starting_at": "2026-01-01T00:00:00Z", "results": [{"amount": "-5", "currency": "USD"}]}]}])
