@@ -224,8 +224,8 @@ def decimal(
         refuse(field, value, "is not a number")
         return None
     if result:
-        digits = result.as_tuple().digits
-        if len(digits) > MAX_DECIMAL_DIGITS:
+        # Text of at most 34 characters cannot hold more than 34 digits: skip the tuple.
+        if (not isinstance(value, str) or len(value) > MAX_DECIMAL_DIGITS) and len(result.as_tuple().digits) > MAX_DECIMAL_DIGITS:
             refuse(field, value, f"has more than {MAX_DECIMAL_DIGITS} digits")
             return None
         magnitude = result.adjusted()
