@@ -13,6 +13,7 @@ from typing import Any
 
 from .domain import utcnow
 from .errors import redact
+from .render.inert import inert, inert_lines
 
 _loggers: dict[str, logging.Logger] = {}
 
@@ -51,7 +52,7 @@ def log_line(settings: Any, run: str, kind: str, provider: str | None, status: s
         if " " in text or '"' in text:
             text = '"' + text.replace('"', "'") + '"'
         parts.append(f"{key}={text}")
-    logger.info(redact(" ".join(parts)))
+    logger.info(inert(redact(" ".join(parts))))  # read with tail/grep in a terminal: one inert line
 
 
 def log_summary(settings: Any, summary: Any) -> None:
@@ -75,4 +76,4 @@ def log_traceback(settings: Any, run: str, provider: str, stage: str, exc: BaseE
         return
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     stamp = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
-    logger.error(redact(f"{stamp} run={run} internal error provider={provider} step={stage}\n{text}".rstrip()))
+    logger.error(inert_lines(redact(f"{stamp} run={run} internal error provider={provider} step={stage}\n{text}".rstrip())))

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Iterator, Mapping
 from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_cost, as_count, parse_ts, write_rows
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
 
 PROVIDER = "anthropic"
 SOURCE = "anthropic"
@@ -58,6 +58,10 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
     rows: list[UsageRow] = []
     for ts, result in _results(pages_, "usage"):
         model = str(result.get("model") or "unknown")
+        try:
+            check_model_id(model)
+        except ValueError as exc:
+            raise BadResponse(PROVIDER, f"usage result: {exc}") from None
         creation = result.get("cache_creation") or {}
         created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
         read = _count(result, "cache_read_input_tokens")

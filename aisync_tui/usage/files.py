@@ -32,12 +32,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .. import bounds
 from .records import (
     ImportResult,
     UsageDataError,
     UsageRow,
     as_cost,
     as_count,
+    check_model_id,
     check_regular_file,
     infer_provider,
     parse_ts,
@@ -62,7 +64,9 @@ def _row_from_documented(data: dict[str, Any], source: str) -> tuple[UsageRow, s
         raise ValueError("model is empty")
     ts = parse_ts(data.get("timestamp"))
     provider = str(data.get("provider") or "").strip().lower()
-    model_id = str(model).strip()
+    model_id = check_model_id(str(model).strip(), "model")
+    if len(provider) > 64:
+        raise ValueError(f"provider {bounds.preview(provider)} is longer than 64 characters")
     if not provider:
         provider, model_id = infer_provider(model_id)
     elif model_id.lower().startswith(provider + "/"):
@@ -86,7 +90,7 @@ def _row_from_openai_export(data: dict[str, Any]) -> tuple[UsageRow, str]:
 
     start = data.get("start_time_iso") or data.get("start_time")
     ts = parse_ts(start, "start_time")
-    model = str(data.get("model") or "").strip()
+    model = check_model_id(str(data.get("model") or "").strip(), "model")
     if not model:
         raise ValueError("model is empty")
     raw_requests = data.get("num_model_requests")

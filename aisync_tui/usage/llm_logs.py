@@ -29,6 +29,7 @@ from .records import (
     UsageDataError,
     UsageRow,
     as_count,
+    check_model_id,
     check_regular_file,
     infer_provider,
     parse_ts,
@@ -170,6 +171,7 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
                     # resolved_model is the provider's own id, without the plugin prefix.
                     model_id = str(resolved).split("/", 1)[1] if str(resolved).lower().startswith(provider + "/") else str(resolved)
                 try:
+                    check_model_id(model_id)
                     i, o, c = tokens(inp, out, details)
                 except ValueError as exc:
                     raise UsageDataError(f"{path}: table {table}, row id {bounds.preview(rid)}: {exc}", hint=_ROW_HINT) from None

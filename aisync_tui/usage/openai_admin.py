@@ -21,7 +21,7 @@ from typing import Any, Iterable, Mapping
 from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_cost, as_count, parse_ts, write_rows
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
 
 PROVIDER = "openai"
 SOURCE = "openai"
@@ -65,6 +65,7 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
                     continue
                 model = result.get("model") or "unknown"
                 try:
+                    check_model_id(str(model))
                     inp = as_count(result.get("input_tokens"), "input_tokens")
                     out = as_count(result.get("output_tokens"), "output_tokens")
                     cached = as_count(result.get("input_cached_tokens"), "input_cached_tokens")

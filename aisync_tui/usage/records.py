@@ -217,6 +217,13 @@ def parse_ts(value: Any, what: str = "timestamp", *, now: datetime | None = None
     return ts
 
 
+def check_model_id(model_id: str, what: str = "model") -> str:
+    """`model_id` when it is short enough to be an id (`bounds.MAX_ID_CHARS`), else ValueError."""
+    if not bounds.id_fits(model_id):
+        raise ValueError(f"{what} {bounds.preview(model_id)} is longer than {bounds.MAX_ID_CHARS} characters")
+    return model_id
+
+
 def check_regular_file(path: Any) -> None:
     """Refuse a path that is not a regular file before opening it: reading a FIFO or a device
     would wait forever (or never end)."""

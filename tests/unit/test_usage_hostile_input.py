@@ -62,6 +62,7 @@ def _records(env: Path) -> int:
         ("9999-12-31T23:59:59Z,openai,gpt-4o,1,1,1,0,", "is in the future"),
         ("99999999999,openai,gpt-4o,1,1,1,0,", "is not a Unix time between 1970 and 2100"),
         ("1970-01-02,openai,gpt-4o,1,1,1,0,", "is before 2000-01-01"),
+        ("2026-01-05T10:00:00Z,openai," + "m" * 100_000 + ",1,1,1,0,", "is longer than 512 characters"),
     ],
 )
 def test_an_absurd_csv_value_stops_the_import_at_its_line_and_writes_nothing(
