@@ -382,7 +382,9 @@ class HttpClient:
             raise BadResponse(provider, "empty response body")
         try:
             return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except RecursionError:
+            raise BadResponse(provider, f"the JSON is nested too deeply to read ({len(body):,} bytes)") from None
+        except (ValueError, UnicodeDecodeError):  # a 5,000-digit number is a ValueError too
             kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
             ctype = headers.get("content-type", "?").split(";")[0]
             raise BadResponse(provider, f"the response is {kind} ({ctype}, {len(body):,} bytes)") from None
@@ -395,7 +397,7 @@ class _Deadline(Exception):
 def _try_json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return body[:300].decode("utf-8", "replace")
 
 

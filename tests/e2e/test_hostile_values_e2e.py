@@ -130,3 +130,23 @@ def test_dry_run_of_a_megabyte_id_prints_a_bounded_plan(sandbox, fake_server):
     _assert_terminal_safe(r.stdout + r.stderr)
     assert "Would add: " + "x" * 150 in r.stdout
     assert max(len(line) for line in r.stdout.splitlines()) < 300
+
+
+@pytest.mark.parametrize(
+    "body, says",
+    [
+        ("[" * 200_000 + "]" * 200_000, "nested too deeply"),
+        ('{"data": [{"id": "m", "created": ' + "9" * 5000 + "}]}", "not valid JSON"),
+    ],
+    ids=["nested-200k", "5000-digit-number"],
+)
+def test_a_structurally_hostile_model_list_is_one_bad_response_line(sandbox, fake_server, body, says):
+    from tests.e2e.fakeserver import Fault
+
+    fake_server.add("openai", models=[])
+    fake_server.fault("openai", Fault(body_override=body))
+    sandbox.write_config(provider_config(fake_server, "openai"))
+    r = sandbox.run("sync-models", env=_env())
+    assert r.returncode == 1
+    assert "Traceback" not in r.stdout + r.stderr
+    assert "Bad response" in r.stdout and says in r.stdout
