@@ -1,5 +1,5 @@
 """Hostile strings and numbers from a provider, end to end: parse → bounds → plan → apply to a real
-SQLite store → `sync-models --verbose`, `models list` and `models info` as the user reads them.
+SQLite store → `sync-models --dry-run` and `--verbose`, `models list` and `models info` as the user reads them.
 
 Whatever the provider sends, no command raises, no character a terminal acts on reaches the
 human-readable output, and the output stays small (a megabyte-long field is cut, not printed).
@@ -120,6 +120,9 @@ def test_hostile_provider_values_never_crash_a_command_nor_reach_the_terminal(en
     @given(models_body())
     def run(body: dict[str, Any]) -> None:
         Served.body = body
+        code, text = _run("sync-models", "--dry-run", "--force")
+        assert code in (0, 1), text[-800:]
+        _assert_readable(text, "sync-models --dry-run")
         code, text = _run("sync-models", "--verbose", "--force")
         if code == 1:
             # A body the parser refuses as a whole (a model without a usable id) is Bad response.
@@ -164,3 +167,40 @@ def _ids(env: Path) -> list[str]:
 
 def _count(env: Path) -> int:
     return len(_ids(env))
+
+
+CSV_CELL = (
+    HOSTILE_NUMBER.map(str)
+    | HOSTILE_TEXT
+    | st.sampled_from(["2026-01-05T10:00:00Z", "0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00", "1e20", "gpt-4o", "openai", ""])
+)
+
+
+def test_hostile_usage_files_are_imported_or_refused_in_one_line_and_reports_always_render(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "config.toml").write_text("")
+    monkeypatch.setenv("AISYNC_CONFIG", str(tmp_path / "config.toml"))
+    monkeypatch.setenv("AISYNC_DATABASE_URL", str(tmp_path / "aisync.db"))
+    for var in ("HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME", "XDG_CACHE_HOME"):
+        monkeypatch.setenv(var, str(tmp_path / var.lower()))
+    path = tmp_path / "usage.csv"
+
+    @E2E_FUZZ
+    @given(st.lists(st.tuples(*[CSV_CELL] * 8), min_size=1, max_size=3))
+    def run(rows: list[tuple[str, ...]]) -> None:
+        import csv
+
+        with path.open("w", newline="", encoding="utf-8", errors="surrogatepass") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["timestamp", "provider", "model", "requests", "input_tokens", "output_tokens", "cached_tokens", "cost_usd"])
+            writer.writerows(rows)
+        code, text = _run("usage", "import", "csv", str(path))
+        assert code in (0, 2), text[-800:]
+        if code == 2:
+            assert text.startswith("aisync: error:") and text.count("\n") == 1, text[-800:]
+        _assert_readable(text, "usage import csv")
+        code, text = _run("usage", "report", "--days", "36500")
+        assert code == 0, text[-800:]
+        _assert_readable(text, "usage report")
+        assert len(text) < 60_000
+
+    run()
