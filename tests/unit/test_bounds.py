@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -124,3 +126,35 @@ def test_a_litellm_entry_with_absurd_numbers_keeps_its_sane_fields_and_loses_the
     assert entry.context_length is None and entry.max_output_tokens == 16384
     assert entry.price is not None and entry.price.input is None and entry.price.output == Decimal("0.00001")
     assert entry.price.tiers == () and entry.deprecated_at is None
+
+
+REAL_BODIES = sorted(
+    p for p in (Path(__file__).resolve().parents[1] / "fixtures").glob("*__*.json") if p.name.split("__")[0] in {
+        "anthropic", "deepseek", "gemini", "groq", "mistral", "openai", "openrouter", "cloudflare-ai-gateway"}
+)
+
+
+@pytest.mark.parametrize("path", REAL_BODIES, ids=lambda p: p.name)
+def test_no_value_of_a_real_provider_answer_is_refused(path: Path) -> None:
+    from tests.unit.test_fuzz_parsers import _adapter
+
+    prefix = path.name.split("__")[0]
+    adapter = _adapter("openai-compatible" if prefix == "cloudflare-ai-gateway" else prefix)
+    with bounds.collect() as refused:
+        models = [bounds.check_model(m) for m in adapter.parse(json.loads(path.read_text()))]
+    assert models and None not in models
+    assert [r.line() for r in refused] == []
+
+
+def test_no_value_of_the_bundled_price_feeds_is_refused() -> None:
+    import gzip
+    from importlib.resources import files
+
+    from aisync_tui.pricing.feeds import parse_genai, parse_litellm
+
+    data = files("aisync_tui.pricing") / "data"
+    with bounds.collect() as refused:
+        litellm = parse_litellm(json.loads(gzip.decompress((data / "litellm.json.gz").read_bytes())))
+        genai = parse_genai(json.loads(gzip.decompress((data / "genai-prices-v2.json.gz").read_bytes())))
+    assert len(litellm.entries) > 4000 and genai.report.parsed > 1000
+    assert [r.line() for r in refused] == []
