@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..domain import Price
-from .money import UNIT_LABEL, token_price
 from .inert import inert
+from .money import UNIT_LABEL, token_price
 from .words import plural
 
 #: The most characters of one outside value (an id, a changed field) a line shows.

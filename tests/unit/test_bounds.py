@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from datetime import datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import httpx
 import pytest
