@@ -71,7 +71,8 @@ class Refusal:
     reason: str
 
     def line(self) -> str:
-        return f"{self.field} {self.value} {self.reason}; shown as unknown"
+        kept = any(word in self.reason for word in ("cut", "skipped", "dropped"))
+        return f"{self.field} {self.value} {self.reason}" + ("" if kept else "; shown as unknown")
 
 
 _state = local()
@@ -111,7 +112,27 @@ def refuse(field: str, value: Any, reason: str) -> None:
     """Note that `value` for `field` was refused (when a `collect()` block is listening)."""
     sink = getattr(_state, "sink", None)
     if sink is not None and len(sink) < 1000:
-        sink.append(Refusal(field, preview(value), reason))
+        where = getattr(_state, "where", None)
+        sink.append(Refusal(f"{where}: {field}" if where else field, preview(value), reason))
+
+
+def reading(where: str | None) -> None:
+    """Name the item being read (a model id), so refusals say which model they came from."""
+    _state.where = None if where is None else preview(where, 80)
+
+
+class Items(list):  # type: ignore[type-arg]
+    """A list of outside objects that names each one (by its "id" or "name") while it is iterated,
+    so a refused value says which model it belonged to."""
+
+    def __iter__(self) -> Iterator[Any]:
+        try:
+            for item in list.__iter__(self):
+                label = item.get("id") or item.get("name") if isinstance(item, dict) else None
+                reading(label if isinstance(label, str) else None)
+                yield item
+        finally:
+            reading(None)
 
 
 def _int_digits(value: int) -> int:
@@ -365,37 +386,45 @@ def check_model(model: Any) -> Any | None:
     Adapters already parse through this module; this is the last check before a plan, so a new
     adapter (or one that reads a field directly) cannot hand an unbounded value downstream.
     """
-    from dataclasses import replace
-
     mid = model.model_id
     if not isinstance(mid, str) or not id_fits(mid):
+        reading(None)
         refuse("model id", mid, f"is longer than {MAX_ID_CHARS:,} characters; the model was skipped")
         return None
+    reading(mid)
+    try:
+        return _check_fields(model, mid)
+    finally:
+        reading(None)
+
+
+def _check_fields(model: Any, mid: str) -> Any:
+    from dataclasses import replace
     changes: dict[str, Any] = {}
     for name, limit in (("name", MAX_NAME_CHARS), ("owned_by", MAX_NAME_CHARS), ("description", MAX_DESCRIPTION_CHARS)):
         value = getattr(model, name)
         if value is not None and (not isinstance(value, str) or len(value) > limit):
-            changes[name] = text(value, limit, field=f"{mid[:80]}: {name}")
+            changes[name] = text(value, limit, field=name)
     for name in ("context_length", "max_output_tokens"):
         value = getattr(model, name)
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_TOKEN_LIMIT):
-            changes[name] = token_limit(value, field=f"{mid[:80]}: {name}")
+            changes[name] = token_limit(value, field=name)
     for name in ("created_at", "deprecated_at"):
         value = getattr(model, name)
         if value is not None and (not isinstance(value, datetime) or value.tzinfo is None or not MIN_DATE <= value <= MAX_DATE):
-            refuse(f"{mid[:80]}: {name}", value, f"is out of range ({MIN_DATE.date()} to {MAX_DATE.date()})")
+            refuse(name, value, f"is out of range ({MIN_DATE.date()} to {MAX_DATE.date()})")
             changes[name] = None
     for name in ("input_modalities", "output_modalities"):
         value = getattr(model, name)
         if len(value) > MAX_LIST_ITEMS or any(len(v) > MAX_LABEL_CHARS for v in value):
-            changes[name] = labels(list(value), field=f"{mid[:80]}: {name}")
+            changes[name] = labels(list(value), field=name)
     aliases = model.aliases
     if aliases and (len(aliases) > MAX_LIST_ITEMS or any(not id_fits(a) for a in aliases)):
         changes["aliases"] = tuple(a for a in aliases if id_fits(a))[:MAX_LIST_ITEMS]
-        refuse(f"{mid[:80]}: aliases", f"{len(aliases)} items", "hold over-long or too many ids; those dropped")
+        refuse("aliases", f"{len(aliases)} items", "hold over-long or too many ids; those dropped")
     price = model.price
     if price is not None:
-        checked = check_price(price, f"{mid[:80]}: price")
+        checked = check_price(price, "price")
         if checked is not price:
             changes["price"] = checked
     return replace(model, **changes) if changes else model

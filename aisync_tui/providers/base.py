@@ -127,7 +127,7 @@ def items_of(provider: str, body: Any, *keys: str, allow_bare_list: bool = True)
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadResponse(provider, f"model #{i} is {type(item).__name__}, not an object")
-    return items
+    return bounds.Items(items)  # names each model while it is parsed, for refused values
 
 
 def req_str(provider: str, item: dict[str, Any], key: str) -> str:

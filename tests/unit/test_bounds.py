@@ -158,3 +158,17 @@ def test_no_value_of_the_bundled_price_feeds_is_refused() -> None:
         genai = parse_genai(json.loads(gzip.decompress((data / "genai-prices-v2.json.gz").read_bytes())))
     assert len(litellm.entries) > 4000 and genai.report.parsed > 1000
     assert [r.line() for r in refused] == []
+
+
+def test_a_refused_value_names_the_model_it_came_from() -> None:
+    from tests.unit.test_fuzz_parsers import _adapter
+
+    body = {"data": [{"id": "acme/big", "context_length": 10**30, "pricing": {"prompt": "1e+999999999"}}, {"id": "acme/long", "name": "x" * 600}]}
+    with bounds.collect() as refused:
+        models = [bounds.check_model(m) for m in _adapter("openrouter").parse(body)]
+    assert [m.model_id for m in models] == ["acme/big", "acme/long"]
+    assert [r.line() for r in refused] == [
+        "'acme/big': pricing.prompt '1e+999999999' is not a plain decimal number; shown as unknown",
+        "'acme/big': context_length (31-digit number) is out of range (1 to 10,000,000,000); shown as unknown",
+        "'acme/long': name 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… is longer than 512 characters; cut",
+    ]
