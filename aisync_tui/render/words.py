@@ -38,9 +38,10 @@ def describe(event: Event) -> str | None:
     if isinstance(event, ProviderStarted):
         return f"{event.provider}: fetching models"
     if isinstance(event, RequestFinished):
-        return f"{event.provider}: {event.method} {event.url} -> {event.status} ({event.elapsed:.2f}s)"
+        # The URL carries the provider's page cursor: cut, like any outside value.
+        return f"{event.provider}: {event.method} {inert(event.url, 300)} -> {event.status} ({event.elapsed:.2f}s)"
     if isinstance(event, RequestRetrying):
-        return f"{event.provider}: attempt {event.attempt} failed ({event.reason}); retrying in {event.wait:.1f}s"
+        return f"{event.provider}: attempt {event.attempt} failed ({inert(event.reason, 200)}); retrying in {event.wait:.1f}s"
     if isinstance(event, PageFetched):
         return f"{event.provider}: page {event.page}: {plural(event.items, 'model')}"
     if isinstance(event, ProviderFetched):
