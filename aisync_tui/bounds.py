@@ -136,8 +136,11 @@ class Items(list):  # type: ignore[type-arg]
 
 
 def _int_digits(value: int) -> int:
+    """Decimal digits of `value`; estimated from its bits past Python's 4,300-digit str() limit."""
     n = abs(value)
-    return 1 if n == 0 else int(n.bit_length() * 0.30103) + 1
+    if n.bit_length() < 14_000:
+        return len(str(n))
+    return int(n.bit_length() * 0.30103) + 1
 
 
 # ----------------------------------------------------------------------------- numbers
