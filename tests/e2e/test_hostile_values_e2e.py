@@ -150,3 +150,43 @@ def test_a_structurally_hostile_model_list_is_one_bad_response_line(sandbox, fak
     assert r.returncode == 1
     assert "Traceback" not in r.stdout + r.stderr
     assert "Bad response" in r.stdout and says in r.stdout
+
+
+def test_hostile_values_already_in_the_store_are_shown_inert_and_cut_by_every_command(sandbox, fake_server):
+    """A store written before these bounds (or by hand) can hold a megabyte id with escapes and an
+    error text with escapes: every human-readable command still prints a few inert lines."""
+    fake_server.add("openai", models=fixture_json("openai__chatgpt-export-curl-2025-06-09.json")["data"][:5])
+    sandbox.write_config(provider_config(fake_server, "openai"))
+    assert sandbox.run("sync-models", env=_env()).returncode == 0
+    evil_big = "\x1b]0;PWNED\x07" + "Z" * (1 << 20)
+    con = sqlite3.connect(sandbox.db)
+    with con:
+        pk = con.execute("select id from model order by id limit 1").fetchone()[0]
+        con.execute(
+            "update model set model_id = ?, name = ?, status = 'missing', missing_since = '2025-01-01 00:00:00', last_synced_at = '2025-01-01 00:00:00' where id = ?",
+            (evil_big, "\x1b[2J" + "N" * 5000, pk),
+        )
+        con.execute(
+            "update provider set last_status = 'failed', last_error = ? where slug = 'openai'",
+            ("Bad response: \x1b]52;c;ZWNobw==\x07 " + "E" * 100_000,),
+        )
+        con.execute(
+            "update sync_run set status = 'failed', error = ? where id = (select max(id) from sync_run)",
+            ("Internal error: \x1b]0;T\x07 " + "F" * 100_000,),
+        )
+    con.close()
+    for args in (
+        ("models", "list", "--provider", "openai"),
+        ("models", "list", "--search", "ZZZ"),
+        ("models", "cleanup", "--dry-run", "--older-than", "2026-01-01"),
+        ("providers",),
+        ("sync", "status"),
+        ("sync", "failed"),
+    ):
+        r = sandbox.run(*args, env=_env())
+        assert "Traceback" not in r.stderr, (args, r.stderr[-1000:])
+        _assert_terminal_safe(r.stdout + r.stderr)
+        assert len(r.stdout) + len(r.stderr) < 100_000, (args, len(r.stdout))
+        assert max(len(line) for line in (r.stdout + r.stderr).splitlines()) < 1_500, args
+    r = sandbox.run("models", "cleanup", "--dry-run", "--older-than", "2026-01-01")
+    assert "\\x1b]0;PWNED\\x07ZZZ" in r.stdout
