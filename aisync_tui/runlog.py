@@ -60,6 +60,8 @@ def log_summary(settings: Any, summary: Any) -> None:
         fields: dict[str, Any] = {}
         if o.plan is not None:
             fields.update(o.plan.counts())
+        if getattr(o, "refused", 0):
+            fields["refused_values"] = o.refused
         if o.error is not None:
             fields["error"] = o.error.line()
         if o.skip_detail:

@@ -67,6 +67,8 @@ class ProviderOutcome:
     elapsed: float = 0.0
     remote: list[RemoteModel] = field(default_factory=list)
     run_id: int | None = None
+    refused: int = 0
+    """Values from the provider that were out of range or malformed (each made unknown)."""
 
 
 @dataclass
@@ -129,6 +131,7 @@ class ModelSyncRunner:
         self._client = client
         self.group = uuid.uuid4().hex[:12]
         self.summary = RunSummary("models", self.group, dry_run, utcnow())
+        self._refused: dict[str, int] = {}
 
     # ------------------------------------------------------------------ selection
 
@@ -234,6 +237,7 @@ class ModelSyncRunner:
         with bounds.collect() as refused:
             models = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
         if refused:
+            self._refused[p.slug] = len(refused)
             self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
         return models, time.monotonic() - start
 
@@ -260,7 +264,10 @@ class ModelSyncRunner:
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
         self.emit(ProviderPlanned(p.slug, plan))
-        outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
+        outcome = ProviderOutcome(
+            p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models,
+            refused=self._refused.get(p.slug, 0),
+        )
         self.summary.outcomes.append(outcome)
         return outcome
 

@@ -88,6 +88,9 @@ def test_absurd_numbers_become_unknown_and_every_provider_still_syncs(hostile):
     # The provider's id is kept exactly as sent; only its display is made inert.
     assert _row(db, EVIL_ID, "select model_id, created_at from model where model_id = ?") == (EVIL_ID, None)
     assert _row(db, "gpt-4o", "select count(*) from model where model_id = ?") == (1,)
+    # The unattended run's log says how many values were refused, for whoever reads it later.
+    log = sandbox.log_file.read_text()
+    assert re.search(r"provider=openrouter status=ok .*refused_values=\d+", log), log
 
 
 def test_models_list_and_info_show_hostile_ids_escaped_and_json_keeps_them_exact(hostile):
