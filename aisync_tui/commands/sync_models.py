@@ -133,6 +133,8 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
         data.update(error=o.error.message, error_kind=error_kind(o.error), hint=o.error.hint)
     if o.skip_reason:
         data.update(skip_reason=o.skip_reason, detail=o.skip_detail)
+    if getattr(o, "refused", 0):
+        data["refused_values"] = o.refused
     data["seconds"] = round(o.elapsed, 3)
     return data
 

@@ -95,7 +95,10 @@ def test_absurd_numbers_become_unknown_and_every_provider_still_syncs(hostile):
 
 def test_models_list_and_info_show_hostile_ids_escaped_and_json_keeps_them_exact(hostile):
     sandbox, _ = hostile
-    assert sandbox.run("sync-models", env=_env(), timeout=120).returncode == 0
+    r = sandbox.run("sync-models", "--json", env=_env(), timeout=120)
+    assert r.returncode == 0
+    by_provider = {p["provider"]: p for p in json.loads(r.stdout)["providers"]}
+    assert by_provider["openrouter"]["refused_values"] >= 4 and "refused_values" not in by_provider["openai"]
     table = sandbox.run("models", "list", "--provider", "openrouter")
     assert table.returncode == 0, table.stderr
     _assert_terminal_safe(table.stdout)
