@@ -77,10 +77,15 @@ class Context:
         return HeldLock(self)
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """Human-readable output: control characters from outside data are shown escaped."""
+        from ..render.inert import inert_lines
+
+        print(inert_lines(text), file=self.out)
 
     def warn(self, text: str) -> None:
-        print(redact(text), file=self.err)
+        from ..render.inert import inert_lines
+
+        print(inert_lines(redact(text)), file=self.err)
 
     def close(self) -> None:
         if self._store is not None:
