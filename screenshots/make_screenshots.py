@@ -67,7 +67,7 @@ async def shoot() -> None:
             await pilot.press("r")
             await settle()
             save("sync-preview")
-            await pilot.press("y")
+            await pilot.press("ctrl+y")
             await settle()
             save("sync-log")
     finally:

@@ -17,12 +17,20 @@ from ..errors import EXIT_INTERRUPTED, AisyncError, Cancelled
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
 from .commands import AisyncCommands
-from .jobs import Job, JobsMixin
-from .messages import CatalogLoaded, CatalogSeeded, ModelLoaded, RunsLoaded, UsageLoaded
+from .job_state import Job
+from .jobs import Jobs
+from .messages import (
+    CancelJob, CatalogLoaded, CatalogSeeded, JobFinished, ModelLoaded, PlanReady, PlanStale, ReviewPlan, RunEvent, RunsLoaded,
+    StoreChanged, UsageLoaded,
+)
 from .screens.main import MainScreen
 
+#: App-wide actions bound to single letters: they act on the catalog screen only, never inside a
+#: form, a modal or another screen (where the same letter may mean something else, or text).
+MAIN_ONLY = {"quit_key", "sync_selected", "sync_all", "sync_force", "pricing_sync", "cleanup", "show_log", "history", "usage", "settings"}
 
-class AisyncApp(JobsMixin, App[int]):
+
+class AisyncApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "aisync"
     COMMANDS = App.COMMANDS | {AisyncCommands}
@@ -31,11 +39,13 @@ class AisyncApp(JobsMixin, App[int]):
     """Rows read first at start-up: more than a terminal shows. Few, because a worker reading
     rows while the UI thread renders waits for the GIL after each row."""
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the app (a running apply finishes its batch first)."),
+        Binding("q", "quit_key", "Quit", id="app.quit", tooltip="Leave the app (asks first while a run is going on)."),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key."),
         Binding("r", "sync_selected", "Sync", id="sync.provider",
                 tooltip="Sync the provider selected in the pane (all providers when 'All' is selected): preview, then apply."),
         Binding("R", "sync_all", "Sync all", id="sync.all", tooltip="Sync every enabled provider: preview, then apply."),
+        Binding("F", "sync_force", "Force sync", show=False, id="sync.force",
+                tooltip="Sync the selected provider now, even if it synced recently or its list shrank: preview, then apply."),
         Binding("p", "pricing_sync", "Prices", id="sync.pricing", tooltip="Sync prices from the price feeds: preview, then apply."),
         Binding("x", "cleanup", "Cleanup", show=False, id="sync.cleanup", tooltip="Remove stale models after a cut-off date: preview, then apply."),
         Binding("l", "show_log", "Log", show=False, id="view.log", tooltip="Show the log of the current or last run."),
@@ -49,9 +59,8 @@ class AisyncApp(JobsMixin, App[int]):
         self.settings = settings
         self.store = store
         self.seed_catalog = seed_catalog
-        self.job: Job | None = None
-        self.syncing: set[str] = set()
-        """Providers being fetched right now (the pane shows them as syncing)."""
+        self.jobs = Jobs(self)
+        """The one run (sync, pricing, cleanup) at a time, its workers and its preview."""
         self.started = time.perf_counter()
         self.catalog_seconds: float | None = None
         """How long the last catalog read took in its worker."""
@@ -157,6 +166,46 @@ class AisyncApp(JobsMixin, App[int]):
     def on_catalog_seeded(self, message: CatalogSeeded) -> None:
         self.notify("Loaded the bundled price catalog (offline snapshot). Sync providers to see what you can use.", timeout=6)
         self.load_catalog()
+
+    # ------------------------------------------------------------------ the run (owned by self.jobs)
+
+    @property
+    def job(self) -> Job | None:
+        """The current or last run of this session."""
+        return self.jobs.job
+
+    @property
+    def syncing(self) -> set[str]:
+        return self.jobs.syncing
+
+    def on_run_event(self, message: RunEvent) -> None:
+        self.jobs.on_run_event(message)
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        self.jobs.on_plan_ready(message)
+
+    def on_plan_stale(self, message: PlanStale) -> None:
+        self.jobs.on_plan_stale(message)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        self.jobs.on_job_finished(message)
+
+    def on_review_plan(self, message: ReviewPlan) -> None:
+        self.jobs.review()
+
+    def on_cancel_job(self, message: CancelJob) -> None:
+        self.jobs.cancel()
+
+    def sync_finished(self) -> None:
+        """A run ended or stopped to wait for the user: the pane and the table show the store."""
+        self.refresh_providers()
+        self.load_catalog()
+
+    def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
+        self.jobs.start_model_sync(providers, force)
+
+    def start_pricing_sync(self, force: bool = False) -> None:
+        self.jobs.start_pricing_sync(force)
 
     # ------------------------------------------------------------------ helpers used by screens and the palette
 
@@ -307,11 +356,10 @@ class AisyncApp(JobsMixin, App[int]):
         from .screens.error import ErrorModal
 
         group = event.worker.group
-        if group.startswith("job") and isinstance(error, Cancelled) and self.job is not None and self.job.running:
-            self._finish(self.job, "cancelled", f"{self.job.title} cancelled: nothing was written.", severity="warning")
-            return
         if group.startswith("job"):
-            self.job_failed(error)
+            if self.jobs.worker_failed(error):
+                return
+            self.sync_finished()
         title = {"catalog": "Could not read the catalog", "detail": "Could not read the model", "history": "Could not read the history",
                  "usage": "Could not read usage", "seed": "Could not load the bundled catalog"}.get(group, "The run failed")
         line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
@@ -319,7 +367,21 @@ class AisyncApp(JobsMixin, App[int]):
 
     # ------------------------------------------------------------------ actions
 
-    def action_sync_selected(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_ONLY and self.main is not None and self.screen is not self.main:
+            return False
+        if action == "help":
+            from textual.screen import ModalScreen
+
+            from .screens.settings import SettingsScreen
+
+            return not isinstance(self.screen, (ModalScreen, SettingsScreen))
+        return True
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    def action_sync_selected(self, force: bool = False) -> None:
         slug = None
         if self.main is not None:
             from .widgets.provider_pane import ProviderPane
@@ -328,7 +390,30 @@ class AisyncApp(JobsMixin, App[int]):
         if slug is not None and slug not in self.settings.providers:
             self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning")
             return
-        self.start_model_sync([slug] if slug else None)
+        self.start_model_sync([slug] if slug else None, force)
+
+    def action_sync_force(self) -> None:
+        self.action_sync_selected(force=True)
+
+    async def action_quit(self) -> None:
+        """Leave at once; while a run is going on, ask first (its transaction rolls back)."""
+        job = self.job
+        if job is None or not job.running:
+            self.exit()
+            return
+        from .screens.quit_prompt import QuitPrompt
+
+        if isinstance(self.screen, QuitPrompt):  # ctrl+q asked twice: that is the answer
+            self.screen.dismiss(True)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave and self.job is not None:
+                self.job.cancel.set()
+                self.exit()
+
+        if not isinstance(self.screen, QuitPrompt):
+            self.push_screen(QuitPrompt(job.title, job.phase), answered)
 
     def action_sync_all(self) -> None:
         self.start_model_sync(None)
@@ -337,14 +422,14 @@ class AisyncApp(JobsMixin, App[int]):
         self.start_pricing_sync()
 
     def action_cleanup(self) -> None:
-        self.start_cleanup()
+        self.jobs.start_cleanup()
 
     def action_show_log(self) -> None:
         from .screens.job import JobScreen
 
         if self.job is None:
             self.notify("No run yet in this session.", timeout=3)
-        elif self._job_screen() is None:
+        elif self.jobs.log_screen() is None:
             self.push_screen(JobScreen(self.job))
 
     def action_history(self) -> None:
@@ -360,6 +445,8 @@ class AisyncApp(JobsMixin, App[int]):
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen
 
+        if any(isinstance(s, SettingsScreen) for s in self.screen_stack):
+            return  # one settings screen at a time: a second one would save stale values over the first
         self.push_screen(SettingsScreen(self.settings, self.theme, sorted(self.available_themes)))
 
     def action_help(self) -> None:
@@ -384,6 +471,28 @@ def run_app(ctx: Any) -> int:
     store = ctx.store()
     app = AisyncApp(settings, store)
     result = app.run()
-    if app.return_code:
-        return int(app.return_code)
-    return int(result or 0)
+    code = int(app.return_code) if app.return_code else int(result or 0)
+    leave_without_waiting(app, code)
+    return code
+
+
+def leave_without_waiting(app: AisyncApp, code: int) -> None:
+    """A run the user quit: don't keep a blank terminal until a silent provider times out.
+
+    Worker threads are joined at interpreter exit. An apply that was cancelled rolls back at its
+    next batch (a moment); a plan writes nothing worth waiting for, so the process ends now."""
+    import os
+    import sys
+
+    job = app.job
+    if job is None or not job.running:
+        return
+    if job.phase == "applying":
+        sys.stderr.write("aisync: rolling back the cancelled apply…\n")
+        sys.stderr.flush()
+        if job.thread is not None:
+            job.thread.join(timeout=30)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

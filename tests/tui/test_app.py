@@ -260,7 +260,7 @@ async def test_cleanup_asks_for_a_date_previews_and_removes_only_stale_models(ma
         await settle(pilot)
         body = text_of(app.screen.query_one("#preview-text"))
         assert "gpt-3.5-turbo-0301" in body and "gpt-4o" not in body.replace("gpt-3.5", "")
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.job.phase == "done"
         assert not Model.select().where(Model.model_id == "gpt-3.5-turbo-0301").exists()

@@ -61,7 +61,7 @@ async def test_sync_previews_the_plan_and_writes_only_after_confirming(openai_ap
         assert not gpt5_stored()  # the plan wrote nothing
         log_lines = [e for e in messages if isinstance(e, RunEvent)]
         assert log_lines, "the plan's progress reached the live log"
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert gpt5_stored()
         [finished] = [m for m in messages if isinstance(m, JobFinished)]
@@ -85,7 +85,7 @@ async def test_cancelling_the_preview_writes_nothing(openai_app: Any) -> None:
         await settle(pilot)
         assert not gpt5_stored()
         assert SyncRun.select().count() == runs_before
-        assert app.job.phase == "cancelled"
+        assert app.job.phase == "dropped"
 
 
 async def test_escape_during_apply_rolls_the_provider_back(openai_app: Any) -> None:
@@ -102,7 +102,7 @@ async def test_escape_during_apply_rolls_the_provider_back(openai_app: Any) -> N
                 app.job.cancel.set()
 
         runner.emit = emit_and_cancel
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.job.phase == "cancelled"
         assert not gpt5_stored()  # the first batch (the addition) was rolled back
@@ -126,7 +126,7 @@ async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app
     async with app.run_test(size=(120, 35)) as pilot:
         await start_openai_sync(app, pilot)
         with run_lock(tui_store, "aisync --sync-all (cron)"):
-            await pilot.press("y")
+            await pilot.press("ctrl+y")
             await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
         assert "holds the store's lock" in app.screen.message and "--sync-all (cron)" in app.screen.message
@@ -134,7 +134,7 @@ async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app
         assert not gpt5_stored()
 
 
-async def test_the_ui_answers_keys_while_a_provider_is_slow(openai_app: Any, fake_server: Any) -> None:
+async def test_typing_y_in_the_filter_never_applies_a_plan_that_opened_in_the_background(openai_app: Any, fake_server: Any) -> None:
     from tests.e2e.fakeserver import Fault
 
     fake_server.fault("openai", Fault(delay=3.0))
@@ -150,7 +150,23 @@ async def test_the_ui_answers_keys_while_a_provider_is_slow(openai_app: Any, fak
         await pilot.press("slash", *"o3")
         await pilot.pause()
         assert isinstance(app.screen, MainScreen), app.screen
-        assert [r[1] for r in app.main.table.rows] == ["o3"]
+        assert [r[1] for r in app.main.table.rows] == ["o3"]  # the UI answers while the plan runs
         assert not [m for m in messages if isinstance(m, PlanReady)]  # the plan was still running
         await settle(pilot)
+        assert [m for m in messages if isinstance(m, PlanReady)]
+        # The plan is ready, but the user is typing: it waits and says so, without taking the keyboard.
+        await pilot.press(*"yny", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen), app.screen
+        assert app.main.query_one("#filter").value == "o3yny"
+        assert app.job.phase == "preview" and not gpt5_stored()
+        assert any("press l to review" in n.message for n in app._notifications)
+        await pilot.press("l")  # the log, and the plan waiting on it
+        await settle(pilot)
         assert isinstance(app.screen, PreviewModal)
+        await pilot.press("y", "n", "enter", "space")  # no single key confirms or drops it
+        await pilot.pause()
+        assert isinstance(app.screen, PreviewModal) and not gpt5_stored()
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert gpt5_stored() and app.job.phase == "done"
