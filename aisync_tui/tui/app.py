@@ -388,7 +388,7 @@ class AisyncApp(App[int]):
 
             slug = self.main.query_one(ProviderPane).selected_slug
         if slug is not None and slug not in self.settings.providers:
-            self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning")
+            self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning", markup=False)
             return
         self.start_model_sync([slug] if slug else None, force)
 

@@ -35,7 +35,7 @@ class JobHost(Protocol):
     seed_done: threading.Event
 
     def post_message(self, message: Any) -> bool: ...
-    def notify(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ...) -> None: ...
+    def notify(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
     def push_screen(self, screen: Any, callback: Any = ...) -> Any: ...
     def run_worker(self, work: Any, name: str | None = ..., group: str = ..., description: str = ..., exit_on_error: bool = ...,
                    start: bool = ..., exclusive: bool = ..., thread: bool = ...) -> Any: ...
@@ -106,7 +106,7 @@ class Jobs:
     def _new_job(self, kind: str, title: str, providers: list[str] | None = None, force: bool = False) -> Job | None:
         if self.running:
             assert self.job is not None
-            self.app.notify(f"{self.job.title} is still running: wait for it or cancel it (l shows its log).", severity="warning")
+            self.app.notify(f"{self.job.title} is still running: wait for it or cancel it (l shows its log).", severity="warning", markup=False)
             return None
         job = Job(kind, title, providers=list(providers or []), force=force)
         self.job = job
@@ -210,7 +210,7 @@ class Jobs:
             self.review()
         else:
             # The user is elsewhere (maybe typing in the filter): never take the keyboard.
-            self.app.notify("Plan ready: press l to review it.", title=job.title, timeout=10)
+            self.app.notify("Plan ready: press l to review it.", title=job.title, timeout=10, markup=False)
             self.app.sync_finished()
 
     def review(self) -> None:
@@ -250,7 +250,7 @@ class Jobs:
         job.notice = "The store changed after the last preview (another run wrote to it): this is a new plan made just now."
         self.line("The store changed after the preview: nothing was written; planning again…", "bold yellow")
         self._progress()
-        self.app.notify("The store changed after the preview: planning again.", title=job.title, severity="warning", timeout=6)
+        self.app.notify("The store changed after the preview: planning again.", title=job.title, severity="warning", timeout=6, markup=False)
         self._plan(job)
 
     def on_job_finished(self, message: JobFinished) -> None:
@@ -267,7 +267,7 @@ class Jobs:
         self.syncing.clear()
         self.line(summary, "bold" if phase in ("done", "dropped") else "bold yellow")
         self._progress()
-        self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6)  # type: ignore[arg-type]
+        self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
         self.app.sync_finished()
 
     def worker_failed(self, error: BaseException) -> bool:
@@ -311,7 +311,7 @@ class Jobs:
 
         if self.running:
             assert self.job is not None
-            self.app.notify(f"{self.job.title} is still running.", severity="warning")
+            self.app.notify(f"{self.job.title} is still running.", severity="warning", markup=False)
             return
 
         def chosen(cutoff: datetime | None) -> None:

@@ -109,7 +109,7 @@ async def test_escape_during_apply_rolls_the_provider_back(openai_app: Any) -> N
         assert SyncRun.select().where(SyncRun.status == "cancelled").count() == 1
 
 
-async def test_a_rejected_key_is_shown_in_the_preview_and_nothing_is_applied(openai_app: Any) -> None:
+async def test_a_run_whose_only_provider_failed_ends_failed_and_says_the_failure_was_recorded(openai_app: Any) -> None:
     app = openai_app(key="sk-wrong-key-000000000000")
     async with app.run_test(size=(120, 35)) as pilot:
         await start_openai_sync(app, pilot)
@@ -117,6 +117,17 @@ async def test_a_rejected_key_is_shown_in_the_preview_and_nothing_is_applied(ope
         body = text_of(app.screen.query_one("#preview-text"))
         assert "Invalid API key" in body and "sk-wrong-key" not in body
         assert app.screen.can_apply is False
+        assert "1 failed (recorded in the sync history)" in text_of(app.screen.query_one("#preview-summary"))
+        await pilot.press("escape")
+        await settle(pilot)
+        # The only provider failed: that is a failure, not "Done", and the log says what was stored.
+        assert app.job.phase == "failed"
+        assert app.job.outcome.startswith("Failed: nothing to apply.")
+        assert "The failure of OpenAI was recorded in the sync history (no models or prices were changed)." in app.job.outcome
+        assert isinstance(app.screen, JobScreen)
+        assert "Failed: nothing to apply" in text_of(app.screen.query_one("#job-phase"))
+        assert app.job.outcome in app.screen.query_one(ProgressLog).lines_text
+        assert "Nothing was written" not in " ".join(app.screen.query_one(ProgressLog).lines_text)
 
 
 async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app: Any, tui_store: Any) -> None:
@@ -170,3 +181,57 @@ async def test_typing_y_in_the_filter_never_applies_a_plan_that_opened_in_the_ba
         await pilot.press("ctrl+y")
         await settle(pilot)
         assert gpt5_stored() and app.job.phase == "done"
+
+
+async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_preview(openai_app: Any, monkeypatch: Any) -> None:
+    """The core refuses a plan whose base changed (StalePlan, nothing written); the app plans again
+    and shows the new preview with a line saying why."""
+    from aisync_tui.errors import StalePlan
+    from aisync_tui.sync import runner as runner_module
+
+    real_apply = runner_module.apply_plan
+    calls: list[int] = []
+
+    def apply_once_stale(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise StalePlan("openai: the stored models changed after the plan was made")
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(runner_module, "apply_plan", apply_once_stale)
+    app = openai_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_openai_sync(app, pilot)
+        assert isinstance(app.screen, PreviewModal)
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert isinstance(app.screen, PreviewModal), app.screen  # a new plan, waiting for the user again
+        assert "The store changed after the last preview" in text_of(app.screen.query_one("#preview-text"))
+        assert not gpt5_stored()
+        await pilot.press("ctrl+y")
+        await settle(pilot)
+        assert gpt5_stored() and app.job.phase == "done"
+
+
+async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run(openai_app: Any, fake_server: Any) -> None:
+    from aisync_tui.tui.screens.quit_prompt import QuitPrompt
+    from tests.e2e.fakeserver import Fault
+
+    fake_server.fault("openai", Fault(delay=2.0))
+    app = openai_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(pilot)
+        app.start_model_sync(["openai"])
+        await pilot.pause()
+        await pilot.press("b", "q")
+        await pilot.pause()
+        assert isinstance(app.screen, QuitPrompt) and app.is_running
+        await pilot.press("enter")  # Stay has the focus: a stray Enter keeps the run
+        await pilot.pause()
+        assert app.is_running and app.job.phase == "planning"
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert app.job.cancel.is_set()
+        assert app._exit  # leaving: the process itself does not wait for the silent provider (tests/e2e)

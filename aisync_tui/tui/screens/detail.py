@@ -17,6 +17,7 @@ from textual.widgets import Footer, Header, Static
 
 from ...domain import CAPABILITIES, COMPONENT_LABELS, TOKEN_COMPONENTS
 from ...render import money
+from ...render.inert import inert
 from .. import format as fmt
 from ..widgets.charts import sparkline, step_series
 
@@ -47,7 +48,9 @@ def basic_section(d: Any) -> Table:
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
     for label, value in rows:
-        t.add_row(label, value)
+        t.add_row(label, fmt.plain(value))
+    if d.description:
+        t.add_row("Description", fmt.plain(d.description, 2000))
     return t
 
 
@@ -79,7 +82,7 @@ def pricing_section(d: Any, per: str) -> Any:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
-    foot = Text(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style="dim")
+    foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style="dim")
     return Group(t, foot)
 
 
@@ -93,7 +96,7 @@ def history_section(d: Any, per: str, width: int = 40) -> Any:
         p = h.price
         t.add_row(
             h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
-            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), h.source,
+            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
         )
     periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
     periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
@@ -142,7 +145,7 @@ def usage_section(usage: Any, width: int = 30) -> Any:
     return Group(t, chart)
 
 
-def changes_section(d: Any, limit: int = 50) -> Any:
+def changes_section(d: Any, per: str = "1m", limit: int = 50) -> Any:
     if not d.changes:
         return Text("No changes recorded.", style="dim")
     t = Table(box=box.SIMPLE, pad_edge=False)
@@ -150,7 +153,7 @@ def changes_section(d: Any, limit: int = 50) -> Any:
     t.add_column("Field")
     t.add_column("Old → new")
     for c in d.changes[:limit]:
-        t.add_row(fmt.when(c.at), c.field, f"{c.old if c.old is not None else '—'} → {c.new if c.new is not None else '—'}")
+        t.add_row(fmt.when(c.at), fmt.plain(c.field), Text(fmt.change_words(c.field, c.old, c.new, per)))
     if len(d.changes) > limit:
         return Group(t, Text(f"… and {len(d.changes) - limit} older changes", style="dim"))
     return t
@@ -200,25 +203,25 @@ class DetailScreen(Screen[None]):
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
-        self.sub_title = f"{self.provider}/{self.model_id}"
+        self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
 
     def show(self, detail: Any, usage: Any) -> None:
         self.detail, self.usage = detail, usage
         if detail is None:
-            self.query_one("#sec-basic", Static).update(Text(f"{self.model_id} ({self.provider}) is no longer in the store.", style="red"))
+            self.query_one("#sec-basic", Static).update(fmt.plain(f"{self.model_id} ({self.provider}) is no longer in the store.", style="red"))
             return
         self.query_one("#sec-basic", Static).update(basic_section(detail))
         self.query_one("#sec-caps", Static).update(capabilities_section(detail))
         self.query_one("#sec-pricing", Static).update(pricing_section(detail, self.per))
         self.query_one("#sec-history", Static).update(history_section(detail, self.per))
         self.query_one("#sec-usage", Static).update(usage_section(usage))
-        self.query_one("#sec-changes", Static).update(changes_section(detail))
+        self.query_one("#sec-changes", Static).update(changes_section(detail, self.per))
         raw = json.dumps(detail.raw, indent=2, sort_keys=True) if detail.raw is not None else "No raw payload stored."
-        self.query_one("#sec-raw", Static).update(Text(raw))
+        self.query_one("#sec-raw", Static).update(fmt.plain(raw))
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.model_id)
-        self.app.notify(f"Copied {self.model_id}", timeout=2)
+        self.app.notify(f"Copied {inert(self.model_id, 80)}", timeout=2, markup=False)
 
     def action_toggle_raw(self) -> None:
         raw = self.query_one("#sec-raw")

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ...render.inert import inert
 
 
 class ErrorModal(ModalScreen[None]):
@@ -19,8 +22,8 @@ class ErrorModal(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog error-dialog"):
-            yield Static(self.title_text, classes="dialog-title")
-            yield Static(self.message, id="error-message")
+            yield Static(Text(self.title_text), classes="dialog-title")
+            yield Static(Text(inert(self.message)), id="error-message")
             yield Button("Close", variant="error", id="error-close")
 
     def on_button_pressed(self) -> None:

@@ -45,9 +45,9 @@ class HistoryScreen(Screen[None]):
         table.clear()
         for r in runs:
             table.add_row(
-                fmt.ago(r.started_at), r.kind, r.provider or "all", Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                fmt.ago(r.started_at), Text(r.kind), fmt.plain(r.provider or "all"), Text(r.status, style=STATUS_STYLE.get(r.status, "")),
                 f"{r.found:,}", f"{r.added:,}", f"{r.updated:,}", f"{r.missing:,}", f"{r.removed:,}",
-                fmt.duration(r.duration), Text((r.error or "")[:80], style="red"), key=str(r.id),
+                fmt.duration(r.duration), fmt.plain(r.error or "", 80, style="red"), key=str(r.id),
             )
         if not runs:
             self.notify("No runs yet: sync a provider with R.", timeout=3)

@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import AVAILABILITY_CYCLE, CAPABILITY_FILTERS, SORT_CYCLE, SORT_KEYS, TYPE_CYCLE, CatalogView, Filters, RowKey, row_key
 from ..widgets.model_table import ModelTable
@@ -222,7 +223,7 @@ class MainScreen(Screen[None]):
         row = self.table.current
         if row is not None:
             self.app.copy_to_clipboard(row[1])
-            self.app.notify(f"Copied {row[1]}", timeout=2)
+            self.app.notify(f"Copied {inert(row[1], 80)}", timeout=2, markup=False)
 
     def go_provider(self, slug: str | None) -> None:
         self.query_one(ProviderPane).select_slug(slug)

@@ -108,7 +108,7 @@ class SettingsScreen(Screen[None]):
         for slug, p in new.providers.items():
             self.query_one(f"#key-{slug}", Static).update(key_status(p))
         self.app.apply_settings(new)  # type: ignore[attr-defined]
-        self.notify(f"Settings saved to {new.config_path}", timeout=3)
+        self.notify(f"Settings saved to {new.config_path}", timeout=3, markup=False)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "settings-save":

@@ -22,6 +22,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import (
     CONTEXT,
@@ -282,10 +283,10 @@ class ModelTable(ScrollView, can_focus=True):
     def _cells(self, row: Row) -> dict[str, str]:
         per = self.per
         out = {
-            "model": row[MODEL_ID],
-            "provider": row[PROVIDER],
-            "type": row[TYPE],
-            "status": row[STATUS],
+            "model": inert(row[MODEL_ID]),
+            "provider": inert(row[PROVIDER]),
+            "type": inert(row[TYPE]),
+            "status": inert(row[STATUS]),
             "context": fmt.tokens(row[CONTEXT]),
             "max_output": fmt.tokens(row[MAX_OUT]),
             "input": fmt.price(row[INPUT], per),

@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
 
@@ -16,10 +17,10 @@ def preview_text(row: Row | None, per: str = "1m") -> Text:
     unit = "1K" if per == "1k" else "1M"
     caps = ", ".join(_caps(row[CAPS])) or "unknown"
     text = Text()
-    text.append(row[MODEL_ID], style="bold")
+    text.append(inert(row[MODEL_ID], 200), style="bold")
     if row[NAME] and row[NAME] != row[MODEL_ID]:
-        text.append(f"  {row[NAME]}")
-    text.append(f"\n{row[PROVIDER]} · {row[TYPE]} · {row[STATUS]}")
+        text.append(f"  {inert(row[NAME], 200)}")
+    text.append(f"\n{inert(row[PROVIDER], 60)} · {inert(row[TYPE], 40)} · {inert(row[STATUS], 40)}")
     text.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)", style="dim")
     text.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
     text.append(
@@ -36,14 +37,14 @@ def _caps(raw: object) -> list[str]:
     if not raw:
         return []
     if isinstance(raw, (list, tuple)):
-        return [str(c) for c in raw]
+        return [inert(c, 40) for c in raw]
     import json
 
     try:
         value = json.loads(str(raw))
     except ValueError:
         return []
-    return [str(c) for c in value] if isinstance(value, list) else []
+    return [inert(c, 40) for c in value] if isinstance(value, list) else []
 
 
 class PreviewPane(Static):

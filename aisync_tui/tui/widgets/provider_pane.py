@@ -11,6 +11,7 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...render.inert import inert
 from .. import format as fmt
 
 ALL = "__all__"
@@ -77,9 +78,9 @@ def entry_prompt(entry: ProviderEntry, width: int = 22) -> Text:
     name_width = max(4, width - len(count) - 3)
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(f"{icon} ", style=colour)
-    text.append(_cut(entry.name, name_width).ljust(name_width), style="bold")
+    text.append(_cut(inert(entry.name), name_width).ljust(name_width), style="bold")
     text.append(" " + count, style="dim")
-    text.append("\n  " + _cut(entry.detail, width - 2), style=colour if entry.state in ("failed", "not_configured") else "dim")
+    text.append("\n  " + _cut(inert(entry.detail), width - 2), style=colour if entry.state in ("failed", "not_configured") else "dim")
     return text
 
 
