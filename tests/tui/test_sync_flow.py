@@ -145,10 +145,19 @@ async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app
         assert not gpt5_stored()
 
 
-async def test_typing_y_in_the_filter_never_applies_a_plan_that_opened_in_the_background(openai_app: Any, fake_server: Any) -> None:
-    from tests.e2e.fakeserver import Fault
+async def test_typing_y_in_the_filter_never_applies_a_plan_that_opened_in_the_background(openai_app: Any, monkeypatch: Any) -> None:
+    import threading
 
-    fake_server.fault("openai", Fault(delay=3.0))
+    from aisync_tui.sync.runner import ModelSyncRunner
+
+    gate = threading.Event()  # the provider "answers" once the user is typing in the filter
+    real_prepare = ModelSyncRunner.prepare
+
+    def slow_prepare(self: Any) -> Any:
+        gate.wait(10)
+        return real_prepare(self)
+
+    monkeypatch.setattr(ModelSyncRunner, "prepare", slow_prepare)
     app = openai_app()
     messages: list[Message] = []
     async with app.run_test(size=(120, 35), message_hook=messages.append) as pilot:
@@ -163,6 +172,7 @@ async def test_typing_y_in_the_filter_never_applies_a_plan_that_opened_in_the_ba
         assert isinstance(app.screen, MainScreen), app.screen
         assert [r[1] for r in app.main.table.rows] == ["o3"]  # the UI answers while the plan runs
         assert not [m for m in messages if isinstance(m, PlanReady)]  # the plan was still running
+        gate.set()
         await settle(pilot)
         assert [m for m in messages if isinstance(m, PlanReady)]
         # The plan is ready, but the user is typing: it waits and says so, without taking the keyboard.
