@@ -270,12 +270,7 @@ class AisyncApp(App[int]):
 
     def clear_filters(self) -> None:
         if (main := self._on_main()) is not None:
-            from .catalog import Filters
-            from .screens.main import FilterInput
-
-            main.query_one(FilterInput).value = ""
-            main.go_provider(None)
-            main.apply_filters(Filters())
+            main.action_clear_filters()
 
     def open_current(self) -> None:
         if self.main is not None and (row := self.main.table.current) is not None:

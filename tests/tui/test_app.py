@@ -11,7 +11,7 @@ import pytest
 from textual.message import Message
 
 from aisync_tui.store.models import Model
-from aisync_tui.tui.catalog import MODEL_ID, PROVIDER
+from aisync_tui.tui.catalog import AVAILABLE, MODEL_ID, PROVIDER
 from aisync_tui.tui.messages import CatalogLoaded
 from aisync_tui.tui.screens.detail import DetailScreen
 from aisync_tui.tui.screens.main import MainScreen
@@ -47,7 +47,11 @@ async def test_launch_fills_the_table_with_every_stored_model_sorted_by_id(make_
         await settle(pilot)
         assert [m for m in messages if isinstance(m, CatalogLoaded)]
         ids = shown_ids(app)
-        assert sorted(ids) == ids
+        # The user's own models (listed by their providers) first, then catalog entries; each by id.
+        listed = [r[MODEL_ID] for r in app.main.table.rows if r[AVAILABLE]]
+        catalog = [r[MODEL_ID] for r in app.main.table.rows if not r[AVAILABLE]]
+        assert ids == listed + catalog and listed and catalog
+        assert listed == sorted(listed, key=str.lower) and catalog == sorted(catalog, key=str.lower)
         assert len(ids) == len(MODELS)
         assert "aisync.db" in app.sub_title and "12 min ago" in app.sub_title
 
@@ -94,13 +98,13 @@ async def test_sort_by_key_and_by_clicking_a_header_both_directions(make_app: An
         x = _header_x(table, "input")
         await pilot.click(ModelTable, offset=(x, 0))
         await pilot.pause()
-        priced = [r for r in table.rows if r[8] is not None]
-        prices = [float(r[8]) for r in priced]
+        listed = [r for r in table.rows if r[AVAILABLE]]
+        prices = [float(r[8]) for r in listed if r[8] is not None]
         assert prices == sorted(prices) and table.sort_key == "input" and not table.descending
-        assert table.rows[-1][8] is None  # unknown prices last, never as $0
+        assert listed[-1][8] is None  # unknown prices last, never as $0
         await pilot.click(ModelTable, offset=(x, 0))
         await pilot.pause()
-        prices = [float(r[8]) for r in table.rows if r[8] is not None]
+        prices = [float(r[8]) for r in table.rows if r[8] is not None and r[AVAILABLE]]
         assert prices == sorted(prices, reverse=True) and table.descending
         assert "In/1M▼" in table.render_line(0).text
         await pilot.press("s")  # next column: output price

@@ -223,11 +223,16 @@ async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_previ
         assert gpt5_stored() and app.job.phase == "done"
 
 
-async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run(openai_app: Any, fake_server: Any) -> None:
+async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run(openai_app: Any, monkeypatch: Any) -> None:
     from aisync_tui.tui.screens.quit_prompt import QuitPrompt
-    from tests.e2e.fakeserver import Fault
 
-    fake_server.fault("openai", Fault(delay=2.0))
+    import threading
+
+    from aisync_tui.sync.runner import ModelSyncRunner
+
+    gate = threading.Event()  # the provider answers only when the test says so
+    real_prepare = ModelSyncRunner.prepare
+    monkeypatch.setattr(ModelSyncRunner, "prepare", lambda self: (gate.wait(10), real_prepare(self))[1])
     app = openai_app()
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(pilot)
@@ -245,3 +250,4 @@ async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run
         await pilot.pause()
         assert app.job.cancel.is_set()
         assert app._exit  # leaving: the process itself does not wait for the silent provider (tests/e2e)
+        gate.set()

@@ -11,6 +11,37 @@ from .. import format as fmt
 from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
 
 
+def details_text(row: Row | None, per: str = "1m") -> Text:
+    """The third column on wide terminals: one fact per line, capabilities listed in full."""
+    if row is None:
+        return Text("No model highlighted.", style="italic")
+    unit = "1K" if per == "1k" else "1M"
+    text = Text()
+    text.append(inert(row[MODEL_ID], 200) + "\n", style="bold")
+    if row[NAME] and row[NAME] != row[MODEL_ID]:
+        text.append(inert(row[NAME], 200) + "\n")
+    text.append("\n")
+    for label, value in (
+        ("Provider", inert(row[PROVIDER], 60)),
+        ("Type", inert(row[TYPE], 40)),
+        ("Status", inert(row[STATUS], 40)),
+        ("Listed", "by the provider, for you" if row[AVAILABLE] else "no: a catalog entry"),
+        ("Context", fmt.tokens(row[CONTEXT])),
+        ("Max output", fmt.tokens(row[MAX_OUT])),
+        (f"Input/{unit}", fmt.price(row[INPUT], per)),
+        (f"Output/{unit}", fmt.price(row[OUTPUT], per)),
+        ("Cost tier", fmt.tier(row[INPUT], row[OUTPUT])),
+        ("Synced", fmt.ago(row[SYNCED])),
+    ):
+        text.append(f"{label:<11}", style="bold")
+        text.append(f"{value}\n")
+    text.append("\nCapabilities\n", style="bold")
+    caps = _caps(row[CAPS])
+    text.append(("\n".join(f"  {c}" for c in caps) or "  unknown") + "\n")
+    text.append("\nenter: details · c: copy id", style="italic")
+    return text
+
+
 def preview_text(row: Row | None, per: str = "1m") -> Text:
     if row is None:
         return Text("No model highlighted.", style="italic")
@@ -50,9 +81,11 @@ def _caps(raw: object) -> list[str]:
 class PreviewPane(Static):
     """Shows `preview_text` of the row the table highlights."""
 
-    def __init__(self, *, per: str = "1m", id: str | None = None) -> None:
+    def __init__(self, *, per: str = "1m", id: str | None = None, wide: bool = False) -> None:
         super().__init__(preview_text(None, per), id=id)
         self.per = per
+        self.wide = wide
+        """The third column (one fact per line) rather than the strip under the table."""
         self._shown: tuple[Row | None, str] | None = None
 
     def show(self, row: Row | None) -> None:
@@ -61,4 +94,4 @@ class PreviewPane(Static):
         self._shown = (row, self.per)
         # The pane's size is fixed by the stylesheet (full width, 6 lines), so new text needs a
         # repaint of the pane only, not a layout of the screen (which repaints most of it).
-        self.update(preview_text(row, self.per), layout=False)
+        self.update((details_text if self.wide else preview_text)(row, self.per), layout=False)

@@ -118,6 +118,13 @@ class ProviderPane(OptionList):
             ids = [ALL] + [e.slug for e in entries]
             self.highlighted = ids.index(keep) if keep in ids else 0
 
+    def wanted_width(self) -> int:
+        """The width that shows every name, count and hint in full (border, padding, scrollbar included)."""
+        longest = len("All providers") + 8
+        for e in self.entries:
+            longest = max(longest, len(inert(e.name)) + len(f"{e.count:,}") + 3, len(inert(e.detail)) + 2)
+        return longest + 5
+
     def _text_width(self) -> int:
         # Content width less the options' own padding (1 cell each side) and the scrollbar.
         width = self.scrollable_content_region.width or 24
