@@ -35,6 +35,8 @@ class AisyncApp(App[int]):
     TITLE = "aisync"
     COMMANDS = App.COMMANDS | {AisyncCommands}
     BINDING_GROUP_TITLE = "Everywhere"
+    WATCH_SECONDS = 2.0
+    """How often the app checks whether another process wrote to the store."""
     FIRST_SCREENFUL = 200
     """Rows read first at start-up: more than a terminal shows. Few, because a worker reading
     rows while the UI thread renders waits for the GIL after each row."""
@@ -67,6 +69,10 @@ class AisyncApp(App[int]):
         self.main: MainScreen | None = None
         self.seed_done = threading.Event()
         """Set once the start-up catalog seeding (which holds the store lock briefly) is over."""
+        self.last_sync: Any = None
+        """When the store was last synced (the header says how long ago, and that ages)."""
+        self.watch: Any = None
+        """Notices writes to the store by other processes (store_watch.StoreWatch)."""
 
     # ------------------------------------------------------------------ start-up
 
@@ -85,6 +91,11 @@ class AisyncApp(App[int]):
             self._seed_catalog()
         else:
             self.seed_done.set()
+        from .store_watch import StoreWatch
+
+        self.watch = StoreWatch(self.store)
+        self.set_interval(self.WATCH_SECONDS, self._watch_store, name="watch the store")
+        self.set_interval(30, self._age_times, name="age relative times")
 
     def _install_signal_handlers(self) -> None:
         """Ctrl+C (SIGINT) or SIGTERM from outside: cancel the running job, so its transaction
@@ -118,6 +129,8 @@ class AisyncApp(App[int]):
 
         worker = get_current_worker()
         start = time.perf_counter()
+        if self.watch is not None and not self.watch.cheap:
+            self.watch.baseline()
         # Other databases may collate ids differently from Python: their first N would not be
         # the first N rows of the full list, so they get the whole list at once.
         first = first and self.store.is_sqlite
@@ -161,7 +174,36 @@ class AisyncApp(App[int]):
         self.main.load(message.rows, message.providers, self.syncing, complete=message.complete, total=message.total, hay=message.hay)
         if message.painted is not None:
             self.main.table.when_painted(message.painted.set)
+        self.last_sync = message.last_sync
         self.sub_title = self.main.header_subtitle(self.store.location, message.last_sync)
+
+    def _watch_store(self) -> None:
+        """Another process wrote to the store: read the catalog again (the cursor stays on its model)."""
+        if self.watch is None or self.main is None or not self.main.complete or self.jobs.running:
+            return
+        if self.watch.cheap:
+            if self.watch.changed():
+                self.load_catalog()
+        else:
+            self._watch_in_worker()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False, description="Checking the store for changes")
+    def _watch_in_worker(self) -> None:
+        if self.watch is not None and self.watch.changed():
+            self.post_message(StoreChanged())
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if not self.jobs.running:
+            self.load_catalog()
+
+    def _age_times(self) -> None:
+        """"last sync 8 min ago" and the Synced column grow older as time passes."""
+        if self.main is None or not self.main.loaded:
+            return
+        self.sub_title = self.main.header_subtitle(self.store.location, self.last_sync)
+        self.main.table.refresh()
+        self.main.pane.show(self.main.table.current, again=True)
+        self.refresh_providers()
 
     def on_catalog_seeded(self, message: CatalogSeeded) -> None:
         self.notify("Loaded the bundled price catalog (offline snapshot). Sync providers to see what you can use.", timeout=6)
@@ -199,6 +241,8 @@ class AisyncApp(App[int]):
     def sync_finished(self) -> None:
         """A run ended or stopped to wait for the user: the pane and the table show the store."""
         self.refresh_providers()
+        if self.watch is not None and self.watch.cheap:
+            self.watch.baseline()  # our own writes are read now; the watch need not report them
         self.load_catalog()
 
     def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:

@@ -88,8 +88,9 @@ class PreviewPane(Static):
         """The third column (one fact per line) rather than the strip under the table."""
         self._shown: tuple[Row | None, str] | None = None
 
-    def show(self, row: Row | None) -> None:
-        if self._shown is not None and self._shown[0] is row and self._shown[1] == self.per:
+    def show(self, row: Row | None, again: bool = False) -> None:
+        """Show `row`; `again`: even when it is shown already (its relative times aged)."""
+        if not again and self._shown is not None and self._shown[0] is row and self._shown[1] == self.per:
             return  # already showing it (the screen shows it with the table's frame, then the table says so)
         self._shown = (row, self.per)
         # The pane's size is fixed by the stylesheet (full width, 6 lines), so new text needs a
