@@ -74,6 +74,21 @@ class AisyncApp(App[int]):
         self.watch: Any = None
         """Notices writes to the store by other processes (store_watch.StoreWatch)."""
 
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus status colours legible on this theme's backgrounds."""
+        from .legible import status_colours
+
+        variables = super().get_css_variables()
+        variables.update(status_colours(variables))
+        return variables
+
+    def format_title(self, title: str, sub_title: str) -> Any:
+        """The header: the store and its last sync in the header's own colour (Textual dims the
+        sub-title, which is too faint to read in several themes)."""
+        from textual.content import Content
+
+        return Content.assemble((title, "bold"), " — ", sub_title) if sub_title else Content(title)
+
     # ------------------------------------------------------------------ start-up
 
     def get_default_screen(self) -> MainScreen:

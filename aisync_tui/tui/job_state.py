@@ -48,7 +48,7 @@ class Job:
     force: bool = False
     started: float = field(default_factory=time.monotonic)
     preview: tuple[str, Any, bool] | None = None
-    """A preview waiting to be shown: (title, body, can_apply). Set when the plan finished while
+    """A preview waiting to be shown: (title, body or a function of the palette giving it, can_apply). Set when the plan finished while
     the user was elsewhere; the run log shows it when the user opens the log."""
     notice: str = ""
     """A line shown at the top of the next preview (e.g. why the plan was made again)."""

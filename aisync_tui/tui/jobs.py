@@ -191,18 +191,25 @@ class Jobs:
         self._progress()
         from .plan_text import cleanup_plan_text, model_plan_text
 
-        if job.kind == "models":
-            body, can_apply = model_plan_text(message.plan, self.app.provider_names(), self.app.settings.pricing.per)
-        elif job.kind == "cleanup":
-            body, can_apply = cleanup_plan_text(message.plan)
-        else:
-            body, can_apply = message.context
-        if job.notice:
-            from rich.text import Text
+        from rich.text import Text
 
-            body = Text.assemble((job.notice + "\n\n", "bold"), body)
-            job.notice = ""
-        job.preview = (f"{job.title}: preview", body, can_apply)
+        from .palette import PLAIN, Palette
+
+        names, per, plan, context, notice = self.app.provider_names(), self.app.settings.pricing.per, message.plan, message.context, job.notice
+        job.notice = ""
+
+        def body(palette: Palette = PLAIN) -> tuple[Text, bool]:
+            """The preview in the colours of the theme it is shown in (drawn again on a theme change)."""
+            if job.kind == "models":
+                text, can = model_plan_text(plan, names, per, palette)
+            elif job.kind == "cleanup":
+                text, can = cleanup_plan_text(plan, palette)
+            else:
+                text, can = context
+            return (Text.assemble((notice + "\n\n", "bold"), text) if notice else text), can
+
+        can_apply = body()[1]
+        job.preview = (f"{job.title}: preview", lambda palette: body(palette)[0], can_apply)
         self.line("Plan ready: review it, then apply it (ctrl+y) or drop it (esc)." if can_apply
                   else "Plan ready: nothing to apply. Review it and close it (esc).", "bold")
         screen = self.log_screen()

@@ -5,12 +5,16 @@ no single letter typed by someone who has not read the plan can confirm it."""
 
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
+
+from ..palette import Palette, palette_for
 
 
 class PreviewModal(ModalScreen[bool]):
@@ -28,7 +32,8 @@ class PreviewModal(ModalScreen[bool]):
         Binding("end", "scroll('end')", "End", show=False, id="preview.end", tooltip="End of the plan."),
     ]
 
-    def __init__(self, title: str, body: Text, *, can_apply: bool, apply_label: str = "Apply", summary: str = "") -> None:
+    def __init__(self, title: str, body: Text | Callable[[Palette], Text], *, can_apply: bool, apply_label: str = "Apply",
+                 summary: str = "") -> None:
         super().__init__()
         self.title_text = title
         self.body = body
@@ -42,13 +47,20 @@ class PreviewModal(ModalScreen[bool]):
             if self.summary:
                 yield Static(Text(self.summary), id="preview-summary")
             with VerticalScroll(id="preview-body"):
-                yield Static(self.body, id="preview-text")
+                yield Static(self._body(), id="preview-text")
             with Horizontal(classes="buttons"):
                 if self.can_apply:
                     yield Button(f"{self.apply_label} (ctrl+y)", variant="primary", id="preview-apply")
                 yield Button("Cancel (esc)" if self.can_apply else "Close (esc)", id="preview-cancel")
 
+    def _body(self) -> Text:
+        if callable(self.body):
+            return self.body(palette_for(self.app))
+        return self.body
+
     def on_mount(self) -> None:
+        if callable(self.body):
+            self.watch(self.app, "theme", lambda _: self.query_one("#preview-text", Static).update(self._body()), init=False)
         # The plan, not a button: Enter or Space typed before the user has read it confirms nothing.
         self.query_one("#preview-body", VerticalScroll).focus()
 

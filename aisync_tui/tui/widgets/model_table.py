@@ -89,17 +89,17 @@ class ModelTable(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     ModelTable {
-        background: $surface;
+        background: $background;
         scrollbar-gutter: stable;
     }
-    ModelTable > .model-table--header { text-style: bold; color: $text-primary; background: $panel; }
-    ModelTable > .model-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    ModelTable > .model-table--header { text-style: bold underline; color: $foreground; background: $background; }
+    ModelTable > .model-table--cursor { background: $background; color: $foreground; text-style: bold reverse; }
     ModelTable > .model-table--cursor-blurred { background: $block-cursor-blurred-background; }
-    ModelTable > .model-table--active { color: $text-success; }
-    ModelTable > .model-table--missing { color: $text-error; }
-    ModelTable > .model-table--deprecated { color: $text-warning; }
-    ModelTable > .model-table--catalog { color: $text-muted; }
-    ModelTable > .model-table--empty { color: $text-muted; text-style: italic; }
+    ModelTable > .model-table--active { color: $status-ok; }
+    ModelTable > .model-table--missing { color: $status-error; }
+    ModelTable > .model-table--deprecated { color: $status-warning; }
+    ModelTable > .model-table--catalog { color: $status-muted; }
+    ModelTable > .model-table--empty { color: $status-muted; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -329,7 +329,9 @@ class ModelTable(ScrollView, can_focus=True):
         name = {"active": "active", "missing": "missing", "retired": "missing", "deprecated": "deprecated", "catalog": "catalog"}.get(status)
         if name is None:
             return None
-        return self.get_component_rich_style(f"model-table--{name}", partial=True)
+        # The colour resolved against the table's background (a theme's muted text is partly
+        # transparent; unresolved, it came out white on light grey in light themes).
+        return Style(color=self.get_component_rich_style(f"model-table--{name}").color)
 
     def on_focus(self) -> None:
         self.refresh()

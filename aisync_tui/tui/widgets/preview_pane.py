@@ -3,7 +3,9 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
+from textual.content import Content
 from textual.widgets import Static
 
 from ...render.inert import inert
@@ -11,16 +13,15 @@ from .. import format as fmt
 from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
 
 
-def details_text(row: Row | None, per: str = "1m") -> Text:
+def details_text(row: Row | None, per: str = "1m") -> Content:
     """The third column on wide terminals: one fact per line, capabilities listed in full."""
     if row is None:
-        return Text("No model highlighted.", style="italic")
+        return Content.styled("No model highlighted.", "italic")
     unit = "1K" if per == "1k" else "1M"
-    text = Text()
-    text.append(inert(row[MODEL_ID], 200) + "\n", style="bold")
+    parts: list[Any] = [(inert(row[MODEL_ID], 200) + "\n", "bold")]
     if row[NAME] and row[NAME] != row[MODEL_ID]:
-        text.append(inert(row[NAME], 200) + "\n")
-    text.append("\n")
+        parts.append(inert(row[NAME], 200) + "\n")
+    parts.append("\n")
     for label, value in (
         ("Provider", inert(row[PROVIDER], 60)),
         ("Type", inert(row[TYPE], 40)),
@@ -33,35 +34,32 @@ def details_text(row: Row | None, per: str = "1m") -> Text:
         ("Cost tier", fmt.tier(row[INPUT], row[OUTPUT])),
         ("Synced", fmt.ago(row[SYNCED])),
     ):
-        text.append(f"{label:<11}", style="bold")
-        text.append(f"{value}\n")
-    text.append("\nCapabilities\n", style="bold")
+        parts += [(f"{label:<11}", "bold"), f"{value}\n"]
     caps = _caps(row[CAPS])
-    text.append(("\n".join(f"  {c}" for c in caps) or "  unknown") + "\n")
-    text.append("\nenter: details · c: copy id", style="italic")
-    return text
+    parts += [("\nCapabilities\n", "bold"), ("\n".join(f"  {c}" for c in caps) or "  unknown") + "\n",
+              ("\nenter: details · c: copy id", "italic")]
+    return Content.assemble(*parts)
 
 
-def preview_text(row: Row | None, per: str = "1m") -> Text:
+def preview_text(row: Row | None, per: str = "1m") -> Content:
     if row is None:
-        return Text("No model highlighted.", style="italic")
+        return Content.styled("No model highlighted.", "italic")
     unit = "1K" if per == "1k" else "1M"
     caps = ", ".join(_caps(row[CAPS])) or "unknown"
-    text = Text()
-    text.append(inert(row[MODEL_ID], 200), style="bold")
+    parts: list[Any] = [(inert(row[MODEL_ID], 200), "bold")]
     if row[NAME] and row[NAME] != row[MODEL_ID]:
-        text.append(f"  {inert(row[NAME], 200)}")
-    text.append(f"\n{inert(row[PROVIDER], 60)} · {inert(row[TYPE], 40)} · {inert(row[STATUS], 40)}")
-    text.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)", style="dim")
-    text.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
-    text.append(
+        parts.append(f"  {inert(row[NAME], 200)}")
+    parts.append(f"\n{inert(row[PROVIDER], 60)} · {inert(row[TYPE], 40)} · {inert(row[STATUS], 40)}")
+    parts.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)")
+    parts.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
+    parts.append(
         f" · input {fmt.price(row[INPUT], per)} / output {fmt.price(row[OUTPUT], per)} per {unit} tokens"
         f" · cost {fmt.tier(row[INPUT], row[OUTPUT])}"
     )
-    text.append(f"\nCapabilities: {caps}")
-    text.append(f"\nLast synced: {fmt.ago(row[SYNCED])}  ", style="dim")
-    text.append("enter: details · c: copy id", style="dim italic")
-    return text
+    parts.append(f"\nCapabilities: {caps}")
+    parts.append(f"\nLast synced: {fmt.ago(row[SYNCED])}  ")
+    parts.append(("enter: details · c: copy id", "italic"))
+    return Content.assemble(*parts)
 
 
 def _caps(raw: object) -> list[str]:
