@@ -34,7 +34,7 @@ class AisyncApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "aisync"
     COMMANDS = App.COMMANDS | {AisyncCommands}
-    BINDING_GROUP_TITLE = "Everywhere"
+    BINDING_GROUP_TITLE = "Catalog screen: runs and screens"
     WATCH_SECONDS = 2.0
     """How often the app checks whether another process wrote to the store."""
     FIRST_SCREENFUL = 200
@@ -221,7 +221,8 @@ class AisyncApp(App[int]):
         self.refresh_providers()
 
     def on_catalog_seeded(self, message: CatalogSeeded) -> None:
-        self.notify("Loaded the bundled price catalog (offline snapshot). Sync providers to see what you can use.", timeout=6)
+        self.notify("Loaded the bundled catalog of models and prices (offline). Sync a provider (r) to see which you can use.",
+                    timeout=5, markup=False)
         self.load_catalog()
 
     # ------------------------------------------------------------------ the run (owned by self.jobs)
@@ -512,8 +513,12 @@ class AisyncApp(App[int]):
         from .screens.preview import PreviewModal
         from .widgets.model_table import ModelTable
 
-        groups = [(cls.BINDING_GROUP_TITLE or cls.__name__, [b for b in cls.BINDINGS if isinstance(b, Binding)])
-                  for cls in (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen)]
+        from .screens.settings import SettingsScreen
+        from .screens.usage import UsageScreen
+
+        classes = (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen, UsageScreen, SettingsScreen)
+        groups = [(cls.BINDING_GROUP_TITLE or "Screen", [b for b in cls.BINDINGS if isinstance(b, Binding) and b.show is not None])
+                  for cls in classes]
         groups.insert(3, ("Filter box", [b for b in FilterInput.BINDINGS if isinstance(b, Binding)]))
         groups.append(("Command palette", [Binding("ctrl+p", "command_palette", "Palette", tooltip="Every action, searchable.")]))
         self.push_screen(HelpScreen(groups, dict(self.settings.ui.keymap)))

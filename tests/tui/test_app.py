@@ -167,8 +167,19 @@ async def test_history_screen_lists_every_run_with_its_error(make_app: Any) -> N
         table = app.screen.query_one(DataTable)
         assert table.row_count == 4
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[2] for r in rows] == ["openai", "xai", "gemini", "all"]  # newest first
-        assert rows[1][3] == "failed" and "Invalid API key" in rows[1][-1]
+        assert [r[3] for r in rows] == ["openai", "xai", "gemini", "all"]  # newest first
+        assert rows[1][4] == "failed" and "Invalid API key" in rows[1][-1]
+        await pilot.press("down", "enter")  # the failed run's detail, its whole error
+        await pilot.pause()
+        from aisync_tui.tui.screens.error import ErrorModal
+
+        assert isinstance(app.screen, ErrorModal) and app.screen.title_text == f"Run {rows[1][0]}"
+        assert "Invalid API key (verify the API key in your environment or config file)" in app.screen.message
+        await pilot.press("h", "q")  # no second history screen from inside; q closes the detail
+        await pilot.pause()
+        from aisync_tui.tui.screens.history import HistoryScreen
+
+        assert isinstance(app.screen, HistoryScreen) and sum(isinstance(s, HistoryScreen) for s in app.screen_stack) == 1
 
 
 async def test_help_lists_the_keys_with_remapped_ones_from_the_config(make_app: Any) -> None:

@@ -13,18 +13,19 @@ from ...render.inert import inert
 
 
 class ErrorModal(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter", "dismiss", "Close", id="error.close", tooltip="Close this message.")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="error.close", tooltip="Close this message.")]
 
-    def __init__(self, title: str, message: str) -> None:
+    def __init__(self, title: str, message: str, *, title_class: str = "error-dialog") -> None:
         super().__init__()
+        self.dialog_class = title_class
         self.title_text = title
         self.message = message
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog error-dialog"):
+        with Vertical(classes=f"dialog {self.dialog_class}"):
             yield Static(Text(self.title_text), classes="dialog-title")
             yield Static(Text(inert(self.message)), id="error-message")
-            yield Button("Close", variant="error", id="error-close")
+            yield Button("Close (esc)", variant="error" if self.dialog_class == "error-dialog" else "default", id="error-close")
 
     def on_button_pressed(self) -> None:
         self.dismiss()

@@ -126,7 +126,7 @@ class ProviderPane(OptionList):
         longest = len("All providers") + 8
         for e in self.entries:
             longest = max(longest, len(inert(e.name)) + len(f"{e.count:,}") + 3, len(inert(e.detail)) + 2)
-        return longest + 5
+        return longest + 7  # border, option padding and the scrollbar
 
     def _text_width(self) -> int:
         # Content width less the options' own padding (1 cell each side) and the scrollbar.
