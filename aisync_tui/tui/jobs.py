@@ -99,6 +99,11 @@ class Jobs:
         def work() -> None:
             if job is not None:
                 job.thread = threading.current_thread()
+            if not self.app.seed_done.is_set():
+                # Plan against the store as it will be: the start-up catalog seeding adds rows a plan
+                # made before it would try to add again.
+                self.app.post_message(RunEvent(job.kind if job else "", _Line("Waiting for the bundled catalog to finish loading…")))
+                self.app.seed_done.wait(timeout=120)
             fn()
 
         self.app.run_worker(work, group=group, description=description, exit_on_error=False, exclusive=True, thread=True)
