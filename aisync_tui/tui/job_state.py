@@ -4,6 +4,7 @@ imported here."""
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from dataclasses import dataclass, field
@@ -11,6 +12,23 @@ from typing import Any
 
 from ..render.inert import inert
 from ..render.words import plural
+
+#: Hints the engine words for the command line, and what they mean in the app.
+_APP_HINTS = (
+    (re.compile(r"use --force to sync now"), "press F to force a sync of this provider"),
+    (re.compile(r"\(use --force to mark them missing\)"), "(force a sync with F to mark them missing)"),
+    (re.compile(r"increase the timeout with --timeout=\d+"), "raise the provider's timeout in Settings (,)"),
+    (re.compile(r"\(--force fetches now\)"), "(sync: pricing (force) in ctrl+p fetches now)"),
+)
+
+
+def app_words(text: str) -> str:
+    """A line from the engine, made inert, with command-line hints reworded for the app."""
+    text = inert(text)
+    for pattern, words in _APP_HINTS:
+        text = pattern.sub(words, text)
+    return text
+
 
 JOB_TITLES = {"models": "Model sync", "pricing": "Pricing sync", "cleanup": "Cleanup"}
 

@@ -12,7 +12,6 @@ says so) until the user opens the log; the preview never takes a single-letter c
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass
 from datetime import datetime
@@ -23,7 +22,7 @@ from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
 from ..render.inert import inert
 from ..render.words import describe, plural
-from .job_state import JOB_TITLES, Job, failure_note, summarise_models
+from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
 from .messages import JobFinished, PlanReady, PlanStale, RunEvent
 
 
@@ -46,23 +45,6 @@ class JobHost(Protocol):
     def provider_names(self) -> dict[str, str]: ...
     def mark_syncing(self, slug: str, on_: bool) -> None: ...
     def sync_finished(self) -> None: ...
-
-
-#: Hints the engine words for the command line, and what they mean in the app.
-_APP_HINTS = (
-    (re.compile(r"use --force to sync now"), "press F to force a sync of this provider"),
-    (re.compile(r"\(use --force to mark them missing\)"), "(force a sync with F to mark them missing)"),
-    (re.compile(r"increase the timeout with --timeout=\d+"), "raise the provider's timeout in Settings (,)"),
-    (re.compile(r"\(--force fetches now\)"), "(sync: pricing (force) in ctrl+p fetches now)"),
-)
-
-
-def app_words(text: str) -> str:
-    """A line from the engine, made inert, with command-line hints reworded for the app."""
-    text = inert(text)
-    for pattern, words in _APP_HINTS:
-        text = pattern.sub(words, text)
-    return text
 
 
 @dataclass(frozen=True)

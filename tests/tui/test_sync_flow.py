@@ -251,3 +251,17 @@ async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run
         assert app.job.cancel.is_set()
         assert app._exit  # leaving: the process itself does not wait for the silent provider (tests/e2e)
         gate.set()
+
+
+async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any) -> None:
+    fake_server.add("openai", models=[{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "openai"} for m in LISTED])
+    app = make_app(f'[providers.openai]\nbase_url = "{fake_server.base_url("openai")}"\n', OPENAI_API_KEY=DEFAULT_KEYS["openai"])
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_openai_sync(app, pilot)  # synced 12 minutes ago, cache_ttl one hour: skipped
+        body = text_of(app.screen.query_one("#preview-text"))
+        assert "press F to force a sync of this provider" in body and "--force" not in body
+        await pilot.press("escape", "escape")
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, PreviewModal) and "+ gpt-5" in text_of(app.screen.query_one("#preview-text"))
