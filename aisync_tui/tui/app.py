@@ -433,6 +433,22 @@ class AisyncApp(App[int]):
             return not isinstance(self.screen, (ModalScreen, SettingsScreen))
         return True
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's Screenshot: into ~/Downloads when it exists, else the current directory
+        (Textual's default fails when there is no Downloads folder), and say where it went."""
+        import os
+        from pathlib import Path
+
+        if path is None:
+            downloads = Path.home() / "Downloads"
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        try:
+            saved = self.save_screenshot(filename, path)
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved: {os.path.abspath(saved)}", timeout=5, markup=False)
+
     async def action_quit_key(self) -> None:
         await self.action_quit()
 

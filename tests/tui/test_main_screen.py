@@ -87,3 +87,13 @@ async def test_wide_terminals_show_the_highlighted_models_details_as_a_third_col
         assert details.display is column and strip.display is not column
         shown = details if column else strip
         assert str(shown.render()).startswith(app.main.table.current[MODEL_ID])
+
+
+async def test_the_screenshot_command_saves_into_the_current_directory_without_a_downloads_folder(make_app: Any, tui_home: Any) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.action_screenshot()
+        await pilot.pause()
+        saved = list(tui_home.glob("*.svg"))
+        assert len(saved) == 1 and any("Screenshot saved" in n.message for n in app._notifications)
