@@ -159,7 +159,9 @@ def search_terms(text: str) -> list[tuple[str, str]]:
 
 def matches(hay: str, terms: list[tuple[str, str]]) -> bool:
     for word, squashed in terms:
-        if word not in hay and not (squashed and squashed in hay):
+        # A word of punctuation only ("-") squashes to "" and matches every row: so typing more
+        # only ever narrows the result (the view narrows its previous result as you type).
+        if word not in hay and squashed not in hay:
             return False
     return True
 

@@ -41,7 +41,7 @@ def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> 
             continue
         if any(not (r[CAPS] and f'"{cap}"' in r[CAPS]) for cap in f.capabilities):
             continue
-        if text and not all(any(w in part or (squash(w) and squash(w) in squash(part)) for part in (str(r[MODEL_ID]).lower(), str(r[NAME] or "").lower()))
+        if text and not all(any(w in part or squash(w) in squash(part) for part in (str(r[MODEL_ID]).lower(), str(r[NAME] or "").lower()))
                             for w in text.split()):
             continue
         out.append(r)

@@ -260,8 +260,17 @@ async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fak
         await start_openai_sync(app, pilot)  # synced 12 minutes ago, cache_ttl one hour: skipped
         body = text_of(app.screen.query_one("#preview-text"))
         assert "press F to force a sync of this provider" in body and "--force" not in body
-        await pilot.press("escape", "escape")
+        await pilot.press("escape")
         await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen), app.screen
         await pilot.press("F")
         await settle(pilot)
-        assert isinstance(app.screen, PreviewModal) and "+ gpt-5" in text_of(app.screen.query_one("#preview-text"))
+        for _ in range(50):  # the plan's worker may start a moment after the key
+            if isinstance(app.screen, PreviewModal):
+                break
+            await pilot.pause(0.1)
+            await settle(pilot)
+        assert isinstance(app.screen, PreviewModal), app.screen
+        assert "+ gpt-5" in text_of(app.screen.query_one("#preview-text"))

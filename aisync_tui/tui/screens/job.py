@@ -39,10 +39,16 @@ class JobScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self._replayed = False
+        self.update_progress()
+        # After the first layout: lines written before the log knows its width wrap at 80 columns.
+        self.call_after_refresh(self._replay)
+
+    def _replay(self) -> None:
         log = self.query_one(ProgressLog)
         for line in self.job.lines:
             log.note(line)
-        self.update_progress()
+        self._replayed = True
 
     def on_screen_resume(self) -> None:
         if self.job.preview is not None:
@@ -57,7 +63,8 @@ class JobScreen(Screen[None]):
         self.post_message(ReviewPlan())
 
     def add_line(self, line: LogLine) -> None:
-        self.query_one(ProgressLog).note(line)
+        if getattr(self, "_replayed", False):  # before the replay, the replay writes it (it is in job.lines)
+            self.query_one(ProgressLog).note(line)
 
     def update_progress(self) -> None:
         job = self.job

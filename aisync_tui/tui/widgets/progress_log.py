@@ -25,4 +25,7 @@ class ProgressLog(RichLog):
         self.lines_text.append(line.text)
         text = Text(f"{line.at:6.2f}s ", style="dim")
         text.append(line.text, style=line.style)
-        self.write(text)
+        # The log's own width once it is known (Rich would otherwise measure against the console,
+        # which may be narrower than the log, and wrap at 80 columns).
+        width = self.scrollable_content_region.width
+        self.write(text, width=width if width > 10 else None)
