@@ -47,6 +47,29 @@ PER_MILLION = Decimal(1_000_000)
 
 _MODALITIES = frozenset({"text", "audio", "image", "video", "pdf"})
 
+#: models.dev provider id -> our provider slug. models.dev names providers its own way; only these
+#: are read, each only for the provider it names (no guessing across providers). Local runtimes
+#: (Ollama) have no models.dev list: what they serve depends on the machine.
+MODELSDEV_PROVIDERS: dict[str, str] = {
+    "openai": "openai",
+    "anthropic": "anthropic",
+    "google": "gemini",
+    "xai": "xai",
+    "mistral": "mistral",
+    "groq": "groq",
+    "deepseek": "deepseek",
+    "openrouter": "openrouter",
+    "togetherai": "together",
+    "amazon-bedrock": "bedrock",
+    "azure": "azure",
+    "google-vertex": "vertex",
+    "cohere": "cohere",
+    "fireworks-ai": "fireworks",
+    "cerebras": "cerebras",
+    "deepinfra": "deepinfra",
+    "huggingface": "huggingface",
+}
+
 
 # ------------------------------------------------------------------ building api.json from TOML
 
@@ -316,13 +339,19 @@ def parse_entry(provider: str, model_id: str, model: Mapping[str, Any]) -> Model
     )
 
 
-def parse_modelsdev(data: Any) -> tuple[list[ModelsDevEntry], ModelsDevReport]:
-    """Every usable provider-model in an `api.json`-shaped object; the rest counted as skipped."""
+def parse_modelsdev(data: Any, providers: Mapping[str, str] | None = None) -> tuple[list[ModelsDevEntry], ModelsDevReport]:
+    """Every usable provider-model in an `api.json`-shaped object; the rest counted as skipped.
+
+    With `providers` (models.dev id -> our slug), only those providers are read and each entry
+    carries our slug; without it, every provider under its models.dev id.
+    """
     report = ModelsDevReport()
     entries: list[ModelsDevEntry] = []
     if not isinstance(data, Mapping):
         raise ValueError("models.dev data is not a JSON object of providers")
     for provider_id, provider in data.items():
+        if providers is not None and provider_id not in providers:
+            continue
         if not isinstance(provider, Mapping) or not isinstance(provider.get("models"), Mapping):
             report.skipped.append(f"{str(provider_id)[:64]}: not a provider object")
             continue
@@ -331,7 +360,8 @@ def parse_modelsdev(data: Any) -> tuple[list[ModelsDevEntry], ModelsDevReport]:
             if not isinstance(model, Mapping):
                 report.skipped.append(f"{str(provider_id)[:64]}/{str(model_id)[:64]}: not a model object")
                 continue
-            entry = parse_entry(str(provider_id), model_id, model)
+            slug = providers[provider_id] if providers is not None else str(provider_id)
+            entry = parse_entry(slug, model_id, model)
             if entry is None:
                 report.skipped.append(f"{str(provider_id)[:64]}/{str(model_id)[:64]}: unusable id")
                 continue

@@ -152,3 +152,18 @@ def test_bundling_writes_the_data_its_licence_and_its_provenance(tmp_path: Path)
     assert data == build_api(SLICE)
     assert json.loads((tmp_path / "SNAPSHOT.json").read_text())["models.dev"] == info
     assert (tmp_path / "LICENSE-models.dev.txt").read_text().startswith("MIT License")
+
+
+def test_only_mapped_providers_are_read_and_under_our_slugs() -> None:
+    from aisync_tui.pricing.modelsdev import MODELSDEV_PROVIDERS
+
+    data = json.loads(gzip.decompress((BUNDLED / "modelsdev.json.gz").read_bytes()))
+    entries, report = parse_modelsdev(data, MODELSDEV_PROVIDERS)
+    slugs = {e.provider for e in entries}
+    assert {"openai", "anthropic", "gemini", "together", "bedrock"} <= slugs
+    assert slugs <= set(MODELSDEV_PROVIDERS.values())
+    assert "google" not in slugs and "togetherai" not in slugs
+    # Every mapped id names a provider models.dev really has: a renamed one would silently drop.
+    assert set(MODELSDEV_PROVIDERS) <= set(data)
+    gemini = {e.model_id for e in entries if e.provider == "gemini"}
+    assert "gemini-2.5-pro" in gemini
