@@ -1,0 +1,133 @@
+"""`cost` and `cheapest` as answers: the store's candidates priced by `choose.cost.quote`.
+
+The faces (CLI, MCP server, app) call these and only format what comes back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from ..store.candidates import Candidate
+from .cost import Quote, Workload, quote
+
+
+@dataclass(frozen=True, slots=True)
+class ModelCost:
+    """One model's cost for a workload."""
+
+    model: Candidate
+    quote: Quote
+    at: datetime | None = None
+    """The date asked for (None: the current price)."""
+    price_from: datetime | None = None
+    price_source: str | None = None
+
+    @property
+    def cost(self) -> Decimal | None:
+        return self.quote.cost
+
+    def to_json(self) -> dict[str, Any]:
+        c = self.model
+        return {
+            "provider": c.provider,
+            "id": c.model_id,
+            "name": c.name,
+            "cost_usd": _text(self.quote.cost),
+            "breakdown": self.quote.breakdown_json(),
+            "missing": list(self.quote.missing),
+            "long_context_tier": self.quote.tier,
+            "context_length": c.context_length,
+            "max_output_tokens": c.max_output_tokens,
+            "type": c.type,
+            "status": c.status,
+            "available": c.available,
+            "priced_at": _iso(self.at),
+            "price_effective_from": _iso(self.price_from),
+            "price_source": self.price_source,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _text(value: Decimal | None) -> str | None:
+    from .cost import _text as exact
+
+    return exact(value)
+
+
+@dataclass(frozen=True, slots=True)
+class NotFound:
+    """A model the user named that the store does not have."""
+
+    model_id: str
+    provider: str
+    suggestions: tuple[tuple[str, str], ...] = ()
+
+
+def cost_of(models: Sequence[tuple[str, str]], workload: Workload, *, at: datetime | None = None) -> list[ModelCost | NotFound]:
+    """The workload's cost on each named (id or alias, provider), in the order given."""
+    from ..store.candidates import find, price_at
+    from ..store.queries import close_matches
+
+    out: list[ModelCost | NotFound] = []
+    for model_id, provider in models:
+        found = find(model_id, provider)
+        if found is None:
+            out.append(NotFound(model_id, provider, tuple(close_matches(model_id, provider))))
+            continue
+        if at is None:
+            out.append(ModelCost(found, quote(found.price, workload), None, found.price_from, found.price_source))
+            continue
+        period = price_at(found.pk, at)
+        price, start, source = period if period is not None else (None, None, None)
+        out.append(ModelCost(found, quote(price, workload), at, start, source))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Ranking:
+    """`cheapest`'s answer: the priced models in order, and how many were left out unpriced."""
+
+    ranked: tuple[ModelCost, ...]
+    considered: int
+    """Models that matched every filter."""
+    unpriced: int
+    """Of those, models left out because their cost is unknown."""
+    unpriced_examples: tuple[tuple[str, str, tuple[str, ...]], ...] = field(default=())
+    """A few of them: (provider, id, missing components)."""
+
+
+def rank_key(mc: ModelCost) -> tuple[Decimal, int, str, str]:
+    """Cheapest first; on a tie the larger context, then the id (then the provider)."""
+    cost = mc.quote.cost
+    assert cost is not None
+    return (cost, -(mc.model.context_length or 0), mc.model.model_id, mc.model.provider)
+
+
+def cheapest(
+    workload: Workload,
+    *,
+    providers: Iterable[str] = (),
+    type: str | None = None,
+    capabilities: Iterable[str] = (),
+    min_context: int | None = None,
+    available: bool | None = None,
+    top: int | None = 10,
+) -> Ranking:
+    from ..store.candidates import candidates
+
+    found = candidates(providers=providers, type=type, capabilities=capabilities, min_context=min_context, available=available)
+    priced: list[ModelCost] = []
+    unpriced: list[ModelCost] = []
+    for c in found:
+        mc = ModelCost(c, quote(c.price, workload), None, c.price_from, c.price_source)
+        (priced if mc.quote.cost is not None else unpriced).append(mc)
+    priced.sort(key=rank_key)
+    unpriced.sort(key=lambda m: (m.model.provider, m.model.model_id))
+    examples = tuple((m.model.provider, m.model.model_id, m.quote.missing) for m in unpriced[:5])
+    return Ranking(tuple(priced[:top] if top else priced), len(found), len(unpriced), examples)

@@ -1,0 +1,107 @@
+"""The cost arithmetic of `aisync cost`/`cheapest`, against values worked out by hand, exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal as D
+
+from aisync_tui.choose.advice import ModelCost, rank_key
+from aisync_tui.choose.cost import Workload, quote
+from aisync_tui.domain import Price, PriceTier
+from aisync_tui.store.candidates import Candidate
+
+GPT4O = Price(input=D("0.0000025"), output=D("0.00001"), cached_input=D("0.00000125"))
+# Long-context pricing in the shape of Gemini 2.5 Pro: prompts above 200k tokens cost more.
+TIERED = Price(
+    input=D("0.00000125"), output=D("0.00001"), cached_input=D("0.00000031"),
+    tiers=(PriceTier(200_000, input=D("0.0000025"), output=D("0.000015"), cached_input=D("0.000000625")),),
+)
+
+
+def _lines(q):
+    return {line.component: line.cost for line in q.lines}
+
+
+def test_cached_input_is_billed_at_the_cached_price_and_the_rest_at_the_input_price():
+    q = quote(GPT4O, Workload(input_tokens=5000, cached_tokens=2000, output_tokens=1000, requests=100))
+    # 3,000 x 100 x $2.50/1M = $0.75; 2,000 x 100 x $1.25/1M = $0.25; 1,000 x 100 x $10/1M = $1.00
+    assert _lines(q) == {"input": D("0.75"), "cached_input": D("0.25"), "output": D("1.00")}
+    assert q.cost == D("2.00") and q.missing == ()
+    assert q.breakdown_json()["input"] == {"quantity": "300000", "unit_price_usd": "0.0000025", "cost_usd": "0.75"}
+
+
+def test_a_prompt_above_the_long_context_threshold_uses_the_tier_prices():
+    q = quote(TIERED, Workload(input_tokens=250_000, output_tokens=2000))
+    # 250,000 x $2.50/1M = $0.625; 2,000 x $15/1M = $0.03
+    assert q.cost == D("0.655") and q.tier == 200_000
+    at_threshold = quote(TIERED, Workload(input_tokens=200_000, output_tokens=2000))
+    # not above: 200,000 x $1.25/1M = $0.25; 2,000 x $10/1M = $0.02
+    assert at_threshold.cost == D("0.27") and at_threshold.tier is None
+
+
+def test_the_highest_tier_the_prompt_exceeds_wins():
+    price = Price(input=D("1"), output=D("0"), tiers=(PriceTier(10, input=D("2")), PriceTier(100, input=D("3"))))
+    assert quote(price, Workload(input_tokens=50)).cost == D("100")
+    assert quote(price, Workload(input_tokens=150)).cost == D("450")
+
+
+def test_per_request_image_and_second_prices_multiply_by_the_requests():
+    per_request = Price(input=D("0.000001"), per_request=D("0.005"))
+    # 1,000 x 10 x $1/1M = $0.01, plus 10 x $0.005 = $0.05
+    assert quote(per_request, Workload(input_tokens=1000, requests=10)).cost == D("0.06")
+    images = Price(per_image=D("0.04"))
+    assert quote(images, Workload(images=3, requests=5)).cost == D("0.60")
+    audio = Price(per_second=D("0.006"))
+    assert quote(audio, Workload(seconds=D("12.5"), requests=2)).cost == D("0.15")
+
+
+def test_fractions_of_a_cent_stay_exact():
+    q = quote(Price(input=D("0.00000015"), output=D("0.0000006")), Workload(input_tokens=7, output_tokens=3, requests=3))
+    # 21 x 0.00000015 = 0.00000315; 9 x 0.0000006 = 0.0000054
+    assert q.cost == D("0.00000855")
+    huge = quote(Price(input=D("0.0000000000000001")), Workload(input_tokens=10**15, requests=10**15))
+    assert huge.cost == D("100000000000000")
+
+
+def test_a_component_without_a_price_makes_the_cost_unknown_and_is_named():
+    no_output = Price(input=D("0.000001"))
+    q = quote(no_output, Workload(input_tokens=100, output_tokens=10))
+    assert q.cost is None and q.missing == ("output",)
+    assert _lines(q)["input"] == D("0.0001")  # what is known is still shown
+    no_cache = quote(Price(input=D("0.000001"), output=D("0.000002")), Workload(input_tokens=100, cached_tokens=50))
+    assert no_cache.cost is None and no_cache.missing == ("cached_input",)
+    no_image = quote(Price(input=D("0.000001")), Workload(input_tokens=1, images=1))
+    assert no_image.missing == ("per_image",)
+
+
+def test_no_price_at_all_names_every_component_the_workload_needs():
+    q = quote(None, Workload(input_tokens=10, output_tokens=10, seconds=D(1)))
+    assert q.cost is None and q.missing == ("input", "output", "per_second")
+
+
+def test_a_free_model_costs_zero_not_unknown():
+    q = quote(Price(input=D(0), output=D(0)), Workload(input_tokens=10, output_tokens=10))
+    assert q.cost == 0 and q.missing == ()
+
+
+def test_a_price_in_another_currency_is_never_added_to_dollars():
+    q = quote(Price(input=D("0.000001"), currency="EUR"), Workload(input_tokens=10))
+    assert q.cost is None and q.missing == ("input",)
+
+
+def test_a_workload_that_makes_no_sense_says_which_option_is_wrong():
+    assert Workload(input_tokens=10, cached_tokens=20).problems() == ["--cached-tokens counts part of the input: it cannot exceed --input-tokens"]
+    assert "the workload is empty" in Workload().problems()[0]
+    assert Workload(input_tokens=1, requests=0).problems() == ["--requests must be at least 1"]
+
+
+def _candidate(model_id: str, context: int | None, price: Price) -> Candidate:
+    return Candidate(1, "p", model_id, None, "chat", "active", context, None, (), True, False, None, price, datetime(2025, 1, 1, tzinfo=timezone.utc), "provider")
+
+
+def test_ties_go_to_the_larger_context_then_the_id():
+    w = Workload(input_tokens=1000)
+    same = Price(input=D("0.000001"))
+    models = [_candidate("b", 8000, same), _candidate("a", 8000, same), _candidate("c", 128000, same), _candidate("z", None, Price(input=D("0")))]
+    ranked = sorted((ModelCost(m, quote(m.price, w)) for m in models), key=rank_key)
+    assert [m.model.model_id for m in ranked] == ["z", "c", "a", "b"]
