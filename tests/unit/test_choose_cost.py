@@ -105,3 +105,55 @@ def test_ties_go_to_the_larger_context_then_the_id():
     models = [_candidate("b", 8000, same), _candidate("a", 8000, same), _candidate("c", 128000, same), _candidate("z", None, Price(input=D("0")))]
     ranked = sorted((ModelCost(m, quote(m.price, w)) for m in models), key=rank_key)
     assert [m.model.model_id for m in ranked] == ["z", "c", "a", "b"]
+
+
+# ----------------------------------------------------------------------------- against a store
+
+JAN = datetime(2025, 1, 1, tzinfo=timezone.utc)
+MAR = datetime(2025, 3, 1, tzinfo=timezone.utc)
+
+
+def test_cost_at_a_date_uses_the_ledger_period_in_force_then(store):
+    from aisync_tui.choose.advice import cost_of
+    from tests.unit.usage_helpers import seed_price
+
+    # $5 / $15 per 1M until March, then $2.50 / $10.
+    seed_price("openai", "gpt-4o", [(JAN, MAR, "0.000005", "0.000015"), (MAR, None, "0.0000025", "0.00001")])
+    w = Workload(input_tokens=1000, output_tokens=100, requests=10)
+    (feb,) = cost_of([("gpt-4o", "openai")], w, at=datetime(2025, 2, 14, tzinfo=timezone.utc))
+    (now,) = cost_of([("gpt-4o", "openai")], w)
+    (before,) = cost_of([("gpt-4o", "openai")], w, at=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    # 10,000 x $5/1M + 1,000 x $15/1M = $0.065; now 10,000 x $2.50/1M + 1,000 x $10/1M = $0.035
+    assert feb.cost == D("0.065") and feb.price_from == JAN
+    assert now.cost == D("0.035") and now.price_from == MAR
+    assert before.cost is None and before.quote.missing == ("input", "output")
+
+
+def test_a_model_is_found_by_an_alias_its_provider_stated_but_not_across_providers(store):
+    from aisync_tui.choose.advice import NotFound, cost_of
+    from aisync_tui.store.models import Model
+    from tests.unit.usage_helpers import seed_price
+
+    seed_price("anthropic", "claude-sonnet-4-5-20250929", [(JAN, None, "0.000003", "0.000015")])
+    Model.update(aliases=["claude-sonnet-4-5"]).execute()
+    seed_price("openai", "gpt-4o", [(JAN, None, "0.0000025", "0.00001")])
+    found, elsewhere = cost_of([("claude-sonnet-4-5", "anthropic"), ("claude-sonnet-4-5", "openai")], Workload(input_tokens=1000))
+    assert isinstance(found, ModelCost) and found.model.model_id == "claude-sonnet-4-5-20250929" and found.cost == D("0.003")
+    assert isinstance(elsewhere, NotFound)
+
+
+def test_cheapest_filters_by_exact_capability_and_counts_unpriced_models(store):
+    from aisync_tui.choose.advice import cheapest
+    from aisync_tui.store.models import Model
+    from tests.unit.usage_helpers import seed_price
+
+    seed_price("openai", "cheap", [(JAN, None, "0.000001", "0.000001")])
+    seed_price("openai", "dear", [(JAN, None, "0.00001", "0.00001")])
+    seed_price("openai", "blind", [(JAN, None, "0.0000001", "0.0000001")])
+    seed_price("openai", "unpriced", [])
+    Model.update(capabilities=["vision", "chat"], context_length=128000).where(Model.model_id != "blind").execute()
+    Model.update(capabilities=["vision_preview"]).where(Model.model_id == "blind").execute()
+    r = cheapest(Workload(input_tokens=1000, output_tokens=1000), capabilities=["vision"])
+    assert [m.model.model_id for m in r.ranked] == ["cheap", "dear"]
+    assert (r.considered, r.unpriced) == (3, 1) and r.unpriced_examples[0][1] == "unpriced"
+    assert [m.model.model_id for m in cheapest(Workload(input_tokens=1), min_context=200000).ranked] == []
