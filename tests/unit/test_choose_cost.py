@@ -157,3 +157,18 @@ def test_cheapest_filters_by_exact_capability_and_counts_unpriced_models(store):
     assert [m.model.model_id for m in r.ranked] == ["cheap", "dear"]
     assert (r.considered, r.unpriced) == (3, 1) and r.unpriced_examples[0][1] == "unpriced"
     assert [m.model.model_id for m in cheapest(Workload(input_tokens=1), min_context=200000).ranked] == []
+
+
+def test_whatif_never_guesses_a_tier_or_a_request_fee_it_cannot_know():
+    from aisync_tui.choose.whatif import LONG_CONTEXT, reprice
+
+    # One request of 250k tokens: the tier is known to apply.
+    assert reprice(TIERED, requests=1, input_tokens=250_000, output_tokens=0, cached_tokens=0) == (D("0.625"), ())
+    # A day's aggregate of 40 requests: no telling which prompts crossed 200k.
+    assert reprice(TIERED, requests=40, input_tokens=250_000, output_tokens=0, cached_tokens=0) == (None, (LONG_CONTEXT,))
+    # ...unless the whole aggregate is below the threshold.
+    assert reprice(TIERED, requests=40, input_tokens=100_000, output_tokens=0, cached_tokens=0) == (D("0.125"), ())
+    fee = Price(input=D("0.000001"), per_request=D("0.01"))
+    assert reprice(fee, requests=None, input_tokens=10, output_tokens=0, cached_tokens=0) == (None, ("per_request",))
+    # 10 x $1/1M + 3 x $0.01
+    assert reprice(fee, requests=3, input_tokens=10, output_tokens=0, cached_tokens=0) == (D("0.03001"), ())
