@@ -83,6 +83,7 @@ def run_sync_models(ctx: Any) -> int:
             ctx.print("Syncing models from AI providers...")
         ctx.print("")
     summary = run_model_sync(ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose)
+    _notify(ctx, [summary])
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -151,6 +152,14 @@ def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _notify(ctx: Any, summaries: list[Any]) -> None:
+    """One notification per committed run (never on a dry run); it never changes the exit code."""
+    if ctx.settings.notify.urls:
+        from ..notify.hook import after_run
+
+        after_run(ctx, summaries)
+
+
 def run_sync_all(ctx: Any) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
     args = ctx.args
@@ -169,6 +178,7 @@ def run_sync_all(ctx: Any) -> int:
         p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
         stages["pricing"] = p_summary
         exit_code = max(exit_code, p_summary.exit_code)
+    _notify(ctx, list(stages.values()))
     if args.json:
         ctx.print(json.dumps({k: summary_json(v, names) for k, v in stages.items()} | {"exit_code": exit_code}, indent=2))
         return exit_code
