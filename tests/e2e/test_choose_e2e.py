@@ -74,3 +74,21 @@ def test_cheapest_over_the_catalog_honours_capability_context_and_top(synced):
     assert all(m["context_length"] >= 128000 and m["provider"] == "openai" for m in ranked)
     costs = [(float(m["cost_usd"]), -m["context_length"], m["id"]) for m in ranked]
     assert costs == sorted(costs)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["cost", "--help"], ["cheapest", "--input-tokens", "10", "--top", "1"]], ids=" ".join)
+def test_help_and_the_cost_commands_never_load_apprise_or_the_mcp_sdk(sandbox, argv):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['aisync', *{argv!r}]\n"
+        "try:\n    runpy.run_module('aisync_tui', run_name='__main__')\n"
+        "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+        "heavy = sorted(m for m, mod in sys.modules.items() if mod is not None and m.split('.')[0] in ('apprise', 'mcp', 'textual', 'httpx'))\n"
+        "print('loaded:', heavy[:5])\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], env=sandbox.env, cwd=sandbox.root, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip().endswith("loaded: []")

@@ -98,8 +98,8 @@ def test_a_failing_notification_url_is_a_warning_and_leaves_the_exit_code_alone(
     url = f"json://127.0.0.1:{_closed_port()}/notify?token={TOKEN}"
     _setup(sandbox, fake_server, tmp_path, url)
     feeds("gpt-4o-mini", input_cost_per_token=2e-07)
-    r = sandbox.run("sync-pricing", "--force")
-    assert r.returncode == 0
+    r = sandbox.run("--sync-all", "--force")
+    assert r.returncode == 0, r.stderr
     assert "warning: notification not sent" in r.stderr
     assert TOKEN not in r.stdout + r.stderr + sandbox.log_file.read_text()
     assert "notify" in sandbox.log_file.read_text() and "status=failed" in sandbox.log_file.read_text()
@@ -115,6 +115,18 @@ def test_notify_test_reaches_the_webhook(sandbox, fake_server):
     assert "✓ Sent a test message to 1 URL (json://…)" in r.stdout and TOKEN not in r.stdout
     (message,) = _messages(fake_server)
     assert message["title"] == "aisync: test message"
+
+
+def test_without_apprise_a_sync_run_warns_once_naming_the_extra_and_succeeds(sandbox, fake_server, feeds, tmp_path):
+    url = f"json://127.0.0.1:{fake_server.port}/hook/notify?token={TOKEN}"
+    _setup(sandbox, fake_server, tmp_path, url)
+    feeds("gpt-4o-mini", input_cost_per_token=2e-07)
+    code = "import sys, runpy\nsys.modules['apprise'] = None\nsys.argv = ['aisync', 'sync-pricing', '--force']\nrunpy.run_module('aisync_tui', run_name='__main__')\n"
+    r = subprocess.run([sys.executable, "-c", code], env=sandbox.env, cwd=sandbox.root, capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    warnings = [line for line in r.stderr.splitlines() if "notify" in line]
+    assert len(warnings) == 1 and "pip install 'aisync-tui[notify]'" in warnings[0] and TOKEN not in r.stderr
+    assert _messages(fake_server) == []
 
 
 def test_without_apprise_a_configured_notify_says_which_extra_to_install(sandbox, fake_server):
