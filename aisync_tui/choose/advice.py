@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..store.candidates import Candidate
-from .cost import Quote, Workload, quote
+from .cost import Quote, Workload, quote, total
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,12 +122,18 @@ def cheapest(
     from ..store.candidates import candidates
 
     found = candidates(providers=providers, type=type, capabilities=capabilities, min_context=min_context, available=available)
-    priced: list[ModelCost] = []
-    unpriced: list[ModelCost] = []
+    # Rank on the bare total (no per-component lines), then quote in full only what is shown.
+    priced: list[tuple[Decimal, int, str, str, Candidate]] = []
+    unpriced: list[Candidate] = []
     for c in found:
-        mc = ModelCost(c, quote(c.price, workload), None, c.price_from, c.price_source)
-        (priced if mc.quote.cost is not None else unpriced).append(mc)
-    priced.sort(key=rank_key)
-    unpriced.sort(key=lambda m: (m.model.provider, m.model.model_id))
-    examples = tuple((m.model.provider, m.model.model_id, m.quote.missing) for m in unpriced[:5])
-    return Ranking(tuple(priced[:top] if top else priced), len(found), len(unpriced), examples)
+        amount = total(c.price, workload)
+        if amount is None:
+            unpriced.append(c)
+        else:
+            priced.append((amount, -(c.context_length or 0), c.model_id, c.provider, c))
+    priced.sort(key=lambda t: t[:4])
+    shown = priced[:top] if top else priced
+    ranked = tuple(ModelCost(c, quote(c.price, workload), None, c.price_from, c.price_source) for *_, c in shown)
+    unpriced.sort(key=lambda c: (c.provider, c.model_id))
+    examples = tuple((c.provider, c.model_id, quote(c.price, workload).missing) for c in unpriced[:5])
+    return Ranking(ranked, len(found), len(unpriced), examples)

@@ -110,6 +110,37 @@ def tier_for(price: Price, prompt_tokens: int) -> PriceTier | None:
     return chosen
 
 
+def total(price: Price | None, workload: Workload) -> Decimal | None:
+    """`quote(price, workload).cost` without building the lines: what ranking a whole catalog
+    needs. The same arithmetic, kept in step by a test."""
+    if price is None or price.currency != "USD":
+        return None
+    w = workload
+    tier = tier_for(price, w.input_tokens) if price.tiers else None
+    amount = Decimal(0)
+    for component, per_request in (
+        ("input", w.input_tokens - w.cached_tokens),
+        ("cached_input", w.cached_tokens),
+        ("output", w.output_tokens),
+        ("per_image", w.images),
+    ):
+        if not per_request:
+            continue
+        unit = getattr(tier, component, None) if tier is not None and component in ("input", "output", "cached_input") else None
+        if unit is None:
+            unit = getattr(price, component)
+        if unit is None:
+            return None
+        amount = _EXACT.add(amount, _EXACT.multiply(Decimal(per_request), unit))
+    if w.seconds:
+        if price.per_second is None:
+            return None
+        amount = _EXACT.add(amount, _EXACT.multiply(w.seconds, price.per_second))
+    if price.per_request is not None:
+        amount = _EXACT.add(amount, price.per_request)
+    return _EXACT.multiply(amount, Decimal(w.requests))
+
+
 def quote(price: Price | None, workload: Workload) -> Quote:
     """The cost of `workload` at `price` (None = no price known: every needed component missing)."""
     w = workload

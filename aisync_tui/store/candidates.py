@@ -53,16 +53,29 @@ _PRICE_COLUMNS = tuple(getattr(PriceTable, name) for name in PRICE_COMPONENTS) +
 )
 
 
+# Prices and period starts repeat across thousands of catalog rows (one seeding writes one start
+# time; feeds share price points): each distinct text is converted once per process.
+_TIME_CACHE: dict[Any, datetime | None] = {}
+_DECIMAL_CACHE: dict[Any, Decimal] = {}
+
+
 def _time(value: Any) -> datetime | None:
     if value is None:
         return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value)
+    hit = _TIME_CACHE.get(value)
+    if hit is None:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        hit = _TIME_CACHE[value] = as_utc(parsed)
+    return hit
 
 
 def _decimal(value: Any) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    if value is None:
+        return None
+    hit = _DECIMAL_CACHE.get(value)
+    if hit is None:
+        hit = _DECIMAL_CACHE[value] = Decimal(str(value))
+    return hit
 
 
 _JSON_CACHE: dict[str, Any] = {}

@@ -172,3 +172,21 @@ def test_whatif_never_guesses_a_tier_or_a_request_fee_it_cannot_know():
     assert reprice(fee, requests=None, input_tokens=10, output_tokens=0, cached_tokens=0) == (None, ("per_request",))
     # 10 x $1/1M + 3 x $0.01
     assert reprice(fee, requests=3, input_tokens=10, output_tokens=0, cached_tokens=0) == (D("0.03001"), ())
+
+
+def test_the_ranking_total_is_the_quote_total_for_every_shape_of_price():
+    from itertools import product
+
+    from aisync_tui.choose.cost import total
+
+    prices = [
+        None, GPT4O, TIERED, Price(input=D("0.000001")), Price(per_image=D("0.04"), input=D("0.000002")),
+        Price(per_second=D("0.006")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
+    ]
+    workloads = [
+        Workload(input_tokens=i, output_tokens=o, cached_tokens=c, images=im, seconds=s, requests=r)
+        for i, o, c, im, s, r in product((0, 1000, 250_000), (0, 77), (0, 500), (0, 2), (D(0), D("1.5")), (1, 3))
+        if c <= i and (i or o or im or s)
+    ]
+    for price, w in product(prices, workloads):
+        assert total(price, w) == quote(price, w).cost, (price, w)
