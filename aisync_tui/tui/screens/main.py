@@ -47,6 +47,8 @@ class MainScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse", show=False, id="sort.reverse", tooltip="Reverse the sort direction."),
         Binding("c", "copy_id", "Copy id", show=False, id="model.copy", tooltip="Copy the highlighted model's id."),
         Binding("f", "focus_providers", "Providers", show=False, id="focus.providers", tooltip="Move to the provider pane."),
+        Binding("space", "mark", "Mark", show=False, id="compare.mark", tooltip="Mark the highlighted model for comparison (again: unmark)."),
+        Binding("equals_sign", "compare", "Compare", show=False, id="compare.open", tooltip="Compare the marked models side by side."),
     ]
 
     def __init__(self, settings: Any) -> None:
@@ -60,6 +62,8 @@ class MainScreen(Screen[None]):
         self._partial_total: int | None = None
         self.provider_rows: list[Any] = []
         self._status_text = ""
+        self.marked: list[RowKey] = []
+        """Models marked for the comparison screen, in marking order."""
         self.last_timing: dict[str, float] = {}
         """Seconds the last load / filter / sort took on the UI thread (shown nowhere; for tests and bench)."""
 
@@ -189,6 +193,16 @@ class MainScreen(Screen[None]):
         # Synchronously (not widget.focus(), which defers): the keys typed right after "/" must
         # already land in the filter, not trigger the table's bindings.
         self.set_focus(self.query_one(FilterInput))
+
+    def action_mark(self) -> None:
+        from .compare import toggle_mark
+
+        toggle_mark(self)
+
+    def action_compare(self) -> None:
+        from .compare import open_compare
+
+        open_compare(self)
 
     def action_focus_providers(self) -> None:
         self.query_one(ProviderPane).focus()
