@@ -59,7 +59,7 @@ def build_server(settings: Any) -> Any:
     from .store.db import open_store
 
     store = open_store(settings.database, create=False)
-    read_only = ToolAnnotations(readOnlyHint=True, destructiveHint=False, idempotentHint=True, openWorldHint=False)
+    read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
     server = _server_class()(
         name="aisync",
         log_level="WARNING",

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import Any, Sequence
 
 from ..config import register_url_secrets
 from ..errors import redact
@@ -70,7 +70,7 @@ def send(urls: Sequence[str], title: str, body: str, *, timeout: float) -> Deliv
     logger.addHandler(collect)
     old_propagate = logger.propagate
     logger.propagate = False  # Python's last-resort handler would print URLs on stderr
-    outcome: dict[str, object] = {}
+    outcome: dict[str, Any] = {}
 
     def work() -> None:
         try:

@@ -17,7 +17,8 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from .models import Model, Price as PriceTable, Provider
+from .models import Model, Provider
+from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
 RUNNABLE = ("active", "deprecated", "catalog")

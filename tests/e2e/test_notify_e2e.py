@@ -5,7 +5,6 @@ the same change on a catalog model nobody uses is not; a failing URL never chang
 from __future__ import annotations
 
 import json
-import os
 import socket
 import subprocess
 import sys

@@ -18,7 +18,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from ...choose.cost import Workload, quote
-from ...domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, PRICE_COMPONENTS, TOKEN_COMPONENTS
+from ...domain import (
+    CAPABILITIES,
+    CAPABILITY_LABELS,
+    COMPONENT_LABELS,
+    PRICE_COMPONENTS,
+    TOKEN_COMPONENTS,
+)
 from ...render import money
 from ...render.inert import inert
 from .. import format as fmt
