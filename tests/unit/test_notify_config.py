@@ -1,0 +1,64 @@
+"""[notify] in the config: validated like every other section, and its URLs treated as secrets."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from aisync_tui.config import NOTIFY_EVENTS, load_settings
+from aisync_tui.errors import ConfigError, redact
+
+
+def _load(tmp_path: Path, text: str):
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    path.chmod(0o600)
+    return load_settings(path, database=str(tmp_path / "s.db"), environ={})
+
+
+def test_defaults_are_every_event_thirty_days_and_three_failures(tmp_path):
+    cfg = _load(tmp_path, '[notify]\nurls = ["ntfy://ntfy.sh/topic-abcdef123"]\n').notify
+    assert cfg.events == NOTIFY_EVENTS and cfg.deprecation_days == 30 and cfg.fail_after == 3 and cfg.watch == ()
+    assert _load(tmp_path, "").notify.urls == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ('[notify]\nurl = ["x://y"]\n', "unknown key in [notify] 'url'"),
+        ('[notify]\nurls = "ntfy://ntfy.sh/t"\n', "notify.urls must be a list of strings"),
+        ('[notify]\nurls = ["not a url"]\n', "not a URL"),
+        ('[notify]\nevents = ["prices"]\n', "notify.events has 'prices'; valid events: price, new, missing, deprecation, failure"),
+        ('[notify]\nwatch = ["gpt-4o"]\n', "notify.watch entry 'gpt-4o' is not provider/model-id"),
+        ("[notify]\nfail_after = 0\n", "notify.fail_after = 0 is out of range"),
+        ('[notify]\ndeprecation_days = "30"\n', "notify.deprecation_days must be an integer"),
+    ],
+)
+def test_a_bad_notify_table_names_the_key_and_what_is_valid(tmp_path, text, words):
+    with pytest.raises(ConfigError) as exc:
+        _load(tmp_path, text)
+    assert words in exc.value.line()
+
+
+def test_a_url_and_its_token_parts_are_redacted_once_the_config_is_read(tmp_path):
+    _load(tmp_path, '[notify]\nurls = ["slack://T01ABCDEFG/B02HIJKLMN/xoxbSecretToken99", "json://user:pa55word-xyz@hooks.example.com/path?token=qwertyuiop"]\n')
+    text = "posting to slack://T01ABCDEFG/B02HIJKLMN/xoxbSecretToken99 failed; token xoxbSecretToken99, pa55word-xyz, qwertyuiop"
+    cleaned = redact(text)
+    for secret in ("xoxbSecretToken99", "pa55word-xyz", "qwertyuiop", "T01ABCDEFG"):
+        assert secret not in cleaned
+
+
+def test_a_failed_send_reports_without_any_part_of_the_url(tmp_path):
+    pytest.importorskip("apprise")
+    from aisync_tui.notify.send import send
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"json://someone:pa55word-xyz@127.0.0.1:{port}/hooks/T0KENVALUE123"
+    delivery = send([url], "t", "b", timeout=10)
+    assert not delivery.ok
+    said = " ".join([delivery.problem or "", *delivery.details])
+    assert "pa55word-xyz" not in said and "T0KENVALUE123" not in said
