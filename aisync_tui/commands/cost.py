@@ -4,7 +4,6 @@ that can run it, cheapest first. The arithmetic is `choose.cost`; this module as
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
@@ -156,7 +155,9 @@ def run_cost(ctx: Any) -> int:
             hint = "did you mean: " + ", ".join(f"{m} {p}" for m, p in r.suggestions) if r.suggestions else "list models with `aisync models list --search TEXT`"
             raise UsageError(f"Model {r.model_id!r} not found for provider {r.provider!r}", hint=hint)
     if args.format == "json":
-        ctx.print(json.dumps([r.to_json() for r in results], indent=2, ensure_ascii=False))  # type: ignore[union-attr]
+        from ..render.fastjson import dumps_indent2
+
+        ctx.print(dumps_indent2([r.to_json() for r in results]))  # type: ignore[union-attr]
         return 0
     ctx.print(f"Workload: {describe_workload(workload)}" + (f"; prices in force at {at:%Y-%m-%d %H:%M} UTC" if at else ""))
     print_costs(ctx, results)  # type: ignore[arg-type]
@@ -221,7 +222,9 @@ def run_cheapest(ctx: Any) -> int:
         min_context=args.min_context, available=available, top=args.top or None,
     )
     if args.format == "json":
-        ctx.print(json.dumps([r.to_json() for r in ranking.ranked], indent=2, ensure_ascii=False))
+        from ..render.fastjson import dumps_indent2
+
+        ctx.print(dumps_indent2([r.to_json() for r in ranking.ranked]))
         if ranking.unpriced:
             ctx.warn(f"{plural(ranking.unpriced, 'model')} left out: no known price for this workload")
         return 0
