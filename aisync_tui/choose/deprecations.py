@@ -67,7 +67,7 @@ def used_by(provider: str, model_id: str, aliases: Iterable[str], usage: dict[tu
 
 def deprecations(*, within: int | None = None, used_only: bool = False, now: datetime | None = None) -> list[Deprecation]:
     """Models with a date, soonest first (past dates included: those are already gone or going).
-    within: only dates up to that many days from now."""
+    within: only the coming dates, from today up to that many days ahead."""
     from ..store.models import Model, Provider
 
     now = now or utcnow()
@@ -78,7 +78,8 @@ def deprecations(*, within: int | None = None, used_only: bool = False, now: dat
         .where(Model.deprecated_at.is_null(False))
     )
     if within is not None:
-        query = query.where(Model.deprecated_at <= now + timedelta(days=within))
+        today = now.replace(hour=0, minute=0, second=0, microsecond=0)
+        query = query.where((Model.deprecated_at >= today) & (Model.deprecated_at <= now + timedelta(days=within)))
     out = []
     for slug, model_id, name, status, date, available, aliases in query.tuples():
         if isinstance(date, str):

@@ -17,7 +17,7 @@ def add_parser(msub: Any) -> None:
         "marking the ones with usage in the last 30 days.",
     )
     add_common(p)
-    p.add_argument("--within", type=int, metavar="DAYS", help="only dates up to DAYS days from now (past dates included)")
+    p.add_argument("--within", type=int, metavar="DAYS", help="only the coming dates: from today up to DAYS days ahead")
     p.add_argument("--used", action="store_true", help="only models with usage in the last 30 days")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     p.set_defaults(handler=run_deprecations)

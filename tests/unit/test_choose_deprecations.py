@@ -34,7 +34,8 @@ def test_soonest_first_with_past_dates_and_recent_use_marked(store):
     assert [(d.provider, d.model_id) for d in found] == [("openai", "gone"), ("openai", "soon"), ("anthropic", "soon"), ("openai", "later")]
     assert [d.used for d in found] == [False, True, False, True]
     assert [d.days_left(NOW) for d in found] == [-3, 5, 6, 90]
-    assert [d.model_id for d in deprecations(within=30, now=NOW)] == ["gone", "soon", "soon"]
+    # --within: only what is coming, from today on.
+    assert [d.model_id for d in deprecations(within=30, now=NOW)] == ["soon", "soon"]
     used = deprecations(within=30, used_only=True, now=NOW)
     assert [(d.provider, d.model_id) for d in used] == [("openai", "soon")]
     assert used[0].to_json(NOW)["deprecation_date"] == "2026-06-06" and used[0].to_json(NOW)["used_recently"] is True
