@@ -63,6 +63,8 @@ def test_cheapest_available_lists_only_listed_models_cheapest_first_and_counts_t
     assert "1 model left out: no known price for this workload" in r.stderr
     text = synced.run("cheapest", "--input-tokens", "1000", "--available")
     assert "Left out: 1 model without a known price for this workload (e.g. my-finetune (openai))" in text.stdout
+    catalog = json.loads(synced.run("cheapest", "--input-tokens", "1000", "--catalog", "--provider", "openai", "--top", "0", "--format", "json").stdout)
+    assert catalog and not {"gpt-4o", "gpt-4o-mini"} & {m["id"] for m in catalog} and not any(m["available"] for m in catalog)
 
 
 def test_cheapest_over_the_catalog_honours_capability_context_and_top(synced):
