@@ -119,8 +119,12 @@ def parse_at(text: str) -> datetime:
     return min(value, now)
 
 
+def plural(n: int, word: str) -> str:
+    """render.words.plural without importing the event types it words (7 ms of start-up)."""
+    return f"{n:,} {word if n == 1 else word + 's'}"
+
+
 def describe_workload(w: Any) -> str:
-    from ..render.words import plural
 
     parts = []
     if w.input_tokens:
@@ -201,7 +205,6 @@ def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> Non
 def run_cheapest(ctx: Any) -> int:
     from ..choose.advice import cheapest
     from ..render.inert import inert
-    from ..render.words import plural
 
     args = ctx.args
     workload = workload_from(args)
