@@ -381,23 +381,35 @@ def _string_list(path: Path, where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
+def _token_like(text: str) -> bool:
+    """A URL part that reads like a credential rather than a word: long, with a digit or mixed
+    case. Plain words ("services", "webhook") are left alone, so masking them does not garble
+    unrelated output; the whole URL is masked regardless."""
+    if len(text) < 8:
+        return False
+    return any(c.isdigit() for c in text) or (any(c.isupper() for c in text) and any(c.islower() for c in text))
+
+
 def register_url_secrets(url: str) -> None:
-    """Teach `redact()` a notify URL and the parts of it that can be tokens (user info, path
-    segments, query values), so no message, log line or error ever repeats them."""
+    """Teach `redact()` a notify URL and the parts of it that can be tokens (password, token-like
+    host, user, path segments and query values), so no message, log line or error repeats them."""
     from urllib.parse import parse_qsl, unquote, urlsplit
 
     register_secret(url)
+    register_secret(url.split("://", 1)[-1])
     try:
         parts = urlsplit(url)
     except ValueError:
         return
-    rest = url.split("://", 1)[-1]
-    register_secret(rest)
-    pieces = [parts.hostname or "", parts.username or "", parts.password or ""]
+    register_secret(parts.password)
+    host = parts.hostname or ""
+    # Apprise puts tokens where a host would be (slack://TokenA/TokenB/TokenC); real hosts have dots.
+    pieces = [host] if "." not in host and host != "localhost" else []
+    pieces.append(parts.username or "")
     pieces += [unquote(p) for p in parts.path.split("/")]
     pieces += [v for _, v in parse_qsl(parts.query, keep_blank_values=False)]
     for piece in pieces:
-        if len(piece) >= 8:
+        if _token_like(piece):
             register_secret(piece)
 
 
