@@ -64,3 +64,15 @@ def test_a_failed_send_reports_without_any_part_of_the_url(tmp_path):
     assert not delivery.ok
     said = " ".join([delivery.problem or "", *delivery.details])
     assert "pa55word-xyz" not in said and "T0KENVALUE123" not in said
+
+
+def test_the_example_config_documents_every_notify_key_at_its_default():
+    from dataclasses import fields
+
+    from aisync_tui.config import NotifySettings
+
+    example = Path(__file__).resolve().parents[2] / "config.example.toml"
+    assert load_settings(example, environ={}).notify == NotifySettings()
+    text = example.read_text()
+    section = text[text.index("[notify]"):]
+    assert all(f"\n{f.name} = " in section for f in fields(NotifySettings))
