@@ -177,11 +177,11 @@ def build_server(settings: Any) -> Any:
 
 
 def _at(text: str) -> Any:
-    from .commands.cost import parse_at
+    from .choose.advice import price_date
     from .errors import UsageError
 
     try:
-        return parse_at(text)
+        return price_date(text)
     except UsageError as exc:
         raise _tool_error()(exc.line()) from None
 

@@ -60,6 +60,30 @@ def _text(value: Decimal | None) -> str | None:
     return exact(value)
 
 
+def price_date(text: str, *, option: str = "at") -> datetime:
+    """The moment `--at DATE` means: a date is the end of that UTC day, a date-time is itself;
+    never later than now (the ledger knows no future prices)."""
+    from datetime import time, timedelta, timezone
+
+    from ..domain import utcnow
+    from ..errors import UsageError
+
+    raw = text.strip()
+    try:
+        if len(raw) == 10:
+            day = datetime.strptime(raw, "%Y-%m-%d").date()
+            value = datetime.combine(day, time.max, tzinfo=timezone.utc)
+        else:
+            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+            value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise UsageError(f"{option} {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+    now = utcnow()
+    if value - now > timedelta(days=1):
+        raise UsageError(f"{option} {text!r} is in the future", hint="the ledger knows prices up to now")
+    return min(value, now)
+
+
 @dataclass(frozen=True, slots=True)
 class NotFound:
     """A model the user named that the store does not have."""

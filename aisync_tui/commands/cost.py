@@ -4,7 +4,7 @@ that can run it, cheapest first. The arithmetic is `choose.cost`; this module as
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
@@ -99,24 +99,9 @@ def workload_from(args: Any) -> Any:
 
 
 def parse_at(text: str) -> datetime:
-    """A date (the end of that UTC day) or a date-time; never later than now."""
-    from ..domain import utcnow
-    from ..errors import UsageError
+    from ..choose.advice import price_date
 
-    raw = text.strip()
-    try:
-        if len(raw) == 10:
-            day = datetime.strptime(raw, "%Y-%m-%d").date()
-            value = datetime.combine(day, time.max, tzinfo=timezone.utc)
-        else:
-            value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-            value = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    except ValueError:
-        raise UsageError(f"--at {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
-    now = utcnow()
-    if value - now > timedelta(days=1):
-        raise UsageError(f"--at {text!r} is in the future", hint="the ledger knows prices up to now")
-    return min(value, now)
+    return price_date(text, option="--at")
 
 
 def plural(n: int, word: str) -> str:
