@@ -29,6 +29,29 @@ class Delivery:
     """Apprise's own words about what failed, redacted."""
 
 
+#: Apprise's own connect and read timeouts per request (its default is 4 s each).
+_APPRISE_DEFAULT_TIMEOUT = 4.0
+
+
+def bounded(url: str, timeout: float) -> str:
+    """`url` with Apprise's connect (cto) and read (rto) timeouts no longer than our bound allows,
+    unless the URL sets them. Waiting for the send in a thread is not enough: Apprise sends from
+    a shared thread pool, which the interpreter joins at exit, so a hung request would hold the
+    process for its own timeouts after we stopped waiting."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        keys = {k for k, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)}
+    except ValueError:
+        return url
+    each = max(0.2, min(_APPRISE_DEFAULT_TIMEOUT, timeout / 2))
+    extra = "&".join(f"{k}={each:g}" for k in ("cto", "rto") if k not in keys)
+    if not extra:
+        return url
+    base, hash_, fragment = url.partition("#")
+    return base + ("&" if "?" in base else "?") + extra + hash_ + fragment
+
+
 def shown(url: str) -> str:
     """A URL as it may be shown: its scheme only (the rest may be a token)."""
     scheme = url.split("://", 1)[0] if "://" in url else "?"
@@ -75,7 +98,7 @@ def send(urls: Sequence[str], title: str, body: str, *, timeout: float) -> Deliv
     def work() -> None:
         try:
             box = apprise.Apprise()
-            added = [box.add(url) for url in urls]
+            added = [box.add(bounded(url, timeout)) for url in urls]
             if not all(added):
                 outcome["bad"] = sum(1 for a in added if not a)
             if len(box) == 0:

@@ -141,3 +141,20 @@ def test_without_apprise_a_configured_notify_says_which_extra_to_install(sandbox
     assert r.returncode == 2
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "pip install 'aisync-tui[notify]'" in lines[0]
+
+
+def test_a_webhook_that_never_answers_costs_the_run_at_most_the_timeout(sandbox, fake_server):
+    import time
+
+    from tests.e2e.fakeserver import Fault
+
+    fake_server.add("hook", "webhook", key=None)
+    fake_server.fault("hook", Fault(hang=True))
+    sandbox.write_config(f'[notify]\nurls = ["json://127.0.0.1:{fake_server.port}/hook/x?token={TOKEN}"]\ntimeout = 1\n')
+    start = time.monotonic()
+    r = sandbox.run("notify", "test")
+    elapsed = time.monotonic() - start
+    assert r.returncode == 1 and "took longer than 1 s" in r.stderr
+    # Start-up plus the 1 s bound; Apprise's own read timeout alone is 4 s, and its thread pool is
+    # joined at exit, so without the bound reaching Apprise the process would outlive it.
+    assert elapsed < 4.5, elapsed

@@ -76,3 +76,11 @@ def test_the_example_config_documents_every_notify_key_at_its_default():
     text = example.read_text()
     section = text[text.index("[notify]"):]
     assert all(f"\n{f.name} = " in section for f in fields(NotifySettings))
+
+
+def test_apprise_request_timeouts_fit_inside_the_send_bound_unless_the_url_sets_them():
+    from aisync_tui.notify.send import bounded
+
+    assert bounded("json://h.example/x", 1) == "json://h.example/x?cto=0.5&rto=0.5"
+    assert bounded("json://h.example/x?token=a", 30) == "json://h.example/x?token=a&cto=4&rto=4"
+    assert bounded("json://h.example/x?rto=9", 2) == "json://h.example/x?rto=9&cto=1"
