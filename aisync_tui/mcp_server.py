@@ -187,12 +187,12 @@ def _at(text: str) -> Any:
 
 
 def _model_json(c: Any) -> dict[str, Any]:
-    from .choose.cost import _text
+    from .choose.cost import decimal_text
 
     price = c.price
     return {
         "provider": c.provider, "id": c.model_id, "name": c.name, "type": c.type, "status": c.status,
         "context_length": c.context_length, "max_output_tokens": c.max_output_tokens, "capabilities": list(c.capabilities),
         "available": c.available, "deprecated_at": c.deprecated_at.strftime("%Y-%m-%d") if c.deprecated_at else None,
-        "pricing_usd": None if price is None else {k: _text(v) for k, v in price.components().items()},
+        "pricing_usd": None if price is None else {k: decimal_text(v) for k, v in price.components().items()},
     }

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
 from ..store.candidates import Candidate
-from .cost import Quote, Workload, quote, total
+from .cost import Quote, Workload, decimal_text, quote, total
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +35,7 @@ class ModelCost:
             "provider": c.provider,
             "id": c.model_id,
             "name": c.name,
-            "cost_usd": _text(self.quote.cost),
+            "cost_usd": decimal_text(self.quote.cost),
             "breakdown": self.quote.breakdown_json(),
             "missing": list(self.quote.missing),
             "long_context_tier": self.quote.tier,
@@ -52,12 +52,6 @@ class ModelCost:
 
 def _iso(value: datetime | None) -> str | None:
     return None if value is None else value.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _text(value: Decimal | None) -> str | None:
-    from .cost import _text as exact
-
-    return exact(value)
 
 
 def price_date(text: str, *, option: str = "at") -> datetime:

@@ -64,9 +64,9 @@ class CostLine:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "quantity": _text(self.quantity),
-            "unit_price_usd": _text(self.unit_price),
-            "cost_usd": _text(self.cost),
+            "quantity": decimal_text(self.quantity),
+            "unit_price_usd": decimal_text(self.unit_price),
+            "cost_usd": decimal_text(self.cost),
         }
 
 
@@ -93,7 +93,7 @@ class Quote:
         return {line.component: line.to_json() for line in self.lines}
 
 
-def _text(value: Decimal | None) -> str | None:
+def decimal_text(value: Decimal | None) -> str | None:
     if value is None:
         return None
     if value == 0:

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import Price
-from .cost import Workload, _text, quote
+from .cost import Workload, decimal_text, quote
 
 LONG_CONTEXT = "long_context_tier"
 
@@ -63,8 +63,8 @@ class ModelLine:
         return {
             "provider": self.provider, "model": self.model_id, "records": self.records,
             "input_tokens": self.input_tokens, "cached_tokens": self.cached_tokens, "output_tokens": self.output_tokens,
-            "actual_cost_usd": _text(self.actual_cost), "actual_unpriced_records": self.actual_unpriced,
-            "whatif_cost_usd": _text(self.whatif_cost), "whatif_unpriced_records": self.whatif_unpriced,
+            "actual_cost_usd": decimal_text(self.actual_cost), "actual_unpriced_records": self.actual_unpriced,
+            "whatif_cost_usd": decimal_text(self.whatif_cost), "whatif_unpriced_records": self.whatif_unpriced,
         }
 
 
@@ -103,12 +103,12 @@ class WhatIf:
             "provider": self.provider, "id": self.model_id, "days": self.days, "since": iso(self.since), "until": iso(self.until),
             "price_effective_from": iso(self.price_from),
             "records": self.records,
-            "actual_cost_usd": _text(self.actual_cost), "actual_unpriced_records": self.actual_unpriced,
-            "whatif_cost_usd": _text(self.whatif_cost), "whatif_unpriced_records": self.whatif_unpriced,
+            "actual_cost_usd": decimal_text(self.actual_cost), "actual_unpriced_records": self.actual_unpriced,
+            "whatif_cost_usd": decimal_text(self.whatif_cost), "whatif_unpriced_records": self.whatif_unpriced,
             "whatif_missing": dict(sorted(self.missing.items())),
             "comparable": {
-                "records": self.both_records, "actual_cost_usd": _text(self.both_actual),
-                "whatif_cost_usd": _text(self.both_whatif), "difference_usd": _text(self.both_whatif - self.both_actual),
+                "records": self.both_records, "actual_cost_usd": decimal_text(self.both_actual),
+                "whatif_cost_usd": decimal_text(self.both_whatif), "difference_usd": decimal_text(self.both_whatif - self.both_actual),
             },
             "by_model": [m.to_json() for m in self.by_model],
         }

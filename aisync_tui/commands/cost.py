@@ -110,7 +110,6 @@ def plural(n: int, word: str) -> str:
 
 
 def describe_workload(w: Any) -> str:
-
     parts = []
     if w.input_tokens:
         cached = f" ({w.cached_tokens:,} cached)" if w.cached_tokens else ""
