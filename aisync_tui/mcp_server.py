@@ -10,17 +10,16 @@ connection for the whole server, as everywhere else in the program.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mcp.server.mcpserver import MCPServer
+
+    from .store.db import Store
 
 EXTRA_HINT = "pip install 'aisync-tui[mcp]'"
 #: The most rows one answer carries: an agent's context is not the place for the whole catalog.
 MAX_ROWS = 500
-
-
-def _server_class() -> Any:
-    from mcp.server.mcpserver import MCPServer
-
-    return MCPServer
 
 
 def _tool_error() -> type[Exception]:
@@ -52,15 +51,17 @@ def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, images:
     return w
 
 
-def build_server(settings: Any) -> Any:
-    """The MCP server over the store named by `settings` (opened now, read only by the tools)."""
+def build_server(settings: Any) -> tuple[MCPServer, Store]:
+    """The MCP server over the store named by `settings` (opened now, read only by the tools), and
+    that store, for the caller to close when the server ends."""
+    from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
     from .store.db import open_store
 
     store = open_store(settings.database, create=False)
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
-    server = _server_class()(
+    server = MCPServer(
         name="aisync",
         log_level="WARNING",
         instructions="A local catalog of AI models: providers, capabilities, context, dated prices (USD per token) and the user's own usage. "
@@ -172,8 +173,7 @@ def build_server(settings: Any) -> Any:
 
         return report_json(summary(max(1, min(int(days), 3650)), provider=provider), max(1, min(int(top), MAX_ROWS)))
 
-    server._aisync_store = store  # type: ignore[attr-defined]  # closed by the command when the server ends
-    return server
+    return server, store
 
 
 def _at(text: str) -> Any:

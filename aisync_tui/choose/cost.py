@@ -154,7 +154,7 @@ def quote(price: Price | None, workload: Workload) -> Quote:
         if price is None:
             return None
         if tier is not None and component in ("input", "output", "cached_input"):
-            tiered = getattr(tier, component)
+            tiered: Decimal | None = getattr(tier, component)
             if tiered is not None:
                 return tiered
         value: Decimal | None = getattr(price, component, None)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 from ..domain import as_utc, utcnow
 
@@ -48,9 +48,10 @@ def recent_usage(days: int = RECENT_DAYS, now: datetime | None = None) -> dict[t
     from ..store.models import UsageRecord as U
 
     since = (now or utcnow()) - timedelta(days=days)
-    query = U.select(U.provider, U.model_id, pw.fn.MAX(U.ts)).where(U.ts >= since).group_by(U.provider, U.model_id).tuples()
+    query = U.select(U.provider, U.model_id, pw.fn.MAX(U.ts)).where(U.ts >= since).group_by(U.provider, U.model_id)
+    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
     out: dict[tuple[str, str], datetime] = {}
-    for provider, model_id, last in query:
+    for provider, model_id, last in rows:
         if isinstance(last, str):
             last = datetime.fromisoformat(last)
         when = as_utc(last)
@@ -81,7 +82,8 @@ def deprecations(*, within: int | None = None, used_only: bool = False, now: dat
         today = now.replace(hour=0, minute=0, second=0, microsecond=0)
         query = query.where((Model.deprecated_at >= today) & (Model.deprecated_at <= now + timedelta(days=within)))
     out = []
-    for slug, model_id, name, status, date, available, aliases in query.tuples():
+    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
+    for slug, model_id, name, status, date, available, aliases in rows:
         if isinstance(date, str):
             date = datetime.fromisoformat(date)
         when = as_utc(date)

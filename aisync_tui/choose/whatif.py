@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterable, cast
 
 from ..domain import Price
 from .cost import Workload, decimal_text, quote
@@ -126,9 +126,9 @@ def whatif(provider: str, model_id: str, price: Price | None, *, days: int = 30,
         U.select(U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens, U.cached_tokens, U.cost_usd)
         .where((U.ts >= since) & (U.ts <= until))
         .order_by(U.ts)
-        .tuples()
     )
-    for prov, mid, requests, inp, out, cached, cost in query:
+    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
+    for prov, mid, requests, inp, out, cached, cost in rows:
         inp, out, cached = int(inp or 0), int(out or 0), int(cached or 0)
         actual = None if cost is None else Decimal(str(cost))
         line = lines.get((prov, mid))

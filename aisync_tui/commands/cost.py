@@ -145,10 +145,10 @@ def run_cost(ctx: Any) -> int:
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
 
-        ctx.print(dumps_indent2([r.to_json() for r in results]))  # type: ignore[union-attr]
+        ctx.print(dumps_indent2([r.to_json() for r in results if not isinstance(r, NotFound)]))
         return 0
     ctx.print(f"Workload: {describe_workload(workload)}" + (f"; prices in force at {at:%Y-%m-%d %H:%M} UTC" if at else ""))
-    print_costs(ctx, results)  # type: ignore[arg-type]
+    print_costs(ctx, [r for r in results if not isinstance(r, NotFound)])
     return 0
 
 

@@ -30,9 +30,9 @@ def run_mcp(ctx: Any) -> int:
         raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
     from ..mcp_server import build_server
 
-    server = build_server(ctx.settings)
+    server, store = build_server(ctx.settings)
     try:
         server.run("stdio")
     finally:
-        server._aisync_store.close()
+        store.close()
     return 0

@@ -178,7 +178,8 @@ def find(model_id: str, provider: str) -> Candidate | None:
         .where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
         .tuples()
     )
-    for pk, aliases in rows:
+    for row in rows:
+        pk, aliases = int(row[0]), row[1]
         if model_id in (_json(aliases) or ()):
             found = _run(_with_current_price().where(Model.id == pk))
             if found:
