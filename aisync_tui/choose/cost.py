@@ -22,6 +22,15 @@ from ..domain import Price, PriceTier
 _EXACT = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow])
 
 
+#: Workload quantities other than tokens, per request -> the price component each is billed at.
+UNIT_QUANTITIES: tuple[tuple[str, str], ...] = (
+    ("images", "per_image"),
+    ("seconds", "per_second"),
+)
+#: Components a long-context tier can replace.
+TIERED = ("input", "output", "cached_input")
+
+
 @dataclass(frozen=True, slots=True)
 class Workload:
     """One request's shape, and how many requests. `input_tokens` includes `cached_tokens`
@@ -36,20 +45,36 @@ class Workload:
     """Seconds of audio or video per request."""
     requests: int = 1
 
+    def quantities(self) -> list[tuple[str, Decimal]]:
+        """(price component, quantity per request) for every quantity this workload has."""
+        out: list[tuple[str, Decimal]] = []
+        for component, amount in (
+            ("input", self.input_tokens - self.cached_tokens),
+            ("cached_input", self.cached_tokens),
+            ("output", self.output_tokens),
+        ):
+            if amount:
+                out.append((component, Decimal(amount)))
+        for name, component in UNIT_QUANTITIES:
+            value = getattr(self, name)
+            if value:
+                out.append((component, Decimal(value)))
+        return out
+
     def problems(self) -> list[str]:
         """What is wrong with this workload, in the words of the command's options."""
         out = []
-        for name in ("input_tokens", "output_tokens", "cached_tokens", "images"):
+        names = ("input_tokens", "output_tokens", "cached_tokens", *(name for name, _ in UNIT_QUANTITIES))
+        for name in names:
             if getattr(self, name) < 0:
                 out.append(f"--{name.replace('_', '-')} must not be negative")
-        if self.seconds < 0:
-            out.append("--seconds must not be negative")
         if self.requests < 1:
             out.append("--requests must be at least 1")
         if self.cached_tokens > self.input_tokens:
             out.append("--cached-tokens counts part of the input: it cannot exceed --input-tokens")
-        if not (self.input_tokens or self.output_tokens or self.images or self.seconds):
-            out.append("the workload is empty: give --input-tokens, --output-tokens, --images or --seconds")
+        if not any(getattr(self, name) for name in names):
+            options = ", ".join(f"--{name.replace('_', '-')}" for name in names if name != "cached_tokens")
+            out.append(f"the workload is empty: give at least one of {options}")
         return out
 
 
@@ -110,74 +135,47 @@ def tier_for(price: Price, prompt_tokens: int) -> PriceTier | None:
     return chosen
 
 
+def _rate(price: Price, tier: PriceTier | None, component: str) -> Decimal | None:
+    """The price of one unit of `component`: the long-context tier's when it has one."""
+    if tier is not None and component in TIERED:
+        tiered: Decimal | None = getattr(tier, component)
+        if tiered is not None:
+            return tiered
+    value: Decimal | None = getattr(price, component, None)
+    return value
+
+
 def total(price: Price | None, workload: Workload) -> Decimal | None:
     """`quote(price, workload).cost` without building the lines: what ranking a whole catalog
     needs. The same arithmetic, kept in step by a test."""
     if price is None or price.currency != "USD":
         return None
-    w = workload
-    tier = tier_for(price, w.input_tokens) if price.tiers else None
+    tier = tier_for(price, workload.input_tokens) if price.tiers else None
     amount = Decimal(0)
-    for component, per_request in (
-        ("input", w.input_tokens - w.cached_tokens),
-        ("cached_input", w.cached_tokens),
-        ("output", w.output_tokens),
-        ("per_image", w.images),
-    ):
-        if not per_request:
-            continue
-        unit = getattr(tier, component, None) if tier is not None and component in ("input", "output", "cached_input") else None
-        if unit is None:
-            unit = getattr(price, component)
+    for component, per_request in workload.quantities():
+        unit = _rate(price, tier, component)
         if unit is None:
             return None
-        amount = _EXACT.add(amount, _EXACT.multiply(Decimal(per_request), unit))
-    if w.seconds:
-        if price.per_second is None:
-            return None
-        amount = _EXACT.add(amount, _EXACT.multiply(w.seconds, price.per_second))
+        amount = _EXACT.add(amount, _EXACT.multiply(per_request, unit))
     if price.per_request is not None:
         amount = _EXACT.add(amount, price.per_request)
-    return _EXACT.multiply(amount, Decimal(w.requests))
+    return _EXACT.multiply(amount, Decimal(workload.requests))
 
 
 def quote(price: Price | None, workload: Workload) -> Quote:
     """The cost of `workload` at `price` (None = no price known: every needed component missing)."""
-    w = workload
-    n = Decimal(w.requests)
+    n = Decimal(workload.requests)
     if price is not None and price.currency != "USD":
         # A price in another currency cannot be added to USD: every component is unknown.
         price = None
-    tier = tier_for(price, w.input_tokens) if price is not None else None
-
-    def rate(component: str) -> Decimal | None:
-        if price is None:
-            return None
-        if tier is not None and component in ("input", "output", "cached_input"):
-            tiered: Decimal | None = getattr(tier, component)
-            if tiered is not None:
-                return tiered
-        value: Decimal | None = getattr(price, component, None)
-        return value
-
-    wanted: list[tuple[str, Decimal]] = []
-    uncached = w.input_tokens - w.cached_tokens
-    if uncached:
-        wanted.append(("input", Decimal(uncached)))
-    if w.cached_tokens:
-        wanted.append(("cached_input", Decimal(w.cached_tokens)))
-    if w.output_tokens:
-        wanted.append(("output", Decimal(w.output_tokens)))
-    if w.images:
-        wanted.append(("per_image", Decimal(w.images)))
-    if w.seconds:
-        wanted.append(("per_second", w.seconds))
+    tier = tier_for(price, workload.input_tokens) if price is not None and price.tiers else None
+    wanted = workload.quantities()
     if price is not None and price.per_request is not None:
         wanted.append(("per_request", Decimal(1)))
     lines = []
     missing = []
     for component, per_request in wanted:
-        unit = rate(component)
+        unit = None if price is None else _rate(price, tier, component)
         quantity = _EXACT.multiply(per_request, n)
         cost = None if unit is None else _EXACT.multiply(quantity, unit)
         if unit is None:

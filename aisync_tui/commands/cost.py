@@ -36,13 +36,25 @@ def seconds(text: str) -> Decimal:
     return value
 
 
+#: The workload's non-token quantities (choose.cost.UNIT_QUANTITIES): option -> (count or
+#: seconds, what it counts, which models charge for it), in the order `--help` shows them.
+UNIT_OPTIONS: dict[str, tuple[str, str, str]] = {
+    "images": ("count", "images", "models priced per image"),
+    "seconds": ("seconds", "seconds of audio or video", "models priced per second"),
+}
+
+
 def add_workload(p: Any, *, requests: bool = True) -> None:
     g = p.add_argument_group("workload (per request)")
     g.add_argument("--input-tokens", type=count, default=0, metavar="N", help="prompt tokens per request, cached ones included")
     g.add_argument("--output-tokens", type=count, default=0, metavar="N", help="output tokens per request")
     g.add_argument("--cached-tokens", type=count, default=0, metavar="N", help="of the input tokens, how many are read from the prompt cache")
-    g.add_argument("--images", type=count, default=0, metavar="N", help="images per request (models priced per image)")
-    g.add_argument("--seconds", type=seconds, default=Decimal(0), metavar="S", help="seconds of audio or video per request (models priced per second)")
+    for name, (kind, noun, who) in UNIT_OPTIONS.items():
+        whole = kind == "count"
+        g.add_argument(
+            f"--{name.replace('_', '-')}", type=count if whole else seconds, default=0 if whole else Decimal(0),
+            metavar="N" if whole else "S", help=f"{noun} per request ({who})",
+        )
     if requests:
         g.add_argument("--requests", type=count, default=1, metavar="N", help="how many requests (default: 1)")
 
@@ -90,7 +102,7 @@ def workload_from(args: Any) -> Any:
 
     w = Workload(
         input_tokens=args.input_tokens, output_tokens=args.output_tokens, cached_tokens=args.cached_tokens,
-        images=args.images, seconds=args.seconds, requests=getattr(args, "requests", 1),
+        requests=getattr(args, "requests", 1), **{name: getattr(args, name) for name in UNIT_OPTIONS},
     )
     problems = w.problems()
     if problems:
@@ -116,10 +128,10 @@ def describe_workload(w: Any) -> str:
         parts.append(f"{plural(w.input_tokens, 'input token')}{cached}")
     if w.output_tokens:
         parts.append(plural(w.output_tokens, "output token"))
-    if w.images:
-        parts.append(plural(w.images, "image"))
-    if w.seconds:
-        parts.append(f"{w.seconds} seconds")
+    for name, (_kind, noun, _who) in UNIT_OPTIONS.items():
+        value = getattr(w, name)
+        if value:
+            parts.append(f"{value:,} {noun}")
     return ", ".join(parts) + f" per request × {plural(w.requests, 'request')}"
 
 

@@ -91,7 +91,7 @@ def test_a_price_in_another_currency_is_never_added_to_dollars():
 
 def test_a_workload_that_makes_no_sense_says_which_option_is_wrong():
     assert Workload(input_tokens=10, cached_tokens=20).problems() == ["--cached-tokens counts part of the input: it cannot exceed --input-tokens"]
-    assert "the workload is empty" in Workload().problems()[0]
+    assert Workload().problems()[0].startswith("the workload is empty: give at least one of --input-tokens, --output-tokens, --images")
     assert Workload(input_tokens=1, requests=0).problems() == ["--requests must be at least 1"]
 
 
