@@ -59,6 +59,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--provider", metavar="NAME", help="only this provider")
     p.add_argument("--force", action="store_true", help="remove without asking (needed without a terminal)")
     p.set_defaults(handler=run_cleanup)
+    from .deprecations import add_parser as add_deprecations
+
+    add_deprecations(msub)
     models.set_defaults(handler=None)
 
 

@@ -20,7 +20,6 @@ from typing import Any, Callable, Protocol
 
 from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
-from ..render.inert import inert
 from ..render.words import describe, plural
 from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
 from .messages import JobFinished, PlanReady, PlanStale, RunEvent
@@ -176,11 +175,10 @@ class Jobs:
         job.plan = message.plan
         job.phase = "preview"
         self._progress()
-        from .plan_text import cleanup_plan_text, model_plan_text
-
         from rich.text import Text
 
         from .palette import PLAIN, Palette
+        from .plan_text import cleanup_plan_text, model_plan_text
 
         names, per, plan, context, notice = self.app.provider_names(), self.app.settings.pricing.per, message.plan, message.context, job.notice
         job.notice = ""

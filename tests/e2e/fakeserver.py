@@ -343,6 +343,11 @@ class Handler(BaseHTTPRequestHandler):
             bare=True,
         )
 
+    def _route_webhook(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """A notification receiver (Apprise's json:// posts here): `server.add("hook", "webhook", key=None)`;
+        the bodies are in `server.requests("hook")`."""
+        return 200, {}, {}
+
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.
         Each answer carries an ETag (a hash of the bytes); a matching If-None-Match gets 304."""

@@ -224,11 +224,10 @@ async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_previ
 
 
 async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run(openai_app: Any, monkeypatch: Any) -> None:
-    from aisync_tui.tui.screens.quit_prompt import QuitPrompt
-
     import threading
 
     from aisync_tui.sync.runner import ModelSyncRunner
+    from aisync_tui.tui.screens.quit_prompt import QuitPrompt
 
     gate = threading.Event()  # the provider answers only when the test says so
     real_prepare = ModelSyncRunner.prepare

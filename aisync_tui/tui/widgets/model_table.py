@@ -40,7 +40,6 @@ from ..catalog import (
     row_key,
 )
 
-
 MODEL_MAX = 42
 GAP = 1
 
