@@ -73,6 +73,7 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
         ProviderSpec(
             "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
         ),
+        ProviderSpec("cerebras", "Cerebras", "cerebras", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)),
     )
 }
 

@@ -38,6 +38,7 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "together_ai": "together",
     "openrouter": "openrouter",
     "ollama": "ollama",
+    "cerebras": "cerebras",
 }
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins

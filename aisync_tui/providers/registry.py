@@ -25,6 +25,7 @@ ADAPTERS: dict[str, str] = {
     "deepseek": "deepseek:DeepSeekAdapter",
     "together": "together:TogetherAdapter",
     "ollama": "ollama:OllamaAdapter",
+    "cerebras": "cerebras:CerebrasAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

@@ -34,6 +34,7 @@ DEFAULT_BASE_PATH = {
     "together": "/v1",
     "ollama": "",
     "openai-compatible": "/v1",
+    "cerebras": "/v1",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -51,6 +52,7 @@ DEFAULT_KEYS = {
     "groq": "gsk_test_0123456789abcdef",
     "deepseek": "sk-test-deepseek-0123456789",
     "together": "tg-test-0123456789abcdef",
+    "cerebras": "csk-test-0123456789abcdef",
 }
 
 
@@ -341,6 +343,14 @@ class Handler(BaseHTTPRequestHandler):
             state, rest, "/v1/models",
             (401, {"id": "test", "error": {"message": "Invalid API key provided.", "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}}),
             bare=True,
+        )
+
+    # open-model hosts and clouds -------------------------------------------
+
+    def _route_cerebras(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(
+            state, rest, "/v1/models",
+            (401, {"message": "Wrong API Key", "type": "invalid_request_error", "param": "api_key", "code": "wrong_api_key"}),
         )
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:

@@ -1,0 +1,52 @@
+"""The real `aisync sync-models --provider X` against the loopback server for the open-model hosts
+and the clouds, driven by recorded bodies (tests/fixtures/SOURCES.md), then `aisync providers`."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Any, Callable
+
+import pytest
+
+from tests.e2e.fakeserver import DEFAULT_KEYS, FakeProviderServer
+from tests.helpers import fixture_json
+
+pytestmark = pytest.mark.e2e
+
+
+def _one(db, sql: str, *params: Any) -> Any:
+    con = sqlite3.connect(db)
+    try:
+        row = con.execute(sql, params).fetchone()
+        return row[0] if row and len(row) == 1 else row
+    finally:
+        con.close()
+
+
+#: slug, display name, server set-up, key variable, models found, a model and its context length
+CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str, int | None]] = [
+    ("cerebras", "Cerebras", lambda s: s.add("cerebras", models=fixture_json("cerebras__terminal-paste-2026.json")["data"]),
+     "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
+]
+
+
+@pytest.mark.parametrize("slug, name, setup, key_var, found, model_id, context", CASES, ids=[c[0] for c in CASES])
+def test_sync_models_adds_every_model_and_a_wrong_key_is_invalid(sandbox, fake_server, slug, name, setup, key_var, found, model_id, context):
+    setup(fake_server)
+    sandbox.write_config(f'[providers.{slug}]\nbase_url = "{fake_server.base_url(slug)}"\n')
+    env = {key_var: DEFAULT_KEYS[slug]}
+    r = sandbox.run("sync-models", "--provider", slug, env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"{name}:\n  ✓ Found {found} models\n  ✓ Added {found} new models" in r.stdout
+    count = _one(sandbox.db, "select count(*) from model m join provider p on p.id = m.provider_id where p.slug = ? and m.available = 1", slug)
+    assert count == found
+    assert _one(sandbox.db, "select context_length from model m join provider p on p.id = m.provider_id where p.slug = ? and m.model_id = ?", slug, model_id) == context
+    assert DEFAULT_KEYS[slug] not in r.stdout + r.stderr
+    shown = json.loads(sandbox.run("providers", "--format", "json", env=env).stdout)
+    entry = next(p for p in shown if p["provider"] == slug)
+    assert (entry["configured"], entry["key_source"], entry["models"]) == (True, f"${key_var}", found)
+    env[key_var] = "wrong-key-0123456789"
+    bad = sandbox.run("sync-models", "--provider", slug, "--force", env=env)
+    assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout, bad.stdout + bad.stderr
+    assert "wrong-key-0123456789" not in bad.stdout + bad.stderr
