@@ -74,6 +74,14 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
             "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
         ),
         ProviderSpec("cerebras", "Cerebras", "cerebras", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)),
+        ProviderSpec(
+            "deepinfra",
+            "DeepInfra",
+            "deepinfra",
+            "https://api.deepinfra.com/v1/openai",
+            ("DEEPINFRA_API_KEY", "DEEPINFRA_TOKEN"),
+            publishes_prices=True,
+        ),
     )
 }
 

@@ -39,6 +39,7 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "openrouter": "openrouter",
     "ollama": "ollama",
     "cerebras": "cerebras",
+    "deepinfra": "deepinfra",
 }
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins

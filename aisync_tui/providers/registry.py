@@ -26,6 +26,7 @@ ADAPTERS: dict[str, str] = {
     "together": "together:TogetherAdapter",
     "ollama": "ollama:OllamaAdapter",
     "cerebras": "cerebras:CerebrasAdapter",
+    "deepinfra": "deepinfra:DeepInfraAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

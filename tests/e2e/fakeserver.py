@@ -35,6 +35,7 @@ DEFAULT_BASE_PATH = {
     "ollama": "",
     "openai-compatible": "/v1",
     "cerebras": "/v1",
+    "deepinfra": "/v1/openai",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -53,6 +54,7 @@ DEFAULT_KEYS = {
     "deepseek": "sk-test-deepseek-0123456789",
     "together": "tg-test-0123456789abcdef",
     "cerebras": "csk-test-0123456789abcdef",
+    "deepinfra": "di-test-0123456789abcdef",
 }
 
 
@@ -352,6 +354,9 @@ class Handler(BaseHTTPRequestHandler):
             state, rest, "/v1/models",
             (401, {"message": "Wrong API Key", "type": "invalid_request_error", "param": "api_key", "code": "wrong_api_key"}),
         )
+
+    def _route_deepinfra(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/v1/openai/models", (401, {"detail": {"error": "Invalid or missing api key"}}))
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

@@ -4,6 +4,7 @@ and the clouds, driven by recorded bodies (tests/fixtures/SOURCES.md), then `ais
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 import sqlite3
 from typing import Any, Callable
 
@@ -28,6 +29,8 @@ def _one(db, sql: str, *params: Any) -> Any:
 CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str, int | None]] = [
     ("cerebras", "Cerebras", lambda s: s.add("cerebras", models=fixture_json("cerebras__terminal-paste-2026.json")["data"]),
      "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
+    ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("deepinfra__keyaos-docs-example.json")["data"]),
+     "DEEPINFRA_API_KEY", 1, "Qwen/Qwen3-Max", 131072),
 ]
 
 
@@ -38,7 +41,8 @@ def test_sync_models_adds_every_model_and_a_wrong_key_is_invalid(sandbox, fake_s
     env = {key_var: DEFAULT_KEYS[slug]}
     r = sandbox.run("sync-models", "--provider", slug, env=env)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert f"{name}:\n  ✓ Found {found} models\n  ✓ Added {found} new models" in r.stdout
+    noun = "model" if found == 1 else "models"
+    assert f"{name}:\n  ✓ Found {found} {noun}\n  ✓ Added {found} new {noun}" in r.stdout
     count = _one(sandbox.db, "select count(*) from model m join provider p on p.id = m.provider_id where p.slug = ? and m.available = 1", slug)
     assert count == found
     assert _one(sandbox.db, "select context_length from model m join provider p on p.id = m.provider_id where p.slug = ? and m.model_id = ?", slug, model_id) == context
@@ -50,3 +54,13 @@ def test_sync_models_adds_every_model_and_a_wrong_key_is_invalid(sandbox, fake_s
     bad = sandbox.run("sync-models", "--provider", slug, "--force", env=env)
     assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout, bad.stdout + bad.stderr
     assert "wrong-key-0123456789" not in bad.stdout + bad.stderr
+
+
+def test_deepinfra_prices_go_to_the_ledger_exactly_with_source_provider(sandbox, fake_server):
+    fake_server.add("deepinfra", models=fixture_json("deepinfra__keyaos-docs-example.json")["data"])
+    sandbox.write_config(f'[providers.deepinfra]\nbase_url = "{fake_server.base_url("deepinfra")}"\n')
+    r = sandbox.run("sync-models", "--provider", "deepinfra", env={"DEEPINFRA_API_KEY": DEFAULT_KEYS["deepinfra"]})
+    assert r.returncode == 0, r.stdout + r.stderr
+    row = _one(sandbox.db, "select pr.input, pr.output, pr.source from price pr join model m on m.id = pr.model_id "
+               "where m.model_id = 'Qwen/Qwen3-Max' and pr.effective_until is null")
+    assert (Decimal(row[0]), Decimal(row[1]), row[2]) == (Decimal("4E-8"), Decimal("1.3E-7"), "provider")
