@@ -82,6 +82,7 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
             ("DEEPINFRA_API_KEY", "DEEPINFRA_TOKEN"),
             publishes_prices=True,
         ),
+        ProviderSpec("fireworks", "Fireworks", "fireworks", "https://api.fireworks.ai/inference/v1", ("FIREWORKS_API_KEY",)),
     )
 }
 

@@ -40,6 +40,8 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "ollama": "ollama",
     "cerebras": "cerebras",
     "deepinfra": "deepinfra",
+    "fireworks_ai": "fireworks",
+    "fireworks_ai-embedding-models": "fireworks",
 }
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
@@ -59,7 +61,7 @@ GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
     "openrouter": ("openrouter",),
     "aws": ("bedrock", "bedrock_converse"),
     "azure": ("azure",),
-    "fireworks": ("fireworks_ai",),
+    "fireworks": ("fireworks",),
     "cohere": ("cohere", "cohere_chat"),
     "cerebras": ("cerebras",),
     "perplexity": ("perplexity",),

@@ -27,6 +27,7 @@ ADAPTERS: dict[str, str] = {
     "ollama": "ollama:OllamaAdapter",
     "cerebras": "cerebras:CerebrasAdapter",
     "deepinfra": "deepinfra:DeepInfraAdapter",
+    "fireworks": "fireworks:FireworksAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

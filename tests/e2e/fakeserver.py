@@ -36,6 +36,7 @@ DEFAULT_BASE_PATH = {
     "openai-compatible": "/v1",
     "cerebras": "/v1",
     "deepinfra": "/v1/openai",
+    "fireworks": "/inference/v1",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -55,6 +56,7 @@ DEFAULT_KEYS = {
     "together": "tg-test-0123456789abcdef",
     "cerebras": "csk-test-0123456789abcdef",
     "deepinfra": "di-test-0123456789abcdef",
+    "fireworks": "fw-test-0123456789abcdef",
 }
 
 
@@ -357,6 +359,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route_deepinfra(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         return self._openai_style(state, rest, "/v1/openai/models", (401, {"detail": {"error": "Invalid or missing api key"}}))
+
+    def _route_fireworks(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/inference/v1/models", (401, {"error": {"object": "error", "type": "invalid_request_error", "message": "The API key you provided is invalid."}}))
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

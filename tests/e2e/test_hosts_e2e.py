@@ -31,6 +31,8 @@ CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str,
      "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
     ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("deepinfra__keyaos-docs-example.json")["data"]),
      "DEEPINFRA_API_KEY", 1, "Qwen/Qwen3-Max", 131072),
+    ("fireworks", "Fireworks", lambda s: s.add("fireworks", models=fixture_json("fireworks__gomodel-test-list.json")["data"]),
+     "FIREWORKS_API_KEY", 5, "accounts/fireworks/models/kimi-k2p6", 262144),
 ]
 
 
@@ -64,3 +66,15 @@ def test_deepinfra_prices_go_to_the_ledger_exactly_with_source_provider(sandbox,
     row = _one(sandbox.db, "select pr.input, pr.output, pr.source from price pr join model m on m.id = pr.model_id "
                "where m.model_id = 'Qwen/Qwen3-Max' and pr.effective_until is null")
     assert (Decimal(row[0]), Decimal(row[1]), row[2]) == (Decimal("4E-8"), Decimal("1.3E-7"), "provider")
+
+
+def test_fireworks_models_get_their_price_from_the_bundled_feed(sandbox, fake_server):
+    fake_server.add("fireworks", models=fixture_json("fireworks__gomodel-test-list.json")["data"])
+    sandbox.write_config(f'[providers.fireworks]\nbase_url = "{fake_server.base_url("fireworks")}"\n')
+    r = sandbox.run("sync-models", "--provider", "fireworks", env={"FIREWORKS_API_KEY": DEFAULT_KEYS["fireworks"]})
+    assert r.returncode == 0, r.stdout + r.stderr
+    p = sandbox.run("sync-pricing", "--offline")
+    assert p.returncode == 0, p.stdout + p.stderr
+    row = _one(sandbox.db, "select pr.input, pr.source from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
+               "where v.slug = 'fireworks' and m.model_id = 'accounts/fireworks/models/kimi-k2p6' and pr.effective_until is null")
+    assert row is not None and Decimal(row[0]) > 0 and row[1] != "provider", row
