@@ -83,6 +83,7 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
             publishes_prices=True,
         ),
         ProviderSpec("fireworks", "Fireworks", "fireworks", "https://api.fireworks.ai/inference/v1", ("FIREWORKS_API_KEY",)),
+        ProviderSpec("cohere", "Cohere", "cohere", "https://api.cohere.com/v1", ("CO_API_KEY", "COHERE_API_KEY")),
     )
 }
 

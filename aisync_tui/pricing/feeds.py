@@ -42,6 +42,7 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "deepinfra": "deepinfra",
     "fireworks_ai": "fireworks",
     "fireworks_ai-embedding-models": "fireworks",
+    "cohere_chat": "cohere",
 }
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
@@ -62,7 +63,7 @@ GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
     "aws": ("bedrock", "bedrock_converse"),
     "azure": ("azure",),
     "fireworks": ("fireworks",),
-    "cohere": ("cohere", "cohere_chat"),
+    "cohere": ("cohere",),
     "cerebras": ("cerebras",),
     "perplexity": ("perplexity",),
     "moonshotai": ("moonshot",),

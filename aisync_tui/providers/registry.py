@@ -28,6 +28,7 @@ ADAPTERS: dict[str, str] = {
     "cerebras": "cerebras:CerebrasAdapter",
     "deepinfra": "deepinfra:DeepInfraAdapter",
     "fireworks": "fireworks:FireworksAdapter",
+    "cohere": "cohere:CohereAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

@@ -37,6 +37,7 @@ DEFAULT_BASE_PATH = {
     "cerebras": "/v1",
     "deepinfra": "/v1/openai",
     "fireworks": "/inference/v1",
+    "cohere": "/v1",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -57,6 +58,7 @@ DEFAULT_KEYS = {
     "cerebras": "csk-test-0123456789abcdef",
     "deepinfra": "di-test-0123456789abcdef",
     "fireworks": "fw-test-0123456789abcdef",
+    "cohere": "co-test-0123456789abcdef",
 }
 
 
@@ -362,6 +364,20 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route_fireworks(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         return self._openai_style(state, rest, "/inference/v1/models", (401, {"error": {"object": "error", "type": "invalid_request_error", "message": "The API key you provided is invalid."}}))
+
+    def _route_cohere(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Paged by `page_size` (capped by `extra["max_page_size"]`) and an opaque `page_token`."""
+        if not self._bearer_ok(state):
+            return 401, {"id": "test", "message": "invalid api token"}, {}
+        if rest != "/v1/models":
+            return 404, {"message": f"Not found: {rest}"}, {}
+        size = max(1, min(int(query.get("page_size", 20)), 1000, int(state.extra.get("max_page_size", 1000))))
+        start = int(query.get("page_token", "0") or "0")
+        page = state.models[start : start + size]
+        out: dict[str, Any] = {"models": page}
+        if start + size < len(state.models):
+            out["next_page_token"] = str(start + size)
+        return 200, out, {}
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

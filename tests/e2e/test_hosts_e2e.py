@@ -33,6 +33,8 @@ CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str,
      "DEEPINFRA_API_KEY", 1, "Qwen/Qwen3-Max", 131072),
     ("fireworks", "Fireworks", lambda s: s.add("fireworks", models=fixture_json("fireworks__gomodel-test-list.json")["data"]),
      "FIREWORKS_API_KEY", 5, "accounts/fireworks/models/kimi-k2p6", 262144),
+    ("cohere", "Cohere", lambda s: s.add("cohere", models=fixture_json("cohere__ts-restatement-2026.json")["models"], max_page_size=7),
+     "CO_API_KEY", 20, "command-a-03-2025", 288000),
 ]
 
 
