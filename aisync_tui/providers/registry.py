@@ -29,6 +29,7 @@ ADAPTERS: dict[str, str] = {
     "deepinfra": "deepinfra:DeepInfraAdapter",
     "fireworks": "fireworks:FireworksAdapter",
     "cohere": "cohere:CohereAdapter",
+    "huggingface": "huggingface:HuggingFaceAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

@@ -38,6 +38,7 @@ DEFAULT_BASE_PATH = {
     "deepinfra": "/v1/openai",
     "fireworks": "/inference/v1",
     "cohere": "/v1",
+    "huggingface": "/v1",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -59,6 +60,7 @@ DEFAULT_KEYS = {
     "deepinfra": "di-test-0123456789abcdef",
     "fireworks": "fw-test-0123456789abcdef",
     "cohere": "co-test-0123456789abcdef",
+    "huggingface": "hf_test0123456789abcdef",
 }
 
 
@@ -378,6 +380,12 @@ class Handler(BaseHTTPRequestHandler):
         if start + size < len(state.models):
             out["next_page_token"] = str(start + size)
         return 200, out, {}
+
+    def _route_huggingface(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        # The catalogue is public: no token is fine, a wrong one is not.
+        if self.headers.get("authorization") and not self._bearer_ok(state):
+            return 401, {"error": "Invalid credentials in Authorization header"}, {}
+        return self._openai_style(state, rest, "/v1/models", (401, {}))
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

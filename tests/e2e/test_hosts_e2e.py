@@ -35,6 +35,8 @@ CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str,
      "FIREWORKS_API_KEY", 5, "accounts/fireworks/models/kimi-k2p6", 262144),
     ("cohere", "Cohere", lambda s: s.add("cohere", models=fixture_json("cohere__ts-restatement-2026.json")["models"], max_page_size=7),
      "CO_API_KEY", 20, "command-a-03-2025", 288000),
+    ("huggingface", "Hugging Face", lambda s: s.add("huggingface", models=fixture_json("huggingface__hub-docs-router-models.json")["data"]),
+     "HF_TOKEN", 6, "deepseek-ai/DeepSeek-V4-Pro:together", 512000),
 ]
 
 
@@ -80,3 +82,23 @@ def test_fireworks_models_get_their_price_from_the_bundled_feed(sandbox, fake_se
     row = _one(sandbox.db, "select pr.input, pr.source from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
                "where v.slug = 'fireworks' and m.model_id = 'accounts/fireworks/models/kimi-k2p6' and pr.effective_until is null")
     assert row is not None and Decimal(row[0]) > 0 and row[1] != "provider", row
+
+
+def test_huggingface_router_ids_carry_each_providers_price_with_source_provider(sandbox, fake_server):
+    fake_server.add("huggingface", models=fixture_json("huggingface__hub-docs-router-models.json")["data"])
+    sandbox.write_config(f'[providers.huggingface]\nbase_url = "{fake_server.base_url("huggingface")}"\n')
+    r = sandbox.run("sync-models", "--provider", "huggingface", env={"HF_TOKEN": DEFAULT_KEYS["huggingface"]})
+    assert r.returncode == 0, r.stdout + r.stderr
+    con = sqlite3.connect(sandbox.db)
+    try:
+        rows = dict(con.execute(
+            "select m.model_id, pr.input || ' ' || pr.output || ' ' || pr.source from price pr join model m on m.id = pr.model_id "
+            "where pr.effective_until is null").fetchall())
+    finally:
+        con.close()
+    base = "deepseek-ai/DeepSeek-V4-Pro"
+    assert sorted(rows) == [f"{base}:deepinfra", f"{base}:novita", f"{base}:together"]
+    inp, out, source = rows[f"{base}:together"].split()
+    assert (Decimal(inp), Decimal(out), source) == (Decimal("0.0000021"), Decimal("0.0000044"), "provider")
+    described = _one(sandbox.db, "select description from model where model_id = ?", base)
+    assert described == "Served by novita, together, fireworks-ai, featherless-ai, deepinfra"
