@@ -34,6 +34,9 @@ class ProviderSpec:
     host_env: str | None = None
     #: the provider publishes its own prices in the model list
     publishes_prices: bool = False
+    #: synced only with a [providers.NAME] table (or --provider), even when a key variable is
+    #: set: the clouds, whose credentials exist on many machines for other reasons
+    opt_in: bool = False
 
 
 #: Every provider the program knows, in the order they are shown.
@@ -84,6 +87,15 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
         ),
         ProviderSpec("fireworks", "Fireworks", "fireworks", "https://api.fireworks.ai/inference/v1", ("FIREWORKS_API_KEY",)),
         ProviderSpec("cohere", "Cohere", "cohere", "https://api.cohere.com/v1", ("CO_API_KEY", "COHERE_API_KEY")),
+        ProviderSpec(
+            "bedrock",
+            "AWS Bedrock",
+            "bedrock",
+            "https://bedrock.{region}.amazonaws.com",
+            (),
+            needs_key=False,
+            opt_in=True,
+        ),
         ProviderSpec(
             "huggingface",
             "Hugging Face",
@@ -171,6 +183,10 @@ class ProviderSettings:
     publishes_prices: bool = False
     explicit: bool = False
     """True when the config file has a table for this provider."""
+    opt_in: bool = False
+    options: Mapping[str, str] = field(default_factory=dict)
+    """Cloud settings by kind (see CLOUD_OPTIONS): Bedrock's region and profile, Azure's
+    api_version, Vertex's project and location."""
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -189,6 +205,8 @@ class ProviderSettings:
         """Synced without being named: it has a key, or it is keyless (Ollama, OpenRouter) and the
         user opted in with a [providers.NAME] table. Keyless providers are not tried uninvited on
         every machine, where there may be no local server or no network."""
+        if self.opt_in and not self.explicit:
+            return False
         if self.resolve_key(environ)[0] is not None:
             return True
         return not self.needs_key and self.explicit
@@ -258,6 +276,12 @@ def default_database() -> str:
 
 _TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers"}
 _PROVIDER_KEYS = {"enabled", "api_key_env", "api_key", "base_url", "timeout", "kind", "name", "allow_http"}
+#: Extra string keys a provider table of these kinds may set (kept in ProviderSettings.options).
+CLOUD_OPTIONS: dict[str, tuple[str, ...]] = {
+    "bedrock": ("region", "profile"),
+    "azure": ("api_version",),
+    "vertex": ("project", "location"),
+}
 
 
 def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
@@ -374,11 +398,14 @@ def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
 
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
     _check_type(path, f"[providers.{slug}]", table, dict)
-    for key, value in table.items():
-        if key not in _PROVIDER_KEYS:
-            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
     spec = KNOWN_PROVIDERS.get(slug)
     kind = table.get("kind", spec.kind if spec else None)
+    cloud_keys = set(CLOUD_OPTIONS.get(kind, ())) if isinstance(kind, str) else set()
+    for key, value in table.items():
+        if key not in _PROVIDER_KEYS | cloud_keys:
+            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS | cloud_keys)
+        if key in cloud_keys:
+            _check_type(path, f"providers.{slug}.{key}", value, str)
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
@@ -429,6 +456,8 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         needs_key=spec.needs_key if spec else False,
         publishes_prices=spec.publishes_prices if spec else False,
         explicit=True,
+        opt_in=spec.opt_in if spec else False,
+        options={k: str(table[k]).strip() for k in sorted(cloud_keys) if str(table.get(k, "")).strip()},
     )
 
 
@@ -469,6 +498,7 @@ def _default_provider(spec: ProviderSpec) -> ProviderSettings:
         base_url=base_url,
         needs_key=spec.needs_key,
         publishes_prices=spec.publishes_prices,
+        opt_in=spec.opt_in,
     )
 
 

@@ -43,11 +43,13 @@ LITELLM_PROVIDERS: dict[str, str] = {
     "fireworks_ai": "fireworks",
     "fireworks_ai-embedding-models": "fireworks",
     "cohere_chat": "cohere",
+    "bedrock": "bedrock",
+    "bedrock_converse": "bedrock",
 }
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
 #: (Google AI Studio's own `gemini` rows over the Vertex copies of the same model).
-LITELLM_PREFERENCE: dict[str, int] = {"vertex_ai-language-models": 1, "text-completion-openai": 1}
+LITELLM_PREFERENCE: dict[str, int] = {"vertex_ai-language-models": 1, "text-completion-openai": 1, "bedrock": 1}
 
 #: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
 GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
@@ -60,7 +62,7 @@ GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
     "groq": ("groq",),
     "together": ("together",),
     "openrouter": ("openrouter",),
-    "aws": ("bedrock", "bedrock_converse"),
+    "aws": ("bedrock",),
     "azure": ("azure",),
     "fireworks": ("fireworks",),
     "cohere": ("cohere",),

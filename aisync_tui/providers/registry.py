@@ -30,6 +30,7 @@ ADAPTERS: dict[str, str] = {
     "fireworks": "fireworks:FireworksAdapter",
     "cohere": "cohere:CohereAdapter",
     "huggingface": "huggingface:HuggingFaceAdapter",
+    "bedrock": "bedrock:BedrockAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

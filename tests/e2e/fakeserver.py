@@ -39,6 +39,7 @@ DEFAULT_BASE_PATH = {
     "fireworks": "/inference/v1",
     "cohere": "/v1",
     "huggingface": "/v1",
+    "bedrock": "",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -61,6 +62,7 @@ DEFAULT_KEYS = {
     "fireworks": "fw-test-0123456789abcdef",
     "cohere": "co-test-0123456789abcdef",
     "huggingface": "hf_test0123456789abcdef",
+    "bedrock": "AKIATESTBEDROCK0123",
 }
 
 
@@ -386,6 +388,30 @@ class Handler(BaseHTTPRequestHandler):
         if self.headers.get("authorization") and not self._bearer_ok(state):
             return 401, {"error": "Invalid credentials in Authorization header"}, {}
         return self._openai_style(state, rest, "/v1/models", (401, {}))
+
+    def _route_bedrock(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Bedrock's control plane as botocore calls it: SigV4-signed GETs. The key is the access
+        key id in the signature's Credential; `extra["profiles"]` holds the inference profiles,
+        paged by `maxResults` (capped by `extra["max_page_size"]`) and `nextToken`;
+        `extra["deny_profiles"]` answers that list with AccessDenied."""
+        auth = self.headers.get("authorization") or ""
+        if not auth.startswith("AWS4-HMAC-SHA256 "):
+            return 403, {"message": "Missing Authentication Token"}, {"x-amzn-errortype": "MissingAuthenticationTokenException"}
+        if state.key is not None and f"Credential={state.key}/" not in auth:
+            return 403, {"message": "The security token included in the request is invalid."}, {"x-amzn-errortype": "UnrecognizedClientException"}
+        if rest == "/foundation-models":
+            return 200, {"modelSummaries": state.models}, {}
+        if rest == "/inference-profiles":
+            if state.extra.get("deny_profiles"):
+                return 403, {"message": "User is not authorized to perform: bedrock:ListInferenceProfiles"}, {"x-amzn-errortype": "AccessDeniedException"}
+            profiles = state.extra.get("profiles") or []
+            size = max(1, min(int(query.get("maxResults", 100)), 1000, int(state.extra.get("max_page_size", 1000))))
+            start = int(query.get("nextToken", "0") or "0")
+            out: dict[str, Any] = {"inferenceProfileSummaries": profiles[start : start + size]}
+            if start + size < len(profiles):
+                out["nextToken"] = str(start + size)
+            return 200, out, {}
+        return 404, {"message": f"Unknown path {rest}"}, {"x-amzn-errortype": "ResourceNotFoundException"}
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

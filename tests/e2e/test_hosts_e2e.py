@@ -102,3 +102,69 @@ def test_huggingface_router_ids_carry_each_providers_price_with_source_provider(
     assert (Decimal(inp), Decimal(out), source) == (Decimal("0.0000021"), Decimal("0.0000044"), "provider")
     described = _one(sandbox.db, "select description from model where model_id = ?", base)
     assert described == "Served by novita, together, fireworks-ai, featherless-ai, deepinfra"
+
+
+# ----------------------------------------------------------------------------- clouds
+
+#: Bedrock's dummy credentials: botocore signs with them, the loopback server checks the key id.
+AWS_ENV = {"AWS_ACCESS_KEY_ID": DEFAULT_KEYS["bedrock"], "AWS_SECRET_ACCESS_KEY": "dummy-secret-for-tests", "AWS_EC2_METADATA_DISABLED": "true"}
+
+#: ListInferenceProfiles entries in botocore's documented shape (no real body was found).
+BEDROCK_PROFILES = [
+    {"inferenceProfileName": "US Claude Instant", "inferenceProfileId": "us.anthropic.claude-instant-v1", "status": "ACTIVE", "type": "SYSTEM_DEFINED",
+     "inferenceProfileArn": "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-instant-v1",
+     "models": [{"modelArn": f"arn:aws:bedrock:{r}::foundation-model/anthropic.claude-instant-v1"} for r in ("us-east-1", "us-west-2")]},
+    {"inferenceProfileName": "US Titan Express", "inferenceProfileId": "us.amazon.titan-text-express-v1", "status": "ACTIVE", "type": "SYSTEM_DEFINED",
+     "models": [{"modelArn": "arn:aws:bedrock:us-east-1::foundation-model/amazon.titan-text-express-v1"}]},
+]
+
+
+def _bedrock(sandbox, fake_server, **extra: Any) -> None:
+    fake_server.add("bedrock", models=fixture_json("bedrock__boto3-list-foundation-models-2023-10-07.json")["modelSummaries"],
+                    profiles=BEDROCK_PROFILES, max_page_size=1, **extra)
+    sandbox.write_config(f'[providers.bedrock]\nbase_url = "{fake_server.base_url("bedrock")}"\nregion = "us-east-1"\n')
+
+
+def test_bedrock_syncs_foundation_models_and_every_profile_page_through_botocore(sandbox, fake_server):
+    _bedrock(sandbox, fake_server)
+    r = sandbox.run("sync-models", "--provider", "bedrock", env=AWS_ENV)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "AWS Bedrock:\n  ✓ Found 19 models\n  ✓ Added 19 new models" in r.stdout
+    assert [q["query"].get("nextToken") for q in fake_server.requests("bedrock") if q["path"] == "/inference-profiles"] == [None, "1"]
+    assert _one(sandbox.db, "select name from model where model_id = 'us.anthropic.claude-instant-v1'") == "US Claude Instant"
+    assert DEFAULT_KEYS["bedrock"] not in r.stdout + r.stderr and "dummy-secret-for-tests" not in r.stdout + r.stderr
+    shown = next(p for p in json.loads(sandbox.run("providers", "--format", "json", env=AWS_ENV).stdout) if p["provider"] == "bedrock")
+    assert (shown["configured"], shown["credentials"], shown["location"], shown["models"]) == (True, "$AWS_ACCESS_KEY_ID", "region us-east-1", 19)
+    # Prices from the bundled feed's bedrock rows, matched to these ids (profiles through their model).
+    p = sandbox.run("sync-pricing", "--offline")
+    assert p.returncode == 0, p.stdout + p.stderr
+    priced = _one(sandbox.db, "select count(distinct m.id) from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
+                  "where v.slug = 'bedrock' and m.available = 1 and pr.effective_until is null")
+    # 8 of the 17 foundation models of this 2023 list have a feed row, and both profiles are
+    # priced: the Claude one by the feed's us-east-1 row, the Titan one through its model.
+    assert priced == 10, priced
+    def input_price(model_id: str) -> Any:
+        return _one(sandbox.db, "select pr.input from price pr join model m on m.id = pr.model_id where m.model_id = ? and pr.effective_until is null", model_id)
+    assert Decimal(input_price("us.anthropic.claude-instant-v1")) == Decimal("8E-7")
+    assert input_price("us.amazon.titan-text-express-v1") == input_price("amazon.titan-text-express-v1") is not None
+
+
+def test_bedrock_wrong_credentials_are_an_invalid_key_and_a_refused_profile_list_keeps_the_models(sandbox, fake_server):
+    _bedrock(sandbox, fake_server, deny_profiles=True)
+    ok = sandbox.run("sync-models", "--provider", "bedrock", env=AWS_ENV)
+    assert ok.returncode == 0 and "Found 17 models" in ok.stdout, ok.stdout + ok.stderr
+    bad = sandbox.run("sync-models", "--provider", "bedrock", "--force", env={**AWS_ENV, "AWS_ACCESS_KEY_ID": "AKIAWRONGKEY00000000"})
+    assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout and "aws sso login" in bad.stdout, bad.stdout + bad.stderr
+    assert "AKIAWRONGKEY00000000" not in bad.stdout + bad.stderr
+
+
+def test_bedrock_is_opt_in_and_without_credentials_names_the_login_command(sandbox, fake_server):
+    _bedrock(sandbox, fake_server)
+    sandbox.write_config("")
+    quiet = sandbox.run("sync-models", env=AWS_ENV)
+    assert "AWS Bedrock" not in quiet.stdout  # credentials on the machine are not an invitation
+    _bedrock(sandbox, fake_server)
+    empty = {"AWS_EC2_METADATA_DISABLED": "true", "AWS_CONFIG_FILE": str(sandbox.root / "none"), "AWS_SHARED_CREDENTIALS_FILE": str(sandbox.root / "none")}
+    r = sandbox.run("sync-models", "--provider", "bedrock", env=empty)
+    assert r.returncode == 1 and "✗ Invalid API key: no AWS credentials found" in r.stdout, r.stdout + r.stderr
+    assert "aws sso login" in r.stdout
