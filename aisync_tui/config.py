@@ -88,6 +88,14 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
         ProviderSpec("fireworks", "Fireworks", "fireworks", "https://api.fireworks.ai/inference/v1", ("FIREWORKS_API_KEY",)),
         ProviderSpec("cohere", "Cohere", "cohere", "https://api.cohere.com/v1", ("CO_API_KEY", "COHERE_API_KEY")),
         ProviderSpec(
+            "huggingface",
+            "Hugging Face",
+            "huggingface",
+            "https://router.huggingface.co/v1",
+            ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"),
+            publishes_prices=True,
+        ),
+        ProviderSpec(
             "bedrock",
             "AWS Bedrock",
             "bedrock",
@@ -97,12 +105,13 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
             opt_in=True,
         ),
         ProviderSpec(
-            "huggingface",
-            "Hugging Face",
-            "huggingface",
-            "https://router.huggingface.co/v1",
-            ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"),
-            publishes_prices=True,
+            "azure",
+            "Azure OpenAI",
+            "azure",
+            "https://{resource}.openai.azure.com",
+            ("AZURE_OPENAI_API_KEY",),
+            needs_key=False,
+            opt_in=True,
         ),
     )
 }

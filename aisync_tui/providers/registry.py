@@ -31,6 +31,7 @@ ADAPTERS: dict[str, str] = {
     "cohere": "cohere:CohereAdapter",
     "huggingface": "huggingface:HuggingFaceAdapter",
     "bedrock": "bedrock:BedrockAdapter",
+    "azure": "azure:AzureAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

@@ -40,6 +40,7 @@ DEFAULT_BASE_PATH = {
     "cohere": "/v1",
     "huggingface": "/v1",
     "bedrock": "",
+    "azure": "",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -63,6 +64,7 @@ DEFAULT_KEYS = {
     "cohere": "co-test-0123456789abcdef",
     "huggingface": "hf_test0123456789abcdef",
     "bedrock": "AKIATESTBEDROCK0123",
+    "azure": "az-test-0123456789abcdef0123456789ab",
 }
 
 
@@ -412,6 +414,22 @@ class Handler(BaseHTTPRequestHandler):
                 out["nextToken"] = str(start + size)
             return 200, out, {}
         return 404, {"message": f"Unknown path {rest}"}, {"x-amzn-errortype": "ResourceNotFoundException"}
+
+    def _route_azure(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """An Azure OpenAI resource: `api-key` header (or `extra["token"]` as an Entra bearer);
+        `/openai/models` (any api-version) and `/openai/deployments` (api-version=2022-12-01 only,
+        as the service has it) from `extra["deployments"]`."""
+        token = state.extra.get("token")
+        ok = state.key is None or self.headers.get("api-key") == state.key or (token and self.headers.get("authorization") == f"Bearer {token}")
+        if not ok:
+            return 401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}, {}
+        if "api-version" not in query:
+            return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
+        if rest == "/openai/models":
+            return 200, {"data": state.models, "object": "list"}, {}
+        if rest == "/openai/deployments" and query["api-version"] == "2022-12-01":
+            return 200, {"data": state.extra.get("deployments", []), "object": "list"}, {}
+        return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

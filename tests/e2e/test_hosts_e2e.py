@@ -168,3 +168,45 @@ def test_bedrock_is_opt_in_and_without_credentials_names_the_login_command(sandb
     r = sandbox.run("sync-models", "--provider", "bedrock", env=empty)
     assert r.returncode == 1 and "✗ Invalid API key: no AWS credentials found" in r.stdout, r.stdout + r.stderr
     assert "aws sso login" in r.stdout
+
+
+def _azure(sandbox, fake_server) -> None:
+    deployments = fixture_json("azure__deployments-docs-tutorial-2022.json")["data"] + [
+        # written here: a deployment whose name is not its model's, as most are
+        {"scale_settings": {"scale_type": "standard"}, "model": "gpt-35-turbo", "owner": "organization-owner", "id": "chat-prod",
+         "status": "succeeded", "created_at": 1699185501, "updated_at": 1699185501, "object": "deployment"},
+    ]
+    fake_server.add("azure", models=fixture_json("azure__models-france-central-2023.json")["data"], deployments=deployments)
+    sandbox.write_config(f'[providers.azure]\nbase_url = "{fake_server.base_url("azure")}"\napi_version = "2024-10-21"\n')
+
+
+def test_azure_syncs_models_and_deployments_and_prices_a_deployment_by_its_model(sandbox, fake_server):
+    _azure(sandbox, fake_server)
+    env = {"AZURE_OPENAI_API_KEY": DEFAULT_KEYS["azure"]}
+    r = sandbox.run("sync-models", "--provider", "azure", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Azure OpenAI:\n  ✓ Found 24 models\n  ✓ Added 24 new models" in r.stdout
+    assert _one(sandbox.db, "select description from model where model_id = 'chat-prod'") == "Deployment of gpt-35-turbo"
+    shown = next(p for p in json.loads(sandbox.run("providers", "--format", "json", env=env).stdout) if p["provider"] == "azure")
+    assert (shown["configured"], shown["credentials"], shown["location"]) == (True, "$AZURE_OPENAI_API_KEY", fake_server.base_url("azure"))
+    p = sandbox.run("sync-pricing", "--offline")
+    assert p.returncode == 0, p.stdout + p.stderr
+    con = sqlite3.connect(sandbox.db)
+    try:
+        priced = dict(con.execute(
+            "select m.model_id, pr.input from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
+            "where v.slug = 'azure' and m.available = 1 and pr.effective_until is null").fetchall())
+    finally:
+        con.close()
+    # 4 of the 24: the feeds price few of this 2023 resource's models (text-davinci-002 through genai-prices' azure rules)
+    assert sorted(priced) == ["chat-prod", "gpt-35-turbo", "text-davinci-002", "text-embedding-ada-002"], priced
+    assert priced["chat-prod"] == priced["gpt-35-turbo"]
+    bad = sandbox.run("sync-models", "--provider", "azure", "--force", env={"AZURE_OPENAI_API_KEY": "wrong-key-0123456789"})
+    assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout and "wrong-key-0123456789" not in bad.stdout + bad.stderr
+
+
+def test_azure_without_a_key_or_azure_identity_names_the_extra(sandbox, fake_server):
+    _azure(sandbox, fake_server)
+    r = sandbox.run("sync-models", "--provider", "azure")
+    assert r.returncode == 1
+    assert "✗ Provider not configured: azure-identity is not installed\n    → install aisync-tui[azure]" in r.stdout, r.stdout + r.stderr
