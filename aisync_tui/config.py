@@ -105,6 +105,15 @@ KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
             opt_in=True,
         ),
         ProviderSpec(
+            "vertex",
+            "Vertex AI",
+            "vertex",
+            "https://{location}-aiplatform.googleapis.com",
+            (),
+            needs_key=False,
+            opt_in=True,
+        ),
+        ProviderSpec(
             "azure",
             "Azure OpenAI",
             "azure",

@@ -2,7 +2,8 @@
 
 A Bedrock model is priced by its region's row first (`bedrock/us-gov-west-1/anthropic.claude-…`),
 then its own id, then, for a cross-region inference profile (`us.anthropic.claude-…`), by the
-model the profile routes to. An Azure deployment (a name the user chose) is priced by the row of
+model the profile routes to. A Vertex model is priced by the `vertex_ai/` rows, and a Gemini
+model on Vertex by LiteLLM's Vertex language-model rows (kept by the gemini provider). An Azure deployment (a name the user chose) is priced by the row of
 the model it serves, which the adapter stores as the deployment's alias.
 """
 
@@ -13,7 +14,7 @@ from typing import Any, Mapping
 from ..providers.clouds import aws_region, bedrock_feed_ids
 from .feeds import FeedEntry
 
-CLOUDS = frozenset({"bedrock", "azure"})
+CLOUDS = frozenset({"bedrock", "azure", "vertex"})
 
 
 def cloud_entry(
@@ -24,6 +25,13 @@ def cloud_entry(
         return None
     if provider == "bedrock":
         candidates = bedrock_feed_ids(model_id, regions.get(provider))
+    elif provider == "vertex":
+        # Vertex's own rows first; a Gemini model Vertex serves is billed as LiteLLM's
+        # vertex_ai-language-models rows say, which the gemini provider keeps.
+        for key in (("vertex", model_id), ("gemini", model_id)):
+            if key in litellm:
+                return litellm[key]
+        return None
     else:
         served = targets.get((provider, model_id))
         candidates = [model_id] + ([served] if served else [])

@@ -263,8 +263,8 @@ def litellm_slug(feed_provider: str) -> str:
     """Our provider slug for a LiteLLM provider value."""
     if feed_provider in LITELLM_PROVIDERS:
         return LITELLM_PROVIDERS[feed_provider]
-    if feed_provider.startswith("vertex_ai-"):
-        return "vertex_ai"
+    if feed_provider == "vertex_ai" or feed_provider.startswith("vertex_ai-"):
+        return "vertex"  # Vertex AI's rows price the vertex provider (its Gemini rows stay gemini's, above)
     return feed_provider
 
 

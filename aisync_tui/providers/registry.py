@@ -32,6 +32,7 @@ ADAPTERS: dict[str, str] = {
     "huggingface": "huggingface:HuggingFaceAdapter",
     "bedrock": "bedrock:BedrockAdapter",
     "azure": "azure:AzureAdapter",
+    "vertex": "vertex:VertexAdapter",
     "openai-compatible": "compatible:CompatibleAdapter",
 }
 

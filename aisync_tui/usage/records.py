@@ -115,8 +115,8 @@ def infer_provider(model: str) -> tuple[str, str]:
     if "/" in text:
         head, rest = text.split("/", 1)
         slug = head.lower()
-        if slug in KNOWN_PROVIDERS or slug in ("cohere", "bedrock", "vertex_ai", "azure"):
-            return slug, rest
+        if slug in KNOWN_PROVIDERS or slug == "vertex_ai":
+            return ("vertex" if slug == "vertex_ai" else slug), rest  # LiteLLM's prefix for the vertex provider
     lowered = text.lower()
     for pattern, provider in _FAMILIES:
         if re.match(pattern, lowered):

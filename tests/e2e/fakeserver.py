@@ -41,6 +41,7 @@ DEFAULT_BASE_PATH = {
     "huggingface": "/v1",
     "bedrock": "",
     "azure": "",
+    "vertex": "",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -65,6 +66,7 @@ DEFAULT_KEYS = {
     "huggingface": "hf_test0123456789abcdef",
     "bedrock": "AKIATESTBEDROCK0123",
     "azure": "az-test-0123456789abcdef0123456789ab",
+    "vertex": "ya29.test-vertex-token-0123456789",
 }
 
 
@@ -430,6 +432,28 @@ class Handler(BaseHTTPRequestHandler):
         if rest == "/openai/deployments" and query["api-version"] == "2022-12-01":
             return 200, {"data": state.extra.get("deployments", []), "object": "list"}, {}
         return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
+
+    def _route_vertex(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Vertex AI's publisher-model lists plus a Google OAuth token endpoint (`POST /token`,
+        where google-auth's service-account credentials trade their signed JWT for the access
+        token, which is `state.key`). `extra["publishers"]` maps a publisher to its models, paged
+        by `pageSize` (capped by `extra["max_page_size"]`) and `pageToken`."""
+        if rest == "/token" and method == "POST":
+            if b"assertion=" not in body:
+                return 400, {"error": "invalid_request", "error_description": "no assertion"}, {}
+            return 200, {"access_token": state.key, "expires_in": 3600, "token_type": "Bearer"}, {}
+        if state.key is not None and self.headers.get("authorization") != f"Bearer {state.key}":
+            return 401, {"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token.", "status": "UNAUTHENTICATED"}}, {}
+        parts = rest.strip("/").split("/")
+        if len(parts) != 4 or parts[:2] != ["v1beta1", "publishers"] or parts[3] != "models":
+            return 404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, {}
+        models = (state.extra.get("publishers") or {}).get(parts[2], [])
+        size = max(1, min(int(query.get("pageSize", 100)), 1000, int(state.extra.get("max_page_size", 1000))))
+        start = int(query.get("pageToken", "0") or "0")
+        out: dict[str, Any] = {"publisherModels": models[start : start + size]}
+        if start + size < len(models):
+            out["nextPageToken"] = str(start + size)
+        return 200, out, {}
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

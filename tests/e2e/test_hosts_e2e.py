@@ -210,3 +210,59 @@ def test_azure_without_a_key_or_azure_identity_names_the_extra(sandbox, fake_ser
     r = sandbox.run("sync-models", "--provider", "azure")
     assert r.returncode == 1
     assert "✗ Provider not configured: azure-identity is not installed\n    → install aisync-tui[azure]" in r.stdout, r.stdout + r.stderr
+
+
+#: Publisher models written to the documented PublisherModel shape (no real list was found).
+VERTEX_PUBLISHERS = {
+    "google": [{"name": f"publishers/google/models/{n}", "launchStage": "GA"} for n in ("gemini-2.5-flash", "gemini-2.5-pro", "text-embedding-005")],
+    "anthropic": [{"name": "publishers/anthropic/models/claude-haiku-4-5", "launchStage": "GA"}],
+}
+
+
+def _service_account(sandbox, fake_server) -> str:
+    """A service-account key file whose token endpoint is the loopback server: google-auth signs
+    a real JWT with a throwaway RSA key and trades it there, as it would with Google."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    path = sandbox.root / "adc.json"
+    path.write_text(json.dumps({
+        "type": "service_account", "project_id": "adc-project", "private_key_id": "test", "private_key": pem,
+        "client_email": "aisync-test@adc-project.iam.gserviceaccount.com", "client_id": "1",
+        "token_uri": fake_server.base_url("vertex") + "/token",
+    }))
+    return str(path)
+
+
+def test_vertex_syncs_publisher_models_with_adc_from_a_service_account(sandbox, fake_server):
+    pytest.importorskip("google.auth")
+    fake_server.add("vertex", publishers=VERTEX_PUBLISHERS, max_page_size=2)
+    sandbox.write_config(f'[providers.vertex]\nbase_url = "{fake_server.base_url("vertex")}"\nproject = "my-project"\nlocation = "us-central1"\n')
+    env = {"GOOGLE_APPLICATION_CREDENTIALS": _service_account(sandbox, fake_server)}
+    r = sandbox.run("sync-models", "--provider", "vertex", env=env)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Vertex AI:\n  ✓ Found 4 models\n  ✓ Added 4 new models" in r.stdout
+    lists = [q for q in fake_server.requests("vertex") if q["path"].startswith("/v1beta1/")]
+    assert all(q["headers"].get("x-goog-user-project") == "my-project" for q in lists)
+    assert [q["query"].get("pageToken") for q in lists if "/google/" in q["path"]] == [None, "2"]
+    assert DEFAULT_KEYS["vertex"] not in r.stdout + r.stderr
+    p = sandbox.run("sync-pricing", "--offline")
+    assert p.returncode == 0, p.stdout + p.stderr
+    priced = _one(sandbox.db, "select count(distinct m.id) from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
+                  "where v.slug = 'vertex' and m.available = 1 and pr.effective_until is null")
+    assert priced == 4, priced
+
+
+def test_vertex_without_adc_or_google_auth_says_what_to_run_or_install(sandbox, fake_server):
+    fake_server.add("vertex", publishers=VERTEX_PUBLISHERS)
+    sandbox.write_config(f'[providers.vertex]\nbase_url = "{fake_server.base_url("vertex")}"\nproject = "my-project"\n')
+    r = sandbox.run("sync-models", "--provider", "vertex", env={"GOOGLE_APPLICATION_CREDENTIALS": str(sandbox.root / "missing.json")})
+    assert r.returncode == 1, r.stdout + r.stderr
+    try:
+        import google.auth  # noqa: F401
+    except ImportError:
+        assert "✗ Provider not configured: google-auth is not installed\n    → install aisync-tui[gcp]" in r.stdout, r.stdout
+    else:
+        assert "✗ Invalid API key: no Application Default Credentials" in r.stdout and "gcloud auth application-default login" in r.stdout, r.stdout
