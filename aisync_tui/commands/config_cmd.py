@@ -28,6 +28,8 @@ def run_check(ctx: Any) -> int:
     for p in settings.providers.values():
         key, source = p.resolve_key()
         state = "disabled" if not p.enabled else ("ready" if (key or not p.needs_key) else "no key")
+        if p.enabled and getattr(p, "opt_in", False) and not p.explicit:
+            state = "opt-in"
         ctx.print(f"  {p.slug:<12} {state:<9} key: {source or 'not set (' + ', '.join('$' + e for e in p.api_key_env) + ')'}  {p.base_url}")
     return 0
 
