@@ -22,6 +22,8 @@ def register(sub: Any) -> None:
 
 
 def run_check(ctx: Any) -> int:
+    from ..providers.clouds import credential_source, location
+
     settings = ctx.settings
     where = str(settings.config_path) if settings.config_exists else f"{settings.config_path} (absent: defaults in use)"
     ctx.print(f"Config OK: {where}")
@@ -30,7 +32,10 @@ def run_check(ctx: Any) -> int:
         state = "disabled" if not p.enabled else ("ready" if (key or not p.needs_key) else "no key")
         if p.enabled and getattr(p, "opt_in", False) and not p.explicit:
             state = "opt-in"
-        ctx.print(f"  {p.slug:<12} {state:<9} key: {source or 'not set (' + ', '.join('$' + e for e in p.api_key_env) + ')'}  {p.base_url}")
+        cloud = credential_source(p)
+        where = location(p) if cloud else p.base_url
+        key_text = cloud or source or "not set (" + ", ".join("$" + e for e in p.api_key_env) + ")"
+        ctx.print(f"  {p.slug:<12} {state:<9} key: {key_text}  {where}")
     return 0
 
 
