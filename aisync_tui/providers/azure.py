@@ -146,10 +146,13 @@ class AzureAdapter(ProviderAdapter):
             raise InvalidApiKey(self.slug, f"no Entra ID token ({type(exc).__name__})", hint="run: az login, or set $AZURE_OPENAI_API_KEY") from None
 
     def parse(self, body: Any) -> list[RemoteModel]:
-        """The model list, or `{"models": <model list>, "deployments": <deployment list>}`."""
+        """The model list, a deployments list, or `{"models": <model list>, "deployments": <deployment list>}`."""
         if isinstance(body, dict) and "deployments" in body:
             models = parse_models(self.slug, body.get("models"))
             return dedupe(parse_deployments(self.slug, body["deployments"], {m.model_id: m for m in models}) + models)
+        items = body.get("data") if isinstance(body, dict) else None
+        if isinstance(items, list) and items and all(isinstance(i, dict) and i.get("object") == "deployment" for i in items):
+            return parse_deployments(self.slug, body, {})  # a deployments list on its own
         return parse_models(self.slug, body)
 
     def fetch(self) -> list[RemoteModel]:

@@ -29,9 +29,9 @@ def _one(db, sql: str, *params: Any) -> Any:
 CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str, int | None]] = [
     ("cerebras", "Cerebras", lambda s: s.add("cerebras", models=fixture_json("cerebras__terminal-paste-2026.json")["data"]),
      "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
-    ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("deepinfra__keyaos-docs-example.json")["data"]),
+    ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("examples/deepinfra.json")["data"]),
      "DEEPINFRA_API_KEY", 1, "Qwen/Qwen3-Max", 131072),
-    ("fireworks", "Fireworks", lambda s: s.add("fireworks", models=fixture_json("fireworks__gomodel-test-list.json")["data"]),
+    ("fireworks", "Fireworks", lambda s: s.add("fireworks", models=fixture_json("examples/fireworks.json")["data"]),
      "FIREWORKS_API_KEY", 5, "accounts/fireworks/models/kimi-k2p6", 262144),
     ("cohere", "Cohere", lambda s: s.add("cohere", models=fixture_json("cohere__ts-restatement-2026.json")["models"], max_page_size=7),
      "CO_API_KEY", 20, "command-a-03-2025", 288000),
@@ -63,7 +63,7 @@ def test_sync_models_adds_every_model_and_a_wrong_key_is_invalid(sandbox, fake_s
 
 
 def test_deepinfra_prices_go_to_the_ledger_exactly_with_source_provider(sandbox, fake_server):
-    fake_server.add("deepinfra", models=fixture_json("deepinfra__keyaos-docs-example.json")["data"])
+    fake_server.add("deepinfra", models=fixture_json("examples/deepinfra.json")["data"])
     sandbox.write_config(f'[providers.deepinfra]\nbase_url = "{fake_server.base_url("deepinfra")}"\n')
     r = sandbox.run("sync-models", "--provider", "deepinfra", env={"DEEPINFRA_API_KEY": DEFAULT_KEYS["deepinfra"]})
     assert r.returncode == 0, r.stdout + r.stderr
@@ -73,7 +73,7 @@ def test_deepinfra_prices_go_to_the_ledger_exactly_with_source_provider(sandbox,
 
 
 def test_fireworks_models_get_their_price_from_the_bundled_feed(sandbox, fake_server):
-    fake_server.add("fireworks", models=fixture_json("fireworks__gomodel-test-list.json")["data"])
+    fake_server.add("fireworks", models=fixture_json("examples/fireworks.json")["data"])
     sandbox.write_config(f'[providers.fireworks]\nbase_url = "{fake_server.base_url("fireworks")}"\n')
     r = sandbox.run("sync-models", "--provider", "fireworks", env={"FIREWORKS_API_KEY": DEFAULT_KEYS["fireworks"]})
     assert r.returncode == 0, r.stdout + r.stderr

@@ -14,7 +14,7 @@ from aisync_tui.providers.deepinfra import parse_price
 from tests.helpers import fixture_json
 from tests.unit.provider_helpers import make
 
-EXAMPLE = "deepinfra__keyaos-docs-example.json"
+EXAMPLE = "examples/deepinfra.json"
 
 
 def _entry(model_id: str, metadata: object) -> dict:

@@ -11,7 +11,7 @@ from aisync_tui.errors import BadResponse, InvalidApiKey
 from tests.helpers import fixture_json
 from tests.unit.provider_helpers import make
 
-LIST = "fireworks__gomodel-test-list.json"
+LIST = "examples/fireworks.json"
 
 
 def test_kind_and_flags_give_type_tools_and_vision():

@@ -106,3 +106,11 @@ def test_without_google_auth_it_says_which_extra_to_install(monkeypatch):
     with pytest.raises(NotConfigured) as err:
         make("vertex", key=None).fetch()
     assert err.value.line() == "Provider not configured: google-auth is not installed (install aisync-tui[gcp])"
+
+
+def test_googles_documented_example_parses():
+    from tests.helpers import fixture_json
+
+    (gemma,) = make("vertex").parse(fixture_json("examples/vertex.json"))
+    assert (gemma.model_id, gemma.owned_by, gemma.type) == ("gemma3", "google", "chat")
+    assert gemma.description == "Vertex publisher model: version gemma-3-1b-it, google owned oss with google checkpoint"
