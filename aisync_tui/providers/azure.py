@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import RemoteModel
-from ..errors import BadResponse, InvalidApiKey, NotConfigured
+from ..errors import BadResponse, InvalidApiKey, NotConfigured, register_secret
 from ..events import PageFetched
 from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
 from .clouds import endpoint_of, missing_extra
@@ -141,9 +141,11 @@ class AzureAdapter(ProviderAdapter):
         except ImportError:
             raise missing_extra(self.settings) from None
         try:
-            return str(DefaultAzureCredential().get_token(SCOPE).token)
+            token = str(DefaultAzureCredential().get_token(SCOPE).token)
         except Exception as exc:  # CredentialUnavailableError, ClientAuthenticationError: no login
             raise InvalidApiKey(self.slug, f"no Entra ID token ({type(exc).__name__})", hint="run: az login, or set $AZURE_OPENAI_API_KEY") from None
+        register_secret(token)
+        return token
 
     def parse(self, body: Any) -> list[RemoteModel]:
         """The model list, a deployments list, or `{"models": <model list>, "deployments": <deployment list>}`."""

@@ -18,6 +18,7 @@ that ran out) are "Invalid API key" with the command that fixes it.
 
 from __future__ import annotations
 
+import os
 from datetime import datetime, timezone
 from typing import Any
 
@@ -33,6 +34,7 @@ from ..errors import (
     QuotaExceeded,
     RateLimited,
     redact,
+    register_secret,
 )
 from ..events import PageFetched
 from .base import MAX_PAGES, ProviderAdapter, dedupe, opt_str, str_list
@@ -188,6 +190,8 @@ class BedrockAdapter(ProviderAdapter):
             raise missing_extra(self.settings) from None
         region = aws_region(self.settings)
         profile = self.settings.options.get("profile")
+        for name in ("AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"):
+            register_secret(os.environ.get(name))  # never echoed, even inside an error message
         try:
             session = botocore.session.Session(profile=profile) if profile else botocore.session.Session()
             region = region or session.get_config_variable("region")

@@ -20,7 +20,7 @@ import os
 from typing import Any, Hashable
 
 from ..domain import RemoteModel
-from ..errors import InvalidApiKey, NotConfigured
+from ..errors import InvalidApiKey, NotConfigured, register_secret
 from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str
 from .clouds import missing_extra
 
@@ -113,7 +113,9 @@ class VertexAdapter(ProviderAdapter):
             from ..errors import ApiTimeout
 
             raise ApiTimeout(self.slug, f"cannot reach the Google token endpoint ({type(exc).__name__})") from None
-        return str(credentials.token), project
+        token = str(credentials.token)
+        register_secret(token)
+        return token, project
 
     def fetch(self) -> list[RemoteModel]:
         token, adc_project = self._token()
