@@ -57,7 +57,7 @@ def deployment_targets() -> dict[tuple[str, str], str]:
     from ..store.models import Model, Provider
 
     out: dict[tuple[str, str], str] = {}
-    rows = Model.select(Model.model_id, Model.aliases).join(Provider).where(Provider.slug == "azure").tuples()
+    rows: Any = Model.select(Model.model_id, Model.aliases).join(Provider).where(Provider.slug == "azure").tuples()
     for model_id, aliases in rows:
         if isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
             out[("azure", model_id)] = aliases[0]

@@ -16,7 +16,16 @@ from decimal import Decimal
 from typing import Any
 
 from ..domain import Price, RemoteModel, to_decimal
-from .base import ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str, str_list, unix_time
+from .base import (
+    ProviderAdapter,
+    dedupe,
+    items_of,
+    opt_int,
+    opt_str,
+    req_str,
+    str_list,
+    unix_time,
+)
 from .compatible import _TYPE_SHAPES, infer_type
 from .together import per_token
 

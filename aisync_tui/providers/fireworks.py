@@ -15,7 +15,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str, unix_time
+from .base import (
+    ProviderAdapter,
+    dedupe,
+    items_of,
+    opt_int,
+    opt_str,
+    req_str,
+    unix_time,
+)
 
 
 def classify(model_id: str, item: dict[str, Any]) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:

@@ -18,7 +18,16 @@ import re
 from typing import Any
 
 from ..domain import Price, RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str, str_list, unix_time
+from .base import (
+    ProviderAdapter,
+    dedupe,
+    items_of,
+    opt_int,
+    opt_str,
+    req_str,
+    str_list,
+    unix_time,
+)
 from .together import per_token
 
 #: The most providers named in one bare model's description.

@@ -4,8 +4,8 @@ and the clouds, driven by recorded bodies (tests/fixtures/SOURCES.md), then `ais
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import sqlite3
+from decimal import Decimal
 from typing import Any, Callable
 
 import pytest

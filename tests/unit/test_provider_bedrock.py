@@ -8,7 +8,13 @@ from datetime import datetime, timezone
 
 import pytest
 
-from aisync_tui.errors import BadResponse, InvalidApiKey, NotConfigured, PermissionDenied, RateLimited
+from aisync_tui.errors import (
+    BadResponse,
+    InvalidApiKey,
+    NotConfigured,
+    PermissionDenied,
+    RateLimited,
+)
 from aisync_tui.providers.bedrock import parse_lists
 from aisync_tui.providers.clouds import bedrock_feed_ids
 from tests.helpers import fixture_json
