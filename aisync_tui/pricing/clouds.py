@@ -3,7 +3,7 @@
 A Bedrock model is priced by its region's row first (`bedrock/us-gov-west-1/anthropic.claude-…`),
 then its own id, then, for a cross-region inference profile (`us.anthropic.claude-…`), by the
 model the profile routes to. A Vertex model is priced by the `vertex_ai/` rows, and a Gemini
-model on Vertex by LiteLLM's Vertex language-model rows (kept by the gemini provider). An Azure deployment (a name the user chose) is priced by the row of
+model on Vertex by the gemini provider's row for the same id. An Azure deployment (a name the user chose) is priced by the row of
 the model it serves, which the adapter stores as the deployment's alias.
 """
 
@@ -26,8 +26,8 @@ def cloud_entry(
     if provider == "bedrock":
         candidates = bedrock_feed_ids(model_id, regions.get(provider))
     elif provider == "vertex":
-        # Vertex's own rows first; a Gemini model Vertex serves is billed as LiteLLM's
-        # vertex_ai-language-models rows say, which the gemini provider keeps.
+        # Vertex's own rows first; a Gemini model on Vertex by the gemini provider's row for the
+        # same id (AI Studio's row where there is one, else LiteLLM's Vertex language-model row).
         for key in (("vertex", model_id), ("gemini", model_id)):
             if key in litellm:
                 return litellm[key]
