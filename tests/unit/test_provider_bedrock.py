@@ -109,3 +109,11 @@ def test_without_botocore_it_says_which_extra_to_install(monkeypatch):
     with pytest.raises(NotConfigured) as err:
         make("bedrock").fetch()
     assert err.value.line() == "Provider not configured: botocore is not installed (install aisync-tui[aws])"
+
+
+def test_a_profile_whose_model_is_not_listed_claims_nothing():
+    orphan = {"inferenceProfileSummaries": [{"inferenceProfileId": "eu.mistral.pixtral-large-2502-v1:0", "status": "ACTIVE",
+                                             "models": [{"modelArn": "arn:aws:bedrock:eu-west-1::foundation-model/mistral.pixtral-large-2502-v1:0"}]}]}
+    (profile,) = parse_lists("bedrock", {"modelSummaries": []}, [orphan])
+    assert (profile.type, profile.capabilities, profile.input_modalities) == ("other", frozenset(), ())
+    assert profile.description == "Routes to eu-west-1"
