@@ -9,124 +9,22 @@ from __future__ import annotations
 import ipaddress
 import os
 import stat
-import sys
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, register_secret
+from .provider_spec import BY_SLUG, CUSTOM_KIND_ADAPTERS, ProviderSpec
 
 APP_NAME = "aisync-tui"
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSpec:
-    """What the program knows about a provider before any config: its defaults."""
-
-    slug: str
-    name: str
-    kind: str
-    base_url: str
-    key_envs: tuple[str, ...]
-    needs_key: bool = True
-    #: environment variable that overrides the base URL (Ollama's OLLAMA_HOST)
-    host_env: str | None = None
-    #: the provider publishes its own prices in the model list
-    publishes_prices: bool = False
-    #: synced only with a [providers.NAME] table (or --provider), even when a key variable is
-    #: set: the clouds, whose credentials exist on many machines for other reasons
-    opt_in: bool = False
-
-
-#: Every provider the program knows, in the order they are shown.
-KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
-    spec.slug: spec
-    for spec in (
-        ProviderSpec("openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)),
-        ProviderSpec(
-            "gemini",
-            "Gemini",
-            "gemini",
-            "https://generativelanguage.googleapis.com/v1beta",
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-        ),
-        ProviderSpec("xai", "xAI", "xai", "https://api.x.ai/v1", ("XAI_API_KEY",), publishes_prices=True),
-        ProviderSpec("anthropic", "Anthropic", "anthropic", "https://api.anthropic.com/v1", ("ANTHROPIC_API_KEY",)),
-        ProviderSpec(
-            "openrouter",
-            "OpenRouter",
-            "openrouter",
-            "https://openrouter.ai/api/v1",
-            ("OPENROUTER_API_KEY",),
-            needs_key=False,
-            publishes_prices=True,
-        ),
-        ProviderSpec("mistral", "Mistral", "mistral", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)),
-        ProviderSpec("groq", "Groq", "groq", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
-        ProviderSpec("deepseek", "DeepSeek", "deepseek", "https://api.deepseek.com", ("DEEPSEEK_API_KEY",)),
-        ProviderSpec(
-            "together",
-            "Together",
-            "together",
-            "https://api.together.xyz/v1",
-            ("TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"),
-            publishes_prices=True,
-        ),
-        ProviderSpec(
-            "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
-        ),
-        ProviderSpec("cerebras", "Cerebras", "cerebras", "https://api.cerebras.ai/v1", ("CEREBRAS_API_KEY",)),
-        ProviderSpec(
-            "deepinfra",
-            "DeepInfra",
-            "deepinfra",
-            "https://api.deepinfra.com/v1/openai",
-            ("DEEPINFRA_API_KEY", "DEEPINFRA_TOKEN"),
-            publishes_prices=True,
-        ),
-        ProviderSpec("fireworks", "Fireworks", "fireworks", "https://api.fireworks.ai/inference/v1", ("FIREWORKS_API_KEY",)),
-        ProviderSpec("cohere", "Cohere", "cohere", "https://api.cohere.com/v1", ("CO_API_KEY", "COHERE_API_KEY")),
-        ProviderSpec(
-            "huggingface",
-            "Hugging Face",
-            "huggingface",
-            "https://router.huggingface.co/v1",
-            ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"),
-            publishes_prices=True,
-        ),
-        ProviderSpec(
-            "bedrock",
-            "AWS Bedrock",
-            "bedrock",
-            "https://bedrock.{region}.amazonaws.com",
-            (),
-            needs_key=False,
-            opt_in=True,
-        ),
-        ProviderSpec(
-            "vertex",
-            "Vertex AI",
-            "vertex",
-            "https://{location}-aiplatform.googleapis.com",
-            (),
-            needs_key=False,
-            opt_in=True,
-        ),
-        ProviderSpec(
-            "azure",
-            "Azure OpenAI",
-            "azure",
-            "https://{resource}.openai.azure.com",
-            ("AZURE_OPENAI_API_KEY",),
-            needs_key=False,
-            opt_in=True,
-        ),
-    )
-}
+#: Every provider the program knows, in the order they are shown (one record each: provider_spec.py).
+KNOWN_PROVIDERS: dict[str, ProviderSpec] = BY_SLUG
 
 #: Kinds a `[providers.NAME]` table may name with `kind = ...` for a provider not in the list above.
-CUSTOM_KINDS: tuple[str, ...] = ("openai-compatible",)
+CUSTOM_KINDS: tuple[str, ...] = tuple(CUSTOM_KIND_ADAPTERS)
 
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 DEFAULT_GENAI_PRICES_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
@@ -203,8 +101,8 @@ class ProviderSettings:
     """True when the config file has a table for this provider."""
     opt_in: bool = False
     options: Mapping[str, str] = field(default_factory=dict)
-    """Cloud settings by kind (see CLOUD_OPTIONS): Bedrock's region and profile, Azure's
-    api_version, Vertex's project and location."""
+    """A cloud's own settings (the spec's `config_options`): Bedrock's region and profile,
+    Azure's api_version, Vertex's project and location."""
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -222,7 +120,8 @@ class ProviderSettings:
     def is_configured(self, environ: Mapping[str, str] | None = None) -> bool:
         """Synced without being named: it has a key, or it is keyless (Ollama, OpenRouter) and the
         user opted in with a [providers.NAME] table. Keyless providers are not tried uninvited on
-        every machine, where there may be no local server or no network."""
+        every machine, where there may be no local server or no network. An opt-in provider
+        (a cloud) needs its table even with a key set."""
         if self.opt_in and not self.explicit:
             return False
         if self.resolve_key(environ)[0] is not None:
@@ -243,18 +142,12 @@ class Settings:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
 
-    def enabled_providers(self) -> list[ProviderSettings]:
-        return [p for p in self.providers.values() if p.enabled]
-
     def provider(self, slug: str) -> ProviderSettings:
         try:
             return self.providers[slug]
         except KeyError:
             valid = ", ".join(self.providers)
             raise ConfigError(f"Unknown provider {slug!r}; known providers: {valid}", hint="use one of the listed names") from None
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @property
     def log_file(self) -> Path:
@@ -295,11 +188,7 @@ def default_database() -> str:
 _TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers"}
 _PROVIDER_KEYS = {"enabled", "api_key_env", "api_key", "base_url", "timeout", "kind", "name", "allow_http"}
 #: Extra string keys a provider table of these kinds may set (kept in ProviderSettings.options).
-CLOUD_OPTIONS: dict[str, tuple[str, ...]] = {
-    "bedrock": ("region", "profile"),
-    "azure": ("api_version",),
-    "vertex": ("project", "location"),
-}
+CLOUD_OPTIONS: dict[str, tuple[str, ...]] = {spec.kind: spec.config_options for spec in BY_SLUG.values() if spec.config_options}
 
 
 def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
@@ -427,7 +316,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
-            hint=f"or set kind = \"openai-compatible\" and base_url for a custom endpoint",
+            hint="or set kind = \"openai-compatible\" and base_url for a custom endpoint",
         )
     valid_kinds = sorted({s.kind for s in KNOWN_PROVIDERS.values()} | set(CUSTOM_KINDS))
     _check_type(path, f"providers.{slug}.kind", kind, str)
@@ -435,7 +324,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         raise ConfigError(f"{path}: providers.{slug}.kind {kind!r} is unknown; valid kinds: {', '.join(valid_kinds)}")
     if spec is None and "base_url" not in table:
         raise ConfigError(f"{path}: [providers.{slug}] needs base_url for kind {kind!r}", hint="e.g. base_url = \"http://127.0.0.1:8000/v1\"")
-    types = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
+    types: dict[str, type | tuple[type, ...]] = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
     for key, expected in types.items():
         if key in table:
             _check_type(path, f"providers.{slug}.{key}", table[key], expected)
@@ -616,7 +505,3 @@ def save_config(path: Path, raw: Mapping[str, Any]) -> None:
         tomli_w.dump(dict(raw), fh)
     os.replace(tmp, path)
 
-
-def stderr_warnings(settings: Settings) -> None:
-    for line in settings.warnings:
-        print(line, file=sys.stderr)

@@ -10,20 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from aisync_tui.provider_spec import secret_envs
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: Every provider key variable we know; stripped from the environment of every subprocess so a
 #: developer's real keys never leak into a test (and tests never depend on them).
 KEY_VARS = (
-    "OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "XAI_API_KEY", "ANTHROPIC_API_KEY",
-    "OPENROUTER_API_KEY", "MISTRAL_API_KEY", "GROQ_API_KEY", "DEEPSEEK_API_KEY", "TOGETHER_API_KEY",
-    "TOGETHER_AI_API_KEY", "OLLAMA_API_KEY", "OLLAMA_HOST", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY",
-    "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
-    "CEREBRAS_API_KEY", "DEEPINFRA_API_KEY", "DEEPINFRA_TOKEN", "FIREWORKS_API_KEY", "CO_API_KEY", "COHERE_API_KEY",
-    "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
-    "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE", "AZURE_OPENAI_API_KEY",
-    "AZURE_OPENAI_ENDPOINT", "GOOGLE_APPLICATION_CREDENTIALS", "GOOGLE_CLOUD_PROJECT",
+    *secret_envs(),
+    "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY", "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
 )
 
 
