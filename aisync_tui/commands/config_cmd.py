@@ -24,8 +24,8 @@ def register(sub: Subparsers) -> None:
 
 def run_check(ctx: Context) -> int:
     from ..errors import ConfigError
-    from .schedule import HELP_WHEN, ScheduleError, parse_when
     from ..providers.clouds import credential_source, location
+    from .schedule import HELP_WHEN, ScheduleError, parse_when
 
     settings = ctx.settings
     frequency = settings.model_sync.frequency

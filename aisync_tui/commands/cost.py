@@ -1,5 +1,6 @@
 """`aisync cost` and `aisync cheapest`: what a workload costs on named models, and the models
-that can run it, cheapest first. The arithmetic is `choose.cost`; this module asks and formats."""
+that can run it, cheapest first. The arithmetic is `choose.cost`; this module asks and formats
+(`cheapest` registers its parser from `commands/cheapest.py`, so `aisync --help` stays a table)."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ import argparse
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
-
-ORDER = 25
 
 #: Upper bound of any count on the command line: far above any real workload, far below what
 #: would make the exact arithmetic slow.
@@ -60,8 +59,7 @@ def add_workload(p: Any, *, requests: bool = True) -> None:
 
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
-    from ..domain import CAPABILITIES, MODEL_TYPES
+    from ._base import add_common
 
     p = sub.add_parser(
         "cost",
@@ -75,25 +73,6 @@ def register(sub: Any) -> None:
     p.add_argument("--at", metavar="DATE", help="price in force on DATE (YYYY-MM-DD: at the end of that UTC day) instead of the current price")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
     p.set_defaults(handler=run_cost)
-
-    p = sub.add_parser(
-        "cheapest",
-        help="the models that can run a workload, cheapest first",
-        description="Models with every named capability and at least the context, priced for the workload, cheapest first "
-        "(ties: larger context, then id). Models without a known price for the workload are left out and counted.",
-    )
-    add_common(p)
-    add_workload(p)
-    p.add_argument("--capability", action="append", choices=CAPABILITIES, metavar="CAP", help=f"needed capability (repeatable: {', '.join(CAPABILITIES)})")
-    p.add_argument("--min-context", type=count, metavar="N", help="at least this context length in tokens")
-    p.add_argument("--type", choices=MODEL_TYPES, metavar="TYPE", help=f"only this type ({', '.join(MODEL_TYPES)})")
-    p.add_argument("--provider", action="append", metavar="NAME", help="only this provider (repeatable)")
-    which = p.add_mutually_exclusive_group()
-    which.add_argument("--available", action="store_true", help="only models your providers listed")
-    which.add_argument("--catalog", action="store_true", help="only catalog entries (known from price feeds)")
-    p.add_argument("--top", type=count, default=10, metavar="N", help="how many to show (default: 10; 0 = all)")
-    p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
-    p.set_defaults(handler=run_cheapest)
 
 
 def workload_from(args: Any) -> Any:

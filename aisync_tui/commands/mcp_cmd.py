@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ORDER = 70
-
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "mcp",
