@@ -438,12 +438,9 @@ def _check_fields(model: Any, mid: str) -> Any:
 
 def check_price(price: Any, field: str = "price") -> Any:
     """`price` with every component inside the decimal bounds (out-of-range ones unknown)."""
-    from .domain import PRICE_COMPONENTS
-
     changes: dict[str, Any] = {}
-    for name in PRICE_COMPONENTS:
-        value = getattr(price, name)
-        if value is not None and _out_of_bounds(value):
+    for name, value in price.components().items():  # the known ones: unknown needs no check
+        if _out_of_bounds(value):
             changes[name] = decimal(value, field=f"{field}.{name}")
     if price.tiers:
         tiers = tuple(

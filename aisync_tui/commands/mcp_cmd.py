@@ -20,13 +20,13 @@ def register(sub: Any) -> None:
 
 def run_mcp(ctx: Any) -> int:
     from ..errors import UsageError
-    from ..mcp_server import EXTRA_HINT
+    from .mcp_server import EXTRA_HINT
 
     try:
         import mcp.server.mcpserver  # noqa: F401
     except ImportError:
         raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
-    from ..mcp_server import build_server
+    from .mcp_server import build_server
 
     server, store = build_server(ctx.settings)
     try:
