@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 10
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..sync.runner import RunSummary
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
-    from ..cli import add_common
+def register(sub: Subparsers) -> None:
+    from ._base import add_common
 
     p = sub.add_parser("sync-models", help="sync the model lists of the configured providers", description="Fetch each provider's model list, compare it with the store, and apply the changes.")
     add_common(p)
@@ -23,12 +26,12 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_sync_models)
 
 
-def _names(settings: Any) -> dict[str, str]:
+def _names(settings: Settings) -> dict[str, str]:
     return {slug: p.name for slug, p in settings.providers.items()}
 
 
-def _emitter(ctx: Any, verbose: bool) -> Any:
-    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, Warning
+def _emitter(ctx: Context, verbose: bool) -> Any:
+    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, ValuesRefused, Warning
     from ..render.words import describe
 
     planned: set[str] = set()
@@ -36,7 +39,7 @@ def _emitter(ctx: Any, verbose: bool) -> Any:
     def emit(event: Any) -> None:
         if isinstance(event, ProviderPlanned):
             planned.add(event.provider)
-        if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+        if verbose and isinstance(event, (RequestFinished, RequestRetrying, ValuesRefused)):
             line = describe(event)
             if line:
                 ctx.warn(line)
@@ -51,9 +54,8 @@ def _emitter(ctx: Any, verbose: bool) -> Any:
 
 
 def _check_timeout(value: float | None) -> None:
-    from ..errors import UsageError
-
     from ..config import NUMBER_RANGES
+    from ..errors import UsageError
 
     low, high = NUMBER_RANGES["model_sync.timeout"]
     if value is not None and not (low <= value <= high):  # also refuses nan
@@ -61,10 +63,10 @@ def _check_timeout(value: float | None) -> None:
 
 
 def run_model_sync(
-    ctx: Any, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
-) -> Any:
-    from ..sync.runner import ModelSyncRunner
+    ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
+) -> RunSummary:
     from ..runlog import log_summary
+    from ..sync.runner import ModelSyncRunner
 
     settings = ctx.settings
     store = ctx.store()
@@ -81,7 +83,7 @@ def run_model_sync(
     return summary
 
 
-def run_sync_models(ctx: Any) -> int:
+def run_sync_models(ctx: Context) -> int:
     from ..render.sync_text import print_dry_run, print_provider_result, print_verbose
 
     args = ctx.args
@@ -105,6 +107,7 @@ def run_sync_models(ctx: Any) -> int:
         ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose,
         accept_shrink=args.accept_shrink,
     )
+    _notify(ctx, [summary])
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -127,7 +130,7 @@ def run_sync_models(ctx: Any) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Any, summary: Any) -> None:
+def print_totals(ctx: Context, summary: RunSummary) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -139,7 +142,7 @@ def print_totals(ctx: Any, summary: Any) -> None:
         ctx.print(f"Sync completed with errors: {plural(len(failed), 'provider')} failed ({', '.join(o.provider for o in failed)})")
     else:
         ctx.print("Sync completed successfully!")
-    found = sum(o.plan.found for o in synced)
+    found = sum(o.plan.found for o in synced if o.plan is not None)
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
@@ -155,11 +158,13 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
         data.update(error=o.error.message, error_kind=error_kind(o.error), hint=o.error.hint)
     if o.skip_reason:
         data.update(skip_reason=o.skip_reason, detail=o.skip_detail)
+    if getattr(o, "refused", 0):
+        data["refused_values"] = o.refused
     data["seconds"] = round(o.elapsed, 3)
     return data
 
 
-def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     return {
         "kind": summary.kind,
         "run": summary.group,
@@ -173,7 +178,15 @@ def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def run_sync_all(ctx: Any) -> int:
+def _notify(ctx: Context, summaries: list[Any]) -> None:
+    """One notification per committed run (never on a dry run); it never changes the exit code."""
+    if ctx.settings.notify.urls:
+        from ..notify.hook import after_run
+
+        after_run(ctx, summaries)
+
+
+def run_sync_all(ctx: Context) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
     from contextlib import nullcontext
 
@@ -198,6 +211,7 @@ def run_sync_all(ctx: Any) -> int:
             p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
             stages["pricing"] = p_summary
             exit_code = max(exit_code, p_summary.exit_code)
+    _notify(ctx, list(stages.values()))
     return _print_sync_all(ctx, stages, exit_code)
 
 
@@ -218,7 +232,9 @@ def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
         for o in summary.outcomes:
             if o.status == "skipped" and o.skip_reason in ("not_configured", "disabled", "unsupported"):
                 continue
-            if o.plan is not None:
+            if o.status == "failed" and o.error is not None:
+                parts.append(f"{o.provider} failed: {o.error.line()}")
+            elif o.plan is not None:
                 c = o.plan.counts()
                 if kind == "pricing":
                     detail = f"{c['prices_changed']} prices changed, {c['unchanged']} unchanged, {c.get('unmatched', 0)} unmatched"

@@ -216,8 +216,9 @@ def run_lock(store: Store, command: str | None = None) -> FileRunLock | Postgres
     if isinstance(store.db, pw.PostgresqlDatabase):
         return PostgresRunLock(store, command, on_acquire=mark_interrupted_runs)
     # Other servers: fall back to a lock file in the user data dir, one per URL.
-    from ..config import data_dir
     import hashlib
+
+    from ..config import data_dir
 
     digest = hashlib.sha1(store.location.encode()).hexdigest()[:12]
     return FileRunLock(data_dir() / f"run-{digest}.lock", command, on_acquire=mark_interrupted_runs)

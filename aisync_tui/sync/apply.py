@@ -16,7 +16,8 @@ from ..domain import TRACKED_FIELDS, RemoteModel
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
 from ..store.ledger import PriceLedger
-from ..store.models import Model, ModelChange, Price as PriceTable, Provider
+from ..store.models import Model, ModelChange, Provider
+from ..store.models import Price as PriceTable
 from ..store.queries import price_from_row
 from ..store.rowreader import read_rows
 from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status

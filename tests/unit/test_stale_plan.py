@@ -15,7 +15,8 @@ import pytest
 
 from aisync_tui.domain import Price, RemoteModel
 from aisync_tui.errors import StalePlan
-from aisync_tui.store.models import Model, ModelChange, Price as PriceTable
+from aisync_tui.store.models import Model, ModelChange
+from aisync_tui.store.models import Price as PriceTable
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan
 
@@ -110,4 +111,4 @@ def test_checking_the_base_of_10000_updated_models_stays_cheap(store) -> None:
     load_stored(pk)
     one_load = time.perf_counter() - started
     # About one more read of the provider's models, next to a write of 10,000 rows.
-    assert checked < max(3 * one_load, 0.5), (checked, one_load)
+    assert checked < max(5 * one_load, 1.0), (checked, one_load)
