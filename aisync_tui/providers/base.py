@@ -38,7 +38,7 @@ class ProviderAdapter:
         key, _ = self.settings.resolve_key()
         if key is None and self.settings.needs_key:
             envs = " or ".join(f"${e}" for e in self.settings.api_key_env)
-            raise NotConfigured(self.slug, f"no API key", hint=f"set {envs}, or api_key under [providers.{self.slug}]")
+            raise NotConfigured(self.slug, "no API key", hint=f"set {envs}, or api_key under [providers.{self.slug}]")
         return key
 
     def headers(self, key: str | None) -> dict[str, str]:
@@ -89,11 +89,6 @@ class ProviderAdapter:
 
     def parse(self, body: Any) -> list[RemoteModel]:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    # helpers for parsers ---------------------------------------------------
-
-    def bad(self, detail: str) -> BadResponse:
-        return BadResponse(self.slug, detail)
 
 
 def _len(body: Any) -> int:
@@ -162,9 +157,6 @@ def iso_time(value: Any) -> datetime | None:
 
 def str_list(value: Any) -> tuple[str, ...]:
     return tuple(v.lower() for v in bounds.labels(value))
-
-
-AdapterFactory = Callable[[ProviderSettings, HttpClient, EmitFn], ProviderAdapter]
 
 
 def dedupe(models: Iterable[RemoteModel]) -> list[RemoteModel]:

@@ -8,7 +8,7 @@ included), honouring
 `x-should-retry: false`.
 
 A server that cannot be reached (refused, connect timeout), accepts and never answers, or stalls
-part way ends as "API timeout" (the seed's word for "the network let us down"); one that cuts the
+part way ends as "API timeout" (the word users know for "the network let us down"); one that cuts the
 body short ends as "Bad response". Each attempt is bounded by `timeout` from connect to last byte,
 so a run takes at most about `timeout * retry_attempts` plus the capped waits, never a hang.
 """
@@ -39,7 +39,9 @@ from ..errors import (
     ProviderUnavailable,
     QuotaExceeded,
     RateLimited,
+    body_holds_secret,
     redact,
+    scrub_secrets,
 )
 from ..events import EmitFn, RequestFinished, RequestRetrying, ignore
 
@@ -87,8 +89,9 @@ def error_text(body: Any) -> str:
         if isinstance(err, str):
             return err
         for key in ("message", "detail", "msg"):
-            if isinstance(body.get(key), str):
-                return body[key]
+            text = body.get(key)
+            if isinstance(text, str):
+                return text
     if isinstance(body, str):
         return body[:200]
     return ""
@@ -155,7 +158,10 @@ def _retry_after(headers: httpx.Headers, body: Any) -> float | None:
         try:
             return max(0.0, float(ra))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(ra[:64]) if ra else None
+            try:
+                parsed = email.utils.parsedate_to_datetime(ra[:64])
+            except (ValueError, TypeError, IndexError, OverflowError):
+                parsed = None  # garbage ("soon"): the default backoff applies
             if parsed is not None:
                 if parsed.tzinfo is None:
                     import datetime as _dt
@@ -381,13 +387,21 @@ class HttpClient:
         if not body.strip():
             raise BadResponse(provider, "empty response body")
         try:
-            return json.loads(body)
+            decoded = json.loads(body)
         except RecursionError:
             raise BadResponse(provider, f"the JSON is nested too deeply to read ({len(body):,} bytes)") from None
         except (ValueError, UnicodeDecodeError):  # a 5,000-digit number is a ValueError too
             kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
             ctype = headers.get("content-type", "?").split(";")[0]
             raise BadResponse(provider, f"the response is {kind} ({ctype}, {len(body):,} bytes)") from None
+        if body_holds_secret(body):
+            # The provider echoed a key back inside a success body: scrub it before any adapter
+            # sees the data, so it can reach neither the store nor any output.
+            try:
+                decoded = scrub_secrets(decoded)
+            except RecursionError:
+                raise BadResponse(provider, "the response is nested too deeply") from None
+        return decoded
 
 
 class _Deadline(Exception):
