@@ -21,7 +21,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from threading import local
 from typing import Any, Iterator
 
@@ -440,9 +439,8 @@ def _check_fields(model: Any, mid: str) -> Any:
 def check_price(price: Any, field: str = "price") -> Any:
     """`price` with every component inside the decimal bounds (out-of-range ones unknown)."""
     changes: dict[str, Any] = {}
-    for name in _components(type(price)):
-        value = getattr(price, name)
-        if value is not None and _out_of_bounds(value):
+    for name, value in price.components().items():  # the known ones: unknown needs no check
+        if _out_of_bounds(value):
             changes[name] = decimal(value, field=f"{field}.{name}")
     if price.tiers:
         tiers = tuple(
@@ -458,13 +456,6 @@ def check_price(price: Any, field: str = "price") -> Any:
     from dataclasses import replace
 
     return replace(price, **changes)
-
-
-@lru_cache(maxsize=8)
-def _components(cls: type) -> tuple[str, ...]:
-    """The amount fields of a price class (every dataclass field but its tiers and currency);
-    read from the class so this module needs nothing from `domain`, which builds on it."""
-    return tuple(name for name in cls.__dataclass_fields__ if name not in ("tiers", "currency"))
 
 
 def _out_of_bounds(value: Any) -> bool:

@@ -213,6 +213,8 @@ class RemoteModel:
     aliases: tuple[str, ...] = ()
     price: Price | None = None
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    deprecated: bool = False
+    """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
 
     def with_changes(self, **changes: Any) -> RemoteModel:
         return replace(self, **changes)

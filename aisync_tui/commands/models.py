@@ -59,6 +59,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--provider", metavar="NAME", help="only this provider")
     p.add_argument("--force", action="store_true", help="remove without asking (needed without a terminal)")
     p.set_defaults(handler=run_cleanup)
+    from .deprecations import add_parser as add_deprecations
+
+    add_deprecations(msub)
     models.set_defaults(handler=None)
 
 
@@ -95,7 +98,6 @@ def run_list(ctx: Context) -> int:
     rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
-
         from ..render.inert import inert_json
 
         ctx.out.write(inert_json(dumps_indent2([list_json(r) for r in rows])))

@@ -107,6 +107,7 @@ def run_sync_models(ctx: Context) -> int:
         ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose,
         accept_shrink=args.accept_shrink,
     )
+    _notify(ctx, [summary])
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -177,6 +178,14 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+def _notify(ctx: Context, summaries: list[Any]) -> None:
+    """One notification per committed run (never on a dry run); it never changes the exit code."""
+    if ctx.settings.notify.urls:
+        from ..notify.hook import after_run
+
+        after_run(ctx, summaries)
+
+
 def run_sync_all(ctx: Context) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
     from contextlib import nullcontext
@@ -202,6 +211,7 @@ def run_sync_all(ctx: Context) -> int:
             p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
             stages["pricing"] = p_summary
             exit_code = max(exit_code, p_summary.exit_code)
+    _notify(ctx, list(stages.values()))
     return _print_sync_all(ctx, stages, exit_code)
 
 

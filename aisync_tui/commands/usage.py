@@ -62,6 +62,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="models listed under 'Top models by cost' (default: 10)")
     p.set_defaults(handler=run_report)
+    from .whatif import add_parser as add_whatif
+
+    add_whatif(usub)
     usage.set_defaults(handler=None)
 
 

@@ -17,7 +17,6 @@ from ..errors import BadResponse
 from ..events import PageFetched
 from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
-
 #: The largest amount read in 1e-10 USD units (10^24 units = 10^14 USD): anything above is garbage.
 _MAX_UNITS = 10**24
 

@@ -30,6 +30,7 @@ from .records import (
     UsageRow,
     as_count,
     check_model_id,
+    check_regular_file,
     infer_provider,
     parse_ts,
     write_rows,
@@ -61,9 +62,7 @@ def _open(path: Path) -> sqlite3.Connection:
         raise UsageDataError(f"{path}: no llm logs database here", hint="pass its path; `llm logs path` prints it")
     if path.is_dir():
         raise UsageDataError(f"{path}: is a folder, not a logs.db file", hint="pass the logs.db file itself")
-    if not path.is_file():
-        # A FIFO or a device would block or stream forever.
-        raise UsageDataError(f"{path}: not a regular file", hint="pass the logs.db that `llm logs path` prints")
+    check_regular_file(path)
     # Looked at through SQLite only, never a plain open(): closing a plain descriptor of a file
     # drops every SQLite lock this process holds on it (the path could be a store in use).
     try:
