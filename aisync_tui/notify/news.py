@@ -134,11 +134,11 @@ def price_news(since: datetime, scope: Scope) -> list[PriceNews]:
 
 
 def model_news(since: datetime, scope: Scope) -> tuple[list[ModelNews], list[ModelNews]]:
-    from ..store.models import Model, ModelChange, Provider, SyncRun
+    from ..store.models import Model, ModelChange, Provider, SyncRun, tuples
 
     # A provider's first successful sync lists everything it has: that is not news.
     known = {
-        slug for (slug,) in SyncRun.select(SyncRun.provider).where((SyncRun.kind == "models") & (SyncRun.status == "ok") & (SyncRun.started_at < since)).distinct().tuples()
+        slug for (slug,) in tuples(SyncRun.select(SyncRun.provider).where((SyncRun.kind == "models") & (SyncRun.status == "ok") & (SyncRun.started_at < since)).distinct())
     }
     new = []
     query = (
