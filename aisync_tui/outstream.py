@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import errno
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import AisyncError
 
@@ -87,7 +87,7 @@ _WRITE_FAILURES = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT"
 class GuardedStream:
     """A text stream whose write/flush failures become OutputError."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def _failed(self, exc: OSError) -> OutputError:

@@ -199,7 +199,7 @@ async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_previ
     from aisync_tui.errors import StalePlan
     from aisync_tui.sync import runner as runner_module
 
-    real_apply = runner_module.apply_plan
+    real_apply = runner_module.apply_plan  # type: ignore[attr-defined]  # patched below, where the runner looks it up
     calls: list[int] = []
 
     def apply_once_stale(*args: Any, **kwargs: Any) -> Any:

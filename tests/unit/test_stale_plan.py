@@ -15,7 +15,7 @@ import pytest
 
 from aisync_tui.domain import Price, RemoteModel
 from aisync_tui.errors import StalePlan
-from aisync_tui.store.models import Model, ModelChange
+from aisync_tui.store.models import Model, ModelChange, tuples
 from aisync_tui.store.models import Price as PriceTable
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan
@@ -34,7 +34,7 @@ def sync(store, provider_pk: int, models: list[RemoteModel], at: datetime, *, ac
 
 
 def contexts(provider_pk: int) -> dict[str, int | None]:
-    return dict(Model.select(Model.model_id, Model.context_length).where(Model.provider == provider_pk).tuples())
+    return dict(tuples(Model.select(Model.model_id, Model.context_length).where(Model.provider == provider_pk)))
 
 
 def test_a_preview_applied_after_another_run_changed_the_models_is_refused_and_writes_nothing(store) -> None:
