@@ -196,3 +196,19 @@ def _model_json(c: Any) -> dict[str, Any]:
         "available": c.available, "deprecated_at": c.deprecated_at.strftime("%Y-%m-%d") if c.deprecated_at else None,
         "pricing_usd": None if price is None else {k: decimal_text(v) for k, v in price.components().items()},
     }
+
+
+def run_mcp(ctx: Any) -> int:
+    """`aisync mcp`: serve until the client closes stdin. Without the SDK: one line naming the extra."""
+    from .errors import UsageError
+
+    try:
+        import mcp.server.mcpserver  # noqa: F401
+    except ImportError:
+        raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
+    server, store = build_server(ctx.settings)
+    try:
+        server.run("stdio")
+    finally:
+        store.close()
+    return 0

@@ -8,7 +8,7 @@ from typing import Any
 
 
 def add_parser(msub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = msub.add_parser(
         "deprecations",

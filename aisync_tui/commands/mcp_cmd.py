@@ -1,14 +1,13 @@
-"""`aisync mcp`: serve the catalog to agents over MCP (stdio). Needs the `[mcp]` extra."""
+"""`aisync mcp`: its options. The server and its handler are `aisync_tui.mcp_server` (an entry
+point, above the commands); it needs the `[mcp]` extra."""
 
 from __future__ import annotations
 
 from typing import Any
 
-ORDER = 70
-
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "mcp",
@@ -17,22 +16,4 @@ def register(sub: Any) -> None:
         "Needs the [mcp] extra. Add it to an agent as the command `aisync mcp`.",
     )
     add_common(p)
-    p.set_defaults(handler=run_mcp)
-
-
-def run_mcp(ctx: Any) -> int:
-    from ..errors import UsageError
-    from ..mcp_server import EXTRA_HINT
-
-    try:
-        import mcp.server.mcpserver  # noqa: F401
-    except ImportError:
-        raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
-    from ..mcp_server import build_server
-
-    server, store = build_server(ctx.settings)
-    try:
-        server.run("stdio")
-    finally:
-        store.close()
-    return 0
+    p.set_defaults(handler=None)  # cli.py runs it: mcp_server.run_mcp

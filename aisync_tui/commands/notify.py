@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-ORDER = 60
-
 
 def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+    from ._base import Parser, add_common
 
     notify = sub.add_parser("notify", help="notifications after sync runs (Apprise)", description="Notifications after sync runs, configured in [notify].")
     nsub = notify.add_subparsers(dest="notify_command", metavar="SUBCOMMAND", parser_class=Parser)

@@ -1,4 +1,4 @@
-"""The fast CatalogView (issue 8) shows exactly the rows of the straightforward version: filter the
+"""The fast CatalogView shows exactly the rows of the straightforward version: filter the
 whole catalog from scratch, then sort it with SORT_KEYS, whatever the user typed, toggled or sorted
 before (narrowing a previous result, reusing a cached one, the C-level sorter)."""
 
@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aisync_tui.tui.catalog import (
     AVAILABLE,
