@@ -121,6 +121,9 @@ class ProviderSettings:
     explicit: bool = False
     """True when the config file has a table for this provider."""
     opt_in: bool = False
+    options: Mapping[str, str] = field(default_factory=dict)
+    """A cloud's own settings (the spec's `config_options`): Bedrock's region and profile,
+    Azure's api_version, Vertex's project and location."""
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -206,6 +209,8 @@ def default_database() -> str:
 
 _TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers", "notify"}
 _PROVIDER_KEYS = {"enabled", "api_key_env", "api_key", "base_url", "timeout", "kind", "name", "allow_http"}
+#: Extra string keys a provider table of these kinds may set (kept in ProviderSettings.options).
+CLOUD_OPTIONS: dict[str, tuple[str, ...]] = {spec.kind: spec.config_options for spec in BY_SLUG.values() if spec.config_options}
 
 
 def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
@@ -333,6 +338,13 @@ def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
     return cls(**kwargs)
 
 
+def _as_float(path: Path, name: str, value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise ConfigError(f"{path}: {name} = {value!r} is out of range", hint="use a smaller number") from None
+
+
 def _string_list(path: Path, where: str, value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: {where} must be a list of strings", hint='write it like ["a", "b"]')
@@ -408,20 +420,16 @@ def _build_notify(path: Path, data: Any) -> NotifySettings:
     return NotifySettings(urls=urls, events=events, watch=watch, **values)
 
 
-def _as_float(path: Path, name: str, value: int | float) -> float:
-    try:
-        return float(value)
-    except OverflowError:
-        raise ConfigError(f"{path}: {name} = {value!r} is out of range", hint="use a smaller number") from None
-
-
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
     _check_type(path, f"[providers.{slug}]", table, dict)
-    for key in table:
-        if key not in _PROVIDER_KEYS:
-            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
     spec = KNOWN_PROVIDERS.get(slug)
     kind = table.get("kind", spec.kind if spec else None)
+    cloud_keys = set(CLOUD_OPTIONS.get(kind, ())) if isinstance(kind, str) else set()
+    for key, value in table.items():
+        if key not in _PROVIDER_KEYS | cloud_keys:
+            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS | cloud_keys)
+        if key in cloud_keys:
+            _check_type(path, f"providers.{slug}.{key}", value, str)
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
@@ -476,6 +484,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         publishes_prices=spec.publishes_prices if spec else False,
         explicit=True,
         opt_in=spec.opt_in if spec else False,
+        options={k: str(table[k]).strip() for k in sorted(cloud_keys) if str(table.get(k, "")).strip()},
     )
 
 

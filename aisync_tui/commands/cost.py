@@ -1,5 +1,6 @@
-"""`aisync cost`: what a workload costs on named models. The arithmetic is `choose.cost`; this
-module asks and formats (and lends its workload options and table to `cheapest`)."""
+"""`aisync cost` and `aisync cheapest`: what a workload costs on named models, and the models
+that can run it, cheapest first. The arithmetic is `choose.cost`; this module asks and formats
+(`cheapest` registers its parser from `commands/cheapest.py`, so `aisync --help` stays a table)."""
 
 from __future__ import annotations
 
@@ -74,7 +75,6 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_cost)
 
 
-
 def workload_from(args: Any) -> Any:
     from ..choose.cost import Workload
     from ..errors import UsageError
@@ -114,7 +114,7 @@ def describe_workload(w: Any) -> str:
     return ", ".join(parts) + f" per request × {plural(w.requests, 'request')}"
 
 
-def seed_catalog(ctx: Any) -> None:
+def _seed(ctx: Any) -> None:
     from ..pricing.catalog import ensure_seeded
 
     ensure_seeded(ctx.store())
@@ -127,7 +127,7 @@ def run_cost(ctx: Any) -> int:
     args = ctx.args
     workload = workload_from(args)
     at = parse_at(args.at) if args.at else None
-    seed_catalog(ctx)
+    _seed(ctx)
     results = cost_of([(m, p) for m, p in args.model], workload, at=at)
     for r in results:
         if isinstance(r, NotFound):
@@ -175,3 +175,46 @@ def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> Non
             ctx.print(f"{inert(r.model.model_id, 60)} ({inert(r.model.provider, 30)}): cost unknown, no {names} price{when}")
         if r.quote.tier is not None:
             ctx.print(f"{inert(r.model.model_id, 60)} ({inert(r.model.provider, 30)}): long-context prices (prompt above {r.quote.tier:,} tokens)")
+
+
+def run_cheapest(ctx: Any) -> int:
+    from ..choose.advice import cheapest
+    from ..render.inert import inert
+
+    args = ctx.args
+    workload = workload_from(args)
+    if args.provider:
+        for slug in args.provider:
+            if slug not in ctx.settings.providers:
+                from ..store.models import Provider
+
+                ctx.store()
+                if not Provider.select().where(Provider.slug == slug).exists():
+                    from ..errors import UsageError
+
+                    raise UsageError(f"unknown provider {slug!r}", hint="see `aisync providers`")
+    _seed(ctx)
+    available = True if args.available else (False if args.catalog else None)
+    ranking = cheapest(
+        workload, providers=args.provider or (), type=args.type, capabilities=args.capability or (),
+        min_context=args.min_context, available=available, top=args.top or None,
+    )
+    if args.format == "json":
+        from ..render.fastjson import dumps_indent2
+
+        ctx.print(dumps_indent2([r.to_json() for r in ranking.ranked]))
+        if ranking.unpriced:
+            ctx.warn(f"{plural(ranking.unpriced, 'model')} left out: no known price for this workload")
+        return 0
+    ctx.print(f"Workload: {describe_workload(workload)}")
+    if not ranking.ranked:
+        ctx.print("No priced model matches." + (f" {plural(ranking.considered, 'model')} matched the filters, none with a known price for this workload." if ranking.considered else ""))
+    else:
+        print_costs(ctx, ranking.ranked, ranks=True)
+        shown = len(ranking.ranked)
+        priced = ranking.considered - ranking.unpriced
+        ctx.print(f"Showing {shown:,} of {plural(priced, 'priced model')} that match.")
+    if ranking.unpriced:
+        examples = ", ".join(f"{inert(m, 60)} ({inert(p, 30)})" for p, m, _ in ranking.unpriced_examples)
+        ctx.print(f"Left out: {plural(ranking.unpriced, 'model')} without a known price for this workload (e.g. {examples})")
+    return 0

@@ -1,5 +1,4 @@
-"""`aisync mcp`: its options. The server and its handler are `aisync_tui.mcp_server` (an entry
-point, above the commands); it needs the `[mcp]` extra."""
+"""`aisync mcp`: serve the catalog to agents over MCP (stdio). Needs the `[mcp]` extra."""
 
 from __future__ import annotations
 
@@ -16,4 +15,22 @@ def register(sub: Any) -> None:
         "Needs the [mcp] extra. Add it to an agent as the command `aisync mcp`.",
     )
     add_common(p)
-    p.set_defaults(handler=None)  # cli.py runs it: mcp_server.run_mcp
+    p.set_defaults(handler=run_mcp)
+
+
+def run_mcp(ctx: Any) -> int:
+    from ..errors import UsageError
+    from .mcp_server import EXTRA_HINT
+
+    try:
+        import mcp.server.mcpserver  # noqa: F401
+    except ImportError:
+        raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
+    from .mcp_server import build_server
+
+    server, store = build_server(ctx.settings)
+    try:
+        server.run("stdio")
+    finally:
+        store.close()
+    return 0

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
 
-    from .store.db import Store
+    from ..store.db import Store
 
 EXTRA_HINT = "pip install 'aisync-tui[mcp]'"
 #: The most rows one answer carries: an agent's context is not the place for the whole catalog.
@@ -30,7 +30,7 @@ def _tool_error() -> type[Exception]:
 
 
 def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, images: int, seconds: float | str, requests: int) -> Any:
-    from .choose.cost import Workload
+    from ..choose.cost import Workload
 
     try:
         seconds_value = Decimal(str(seconds))
@@ -57,7 +57,7 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
     from mcp.server.mcpserver import MCPServer
     from mcp.types import ToolAnnotations
 
-    from .store.db import open_store
+    from ..store.db import open_store
 
     store = open_store(settings.database, create=False)
     read_only = ToolAnnotations(read_only_hint=True, destructive_hint=False, idempotent_hint=True, open_world_hint=False)
@@ -81,7 +81,7 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
         """Models that can still be used (active, deprecated or catalog), filtered: provider, type (chat, embedding, image, ...),
         every named capability (vision, functions, reasoning, ...), minimum context, a substring of the id or name, only the
         models the user's providers list. Sorted by provider then id; at most `limit` (up to 500), with the total that matched."""
-        from .store.candidates import candidates
+        from ..store.candidates import candidates
 
         found = candidates(
             providers=[provider] if provider else (), type=type, capabilities=capabilities or (), min_context=min_context,
@@ -98,10 +98,10 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
     async def model_info(model: str, provider: str, history: bool = False, usage_days: int = 30) -> dict[str, Any]:
         """Everything about one model (id or an alias its provider states): capabilities, context, current price per
         component, optionally the dated price history, and the user's usage of the last `usage_days` days."""
-        from .render.model_text import info_json
-        from .store.candidates import find
-        from .store.queries import close_matches, get_model
-        from .usage.stats import model_usage
+        from ..render.model_text import info_json
+        from ..store.candidates import find
+        from ..store.queries import close_matches, get_model
+        from ..usage.stats import model_usage
 
         found = find(model, provider)
         detail = get_model(found.model_id, found.provider) if found else None
@@ -125,7 +125,7 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
         """What a workload costs on each model: `models` is a list of {"id": ..., "provider": ...}; tokens, images and
         seconds are per request, times `requests`; input_tokens includes cached_tokens. `at` (YYYY-MM-DD) prices at the
         price in force then. Exact decimal strings; a component without a price makes cost_usd null and is in `missing`."""
-        from .choose.advice import NotFound, cost_of
+        from ..choose.advice import NotFound, cost_of
 
         w = _workload(input_tokens, output_tokens, cached_tokens, images, seconds, requests)
         when = _at(at) if at else None
@@ -155,7 +155,7 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
     ) -> dict[str, Any]:
         """The models that can run a workload, cheapest first (ties: larger context, then id): every named capability,
         at least `min_context`. Models without a known price for the workload are left out and counted in `unpriced`."""
-        from .choose.advice import cheapest as rank
+        from ..choose.advice import cheapest as rank
 
         w = _workload(input_tokens, output_tokens, cached_tokens, images, seconds, requests)
         ranking = rank(
@@ -168,8 +168,8 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
     async def usage_summary(days: int = 30, provider: str | None = None, top: int = 10) -> dict[str, Any]:
         """The user's own usage and spend over the last `days` UTC days (today included): totals, per provider, per model,
         top models by cost, daily series. Costs the store could not price are counted as unpriced, never as zero."""
-        from .commands.usage import report_json
-        from .usage.stats import usage_summary as summary
+        from ..usage.stats import usage_summary as summary
+        from .usage import report_json
 
         return report_json(summary(max(1, min(int(days), 3650)), provider=provider), max(1, min(int(top), MAX_ROWS)))
 
@@ -177,8 +177,8 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
 
 
 def _at(text: str) -> Any:
-    from .choose.advice import price_date
-    from .errors import UsageError
+    from ..choose.advice import price_date
+    from ..errors import UsageError
 
     try:
         return price_date(text)
@@ -187,7 +187,7 @@ def _at(text: str) -> Any:
 
 
 def _model_json(c: Any) -> dict[str, Any]:
-    from .choose.cost import decimal_text
+    from ..choose.cost import decimal_text
 
     price = c.price
     return {
@@ -196,19 +196,3 @@ def _model_json(c: Any) -> dict[str, Any]:
         "available": c.available, "deprecated_at": c.deprecated_at.strftime("%Y-%m-%d") if c.deprecated_at else None,
         "pricing_usd": None if price is None else {k: decimal_text(v) for k, v in price.components().items()},
     }
-
-
-def run_mcp(ctx: Any) -> int:
-    """`aisync mcp`: serve until the client closes stdin. Without the SDK: one line naming the extra."""
-    from .errors import UsageError
-
-    try:
-        import mcp.server.mcpserver  # noqa: F401
-    except ImportError:
-        raise UsageError("the MCP server needs the official MCP SDK, which is not installed", hint=f"install the extra: {EXTRA_HINT}") from None
-    server, store = build_server(ctx.settings)
-    try:
-        server.run("stdio")
-    finally:
-        store.close()
-    return 0
