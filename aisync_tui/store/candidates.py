@@ -172,12 +172,8 @@ def find(model_id: str, provider: str) -> Candidate | None:
     exact = _run(_with_current_price().where((Provider.slug == provider) & (Model.model_id == model_id)))
     if exact:
         return exact[0]
-    rows = tuples(
-        Model.select(Model.id, Model.aliases)
-        .join(Provider)
-        .where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
-    )
-    for row in rows:
+    query = Model.select(Model.id, Model.aliases).join(Provider).where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
+    for row in tuples(query):
         pk, aliases = int(row[0]), row[1]
         if model_id in (_json(aliases) or ()):
             found = _run(_with_current_price().where(Model.id == pk))
