@@ -255,13 +255,14 @@ class Jobs:
         severity = "error" if phase == "failed" else ("warning" if message.failed or phase == "cancelled" else "information")
         self._finish(job, phase, message.summary, severity=severity)
 
-    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information") -> None:
+    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information", notify: bool = True) -> None:
         job.phase = phase
         job.outcome = summary
         self.syncing.clear()
         self.line(summary, "bold" if phase in ("done", "dropped") else "bold yellow")
         self._progress()
-        self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
+        if notify:
+            self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
         self.app.sync_finished()
 
     def worker_failed(self, error: BaseException) -> bool:
@@ -273,7 +274,8 @@ class Jobs:
             self._finish(job, "cancelled", self._with_failures(job, f"{job.title} cancelled: nothing was written."), severity="warning")
             return True
         line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
-        self._finish(job, "failed", f"Failed: {app_words(line)}", severity="error")
+        # The app shows the error in a dialog: one report, not a notification as well.
+        self._finish(job, "failed", f"Failed: {app_words(line)}", severity="error", notify=False)
         return False
 
     # ------------------------------------------------------------------ starting

@@ -141,6 +141,7 @@ async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app
             await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
         assert "holds the store's lock" in app.screen.message and "--sync-all (cron)" in app.screen.message
+        assert not [n for n in app._notifications if "lock" in n.message]  # one report: the dialog, not a toast as well
         assert app.job.phase == "failed"
         assert not gpt5_stored()
 

@@ -202,11 +202,15 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Another theme: draw again in its colours.
-        self.watch(self.app, "theme", lambda _: self.detail is not None and self.show(self.detail, self.usage), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
         self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
+
+    def _theme_changed(self) -> None:
+        if self.detail is not None:
+            self.show(self.detail, self.usage)
 
     def show(self, detail: Any, usage: Any) -> None:
         self.detail, self.usage = detail, usage
