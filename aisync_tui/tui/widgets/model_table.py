@@ -91,6 +91,7 @@ class ModelTable(ScrollView, can_focus=True):
     ModelTable {
         background: $background;
         scrollbar-gutter: stable;
+        overflow-x: hidden;  /* columns fit the width: a horizontal bar would only scroll blanks */
     }
     ModelTable > .model-table--header { text-style: bold underline; color: $foreground; background: $background; }
     ModelTable > .model-table--cursor { background: $background; color: $foreground; text-style: bold reverse; }
