@@ -435,10 +435,13 @@ def _summary_line(job: Job) -> str:
                     totals[k] += c[k]
             elif o.status == "failed":
                 failed += 1
-            elif o.status == "skipped":
+            elif o.status == "skipped" and o.skip_reason != "disabled":
                 skipped += 1
-        parts = [f"{totals['added']:,} to add, {totals['updated']:,} to update, {totals['missing']:,} to mark missing "
-                 f"across {plural(planned, 'provider')}"]
+        if planned:
+            parts = [f"{totals['added']:,} to add, {totals['updated']:,} to update, {totals['missing']:,} to mark missing "
+                     f"across {plural(planned, 'provider')}"]
+        else:
+            parts = ["Nothing to apply"]
         if failed:
             parts.append(f"{failed} failed (recorded in the sync history)")
         if skipped:

@@ -97,7 +97,14 @@ class MainScreen(Screen[None]):
         """The highlighted model's details: the third column when wide, the strip otherwise."""
         return self.query_one("#details" if self.has_class("-wide") else "#preview", PreviewPane)
 
+    NARROW = 80
+    """Below this width the provider pane starts hidden (the table needs the room); f or ctrl+b shows it."""
+    pane_chosen: bool = False
+    """The user showed or hid the pane: the width no longer decides."""
+
     def on_resize(self) -> None:
+        if not self.pane_chosen:
+            self.query_one(ProviderPane).display = self.size.width >= self.NARROW
         wide = self.size.width >= self.WIDE
         if wide != self.has_class("-wide"):
             self.set_class(wide, "-wide")
@@ -228,11 +235,13 @@ class MainScreen(Screen[None]):
         self.set_focus(self.query_one(FilterInput))
 
     def action_focus_providers(self) -> None:
+        self.pane_chosen = True
         pane = self.query_one(ProviderPane)
         pane.display = True
         pane.focus()
 
     def action_toggle_pane(self) -> None:
+        self.pane_chosen = True
         pane = self.query_one(ProviderPane)
         pane.display = not pane.display
         if not pane.display:
