@@ -13,15 +13,25 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from ..errors import EXIT_INTERRUPTED, AisyncError, Cancelled
+from ..errors import EXIT_INTERRUPTED, AisyncError
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
 from .commands import AisyncCommands
 from .job_state import Job
 from .jobs import Jobs
 from .messages import (
-    CancelJob, CatalogLoaded, CatalogSeeded, JobFinished, ModelLoaded, PlanReady, PlanStale, ReviewPlan, RunEvent, RunsLoaded,
-    StoreChanged, UsageLoaded,
+    CancelJob,
+    CatalogLoaded,
+    CatalogSeeded,
+    JobFinished,
+    ModelLoaded,
+    PlanReady,
+    PlanStale,
+    ReviewPlan,
+    RunEvent,
+    RunsLoaded,
+    StoreChanged,
+    UsageLoaded,
 )
 from .screens.main import MainScreen
 
@@ -527,10 +537,9 @@ class AisyncApp(App[int]):
         from .screens.job import JobScreen
         from .screens.main import FilterInput
         from .screens.preview import PreviewModal
-        from .widgets.model_table import ModelTable
-
         from .screens.settings import SettingsScreen
         from .screens.usage import UsageScreen
+        from .widgets.model_table import ModelTable
 
         classes = (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen, UsageScreen, SettingsScreen)
         groups = [(cls.BINDING_GROUP_TITLE or "Screen", [b for b in cls.BINDINGS if isinstance(b, Binding) and b.show is not None])

@@ -13,14 +13,14 @@ says so) until the user opens the log; the preview never takes a single-letter c
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
-from ..render.inert import inert
 from ..render.words import describe, plural
 from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
 from .messages import JobFinished, PlanReady, PlanStale, RunEvent
@@ -176,11 +176,10 @@ class Jobs:
         job.plan = message.plan
         job.phase = "preview"
         self._progress()
-        from .plan_text import cleanup_plan_text, model_plan_text
-
         from rich.text import Text
 
         from .palette import PLAIN, Palette
+        from .plan_text import cleanup_plan_text, model_plan_text
 
         names, per, plan, context, notice = self.app.provider_names(), self.app.settings.pricing.per, message.plan, message.context, job.notice
         job.notice = ""
@@ -342,15 +341,14 @@ class Jobs:
         app = self.app
         runner = job.runner
         cancelled = False
-        with app.store.db.connection_context():
-            with self.store_lock("model sync"):
-                try:
-                    runner.apply()
-                except Cancelled:
-                    cancelled = True
-                except StalePlan:
-                    app.post_message(PlanStale("models"))
-                    return
+        with app.store.db.connection_context(), self.store_lock("model sync"):
+            try:
+                runner.apply()
+            except Cancelled:
+                cancelled = True
+            except StalePlan:
+                app.post_message(PlanStale("models"))
+                return
         runner.summary.finished_at = utcnow()
         runner.emit(RunFinished("models", runner.summary, cancelled))
         phase, text, failed = summarise_models(runner.summary, app.provider_names())

@@ -3,7 +3,8 @@ missing and skip. Pure functions from plans to Rich Text (no Textual)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 

@@ -46,7 +46,7 @@ async def start_openai_sync(app: Any, pilot: Any) -> None:
 
 
 def gpt5_stored() -> bool:
-    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()  # noqa: E712
+    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()
 
 
 async def test_sync_previews_the_plan_and_writes_only_after_confirming(openai_app: Any) -> None:
@@ -225,11 +225,10 @@ async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_previ
 
 
 async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run(openai_app: Any, monkeypatch: Any) -> None:
-    from aisync_tui.tui.screens.quit_prompt import QuitPrompt
-
     import threading
 
     from aisync_tui.sync.runner import ModelSyncRunner
+    from aisync_tui.tui.screens.quit_prompt import QuitPrompt
 
     gate = threading.Event()  # the provider answers only when the test says so
     real_prepare = ModelSyncRunner.prepare
@@ -257,8 +256,14 @@ async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run
 async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any) -> None:
     fake_server.add("openai", models=[{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "openai"} for m in LISTED])
     app = make_app(f'[providers.openai]\nbase_url = "{fake_server.base_url("openai")}"\n', OPENAI_API_KEY=DEFAULT_KEYS["openai"])
+    from datetime import datetime, timezone
+
+    from aisync_tui.store.models import Provider
+
+    # Synced a moment ago by either clock (the engine may hold the real one): cache_ttl one hour skips it.
+    Provider.update(last_synced_at=datetime.now(timezone.utc)).where(Provider.slug == "openai").execute()
     async with app.run_test(size=(120, 35)) as pilot:
-        await start_openai_sync(app, pilot)  # synced 12 minutes ago, cache_ttl one hour: skipped
+        await start_openai_sync(app, pilot)
         body = text_of(app.screen.query_one("#preview-text"))
         assert "press F to force a sync of this provider" in body and "--force" not in body
         await pilot.press("escape")

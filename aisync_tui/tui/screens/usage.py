@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...render import money
+from ..host import host
 from ..widgets.charts import bar, sparkline
 
 
@@ -84,7 +84,7 @@ class UsageScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "usage"
         self.query_one("#usage-body").focus()
-        self.app.load_usage()  # type: ignore[attr-defined]
+        host(self).load_usage()
 
     def show(self, summary: Any, error: str | None) -> None:
         if error or summary is None:

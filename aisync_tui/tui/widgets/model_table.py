@@ -8,7 +8,8 @@ swaps the list and repaints the visible lines.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -39,7 +40,6 @@ from ..catalog import (
     RowKey,
     row_key,
 )
-
 
 MODEL_MAX = 42
 GAP = 1
