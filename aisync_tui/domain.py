@@ -7,10 +7,12 @@ components). `None` always means *unknown*, never zero: a free model has explici
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping, overload
+
+from . import bounds
 
 MODEL_TYPES: tuple[str, ...] = (
     "chat",
@@ -43,8 +45,6 @@ CAPABILITIES: tuple[str, ...] = (
     "caching",
     "batch",
 )
-
-MODEL_STATUSES: tuple[str, ...] = ("active", "deprecated", "missing", "retired", "catalog")
 
 #: Price components, in the order they are shown. The first group is USD per token.
 TOKEN_COMPONENTS: tuple[str, ...] = (
@@ -91,28 +91,28 @@ def as_utc(value: datetime | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-def to_decimal(value: Any) -> Decimal | None:
-    """Exact Decimal from a feed value. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
-    if value is None or isinstance(value, bool):
+@overload
+def stored_utc(value: datetime | str) -> datetime: ...
+@overload
+def stored_utc(value: None) -> None: ...
+def stored_utc(value: datetime | str | None) -> datetime | None:
+    """A time as the store hands it back, as aware UTC. Reads that bypass Peewee's field
+    conversion for speed (`.tuples()`, raw SQL) get the driver's value: naive UTC text
+    ("2025-06-01 11:48:00") from SQLite, a naive datetime from PostgreSQL. Bad text raises
+    ValueError."""
+    if value is None:
         return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        return Decimal(repr(value))
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except ArithmeticError:
-            return None
-        return result if result.is_finite() else None
-    return None
+        value = datetime.fromisoformat(value)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+def to_decimal(value: Any) -> Decimal | None:
+    """Exact, bounded Decimal from an outside value (see `bounds.decimal`), or None when it is
+    absent, malformed or out of range. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
+    return bounds.decimal(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,11 +192,6 @@ class Price:
             data["tiers"] = [t.to_json() for t in self.tiers]
         return data
 
-    @classmethod
-    def from_components(cls, values: Mapping[str, Any], tiers: Iterable[PriceTier] = ()) -> Price:
-        kwargs = {name: to_decimal(values.get(name)) for name in PRICE_COMPONENTS}
-        return cls(**kwargs, tiers=tuple(tiers))
-
 
 @dataclass(frozen=True, slots=True)
 class RemoteModel:
@@ -218,6 +213,8 @@ class RemoteModel:
     aliases: tuple[str, ...] = ()
     price: Price | None = None
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    deprecated: bool = False
+    """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
 
     def with_changes(self, **changes: Any) -> RemoteModel:
         return replace(self, **changes)
@@ -242,10 +239,6 @@ TRACKED_FIELDS: tuple[str, ...] = (
     "description",
     "owned_by",
 )
-
-
-def remote_field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(RemoteModel))
 
 
 #: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.

@@ -7,7 +7,7 @@ Events are plain frozen dataclasses and carry no secrets (URLs are logged withou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 
 class Event:
@@ -112,6 +112,15 @@ class Warning(Event):
 
 
 @dataclass(frozen=True)
+class ValuesRefused(Event):
+    """Values a provider sent that were out of range or malformed: each became unknown (or its
+    model was skipped). Shown with `--verbose`."""
+
+    provider: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Progress(Event):
     """Free-form progress line for long steps (feed download, matching)."""
 
@@ -127,10 +136,6 @@ class RunFinished(Event):
     summary: Any
     """A sync.runner.RunSummary."""
     cancelled: bool = False
-
-
-class Emit(Protocol):
-    def __call__(self, event: Event) -> None: ...
 
 
 def ignore(event: Event) -> None:

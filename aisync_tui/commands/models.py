@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING
 
-ORDER = 20
+if TYPE_CHECKING:
+    from ..store.db import Store
+    from ._base import Context, Subparsers
+
 
 SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
     from ..domain import CAPABILITIES, MODEL_TYPES
+    from ._base import Parser, add_common
 
     models = sub.add_parser("models", help="list, inspect and clean up the models in the store")
     msub = models.add_subparsers(dest="models_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -56,17 +59,20 @@ def register(sub: Any) -> None:
     p.add_argument("--provider", metavar="NAME", help="only this provider")
     p.add_argument("--force", action="store_true", help="remove without asking (needed without a terminal)")
     p.set_defaults(handler=run_cleanup)
+    from .deprecations import add_parser as add_deprecations
+
+    add_deprecations(msub)
     models.set_defaults(handler=None)
 
 
-def _seed_catalog(ctx: Any, store: Any) -> None:
+def _seed_catalog(ctx: Context, store: Store) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
     from ..pricing.catalog import ensure_seeded
 
     ensure_seeded(store)
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: Context) -> int:
     from ..errors import UsageError
     from ..render.model_text import list_headers, list_json, list_row
     from ..render.table import ascii_table, csv_text
@@ -92,8 +98,9 @@ def run_list(ctx: Any) -> int:
     rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
+        from ..render.inert import inert_json
 
-        ctx.out.write(dumps_indent2([list_json(r) for r in rows]))
+        ctx.out.write(inert_json(dumps_indent2([list_json(r) for r in rows])))
         ctx.out.write("\n")
         return 0
     if args.format == "csv":
@@ -107,14 +114,14 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def run_info(ctx: Any) -> int:
+def run_info(ctx: Context) -> int:
     from ..errors import UsageError
     from ..render.model_text import info_json, print_info
     from ..store.queries import close_matches, get_model
 
     args = ctx.args
-    if args.days < 1:
-        raise UsageError("--days must be at least 1")
+    if not 1 <= args.days <= 36_500:
+        raise UsageError(f"--days must be from 1 to 36,500, not {args.days:,}")
     per = args.per or ctx.settings.pricing.per
     store = ctx.store()
     _seed_catalog(ctx, store)
@@ -127,7 +134,9 @@ def run_info(ctx: Any) -> int:
 
     usage = model_usage(detail.provider, detail.model_id, days=args.days)
     if args.format == "json":
-        ctx.print(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False))
+        from ..render.inert import inert_json
+
+        ctx.out.write(inert_json(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False)) + "\n")
     else:
         print_info(ctx.print, detail, per=per, history=args.history, usage=usage, days=args.days)
     return 0
@@ -143,7 +152,7 @@ def parse_date(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def run_cleanup(ctx: Any) -> int:
+def run_cleanup(ctx: Context) -> int:
     from ..domain import utcnow
     from ..errors import UsageError
     from ..render.model_text import candidates_table
@@ -154,6 +163,12 @@ def run_cleanup(ctx: Any) -> int:
 
     args = ctx.args
     cutoff = parse_date(args.older_than) if args.older_than else utcnow() - timedelta(days=90)
+    if cutoff > utcnow():
+        # "Not synced since the cut-off" would match every model, the active ones included.
+        raise UsageError(
+            f"--older-than {args.older_than} is in the future: every model would count as stale and be removed",
+            hint="give a date in the past, e.g. --older-than " + (utcnow() - timedelta(days=90)).strftime("%Y-%m-%d"),
+        )
     store = ctx.store()
     plan = plan_cleanup(cutoff, provider=args.provider)
     if plan.kept_for_usage:

@@ -6,13 +6,15 @@ value), its base URL, whether it is enabled and when it was last synced.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 30
+if TYPE_CHECKING:
+    from ..config import ProviderSettings
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
-    from ..cli import add_common
+def register(sub: Subparsers) -> None:
+    from ._base import add_common
 
     p = sub.add_parser(
         "providers",
@@ -26,13 +28,18 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_providers)
 
 
-def key_status(settings: Any) -> dict[str, Any]:
+def key_status(settings: ProviderSettings) -> dict[str, Any]:
     """Where the key comes from, without the key: {"set", "source", "env"}."""
     key, source = settings.resolve_key()
     return {"set": key is not None, "source": source, "env": list(settings.api_key_env)}
 
 
 def key_text(p: Any, status: dict[str, Any]) -> str:
+    from ..providers.clouds import credential_source
+
+    cloud = credential_source(p)
+    if cloud is not None:
+        return cloud
     envs = " or ".join(f"${e}" for e in status["env"]) or "-"
     if status["set"]:
         return f"{status['source']} (set)"
@@ -55,7 +62,7 @@ def configured_text(p: Any, status: dict[str, Any]) -> str:
     return "no"
 
 
-def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
+def _store_rows(ctx: Context) -> tuple[dict[str, Any], str | None]:
     """Provider rows from the store, or an explanation of why there are none."""
     from ..errors import StoreError
 
@@ -70,9 +77,10 @@ def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
     return {row.slug: row for row in list_providers()}, None
 
 
-def run_providers(ctx: Any) -> int:
+def run_providers(ctx: Context) -> int:
     from ..config import KNOWN_PROVIDERS
     from ..domain import utcnow
+    from ..providers.clouds import credential_source, location
     from ..render.table import ascii_table
     from .sync_cmd import iso, when
 
@@ -103,6 +111,8 @@ def run_providers(ctx: Any) -> int:
                     "key_set": status["set"],
                     "key_source": status["source"],
                     "base_url": p.base_url,
+                    "credentials": credential_source(p),
+                    "location": location(p),
                     "publishes_prices": p.publishes_prices,
                     "last_synced_at": iso(row.last_synced_at) if row else None,
                     "last_status": row.last_status if row else None,
@@ -125,7 +135,7 @@ def run_providers(ctx: Any) -> int:
                 p.name + ("" if p.slug in KNOWN_PROVIDERS else f" ({p.kind})"),
                 configured_text(p, status),
                 key_text(p, status),
-                p.base_url,
+                location(p) or p.base_url,
                 "yes" if p.enabled else "no",
                 last,
                 f"{row.available_count:,}" if row else "-",
@@ -137,6 +147,7 @@ def run_providers(ctx: Any) -> int:
     if missing:
         ctx.print("")
         ctx.print(f"Not configured: {', '.join(missing)}. Set the key variable shown, or api_key under [providers.NAME];")
-        ctx.print("keyless providers (Ollama, OpenRouter) sync once they have a [providers.NAME] table or with --provider NAME.")
+        ctx.print("keyless providers (Ollama, OpenRouter) and the clouds (Bedrock, Azure, Vertex) sync once they have a")
+        ctx.print("[providers.NAME] table or with --provider NAME.")
     ctx.print("Any OpenAI-compatible server: [providers.NAME] with kind = \"openai-compatible\" and base_url (see README, Providers).")
     return 0

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-ORDER = 20
-
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "sync-pricing",
@@ -44,6 +42,9 @@ def run_sync_pricing(ctx: Any) -> int:
             summary = sync.run()
     for line in summary.extra.get("warnings", []):
         ctx.warn(f"warning: {line}")
+    from .sync_models import _notify
+
+    _notify(ctx, [summary])
     if args.json:
         from .sync_models import summary_json
 

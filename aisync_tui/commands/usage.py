@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 40
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
+
 
 FORMATS = ("table", "json", "csv")
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
+    from ._base import Parser, add_common
 
     usage = sub.add_parser("usage", help="import what you spent and report it", description="Import usage from the llm tool, the OpenAI/Anthropic admin APIs or files, priced at the time it happened; report it.")
     usub = usage.add_subparsers(dest="usage_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -60,6 +62,9 @@ def register(sub: Any) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="models listed under 'Top models by cost' (default: 10)")
     p.set_defaults(handler=run_report)
+    from .whatif import add_parser as add_whatif
+
+    add_whatif(usub)
     usage.set_defaults(handler=None)
 
 
@@ -67,17 +72,23 @@ def _output(p: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
 
 
+#: The longest window a report or import covers.
+MAX_DAYS = 36_500
+
+
 def _check_days(days: int) -> None:
     from ..errors import UsageError
 
     if days < 1:
         raise UsageError(f"--days must be at least 1, not {days}")
+    if days > MAX_DAYS:
+        raise UsageError(f"--days must be at most {MAX_DAYS:,} (100 years), not {days:,}")
 
 
 # ----------------------------------------------------------------------------- imports
 
 
-def _print_result(ctx: Any, title: str, result: Any) -> None:
+def _print_result(ctx: Context, title: str, result: Any) -> None:
     from ..render.words import plural
 
     if ctx.args.json:
@@ -98,14 +109,16 @@ def _print_result(ctx: Any, title: str, result: Any) -> None:
     if result.repriced_older:
         ctx.print(f"  Priced {plural(result.repriced_older, 'earlier record')} that had no price when imported")
     if result.models_not_in_store:
-        names = sorted(f"{p}/{m}" for p, m in result.models_not_in_store)
+        from ..render.inert import inert
+
+        names = sorted(inert(f"{p}/{m}", 120) for p, m in result.models_not_in_store)
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         ctx.print(f"  Not in the catalog (kept and shown): {shown}")
     for note in result.notes:
         ctx.print(f"  Note: {note}")
 
 
-def run_import_llm(ctx: Any) -> int:
+def run_import_llm(ctx: Context) -> int:
     from pathlib import Path
 
     from ..errors import UsageError
@@ -125,28 +138,26 @@ def run_import_llm(ctx: Any) -> int:
 
     ctx.store()
     with ctx.lock():
+        llm_logs.adopt_old_legacy_refs(rows)
         result = write_rows(rows, source=llm_logs.SOURCE)
     result.notes.extend(notes)
     _print_result(ctx, f"Imported usage from llm logs ({path})", result)
     return 0
 
 
-def run_import_admin(ctx: Any) -> int:
+def run_import_admin(ctx: Context) -> int:
     from ..errors import UsageError
 
     args = ctx.args
     _check_days(args.days)
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
-    if args.admin == "openai":
-        from ..usage import openai_admin as mod
-    else:
-        from ..usage import anthropic_admin as mod
-    from ..usage.admin_http import make_client
-    from ..usage.records import write_rows
+    from ..usage import anthropic_admin, openai_admin
 
+    mod = openai_admin if args.admin == "openai" else anthropic_admin
     from ..errors import ProviderError
-    from ..usage.records import record_failure
+    from ..usage.admin_http import make_client
+    from ..usage.records import record_failure, write_rows
 
     settings = ctx.settings
     try:
@@ -167,7 +178,7 @@ def run_import_admin(ctx: Any) -> int:
     return 0
 
 
-def run_import_file(ctx: Any) -> int:
+def run_import_file(ctx: Context) -> int:
     from pathlib import Path
 
     from ..usage import files
@@ -260,7 +271,8 @@ CSV_HEADERS = (
 )
 
 
-def run_report(ctx: Any) -> int:
+def run_report(ctx: Context) -> int:
+    from ..render.inert import inert
     from ..render.money import usd_grouped
     from ..render.table import ascii_table, csv_text
     from ..usage.stats import usage_summary
@@ -317,7 +329,8 @@ def run_report(ctx: Any) -> int:
         ctx.print("")
         ctx.print("Top models by cost:")
         for i, g in enumerate(top, 1):
-            ctx.print(f"  {i}. {g.provider}/{g.model_id}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
+            assert g.total_cost is not None  # top_models() keeps models with a known cost only
+            ctx.print(f"  {i}. {inert(g.provider + '/' + g.model_id, 120)}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
     ctx.print("")
     ctx.print("By model:")
     ctx.print(ascii_table(

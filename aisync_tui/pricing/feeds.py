@@ -14,47 +14,39 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from .. import bounds, provider_spec
 from ..domain import Price, PriceTier, to_decimal
 
 #: Top-level keys of the LiteLLM map that are not models.
 LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
 
-#: LiteLLM `litellm_provider` -> our provider slug (see config.KNOWN_PROVIDERS). Values not listed
+_LITELLM = provider_spec.litellm_names()
+
+#: LiteLLM `litellm_provider` -> our provider slug (from the provider specs). Values not listed
 #: here become catalog-only providers under their own (LiteLLM) name.
-LITELLM_PROVIDERS: dict[str, str] = {
-    "openai": "openai",
-    "text-completion-openai": "openai",
-    "gemini": "gemini",
-    "vertex_ai-language-models": "gemini",
-    "xai": "xai",
-    "anthropic": "anthropic",
-    "mistral": "mistral",
-    "groq": "groq",
-    "deepseek": "deepseek",
-    "together_ai": "together",
-    "openrouter": "openrouter",
-    "ollama": "ollama",
-}
+LITELLM_PROVIDERS: dict[str, str] = {name: slug for name, (slug, _) in _LITELLM.items() if not name.endswith("*")}
+
+#: LiteLLM provider value prefixes -> our slug, longest first: the specs' `name*` entries, then
+#: Vertex's language families as one catalog-only provider unless a spec claims them.
+_LITELLM_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {"vertex_ai-": "vertex_ai", **{name[:-1]: slug for name, (slug, _) in _LITELLM.items() if name.endswith("*")}}.items(),
+        key=lambda item: -len(item[0]),
+    )
+)
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
 #: (Google AI Studio's own `gemini` rows over the Vertex copies of the same model).
-LITELLM_PREFERENCE: dict[str, int] = {"vertex_ai-language-models": 1, "text-completion-openai": 1}
+LITELLM_PREFERENCE: dict[str, int] = {name: rank for name, (_, rank) in _LITELLM.items() if rank and not name.endswith("*")}
 
-#: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
-GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
-    "openai": ("openai",),
-    "google": ("gemini",),
-    "x-ai": ("xai",),
-    "anthropic": ("anthropic",),
-    "deepseek": ("deepseek",),
-    "mistral": ("mistral",),
-    "groq": ("groq",),
-    "together": ("together",),
-    "openrouter": ("openrouter",),
+#: genai-prices ids of providers we do not sync -> the LiteLLM names their catalog-only rows carry,
+#: so both feeds' prices land on the same catalog-only provider. A provider spec that claims one
+#: of these ids takes it over.
+CATALOG_ONLY_GENAI: dict[str, tuple[str, ...]] = {
     "aws": ("bedrock", "bedrock_converse"),
     "azure": ("azure",),
     "fireworks": ("fireworks_ai",),
@@ -68,6 +60,9 @@ GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
     "minimax": ("minimax",),
     "zai": ("zai",),
 }
+
+#: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
+GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {**CATALOG_ONLY_GENAI, **provider_spec.genai_names()}
 
 #: LiteLLM `mode` -> our model type.
 MODE_TYPES: dict[str, str] = {
@@ -103,7 +98,7 @@ _CAPABILITY_FLAGS: dict[str, str] = {
 #: Image-generation rows keyed by quality / size ("low/1024-x-1024/gpt-image-1.5"): a price per
 #: image variant, not a model id anyone can list.
 _VARIANT_KEY = re.compile(r"(^|/)(\d+-x-\d+|max-x-max|low|medium|high|hd|standard|auto)/")
-_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d+)k_tokens$")
+_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d{1,7})k_tokens$")
 _TIER_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output", "cache_read_input_token_cost": "cached_input"}
 
 
@@ -227,23 +222,12 @@ def money(value: Any) -> Decimal | None:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    return None
+    """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
+    return bounds.token_limit(value)
 
 
 def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        d = date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return bounds.day(value) if isinstance(value, str) else None
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -256,8 +240,9 @@ def litellm_slug(feed_provider: str) -> str:
     """Our provider slug for a LiteLLM provider value."""
     if feed_provider in LITELLM_PROVIDERS:
         return LITELLM_PROVIDERS[feed_provider]
-    if feed_provider.startswith("vertex_ai-"):
-        return "vertex_ai"
+    for prefix, slug in _LITELLM_PREFIXES:
+        if feed_provider.startswith(prefix):
+            return slug
     return feed_provider
 
 
@@ -389,7 +374,7 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if not isinstance(entry, dict):
             report.skip("entry is not an object")
             continue
-        if isinstance(entry.get("alias_of"), str):
+        if isinstance(entry.get("alias_of"), str) and bounds.id_fits(key):
             aliases.append((key, entry["alias_of"]))
             continue
         feed_provider = entry.get("litellm_provider")
@@ -402,6 +387,9 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
             continue
         if _VARIANT_KEY.search(key):
             report.skip("image quality/size variant of another entry")
+            continue
+        if not bounds.id_fits(key):
+            report.skip(f"key longer than {bounds.MAX_ID_CHARS} characters, not a model id")
             continue
         if "*" in key:
             # bedrock/*/1-month-commitment/...: a pricing pattern for provisioned throughput,
@@ -552,6 +540,9 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
                 report.skip("model without an id or match rule")
                 continue
+            if not bounds.id_fits(m["id"]):
+                report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
+                continue
             periods = genai_periods(m.get("prices"))
             if periods is None:
                 report.skip("prices in a form this version does not read")
@@ -563,44 +554,12 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
                     match=m["match"],
                     periods=periods,
                     context_window=_int(m.get("context_window")),
-                    name=m.get("name") if isinstance(m.get("name"), str) else None,
+                    name=bounds.text(m.get("name"), bounds.MAX_NAME_CHARS),
                 )
             )
             report.parsed += 1
             report.priced += 1
     return GenaiFeed(models, report, report.total)
-
-
-# ----------------------------------------------------------------------------- provider-native
-
-
-def openrouter_price(pricing: Any) -> Price | None:
-    """OpenRouter's `pricing` (USD per token as decimal strings). "-1" (router models) is unknown."""
-    if not isinstance(pricing, dict):
-        return None
-    price = Price(
-        input=money(pricing.get("prompt")),
-        output=money(pricing.get("completion")),
-        cached_input=money(pricing.get("input_cache_read")),
-        cache_write=money(pricing.get("input_cache_write")),
-        reasoning=money(pricing.get("internal_reasoning")),
-        audio_input=money(pricing.get("audio")),
-        image_input=money(pricing.get("image_token")),
-        per_request=money(pricing.get("request")),
-        per_image=money(pricing.get("image")),
-        web_search=money(pricing.get("web_search")),
-    )
-    return None if price.is_empty() else price
-
-
-def together_price(pricing: Any) -> Price | None:
-    """Together's `pricing` (USD per million tokens); all zeros means "not priced per token"."""
-    if not isinstance(pricing, dict):
-        return None
-    i, o = money(pricing.get("input")), money(pricing.get("output"))
-    if (i is None and o is None) or (i == 0 and o == 0 and any(money(pricing.get(k)) for k in ("hourly", "base"))):
-        return None
-    return Price(input=i.scaleb(-6) if i is not None else None, output=o.scaleb(-6) if o is not None else None)
 
 
 def provider_names(entries: Iterable[FeedEntry]) -> dict[str, str]:

@@ -24,11 +24,13 @@ from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc, utcnow
 from ..errors import BadResponse, ProviderError, UsageError
 from ..events import EmitFn, Progress, RunFinished, RunStarted, Warning, ignore
 from ..store.ledger import LedgerWrite, record_many, trust
-from ..store.models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+from ..store.models import Model, ModelChange, Provider, SyncRun
+from ..store.models import Price as PriceTable
 from ..sync.apply import bulk_insert
 from ..sync.runner import ProviderOutcome, RunSummary
 from .catalog import ENRICH_FIELDS, SEEDED_KEY, enrich, new_model_values
 from .feeds import FeedEntry, GenaiModel, parse_genai, parse_litellm, provider_names
+from .clouds import prepare as prepare_cloud_matching
 from .match import Matcher
 from .sources import LoadedFeed, load_feed
 
@@ -263,6 +265,7 @@ class PricingSync:
         gfeed = parse_genai(genai.data)
         self.reports = [lfeed.report, gfeed.report]
         matcher = Matcher(lfeed.entries, gfeed)
+        prepare_cloud_matching(matcher, self.settings)
         providers = {slug: (pk, name) for pk, slug, name in Provider.select(Provider.id, Provider.slug, Provider.name).tuples()}
         configured = self._configured()
         feed_names = provider_names(lfeed.entries)

@@ -18,18 +18,24 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Iterable, NamedTuple
 
-from ..domain import utcnow
-
+from ..domain import stored_utc, utcnow
 
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
 _PLACES = Decimal("1e-12")
 
 
 def _q(value: Decimal) -> Decimal:
-    return value.quantize(_PLACES).normalize() if value else Decimal(0)
+    """Rounded to 12 places; a value too large for that (whatever a store holds) stays as it is,
+    so no stored amount can make a report fail."""
+    if not value:
+        return Decimal(0)
+    try:
+        return value.quantize(_PLACES).normalize()
+    except InvalidOperation:
+        return value
 
 
 class DayUsage(NamedTuple):
@@ -270,18 +276,17 @@ def _rows(since: datetime, until: datetime, provider: str | None = None, model_i
     return query.order_by(U.ts).tuples()
 
 
-def _ts(value: object) -> datetime:
-    # .tuples() bypasses UTCDateTimeField.python_value on some paths; normalise here.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def _dec(value: object) -> Decimal | None:
+    """A stored amount; one that is not a finite number (written by hand or by an older
+    version) counts as unknown rather than failing the report."""
     if value is None:
         return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        dec = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    # An amount past 10^20 USD is no amount at all: unknown, so it cannot swamp every total.
+    return dec if dec.is_finite() and (not dec or dec.adjusted() <= 20) else None
 
 
 def _store_models(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -313,7 +318,7 @@ def model_usage(provider: str, model_id: str, days: int = 30, *, now: datetime |
     total = _Acc()
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src in _rows(since, until, provider, model_id):
-        ts = _ts(ts)
+        ts = stored_utc(ts)
         cost = _dec(cost)
         total.add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
         per_day[ts.date()].add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
@@ -347,7 +352,7 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     sources: dict[str, int] = defaultdict(int)
     for ts, prov, model, requests, inp, out, cached, cost, cost_source, src in _rows(since, until, provider):
-        ts = _ts(ts)
+        ts = stored_utc(ts)
         cost = _dec(cost)
         args = (ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
         total.add(*args)

@@ -253,15 +253,15 @@ async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run
         gate.set()
 
 
-async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any) -> None:
+async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any, monkeypatch: Any) -> None:
     fake_server.add("openai", models=[{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "openai"} for m in LISTED])
     app = make_app(f'[providers.openai]\nbase_url = "{fake_server.base_url("openai")}"\n', OPENAI_API_KEY=DEFAULT_KEYS["openai"])
-    from datetime import datetime, timezone
+    from aisync_tui.sync import runner
+    from tests.tui.seed import NOW
 
-    from aisync_tui.store.models import Provider
-
-    # Synced a moment ago by either clock (the engine may hold the real one): cache_ttl one hour skips it.
-    Provider.update(last_synced_at=datetime.now(timezone.utc)).where(Provider.slug == "openai").execute()
+    # The engine's clock at the seeded "now" (it may have bound the real one at import): OpenAI
+    # synced 12 minutes before it, so cache_ttl (one hour) skips it.
+    monkeypatch.setattr(runner, "utcnow", lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
         await start_openai_sync(app, pilot)
         body = text_of(app.screen.query_one("#preview-text"))

@@ -62,6 +62,8 @@ class MainScreen(Screen[None]):
         Binding("0", "clear_filters", "Clear filters", show=False, id="filter.clear-all",
                 tooltip="Clear every filter: search text, provider, type, active, availability, capabilities."),
         Binding("ctrl+b", "toggle_pane", "Pane", show=False, id="view.pane", tooltip="Hide or show the provider pane."),
+        Binding("space", "mark", "Mark", show=False, id="compare.mark", tooltip="Mark the highlighted model for comparison (again: unmark)."),
+        Binding("equals_sign", "compare", "Compare", show=False, id="compare.open", tooltip="Compare the marked models side by side."),
     ]
     WIDE = 140
     """From this width on, the highlighted model's details are a third column, not a strip."""
@@ -77,6 +79,8 @@ class MainScreen(Screen[None]):
         self._partial_total: int | None = None
         self.provider_rows: list[Any] = []
         self._status_text = ""
+        self.marked: list[RowKey] = []
+        """Models marked for the comparison screen, in marking order."""
         self.last_timing: dict[str, float] = {}
         """Seconds the last load / filter / sort took on the UI thread (shown nowhere; for tests and bench)."""
 
@@ -244,6 +248,16 @@ class MainScreen(Screen[None]):
         # Synchronously (not widget.focus(), which defers): the keys typed right after "/" must
         # already land in the filter, not trigger the table's bindings.
         self.set_focus(self.query_one(FilterInput))
+
+    def action_mark(self) -> None:
+        from .compare import toggle_mark
+
+        toggle_mark(self)
+
+    def action_compare(self) -> None:
+        from .compare import open_compare
+
+        open_compare(self)
 
     def action_focus_providers(self) -> None:
         self.pane_chosen = True
