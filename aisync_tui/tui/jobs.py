@@ -261,7 +261,7 @@ class Jobs:
         self.line(summary, "bold" if phase in ("done", "dropped") else "bold yellow")
         self._progress()
         if notify:
-            self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
+            self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)
         self.app.sync_finished()
 
     def worker_failed(self, error: BaseException) -> bool:

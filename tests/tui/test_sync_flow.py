@@ -46,7 +46,7 @@ async def start_openai_sync(app: Any, pilot: Any) -> None:
 
 
 def gpt5_stored() -> bool:
-    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()
+    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()  # noqa: E712 (a Peewee expression, not a truth test)
 
 
 async def test_sync_previews_the_plan_and_writes_only_after_confirming(openai_app: Any) -> None:
