@@ -77,7 +77,7 @@ def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
     for name, value in d.price.price.components().items():
         if name in TOKEN_COMPONENTS:
             t.add_row(COMPONENT_LABELS[name], money.token_price(value, per), unit)
-        else:
+        elif value:  # a zero per-request or per-search fee is no fee: not a row of its own
             t.add_row(COMPONENT_LABELS[name], money.usd(value), name.replace("per_", "").replace("_", " "))
     for tier in d.price.price.tiers:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
@@ -99,6 +99,8 @@ def history_section(d: Any, per: str, width: int = 40, palette: Palette = PLAIN)
             h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
             money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
         )
+    if len(d.history) == 1:  # one price: a chart of two flat bars says nothing more
+        return Group(t, Text(f"One price since {fmt.when(d.history[0].effective_from)}.", style=palette.muted))
     periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
     periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
     end = fmt.now()
@@ -202,11 +204,15 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Another theme: draw again in its colours.
-        self.watch(self.app, "theme", lambda _: self.detail is not None and self.show(self.detail, self.usage), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
         self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
+
+    def _theme_changed(self) -> None:
+        if self.detail is not None:
+            self.show(self.detail, self.usage)
 
     def show(self, detail: Any, usage: Any) -> None:
         self.detail, self.usage = detail, usage
