@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc, other_from_json
 from .models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
 
 SORT_FIELDS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
@@ -129,7 +129,10 @@ class RunRow:
 
 def price_from_row(row: PriceTable) -> Price:
     tiers = tuple(PriceTier.from_json(t) for t in (row.tiers or ()))
-    return Price(**{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency)
+    return Price(
+        **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency,
+        other=other_from_json(row.other),
+    )
 
 
 def period_from_row(row: PriceTable) -> PricePeriod:

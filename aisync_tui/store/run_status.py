@@ -114,3 +114,12 @@ def failed_run_count(*, provider: str | None = None, kind: str | None = None) ->
     if kind:
         query = query.where(SyncRun.kind == kind)
     return query.count()
+
+
+def mark_interrupted_runs() -> int:
+    """Runs left 'running' by a killed process. Only called while holding the run lock."""
+    from ..domain import utcnow
+
+    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
+        SyncRun.status == "running"
+    ).execute()

@@ -12,15 +12,12 @@ import threading
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
 from ..errors import (
-    EXIT_OK,
-    EXIT_PROVIDER_FAILED,
     Cancelled,
     NotConfigured,
     ProviderError,
@@ -42,7 +39,9 @@ from ..events import (
 )
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
+from ..outcomes import ProviderOutcome, RunSummary
 from ..store.models import Provider, SyncRun
+from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import ProviderPlan, compute_plan
 
@@ -52,52 +51,6 @@ if TYPE_CHECKING:
     from ..providers.http import HttpClient
 
 T = TypeVar("T")
-
-
-@dataclass
-class ProviderOutcome:
-    provider: str
-    status: str
-    """ok, failed, skipped, planned, dry_run, cancelled"""
-    plan: ProviderPlan | None = None
-    error: ProviderError | None = None
-    skip_reason: str = ""
-    skip_detail: str = ""
-    elapsed: float = 0.0
-    remote: list[RemoteModel] = field(default_factory=list)
-    run_id: int | None = None
-
-
-@dataclass
-class RunSummary:
-    kind: str
-    group: str
-    dry_run: bool
-    started_at: datetime
-    finished_at: datetime | None = None
-    outcomes: list[ProviderOutcome] = field(default_factory=list)
-    cancelled: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[ProviderOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def synced(self) -> list[ProviderOutcome]:
-        return [o for o in self.outcomes if o.plan is not None and o.status in ("ok", "dry_run", "planned")]
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PROVIDER_FAILED if self.failed else EXIT_OK
-
-    def totals(self) -> dict[str, int]:
-        keys = ("found", "added", "updated", "unchanged", "missing", "prices_changed")
-        out = dict.fromkeys(keys, 0)
-        for o in self.synced:
-            for k, v in o.plan.counts().items():  # type: ignore[union-attr]
-                out[k] += v
-        return out
 
 
 class ModelSyncRunner:
@@ -353,13 +306,6 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return fut
-
-
-def mark_interrupted_runs() -> int:
-    """Runs left 'running' by a killed process. Only called while holding the run lock."""
-    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
-        SyncRun.status == "running"
-    ).execute()
 
 
 def _unexpected(provider: str, exc: BaseException) -> ProviderError:
