@@ -61,7 +61,7 @@ def register(sub: Any) -> None:
 
 def _seed_catalog(ctx: Any, store: Any) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
-    from ..pricing.catalog import ensure_seeded
+    from ..pricing.seed import ensure_seeded
 
     ensure_seeded(store)
 

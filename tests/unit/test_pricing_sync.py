@@ -12,9 +12,9 @@ import pytest
 
 from aisync_tui.config import load_settings
 from aisync_tui.domain import Price, RemoteModel
-from aisync_tui.pricing.catalog import ensure_seeded
+from aisync_tui.pricing.seed import ensure_seeded
 from aisync_tui.pricing.sources import snapshot_bytes
-from aisync_tui.pricing.sync import PricingSync
+from aisync_tui.pricing.runner import PricingRun
 from aisync_tui.store.db import open_store
 from aisync_tui.store.models import Meta, Model, ModelChange, Price as PriceTable, SyncRun
 from aisync_tui.store.queries import get_model
@@ -63,7 +63,9 @@ def list_models(store: Any, provider: str, remotes: list[RemoteModel], now: date
 
 
 def sync(env: Any, *, now: datetime, **kw: Any) -> Any:
-    return PricingSync(env.settings, env.store, now=now, **kw).run()
+    # The feed is a four-provider subset of the real one, so it is taken on purpose (--accept-shrink).
+    kw.setdefault("accept_shrink", True)
+    return PricingRun(env.settings, env.store, now=now, **kw).run()
 
 
 def periods(provider: str, model_id: str) -> list[Any]:
@@ -128,7 +130,7 @@ def test_a_bad_feed_is_rejected_and_the_last_good_copy_stays(env, real_litellm, 
         if isinstance(payload, dict) and "gpt-4o" in payload:
             payload["gpt-4o"] = dict(payload["gpt-4o"], input_cost_per_token=9e-06)
         env.feed.write_text(json.dumps(payload))
-    s = sync(env, now=T1 + timedelta(hours=1))
+    s = sync(env, now=T1 + timedelta(hours=1), accept_shrink=False)
     (warning,) = [w for w in s.extra["warnings"] if "LiteLLM" in w]
     assert reason in warning and "keeping the last good copy" in warning
     assert env.store.meta_get("pricing.litellm.revision") == revision
