@@ -60,6 +60,12 @@ class Context:
             from .store.db import open_store
 
             self._store = open_store(self.settings.database, create=create)
+            if not getattr(self.args, "dry_run", False):
+                # A price ledger from the first command: a new store gets the bundled snapshot's
+                # catalog and prices before anything else (one meta read once done).
+                from .pricing.seed import ensure_seeded
+
+                ensure_seeded(self._store)
         return self._store
 
     def lock(self) -> Any:

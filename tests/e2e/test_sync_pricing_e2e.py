@@ -43,14 +43,16 @@ def test_sync_pricing_offline_prints_the_reference_report_and_the_snapshot_age(s
     sandbox.write_config(provider_config(fake_server, "openai"))
     env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
     assert sandbox.run("sync-models", env=env).returncode == 0
+    # The first command seeded the ledger from the snapshot, dated from the snapshot's own date.
+    assert _rows(sandbox, "select p.input, p.source, substr(p.effective_from, 1, 10) from price p join model m on m.id = p.model_id "
+                 "join provider v on v.id = m.provider_id where m.model_id = 'gpt-4o' and v.slug = 'openai'") == [("0.0000025", "snapshot", "2026-08-21")]
     r = sandbox.run("sync-pricing", "--offline", "--verbose", env=env)
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    assert "Using the bundled price snapshot from 2026-08-21" in out and "days old" in out
+    assert out.count("Using the bundled price snapshot from 2026-08-21") == 1 and "days old" in out
     assert "Syncing pricing for OpenAI models..." in out
     assert "gpt-4o:\n  Input: $2.50 per 1M tokens\n  Output: $10.00 per 1M tokens" in out
-    assert "  ✓ Updated pricing" in out
-    assert "Pricing sync completed for OpenAI\nUpdated: 2 models\nUnchanged: 0 models" in out
+    assert "Pricing sync completed for OpenAI\nUpdated: 0 models\nUnchanged: 2 models" in out
     assert "No price in any feed (1): my-finetune" in out
     assert "Catalog (models no configured provider has listed)" in out
     r2 = sandbox.run("sync-pricing", "--offline", "--provider", "openai", "--verbose", "--per", "1k", env=env)
@@ -76,7 +78,8 @@ def test_remote_feed_with_etag_and_a_rejected_copy_keeps_the_last_good_one(sandb
     r1 = sandbox.run("sync-pricing", env=env)
     assert r1.returncode == 0, r1.stderr
     assert "LiteLLM feed: 4,876 models, revision c8f11f1 (new)" in r1.stdout
-    assert _rows(sandbox, "select p.input, p.source from price p join model m on m.id = p.model_id join provider v on v.id = m.provider_id where m.model_id = 'gpt-4o' and v.slug = 'openai'") == [("0.0000025", "litellm")]
+    # The live feed confirms the price the snapshot seeded: the same price writes nothing.
+    assert _rows(sandbox, "select p.input, p.source from price p join model m on m.id = p.model_id join provider v on v.id = m.provider_id where m.model_id = 'gpt-4o' and v.slug = 'openai'") == [("0.0000025", "snapshot")]
 
     r2 = sandbox.run("sync-pricing", "--force", env=env)
     assert r2.returncode == 0, r2.stderr
@@ -101,4 +104,5 @@ def test_sync_all_runs_the_pricing_stage_after_the_model_sync(sandbox, fake_serv
     data = json.loads(r.stdout)
     assert data["pricing"]["kind"] == "pricing"
     openai = next(p for p in data["pricing"]["providers"] if p["provider"] == "openai")
-    assert openai["prices_changed"] == 2 and openai["unmatched"] == 1
+    # The store was seeded from the same snapshot when the model stage created it: nothing changes.
+    assert openai["prices_changed"] == 0 and openai["unchanged"] == 2 and openai["unmatched"] == 1
