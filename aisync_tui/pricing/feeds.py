@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from ..domain import Price, PriceTier, to_decimal
+from ..domain import COMPONENT_UNITS, Price, PriceTier, to_decimal, unit_of_other
 
 #: Top-level keys of the LiteLLM map that are not models.
 LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
@@ -382,6 +382,21 @@ def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | 
     )
 
 
+def without_placeholder_zeros(price: Price) -> Price:
+    """Zero token prices on a model charged in another unit (a rerank model's $0.002 per query, a
+    music model's $0.04 per clip) say "not charged per token", not "free": they become unknown, so
+    no view calls the model free and no cost is computed from them. A zero in the unit the model
+    is charged in (Whisper's output seconds) is what the feed states and stays."""
+    if price.input != 0 or price.output != 0:
+        return price
+    paid = any(v > 0 for k, v in price.components().items() if COMPONENT_UNITS[k] != "token") or any(
+        v > 0 and unit_of_other(k) != "token" for k, v in price.other
+    )
+    if not paid:
+        return price
+    return replace(price, input=None, output=None)
+
+
 def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozenset[str]:
     get = entry.get
     caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is True}
@@ -407,6 +422,8 @@ def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, Any], alias
         wrong = price.problems()
         if wrong:
             price, problem = None, "implausible price (" + "; ".join(wrong[:2]) + ")"
+        else:
+            price = without_placeholder_zeros(price)
     return FeedEntry(
         provider=litellm_slug(feed_provider),
         model_id=strip_prefix(key, feed_provider),

@@ -6,7 +6,8 @@
   `links.next` (or `total_count`) when the server pages anyway; bounded, with repeat detection.
 - Prices are decimal strings in USD per token, stored exactly. `"-1"` (router models such as
   `openrouter/auto`) and other negatives mean unknown; `"0"` means free. `request`, `image`
-  (per input image) and `web_search` are their own components. `internal_reasoning` of `"0"`
+  (per input image) and `web_search` are their own components; an implausible value (`"1e308"`,
+  `"1_000"`, `"1e-400"`) is refused by the sync runner (domain.PRICE_CEILINGS). `internal_reasoning` of `"0"`
   means "billed as completion tokens", so it stays unknown rather than free. Prompt-size
   `overrides` become long-context tiers; time-of-day overrides are left in the raw payload.
 - `expiration_date` becomes the deprecation date.
@@ -35,7 +36,7 @@ PRICE_KEYS: dict[str, str] = {
     "audio_output": "audio_output",
     "image_token": "image_input",
     "request": "per_request",
-    "image": "per_image",
+    "image": "input_per_image",
     "web_search": "web_search",
 }
 

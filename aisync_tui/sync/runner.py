@@ -183,7 +183,7 @@ class ModelSyncRunner:
     def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:
         start = time.monotonic()
         adapter = make_adapter(p, client, self.emit)
-        models = adapter.fetch()
+        models = plausible_prices(p.slug, adapter.fetch(), self.emit)
         return models, time.monotonic() - start
 
     def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
@@ -306,6 +306,24 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return fut
+
+
+def plausible_prices(provider: str, models: list[RemoteModel], emit: EmitFn) -> list[RemoteModel]:
+    """A published price that cannot be right for its unit (domain.PRICE_CEILINGS: negative, far
+    too large, or absurdly small) is refused: the model keeps its previous price, with one warning."""
+    refused: list[str] = []
+    out = []
+    for m in models:
+        if m.price is not None:
+            wrong = m.price.problems()
+            if wrong:
+                refused.append(f"{m.model_id} ({wrong[0]})")
+                m = m.with_changes(price=None)
+        out.append(m)
+    if refused:
+        shown = ", ".join(refused[:3]) + (f" and {len(refused) - 3:,} more" if len(refused) > 3 else "")
+        emit(Warning(provider, f"{len(refused):,} published prices refused as implausible (previous price kept): {shown}"))
+    return out
 
 
 def _unexpected(provider: str, exc: BaseException) -> ProviderError:

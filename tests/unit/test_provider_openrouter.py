@@ -28,7 +28,7 @@ def test_prices_are_exact_per_token_with_request_image_and_search_components():
     opus = models["anthropic/claude-opus-4"]
     assert opus.price.input == Decimal("0.000015") and opus.price.output == Decimal("0.000075")
     assert opus.price.cached_input == Decimal("0.0000015") and opus.price.cache_write == Decimal("0.00001875")
-    assert opus.price.per_image == Decimal("0.024") and opus.price.per_request == Decimal("0")
+    assert opus.price.input_per_image == Decimal("0.024") and opus.price.per_request == Decimal("0")
     assert opus.context_length == 200000 and opus.max_output_tokens == 32000
     assert opus.created_at == datetime.fromtimestamp(1747931245, tz=timezone.utc)
     assert {"chat", "vision", "functions", "reasoning", "caching"} <= opus.capabilities
