@@ -287,11 +287,9 @@ def _price_item(
     plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None,
     cur: CurrentPrice | None, inputs: PlanInputs, dated: Any, jumps: list[str],
 ) -> None:
-    if entry is not None and entry.price_problem and (g is None or g.active(inputs.now) is None):
-        if cur is not None:
-            plan.items.append(PricedModel(m.model_id, "refused", cur.price, cur.price, cur.source, note=entry.price_problem))
-        else:
-            plan.items.append(PricedModel(m.model_id, "unmatched", note=entry.price_problem))
+    if entry is not None and entry.price_problem and cur is not None:
+        # The previous price stays whole (not a less complete one from another feed).
+        plan.items.append(PricedModel(m.model_id, "refused", cur.price, cur.price, cur.source, note=entry.price_problem))
         return
     want = desired_price(entry, g, inputs.now, inputs.litellm_source, inputs.genai_source)
     if want is None:
