@@ -78,7 +78,8 @@ def _v10(db: pw.Database) -> None:
         rows = db.execute_sql("SELECT id, per_second FROM price WHERE per_second IS NOT NULL").fetchall()
         for row_id, value in rows:
             other = JSONTextField().db_value({"per_second": str(value)})
-            db.execute_sql(f"UPDATE price SET other = {db.param}, per_second = NULL WHERE id = {db.param}", (other, row_id))
+            # The old column keeps its value (nothing reads it any more): the upgrade loses nothing.
+            db.execute_sql(f"UPDATE price SET other = {db.param} WHERE id = {db.param}", (other, row_id))
 
 
 #: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1. Numbered by function
