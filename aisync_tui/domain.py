@@ -263,8 +263,15 @@ class Price:
     def problems(self) -> list[str]:
         """'input: negative' for every component that cannot be a price in its unit."""
         out = []
-        for name, value in self.components().items():
-            why = price_problem(value, COMPONENT_UNITS[name])
+        for name in PRICE_COMPONENTS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            # The plausible case in two C comparisons: this runs for every price of every feed.
+            unit = COMPONENT_UNITS[name]
+            if value.is_finite() and (value == 0 or PRICE_FLOOR <= value <= PRICE_CEILINGS[unit]):
+                continue
+            why = price_problem(value, unit)
             if why:
                 out.append(f"{name}: {why}")
         for tier in self.tiers:

@@ -79,6 +79,16 @@ def _json(value: Any) -> Any:
     return _json_text(value)
 
 
+@lru_cache(maxsize=4096)
+def _tiers(text: str) -> tuple[PriceTier, ...]:
+    return tuple(PriceTier.from_json(t) for t in json.loads(text) or ())
+
+
+@lru_cache(maxsize=4096)
+def _other(text: str) -> tuple[tuple[str, Decimal], ...]:
+    return other_from_json(json.loads(text))
+
+
 def _when(value: Any) -> datetime | None:
     """A raw UTCDateTimeField value (naive UTC text on SQLite, datetime elsewhere) -> aware UTC."""
     if value is None:
@@ -106,14 +116,15 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     if wanted is not None:
         query = query.where(Model.provider.in_([p.pk for p in providers.values() if p.slug in wanted]))
     models = []
+    listed = [name for name in fields if name in _LIST_FIELDS]
+    timed = [name for name in fields if name in _TIME_FIELDS]
     for pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw in db.execute_sql(*query.sql()):
-        values = {}
-        for name, value in zip(fields, raw):
-            if name in _LIST_FIELDS:
-                value = _json(value) or ()
-            elif name in _TIME_FIELDS:
-                value = _when(value)
-            values[name] = value
+        values = dict(zip(fields, raw))
+        for name in listed:
+            values[name] = _json(values[name]) or ()
+        for name in timed:
+            if values[name] is not None:
+                values[name] = _when(values[name])
         models.append(
             StoredPricingModel(
                 pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
@@ -137,10 +148,10 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
         if old is not None and old.effective_from >= eff:
             continue
         price = Price(
-            **{name: (None if v is None else Decimal(str(v))) for name, v in zip(PRICE_COMPONENTS, values)},
-            tiers=tuple(PriceTier.from_json(t) for t in _json(tiers) or ()),
+            **{name: Decimal(v if isinstance(v, str) else str(v)) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
+            tiers=_tiers(tiers) if tiers else (),
             currency=currency,
-            other=other_from_json(_json(other)),
+            other=_other(other) if other else (),
         )
         out[model_pk] = CurrentPrice(row_id, price, source, eff)
     return out
