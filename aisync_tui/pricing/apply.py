@@ -113,24 +113,24 @@ def _apply_plan(plan: PricingPlan, run_id: int, ctx: ApplyContext, step: Callabl
             ]
             record_many(writes, at=now, insert=insert_prices)
             step(plan.provider, len(batch))
-    for batch in _batches(plan.writes, size):
-        record_many([_ledger(w, w.model_pk) for w in batch if w.model_pk is not None], at=now, insert=insert_prices)
+    for write_batch in _batches(plan.writes, size):
+        record_many([_ledger(w, w.model_pk) for w in write_batch if w.model_pk is not None], at=now, insert=insert_prices)
         rows.insert_changes(db, [
             {"model": w.model_pk, "run": run_id, "field": "pricing", "at": now,
              "old": change_text(w.replaces.price if w.replaces else None), "new": change_text(w.price)}
-            for w in batch
+            for w in write_batch
         ])
-        step(plan.provider, len(batch))
-    for batch in _batches(plan.field_updates, size):
+        step(plan.provider, len(write_batch))
+    for update_batch in _batches(plan.field_updates, size):
         changes: list[dict[str, Any]] = []
-        for u in batch:
+        for u in update_batch:
             rows.update_model(u.model_pk, u.columns)
             changes.extend(
                 {"model": u.model_pk, "run": run_id, "field": c.field, "old": change_text(c.old), "new": change_text(c.new), "at": now}
                 for c in u.changes
             )
         rows.insert_changes(db, changes)
-        step(plan.provider, len(batch))
+        step(plan.provider, len(update_batch))
     for flag_batch in _batches(plan.flag_in_catalog, size):
         rows.flag_in_catalog(flag_batch)
         step(plan.provider, len(flag_batch))
