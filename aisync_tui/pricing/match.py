@@ -146,6 +146,3 @@ class Matcher:
             if matches(model_id):
                 return m
         return None
-
-    def entries_of(self, provider: str) -> list[FeedEntry]:
-        return [e for (p, _), e in self.litellm.items() if p == provider]

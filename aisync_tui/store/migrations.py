@@ -1,8 +1,10 @@
 """Numbered schema migrations. The store keeps its version in `aisync_meta.schema_version`.
 
-To change the schema: add a function `_vN(db)` using `playhouse.migrate`, append it to
-`STEPS`, and add a test that opens a store written at version N-1 (tests/unit/test_migrations.py
-builds every older version from these same steps).
+To change the schema: change the table in `models.py`, add a function `_vN(db)` that makes the
+same change (`playhouse.migrate`), and append it to `STEPS`. Schema 1 is frozen in `schema_v1.py`,
+so older stores are still built as they really were: tests/unit/test_migrations.py checks that
+every step from an empty database gives exactly the tables of `models.py`, and
+tests/e2e/test_faults_store.py opens stores written at older versions.
 """
 
 from __future__ import annotations
@@ -12,41 +14,13 @@ from typing import Callable
 import peewee as pw
 
 from ..errors import StoreError
-from .models import ALL_TABLES, BaseTable, DecimalTextField, JSONTextField, Meta, Model, Price, UTCDateTimeField
-
-
-class _PriceV1(BaseTable):
-    """The price table as schema 1 had it (one `per_second` column for both sides)."""
-
-    model = pw.ForeignKeyField(Model, backref="+", on_delete="CASCADE")
-    input = DecimalTextField(null=True)
-    output = DecimalTextField(null=True)
-    cached_input = DecimalTextField(null=True)
-    cache_write = DecimalTextField(null=True)
-    reasoning = DecimalTextField(null=True)
-    audio_input = DecimalTextField(null=True)
-    audio_output = DecimalTextField(null=True)
-    image_input = DecimalTextField(null=True)
-    per_request = DecimalTextField(null=True)
-    per_image = DecimalTextField(null=True)
-    per_second = DecimalTextField(null=True)
-    web_search = DecimalTextField(null=True)
-    tiers = JSONTextField(null=True)
-    currency = pw.CharField(max_length=3, default="USD")
-    effective_from = UTCDateTimeField()
-    effective_until = UTCDateTimeField(null=True)
-    source = pw.CharField(max_length=50)
-    recorded_at = UTCDateTimeField()
-
-    class Meta:
-        table_name = "price"
-        indexes = ((("model", "effective_until"), False),)
+from . import schema_v1
+from .models import JSONTextField, Meta, Price
 
 
 def _v1(db: pw.Database) -> None:
-    """The initial schema (the price table frozen as it was; the other tables have not changed)."""
-    with db.bind_ctx([_PriceV1]):
-        db.create_tables([t for t in ALL_TABLES if t is not Price] + [_PriceV1], safe=True)
+    """The initial schema (frozen: schema_v1.py)."""
+    schema_v1.create(db)
 
 
 def _v2(db: pw.Database) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 import peewee as pw
 
@@ -52,10 +52,10 @@ class UTCDateTimeField(pw.DateTimeField):
     def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]
 
     def python_value(self, value: Any) -> Any:
-        value = super().python_value(value)
+        value = super().python_value(value)  # type: ignore[no-untyped-call]
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
@@ -78,6 +78,7 @@ class Meta(BaseTable):
 
 
 class Provider(BaseTable):
+    id = pw.AutoField()
     slug = pw.CharField(unique=True, max_length=100)
     name = pw.CharField(max_length=200)
     kind = pw.CharField(max_length=50, default="catalog")
@@ -92,7 +93,9 @@ class Provider(BaseTable):
 
 
 class Model(BaseTable):
+    id = pw.AutoField()
     provider = pw.ForeignKeyField(Provider, backref="models", on_delete="CASCADE")
+    provider_id: int
     # Text, not VARCHAR(n), for everything a provider or an import file decides: SQLite ignores the
     # length but PostgreSQL enforces it, and one long id would fail the whole provider there.
     model_id = pw.TextField()
@@ -118,7 +121,7 @@ class Model(BaseTable):
     """Present in a price feed or the bundled snapshot."""
     field_sources = JSONTextField(default=dict)
     """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
-    raw = pw.TextField(null=True)
+    raw = pw.TextField(null=True)  # type: ignore[assignment]  # a column named like Peewee's Model.raw()
 
     class Meta:
         indexes = ((("provider", "model_id"), True),)
@@ -127,7 +130,9 @@ class Model(BaseTable):
 class Price(BaseTable):
     """One dated price period of one model. effective_until NULL = the current price."""
 
+    id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="prices", on_delete="CASCADE")
+    model_id: int
     input = DecimalTextField(null=True)
     output = DecimalTextField(null=True)
     cached_input = DecimalTextField(null=True)
@@ -146,6 +151,9 @@ class Price(BaseTable):
     input_per_video_second = DecimalTextField(null=True)
     output_per_video_second = DecimalTextField(null=True)
     web_search = DecimalTextField(null=True)
+    per_second = DecimalTextField(null=True)
+    """Schema 1's single per-second price (which side it priced was not recorded). Never written
+    now: the upgrade copied its value into `other`, and the column stays so an upgrade loses nothing."""
     tiers = JSONTextField(null=True)
     other = JSONTextField(null=True)
     """Prices the source states that have no column here: {source's name: decimal text}."""
@@ -160,6 +168,7 @@ class Price(BaseTable):
 
 
 class SyncRun(BaseTable):
+    id = pw.AutoField()
     kind = pw.CharField(max_length=20)
     """models, pricing, cleanup, usage"""
     provider = pw.CharField(max_length=100, null=True)
@@ -183,8 +192,11 @@ class SyncRun(BaseTable):
 
 
 class ModelChange(BaseTable):
+    id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="changes", on_delete="CASCADE")
+    model_id: int
     run = pw.ForeignKeyField(SyncRun, null=True, on_delete="SET NULL")
+    run_id: int | None
     field = pw.CharField(max_length=50)
     old = pw.TextField(null=True)
     new = pw.TextField(null=True)
@@ -192,6 +204,7 @@ class ModelChange(BaseTable):
 
 
 class UsageRecord(BaseTable):
+    id = pw.AutoField()
     ts = UTCDateTimeField(index=True)
     provider = pw.CharField(max_length=100)
     model_id = pw.TextField()
@@ -212,3 +225,10 @@ class UsageRecord(BaseTable):
 
 
 ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, UsageRecord]
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (`query.tuples()`), typed as such: Peewee's stubs say the
+    rows of `.tuples()` are model instances."""
+    rows: Iterator[tuple[Any, ...]] = iter(query.tuples())
+    return rows

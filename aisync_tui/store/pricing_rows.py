@@ -18,7 +18,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc, other_from_json, utcnow
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, utcnow
 from .bulk import bulk_insert
 from .models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
 
@@ -89,15 +89,6 @@ def _other(text: str) -> tuple[tuple[str, Decimal], ...]:
     return other_from_json(json.loads(text))
 
 
-def _when(value: Any) -> datetime | None:
-    """A raw UTCDateTimeField value (naive UTC text on SQLite, datetime elsewhere) -> aware UTC."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value)
-
-
 _LIST_FIELDS = frozenset({"input_modalities", "output_modalities", "capabilities", "aliases"})
 _TIME_FIELDS = frozenset({"deprecated_at", "created_at", "first_seen_at", "last_synced_at", "missing_since"})
 
@@ -124,7 +115,7 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
             values[name] = _json(values[name]) or ()
         for name in timed:
             if values[name] is not None:
-                values[name] = _when(values[name])
+                values[name] = stored_utc(values[name])
         models.append(
             StoredPricingModel(
                 pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
@@ -142,7 +133,7 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
         PriceTable.source, PriceTable.other, *cols,
     ).where(PriceTable.effective_until.is_null())
     for row_id, model_pk, tiers, currency, eff_raw, source, other, *values in db.execute_sql(*query.sql()):
-        eff = _when(eff_raw)
+        eff = stored_utc(eff_raw)
         assert eff is not None
         old = out.get(model_pk)
         if old is not None and old.effective_from >= eff:
