@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Mapping, overload
+from typing import Any, Iterable, Mapping, overload
 
 MODEL_TYPES: tuple[str, ...] = (
     "chat",

@@ -261,7 +261,8 @@ def load_feed(
     except OSError as exc:
         return cached(warning=f"cannot read the {label} feed at {location}: {exc.strerror or exc}")
     except Exception as exc:  # ProviderError from the HTTP client: one line, the key-free URL
-        text = getattr(exc, "line", lambda: str(exc))()
+        line = getattr(exc, "line", None)
+        text = line() if callable(line) else str(exc)
         return cached(warning=f"cannot fetch the {label} feed: {text}")
     assert raw is not None
     try:

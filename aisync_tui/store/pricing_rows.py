@@ -20,7 +20,8 @@ import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, utcnow
 from .bulk import bulk_insert
-from .models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+from .models import Model, ModelChange, Provider, SyncRun
+from .models import Price as PriceTable
 
 CHUNK = 400
 

@@ -13,7 +13,8 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc
-from .models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+from .models import Model, ModelChange, Provider, SyncRun
+from .models import Price as PriceTable
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,10 +15,11 @@ import peewee as pw
 from ..domain import TRACKED_FIELDS, RemoteModel
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
-from ..store.ledger import PriceLedger
-from ..store.models import Model, ModelChange, Price as PriceTable, Provider
-from ..store.queries import price_from_row
 from ..store.bulk import bulk_insert, touch_synced
+from ..store.ledger import PriceLedger
+from ..store.models import Model, ModelChange, Provider
+from ..store.models import Price as PriceTable
+from ..store.queries import price_from_row
 from ..store.rowreader import read_rows
 from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status
 

@@ -37,13 +37,13 @@ from ..events import (
     Warning,
     ignore,
 )
+from ..outcomes import ProviderOutcome, RunSummary
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
-from ..outcomes import ProviderOutcome, RunSummary
 from ..store.models import Provider, SyncRun
 from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
-from .plan import ProviderPlan, compute_plan
+from .plan import compute_plan
 
 if TYPE_CHECKING:
     # httpx is imported when a fetch starts: the pricing sync imports this module for RunSummary

@@ -33,7 +33,8 @@ def price_periods(provider: str, model_id: str) -> list[Period]:
     Matches the model by exact id first, then by an alias the store recorded for a model of the
     same provider (never across providers).
     """
-    from ..store.models import Model, Price as PriceTable, Provider
+    from ..store.models import Model, Provider
+    from ..store.models import Price as PriceTable
     from ..store.queries import price_from_row
 
     model = (

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
-from aisync_tui.store.models import Model, ModelChange, Provider
 from aisync_tui.store.bulk import bulk_insert
+from aisync_tui.store.models import Model, ModelChange, Provider
 
 
 def _rows(provider_pk: int, prefix: str) -> list[dict[str, Any]]:
