@@ -3,7 +3,12 @@ were waiting for a price. Shared by `sync-pricing` and the pricing stage of `--s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..outcomes import RunSummary
+    from ..pricing.runner import PricingRun
+    from ._base import Context
 
 
 def price_usage() -> int:
@@ -15,9 +20,9 @@ def price_usage() -> int:
 
 
 def run_pricing(
-    ctx: Any, *, providers: list[str] | None = None, force: bool = False, dry_run: bool = False, offline: bool = False,
+    ctx: Context, *, providers: list[str] | None = None, force: bool = False, dry_run: bool = False, offline: bool = False,
     accept_shrink: bool = False, timeout: float | None = None,
-) -> tuple[Any, Any]:
+) -> tuple[RunSummary, PricingRun]:
     """Plan and (unless dry-run) apply a pricing sync under the run lock; then price the usage
     records that were waiting for a price. Returns (summary, run)."""
     from ..errors import UsageError
@@ -38,7 +43,7 @@ def run_pricing(
     return summary, run
 
 
-def sync_all_stage(ctx: Any, *, force: bool = False, dry_run: bool = False, timeout: float | None = None) -> Any:
+def sync_all_stage(ctx: Context, *, force: bool = False, dry_run: bool = False, timeout: float | None = None) -> RunSummary:
     """The pricing step of `aisync --sync-all` (after the model sync): prints nothing itself except
     feed warnings on stderr; the caller prints the summary."""
     summary, _ = run_pricing(ctx, force=force, dry_run=dry_run, timeout=timeout)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    from ._base import Context
 
 
 def register(sub: Any) -> None:
@@ -30,7 +33,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_sync_pricing)
 
 
-def run_sync_pricing(ctx: Any) -> int:
+def run_sync_pricing(ctx: Context) -> int:
     from .pricing_stage import run_pricing
 
     args = ctx.args

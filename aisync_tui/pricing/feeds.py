@@ -321,7 +321,7 @@ def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | 
     previous price rather than half of a garbled one. A price aisync has no component for goes to
     `other` under LiteLLM's name, so it is shown as such and never mistaken for free.
     """
-    values: dict[str, Decimal | None] = {}
+    values: dict[str, Any] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     other: dict[str, Decimal] = {}
     video = mode == "video_generation"
@@ -550,7 +550,7 @@ def genai_price(prices: Mapping[str, Any]) -> Price | None:
     """USD per token from genai-prices units. `{}` is how the feed writes a free model."""
     if not prices:
         return Price(input=Decimal(0), output=Decimal(0))
-    values: dict[str, Decimal | None] = {}
+    values: dict[str, Any] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     for key, name in _GENAI_TOKEN_FIELDS.items():
         if key in prices:
@@ -560,9 +560,9 @@ def genai_price(prices: Mapping[str, Any]) -> Price | None:
                 for start, amount in tier_prices.items():
                     tiers.setdefault(start, {})[name] = amount
     for key, name in (("requests_kcount", "per_request"), ("web_searches_kcount", "web_search")):
-        amount = feed_amount(key, prices.get(key))
-        if amount is not None:
-            values[name] = amount.scaleb(-3)
+        per_thousand = feed_amount(key, prices.get(key))
+        if per_thousand is not None:
+            values[name] = per_thousand.scaleb(-3)
     price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
     return None if price.is_empty() else price
 

@@ -63,7 +63,8 @@ class LoadedFeed:
 
 @lru_cache(maxsize=1)
 def snapshot_info() -> dict[str, Any]:
-    return json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
+    info: dict[str, Any] = json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
+    return info
 
 
 def snapshot_bytes(kind: str) -> bytes:

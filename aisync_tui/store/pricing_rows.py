@@ -20,7 +20,7 @@ import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, utcnow
 from .bulk import bulk_insert
-from .models import Model, ModelChange, Provider, SyncRun
+from .models import Model, ModelChange, Provider, SyncRun, tuples
 from .models import Price as PriceTable
 
 CHUNK = 400
@@ -97,7 +97,7 @@ _TIME_FIELDS = frozenset({"deprecated_at", "created_at", "first_seen_at", "last_
 def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] | None = None) -> PricingState:
     """Providers, every model (of `wanted` providers, or all) with `fields`, and every current price."""
     providers = {
-        slug: ProviderRef(pk, slug, name) for pk, slug, name in Provider.select(Provider.id, Provider.slug, Provider.name).tuples()
+        slug: ProviderRef(pk, slug, name) for pk, slug, name in tuples(Provider.select(Provider.id, Provider.slug, Provider.name))
     }
     slug_of = {p.pk: p.slug for p in providers.values()}
     cols = [getattr(Model, f) for f in fields]
@@ -154,7 +154,7 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
 
 def ensure_providers(wanted: Mapping[str, tuple[str, str]]) -> dict[str, int]:
     """slug -> pk for every slug in `wanted` (slug -> (name, kind)), creating the missing ones."""
-    have = dict(Provider.select(Provider.slug, Provider.id).where(Provider.slug.in_(list(wanted))).tuples())
+    have: dict[str, int] = {slug: pk for slug, pk in tuples(Provider.select(Provider.slug, Provider.id).where(Provider.slug.in_(list(wanted))))}
     for slug, (name, kind) in wanted.items():
         if slug not in have:
             have[slug] = Provider.insert(slug=slug, name=name, kind=kind).execute()
@@ -173,7 +173,7 @@ def insert_models(db: pw.Database, rows: Sequence[dict[str, Any]]) -> dict[tuple
             query = Model.select(Model.id, Model.model_id).where(
                 (Model.provider == provider_pk) & Model.model_id.in_(ids[i : i + CHUNK])
             )
-            for pk, model_id in query.tuples():
+            for pk, model_id in tuples(query):
                 pks[(provider_pk, model_id)] = pk
     return pks
 
