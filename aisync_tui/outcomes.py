@@ -35,6 +35,8 @@ class ProviderOutcome:
     elapsed: float = 0.0
     remote: list[RemoteModel] = field(default_factory=list)
     run_id: int | None = None
+    refused: int = 0
+    """Values from the provider that were out of range or malformed (each made unknown)."""
 
 
 @dataclass

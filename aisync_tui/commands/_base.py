@@ -27,8 +27,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("models", "list, inspect and clean up the models in the store"),
     "sync-pricing": ("sync_pricing", "sync model prices from the price feeds (LiteLLM, genai-prices, the bundled snapshot)"),
     "providers": ("providers", "list the providers: configured or not, key variable, base URL, last sync"),
+    "cost": ("cost", "what a workload costs on one or more models"),
+    "cheapest": ("cheapest", "the models that can run a workload, cheapest first"),
     "sync": ("sync_cmd", "the health of scheduled syncs: status and failed runs"),
     "usage": ("usage", "import what you spent and report it"),
+    "notify": ("notify", "notifications after sync runs (Apprise)"),
+    "mcp": ("mcp_cmd", "serve the catalog to agents over MCP (stdio, read-only)"),
     "schedule": ("schedule", "print or install the schedule: cron lines and systemd user timers"),
     "config": ("config_cmd", "check the config file and show paths"),
 }
@@ -44,6 +48,7 @@ class Context:
     _settings: Settings | None = None
     _store: Store | None = None
     _warned: bool = False
+    _lock: FileRunLock | PostgresRunLock | None = None
 
     @property
     def settings(self) -> Settings:
@@ -76,20 +81,50 @@ class Context:
                 ensure_seeded(self._store)
         return self._store
 
-    def lock(self) -> FileRunLock | PostgresRunLock:
-        from ..store.lock import run_lock
-
-        return run_lock(self.store())
+    def lock(self) -> HeldLock:
+        """The store's run lock, as a context manager. Re-entrant within one command: a job made
+        of stages (`--sync-all`: models, then pricing) takes it once and holds it throughout, and
+        the stages' own `with ctx.lock()` do not let go of it in between."""
+        return HeldLock(self)
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """Human-readable output: control characters from outside data are shown escaped."""
+        from ..render.inert import inert_lines
+
+        print(inert_lines(text), file=self.out)
 
     def warn(self, text: str) -> None:
-        print(redact(text), file=self.err)
+        from ..render.inert import inert_lines
+
+        print(inert_lines(redact(text)), file=self.err)
 
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+class HeldLock:
+    """`with ctx.lock():` takes the run lock unless an outer `with` of the same command holds it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.outermost = False
+
+    def __enter__(self) -> FileRunLock | PostgresRunLock:
+        ctx = self.ctx
+        if ctx._lock is None:
+            from ..store.lock import run_lock
+
+            lock = run_lock(ctx.store())
+            lock.acquire()
+            ctx._lock = lock
+            self.outermost = True
+        return ctx._lock
+
+    def __exit__(self, *exc: object) -> None:
+        if self.outermost and self.ctx._lock is not None:
+            lock, self.ctx._lock = self.ctx._lock, None
+            lock.release()
 
 
 #: A command's handler: runs it, returns the exit code.

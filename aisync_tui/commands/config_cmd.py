@@ -23,19 +23,37 @@ def register(sub: Subparsers) -> None:
 
 
 def run_check(ctx: Context) -> int:
+    from ..errors import ConfigError
+    from ..providers.clouds import credential_source, location
+    from .schedule import HELP_WHEN, ScheduleError, parse_when
+
     settings = ctx.settings
+    frequency = settings.model_sync.frequency
+    try:
+        parse_when(frequency)  # what `schedule show/install` will need
+    except ScheduleError as exc:
+        raise ConfigError(
+            f"{settings.config_path}: model_sync.frequency {frequency!r}: {exc}", hint=f"use {HELP_WHEN}, e.g. \"*/30 * * * *\""
+        ) from None
     where = str(settings.config_path) if settings.config_exists else f"{settings.config_path} (absent: defaults in use)"
     ctx.print(f"Config OK: {where}")
     for p in settings.providers.values():
         key, source = p.resolve_key()
         state = "disabled" if not p.enabled else ("ready" if (key or not p.needs_key) else "no key")
-        ctx.print(f"  {p.slug:<12} {state:<9} key: {source or 'not set (' + ', '.join('$' + e for e in p.api_key_env) + ')'}  {p.base_url}")
+        if p.enabled and getattr(p, "opt_in", False) and not p.explicit:
+            state = "opt-in"
+        cloud = credential_source(p)
+        where = (location(p) or p.base_url) if cloud else p.base_url
+        key_text = cloud or source or "not set (" + ", ".join("$" + e for e in p.api_key_env) + ")"
+        ctx.print(f"  {p.slug:<12} {state:<9} key: {key_text}  {where}")
     return 0
 
 
 def run_path(ctx: Context) -> int:
     settings = ctx.settings
     ctx.print(f"config: {settings.config_path}{'' if settings.config_exists else ' (absent)'}")
-    ctx.print(f"store:  {settings.database}")
+    from ..errors import hide_url_secrets
+
+    ctx.print(f"store:  {hide_url_secrets(settings.database)}")
     ctx.print(f"log:    {settings.log_file}")
     return 0

@@ -15,11 +15,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .. import provider_spec
+from .. import bounds, provider_spec
 from ..domain import COMPONENT_UNITS, Price, PriceTier, to_decimal, unit_of_other
 
 #: Top-level keys of the LiteLLM map that are not models.
@@ -99,7 +99,7 @@ _CAPABILITY_FLAGS: dict[str, str] = {
 #: Image-generation rows keyed by quality / size ("low/1024-x-1024/gpt-image-1.5"): a price per
 #: image variant, not a model id anyone can list.
 _VARIANT_KEY = re.compile(r"(^|/)(\d+-x-\d+|max-x-max|low|medium|high|hd|standard|auto)/")
-_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d+)k_tokens$")
+_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d{1,7})k_tokens$")
 _TIER_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output", "cache_read_input_token_cost": "cached_input"}
 
 
@@ -202,28 +202,13 @@ class GenaiFeed:
 # ----------------------------------------------------------------------------- helpers
 
 
-#: No token limit is near this: a larger value is garbage and stays unknown (and would not fit a column).
-MAX_TOKENS = 10**10
-
-
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if 0 < value <= MAX_TOKENS else None
-    if isinstance(value, float) and value.is_integer() and 0 < value <= MAX_TOKENS:
-        return int(value)
-    return None
+    """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
+    return bounds.token_limit(value)
 
 
 def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        d = date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return bounds.day(value) if isinstance(value, str) else None
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -298,7 +283,7 @@ def feed_amount(key: str, value: Any) -> Decimal | None:
         got = _FEED_AMOUNT.get(value)
         if got is None:
             d = to_decimal(value)
-            got = "not a number" if d is None else ("negative" if d < 0 else d)
+            got = "not a number within range" if d is None else ("negative" if d < 0 else d)
             if len(_FEED_AMOUNT) < 100_000:
                 _FEED_AMOUNT[value] = got
         if isinstance(got, str):
@@ -308,7 +293,7 @@ def feed_amount(key: str, value: Any) -> Decimal | None:
         raise BadPrice(f"{key}: {type(value).__name__} is not a number")
     d = to_decimal(value)
     if d is None:
-        raise BadPrice(f"{key} {str(value)[:20]!r}: not a number")
+        raise BadPrice(f"{key} {str(value)[:20]!r}: not a number within range")
     if d < 0:
         raise BadPrice(f"{key} {str(value)[:20]!r}: negative")
     return d
@@ -351,7 +336,9 @@ def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | 
         if amount is None:
             continue
         if m:
-            tiers.setdefault(int(m.group(2)) * 1000, {})[_TIER_FIELD[m.group(1)]] = amount
+            threshold = bounds.token_limit(int(m.group(2)[:15]) * 1000) if len(m.group(2)) < 15 else None
+            if threshold is not None:  # a threshold no prompt can reach is no tier
+                tiers.setdefault(threshold, {})[_TIER_FIELD[m.group(1)]] = amount
         elif key == _CACHE_HIT_KEY and "cache_read_input_token_cost" not in entry:
             values["cached_input"] = amount
         else:
@@ -473,7 +460,7 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if not isinstance(entry, dict):
             report.skip("entry is not an object")
             continue
-        if isinstance(entry.get("alias_of"), str):
+        if isinstance(entry.get("alias_of"), str) and bounds.id_fits(key):
             aliases.append((key, entry["alias_of"]))
             continue
         feed_provider = entry.get("litellm_provider")
@@ -486,6 +473,9 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
             continue
         if _VARIANT_KEY.search(key):
             report.skip("image quality/size variant of another entry")
+            continue
+        if not bounds.id_fits(key):
+            report.skip(f"key longer than {bounds.MAX_ID_CHARS} characters, not a model id")
             continue
         if "*" in key:
             # bedrock/*/1-month-commitment/...: a pricing pattern for provisioned throughput,
@@ -637,6 +627,9 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
                 report.skip("model without an id or match rule")
                 continue
+            if not bounds.id_fits(m["id"]):
+                report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
+                continue
             try:
                 periods = genai_periods(m.get("prices"))
             except BadPrice as exc:
@@ -658,7 +651,7 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
                     match=m["match"],
                     periods=periods,
                     context_window=_int(m.get("context_window")),
-                    name=m.get("name") if isinstance(m.get("name"), str) else None,
+                    name=bounds.text(m.get("name"), bounds.MAX_NAME_CHARS),
                 )
             )
             report.parsed += 1

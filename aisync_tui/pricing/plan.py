@@ -160,6 +160,8 @@ class PlanInputs:
     accept_shrink: bool = False
     undated_from: datetime | None = None
     """When an undated feed price took effect, if known (the bundled snapshot's date)."""
+    matcher: Matcher | None = None
+    """A matcher already told what cloud ids need (pricing/clouds.py); else one over the feeds."""
 
 
 @dataclass
@@ -222,7 +224,7 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
     """Every model's price and metadata decision. Pure: reads only `inputs`."""
     now = inputs.now
     lsrc, gsrc = inputs.litellm_source, inputs.genai_source
-    matcher = Matcher(inputs.litellm.entries, inputs.genai)
+    matcher = inputs.matcher or Matcher(inputs.litellm.entries, inputs.genai)
     wanted = inputs.requested
     plans: dict[str, PricingPlan] = {}
     warnings: list[str] = []

@@ -20,7 +20,9 @@ from ..store.pricing_rows import load_pricing_state
 from ..store.run_status import mark_interrupted_runs
 from .apply import ApplyContext, apply_plans
 from .catalog import ENRICH_FIELDS, SEEDED_KEY
+from .clouds import prepare as prepare_cloud_matching
 from .feeds import GenaiFeed, LiteLLMFeed, ParseReport, parse_genai, parse_litellm, provider_names
+from .match import Matcher
 from .plan import CATALOG, PlanInputs, PricingPlan, build_plans
 from .sources import LoadedFeed, load_feed, snapshot_date
 
@@ -146,8 +148,11 @@ class PricingRun:
         names = {**feed_names, **{s: spec.name for s, spec in KNOWN_PROVIDERS.items()}, **{s: p.name for s, p in state.providers.items()}, **configured}
         detailed = frozenset({m.provider for m in state.models if m.available and m.provider in configured} | (wanted or set()))
         self.litellm_source = litellm.source
+        matcher = Matcher(lfeed.entries, gfeed)
+        prepare_cloud_matching(matcher, self.settings)
         result = build_plans(
             PlanInputs(
+                matcher=matcher,
                 litellm=lfeed, genai=gfeed, litellm_source=litellm.source, genai_source=genai.source, state=state,
                 now=self.now, names=names, detailed=detailed, requested=wanted,
                 may_retire=wanted is None and litellm.origin not in ("snapshot", "cache"),

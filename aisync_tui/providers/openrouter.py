@@ -19,9 +19,10 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..domain import Price, PriceTier, RemoteModel, to_decimal
+from .. import bounds
+from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
-from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
+from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
 PAGE_LIMIT = 1000
 
@@ -41,14 +42,19 @@ PRICE_KEYS: dict[str, str] = {
 }
 
 
-def price_value(value: Any) -> Decimal | None:
+def price_value(value: Any, field: str = "price") -> Decimal | None:
     """Exact Decimal from OpenRouter's string; negative or garbage is unknown, "0" is free."""
     if isinstance(value, bool):
         return None
-    result = to_decimal(value)
+    result = bounds.decimal(value, field=field)
     if result is None or result < 0:
         return None
     return result
+
+
+def _negative(value: Any) -> bool:
+    """OpenRouter's "-1" (and other negatives): the documented "variable, unknown" sentinel."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip().startswith("-")
 
 
 def parse_price(pricing: Any) -> Price | None:
@@ -56,7 +62,12 @@ def parse_price(pricing: Any) -> Price | None:
         return None
     values: dict[str, Decimal | None] = {}
     for key, component in PRICE_KEYS.items():
-        value = price_value(pricing.get(key))
+        raw = pricing.get(key)
+        value = price_value(raw, f"pricing.{key}")
+        if value is None and raw is not None and not _negative(raw):
+            # A stated price that cannot be read ("1e308", "1_000", "abc"): half a price would
+            # erase the part we know, so the model keeps its previous price whole.
+            return None
         if component == "reasoning" and value == 0:
             value = None
         values[component] = value

@@ -15,14 +15,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, wait
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
+from .. import bounds
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
 from ..errors import (
     Cancelled,
     NotConfigured,
     ProviderError,
+    StalePlan,
     error_kind,
-    redact,
 )
 from ..events import (
     EmitFn,
@@ -34,6 +35,7 @@ from ..events import (
     ProviderStarted,
     RunFinished,
     RunStarted,
+    ValuesRefused,
     Warning,
     ignore,
 )
@@ -61,6 +63,7 @@ class ModelSyncRunner:
         *,
         providers: Sequence[str] | None = None,
         force: bool = False,
+        accept_shrink: bool = False,
         dry_run: bool = False,
         timeout: float | None = None,
         emit: EmitFn = ignore,
@@ -71,6 +74,9 @@ class ModelSyncRunner:
         self.store = store
         self.requested = list(providers) if providers else None
         self.force = force
+        """Sync even a provider synced within cache_ttl."""
+        self.accept_shrink = accept_shrink
+        """Mark models missing even when the list came back empty or lost more than half."""
         self.dry_run = dry_run
         self.emit = emit
         self.cancel = cancel or threading.Event()
@@ -81,6 +87,7 @@ class ModelSyncRunner:
         self._client = client
         self.group = uuid.uuid4().hex[:12]
         self.summary = RunSummary("models", self.group, dry_run, utcnow())
+        self._refused: dict[str, int] = {}
 
     # ------------------------------------------------------------------ selection
 
@@ -110,7 +117,7 @@ class ModelSyncRunner:
                 continue
             last = recent.get(p.slug)
             ttl = self.settings.model_sync.cache_ttl
-            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl):
+            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl - ttl_tolerance(ttl)):
                 ago = int((now - last).total_seconds())
                 self._skip(p, "recently_synced", f"synced {_ago(ago)} ago (cache_ttl {ttl}s); use --force to sync now")
                 continue
@@ -118,11 +125,26 @@ class ModelSyncRunner:
         return out
 
     def _recent_syncs(self) -> dict[str, datetime]:
-        return {
+        """When each provider's last successful sync started (its fetch, not its write): counted
+        from there, an hourly job with cache_ttl = 3600 finds the previous run an hour old, not
+        an hour minus the fetch. Providers with no such run fall back to their last_synced_at."""
+        from peewee import fn
+
+        out = {
             slug: ts
             for slug, ts in Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok").tuples()
             if ts is not None
         }
+        started = (
+            SyncRun.select(SyncRun.provider, fn.MAX(SyncRun.started_at))
+            .where((SyncRun.kind == "models") & (SyncRun.status == "ok") & SyncRun.provider.in_(list(out)))
+            .group_by(SyncRun.provider)
+            .tuples()
+        )
+        for slug, ts in started:
+            if ts is not None:
+                out[slug] = SyncRun.started_at.python_value(ts)
+        return out
 
     def _skip(self, p: ProviderSettings, reason: str, detail: str) -> None:
         self.summary.outcomes.append(ProviderOutcome(p.slug, "skipped", skip_reason=reason, skip_detail=detail))
@@ -183,7 +205,12 @@ class ModelSyncRunner:
     def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:
         start = time.monotonic()
         adapter = make_adapter(p, client, self.emit)
-        models = plausible_prices(p.slug, adapter.fetch(), self.emit)
+        with bounds.collect() as refused:
+            checked = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
+        if refused:
+            self._refused[p.slug] = len(refused)
+            self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
+        models = plausible_prices(p.slug, checked, self.emit)
         return models, time.monotonic() - start
 
     def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
@@ -195,19 +222,39 @@ class ModelSyncRunner:
             self._fail(p, exc)
             return None
         except Exception as exc:  # an adapter bug must not take the other providers down
-            self._fail(p, _unexpected(p.slug, exc))
+            self._fail(p, self._internal(p.slug, "fetch", exc))
             return None
+        models = self._without_echoed_keys(p, models)
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
-        provider_pk = self._provider_pk(p)
-        stored = load_stored(provider_pk) if provider_pk else []
-        plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        try:
+            provider_pk = self._provider_pk(p)
+            stored = load_stored(provider_pk) if provider_pk else []
+            plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
+        except Exception as exc:  # a planning bug fails this provider only
+            self._fail(p, self._internal(p.slug, "plan", exc))
+            return None
         plan.fetch_seconds = elapsed
+        self.emit(ProviderPlanned(p.slug, plan))
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
-        self.emit(ProviderPlanned(p.slug, plan))
-        outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
+        outcome = ProviderOutcome(
+            p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models,
+            refused=self._refused.get(p.slug, 0),
+        )
         self.summary.outcomes.append(outcome)
         return outcome
+
+    def _without_echoed_keys(self, p: ProviderSettings, models: list[RemoteModel]) -> list[RemoteModel]:
+        """Drop models whose id held a key the provider echoed back (the HTTP client replaced it
+        with `***`): such an id is not the provider's real one, and keeping it would either store
+        the key or invent an id. Every other field was already scrubbed."""
+        from ..errors import REDACTED
+
+        kept = [m for m in models if REDACTED not in m.model_id]
+        if len(kept) != len(models):
+            n = len(models) - len(kept)
+            self.emit(Warning(p.slug, f"skipped {n} model{'s' if n != 1 else ''} whose id held an API key the provider echoed back"))
+        return kept
 
     def _provider_pk(self, p: ProviderSettings) -> int | None:
         row = Provider.get_or_none(Provider.slug == p.slug)
@@ -221,8 +268,42 @@ class ModelSyncRunner:
             if self.cancel.is_set():
                 outcome.status = "cancelled"
                 continue
-            self._apply_one(outcome)
+            try:
+                self._apply_one(outcome)
+            except (Cancelled, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # one provider's write failing must not stop the others
+                self._apply_failed(outcome, exc)
         return self.summary
+
+    def _apply_failed(self, outcome: ProviderOutcome, exc: Exception) -> None:
+        """The provider's transaction was rolled back: record its run as failed and carry on."""
+        import peewee as pw
+
+        from ..errors import AisyncError
+
+        if (isinstance(exc, AisyncError) and not isinstance(exc, ProviderError)) or isinstance(exc, pw.OperationalError):
+            raise exc  # the store itself failed (disk full, read-only, locked): every provider would fail alike
+        error = exc if isinstance(exc, ProviderError) else self._internal(outcome.provider, "apply", exc)
+        outcome.status = "failed"
+        outcome.error = error
+        self.emit(ProviderFailed(outcome.provider, error.message, error.hint, error_kind(error)))
+        if outcome.run_id is not None:
+            SyncRun.update(status="failed", finished_at=utcnow(), error=error.line(), error_kind=error_kind(error)).where(
+                SyncRun.id == outcome.run_id
+            ).execute()
+        p = self.settings.providers[outcome.provider]
+        Provider.update(
+            last_attempt_at=utcnow(), last_status="failed", last_error=error.line(), last_error_kind=error_kind(error)
+        ).where(Provider.slug == p.slug).execute()
+
+    def _internal(self, provider: str, stage: str, exc: BaseException) -> ProviderError:
+        """An unexpected exception as the provider's "Internal error"; its traceback goes to the log file."""
+        from ..errors import InternalError
+        from ..runlog import log_traceback
+
+        log_traceback(self.settings, self.group, provider, stage, exc)
+        return InternalError(provider, f"unexpected {type(exc).__name__} while the {stage} step ran")
 
     def _apply_one(self, outcome: ProviderOutcome) -> None:
         p = self.settings.providers[outcome.provider]
@@ -232,7 +313,8 @@ class ModelSyncRunner:
         start = time.monotonic()
         provider_pk = ensure_provider(p.slug, p.name, p.kind)
         run = SyncRun.create(
-            kind="models", provider=p.slug, group=self.group, started_at=now, status="running",
+            # The run started with its fetch: cache_ttl counts from there (see _recent_syncs).
+            kind="models", provider=p.slug, group=self.group, started_at=self.summary.started_at, status="running",
             found=plan.found, host=socket.gethostname(), pid=os.getpid(),
         )
         outcome.run_id = run.id
@@ -246,6 +328,13 @@ class ModelSyncRunner:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="cancelled by the user").where(SyncRun.id == run.id).execute()
             self.summary.cancelled = True
             raise
+        except StalePlan as exc:
+            # Not the provider's failure: the preview is out of date; the caller plans again.
+            outcome.status = "cancelled"
+            SyncRun.update(status="cancelled", finished_at=utcnow(), error=exc.message).where(SyncRun.id == run.id).execute()
+            raise
+        except Exception:
+            raise  # the transaction was rolled back; `apply()` records the failure
         except BaseException:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
             raise
@@ -326,10 +415,10 @@ def plausible_prices(provider: str, models: list[RemoteModel], emit: EmitFn) -> 
     return out
 
 
-def _unexpected(provider: str, exc: BaseException) -> ProviderError:
-    from ..errors import BadResponse
-
-    return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
+def ttl_tolerance(ttl: float) -> float:
+    """Slack on cache_ttl: a job scheduled every `ttl` seconds starts a little early or late
+    (cron start-up, a slow previous fetch), and must not be skipped for a second's difference."""
+    return min(60.0, ttl / 10)
 
 
 def _ago(seconds: int) -> str:

@@ -55,11 +55,13 @@ def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel
     return sync, body, can_apply
 
 
-def apply_pricing(sync: Any, *, emit: EmitFn) -> str:
+def apply_pricing(sync: Any, *, emit: EmitFn, cancel: threading.Event) -> str:
     """Apply the previewed plans (Esc sets the run's cancel event: rolled back between batches),
     then price the usage records that were waiting for a price."""
     from ..usage.records import reprice_unpriced
 
+    if cancel.is_set():
+        raise Cancelled("pricing sync cancelled before anything was written")
     summary = sync.apply()
     reprice_unpriced()
     totals = {"updated": 0, "added": 0, "enriched": 0}

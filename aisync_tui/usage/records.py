@@ -12,15 +12,18 @@ Every importer turns its source into `UsageRow`s and hands them to `write_rows`,
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .. import provider_spec
-from ..domain import to_decimal, utcnow
+from .. import bounds, provider_spec
+from ..domain import utcnow
 from ..errors import AisyncError
 
 
@@ -128,53 +131,117 @@ def infer_provider(model: str) -> tuple[str, str]:
 # ----------------------------------------------------------------------------- validation helpers
 
 
+#: The earliest usage date accepted: nothing sold API tokens before this, so an earlier date is
+#: a broken export (an epoch of 0, a year 1). The latest is tomorrow (clocks differ a little).
+EARLIEST_USAGE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+class OutOfRange(ValueError):
+    """A value that was read but lies outside what can be true (a future date, year 1)."""
+
+
+def _refusal(value: Any, what: str, expected: str) -> ValueError:
+    return ValueError(f"{what} must be {expected}, not {bounds.preview(value)}")
+
+
 def as_count(value: Any, what: str) -> int:
-    """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0)."""
+    """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0),
+    at most `bounds.MAX_USAGE_COUNT`."""
     if value is None or value == "":
         return 0
-    if isinstance(value, bool):
-        raise ValueError(f"{what} must be a whole number, not {value!r}")
-    if isinstance(value, int):
-        number = value
-    else:
-        dec = to_decimal(value) if not isinstance(value, float) else to_decimal(value)
-        if dec is None or dec != dec.to_integral_value():
-            raise ValueError(f"{what} must be a whole number, not {value!r}")
-        number = int(dec)
+    ceiling = bounds.MAX_USAGE_COUNT
+    number = bounds.integer(value, ceiling=ceiling, floor=-ceiling, field=what)
+    if number is None and isinstance(value, str):
+        # "1e3" and other exact decimal text (bounded before it is read)
+        dec = bounds.decimal(value, field=what)
+        if dec is not None and dec == dec.to_integral_value():
+            number = bounds.integer(dec, ceiling=ceiling, floor=-ceiling, field=what)
+    if number is None:
+        raise ValueError(f"{what} must be a whole number, not {bounds.preview(value)} (from 0 to {ceiling:,})")
     if number < 0:
-        raise ValueError(f"{what} must not be negative, not {value!r}")
+        raise ValueError(f"{what} must not be negative, not {bounds.preview(value)}")
     return number
 
 
 def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
+    """A non-negative USD amount of at most `bounds.MAX_USAGE_COST` (one record), or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    dec = to_decimal(value)
+    with bounds.collect() as refused:
+        dec = bounds.decimal(value, field=what)
+    if dec is None and refused and refused[0].reason.startswith("is out of range"):
+        raise ValueError(f"{what} {bounds.preview(value)} is above {bounds.MAX_USAGE_COST:,} USD, more than one record can cost")
     if dec is None:
-        raise ValueError(f"{what} must be a number, not {value!r}")
+        raise _refusal(value, what, "a number (plain decimal)")
     if dec < 0:
-        raise ValueError(f"{what} must not be negative, not {value!r}")
+        raise ValueError(f"{what} must not be negative, not {bounds.preview(value)}")
+    if dec > bounds.MAX_USAGE_COST:
+        raise ValueError(f"{what} {bounds.preview(value)} is above {bounds.MAX_USAGE_COST:,} USD, more than one record can cost")
     return dec
 
 
-def parse_ts(value: Any, what: str = "timestamp") -> datetime:
-    """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix seconds."""
+def parse_ts(value: Any, what: str = "timestamp", *, now: datetime | None = None) -> datetime:
+    """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix
+    seconds; between 2000 and tomorrow."""
+    latest = (now or utcnow()) + timedelta(days=1)
+    ts: datetime | None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(float(value), timezone.utc)
-    if isinstance(value, str):
+        ts = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ts = bounds.unix_time(value, field=what, lo=bounds.MIN_DATE, hi=bounds.MAX_DATE)
+        if ts is None:
+            raise OutOfRange(f"{what} {bounds.preview(value)} is not a Unix time between 1970 and 2100")
+    elif isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
-            return datetime.fromtimestamp(float(text), timezone.utc)
-        if text.endswith("Z") or text.endswith("z"):
-            text = text[:-1] + "+00:00"
-        try:
-            ts = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{what} {value!r} is not an ISO-8601 date/time or Unix time") from None
-        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    raise ValueError(f"{what} is missing or not a date/time: {value!r}")
+            ts = bounds.unix_time(text[:24], field=what)
+        else:
+            if len(text) > 64:
+                raise ValueError(f"{what} {bounds.preview(value)} is not an ISO-8601 date/time or Unix time")
+            if text.endswith("Z") or text.endswith("z"):
+                text = text[:-1] + "+00:00"
+            try:
+                ts = datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{what} {bounds.preview(value)} is not an ISO-8601 date/time or Unix time") from None
+            ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+        if ts is None:
+            raise ValueError(f"{what} {bounds.preview(value)} is not a Unix time between 1970 and 2100")
+    else:
+        raise ValueError(f"{what} is missing or not a date/time: {bounds.preview(value)}")
+    try:
+        utc = ts.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # year 1 at +14:00, year 9999 at -12:00
+        raise OutOfRange(f"{what} {bounds.preview(value)} is out of range") from None
+    if utc < EARLIEST_USAGE:
+        raise OutOfRange(f"{what} {bounds.preview(value)} is before {EARLIEST_USAGE:%Y-%m-%d}")
+    if utc > latest:
+        raise OutOfRange(f"{what} {bounds.preview(value)} is in the future")
+    return ts
+
+
+def check_model_id(model_id: str, what: str = "model") -> str:
+    """`model_id` when it is short enough to be an id (`bounds.MAX_ID_CHARS`), else ValueError."""
+    if not bounds.id_fits(model_id):
+        raise ValueError(f"{what} {bounds.preview(model_id)} is longer than {bounds.MAX_ID_CHARS} characters")
+    return model_id
+
+
+def check_regular_file(path: Any) -> None:
+    """Refuse a path that is not a regular file before opening it: reading a FIFO or a device
+    would wait forever (or never end)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageDataError(f"{path}: file not found", hint="check the path") from None
+    except OSError as exc:
+        raise UsageDataError(f"{path}: cannot read it: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageDataError(f"{path}: is a folder, not a file", hint="pass the file itself")
+    if not stat.S_ISREG(mode):
+        raise UsageDataError(f"{path}: is not a regular file (a pipe, socket or device)", hint="save the data to a file and import that")
 
 
 # ----------------------------------------------------------------------------- writing
@@ -260,7 +327,9 @@ def write_rows(
         pending.clear()
 
     seen: set[str] = set()
-    with db.atomic():
+    from ..store.db import write_transaction
+
+    with write_transaction(db):
         for row in rows:
             if row.source_ref in seen:
                 # The same reference twice in one import: the later row wins, counted once.
@@ -361,25 +430,73 @@ class RecordedUsage:
     """False when `ref` had been recorded before (nothing was counted twice)."""
 
 
-_store: Any = None
+#: The stores `record()` opened itself, by location: one connection per process and store,
+#: kept open between calls (opening a store per call is slow, and every open is a new connection).
+_stores: dict[str, Any] = {}
+_stores_pid = os.getpid()
+#: `record()` calls are serialised: its own connections are shared by every thread.
+_record_lock = threading.RLock()
 
 
-def _ensure_store(database: str | None) -> None:
-    """Use the open store if there is one (the app, a command), else open the configured one."""
-    global _store
+def _store_for(database: str | None) -> Any:
+    """The store `record()` writes to, or None for the store this process already has open.
+
+    Without `database`, the open store (the app, a command) is used, else the configured one.
+    With `database`, the store at that location: the one already open if it is the same SQLite
+    file, else a connection this module opens once and keeps.
+    """
+    global _stores_pid
     from ..store.models import database_proxy
 
-    if database is None and database_proxy.obj is not None:
-        return
-    if database is None and _store is not None:
-        return
-    from ..config import load_settings
-    from ..store.db import open_store
+    if os.getpid() != _stores_pid:
+        # A forked child must not use its parent's SQLite connections: forget them (never
+        # close them here, which would disturb the parent's locks) and open its own.
+        _stores.clear()
+        _stores_pid = os.getpid()
+    current = database_proxy.obj
+    if database is None:
+        if current is not None:
+            return None
+        from ..config import load_settings
 
-    location = database or load_settings().database
-    if _store is not None and _store.location != location:
-        _store.close()
-    _store = open_store(location)
+        database = load_settings().database
+    location = str(database)
+    if current is not None and _same_store(current, location):
+        return None
+    store = _stores.get(location)
+    if store is None:
+        from ..store.db import open_store
+
+        store = open_store(location, shared_connection=True)
+        _stores[location] = store
+        if current is not None:
+            database_proxy.initialize(current)  # opening rebinds the tables; the caller's store stays theirs
+    return store
+
+
+def _same_store(db: Any, location: str) -> bool:
+    """True when `db` (the open store) is the SQLite file at `location`."""
+    from pathlib import Path
+
+    import peewee as pw
+
+    if not isinstance(db, pw.SqliteDatabase) or "://" in location and not location.startswith("sqlite:///"):
+        return False
+    path = location[len("sqlite:///") :] if location.startswith("sqlite:///") else location
+    try:
+        return Path(db.database).expanduser().resolve() == Path(path).expanduser().resolve()
+    except OSError:
+        return False
+
+
+def _bound_to(store: Any) -> Any:
+    """Bind the tables to `store` for one call; returns what to restore afterwards."""
+    from ..store.models import database_proxy
+
+    previous = database_proxy.obj
+    if store is not None and previous is not store.db:
+        database_proxy.initialize(store.db)
+    return previous
 
 
 def record(
@@ -400,7 +517,15 @@ def record(
     cost_usd: what the provider billed, if the application knows (kept as "reported"); otherwise the
     price in force at `ts` (default now) computes it, or it stays unknown. `ref`: your own id for
     this call (a request id); recording the same ref again updates that record instead of counting
-    it twice. Without `ref` every call is a new record. Raises UsageDataError on bad values.
+    it twice. Without `ref` every call is a new record.
+
+    database: a store path or URL; default the store this process has open, else the configured
+    one. The store is opened once per process and kept (one connection, shared by threads; calls
+    are serialised). A store busy with a sync is waited for, up to its busy timeout (10 s).
+
+    Raises `UsageDataError` on bad values and `aisync_tui.errors.StoreError` when the record could
+    not be stored (the store stayed busy past the timeout, is read-only, full or not a store):
+    either the record is stored or one of these is raised, never both and never neither.
     """
     try:
         if not isinstance(provider, str) or not provider.strip():
@@ -423,11 +548,27 @@ def record(
         raise UsageDataError(f"usage.record: {exc}", hint="pass non-negative whole token counts and a numeric cost") from None
     if row.cached_tokens > row.input_tokens:
         raise UsageDataError("usage.record: cached_tokens is more than input_tokens (input includes cached)", hint="pass the total input tokens")
-    _ensure_store(database)
-    from ..store.models import UsageRecord
+    import peewee as pw
 
-    result = write_rows([row], source="api", reprice_older=False, log_run=False)
-    stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
+    from ..store.db import describe_sqlite_error, write_transaction
+    from ..store.models import UsageRecord, database_proxy
+
+    with _record_lock:
+        store = _store_for(database)
+        previous = _bound_to(store)
+        db = database_proxy.obj
+        where = store.location if store is not None else str(getattr(db, "database", "the store"))
+        try:
+            with write_transaction(db):
+                result = write_rows([row], source="api", reprice_older=False, log_run=False)
+                stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
+        except (pw.DatabaseError, sqlite3.Error) as exc:
+            # Busy beyond the busy timeout, read-only, full disk...: nothing was stored, and the
+            # caller gets one documented error rather than a driver's.
+            raise describe_sqlite_error(where, exc) from None
+        finally:
+            if store is not None and previous is not None and previous is not store.db:
+                database_proxy.initialize(previous)
     return RecordedUsage(
         ts=row.ts, provider=row.provider, model_id=row.model_id, requests=row.requests, input_tokens=row.input_tokens,
         output_tokens=row.output_tokens, cached_tokens=row.cached_tokens, cost_usd=stored.cost_usd,

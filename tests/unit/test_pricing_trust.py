@@ -49,7 +49,9 @@ def test_an_implausible_price_is_refused_with_a_warning(pricing_env, real_litell
     pricing_env.feed.write_text(json.dumps(feed))
     s = sync(pricing_env, now=T1 + timedelta(days=1), force=True)
     assert len(periods("openai", "gpt-4o")) == 1
-    assert any("implausible price" in w and "above the ceiling" in w for w in s.extra["warnings"])
+    # Beyond any number a price can be (1e308) the value is unreadable; within, above its unit's ceiling.
+    why = "not a number within range" if value == 1e308 else "above the ceiling"
+    assert any("malformed or implausible" in w and why in w and "gpt-4o" in w for w in s.extra["warnings"])
 
 
 def test_a_feed_nested_too_deeply_is_rejected_in_one_line(pricing_env, real_litellm):
@@ -91,9 +93,16 @@ def test_a_slow_ratchet_is_compared_with_the_largest_recent_copy(pricing_env, re
         assert bool(rejected) == (step == 2), (step, s.extra["warnings"])
 
 
-@pytest.mark.parametrize("value", ["1e308", "1_000", "1e-400"])
-def test_an_implausible_provider_price_is_refused_and_the_model_kept(value):
-    price = openrouter_price({"prompt": value, "completion": "0.00001"})
+@pytest.mark.parametrize("value", ["1e308", "1_000", "1e-400", "abc"])
+def test_an_unreadable_provider_price_leaves_the_whole_price_unknown(value):
+    # Half a price would erase the known half: the model keeps its previous price whole.
+    assert openrouter_price({"prompt": value, "completion": "0.00001"}) is None
+    assert openrouter_price({"prompt": "-1", "completion": "-1"}) is None  # the documented sentinel
+    assert openrouter_price({"prompt": "0.000003", "completion": "-1"}).input == Decimal("0.000003")
+
+
+@pytest.mark.parametrize("price", [Price(input=Decimal("0.05")), Price(per_request=Decimal(500)), Price(input_per_second=Decimal(-1))])
+def test_an_implausible_provider_price_is_refused_and_the_model_kept(price):
     events = []
     (model,) = plausible_prices("openrouter", [RemoteModel("openrouter", "x/y", price=price)], events.append)
     assert model.price is None and model.model_id == "x/y"
