@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Mapping, overload
+from typing import Any, Iterable, Mapping, overload
 
 from . import bounds
 
@@ -57,8 +57,19 @@ TOKEN_COMPONENTS: tuple[str, ...] = (
     "audio_output",
     "image_input",
 )
-#: Components that are USD per unit other than a token.
-UNIT_COMPONENTS: tuple[str, ...] = ("per_request", "per_image", "per_second", "web_search")
+#: Components that are USD per unit other than a token, each in its own unit (see COMPONENT_UNITS).
+UNIT_COMPONENTS: tuple[str, ...] = (
+    "per_request",
+    "input_per_image",
+    "per_image",
+    "input_per_second",
+    "output_per_second",
+    "input_per_character",
+    "output_per_character",
+    "input_per_video_second",
+    "output_per_video_second",
+    "web_search",
+)
 PRICE_COMPONENTS: tuple[str, ...] = TOKEN_COMPONENTS + UNIT_COMPONENTS
 
 COMPONENT_LABELS: dict[str, str] = {
@@ -71,10 +82,73 @@ COMPONENT_LABELS: dict[str, str] = {
     "audio_output": "Audio output",
     "image_input": "Image input",
     "per_request": "Per request",
-    "per_image": "Per image",
-    "per_second": "Per second",
+    "input_per_image": "Input image",
+    "per_image": "Image generated",
+    "input_per_second": "Input",
+    "output_per_second": "Output",
+    "input_per_character": "Input",
+    "output_per_character": "Output",
+    "input_per_video_second": "Input video",
+    "output_per_video_second": "Video generated",
     "web_search": "Web search",
 }
+
+#: The unit each component is priced in ("USD per <unit>").
+COMPONENT_UNITS: dict[str, str] = {
+    **{name: "token" for name in TOKEN_COMPONENTS},
+    "per_request": "request",
+    "input_per_image": "image",
+    "per_image": "image",
+    "input_per_second": "second",
+    "output_per_second": "second",
+    "input_per_character": "character",
+    "output_per_character": "character",
+    "input_per_video_second": "video second",
+    "output_per_video_second": "video second",
+    "web_search": "search",
+}
+
+#: The highest price per unit taken as plausible, in USD. The dearest real prices in the feeds are
+#: far below these (about $0.0006 per token, $1.60 per video second, $0.60 per image, $0.0001
+#: per character), so a value above one is a unit or typing error; it is refused, never stored.
+PRICE_CEILINGS: dict[str, Decimal] = {
+    "token": Decimal("0.01"),
+    "character": Decimal("0.01"),
+    "second": Decimal(10),
+    "video second": Decimal(10),
+    "image": Decimal(10),
+    "request": Decimal(10),
+    "search": Decimal(10),
+}
+#: A price a source states but aisync has no component for ("other"), when its unit is unclear.
+OTHER_CEILING = Decimal(100)
+#: A non-zero price below this (USD per any unit) is taken as garbage, not as nearly free.
+PRICE_FLOOR = Decimal("1e-15")
+
+
+def unit_of_other(name: str) -> str | None:
+    """The unit of a price aisync keeps under its source's own name, when the name says it."""
+    for word, unit in (("token", "token"), ("character", "character"), ("pixel", "token"),
+                       ("video", "video second"), ("second", "second"), ("image", "image")):
+        if word in name:
+            return unit
+    return None
+
+
+def price_problem(value: Decimal, unit: str | None) -> str | None:
+    """Why an amount cannot be a price in `unit`, or None when it is plausible.
+
+    Negative, not finite, a non-zero value under PRICE_FLOOR, or above the unit's ceiling."""
+    if not value.is_finite():
+        return "not a number"
+    if value < 0:
+        return "negative"
+    if value != 0 and value < PRICE_FLOOR:
+        return "implausibly small"
+    ceiling = PRICE_CEILINGS.get(unit or "", OTHER_CEILING)
+    if value > ceiling:
+        return f"above the ceiling of ${ceiling} per {unit or 'unit'}"
+    return None
 
 
 def utcnow() -> datetime:
@@ -159,11 +233,20 @@ class Price:
     audio_output: Decimal | None = None
     image_input: Decimal | None = None
     per_request: Decimal | None = None
+    input_per_image: Decimal | None = None
     per_image: Decimal | None = None
-    per_second: Decimal | None = None
+    input_per_second: Decimal | None = None
+    output_per_second: Decimal | None = None
+    input_per_character: Decimal | None = None
+    output_per_character: Decimal | None = None
+    input_per_video_second: Decimal | None = None
+    output_per_video_second: Decimal | None = None
     web_search: Decimal | None = None
     tiers: tuple[PriceTier, ...] = ()
     currency: str = "USD"
+    other: tuple[tuple[str, Decimal], ...] = ()
+    """Prices the source states that aisync has no component for, under the source's own names
+    (sorted): kept and shown as such, never taken as free and never used in a cost."""
 
     def components(self) -> dict[str, Decimal]:
         """The known components only, in display order."""
@@ -175,7 +258,33 @@ class Price:
         return out
 
     def is_empty(self) -> bool:
-        return not self.components() and not self.tiers
+        return not self.components() and not self.tiers and not self.other
+
+    def problems(self) -> list[str]:
+        """'input: negative' for every component that cannot be a price in its unit."""
+        out = []
+        for name in PRICE_COMPONENTS:
+            value = getattr(self, name)
+            if value is None:
+                continue
+            # The plausible case in two C comparisons: this runs for every price of every feed.
+            unit = COMPONENT_UNITS[name]
+            if value.is_finite() and (value == 0 or PRICE_FLOOR <= value <= PRICE_CEILINGS[unit]):
+                continue
+            why = price_problem(value, unit)
+            if why:
+                out.append(f"{name}: {why}")
+        for tier in self.tiers:
+            for name in ("input", "output", "cached_input"):
+                value = getattr(tier, name)
+                why = None if value is None else price_problem(value, "token")
+                if why:
+                    out.append(f"{name} above {tier.threshold:,} tokens: {why}")
+        for name, value in self.other:
+            why = price_problem(value, unit_of_other(name))
+            if why:
+                out.append(f"{name}: {why}")
+        return out
 
     def same_as(self, other: Price | None) -> bool:
         """Equal as amounts (Decimal('1.0') == Decimal('1')), tiers included."""
@@ -184,13 +293,30 @@ class Price:
         for name in PRICE_COMPONENTS:
             if getattr(self, name) != getattr(other, name):
                 return False
-        return self.tiers == other.tiers and self.currency == other.currency
+        return self.tiers == other.tiers and self.currency == other.currency and self.other == other.other
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {name: _dec_str(v) for name, v in self.components().items()}
         if self.tiers:
             data["tiers"] = [t.to_json() for t in self.tiers]
+        if self.other:
+            data["other"] = other_to_json(self.other)
         return data
+
+def other_to_json(other: Iterable[tuple[str, Decimal]]) -> dict[str, str]:
+    return {name: format(value, "f") for name, value in other}
+
+
+def other_from_json(data: Any) -> tuple[tuple[str, Decimal], ...]:
+    """The stored `other` map back as sorted pairs; values that do not read as numbers are left out."""
+    if not isinstance(data, Mapping):
+        return ()
+    pairs = []
+    for name, value in data.items():
+        amount = to_decimal(value)
+        if isinstance(name, str) and amount is not None:
+            pairs.append((name, amount))
+    return tuple(sorted(pairs))
 
 
 @dataclass(frozen=True, slots=True)

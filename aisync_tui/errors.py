@@ -205,6 +205,12 @@ class ApiTimeout(ProviderError):
     retryable = True
 
 
+class HostNotFound(ProviderError):
+    title = "Host not found"
+    hint = "the host name did not resolve: check it in the URL (base_url, pricing.feed_url) and the network's DNS"
+    retryable = True
+
+
 class ProviderUnavailable(ProviderError):
     title = "Provider unavailable"
     hint = "the provider's API is failing; try again later"
@@ -237,6 +243,7 @@ ERROR_KINDS: dict[str, type[ProviderError]] = {
     "quota_exceeded": QuotaExceeded,
     "permission_denied": PermissionDenied,
     "api_timeout": ApiTimeout,
+    "host_not_found": HostNotFound,
     "unavailable": ProviderUnavailable,
     "not_running": NotRunning,
     "bad_response": BadResponse,

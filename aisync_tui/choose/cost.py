@@ -25,7 +25,7 @@ _EXACT = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overf
 #: Workload quantities other than tokens, per request -> the price component each is billed at.
 UNIT_QUANTITIES: tuple[tuple[str, str], ...] = (
     ("images", "per_image"),
-    ("seconds", "per_second"),
+    ("seconds", "input_per_second"),  # seconds of audio or video read (transcription)
 )
 #: Components a long-context tier can replace.
 TIERED = ("input", "output", "cached_input")

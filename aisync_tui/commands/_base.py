@@ -80,6 +80,13 @@ class Context:
             from ..store.db import open_store
 
             self._store = open_store(self.settings.database, create=create)
+            if create and not getattr(self.args, "dry_run", False):
+                # A price ledger from the first command: a store a command may create gets the
+                # bundled snapshot's catalog and prices before anything else (one meta read once
+                # done). Read-only commands (create=False) never write it.
+                from ..pricing.seed import ensure_seeded
+
+                ensure_seeded(self._store)
         return self._store
 
     def lock(self) -> HeldLock:

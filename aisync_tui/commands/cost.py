@@ -115,7 +115,7 @@ def describe_workload(w: Any) -> str:
 
 
 def _seed(ctx: Any) -> None:
-    from ..pricing.catalog import ensure_seeded
+    from ..pricing.seed import ensure_seeded
 
     ensure_seeded(ctx.store())
 
@@ -144,7 +144,7 @@ def run_cost(ctx: Any) -> int:
 
 
 #: Column order: what a request reads, then what it writes, then the other units.
-SHOWN_ORDER = ("input", "cached_input", "output", "per_image", "per_second", "per_request")
+SHOWN_ORDER = ("input", "cached_input", "output", "per_image", "input_per_second", "per_request")
 
 
 def _components(results: Sequence[Any]) -> list[str]:

@@ -27,7 +27,7 @@ def run_deprecations(ctx: Any) -> int:
     from ..choose.deprecations import RECENT_DAYS, deprecations
     from ..domain import utcnow
     from ..errors import UsageError
-    from ..pricing.catalog import ensure_seeded
+    from ..pricing.seed import ensure_seeded
     from ..render.inert import inert
     from ..render.table import ascii_table
     from ..render.words import plural

@@ -67,7 +67,7 @@ def register(sub: Subparsers) -> None:
 
 def _seed_catalog(ctx: Context, store: Store) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
-    from ..pricing.catalog import ensure_seeded
+    from ..pricing.seed import ensure_seeded
 
     ensure_seeded(store)
 

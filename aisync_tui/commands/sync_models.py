@@ -206,9 +206,9 @@ def run_sync_all(ctx: Context) -> int:
             stages["models"] = summary
             exit_code = max(exit_code, summary.exit_code)
         if not args.no_pricing:
-            from ..pricing.sync import sync_all_stage
+            from .pricing_stage import sync_all_stage
 
-            p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
+            p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run, timeout=args.timeout)
             stages["pricing"] = p_summary
             exit_code = max(exit_code, p_summary.exit_code)
     # After the lock is released: the message goes out once the whole job has committed.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+if TYPE_CHECKING:
+    from ._base import Context
 
 
 def register(sub: Any) -> None:
@@ -20,6 +23,8 @@ def register(sub: Any) -> None:
     add_common(p)
     p.add_argument("--provider", metavar="NAME", action="append", help="only this provider (repeatable); a feed-only provider name works too")
     p.add_argument("--force", action="store_true", help="fetch the feeds even if fetched within pricing.cache_ttl")
+    p.add_argument("--accept-shrink", action="store_true", help="accept a feed under half the size of the bundled snapshot or a recent copy")
+    p.add_argument("--timeout", type=float, metavar="SECONDS", help="feed download timeout in seconds (default: model_sync.timeout, 30)")
     p.add_argument("--verbose", "-v", action="store_true", help="show every model's price, and the models no feed prices")
     p.add_argument("--dry-run", action="store_true", help="show what would change without writing anything")
     p.add_argument("--offline", action="store_true", help="use only the bundled price snapshot (no network)")
@@ -28,18 +33,16 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_sync_pricing)
 
 
-def run_sync_pricing(ctx: Any) -> int:
-    from ..pricing.sync import PricingSync
+def run_sync_pricing(ctx: Context) -> int:
+    from .pricing_stage import run_pricing
 
     args = ctx.args
     settings = ctx.settings
     per = args.per or settings.pricing.per
-    sync = PricingSync(settings, ctx.store(), providers=args.provider, force=args.force, dry_run=args.dry_run, offline=args.offline)
-    if args.dry_run:
-        summary = sync.run()
-    else:
-        with ctx.lock():
-            summary = sync.run()
+    summary, run = run_pricing(
+        ctx, providers=args.provider, force=args.force, dry_run=args.dry_run, offline=args.offline,
+        accept_shrink=args.accept_shrink, timeout=args.timeout,
+    )
     for line in summary.extra.get("warnings", []):
         ctx.warn(f"warning: {line}")
     from .sync_models import _notify
@@ -50,16 +53,21 @@ def run_sync_pricing(ctx: Any) -> int:
 
         names = {o.provider: o.plan.name for o in summary.outcomes}
         data = summary_json(summary, names)
-        data["parse"] = [{"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped)} for r in sync.reports]
+        data["parse"] = [
+            {"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped),
+             "refused_prices": len(r.price_problems)}
+            for r in run.reports
+        ]
         ctx.print(json.dumps(data, indent=2))
         return summary.exit_code
-    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=sync.reports)
+    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=run.reports)
     return summary.exit_code
 
 
 def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[str]:
-    from ..domain import COMPONENT_LABELS, PRICE_COMPONENTS, TOKEN_COMPONENTS
-    from ..render.money import UNIT_WORDS, token_price, usd
+    from ..domain import PRICE_COMPONENTS
+    from ..render.inert import inert
+    from ..render.money import UNIT_WORDS, component_label, component_text, other_text, token_price
 
     new, old = item.new, item.old
     lines = []
@@ -68,22 +76,25 @@ def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[
         before = getattr(old, name) if old else None
         if value is None or (name not in ("input", "output") and value == before and changed_only_extras):
             continue
-        token = name in TOKEN_COMPONENTS
-        shown = token_price(value, per) if token else usd(value)
-        unit = f"per {UNIT_WORDS[per]}" if token else {"per_request": "", "per_image": "", "per_second": "", "web_search": "per search"}[name]
-        text = f"  {COMPONENT_LABELS[name]}: {shown} {unit}".rstrip()
+        text = f"  {component_label(name)}: {component_text(name, value, per)}"
         if old is not None and before != value:
-            text += f" (was {token_price(before, per) if token else usd(before)})"
+            text += f" (was {component_text(name, before, per) if before is not None else 'unknown'})"
         lines.append(text)
     if new is not None:
         for tier in new.tiers:
             if tier.input is not None or tier.output is not None:
                 parts = [f"{label} {token_price(v, per)}" for label, v in (("input", tier.input), ("output", tier.output)) if v is not None]
                 lines.append(f"  Above {tier.threshold:,} tokens: " + ", ".join(parts) + f" per {UNIT_WORDS[per]}")
+        if new.other and (old is None or new.other != old.other or not changed_only_extras):
+            lines.append("  Other prices the feed states (not used in costs): " + "; ".join(inert(other_text(n, v, per)) for n, v in new.other[:4])
+                         + (f"; and {len(new.other) - 4} more" if len(new.other) > 4 else ""))
+    if item.note:
+        lines.append(f"  {inert(item.note, 200)}")
     return lines
 
 
-def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose: bool, dry_run: bool, reports: list[Any] = ()) -> None:
+def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose: bool, dry_run: bool, reports: Sequence[Any] = ()) -> None:
+    from ..render.inert import inert
     from ..render.words import plural
 
     if dry_run:
@@ -108,13 +119,15 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
             out("")
             continue
         for item in plan.items:
-            if item.status == "unmatched" or (item.status != "updated" and not verbose):
+            if item.status == "unmatched" or (item.status not in ("updated", "refused") and not verbose):
                 continue
-            out(f"{item.model_id}:")
+            out(f"{inert(item.model_id, 200)}:")
             for line in _price_lines(item, per):
                 out(line)
             if item.status == "updated":
                 out("  Would update pricing" if dry_run else "  ✓ Updated pricing")
+            elif item.status == "refused":
+                out("  ! The feed's price was refused; the previous price stays")
             elif item.status == "kept":
                 out(f"  ✓ Pricing up to date (kept the {item.source} price)")
             else:
@@ -127,7 +140,7 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
         unmatched = plan.by_status("unmatched")
         if unmatched:
             if verbose:
-                out(f"No price in any feed ({len(unmatched):,}): " + ", ".join(i.model_id for i in unmatched))
+                out(f"No price in any feed ({len(unmatched):,}): " + ", ".join(inert(i.model_id, 200) for i in unmatched))
             else:
                 out(f"No price in any feed: {plural(len(unmatched), 'model')} (--verbose lists them)")
         if c["enriched"]:
@@ -135,13 +148,17 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
         out("")
     if not summary.outcomes:
         out("Nothing to price: the store has no models and the feed has none for this provider.")
+    priced = summary.extra.get("usage_priced")
+    if priced:
+        out(f"Usage records priced now that their model has a price: {priced:,}")
 
 
 def print_catalog(out: Callable[[str], None], plan: Any, *, verbose: bool, dry_run: bool, per: str) -> None:
+    from ..render.inert import inert
     from ..render.words import plural
 
     c = plan.counts()
-    providers = len({e.provider for e, _ in plan.new_models})
+    providers = len({n.entry.provider for n in plan.new_models})
     would = "would be " if dry_run else ""
     out(f"Catalog (models no configured provider has listed): {plural(c['found'], 'model')}")
     parts = [f"{c['added']:,} {would}added" + (f" from {plural(providers, 'feed provider')}" if providers else ""),
@@ -151,9 +168,11 @@ def print_catalog(out: Callable[[str], None], plan: Any, *, verbose: bool, dry_r
     out("  " + ", ".join(parts))
     if c["unmatched"]:
         out(f"  without a price: {plural(c['unmatched'], 'model')}")
+    if c["refused"]:
+        out(f"  feed price refused (previous price kept): {plural(c['refused'], 'model')}")
     if verbose:
         for item in plan.by_status("updated"):
-            out(f"{item.model_id}:")
+            out(f"{inert(item.model_id, 200)}:")
             for line in _price_lines(item, per):
                 out(line)
             out("  Would update pricing" if dry_run else "  ✓ Updated pricing")

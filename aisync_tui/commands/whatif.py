@@ -26,7 +26,7 @@ def add_parser(usub: Any) -> None:
 def run_whatif(ctx: Any) -> int:
     from ..choose.whatif import whatif
     from ..errors import UsageError
-    from ..pricing.catalog import ensure_seeded
+    from ..pricing.seed import ensure_seeded
     from ..store.candidates import find
     from ..store.queries import close_matches
 

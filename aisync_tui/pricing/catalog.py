@@ -1,4 +1,4 @@
-"""The catalog: metadata enrichment from the feeds, and seeding the store from the bundled snapshot.
+"""The catalog: metadata enrichment from the feeds (seeding from the bundled snapshot is in seed.py).
 
 Enrichment fills what a provider's own list lacks (OpenAI: context length, max output,
 capabilities) from the feed entry matched to the model. Each filled field records its origin in
@@ -82,29 +82,3 @@ def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
         "in_catalog": True,
         "field_sources": sources,
     }
-
-
-def is_seeded(store: Any) -> bool:
-    return bool(store.meta_get(SEEDED_KEY))
-
-
-def ensure_seeded(store: Any) -> bool:
-    """First run: fill the store's catalog from the bundled snapshot. True when it seeded now.
-
-    Cheap once done (one `aisync_meta` read). Takes the run lock without waiting: if another run
-    holds it, it returns False and the next call tries again. Never touches the network.
-    """
-    if is_seeded(store):
-        return False
-    from ..errors import LockHeld
-    from ..store.lock import run_lock
-    from .sync import PricingSync
-
-    try:
-        with run_lock(store, "aisync (seeding the bundled price catalog)"):
-            if is_seeded(store):
-                return False
-            PricingSync(None, store, offline=True).run()
-    except LockHeld:
-        return False
-    return True

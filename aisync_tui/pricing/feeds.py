@@ -1,25 +1,26 @@
-"""Price feeds parsed into plain values: LiteLLM's cost map, genai-prices v2, provider-native prices.
+"""Price feeds parsed into plain values: LiteLLM's cost map and genai-prices v2.
 
 Pure functions over already-decoded JSON: no I/O, no store. Every entry that is not turned into a
 `FeedEntry` / `GenaiModel` is counted in a `ParseReport` with the reason, so a test (and
 `sync-pricing --verbose`) can say exactly what was parsed and what was skipped and why.
 
 Units: LiteLLM is USD per token (floats, read exactly through `repr`), genai-prices is USD per
-million tokens (`*_mtok`) or per thousand (`*_kcount`), OpenRouter is USD per token as decimal
-strings ("-1" = variable, unknown), Together is USD per million tokens.
+million tokens (`*_mtok`) or per thousand (`*_kcount`). A stated price that is not a non-negative
+number (`"abc"`, `-0.001`, `[]`, `NaN`) or is implausible for its unit (domain.PRICE_CEILINGS) makes
+the entry's price unusable: the model keeps its previous price, and the report lists the entry.
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
 from .. import bounds, provider_spec
-from ..domain import Price, PriceTier, to_decimal
+from ..domain import COMPONENT_UNITS, Price, PriceTier, to_decimal, unit_of_other
 
 #: Top-level keys of the LiteLLM map that are not models.
 LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
@@ -111,6 +112,8 @@ class ParseReport:
     parsed: int = 0
     priced: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    price_problems: list[str] = field(default_factory=list)
+    """Entries whose stated price was refused (malformed or implausible), as 'key: why'."""
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] += 1
@@ -145,6 +148,8 @@ class FeedEntry:
     output_modalities: tuple[str, ...] = ()
     deprecated_at: datetime | None = None
     alias_of: str | None = None
+    price_problem: str | None = None
+    """Why the entry's stated price was not taken (malformed or implausible); `price` is then None."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,30 +202,6 @@ class GenaiFeed:
 # ----------------------------------------------------------------------------- helpers
 
 
-#: money() of float feed values, which repeat a lot (a few hundred distinct prices across the
-#: ~60,000 components of the LiteLLM map): `Decimal(repr(x))` was a third of parsing it.
-_FLOAT_MONEY: dict[float, Decimal | None] = {}
-
-
-def money(value: Any) -> Decimal | None:
-    """A non-negative exact amount, or None (negative sentinels mean unknown)."""
-    if value.__class__ is float and value:  # not 0.0: it and -0.0 are one dict key, two Decimals
-        try:
-            return _FLOAT_MONEY[value]
-        except KeyError:
-            pass
-        d = to_decimal(value)
-        if d is not None and d < 0:
-            d = None
-        if len(_FLOAT_MONEY) < 100_000:
-            _FLOAT_MONEY[value] = d
-        return d
-    d = to_decimal(value)
-    if d is None or d < 0:
-        return None
-    return d
-
-
 def _int(value: Any) -> int | None:
     """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
     return bounds.token_limit(value)
@@ -261,49 +242,142 @@ def strip_prefix(key: str, feed_provider: str) -> str:
 # ----------------------------------------------------------------------------- LiteLLM
 
 
-def litellm_price(entry: Mapping[str, Any]) -> Price | None:
-    """Every per-token and per-unit component of one LiteLLM entry, exactly; None if it has none."""
-    get = entry.get
-    search = get("search_context_cost_per_query")
-    web = money(search.get("search_context_size_medium")) if isinstance(search, dict) else None
-    tiers: dict[int, dict[str, Decimal | None]] = {}
-    for key in entry:
-        m = _TIER_KEY.match(key) if "_above_" in key else None
-        if m:
-            amount = money(entry[key])
+#: LiteLLM key -> our component, each in its own unit. Anything else that names a cost is kept
+#: under its LiteLLM name in `Price.other` (batch, priority and flex prices, per-pixel, per-page, ...).
+LITELLM_COMPONENTS: dict[str, str] = {
+    "input_cost_per_token": "input",
+    "output_cost_per_token": "output",
+    "cache_read_input_token_cost": "cached_input",
+    "cache_creation_input_token_cost": "cache_write",
+    "output_cost_per_reasoning_token": "reasoning",
+    "input_cost_per_audio_token": "audio_input",
+    "output_cost_per_audio_token": "audio_output",
+    "input_cost_per_image_token": "image_input",
+    "input_cost_per_request": "per_request",
+    "input_cost_per_image": "input_per_image",
+    "output_cost_per_image": "per_image",
+    "input_cost_per_second": "input_per_second",
+    "output_cost_per_second": "output_per_second",
+    "input_cost_per_character": "input_per_character",
+    "output_cost_per_character": "output_per_character",
+    "input_cost_per_video_per_second": "input_per_video_second",
+    "output_cost_per_video_per_second": "output_per_video_second",
+}
+#: Used only when the entry has no `cache_read_input_token_cost`.
+_CACHE_HIT_KEY = "input_cost_per_token_cache_hit"
+_SEARCH_KEY = "search_context_cost_per_query"
+
+#: Values read once per distinct float: a few hundred distinct prices across the ~60,000 of the map.
+_FEED_AMOUNT: dict[float, Decimal | str] = {}
+
+
+class BadPrice(ValueError):
+    """A feed entry's price that is not a usable number; `str()` says which key and why."""
+
+
+def feed_amount(key: str, value: Any) -> Decimal | None:
+    """A feed's stated amount: None when absent (null), BadPrice when it is not a non-negative number."""
+    if value is None:
+        return None
+    if value.__class__ is float and value:  # not 0.0: it and -0.0 are one dict key, two Decimals
+        got = _FEED_AMOUNT.get(value)
+        if got is None:
+            d = to_decimal(value)
+            got = "not a number within range" if d is None else ("negative" if d < 0 else d)
+            if len(_FEED_AMOUNT) < 100_000:
+                _FEED_AMOUNT[value] = got
+        if isinstance(got, str):
+            raise BadPrice(f"{key} {value!r}: {got}")
+        return got
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise BadPrice(f"{key}: {type(value).__name__} is not a number")
+    d = to_decimal(value)
+    if d is None:
+        raise BadPrice(f"{key} {str(value)[:20]!r}: not a number within range")
+    if d < 0:
+        raise BadPrice(f"{key} {str(value)[:20]!r}: negative")
+    return d
+
+
+def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | None:
+    """Every price of one LiteLLM entry, exactly, each in its own unit; None if it states none.
+
+    Raises BadPrice when a stated price is not a non-negative number: the caller keeps the model's
+    previous price rather than half of a garbled one. A price aisync has no component for goes to
+    `other` under LiteLLM's name, so it is shown as such and never mistaken for free.
+    """
+    values: dict[str, Any] = {}
+    tiers: dict[int, dict[str, Decimal]] = {}
+    other: dict[str, Decimal] = {}
+    video = mode == "video_generation"
+    for key, raw in entry.items():
+        if "cost" not in key:
+            continue
+        name = LITELLM_COMPONENTS.get(key)
+        if name is not None:
+            amount = feed_amount(key, raw)
             if amount is not None:
-                tiers.setdefault(int(m.group(2)) * 1000, {})[_TIER_FIELD[m.group(1)]] = amount
-    base_input = money(get("input_cost_per_token"))
-    base_output = money(get("output_cost_per_token"))
-    ranges = get("tiered_pricing")
+                if video and name == "output_per_second":
+                    name = "output_per_video_second"  # a video model's seconds are seconds of video
+                values[name] = amount
+            continue
+        if key == _SEARCH_KEY and isinstance(raw, dict):
+            for size, v in raw.items():
+                amount = feed_amount(f"{key}.{size}", v)
+                if amount is None:
+                    continue
+                if size == "search_context_size_medium":
+                    values["web_search"] = amount
+                else:
+                    other[f"{key}.{size}"] = amount
+            continue
+        m = _TIER_KEY.match(key) if "_above_" in key else None
+        amount = feed_amount(key, raw)
+        if amount is None:
+            continue
+        if m:
+            threshold = bounds.token_limit(int(m.group(2)[:15]) * 1000) if len(m.group(2)) < 15 else None
+            if threshold is not None:  # a threshold no prompt can reach is no tier
+                tiers.setdefault(threshold, {})[_TIER_FIELD[m.group(1)]] = amount
+        elif key == _CACHE_HIT_KEY and "cache_read_input_token_cost" not in entry:
+            values["cached_input"] = amount
+        else:
+            other[key] = amount
+    ranges = entry.get("tiered_pricing")
     if isinstance(ranges, list):
         for band in ranges:
             if not isinstance(band, dict) or not isinstance(band.get("range"), list) or not band["range"]:
                 continue
             start = _int(band["range"][0]) or 0
-            i, o = money(band.get("input_cost_per_token")), money(band.get("output_cost_per_token"))
+            i = feed_amount("tiered_pricing input_cost_per_token", band.get("input_cost_per_token"))
+            o = feed_amount("tiered_pricing output_cost_per_token", band.get("output_cost_per_token"))
             if start == 0:
-                base_input = base_input if base_input is not None else i
-                base_output = base_output if base_output is not None else o
+                values.setdefault("input", i)
+                values.setdefault("output", o)
             elif i is not None or o is not None:
                 tiers.setdefault(start, {}).update({k: v for k, v in (("input", i), ("output", o)) if v is not None})
-    values = dict(
-        input=base_input,
-        output=base_output,
-        cached_input=money(get("cache_read_input_token_cost", get("input_cost_per_token_cache_hit"))),
-        cache_write=money(get("cache_creation_input_token_cost")),
-        reasoning=money(get("output_cost_per_reasoning_token")),
-        audio_input=money(get("input_cost_per_audio_token")),
-        audio_output=money(get("output_cost_per_audio_token")),
-        image_input=money(get("input_cost_per_image_token")),
-        per_request=money(get("input_cost_per_request")),
-        per_image=money(get("output_cost_per_image", get("input_cost_per_image"))),
-        per_second=money(get("output_cost_per_second", get("input_cost_per_second"))),
-        web_search=web,
-    )
-    if not tiers and all(v is None for v in values.values()):
+    if not tiers and not other and all(v is None for v in values.values()):
         return None  # Price.is_empty(), without building the Price
-    return Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
+    return Price(
+        **values,
+        tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())),
+        other=tuple(sorted(other.items())),
+    )
+
+
+def without_placeholder_zeros(price: Price) -> Price:
+    """Zero token prices on a model charged in another unit (a rerank model's $0.002 per query, a
+    music model's $0.04 per clip) say "not charged per token", not "free": they become unknown, so
+    no view calls the model free and no cost is computed from them. A zero in the unit the model
+    is charged in (Whisper's output seconds) is what the feed states and stays."""
+    if price.input != 0 or price.output != 0:
+        return price
+    paid = any(v > 0 for k, v in price.components().items() if COMPONENT_UNITS[k] != "token") or any(
+        v > 0 and unit_of_other(k) != "token" for k, v in price.other
+    )
+    if not paid:
+        return price
+    return replace(price, input=None, output=None)
 
 
 def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozenset[str]:
@@ -322,12 +396,24 @@ def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozense
 
 def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, Any], alias_of: str | None = None) -> FeedEntry:
     mode = entry.get("mode") if isinstance(entry.get("mode"), str) else None
+    problem = None
+    try:
+        price = litellm_price(entry, mode)
+    except BadPrice as exc:
+        price, problem = None, f"malformed price ({exc})"
+    if price is not None:
+        wrong = price.problems()
+        if wrong:
+            price, problem = None, "implausible price (" + "; ".join(wrong[:2]) + ")"
+        else:
+            price = without_placeholder_zeros(price)
     return FeedEntry(
         provider=litellm_slug(feed_provider),
         model_id=strip_prefix(key, feed_provider),
         key=key,
         feed_provider=feed_provider,
-        price=litellm_price(entry),
+        price=price,
+        price_problem=problem,
         type=MODE_TYPES.get(mode, "other") if mode else None,
         context_length=_int(entry.get("max_input_tokens")) or _int(entry.get("max_tokens")),
         max_output_tokens=_int(entry.get("max_output_tokens")),
@@ -415,6 +501,7 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
     entries = [item for _, item in chosen.values()]
     report.parsed = len(entries)
     report.priced = sum(1 for e in entries if e.price is not None)
+    report.price_problems = [f"{e.key}: {e.price_problem}" for e in entries if e.price_problem]
     return LiteLLMFeed(entries, report, litellm_count(data))
 
 
@@ -424,15 +511,15 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
 def _mtok(value: Any) -> tuple[Decimal | None, dict[int, Decimal]]:
     """A `*_mtok` value (number, or {"base", "tiers"}) -> USD per token and tier prices."""
     if isinstance(value, dict):
-        base = money(value.get("base"))
+        base = feed_amount("base", value.get("base"))
         tiers: dict[int, Decimal] = {}
         for tier in value.get("tiers") or ():
             if isinstance(tier, dict):
-                start, amount = _int(tier.get("start")), money(tier.get("price"))
+                start, amount = _int(tier.get("start")), feed_amount("tier price", tier.get("price"))
                 if start and amount is not None:
                     tiers[start] = amount.scaleb(-6)
         return (base.scaleb(-6) if base is not None else None), tiers
-    amount = money(value)
+    amount = feed_amount("price", value)
     return (amount.scaleb(-6) if amount is not None else None), {}
 
 
@@ -453,7 +540,7 @@ def genai_price(prices: Mapping[str, Any]) -> Price | None:
     """USD per token from genai-prices units. `{}` is how the feed writes a free model."""
     if not prices:
         return Price(input=Decimal(0), output=Decimal(0))
-    values: dict[str, Decimal | None] = {}
+    values: dict[str, Any] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     for key, name in _GENAI_TOKEN_FIELDS.items():
         if key in prices:
@@ -463,9 +550,9 @@ def genai_price(prices: Mapping[str, Any]) -> Price | None:
                 for start, amount in tier_prices.items():
                     tiers.setdefault(start, {})[name] = amount
     for key, name in (("requests_kcount", "per_request"), ("web_searches_kcount", "web_search")):
-        amount = money(prices.get(key))
-        if amount is not None:
-            values[name] = amount.scaleb(-3)
+        per_thousand = feed_amount(key, prices.get(key))
+        if per_thousand is not None:
+            values[name] = per_thousand.scaleb(-3)
     price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
     return None if price.is_empty() else price
 
@@ -543,9 +630,19 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             if not bounds.id_fits(m["id"]):
                 report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
                 continue
-            periods = genai_periods(m.get("prices"))
+            try:
+                periods = genai_periods(m.get("prices"))
+            except BadPrice as exc:
+                report.skip("malformed price")
+                report.price_problems.append(f"{pid}/{m['id']}: malformed price ({exc})")
+                continue
             if periods is None:
                 report.skip("prices in a form this version does not read")
+                continue
+            wrong = [w for p in periods for w in p.price.problems()]
+            if wrong:
+                report.skip("implausible price")
+                report.price_problems.append(f"{pid}/{m['id']}: implausible price ({'; '.join(wrong[:2])})")
                 continue
             out.append(
                 GenaiModel(

@@ -31,7 +31,7 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
 def rule_matches(rule: Mapping[str, Any], text: str) -> bool:
     """genai-prices match clauses: equals, starts_with, ends_with, contains, regex, or, and."""
     if "equals" in rule:
-        return text == rule["equals"]
+        return bool(text == rule["equals"])
     if "starts_with" in rule:
         return text.startswith(str(rule["starts_with"]))
     if "ends_with" in rule:

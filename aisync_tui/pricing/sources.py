@@ -2,9 +2,13 @@
 bundled snapshot, in that order.
 
 A remote feed is fetched only when a pricing sync asks for it, with `If-None-Match` when we hold
-a copy, and is accepted only if it passes the integrity checks (a JSON object / list, at least
-`MIN_MODELS` models, not below `MAX_SHRINK` x the last accepted copy). A feed that fails them is rejected with a message, and the last good copy
-(kept gzipped in the store's `aisync_meta`, so it travels with the store) stays in use.
+a copy, and is accepted only if it passes the integrity checks: a JSON object / list that Python
+can decode (no nesting deeper than the interpreter allows), at least `MIN_MODELS` models, and not
+below `MAX_SHRINK` x the largest of the bundled snapshot and every copy accepted in the last
+`RECENT_DAYS` days (so neither a small first feed nor a slow shrink step by step retires the
+catalog; `--accept-shrink` takes a smaller feed on purpose). A feed that fails them is rejected
+in one line, and the last good copy (kept gzipped in the store's `aisync_meta`, so it travels
+with the store) stays in use.
 
 Nothing here writes: the caller writes `LoadedFeed.meta_updates` in its apply step (dry-run never).
 """
@@ -26,6 +30,7 @@ from ..domain import as_utc, utcnow
 
 MIN_MODELS = 50
 MAX_SHRINK = 0.5
+RECENT_DAYS = 90
 
 #: feed kind -> (label, source name recorded in the ledger, bundled file)
 KINDS: dict[str, tuple[str, str, str]] = {
@@ -58,7 +63,8 @@ class LoadedFeed:
 
 @lru_cache(maxsize=1)
 def snapshot_info() -> dict[str, Any]:
-    return json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
+    info: dict[str, Any] = json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
+    return info
 
 
 def snapshot_bytes(kind: str) -> bytes:
@@ -66,9 +72,17 @@ def snapshot_bytes(kind: str) -> bytes:
     return gzip.decompress(resources.files("aisync_tui.pricing").joinpath(f"data/{name}").read_bytes())
 
 
+def snapshot_date() -> datetime:
+    """When the bundled snapshot was taken: its prices are known to hold from then."""
+    return datetime.fromisoformat(snapshot_info()["date"] + "T00:00:00+00:00")
+
+
+def snapshot_count(kind: str) -> int:
+    return int(snapshot_info()["litellm" if kind == "litellm" else "genai-prices"]["models"])
+
+
 def snapshot_age_days(now: datetime | None = None) -> int:
-    made = datetime.fromisoformat(snapshot_info()["date"] + "T00:00:00+00:00")
-    return max(0, ((now or utcnow()) - made).days)
+    return max(0, ((now or utcnow()) - snapshot_date()).days)
 
 
 def snapshot_notice(now: datetime | None = None) -> str:
@@ -101,8 +115,10 @@ def feed_count(kind: str, data: Any) -> int:
     return sum(len(p.get("models") or ()) for p in data if isinstance(p, dict) and isinstance(p.get("models"), list))
 
 
-def check_integrity(kind: str, data: Any, baseline: int | None) -> int:
-    """The model count if `data` is acceptable, else FeedRejected saying why."""
+def check_integrity(kind: str, data: Any, baseline: int | None, *, accept_shrink: bool = False) -> int:
+    """The model count if `data` is acceptable, else FeedRejected saying why.
+
+    `baseline`: the largest of the bundled snapshot and the copies accepted recently."""
     label = KINDS[kind][0]
     expected = "a JSON object" if kind == "litellm" else "a JSON list of providers"
     if (kind == "litellm" and not isinstance(data, dict)) or (kind == "genai" and not isinstance(data, list)):
@@ -110,9 +126,30 @@ def check_integrity(kind: str, data: Any, baseline: int | None) -> int:
     count = feed_count(kind, data)
     if count < MIN_MODELS:
         raise FeedRejected(f"the {label} feed has only {count} models (at least {MIN_MODELS} expected)")
-    if baseline and count < baseline * MAX_SHRINK:
-        raise FeedRejected(f"the {label} feed has {count:,} models, under half of the {baseline:,} last accepted")
+    if baseline and count < baseline * MAX_SHRINK and not accept_shrink:
+        raise FeedRejected(
+            f"the {label} feed has {count:,} models, under half of the {baseline:,} of the bundled snapshot or a copy "
+            "accepted recently (--accept-shrink takes it)"
+        )
     return count
+
+
+def recent_counts(text: str | None, now: datetime) -> list[tuple[str, int]]:
+    """The (accepted at, model count) pairs of the last RECENT_DAYS days, from their meta text."""
+    try:
+        pairs = json.loads(text) if text else []
+        out = [(str(at), int(n)) for at, n in pairs]
+    except (ValueError, TypeError, RecursionError):
+        return []
+    keep = []
+    for at, n in out:
+        try:
+            when = as_utc(datetime.fromisoformat(at))
+        except ValueError:
+            continue
+        if when is not None and (now - when).days <= RECENT_DAYS:
+            keep.append((at, n))
+    return keep[-50:]
 
 
 def revision_of(raw: bytes) -> str:
@@ -164,6 +201,7 @@ def load_feed(
     cache_ttl: int,
     fetch: Callable[[str, str | None], tuple[int, bytes | None, str | None]] | None = None,
     now: datetime | None = None,
+    accept_shrink: bool = False,
 ) -> LoadedFeed:
     """The feed to price with, and why. `fetch(url, etag) -> (status, body, etag)` does the HTTP."""
     now = now or utcnow()
@@ -175,6 +213,7 @@ def load_feed(
         return feed
 
     def cached(reason: str | None = None, warning: str | None = None) -> LoadedFeed:
+        # The same snapshot notice is said once per run, however many feeds fall back to it.
         text = meta_get(_meta_key(kind, "copy"))
         feed: LoadedFeed
         if text:
@@ -187,7 +226,7 @@ def load_feed(
                 elif reason:
                     feed.notices.append(reason)
                 return feed
-            except (ValueError, OSError):
+            except (ValueError, OSError, RecursionError):
                 pass
         feed = load_snapshot(kind, now)
         if warning:
@@ -223,17 +262,21 @@ def load_feed(
     except OSError as exc:
         return cached(warning=f"cannot read the {label} feed at {location}: {exc.strerror or exc}")
     except Exception as exc:  # ProviderError from the HTTP client: one line, the key-free URL
-        text = getattr(exc, "line", lambda: str(exc))()
+        line = getattr(exc, "line", None)
+        text = line() if callable(line) else str(exc)
         return cached(warning=f"cannot fetch the {label} feed: {text}")
     assert raw is not None
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
         return cached(warning=f"{label} feed at {location} rejected: not valid JSON ({len(raw):,} bytes)")
-    baseline_text = meta_get(_meta_key(kind, "count"))
-    baseline = int(baseline_text) if baseline_text else None  # nothing accepted yet: no shrink check
+    except RecursionError:
+        return cached(warning=f"{label} feed at {location} rejected: nested too deeply to be a price feed")
+    last_text = meta_get(_meta_key(kind, "count"))
+    recent = recent_counts(meta_get(_meta_key(kind, "recent")), now)
+    baseline = max([snapshot_count(kind), *(n for _, n in recent), int(last_text) if last_text and last_text.isdigit() else 0])
     try:
-        count = check_integrity(kind, data, baseline)
+        count = check_integrity(kind, data, baseline, accept_shrink=accept_shrink)
     except FeedRejected as exc:
         return cached(warning=f"{label} feed at {location} rejected: {exc}")
     revision = revision_of(raw)
@@ -246,6 +289,7 @@ def load_feed(
                 _meta_key(kind, "revision"): revision,
                 _meta_key(kind, "count"): str(count),
                 _meta_key(kind, "accepted_at"): now.isoformat(),
+                _meta_key(kind, "recent"): json.dumps([*recent, (now.isoformat(), count)][-50:]),
             }
         )
         feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} (new)")

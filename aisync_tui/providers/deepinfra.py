@@ -58,11 +58,11 @@ def parse_price(pricing: Any) -> Price | None:
     out = per_token(pricing.get("output_tokens"))
     cached = per_token(pricing.get("cache_read_tokens"))
     per_image = _unit(pricing.get("per_image_unit"))
-    per_second = _unit(pricing.get("input_seconds"))
-    if per_image is not None or per_second is not None:
+    input_per_second = _unit(pricing.get("input_seconds"))
+    if per_image is not None or input_per_second is not None:
         # Priced per unit: zero token prices are "not applicable", not free.
         inp, out, cached = (v if v else None for v in (inp, out, cached))
-    price = Price(input=inp, output=out, cached_input=cached, per_image=per_image, per_second=per_second)
+    price = Price(input=inp, output=out, cached_input=cached, per_image=per_image, input_per_second=input_per_second)
     return None if price.is_empty() else price
 
 

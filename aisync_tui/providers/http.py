@@ -30,6 +30,7 @@ import httpx
 from .. import __version__
 from ..errors import (
     ApiTimeout,
+    HostNotFound,
     BadResponse,
     Cancelled,
     InvalidApiKey,
@@ -273,7 +274,10 @@ class HttpClient:
             try:
                 status, resp_headers, body, elapsed, final_url = self._send(provider, method, url, headers, params, json_body, timeout)
             except httpx.ConnectError as exc:
-                last = connect_error(provider, f"cannot connect to {httpx.URL(url).host}: {_reason(exc)}")
+                if _is_name_lookup_failure(exc):
+                    last = HostNotFound(provider, f"cannot resolve {httpx.URL(url).host}: {_reason(exc)}")
+                else:
+                    last = connect_error(provider, f"cannot connect to {httpx.URL(url).host}: {_reason(exc)}")
             except httpx.TimeoutException:
                 last = ApiTimeout(provider, f"no answer within {timeout:g}s")
             except _Deadline:
@@ -413,6 +417,21 @@ def _try_json(body: bytes) -> Any:
         return json.loads(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return body[:300].decode("utf-8", "replace")
+
+
+def _is_name_lookup_failure(exc: BaseException) -> bool:
+    """A DNS failure (socket.gaierror somewhere in the chain), not a refused or timed-out connection."""
+    import socket
+
+    seen = 0
+    cur: BaseException | None = exc
+    while cur is not None and seen < 10:
+        if isinstance(cur, socket.gaierror):
+            return True
+        cur = cur.__cause__ or cur.__context__
+        seen += 1
+    text = str(exc).lower()
+    return any(w in text for w in ("name or service not known", "nodename nor servname", "name resolution", "getaddrinfo failed"))
 
 
 def _reason(exc: BaseException) -> str:

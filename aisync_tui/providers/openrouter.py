@@ -6,7 +6,8 @@
   `links.next` (or `total_count`) when the server pages anyway; bounded, with repeat detection.
 - Prices are decimal strings in USD per token, stored exactly. `"-1"` (router models such as
   `openrouter/auto`) and other negatives mean unknown; `"0"` means free. `request`, `image`
-  (per input image) and `web_search` are their own components. `internal_reasoning` of `"0"`
+  (per input image) and `web_search` are their own components; an implausible value (`"1e308"`,
+  `"1_000"`, `"1e-400"`) is refused by the sync runner (domain.PRICE_CEILINGS). `internal_reasoning` of `"0"`
   means "billed as completion tokens", so it stays unknown rather than free. Prompt-size
   `overrides` become long-context tiers; time-of-day overrides are left in the raw payload.
 - `expiration_date` becomes the deprecation date.
@@ -36,7 +37,7 @@ PRICE_KEYS: dict[str, str] = {
     "audio_output": "audio_output",
     "image_token": "image_input",
     "request": "per_request",
-    "image": "per_image",
+    "image": "input_per_image",
     "web_search": "web_search",
 }
 
@@ -51,12 +52,22 @@ def price_value(value: Any, field: str = "price") -> Decimal | None:
     return result
 
 
+def _negative(value: Any) -> bool:
+    """OpenRouter's "-1" (and other negatives): the documented "variable, unknown" sentinel."""
+    return isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip().startswith("-")
+
+
 def parse_price(pricing: Any) -> Price | None:
     if not isinstance(pricing, dict):
         return None
     values: dict[str, Decimal | None] = {}
     for key, component in PRICE_KEYS.items():
-        value = price_value(pricing.get(key), f"pricing.{key}")
+        raw = pricing.get(key)
+        value = price_value(raw, f"pricing.{key}")
+        if value is None and raw is not None and not _negative(raw):
+            # A stated price that cannot be read ("1e308", "1_000", "abc"): half a price would
+            # erase the part we know, so the model keeps its previous price whole.
+            return None
         if component == "reasoning" and value == 0:
             value = None
         values[component] = value

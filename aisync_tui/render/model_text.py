@@ -6,9 +6,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Callable, Sequence
 
-from ..domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, TOKEN_COMPONENTS, Price, cost_tier
+from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, cost_tier
 from .inert import inert
-from .money import UNIT_LABEL, UNITS, json_number, json_text, token_price, usd, usd_grouped
+from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
 
 Printer = Callable[[str], None]
 
@@ -71,21 +71,10 @@ def _tokens(n: int | None) -> str:
 
 
 def price_lines(price: Price, per: str) -> list[str]:
-    """'Input: $30.00 per 1M tokens' for every known component, tiers included."""
+    """'Input: $30.00 per 1M tokens' for every known component, each in its own unit, tiers
+    included; prices aisync has no component for are listed as such (never as free)."""
     unit_words = f"per {UNITS[per]:,} tokens" if per == "1k" else "per 1M tokens"
-    lines = []
-    for name, value in price.components().items():
-        label = COMPONENT_LABELS[name]
-        if name in TOKEN_COMPONENTS:
-            lines.append(f"{label}: {token_price(value, per)} {unit_words}")
-        elif name == "per_request":
-            lines.append(f"{label}: {usd(value)} per request")
-        elif name == "per_image":
-            lines.append(f"{label}: {usd(value)} per image")
-        elif name == "per_second":
-            lines.append(f"{label}: {usd(value)} per second")
-        elif name == "web_search":
-            lines.append(f"{label}: {usd(value)} per search")
+    lines = [f"{component_label(name)}: {component_text(name, value, per)}" for name, value in price.components().items()]
     for tier in price.tiers:
         parts = []
         if tier.input is not None:
@@ -95,6 +84,9 @@ def price_lines(price: Price, per: str) -> list[str]:
         if tier.cached_input is not None:
             parts.append(f"Cached input {token_price(tier.cached_input, per)}")
         lines.append(f"Above {tier.threshold:,} tokens: {', '.join(parts)} {unit_words}")
+    if price.other:
+        lines.append("Other prices the source states (not used in costs):")
+        lines.extend(f"  {other_text(name, value, per)}" for name, value in price.other)
     return lines
 
 

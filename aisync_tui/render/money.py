@@ -66,3 +66,37 @@ def json_number(value: Decimal | None) -> float | int | None:
 
 def json_text(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f") if value != 0 else "0"
+
+
+def component_text(name: str, value: Decimal, per: str = "1m") -> str:
+    """One price component in its own unit: "$2.50 per 1M tokens", "$0.0001 per second",
+    "$15.00 per 1M characters", "$0.04 per image"."""
+    from ..domain import COMPONENT_UNITS
+
+    unit = COMPONENT_UNITS[name]
+    if unit == "token":
+        return f"{token_price(value, per)} per {UNIT_WORDS[per]}"
+    if unit == "character":
+        return f"{token_price(value, per)} per {UNIT_LABEL[per]} characters"
+    return f"{usd(value)} per {unit}"
+
+
+def component_label(name: str) -> str:
+    """"Input per second", "Output per character", "Image generated": the label says the unit
+    where the short label alone would read like the per-token one."""
+    from ..domain import COMPONENT_LABELS, COMPONENT_UNITS
+
+    label = COMPONENT_LABELS[name]
+    unit = COMPONENT_UNITS[name]
+    if unit in ("second", "character") and name.startswith(("input_", "output_")):
+        return f"{label} ({unit}s)"
+    return label
+
+
+def other_text(name: str, value: Decimal, per: str = "1m") -> str:
+    """A price aisync keeps under its source's name: per 1M when the name says per token."""
+    from ..domain import unit_of_other
+
+    if unit_of_other(name) == "token":
+        return f"{name}: {token_price(value, per)} per {UNIT_WORDS[per]}"
+    return f"{name}: {usd(value)}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Sequence
 
-from ..domain import PRICE_COMPONENTS, Price, utcnow
+from ..domain import PRICE_COMPONENTS, Price, other_to_json, utcnow
 from .models import Price as PriceTable
 from .queries import price_from_row
 
@@ -66,6 +66,7 @@ class PriceLedger:
         PriceTable.create(
             model=model_pk,
             **values,
+            other=other_to_json(price.other) or None,
             tiers=[t.to_json() for t in price.tiers] or None,
             currency=price.currency,
             effective_from=effective_from or now,
@@ -103,7 +104,7 @@ def record_many(
 
     A dated `effective_from` is kept only if it is later than the period it closes (periods never
     overlap); otherwise the change takes effect now. Returns the number of new current periods.
-    `insert` may replace Peewee's insert_many (e.g. sync.apply.bulk_insert on SQLite).
+    `insert` may replace Peewee's insert_many (e.g. store.bulk.bulk_insert on SQLite).
     """
     closes: dict[datetime, list[int]] = {}
     rows: list[dict[str, object]] = []
@@ -134,6 +135,7 @@ def _row(model_pk: int, price: Price, source: str, start: datetime, until: datet
     values: dict[str, object] = {name: getattr(price, name) for name in PRICE_COMPONENTS}
     values.update(
         model=model_pk,
+        other=other_to_json(price.other) or None,
         tiers=[t.to_json() for t in price.tiers] or None,
         currency=price.currency,
         effective_from=start,

@@ -15,7 +15,7 @@ import peewee as pw
 
 from ..errors import StoreError
 from . import schema_v1
-from .models import Meta
+from .models import JSONTextField, Meta, Price
 
 
 def _v1(db: pw.Database) -> None:
@@ -29,8 +29,36 @@ def _v2(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS sync_run_kind_provider_status ON sync_run (kind, provider, status)")
 
 
-#: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1.
-STEPS: list[Callable[[pw.Database], None]] = [_v1, _v2]
+#: Price components added as their own columns (each in its own unit), and `other` for prices the
+#: source states that have no column.
+_V10_PRICE_COLUMNS = (
+    "input_per_image", "input_per_second", "output_per_second", "input_per_character", "output_per_character",
+    "input_per_video_second", "output_per_video_second", "other",
+)
+
+
+def _v10(db: pw.Database) -> None:
+    """Every price in its own unit: per-second input and output, per character, per input image,
+    per video second, and `other`. A schema-1 `per_second` did not say which side it priced, so
+    its value is kept under `other` as "per_second" (shown as such) until the next pricing sync
+    writes the split components."""
+    from playhouse.migrate import PostgresqlMigrator, SqliteMigrator, migrate
+
+    have = {c.name for c in db.get_columns("price")}
+    migrator = PostgresqlMigrator(db) if isinstance(db, pw.PostgresqlDatabase) else SqliteMigrator(db)
+    fields = Price._meta.fields
+    migrate(*(migrator.add_column("price", name, fields[name]) for name in _V10_PRICE_COLUMNS if name not in have))
+    if "per_second" in have:
+        rows = db.execute_sql("SELECT id, per_second FROM price WHERE per_second IS NOT NULL").fetchall()
+        for row_id, value in rows:
+            other = JSONTextField().db_value({"per_second": str(value)})
+            # The old column keeps its value (nothing reads it any more): the upgrade loses nothing.
+            db.execute_sql(f"UPDATE price SET other = {db.param} WHERE id = {db.param}", (other, row_id))
+
+
+#: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1. Numbered by function
+#: name (_v10 is the third step on this line of history).
+STEPS: list[Callable[[pw.Database], None]] = [_v1, _v2, _v10]
 LATEST = len(STEPS)
 
 #: PostgreSQL advisory lock key held while migrating: crc32("aisync-migrate").

@@ -142,10 +142,21 @@ class Price(BaseTable):
     audio_output = DecimalTextField(null=True)
     image_input = DecimalTextField(null=True)
     per_request = DecimalTextField(null=True)
+    input_per_image = DecimalTextField(null=True)
     per_image = DecimalTextField(null=True)
-    per_second = DecimalTextField(null=True)
+    input_per_second = DecimalTextField(null=True)
+    output_per_second = DecimalTextField(null=True)
+    input_per_character = DecimalTextField(null=True)
+    output_per_character = DecimalTextField(null=True)
+    input_per_video_second = DecimalTextField(null=True)
+    output_per_video_second = DecimalTextField(null=True)
     web_search = DecimalTextField(null=True)
+    per_second = DecimalTextField(null=True)
+    """Schema 1's single per-second price (which side it priced was not recorded). Never written
+    now: the upgrade copied its value into `other`, and the column stays so an upgrade loses nothing."""
     tiers = JSONTextField(null=True)
+    other = JSONTextField(null=True)
+    """Prices the source states that have no column here: {source's name: decimal text}."""
     currency = pw.CharField(max_length=3, default="USD")
     effective_from = UTCDateTimeField()
     effective_until = UTCDateTimeField(null=True)

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, stored_utc
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc
 from .models import Model, ModelChange, Provider, SyncRun
 from .models import Price as PriceTable
 
@@ -128,7 +128,10 @@ class RunRow:
 
 def price_from_row(row: PriceTable) -> Price:
     tiers = tuple(PriceTier.from_json(t) for t in (row.tiers or ()))
-    return Price(**{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency)
+    return Price(
+        **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency,
+        other=other_from_json(row.other),
+    )
 
 
 def period_from_row(row: PriceTable) -> PricePeriod:

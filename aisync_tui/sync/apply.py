@@ -15,6 +15,7 @@ import peewee as pw
 from ..domain import TRACKED_FIELDS, RemoteModel
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
+from ..store.bulk import bulk_insert, touch_synced
 from ..store.ledger import PriceLedger
 from ..store.models import Model, ModelChange, Provider
 from ..store.models import Price as PriceTable
@@ -29,52 +30,6 @@ IN_CHUNK = 500
 def chunks(items: Sequence[T], size: int) -> Iterator[Sequence[T]]:
     for i in range(0, len(items), size):
         yield items[i : i + size]
-
-
-def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str, Any]]) -> None:
-    """`table.insert_many(rows)` with one prepared statement on SQLite.
-
-    Peewee builds the SQL of a multi-row insert value by value (about 0.3 ms per 30-column row,
-    most of a 10,000-model first sync); `executemany` with the same columns, the same field
-    conversions (`db_value`) and the same defaults writes identical rows several times faster.
-    Other backends keep Peewee's insert_many.
-    """
-    if not rows:
-        return
-    if not isinstance(db, pw.SqliteDatabase):
-        table.insert_many(rows).execute()
-        return
-    meta = table._meta
-    names = list(rows[0])
-    fields = [meta.fields[n] for n in names]
-    defaults = [
-        (f, f.default) for f in meta.sorted_fields
-        if f.name not in rows[0] and f.default is not None and not f.primary_key
-    ]
-    quote = db.quote
-    columns = [f.column_name for f in fields] + [f.column_name for f, _ in defaults]
-    sql = "INSERT INTO {q0}{t}{q1} ({cols}) VALUES ({marks})".format(
-        q0=quote[0], q1=quote[1], t=meta.table_name,
-        cols=", ".join(f"{quote[0]}{c}{quote[1]}" for c in columns),
-        marks=", ".join([db.param] * len(columns)),
-    )
-    convert = [(n, f.db_value) for n, f in zip(names, fields)]
-    extra = [f.db_value(d() if callable(d) else d) for f, d in defaults]
-    params = [tuple([to_db(row[n]) for n, to_db in convert] + extra) for row in rows]
-    db.cursor().executemany(sql, params)
-
-
-def touch_synced(db: pw.Database, pks: Sequence[int], now: datetime) -> None:
-    """Set last_synced_at on unchanged models. On SQLite the statement is written directly:
-    Peewee's SQL for `id IN (500 ids)` cost more than running it."""
-    if not pks:
-        return
-    if not isinstance(db, pw.SqliteDatabase):
-        Model.update(last_synced_at=now).where(Model.id.in_(list(pks))).execute()
-        return
-    table, column, key = Model._meta.table_name, Model.last_synced_at.column_name, Model.id.column_name
-    marks = ", ".join([db.param] * len(pks))
-    db.execute_sql(f'UPDATE "{table}" SET "{column}" = ? WHERE "{key}" IN ({marks})', [Model.last_synced_at.db_value(now), *pks])
 
 
 def load_stored(provider_pk: int) -> list[StoredModel]:

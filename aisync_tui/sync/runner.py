@@ -12,7 +12,6 @@ import threading
 import time
 import uuid
 from concurrent.futures import FIRST_COMPLETED, Future, wait
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
@@ -20,8 +19,6 @@ from .. import bounds
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
 from ..errors import (
-    EXIT_OK,
-    EXIT_PROVIDER_FAILED,
     Cancelled,
     NotConfigured,
     ProviderError,
@@ -42,12 +39,13 @@ from ..events import (
     Warning,
     ignore,
 )
+from ..outcomes import ProviderOutcome, RunSummary
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
 from ..store.models import Provider, SyncRun
 from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
-from .plan import ProviderPlan, compute_plan
+from .plan import compute_plan
 
 if TYPE_CHECKING:
     # httpx is imported when a fetch starts: the pricing sync imports this module for RunSummary
@@ -55,54 +53,6 @@ if TYPE_CHECKING:
     from ..providers.http import HttpClient
 
 T = TypeVar("T")
-
-
-@dataclass
-class ProviderOutcome:
-    provider: str
-    status: str
-    """ok, failed, skipped, planned, dry_run, cancelled"""
-    plan: ProviderPlan | None = None
-    error: ProviderError | None = None
-    skip_reason: str = ""
-    skip_detail: str = ""
-    elapsed: float = 0.0
-    remote: list[RemoteModel] = field(default_factory=list)
-    run_id: int | None = None
-    refused: int = 0
-    """Values from the provider that were out of range or malformed (each made unknown)."""
-
-
-@dataclass
-class RunSummary:
-    kind: str
-    group: str
-    dry_run: bool
-    started_at: datetime
-    finished_at: datetime | None = None
-    outcomes: list[ProviderOutcome] = field(default_factory=list)
-    cancelled: bool = False
-    extra: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def failed(self) -> list[ProviderOutcome]:
-        return [o for o in self.outcomes if o.status == "failed"]
-
-    @property
-    def synced(self) -> list[ProviderOutcome]:
-        return [o for o in self.outcomes if o.plan is not None and o.status in ("ok", "dry_run", "planned")]
-
-    @property
-    def exit_code(self) -> int:
-        return EXIT_PROVIDER_FAILED if self.failed else EXIT_OK
-
-    def totals(self) -> dict[str, int]:
-        keys = ("found", "added", "updated", "unchanged", "missing", "prices_changed")
-        out = dict.fromkeys(keys, 0)
-        for o in self.synced:
-            for k, v in o.plan.counts().items():  # type: ignore[union-attr]
-                out[k] += v
-        return out
 
 
 class ModelSyncRunner:
@@ -256,10 +206,11 @@ class ModelSyncRunner:
         start = time.monotonic()
         adapter = make_adapter(p, client, self.emit)
         with bounds.collect() as refused:
-            models = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
+            checked = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
         if refused:
             self._refused[p.slug] = len(refused)
             self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
+        models = plausible_prices(p.slug, checked, self.emit)
         return models, time.monotonic() - start
 
     def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
@@ -444,6 +395,24 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return fut
+
+
+def plausible_prices(provider: str, models: list[RemoteModel], emit: EmitFn) -> list[RemoteModel]:
+    """A published price that cannot be right for its unit (domain.PRICE_CEILINGS: negative, far
+    too large, or absurdly small) is refused: the model keeps its previous price, with one warning."""
+    refused: list[str] = []
+    out = []
+    for m in models:
+        if m.price is not None:
+            wrong = m.price.problems()
+            if wrong:
+                refused.append(f"{m.model_id} ({wrong[0]})")
+                m = m.with_changes(price=None)
+        out.append(m)
+    if refused:
+        shown = ", ".join(refused[:3]) + (f" and {len(refused) - 3:,} more" if len(refused) > 3 else "")
+        emit(Warning(provider, f"{len(refused):,} published prices refused as implausible (previous price kept): {shown}"))
+    return out
 
 
 def ttl_tolerance(ttl: float) -> float:

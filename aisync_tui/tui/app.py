@@ -181,7 +181,7 @@ class AisyncApp(App[int]):
 
     @work(thread=True, exclusive=True, group="seed", exit_on_error=False, description="Loading the bundled catalog")
     def _seed_catalog(self) -> None:
-        from ..pricing.catalog import ensure_seeded
+        from ..pricing.seed import ensure_seeded
 
         try:
             with self.store.db.connection_context():

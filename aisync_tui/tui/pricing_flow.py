@@ -1,4 +1,4 @@
-"""The pricing sync in the app: `PricingSync.prepare()` gives per-provider plans to preview,
+"""The pricing sync in the app: `PricingRun.prepare()` gives per-provider plans to preview,
 `apply()` writes them. Words for the preview and the summary live here (pure, no Textual)."""
 
 from __future__ import annotations
@@ -45,9 +45,9 @@ def pricing_plan_text(plans: list[Any], per: str) -> tuple[Text, bool]:
 
 
 def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel: threading.Event) -> tuple[Any, Text, bool]:
-    from ..pricing.sync import PricingSync
+    from ..pricing.runner import PricingRun
 
-    sync = PricingSync(settings, store, force=force, emit=emit)
+    sync = PricingRun(settings, store, force=force, emit=emit, cancel=cancel)
     plans = sync.prepare()
     if cancel.is_set():
         raise Cancelled("pricing sync cancelled before anything was written")
@@ -56,9 +56,14 @@ def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel
 
 
 def apply_pricing(sync: Any, *, emit: EmitFn, cancel: threading.Event) -> str:
+    """Apply the previewed plans (Esc sets the run's cancel event: rolled back between batches),
+    then price the usage records that were waiting for a price."""
+    from ..usage.records import reprice_unpriced
+
     if cancel.is_set():
         raise Cancelled("pricing sync cancelled before anything was written")
     summary = sync.apply()
+    reprice_unpriced()
     totals = {"updated": 0, "added": 0, "enriched": 0}
     for o in summary.outcomes:
         if o.plan is not None:

@@ -360,22 +360,32 @@ def reprice_unpriced(book: Any = None) -> int:
     from ..usage.cost import PriceBook
 
     book = book or PriceBook()
-    count = 0
     unpriced = UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null()
     # Only models that now have a price are worth visiting (most unpriced usage stays unpriced).
     pairs = UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct().tuples()
     priced_pairs = [(p, m) for p, m in pairs if book.periods(p, m)]
+    cols = (UsageRecord.id, UsageRecord.ts, UsageRecord.requests, UsageRecord.input_tokens, UsageRecord.output_tokens, UsageRecord.cached_tokens)
+    updates: list[tuple[Any, Any, Any]] = []
     for provider, model_id in priced_pairs:
-        for rec in UsageRecord.select().where(unpriced & (UsageRecord.provider == provider) & (UsageRecord.model_id == model_id)).iterator():
-            ts = rec.ts if rec.ts.tzinfo else rec.ts.replace(tzinfo=timezone.utc)
+        query = UsageRecord.select(*cols).where(unpriced & (UsageRecord.provider == provider) & (UsageRecord.model_id == model_id))
+        for rec_id, ts, requests, input_tokens, output_tokens, cached_tokens in query.tuples().iterator():
+            ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
             cost, how = book.cost(
-                rec.provider, rec.model_id, ts, requests=rec.requests, input_tokens=rec.input_tokens,
-                output_tokens=rec.output_tokens, cached_tokens=rec.cached_tokens,
+                provider, model_id, ts, requests=requests, input_tokens=input_tokens,
+                output_tokens=output_tokens, cached_tokens=cached_tokens,
             )
             if cost is not None:
-                UsageRecord.update(cost_usd=cost, cost_source=how).where(UsageRecord.id == rec.id).execute()
-                count += 1
-    return count
+                updates.append((UsageRecord.cost_usd.db_value(cost), how, rec_id))
+    if updates:
+        # One prepared statement for every record: a statement per record through Peewee was most
+        # of a pricing sync that priced a thousand waiting records.
+        db = UsageRecord._meta.database
+        table = UsageRecord._meta.table_name
+        with db.atomic():
+            db.cursor().executemany(
+                f'UPDATE "{table}" SET "cost_usd" = {db.param}, "cost_source" = {db.param} WHERE "id" = {db.param}', updates
+            )
+    return len(updates)
 
 
 def _record_run(result: ImportResult, started: datetime) -> None:

@@ -167,11 +167,14 @@ class Sandbox:
             con.close()
 
     def model_ids(self, provider: str, *, status: str | None = None) -> set[str]:
+        """The provider's own models (a new store also holds the price catalog's, status catalog)."""
         q = "SELECT m.model_id FROM model m JOIN provider p ON p.id = m.provider_id WHERE p.slug = ?"
         params: list[Any] = [provider]
         if status:
             q += " AND m.status = ?"
             params.append(status)
+        else:
+            q += " AND m.status != 'catalog'"
         return {r[0] for r in self.sql(q, params)}
 
 

@@ -317,7 +317,8 @@ def test_ctrl_c_while_a_provider_hangs_exits_promptly_with_130(tmp_path, sig: in
     assert proc.returncode == 130, err
     assert elapsed < 3.0, f"Ctrl+C took {elapsed:.1f}s to take effect"
     assert "Traceback" not in err
-    assert sb.sql("SELECT COUNT(*) FROM model") == [(0,)]
+    # Only the price catalog the new store was seeded with (before any fetch); no provider's models.
+    assert sb.sql("SELECT COUNT(*) FROM model WHERE status != 'catalog'") == [(0,)]
 
 
 # ----------------------------------------------------------------------------- the run lock

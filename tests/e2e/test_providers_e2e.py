@@ -86,7 +86,13 @@ def test_sync_models_adds_every_model_of_the_provider(sandbox, fake_server, slug
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"{name}:\n  ✓ Found {found} models\n  ✓ Added {found} new models" in r.stdout
     assert _count(sandbox.db, "select count(*) from model m join provider p on p.id = m.provider_id where p.slug = ? and m.available = 1", slug) == found
-    stored = _count(sandbox.db, "select context_length from model where model_id = ?", model_id)
+    # The provider's own value (the store's price catalog may fill what the provider does not say).
+    stored = _count(
+        sandbox.db,
+        "select case when json_extract(m.field_sources, '$.context_length') = 'provider' then m.context_length end "
+        "from model m join provider p on p.id = m.provider_id where p.slug = ? and m.model_id = ?",
+        slug, model_id,
+    )
     assert stored == context
     if key_var:
         assert DEFAULT_KEYS[slug] not in r.stdout + r.stderr
@@ -118,10 +124,12 @@ def test_openrouter_without_a_key_stores_its_published_prices_exactly(sandbox, f
     con = sqlite3.connect(sandbox.db)
     try:
         row = con.execute(
-            "select pr.input, pr.output, pr.per_image, pr.source from price pr join model m on m.id = pr.model_id "
-            "where m.model_id = 'anthropic/claude-opus-4' and pr.effective_until is null"
+            "select pr.input, pr.output, pr.input_per_image, pr.source from price pr join model m on m.id = pr.model_id "
+            "join provider p on p.id = m.provider_id "
+            "where p.slug = 'openrouter' and m.model_id = 'anthropic/claude-opus-4' and pr.effective_until is null"
         ).fetchone()
-        auto_prices = con.execute("select count(*) from price pr join model m on m.id = pr.model_id where m.model_id = 'openrouter/auto'").fetchone()[0]
+        auto_prices = con.execute("select count(*) from price pr join model m on m.id = pr.model_id join provider p on p.id = m.provider_id "
+                              "where p.slug = 'openrouter' and m.model_id = 'openrouter/auto'").fetchone()[0]
     finally:
         con.close()
     assert (Decimal(row[0]), Decimal(row[1]), Decimal(row[2]), row[3]) == (Decimal("0.000015"), Decimal("0.000075"), Decimal("0.024"), "provider")
@@ -148,7 +156,8 @@ def test_groq_model_switched_off_becomes_missing_and_returns_when_active(sandbox
     state.models = [dict(models[0], active=False)] + models[1:]
     r = sandbox.run("sync-models", "--provider", "groq", "--force", env=env)
     assert r.returncode == 0, r.stderr
-    status = "select status || '/' || available from model where model_id = 'llama-3.3-70b-versatile'"
+    status = ("select m.status || '/' || m.available from model m join provider p on p.id = m.provider_id "
+              "where p.slug = 'groq' and m.model_id = 'llama-3.3-70b-versatile'")
     assert _count(sandbox.db, status) == "missing/0"
     state.models = models
     assert sandbox.run("sync-models", "--provider", "groq", "--force", env=env).returncode == 0
@@ -180,7 +189,7 @@ def test_providers_lists_every_provider_with_key_source_and_last_sync(sandbox, f
 
     data = {p["provider"]: p for p in json.loads(sandbox.run("providers", "--format", "json", env={"MISTRAL_API_KEY": key}).stdout)}
     assert data["mistral"]["key_set"] is True and data["mistral"]["key_source"] == "$MISTRAL_API_KEY"
-    assert data["mistral"]["last_status"] == "ok" and data["mistral"]["last_synced_at"].endswith("Z") and data["mistral"]["models"] == 4
+    assert data["mistral"]["last_status"] == "ok" and data["mistral"]["last_synced_at"].endswith("Z") and data["mistral"]["available_models"] == 4
     assert data["anthropic"]["configured"] is False and data["anthropic"]["api_key_env"] == ["ANTHROPIC_API_KEY"]
     assert data["lmstudio"]["custom"] is True and data["lmstudio"]["enabled"] is False and data["lmstudio"]["kind"] == "openai-compatible"
     assert data["ollama"]["base_url"] == "http://localhost:11434" and data["ollama"]["needs_key"] is False

@@ -247,13 +247,13 @@ def test_cleanup_needs_force_without_a_terminal_and_removes_missing_models(sandb
     assert dry.returncode == 0 and gone in dry.stdout and "Would remove 1 model" in dry.stdout, dry.stdout
     refused = sandbox.run("models", "cleanup", "--older-than", cutoff, "--provider", "gemini")
     assert refused.returncode == 2 and "--force" in refused.stderr
-    assert _count(sandbox, "select count(*) from model where model_id = ?", gone) == 1
+    assert _count(sandbox, "select count(*) from model m join provider p on p.id = m.provider_id where p.slug = 'gemini' and m.model_id = ?", gone) == 1
     # Default cut-off (90 days ago): a model missing for 60 days is kept.
     kept = sandbox.run("models", "cleanup", "--force")
     assert "Nothing to clean up" in kept.stdout
     done = sandbox.run("models", "cleanup", "--force", "--older-than", cutoff, "--provider", "gemini")
     assert done.returncode == 0, done.stderr
-    assert _count(sandbox, "select count(*) from model where model_id = ?", gone) == 0
+    assert _count(sandbox, "select count(*) from model m join provider p on p.id = m.provider_id where p.slug = 'gemini' and m.model_id = ?", gone) == 0
     assert _count(sandbox, "select count(*) from model where status = 'active'") == len(state.models)
     assert _count(sandbox, "select count(*) from sync_run where kind = 'cleanup' and status = 'ok'") == 1
 

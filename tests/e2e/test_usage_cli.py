@@ -41,10 +41,12 @@ def test_llm_import_then_report_and_reimport_counts_nothing_twice(sandbox, tmp_p
     assert json.loads(again.stdout)["added"] == 0 and json.loads(again.stdout)["unchanged"] == 2
     report = _report(sandbox, "--days", "7")
     assert report["totals"]["requests"] == 2 and report["totals"]["total_tokens"] == 154
-    assert report["totals"]["unpriced_records"] == 2 and report["totals"]["cost_usd"] is None
-    assert {(m["provider"], m["model"], m["in_catalog"]) for m in report["by_model"]} == {("openai", "gpt-4o-mini", False), ("anthropic", "claude-3-5-haiku-20241022", False)}
+    # The store the import created was seeded from the bundled price catalog: gpt-4o-mini is priced
+    # (100 x $0.15 + 10 x $0.60 per 1M); the dated Claude snapshot id is in no catalog.
+    assert report["totals"]["unpriced_records"] == 1 and report["totals"]["cost_usd"] == "0.000021"
+    assert {(m["provider"], m["model"], m["in_catalog"]) for m in report["by_model"]} == {("openai", "gpt-4o-mini", True), ("anthropic", "claude-3-5-haiku-20241022", False)}
     text = sandbox.run("usage", "report", "--days", "7")
-    assert "Unpriced: 2 records, 154 tokens (100.0% of tokens)" in text.stdout
+    assert "Unpriced: 1 record" in text.stdout and "44 tokens (28.6% of tokens)" in text.stdout
     assert "claude-3-5-haiku-20241022 *" in text.stdout
 
 
@@ -117,4 +119,4 @@ def test_report_csv_has_a_header_and_one_row_per_model(sandbox, tmp_path: Path) 
     assert sandbox.run("usage", "import", "jsonl", str(path)).returncode == 0
     out = sandbox.run("usage", "report", "--format", "csv").stdout.splitlines()
     assert out[0].startswith("provider,model,in_catalog,records,requests")
-    assert out[1].startswith("openai,gpt-4o,no,1,2,0,5,5,0,0.02,0.01,")
+    assert out[1].startswith("openai,gpt-4o,yes,1,2,0,5,5,0,0.02,0.01,")  # in the bundled catalog

@@ -124,8 +124,11 @@ def test_a_litellm_entry_with_absurd_numbers_keeps_its_sane_fields_and_loses_the
     (entry,) = feed.entries
     assert entry.model_id == "gpt-4o"
     assert entry.context_length is None and entry.max_output_tokens == 16384
-    assert entry.price is not None and entry.price.input is None and entry.price.output == Decimal("0.00001")
-    assert entry.price.tiers == () and entry.deprecated_at is None
+    # An unreadable stated price refuses the entry's whole price (the model keeps its previous one).
+    assert entry.price is None and "input_cost_per_token" in (entry.price_problem or "")
+    assert entry.deprecated_at is None
+    sane = parse_litellm({"gpt-4o": dict(data["gpt-4o"], input_cost_per_token=2.5e-06)}).entries[0]
+    assert sane.price is not None and sane.price.output == Decimal("0.00001") and sane.price.tiers == ()
 
 
 REAL_BODIES = sorted(

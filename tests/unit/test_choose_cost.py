@@ -51,7 +51,7 @@ def test_per_request_image_and_second_prices_multiply_by_the_requests():
     assert quote(per_request, Workload(input_tokens=1000, requests=10)).cost == D("0.06")
     images = Price(per_image=D("0.04"))
     assert quote(images, Workload(images=3, requests=5)).cost == D("0.60")
-    audio = Price(per_second=D("0.006"))
+    audio = Price(input_per_second=D("0.006"))
     assert quote(audio, Workload(seconds=D("12.5"), requests=2)).cost == D("0.15")
 
 
@@ -76,7 +76,7 @@ def test_a_component_without_a_price_makes_the_cost_unknown_and_is_named():
 
 def test_no_price_at_all_names_every_component_the_workload_needs():
     q = quote(None, Workload(input_tokens=10, output_tokens=10, seconds=D(1)))
-    assert q.cost is None and q.missing == ("input", "output", "per_second")
+    assert q.cost is None and q.missing == ("input", "output", "input_per_second")
 
 
 def test_a_free_model_costs_zero_not_unknown():
@@ -183,7 +183,7 @@ def test_the_ranking_total_is_the_quote_total_for_every_shape_of_price():
 
     prices = [
         None, GPT4O, TIERED, Price(input=D("0.000001")), Price(per_image=D("0.04"), input=D("0.000002")),
-        Price(per_second=D("0.006")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
+        Price(input_per_second=D("0.006")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
     ]
     workloads = [
         Workload(input_tokens=i, output_tokens=o, cached_tokens=c, images=im, seconds=s, requests=r)

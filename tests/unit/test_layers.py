@@ -40,18 +40,10 @@ _SIDEWAYS_OK = {0, len(LAYERS) - 1}
 
 #: Imports that break the rules above today, each with what removes it. An entry that no longer
 #: occurs fails `test_the_known_exceptions_still_occur`: delete it then.
-KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {
-    # The pricing engine reuses the model sync's bulk insert and run summary: both move to store/
-    # and a neutral module when pricing becomes plan -> apply.
-    ("pricing.sync", "sync.apply"): "bulk_insert belongs in store/",
-    ("pricing.sync", "sync.runner"): "RunSummary/ProviderOutcome belong in a module both engines use",
-    ("pricing.sync", "sync.plan"): "format_value belongs with the preview wording",
-}
+KNOWN_EXCEPTIONS: dict[tuple[str, str], str] = {}
 
 #: Loops of modules that import each other, with what breaks them (as above).
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"pricing.catalog", "pricing.sync"}): "ensure_seeded belongs beside PricingSync, not in catalog",
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 
 def _name(path: Path) -> str:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from aisync_tui.store.bulk import bulk_insert
 from aisync_tui.store.models import Model, ModelChange, Provider
-from aisync_tui.sync.apply import bulk_insert
 
 
 def _rows(provider_pk: int, prefix: str) -> list[dict[str, Any]]:
@@ -58,7 +58,7 @@ def test_change_log_rows_written_in_bulk_read_back_unchanged(store: Any) -> None
 
 
 def test_re_sync_marks_exactly_the_unchanged_models_as_synced_now(store: Any) -> None:
-    from aisync_tui.sync.apply import touch_synced
+    from aisync_tui.store.bulk import touch_synced
 
     p = Provider.insert(slug="a", name="A", kind="openai").execute()
     pks = [Model.insert(provider=p, model_id=f"m{i}").execute() for i in range(5)]

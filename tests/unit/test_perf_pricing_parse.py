@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from aisync_tui.domain import to_decimal
-from aisync_tui.pricing.feeds import money, parse_genai, parse_litellm
+from aisync_tui.pricing.feeds import BadPrice, feed_amount, parse_genai, parse_litellm
 from aisync_tui.pricing.match import Matcher, _only_equals, compile_rule, rule_matches
 from aisync_tui.pricing.sources import snapshot_bytes
 
@@ -19,23 +19,33 @@ def bundled():
     return json.loads(snapshot_bytes("litellm")), json.loads(snapshot_bytes("genai"))
 
 
-def _plain_money(value):
-    d = to_decimal(value)
-    return None if d is None or d < 0 else d
+def _plain_amount(value):
+    """What a feed amount is without the cache: None when absent, "bad" when not a price."""
+    if value is None:
+        return None
+    d = None if isinstance(value, bool) else to_decimal(value)
+    return "bad" if d is None or d < 0 else d
+
+
+def _amount(value):
+    try:
+        return feed_amount("k", value)
+    except BadPrice:
+        return "bad"
 
 
 @given(st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.integers(-10, 10), st.sampled_from([0.0, -0.0, 1.0, 1, "0.5", None, True])))
-def test_cached_money_is_the_same_decimal_as_computing_it(value):
+def test_cached_feed_amount_is_the_same_decimal_as_computing_it(value):
     for _ in range(2):  # the second call comes from the cache
-        got, want = money(value), _plain_money(value)
-        assert (got is None) == (want is None)
-        if want is not None:
+        got, want = _amount(value), _plain_amount(value)
+        assert isinstance(got, str) == isinstance(want, str) and (got is None) == (want is None)
+        if want is not None and not isinstance(want, str):
             # Same value *and* same digits: the text written to the store is format(d, "f").
             assert format(got, "f") == format(want, "f"), value
 
 
 def test_zero_and_negative_zero_keep_their_own_decimals():
-    assert format(money(-0.0), "f") == "-0.0" and format(money(0.0), "f") == "0.0"
+    assert format(feed_amount("k", -0.0), "f") == "-0.0" and format(feed_amount("k", 0.0), "f") == "0.0"
 
 
 def test_compiled_genai_rules_match_exactly_what_the_rules_say(bundled):

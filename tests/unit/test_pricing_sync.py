@@ -5,16 +5,14 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from aisync_tui.config import load_settings
 from aisync_tui.domain import Price, RemoteModel
-from aisync_tui.pricing.catalog import ensure_seeded
+from aisync_tui.pricing.runner import PricingRun
+from aisync_tui.pricing.seed import ensure_seeded
 from aisync_tui.pricing.sources import snapshot_bytes
-from aisync_tui.pricing.sync import PricingSync
 from aisync_tui.store.db import open_store
 from aisync_tui.store.models import Meta, Model, ModelChange, SyncRun
 from aisync_tui.store.models import Price as PriceTable
@@ -26,34 +24,14 @@ T1 = datetime(2026, 11, 1, 2, 0, tzinfo=timezone.utc)
 FEED_PROVIDERS = {"openai", "xai", "anthropic", "gemini"}
 
 
-@pytest.fixture(scope="module")
-def real_litellm() -> dict[str, Any]:
-    return json.loads(snapshot_bytes("litellm"))
-
-
 def subset(real: dict[str, Any]) -> dict[str, Any]:
     """A realistic feed: every real entry of four providers (a few hundred models)."""
     return {k: v for k, v in real.items() if isinstance(v, dict) and v.get("litellm_provider") in FEED_PROVIDERS}
 
 
 @pytest.fixture
-def env(tmp_path: Path, real_litellm: dict[str, Any]) -> Any:
-    feed = tmp_path / "litellm.json"
-    genai = tmp_path / "genai.json"
-    feed.write_text(json.dumps(subset(real_litellm)))
-    genai.write_bytes(snapshot_bytes("genai"))
-    config = tmp_path / "config.toml"
-    config.write_text(f'[pricing]\nfeed_url = "{feed}"\ngenai_prices_url = "{genai}"\n')
-    store = open_store(str(tmp_path / "aisync.db"))
-    settings = load_settings(str(config), database=str(tmp_path / "aisync.db"), environ={})
-
-    class Env:
-        pass
-
-    e = Env()
-    e.feed, e.genai, e.store, e.settings, e.tmp = feed, genai, store, settings, tmp_path
-    yield e
-    store.close()
+def env(pricing_env: Any) -> Any:
+    return pricing_env
 
 
 def list_models(store: Any, provider: str, remotes: list[RemoteModel], now: datetime = T1) -> None:
@@ -64,7 +42,9 @@ def list_models(store: Any, provider: str, remotes: list[RemoteModel], now: date
 
 
 def sync(env: Any, *, now: datetime, **kw: Any) -> Any:
-    return PricingSync(env.settings, env.store, now=now, **kw).run()
+    # The feed is a four-provider subset of the real one, so it is taken on purpose (--accept-shrink).
+    kw.setdefault("accept_shrink", True)
+    return PricingRun(env.settings, env.store, now=now, **kw).run()
 
 
 def periods(provider: str, model_id: str) -> list[Any]:
@@ -129,7 +109,7 @@ def test_a_bad_feed_is_rejected_and_the_last_good_copy_stays(env, real_litellm, 
         if isinstance(payload, dict) and "gpt-4o" in payload:
             payload["gpt-4o"] = dict(payload["gpt-4o"], input_cost_per_token=9e-06)
         env.feed.write_text(json.dumps(payload))
-    s = sync(env, now=T1 + timedelta(hours=1))
+    s = sync(env, now=T1 + timedelta(hours=1), accept_shrink=False)
     (warning,) = [w for w in s.extra["warnings"] if "LiteLLM" in w]
     assert reason in warning and "keeping the last good copy" in warning
     assert env.store.meta_get("pricing.litellm.revision") == revision

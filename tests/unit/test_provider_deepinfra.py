@@ -45,7 +45,7 @@ def test_tags_decide_type_and_capabilities():
     assert models["BAAI/bge-m3"].type == "embedding"
     whisper = models["openai/whisper-large-v3-turbo"]
     # Priced per second of audio: the zero token prices are not "free", and context 0 is unknown.
-    assert (whisper.type, whisper.context_length, whisper.price.input, whisper.price.per_second) == ("transcription", None, None, Decimal("0.0002"))
+    assert (whisper.type, whisper.context_length, whisper.price.input, whisper.price.input_per_second) == ("transcription", None, None, Decimal("0.0002"))
     flux = models["black-forest-labs/FLUX-1-schnell"]
     assert (flux.type, flux.price.per_image, flux.price.output) == ("image", Decimal("0.0005"), None)
     bare = models["some/new-model"]

@@ -28,7 +28,7 @@ def test_prices_are_exact_per_token_with_request_image_and_search_components():
     opus = models["anthropic/claude-opus-4"]
     assert opus.price.input == Decimal("0.000015") and opus.price.output == Decimal("0.000075")
     assert opus.price.cached_input == Decimal("0.0000015") and opus.price.cache_write == Decimal("0.00001875")
-    assert opus.price.per_image == Decimal("0.024") and opus.price.per_request == Decimal("0")
+    assert opus.price.input_per_image == Decimal("0.024") and opus.price.per_request == Decimal("0")
     assert opus.context_length == 200000 and opus.max_output_tokens == 32000
     assert opus.created_at == datetime.fromtimestamp(1747931245, tz=timezone.utc)
     assert {"chat", "vision", "functions", "reasoning", "caching"} <= opus.capabilities
@@ -58,8 +58,10 @@ def test_long_context_overrides_become_a_price_tier_and_web_search_has_its_price
 def test_price_edge_cases():
     assert parse_price(None) is None
     assert parse_price({"prompt": "-1", "completion": "-1"}) is None
-    p = parse_price({"prompt": "0.000002", "completion": "garbage", "internal_reasoning": "0", "discount": 0.25})
+    p = parse_price({"prompt": "0.000002", "completion": "-1", "internal_reasoning": "0", "discount": 0.25})
     assert p.input == Decimal("0.0000015") and p.output is None
+    # An unreadable stated price makes the whole price unknown: the model keeps its previous one.
+    assert parse_price({"prompt": "0.000002", "completion": "garbage"}) is None
     assert p.reasoning is None  # "0" here means billed as completion tokens, not free
     timed = parse_price({"prompt": "0.000001", "completion": "0.000002", "overrides": [{"utc_start": 100, "utc_end": 500, "prompt": "0"}]})
     assert timed.tiers == ()

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain import CAPABILITIES, COMPONENT_LABELS, TOKEN_COMPONENTS
+from ...domain import CAPABILITIES
 from ...render import money
 from ...render.inert import inert
 from .. import format as fmt
@@ -75,10 +75,12 @@ def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
     t.add_column("Price", justify="right")
     t.add_column("Per")
     for name, value in d.price.price.components().items():
-        if name in TOKEN_COMPONENTS:
-            t.add_row(COMPONENT_LABELS[name], money.token_price(value, per), unit)
-        elif value:  # a zero per-request or per-search fee is no fee: not a row of its own
-            t.add_row(COMPONENT_LABELS[name], money.usd(value), name.replace("per_", "").replace("_", " "))
+        if name not in TOKEN_COMPONENTS and not value:
+            continue  # a zero per-request or per-search fee is no fee: not a row of its own
+        amount, _, per_words = money.component_text(name, value, per).partition(" per ")
+        t.add_row(money.component_label(name), amount, per_words)
+    for name, value in d.price.price.other:
+        t.add_row(f"{name} (not used in costs)", money.usd(value), "as the source states")
     for tier in d.price.price.tiers:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)

@@ -1,0 +1,41 @@
+"""A price ledger from the first command: a new store is filled from the bundled snapshot.
+
+The snapshot's catalog and prices go in before anything else, dated from the snapshot's own date
+(the prices are known to hold since then), so usage imported right after the first `sync-models`
+is priced, and a later online `sync-pricing` only writes what changed since.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .catalog import SEEDED_KEY
+
+if TYPE_CHECKING:
+    from ..store.db import Store
+
+
+def is_seeded(store: Store) -> bool:
+    return bool(store.meta_get(SEEDED_KEY))
+
+
+def ensure_seeded(store: Store) -> bool:
+    """Fill the store's catalog and price ledger from the bundled snapshot, once. True when it did now.
+
+    Cheap once done (one `aisync_meta` read). Takes the run lock without waiting: if another run
+    holds it, it returns False and the next command tries again. Never touches the network.
+    """
+    if is_seeded(store):
+        return False
+    from ..errors import LockHeld
+    from ..store.lock import run_lock
+    from .runner import PricingRun
+
+    try:
+        with run_lock(store, "aisync (seeding the bundled price catalog)"):
+            if is_seeded(store):
+                return False
+            PricingRun(None, store, offline=True).run()
+    except LockHeld:
+        return False
+    return True
