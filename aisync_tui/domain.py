@@ -42,7 +42,19 @@ CAPABILITIES: tuple[str, ...] = (
     "web_search",
     "caching",
     "batch",
+    "fim",
 )
+
+#: `--type` families: a broad type the reference documents matches its finer types too.
+TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "audio": ("audio", "tts", "transcription"),
+}
+
+
+def types_matching(name: str) -> tuple[str, ...]:
+    """The stored types a `--type NAME` filter selects: the family's members, or NAME itself."""
+    return TYPE_FAMILIES.get(name, (name,))
+
 
 MODEL_STATUSES: tuple[str, ...] = ("active", "deprecated", "missing", "retired", "catalog")
 
@@ -217,6 +229,9 @@ class RemoteModel:
     owned_by: str | None = None
     aliases: tuple[str, ...] = ()
     price: Price | None = None
+    stated: frozenset[str] = frozenset()
+    """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
+    are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
 
     def with_changes(self, **changes: Any) -> RemoteModel:
@@ -241,7 +256,19 @@ TRACKED_FIELDS: tuple[str, ...] = (
     "deprecated_at",
     "description",
     "owned_by",
+    "aliases",
 )
+
+#: Fields a provider's value may be withdrawn from: when the provider stated one and stops
+#: sending it, the stored value is cleared (with a change-log entry), never kept as its word.
+CLEARABLE_FIELDS: frozenset[str] = frozenset(
+    {"name", "context_length", "max_output_tokens", "created_at", "deprecated_at", "description", "owned_by"}
+)
+
+
+def capability_source_key(capability: str) -> str:
+    """The `field_sources` key that says who stated one capability ("capability:vision")."""
+    return f"capability:{capability}"
 
 
 def remote_field_names() -> tuple[str, ...]:
@@ -293,4 +320,5 @@ CAPABILITY_LABELS: dict[str, str] = {
     "web_search": "Web search",
     "caching": "Prompt caching",
     "batch": "Batch API",
+    "fim": "Fill-in-the-middle",
 }

@@ -7,17 +7,43 @@ builds every older version from these same steps).
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 import peewee as pw
 
 from ..errors import StoreError
-from .models import ALL_TABLES, Meta
+from .models import BaseTable, DecimalTextField, Meta, Model, ModelAlias, ModelChange, Price, Provider, SyncRun, UTCDateTimeField, UsageRecord
+
+
+class _UsageRecordV1(BaseTable):
+    """usage_record as schema 1 created it (before `requested_model`)."""
+
+    ts = UTCDateTimeField(index=True)
+    provider = pw.CharField(max_length=100)
+    model_id = pw.TextField()
+    requests = pw.IntegerField(null=True)
+    input_tokens = pw.BigIntegerField(default=0)
+    output_tokens = pw.BigIntegerField(default=0)
+    cached_tokens = pw.BigIntegerField(default=0)
+    cost_usd = DecimalTextField(null=True)
+    cost_source = pw.CharField(max_length=20, null=True)
+    source = pw.CharField(max_length=50)
+    source_ref = pw.TextField(unique=True)
+    imported_at = UTCDateTimeField()
+
+    class Meta:
+        table_name = "usage_record"
+        indexes = ((("provider", "model_id", "ts"), False),)
+
+
+#: The tables schema 1 created, as it created them.
+V1_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, _UsageRecordV1]
 
 
 def _v1(db: pw.Database) -> None:
     """The initial schema."""
-    db.create_tables(ALL_TABLES, safe=True)
+    db.create_tables(V1_TABLES, safe=True)
 
 
 def _v2(db: pw.Database) -> None:
@@ -26,9 +52,38 @@ def _v2(db: pw.Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS sync_run_kind_provider_status ON sync_run (kind, provider, status)")
 
 
-#: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1.
-STEPS: list[Callable[[pw.Database], None]] = [_v1, _v2]
-LATEST = len(STEPS)
+def _v7(db: pw.Database) -> None:
+    """One identity per model: the aliases a provider states, indexed for lookup (every path
+    resolves an id through them), and the id a usage record asked for next to the one that
+    served it."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    db.create_tables([ModelAlias], safe=True)
+    columns = {c.name for c in db.get_columns(UsageRecord._meta.table_name)}
+    if "requested_model" not in columns:
+        migrate(SchemaMigrator.from_database(db).add_column(UsageRecord._meta.table_name, "requested_model", UsageRecord.requested_model))
+    db.execute_sql("CREATE INDEX IF NOT EXISTS usage_record_provider_requested ON usage_record (provider, requested_model)")
+    # The aliases stores kept in model.aliases until now, into the index.
+    rows = []
+    taken: set[tuple[int, str]] = set()
+    for pk, provider_pk, model_id, aliases in db.execute_sql(
+        "SELECT id, provider_id, model_id, aliases FROM model WHERE available = ? AND aliases IS NOT NULL AND aliases != '[]'", (True,)
+    ).fetchall():
+        try:
+            names = json.loads(aliases)
+        except ValueError:
+            continue
+        for alias in names if isinstance(names, list) else ():
+            if isinstance(alias, str) and alias != model_id and (provider_pk, alias) not in taken:
+                taken.add((provider_pk, alias))
+                rows.append({"model": pk, "provider": provider_pk, "alias": alias})
+    if rows:
+        ModelAlias.insert_many(rows).on_conflict_ignore().execute()
+
+
+#: Upgrade steps by the version they bring the schema to. Numbers may have gaps.
+STEPS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 7: _v7}
+LATEST = max(STEPS)
 
 #: PostgreSQL advisory lock key held while migrating: crc32("aisync-migrate").
 MIGRATION_LOCK_KEY = 0x6D1A7E0
@@ -59,7 +114,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
             f"{where}: written by a newer aisync (schema {before}, this one knows {LATEST})",
             hint="upgrade aisync-tui",
         )
-    for version in range(before, target):
+    for version in [v - 1 for v in sorted(STEPS) if before < v <= target]:
         with db.atomic():
             if isinstance(db, pw.PostgresqlDatabase):
                 # Several servers starting at once on a fresh database would race on CREATE TABLE
@@ -68,7 +123,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
                 if current_version(db) > version:
                     continue
-            STEPS[version](db)
+            STEPS[version + 1](db)
             Meta.insert(key="schema_version", value=str(version + 1)).on_conflict(
                 conflict_target=[Meta.key], update={Meta.value: str(version + 1)}
             ).execute()

@@ -124,6 +124,19 @@ class Model(BaseTable):
         indexes = ((("provider", "model_id"), True),)
 
 
+class ModelAlias(BaseTable):
+    """An id the provider states for one of its models besides the model's own id (Mistral's
+    `mistral-large-latest`, xAI's `grok-4-latest`): the index every lookup resolves through."""
+
+    model = pw.ForeignKeyField(Model, backref="alias_rows", on_delete="CASCADE")
+    provider = pw.ForeignKeyField(Provider, on_delete="CASCADE")
+    alias = pw.TextField()
+
+    class Meta:
+        table_name = "model_alias"
+        indexes = ((("provider", "alias"), True),)
+
+
 class Price(BaseTable):
     """One dated price period of one model. effective_until NULL = the current price."""
 
@@ -187,6 +200,10 @@ class UsageRecord(BaseTable):
     ts = UTCDateTimeField(index=True)
     provider = pw.CharField(max_length=100)
     model_id = pw.TextField()
+    """The model that served the request (llm's `resolved_model`, an admin API's snapshot id)."""
+    requested_model = pw.TextField(null=True)
+    """The id the caller asked for, when it differs from model_id (`gpt-4o-mini` resolved to
+    `gpt-4o-mini-2024-07-18`); None when the source gives only one id."""
     requests = pw.IntegerField(null=True)
     """None = the source does not say (Anthropic's reports)."""
     input_tokens = pw.BigIntegerField(default=0)
@@ -203,4 +220,4 @@ class UsageRecord(BaseTable):
         indexes = ((("provider", "model_id", "ts"), False),)
 
 
-ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, UsageRecord]
+ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, ModelAlias, Price, SyncRun, ModelChange, UsageRecord]

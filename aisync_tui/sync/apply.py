@@ -12,14 +12,14 @@ from typing import Any, Iterator, Sequence, TypeVar
 
 import peewee as pw
 
-from ..domain import TRACKED_FIELDS, RemoteModel
+from ..domain import TRACKED_FIELDS, RemoteModel, capability_source_key
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
 from ..store.ledger import PriceLedger
-from ..store.models import Model, ModelChange, Price as PriceTable, Provider
+from ..store.models import Model, ModelAlias, ModelChange, Price as PriceTable, Provider
 from ..store.queries import price_from_row
 from ..store.rowreader import read_rows
-from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status
+from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status, merged_capabilities
 
 T = TypeVar("T")
 IN_CHUNK = 500
@@ -119,24 +119,35 @@ def ensure_provider(slug: str, name: str, kind: str) -> int:
     return row.id
 
 
-def _row_values(remote: RemoteModel, now: datetime, sources: dict[str, Any], *, insert: bool = False) -> dict[str, Any]:
-    """Column values from the provider. On update an unknown (None) never erases a known value;
-    on insert every column is present, because insert_many takes its columns from the first row."""
+def _row_values(
+    remote: RemoteModel, now: datetime, sources: dict[str, Any], *, insert: bool = False, cleared: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Column values from the provider. On update an unknown (None) never erases a value another
+    source gave, but a field in `cleared` (the provider stated it before and no longer sends it)
+    is erased; on insert every column is present, because insert_many takes its columns from the
+    first row. `sources` gets the provider's fields and the source of every capability."""
     values: dict[str, Any] = {}
     for f in TRACKED_FIELDS:
-        value = getattr(remote, f)
         if f == "capabilities":
-            value = sorted(set(value) | set(sources.get("feed_capabilities") or ()))
-        elif f in ("input_modalities", "output_modalities"):
+            if remote.capabilities or remote.stated or insert:
+                values[f] = sorted(merged_capabilities(remote, sources))
+                _capability_sources(remote, sources)
+            continue
+        if f == "aliases":
+            values[f] = list(remote.aliases)
+            continue
+        value = getattr(remote, f)
+        if f in ("input_modalities", "output_modalities"):
             value = list(value)
-        if (value in (None, [], ()) and f != "capabilities") or (f == "type" and value == "other"):
+        if value in (None, [], ()) or (f == "type" and value == "other"):
             if insert:
                 values[f] = value
+            elif f in cleared:
+                values[f] = None
+                sources.pop(f, None)
             continue
         values[f] = value
-        if f not in ("capabilities",):
-            sources[f] = "provider"
-    values["aliases"] = list(remote.aliases)
+        sources[f] = "provider"
     values["raw"] = remote.raw_json()
     values["field_sources"] = sources
     values["last_synced_at"] = now
@@ -146,11 +157,65 @@ def _row_values(remote: RemoteModel, now: datetime, sources: dict[str, Any], *, 
     return values
 
 
+def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
+    """`capability:X` -> who said so: the provider for what it states (true or false) and for what
+    it lists as true; the feed for the capabilities it adds where the provider is silent."""
+    feed = frozenset(sources.get("feed_capabilities") or ()) - remote.stated - remote.capabilities
+    before = {k: sources.pop(k) for k in [k for k in sources if k.startswith("capability:")]}
+    for cap in remote.stated | remote.capabilities:
+        sources[capability_source_key(cap)] = "provider"
+    for cap in feed:
+        key = capability_source_key(cap)
+        earlier = before.get(key)
+        sources[key] = earlier if earlier and earlier != "provider" else "litellm"
+
+
 def _change_rows(pk: int, run_id: int | None, changes: Sequence[FieldChange], now: datetime) -> list[dict[str, Any]]:
     return [
         {"model": pk, "run": run_id, "field": c.field, "old": c.old_text(), "new": c.new_text(), "at": now}
         for c in changes
     ]
+
+
+def write_aliases(plan: ProviderPlan, provider_pk: int, db: pw.Database) -> None:
+    """Keep the alias index in step with what the provider states, and fold a price-catalog row
+    whose id is now an alias of a listed model into that model (it is the same model, not a
+    second row: its feed price is matched to the model through the alias)."""
+    stale: list[int] = []
+    fresh: list[tuple[str, list[str]]] = []
+    for item in [*plan.added, *plan.updated]:
+        if item.pk is None and not item.remote.aliases:
+            continue
+        if item.pk is not None and not any(c.field == "aliases" for c in item.changes):
+            continue
+        if item.pk is not None:
+            stale.append(item.pk)
+        fresh.append((item.remote.model_id, list(item.remote.aliases)))
+    if not stale and not fresh:
+        return
+    for batch in chunks(stale, IN_CHUNK):
+        ModelAlias.delete().where(ModelAlias.model.in_(list(batch))).execute()
+    if not any(aliases for _, aliases in fresh):
+        return
+    ids = dict(
+        Model.select(Model.model_id, Model.id)
+        .where((Model.provider == provider_pk) & Model.model_id.in_([mid for mid, _ in fresh]))
+        .tuples()
+    )
+    wanted = {alias: ids[mid] for mid, aliases in fresh for alias in aliases if mid in ids}
+    # Catalog-only rows named like an alias: the provider says they are this model.
+    names = list(wanted)
+    for batch in chunks(names, IN_CHUNK):
+        Model.delete().where(
+            (Model.provider == provider_pk) & Model.model_id.in_(list(batch)) & (Model.available == False)  # noqa: E712
+            & (Model.status == "catalog")
+        ).execute()
+    # An alias can move from one model to another in one run: the old claim goes first.
+    for batch in chunks(names, IN_CHUNK):
+        ModelAlias.delete().where((ModelAlias.provider == provider_pk) & ModelAlias.alias.in_(list(batch))).execute()
+    rows = [{"model": pk, "provider": provider_pk, "alias": alias} for alias, pk in wanted.items()]
+    for batch in chunks(rows, IN_CHUNK):
+        bulk_insert(db, ModelAlias, batch)
 
 
 def apply_plan(
@@ -206,7 +271,8 @@ def apply_plan(
                 pk = item.pk
                 assert pk is not None
                 sources = dict(item.sources)  # a copy: _row_values marks the provider's fields in it
-                values = _row_values(item.remote, now, sources)
+                cleared = [c.field for c in item.changes if c.new is None]
+                values = _row_values(item.remote, now, sources, cleared=cleared)
                 Model.update(**values).where(Model.id == pk).execute()
                 changes = list(item.changes)
                 if isinstance(item, Added):
@@ -225,6 +291,8 @@ def apply_plan(
                 [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in batch],
             )
             step(len(batch))
+
+        write_aliases(plan, provider_pk, db)
 
         for batch in chunks(plan.unchanged_pks, max(batch_size, IN_CHUNK)):
             touch_synced(db, batch, now)
