@@ -7,6 +7,10 @@
   `match` rules accept our id: the feed's own semantics, with exact ids tried first.
 
 Never across providers, never fuzzy: no match means the price stays unknown.
+
+A model is also every alias its provider states (`store.model_alias`): when no entry has the
+model's own id, an entry under one of its aliases is the model's entry (`for_model`), and a feed
+entry under an alias is never a second, catalog-only model (`identity_pairs`).
 """
 
 from __future__ import annotations
@@ -147,5 +151,26 @@ class Matcher:
                 return m
         return None
 
+    def litellm_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> FeedEntry | None:
+        """The entry of the model's own id, else of the first alias (sorted) that has one."""
+        return for_model(self.litellm_for, provider, model_id, aliases)
+
+    def genai_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> GenaiModel | None:
+        return for_model(self.genai_for, provider, model_id, aliases)
+
     def entries_of(self, provider: str) -> list[FeedEntry]:
         return [e for (p, _), e in self.litellm.items() if p == provider]
+
+
+def for_model(lookup: Callable[[str, str], Any], provider: str, model_id: str, aliases: Iterable[str] = ()) -> Any:
+    """`lookup(provider, id)` for the model's own id first, then for each alias its provider
+    states (in sorted order, so the choice is stable). None when none matches."""
+    found = lookup(provider, model_id)
+    if found is not None:
+        return found
+    for alias in sorted(aliases):
+        found = lookup(provider, alias)
+        if found is not None:
+            return found
+    return None
+

@@ -111,6 +111,8 @@ class _Stored:
     values: dict[str, Any]
     capabilities: list[str]
     sources: dict[str, Any]
+    aliases: tuple[str, ...] = ()
+    """The ids the provider states for this model besides its own (matched when its own is not)."""
 
 
 @dataclass
@@ -298,9 +300,10 @@ class PricingSync:
         seen: set[tuple[str, str]] = set()
         for m in stored:
             seen.add((m.provider, m.model_id))
+            seen.update((m.provider, a) for a in m.aliases)
             plan = plan_for(m.provider, m.available)
-            entry = matcher.litellm_for(m.provider, m.model_id)
-            g = matcher.genai_for(m.provider, m.model_id)
+            entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
+            g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
             if entry is not None:
                 updates, _, changes = enrich(m.values, m.capabilities, m.sources, entry, lsrc)
                 if updates:
@@ -359,6 +362,9 @@ class PricingSync:
         if wanted is not None:
             pks = [pk for pk, slug in by_pk.items() if slug in wanted]
             query = query.where(Model.provider.in_(pks))
+        from ..store.queries import aliases_by_model
+
+        aliases = aliases_by_model()
         out = []
         for row in self.store.db.execute_sql(*query.sql()):
             pk, provider_pk, model_id, status, available, in_catalog, caps, sources, mtype, ctx, max_out, ins, outs, dep = row
@@ -369,7 +375,7 @@ class PricingSync:
             out.append(
                 _Stored(
                     pk, by_pk[provider_pk], model_id, status, bool(available), bool(in_catalog),
-                    values, list(_json(caps) or ()), dict(_json(sources) or {}),
+                    values, list(_json(caps) or ()), dict(_json(sources) or {}), aliases.get(pk, ()),
                 )
             )
         return out

@@ -5,6 +5,10 @@ is `mistral-medium-2508`). They are folded: the entry whose id equals its `name`
 the others become its `aliases`. An id that is a model in its own right is never folded into
 another one, even when a later entry claims it (the live list has such contradictions).
 `created` is the time of the request, the same for every entry, so it is ignored.
+
+The `capabilities` object is a complete statement: a capability it does not mark true (a false,
+or a key it leaves out, such as `reasoning` for most models) is false for that model, and a price
+feed cannot turn it on (`RemoteModel.stated`). `completion_fim` is the `fim` capability.
 """
 
 from __future__ import annotations
@@ -57,6 +61,10 @@ def classify(model_id: str, flags: set[str]) -> tuple[str, frozenset[str], tuple
     return "other", frozenset(caps), (), ()
 
 
+#: What the `capabilities` object speaks for, in our capability names.
+STATED = frozenset({"chat", "functions", "vision", "reasoning", "audio_in", "fim"})
+
+
 class MistralAdapter(ProviderAdapter):
     kind = "mistral"
     models_path = "/models"
@@ -94,7 +102,11 @@ class MistralAdapter(ProviderAdapter):
         return out
 
     def _one(self, model_id: str, item: dict[str, Any], aliases: tuple[str, ...]) -> RemoteModel:
-        mtype, caps, inputs, outputs = classify(model_id, _flags(item))
+        flags = _flags(item)
+        mtype, caps, inputs, outputs = classify(model_id, flags)
+        if "completion_fim" in flags:
+            caps = caps | {"fim"}
+        stated = STATED if isinstance(item.get("capabilities"), dict) else frozenset()
         name = opt_str(item, "name")
         owned_by = opt_str(item, "owned_by")
         return RemoteModel(
@@ -110,5 +122,6 @@ class MistralAdapter(ProviderAdapter):
             description=opt_str(item, "description"),
             owned_by=owned_by,
             aliases=aliases,
+            stated=stated,
             raw=item,
         )

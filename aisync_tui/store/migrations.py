@@ -79,6 +79,12 @@ def _v7(db: pw.Database) -> None:
                 rows.append({"model": pk, "provider": provider_pk, "alias": alias})
     if rows:
         ModelAlias.insert_many(rows).on_conflict_ignore().execute()
+        # A price-catalog row named like an alias is that model, not a second one.
+        db.execute_sql(
+            "DELETE FROM model WHERE available = ? AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"
+            " WHERE a.provider_id = model.provider_id AND a.alias = model.model_id)",
+            (False,),
+        )
 
 
 #: Upgrade steps by the version they bring the schema to. Numbers may have gaps.
