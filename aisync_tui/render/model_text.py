@@ -7,9 +7,12 @@ from decimal import Decimal
 from typing import Any, Callable, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, TOKEN_COMPONENTS, Price, cost_tier
+from .inert import inert
 from .money import UNIT_LABEL, UNITS, json_number, json_text, token_price, usd, usd_grouped
 
 Printer = Callable[[str], None]
+#: A description longer than this is cut (with …) in the text view; JSON has all of it.
+DESCRIPTION_LIMIT = 400
 
 LIST_HEADERS = ["Model", "Provider", "Type", "Status", "Context Length", "Input /{u}", "Output /{u}", "Cost"]
 
@@ -54,6 +57,8 @@ def list_json(row: Any) -> dict[str, Any]:
         "in_catalog": row.in_catalog,
         "created_at": iso(row.created_at),
         "last_synced": iso(row.last_synced_at),
+        "aliases": list(row.aliases),
+        "description": row.description,
     }
 
 
@@ -127,7 +132,9 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
     if d.missing_since:
         out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
     if d.aliases:
-        out(f"  Aliases: {', '.join(d.aliases)}")
+        out(f"  Aliases: {inert(', '.join(d.aliases))}")
+    if d.description:
+        out(f"  Description: {inert(d.description, DESCRIPTION_LIMIT)}")
     out("")
     out("Capabilities:")
     caps = set(d.capabilities)
@@ -205,6 +212,7 @@ def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]
         "first_seen_at": iso(d.first_seen_at),
         "missing_since": iso(d.missing_since),
         "aliases": list(d.aliases),
+        "description": d.description,
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},

@@ -53,6 +53,8 @@ class ModelRow:
     created_at: datetime | None
     available: bool
     in_catalog: bool
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,7 +200,7 @@ def model_rows_query(
         Model.select(
             Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
             Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
-            Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog,
+            Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog, Model.aliases, Model.description,
         )
         .join(Provider)
         .switch(Model)
@@ -231,6 +233,7 @@ def row_from_tuple(t: Sequence[Any]) -> ModelRow:
         provider=t[0], model_id=t[1], name=t[2], type=t[3], status=t[4], context_length=t[5],
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
+        aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
     )
 
 

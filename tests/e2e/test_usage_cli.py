@@ -42,10 +42,14 @@ def test_llm_import_then_report_and_reimport_counts_nothing_twice(sandbox, tmp_p
     report = _report(sandbox, "--days", "7")
     assert report["totals"]["requests"] == 2 and report["totals"]["total_tokens"] == 154
     assert report["totals"]["unpriced_records"] == 2 and report["totals"]["cost_usd"] is None
-    assert {(m["provider"], m["model"], m["in_catalog"]) for m in report["by_model"]} == {("openai", "gpt-4o-mini", False), ("anthropic", "claude-3-5-haiku-20241022", False)}
+    # Grouped by what was asked for, with what it resolved to.
+    assert {(m["provider"], m["model"], tuple(m["resolved_models"]), m["in_catalog"]) for m in report["by_model"]} == {
+        ("openai", "gpt-4o-mini", (), False),
+        ("anthropic", "claude-3-5-haiku-latest", ("claude-3-5-haiku-20241022",), False),
+    }
     text = sandbox.run("usage", "report", "--days", "7")
     assert "Unpriced: 2 records, 154 tokens (100.0% of tokens)" in text.stdout
-    assert "claude-3-5-haiku-20241022 *" in text.stdout
+    assert "claude-3-5-haiku-latest → claude-3-5-haiku-20241022 *" in text.stdout
 
 
 def test_openai_admin_import_reads_every_page_and_attaches_reported_costs(sandbox, fake_server) -> None:
