@@ -61,6 +61,7 @@ def classify(model_id: str, flags: set[str]) -> tuple[str, frozenset[str], tuple
     return "other", frozenset(caps), (), ()
 
 
+_TRUE_FLAGS = {"completion_chat": "chat", "function_calling": "functions", "vision": "vision", "completion_fim": "fim", "reasoning": "reasoning"}
 #: What the `capabilities` object speaks for, in our capability names.
 STATED = frozenset({"chat", "functions", "vision", "reasoning", "audio_in", "fim"})
 
@@ -104,8 +105,8 @@ class MistralAdapter(ProviderAdapter):
     def _one(self, model_id: str, item: dict[str, Any], aliases: tuple[str, ...]) -> RemoteModel:
         flags = _flags(item)
         mtype, caps, inputs, outputs = classify(model_id, flags)
-        if "completion_fim" in flags:
-            caps = caps | {"fim"}
+        # Every capability the object marks true is true, whatever type the model has.
+        caps = caps | {cap for flag, cap in _TRUE_FLAGS.items() if flag in flags}
         stated = STATED if isinstance(item.get("capabilities"), dict) else frozenset()
         name = opt_str(item, "name")
         owned_by = opt_str(item, "owned_by")
