@@ -243,3 +243,28 @@ def test_each_model_of_a_real_body_is_stored_as_the_provider_states_it(store, fi
             found = resolve_model(other, slug)
             assert found is not None and found.model_id == e.model_id and found.available, f"{fixture}: {other} does not resolve"
     assert Model.select().join(Provider).where(Provider.slug == slug).count() == len({e.model_id for e in expected})
+
+
+def test_a_max_output_openrouter_stopped_sending_is_cleared_with_a_change_log_entry(store):
+    """Two real captures of one provider: what the newer one no longer states is not kept as its word."""
+    older = json.loads((FIXTURES / "openrouter__cline__2025-04-24.json").read_text())
+    newer = json.loads((FIXTURES / "openrouter__cline__2025-05-12.json").read_text())
+    before = {m["id"]: (m.get("top_provider") or {}).get("max_completion_tokens") for m in older["data"]}
+    after = {m["id"]: (m.get("top_provider") or {}).get("max_completion_tokens") for m in newer["data"]}
+    dropped = sorted(k for k in before if k in after and before[k] and not after[k])
+    assert len(dropped) == 8  # what the captures hold; the test is about each of them
+    _sync(store, "openrouter", older)
+    assert all(get_model(k, "openrouter").max_output_tokens == before[k] for k in dropped)
+    _sync(store, "openrouter", newer)
+    for k in dropped:
+        d = get_model(k, "openrouter")
+        assert d.max_output_tokens is None, k
+        assert "max_output_tokens" not in d.field_sources, k
+        assert any(c.field == "max_output_tokens" and c.old == str(before[k]) and c.new is None for c in d.changes), k
+    kept = [k for k in before if k in after and before[k] and after[k]]
+    assert kept and all(get_model(k, "openrouter").max_output_tokens == after[k] for k in kept)
+    # A model the newer list leaves out is missing (dated), its values kept: that is not a withdrawal.
+    gone = sorted(k for k in before if k not in after)
+    assert gone
+    d = get_model(gone[0], "openrouter")
+    assert d.status == "missing" and d.context_length is not None
