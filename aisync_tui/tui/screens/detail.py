@@ -43,7 +43,8 @@ def basic_section(d: Any) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str)}
+    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
     for label, value in rows:
