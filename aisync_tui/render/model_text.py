@@ -8,6 +8,7 @@ from typing import Any, Callable, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, TOKEN_COMPONENTS, Price, cost_tier
 from .inert import inert
+from .words import plural
 from .money import UNIT_LABEL, UNITS, json_number, json_text, token_price, usd, usd_grouped
 
 Printer = Callable[[str], None]
@@ -164,7 +165,7 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out(f"  Total Requests: {requests:,}" if requests is not None else "  Total Requests: unknown")
         out(f"  Total Tokens: {usage.total_tokens:,}")
         cost = usage.total_cost
-        out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {usage.unpriced_records:,} unpriced records)" if getattr(usage, "unpriced_records", 0) else ""))
+        out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {plural(usage.unpriced_records, 'unpriced record')})" if getattr(usage, "unpriced_records", 0) else ""))
         avg = usage.average_cost_per_request
         out(f"  Average Cost per Request: {_avg(avg)}")
     out("")
