@@ -88,3 +88,21 @@ def test_type_audio_lists_the_speech_and_transcription_models(sandbox, fake_serv
     }
     names = {r["id"]: r["name"] for r in _json(sandbox.run("models", "list", "--provider", "groq", "--format", "json"))}
     assert names["openai/gpt-oss-120b"] == "GPT OSS 120B"
+
+
+def test_usage_report_text_says_what_its_json_says(sandbox, tmp_path: Path):
+    day = (datetime.now(timezone.utc) - timedelta(days=1)).strftime("%Y-%m-%d")
+    csv = tmp_path / "usage.csv"
+    csv.write_text(
+        "timestamp,provider,model,requests,input_tokens,output_tokens,cached_tokens,cost_usd\n"
+        f"{day}T10:00:00Z,openai,gpt-4o-mini,3,100,10,0,0.001305\n"
+        f"{day}T11:00:00Z,acme,mystery-model,1,50,5,0,\n"
+    )
+    assert sandbox.run("usage", "import", "csv", str(csv)).returncode == 0
+    data = _json(sandbox.run("usage", "report", "--format", "json"))
+    text = sandbox.run("usage", "report").stdout
+    t = data["totals"]
+    assert t["average_cost_per_request_usd"] == "0.000435"
+    assert "Average Cost per Request: $0.000435" in text
+    assert t["cost_reported_usd"] == "0.001305" and "(reported $0.001305, computed $0.00)" in text
+    assert t["unpriced_records"] == 1 and "Unpriced: 1 record," in text
