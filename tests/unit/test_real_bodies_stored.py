@@ -92,7 +92,7 @@ def openrouter(body: Any) -> list[Expected]:
         top = i.get("top_provider") or {}
         pricing = i.get("pricing") or {}
 
-        def price(key: str) -> Decimal | None:
+        def price(key: str, pricing: dict = pricing) -> Decimal | None:
             text = pricing.get(key)
             return None if text in (None, "-1") else Decimal(text)
 
