@@ -50,6 +50,11 @@ def enrich(
         if sources.get(name) == "provider" and old not in (None, ()):
             continue  # the provider's own value always wins
         if name == "max_output_tokens" and _exceeds_provider_context(new, values, sources):
+            if old is not None and sources.get(name) != "provider" and _exceeds_provider_context(old, values, sources):
+                # An earlier feed value that the provider's own context contradicts goes too.
+                updates[name] = None
+                new_sources.pop(name, None)
+                changes.append((name, old, None))
             continue
         if old != new:
             updates[name] = list(new) if isinstance(new, tuple) else new

@@ -151,3 +151,12 @@ def test_a_schema_2_store_upgrades_with_its_aliases_indexed(tmp_path: Path):
         assert "requested_model" in {c.name for c in store.db.get_columns(UsageRecord._meta.table_name)}
     finally:
         store.close()
+
+
+def test_an_earlier_feed_max_output_above_the_providers_context_is_cleared():
+    values = {"context_length": 131072, "max_output_tokens": 262144}
+    updates, sources, changes = enrich(
+        values, [], {"context_length": "provider", "max_output_tokens": "litellm"}, _entry(max_output_tokens=262144), "litellm"
+    )
+    assert updates["max_output_tokens"] is None and "max_output_tokens" not in sources
+    assert ("max_output_tokens", 262144, None) in changes
