@@ -63,11 +63,12 @@ def _v7(db: pw.Database) -> None:
     if "requested_model" not in columns:
         migrate(SchemaMigrator.from_database(db).add_column(UsageRecord._meta.table_name, "requested_model", UsageRecord.requested_model))
     db.execute_sql("CREATE INDEX IF NOT EXISTS usage_record_provider_requested ON usage_record (provider, requested_model)")
-    # The aliases stores kept in model.aliases until now, into the index.
+    # The aliases a store has kept in model.aliases until now go into the index.
     rows = []
     taken: set[tuple[int, str]] = set()
     for pk, provider_pk, model_id, aliases in db.execute_sql(
-        "SELECT id, provider_id, model_id, aliases FROM model WHERE available = ? AND aliases IS NOT NULL AND aliases != '[]'", (True,)
+        f"SELECT id, provider_id, model_id, aliases FROM model WHERE available = {db.param} AND aliases IS NOT NULL AND aliases != '[]'",
+        (True,),
     ).fetchall():
         try:
             names = json.loads(aliases)
@@ -81,7 +82,7 @@ def _v7(db: pw.Database) -> None:
         ModelAlias.insert_many(rows).on_conflict_ignore().execute()
         # A price-catalog row named like an alias is that model, not a second one.
         db.execute_sql(
-            "DELETE FROM model WHERE available = ? AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"
+            f"DELETE FROM model WHERE available = {db.param} AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"
             " WHERE a.provider_id = model.provider_id AND a.alias = model.model_id)",
             (False,),
         )
