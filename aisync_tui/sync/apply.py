@@ -114,9 +114,9 @@ def _memo_json(field: pw.Field) -> Callable[[Any], Any]:
     def convert(value: Any) -> Any:
         try:
             key = _frozen(value)
-        except TypeError:
+            found = cache.get(key)
+        except TypeError:  # a nested list or dict: not worth a key, encoded as it is
             return encode(value)
-        found = cache.get(key)
         if found is None:
             found = cache[key] = encode(value)
         return found
