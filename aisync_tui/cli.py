@@ -2,23 +2,24 @@
 
 Headless paths never import Textual (a test checks it), and heavy modules load only inside the
 command that needs them, so `aisync --help` stays fast. Each subcommand lives in its own module
-under `aisync_tui/commands/`, found at start-up: a module there with `register(subparsers)` is a
-command.
+under `aisync_tui/commands/` with a `register(subparsers)`, listed in `commands._base.COMMANDS`.
 """
 
 from __future__ import annotations
 
-import argparse
 import importlib
 import os
 import pkgutil
 import signal
 import sys
-from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from types import FrameType, ModuleType
+from typing import Sequence
 
 from . import __version__
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError, redact
+from .commands._base import COMMANDS, Context, Handler, Parser, add_common
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError
+
+__all__ = ["Context", "Parser", "add_common", "build_parser", "main"]
 
 # httpx's __init__ imports its own command-line client (click, rich.console, pygments) whenever
 # those happen to be installed, as they are next to Textual: about 60-100 ms of every network
@@ -27,82 +28,23 @@ from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError, redact
 sys.modules.setdefault("httpx._main", None)  # type: ignore[arg-type]
 
 
-@dataclass
-class Context:
-    """What a command gets: parsed args, settings (loaded on first use), the store and output."""
-
-    args: argparse.Namespace
-    out: Any = field(default_factory=lambda: sys.stdout)
-    err: Any = field(default_factory=lambda: sys.stderr)
-    _settings: Any = None
-    _store: Any = None
-    _warned: bool = False
-
-    @property
-    def settings(self) -> Any:
-        if not self._warned:
-            settings = self._load_settings()
-            self._warned = True
-            for line in settings.warnings:
-                self.warn(line)
-        return self._settings
-
-    def _load_settings(self) -> Any:
-        """Settings without printing their warnings (the first `settings` access prints them)."""
-        if self._settings is None:
-            from .config import load_settings
-
-            self._settings = load_settings(getattr(self.args, "config", None), database=getattr(self.args, "db", None))
-        return self._settings
-
-    def store(self, *, create: bool = True) -> Any:
-        if self._store is None:
-            from .store.db import open_store
-
-            self._store = open_store(self.settings.database, create=create)
-        return self._store
-
-    def lock(self) -> Any:
-        from .store.lock import run_lock
-
-        return run_lock(self.store())
-
-    def print(self, text: str = "") -> None:
-        print(text, file=self.out)
-
-    def warn(self, text: str) -> None:
-        print(redact(text), file=self.err)
-
-    def close(self) -> None:
-        if self._store is not None:
-            self._store.close()
+def _command_module(module: str) -> ModuleType:
+    return importlib.import_module(f"aisync_tui.commands.{module}")
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse with exit code 2 and one-line errors that say what to do."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"aisync: error: {message} (see `{self.prog} --help`)\n")
-
-
-def _discover() -> list[Any]:
+def _unlisted_modules() -> list[ModuleType]:
+    """Command modules missing from `COMMANDS` (a test fails on any): registered all the same."""
     from . import commands
 
-    modules = []
+    listed = {module for module, _ in COMMANDS.values()}
+    found = []
     for info in pkgutil.iter_modules(commands.__path__):
-        if info.name.startswith("_"):
+        if info.name.startswith("_") or info.name in listed:
             continue
-        module = importlib.import_module(f"aisync_tui.commands.{info.name}")
+        module = _command_module(info.name)
         if hasattr(module, "register"):
-            modules.append(module)
-    modules.sort(key=lambda m: (getattr(m, "ORDER", 50), m.__name__))
-    return modules
-
-
-def add_common(p: argparse.ArgumentParser) -> None:
-    """--config and --db on every subcommand as well as before it."""
-    p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (default: $AISYNC_CONFIG or the user config dir)")
-    p.add_argument("--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="store: SQLite path or database URL (default: $AISYNC_DATABASE_URL or the user data dir)")
+            found.append(module)
+    return found
 
 
 def build_parser(argv: Sequence[str] | None = None) -> Parser:
@@ -127,11 +69,22 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--json", action="store_true", help="with --sync-all: print a machine-readable summary")
     parser.add_argument("--no-pricing", action="store_true", help="with --sync-all: skip the pricing sync")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
-    modules = _discover()
-    if argv is not None and _register_lazily(sub, modules, _command_in(argv)):
+    wanted = _command_in(argv) if argv is not None else None
+    if argv is not None and (wanted is None or wanted in COMMANDS):
+        # Only the named command builds its real subparser; the others are listed with their
+        # help line (building every command's tree cost more than half of `aisync --help`).
+        for name, (module, help_line) in COMMANDS.items():
+            if name == wanted:
+                _command_module(module).register(sub)
+            else:
+                sub.add_parser(name, help=help_line, add_help=False)
         return parser
-    for module in modules:
-        module.register(sub)
+    # No argv, or a word that is not a listed command (a typo gets argparse's own error, which
+    # names every command): build them all.
+    for module_name in dict.fromkeys(module for module, _ in COMMANDS.values()):
+        _command_module(module_name).register(sub)
+    for unlisted in _unlisted_modules():
+        unlisted.register(sub)
     return parser
 
 
@@ -156,54 +109,6 @@ def _command_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-class _Inert:
-    """Accepts whatever a `register()` does to a parser, and does nothing."""
-
-    def __getattr__(self, name: str) -> Any:
-        return self._anything
-
-    def _anything(self, *args: Any, **kwargs: Any) -> _Inert:
-        return self
-
-
-class _Recorder:
-    """Stands in for argparse's subparsers to learn which commands a module registers."""
-
-    def __init__(self) -> None:
-        self.commands: list[tuple[str, tuple[str, ...], dict[str, Any]]] = []
-
-    def add_parser(self, name: str, **kwargs: Any) -> _Inert:
-        self.commands.append((name, tuple(kwargs.get("aliases", ())), kwargs))
-        return _Inert()
-
-
-def _register_lazily(sub: Any, modules: list[Any], wanted: str | None) -> bool:
-    """Register `wanted`'s module for real and only list the rest. False (and nothing added)
-    when that cannot be done safely: the caller then registers everything as before."""
-    recorded = []
-    for module in modules:
-        recorder = _Recorder()
-        try:
-            module.register(recorder)
-        except Exception:
-            return False
-        recorded.append((module, recorder.commands))
-    names = {n for _, cmds in recorded for name, aliases, _ in cmds for n in (name, *aliases)}
-    if wanted is not None and wanted not in names:
-        return False  # a typo or an abbreviation: argparse's own error lists every command
-    pseudo = getattr(argparse._SubParsersAction, "_ChoicesPseudoAction", None)
-    if pseudo is None or not isinstance(getattr(sub, "_choices_actions", None), list):
-        return False
-    for module, cmds in recorded:
-        if wanted is not None and any(wanted in (name, *aliases) for name, aliases, _ in cmds):
-            module.register(sub)
-            continue
-        for name, aliases, kwargs in cmds:
-            if "help" in kwargs:
-                sub._choices_actions.append(pseudo(name, list(aliases), kwargs["help"]))
-    return True
-
-
 def _skip_unused_drivers(ctx: Context) -> None:
     """Peewee imports psycopg2 at its own import whenever it is installed (about 25 ms of CPU,
     a tenth of `models info`); a SQLite store never uses it. When the store is SQLite and Peewee
@@ -218,7 +123,7 @@ def _skip_unused_drivers(ctx: Context) -> None:
         sys.modules.setdefault("psycopg2", None)  # type: ignore[arg-type]
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:
+def _on_sigterm(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
 
 
@@ -227,7 +132,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     ctx = Context(args)
-    handler: Callable[[Context], int] | None = getattr(args, "handler", None)
+    handler: Handler | None = getattr(args, "handler", None)
     if args.command is None and not args.sync_all:
         handler = _run_tui
     elif args.sync_all:
@@ -292,10 +197,8 @@ def _as_store_error(ctx: Context, exc: Exception) -> AisyncError | None:
 
 
 def _run_tui(ctx: Context) -> int:
-    try:
-        from .tui.app import run_app
-    except ImportError as exc:  # pragma: no cover - until the TUI lands
-        raise AisyncError(f"the app is not available: {exc}", hint="use the headless commands, see `aisync --help`") from None
+    from .tui.app import run_app
+
     return int(run_app(ctx) or 0)
 
 

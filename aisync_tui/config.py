@@ -9,75 +9,22 @@ from __future__ import annotations
 import ipaddress
 import os
 import stat
-import sys
 from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Mapping
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, register_secret
+from .provider_spec import BY_SLUG, CUSTOM_KIND_ADAPTERS, ProviderSpec
 
 APP_NAME = "aisync-tui"
 
 
-@dataclass(frozen=True, slots=True)
-class ProviderSpec:
-    """What the program knows about a provider before any config: its defaults."""
-
-    slug: str
-    name: str
-    kind: str
-    base_url: str
-    key_envs: tuple[str, ...]
-    needs_key: bool = True
-    #: environment variable that overrides the base URL (Ollama's OLLAMA_HOST)
-    host_env: str | None = None
-    #: the provider publishes its own prices in the model list
-    publishes_prices: bool = False
-
-
-#: Every provider the program knows, in the order they are shown.
-KNOWN_PROVIDERS: dict[str, ProviderSpec] = {
-    spec.slug: spec
-    for spec in (
-        ProviderSpec("openai", "OpenAI", "openai", "https://api.openai.com/v1", ("OPENAI_API_KEY",)),
-        ProviderSpec(
-            "gemini",
-            "Gemini",
-            "gemini",
-            "https://generativelanguage.googleapis.com/v1beta",
-            ("GEMINI_API_KEY", "GOOGLE_API_KEY"),
-        ),
-        ProviderSpec("xai", "xAI", "xai", "https://api.x.ai/v1", ("XAI_API_KEY",), publishes_prices=True),
-        ProviderSpec("anthropic", "Anthropic", "anthropic", "https://api.anthropic.com/v1", ("ANTHROPIC_API_KEY",)),
-        ProviderSpec(
-            "openrouter",
-            "OpenRouter",
-            "openrouter",
-            "https://openrouter.ai/api/v1",
-            ("OPENROUTER_API_KEY",),
-            needs_key=False,
-            publishes_prices=True,
-        ),
-        ProviderSpec("mistral", "Mistral", "mistral", "https://api.mistral.ai/v1", ("MISTRAL_API_KEY",)),
-        ProviderSpec("groq", "Groq", "groq", "https://api.groq.com/openai/v1", ("GROQ_API_KEY",)),
-        ProviderSpec("deepseek", "DeepSeek", "deepseek", "https://api.deepseek.com", ("DEEPSEEK_API_KEY",)),
-        ProviderSpec(
-            "together",
-            "Together",
-            "together",
-            "https://api.together.xyz/v1",
-            ("TOGETHER_API_KEY", "TOGETHER_AI_API_KEY"),
-            publishes_prices=True,
-        ),
-        ProviderSpec(
-            "ollama", "Ollama", "ollama", "http://localhost:11434", ("OLLAMA_API_KEY",), needs_key=False, host_env="OLLAMA_HOST"
-        ),
-    )
-}
+#: Every provider the program knows, in the order they are shown (one record each: provider_spec.py).
+KNOWN_PROVIDERS: dict[str, ProviderSpec] = BY_SLUG
 
 #: Kinds a `[providers.NAME]` table may name with `kind = ...` for a provider not in the list above.
-CUSTOM_KINDS: tuple[str, ...] = ("openai-compatible",)
+CUSTOM_KINDS: tuple[str, ...] = tuple(CUSTOM_KIND_ADAPTERS)
 
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 DEFAULT_GENAI_PRICES_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
@@ -152,6 +99,7 @@ class ProviderSettings:
     publishes_prices: bool = False
     explicit: bool = False
     """True when the config file has a table for this provider."""
+    opt_in: bool = False
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -169,7 +117,10 @@ class ProviderSettings:
     def is_configured(self, environ: Mapping[str, str] | None = None) -> bool:
         """Synced without being named: it has a key, or it is keyless (Ollama, OpenRouter) and the
         user opted in with a [providers.NAME] table. Keyless providers are not tried uninvited on
-        every machine, where there may be no local server or no network."""
+        every machine, where there may be no local server or no network. An opt-in provider
+        (a cloud) needs its table even with a key set."""
+        if self.opt_in and not self.explicit:
+            return False
         if self.resolve_key(environ)[0] is not None:
             return True
         return not self.needs_key and self.explicit
@@ -188,18 +139,12 @@ class Settings:
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
 
-    def enabled_providers(self) -> list[ProviderSettings]:
-        return [p for p in self.providers.values() if p.enabled]
-
     def provider(self, slug: str) -> ProviderSettings:
         try:
             return self.providers[slug]
         except KeyError:
             valid = ", ".join(self.providers)
             raise ConfigError(f"Unknown provider {slug!r}; known providers: {valid}", hint="use one of the listed names") from None
-
-    def with_overrides(self, **changes: Any) -> Settings:
-        return replace(self, **changes)
 
     @property
     def log_file(self) -> Path:
@@ -355,7 +300,7 @@ def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
 
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
     _check_type(path, f"[providers.{slug}]", table, dict)
-    for key, value in table.items():
+    for key in table:
         if key not in _PROVIDER_KEYS:
             raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
     spec = KNOWN_PROVIDERS.get(slug)
@@ -363,7 +308,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
-            hint=f"or set kind = \"openai-compatible\" and base_url for a custom endpoint",
+            hint="or set kind = \"openai-compatible\" and base_url for a custom endpoint",
         )
     valid_kinds = sorted({s.kind for s in KNOWN_PROVIDERS.values()} | set(CUSTOM_KINDS))
     _check_type(path, f"providers.{slug}.kind", kind, str)
@@ -371,7 +316,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         raise ConfigError(f"{path}: providers.{slug}.kind {kind!r} is unknown; valid kinds: {', '.join(valid_kinds)}")
     if spec is None and "base_url" not in table:
         raise ConfigError(f"{path}: [providers.{slug}] needs base_url for kind {kind!r}", hint="e.g. base_url = \"http://127.0.0.1:8000/v1\"")
-    types = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
+    types: dict[str, type | tuple[type, ...]] = {"enabled": bool, "api_key": str, "base_url": str, "timeout": (int, float), "name": str, "allow_http": bool}
     for key, expected in types.items():
         if key in table:
             _check_type(path, f"providers.{slug}.{key}", table[key], expected)
@@ -410,6 +355,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         needs_key=spec.needs_key if spec else False,
         publishes_prices=spec.publishes_prices if spec else False,
         explicit=True,
+        opt_in=spec.opt_in if spec else False,
     )
 
 
@@ -450,6 +396,7 @@ def _default_provider(spec: ProviderSpec) -> ProviderSettings:
         base_url=base_url,
         needs_key=spec.needs_key,
         publishes_prices=spec.publishes_prices,
+        opt_in=spec.opt_in,
     )
 
 
@@ -549,7 +496,3 @@ def save_config(path: Path, raw: Mapping[str, Any]) -> None:
         tomli_w.dump(dict(raw), fh)
     os.replace(tmp, path)
 
-
-def stderr_warnings(settings: Settings) -> None:
-    for line in settings.warnings:
-        print(line, file=sys.stderr)

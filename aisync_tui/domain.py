@@ -7,10 +7,10 @@ components). `None` always means *unknown*, never zero: a free model has explici
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping, overload
 
 MODEL_TYPES: tuple[str, ...] = (
     "chat",
@@ -56,8 +56,6 @@ def types_matching(name: str) -> tuple[str, ...]:
     return TYPE_FAMILIES.get(name, (name,))
 
 
-MODEL_STATUSES: tuple[str, ...] = ("active", "deprecated", "missing", "retired", "catalog")
-
 #: Price components, in the order they are shown. The first group is USD per token.
 TOKEN_COMPONENTS: tuple[str, ...] = (
     "input",
@@ -98,6 +96,24 @@ def as_utc(value: datetime | None) -> datetime | None:
     """Normalise a datetime to aware UTC (naive values are taken as UTC, as the store keeps them)."""
     if value is None:
         return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=timezone.utc)
+    return value.astimezone(timezone.utc)
+
+
+@overload
+def stored_utc(value: datetime | str) -> datetime: ...
+@overload
+def stored_utc(value: None) -> None: ...
+def stored_utc(value: datetime | str | None) -> datetime | None:
+    """A time as the store hands it back, as aware UTC. Reads that bypass Peewee's field
+    conversion for speed (`.tuples()`, raw SQL) get the driver's value: naive UTC text
+    ("2025-06-01 11:48:00") from SQLite, a naive datetime from PostgreSQL. Bad text raises
+    ValueError."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
     if value.tzinfo is None:
         return value.replace(tzinfo=timezone.utc)
     return value.astimezone(timezone.utc)
@@ -204,11 +220,6 @@ class Price:
             data["tiers"] = [t.to_json() for t in self.tiers]
         return data
 
-    @classmethod
-    def from_components(cls, values: Mapping[str, Any], tiers: Iterable[PriceTier] = ()) -> Price:
-        kwargs = {name: to_decimal(values.get(name)) for name in PRICE_COMPONENTS}
-        return cls(**kwargs, tiers=tuple(tiers))
-
 
 @dataclass(frozen=True, slots=True)
 class RemoteModel:
@@ -269,10 +280,6 @@ CLEARABLE_FIELDS: frozenset[str] = frozenset(
 def capability_source_key(capability: str) -> str:
     """The `field_sources` key that says who stated one capability ("capability:vision")."""
     return f"capability:{capability}"
-
-
-def remote_field_names() -> tuple[str, ...]:
-    return tuple(f.name for f in fields(RemoteModel))
 
 
 #: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.

@@ -7,7 +7,7 @@ Events are plain frozen dataclasses and carry no secrets (URLs are logged withou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Protocol
+from typing import Any, Callable
 
 
 class Event:
@@ -127,10 +127,6 @@ class RunFinished(Event):
     summary: Any
     """A sync.runner.RunSummary."""
     cancelled: bool = False
-
-
-class Emit(Protocol):
-    def __call__(self, event: Event) -> None: ...
 
 
 def ignore(event: Event) -> None:

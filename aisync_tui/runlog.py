@@ -9,10 +9,14 @@ from __future__ import annotations
 import logging
 import logging.handlers
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .domain import utcnow
 from .errors import redact
+
+if TYPE_CHECKING:
+    from .config import Settings
+    from .sync.runner import RunSummary
 
 _loggers: dict[str, logging.Logger] = {}
 
@@ -35,7 +39,7 @@ def _logger(path: Path, max_bytes: int, backups: int) -> logging.Logger | None:
     return logger
 
 
-def log_line(settings: Any, run: str, kind: str, provider: str | None, status: str, **fields: Any) -> None:
+def log_line(settings: Settings, run: str, kind: str, provider: str | None, status: str, **fields: Any) -> None:
     logger = _logger(settings.log_file, settings.log.max_bytes, settings.log.backups)
     if logger is None:
         return
@@ -54,7 +58,7 @@ def log_line(settings: Any, run: str, kind: str, provider: str | None, status: s
     logger.info(redact(" ".join(parts)))
 
 
-def log_summary(settings: Any, summary: Any) -> None:
+def log_summary(settings: Settings, summary: RunSummary) -> None:
     for o in summary.outcomes:
         fields: dict[str, Any] = {}
         if o.plan is not None:

@@ -1,1 +1,1 @@
-"""Benchmarks for aisync-tui (issue 8). Run by hand: `python -m bench.run_all` from the repo root."""
+"""Benchmarks for aisync-tui. Run by hand: `python -m bench.run_all` from the repo root."""

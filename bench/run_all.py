@@ -1,4 +1,4 @@
-"""Every benchmark of issue 8, one table (Markdown) at the end.
+"""Every benchmark, one table (Markdown) at the end.
 
     python -m bench.run_all [--runs 5] [--skip tui,pricing,...]
 

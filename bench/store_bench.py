@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 from .common import FakeProviderServer, Result, Sandbox, aisync, cleanup, keys_env, new_sandbox

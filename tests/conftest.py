@@ -60,3 +60,14 @@ def store(tmp_path: Path) -> Iterator[object]:
         yield s
     finally:
         s.close()
+
+
+_E2E = Path(__file__).resolve().parent / "e2e"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Everything under tests/e2e is an end-to-end test, marked or not, so the quick loop
+    `pytest -m "not e2e"` never runs one."""
+    for item in items:
+        if _E2E in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.e2e)

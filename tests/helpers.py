@@ -10,16 +10,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from aisync_tui.provider_spec import secret_envs
+
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 #: Every provider key variable we know; stripped from the environment of every subprocess so a
 #: developer's real keys never leak into a test (and tests never depend on them).
 KEY_VARS = (
-    "OPENAI_API_KEY", "GEMINI_API_KEY", "GOOGLE_API_KEY", "XAI_API_KEY", "ANTHROPIC_API_KEY",
-    "OPENROUTER_API_KEY", "MISTRAL_API_KEY", "GROQ_API_KEY", "DEEPSEEK_API_KEY", "TOGETHER_API_KEY",
-    "TOGETHER_AI_API_KEY", "OLLAMA_API_KEY", "OLLAMA_HOST", "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY",
-    "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
+    *secret_envs(),
+    "OPENAI_ADMIN_KEY", "ANTHROPIC_ADMIN_KEY", "AISYNC_CONFIG", "AISYNC_DATABASE_URL", "AISYNC_MODEL_SYNC_ENABLED",
 )
 
 

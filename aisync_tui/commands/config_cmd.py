@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-ORDER = 80
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
+    from ._base import Parser, add_common
 
     p = sub.add_parser("config", help="check the config file and show paths")
     csub = p.add_subparsers(dest="config_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -21,7 +22,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=None)
 
 
-def run_check(ctx: Any) -> int:
+def run_check(ctx: Context) -> int:
     settings = ctx.settings
     where = str(settings.config_path) if settings.config_exists else f"{settings.config_path} (absent: defaults in use)"
     ctx.print(f"Config OK: {where}")
@@ -32,7 +33,7 @@ def run_check(ctx: Any) -> int:
     return 0
 
 
-def run_path(ctx: Any) -> int:
+def run_path(ctx: Context) -> int:
     settings = ctx.settings
     ctx.print(f"config: {settings.config_path}{'' if settings.config_exists else ' (absent)'}")
     ctx.print(f"store:  {settings.database}")

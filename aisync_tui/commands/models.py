@@ -5,16 +5,19 @@ from __future__ import annotations
 import json
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Any
+from typing import TYPE_CHECKING
 
-ORDER = 20
+if TYPE_CHECKING:
+    from ..store.db import Store
+    from ._base import Context, Subparsers
+
 
 SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
     from ..domain import CAPABILITIES, MODEL_TYPES, TYPE_FAMILIES
+    from ._base import Parser, add_common
 
     models = sub.add_parser("models", help="list, inspect and clean up the models in the store")
     msub = models.add_subparsers(dest="models_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -60,14 +63,14 @@ def register(sub: Any) -> None:
     models.set_defaults(handler=None)
 
 
-def _seed_catalog(ctx: Any, store: Any) -> None:
+def _seed_catalog(ctx: Context, store: Store) -> None:
     """First run: the bundled price catalog fills the store (cheap once seeded)."""
     from ..pricing.catalog import ensure_seeded
 
     ensure_seeded(store)
 
 
-def run_list(ctx: Any) -> int:
+def run_list(ctx: Context) -> int:
     from ..errors import UsageError
     from ..render.model_text import list_headers, list_json, list_row
     from ..render.table import ascii_table, csv_text
@@ -108,7 +111,7 @@ def run_list(ctx: Any) -> int:
     return 0
 
 
-def run_info(ctx: Any) -> int:
+def run_info(ctx: Context) -> int:
     from ..errors import UsageError
     from ..render.model_text import info_json, print_info
     from ..store.queries import close_matches, get_model
@@ -144,7 +147,7 @@ def parse_date(text: str) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def run_cleanup(ctx: Any) -> int:
+def run_cleanup(ctx: Context) -> int:
     from ..domain import utcnow
     from ..errors import UsageError
     from ..render.model_text import candidates_table

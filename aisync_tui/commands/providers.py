@@ -6,13 +6,15 @@ value), its base URL, whether it is enabled and when it was last synced.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 30
+if TYPE_CHECKING:
+    from ..config import ProviderSettings
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
-    from ..cli import add_common
+def register(sub: Subparsers) -> None:
+    from ._base import add_common
 
     p = sub.add_parser(
         "providers",
@@ -26,7 +28,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_providers)
 
 
-def key_status(settings: Any) -> dict[str, Any]:
+def key_status(settings: ProviderSettings) -> dict[str, Any]:
     """Where the key comes from, without the key: {"set", "source", "env"}."""
     key, source = settings.resolve_key()
     return {"set": key is not None, "source": source, "env": list(settings.api_key_env)}
@@ -55,7 +57,7 @@ def configured_text(p: Any, status: dict[str, Any]) -> str:
     return "no"
 
 
-def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
+def _store_rows(ctx: Context) -> tuple[dict[str, Any], str | None]:
     """Provider rows from the store, or an explanation of why there are none."""
     from ..errors import StoreError
 
@@ -70,7 +72,7 @@ def _store_rows(ctx: Any) -> tuple[dict[str, Any], str | None]:
     return {row.slug: row for row in list_providers()}, None
 
 
-def run_providers(ctx: Any) -> int:
+def run_providers(ctx: Context) -> int:
     from ..config import KNOWN_PROVIDERS
     from ..domain import utcnow
     from ..render.table import ascii_table

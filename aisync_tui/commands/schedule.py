@@ -16,9 +16,11 @@ import shlex
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Iterable
 
-ORDER = 70
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
+
 
 #: Marker in every file we write, so `install` only ever overwrites its own files.
 MARKER = "# Written by `aisync schedule install`"
@@ -139,8 +141,8 @@ def parse_cron(expr: str) -> Schedule:
     parts = text.split(" ")
     if len(parts) != 5:
         raise ScheduleError(f"a cron expression has 5 fields (minute hour day-of-month month day-of-week), {expr!r} has {len(parts)}")
-    sets = [_field(p, i) for i, p in enumerate(parts)]
-    return Schedule(text, *sets, days_any=parts[2] == "*", weekdays_any=parts[4] == "*", label=f"cron {text!r}")
+    minutes, hours, days, months, weekdays = (_field(p, i) for i, p in enumerate(parts))
+    return Schedule(text, minutes, hours, days, months, weekdays, days_any=parts[2] == "*", weekdays_any=parts[4] == "*", label=f"cron {text!r}")
 
 
 _TIME = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
@@ -232,7 +234,7 @@ def aisync_command() -> list[str]:
     return [sys.executable, "-m", "aisync_tui"]
 
 
-def _common_args(ctx: Any) -> tuple[list[str], list[str]]:
+def _common_args(ctx: Context) -> tuple[list[str], list[str]]:
     """--config/--db to pass on when they are not the defaults, and notes about them."""
     from ..config import default_config_path
 
@@ -256,18 +258,13 @@ def _common_args(ctx: Any) -> tuple[list[str], list[str]]:
 
 
 def _has_command(name: str) -> bool:
-    """Whether this aisync has the subcommand (`sync-pricing` lands with the pricing work)."""
-    import argparse
+    """Whether this aisync has the subcommand."""
+    from ._base import COMMANDS
 
-    from ..cli import build_parser
-
-    for action in build_parser()._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            return name in action.choices
-    return False
+    return name in COMMANDS
 
 
-def plan_jobs(ctx: Any, models_at: str | None, pricing_at: str, cleanup_at: str) -> tuple[list[Job], list[str]]:
+def plan_jobs(ctx: Context, models_at: str | None, pricing_at: str, cleanup_at: str) -> tuple[list[Job], list[str]]:
     from ..errors import ConfigError, UsageError
 
     settings = ctx.settings
@@ -395,8 +392,8 @@ def enable_commands(jobs: list[Job]) -> list[str]:
 # ----------------------------------------------------------------------------- commands
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
+    from ._base import Parser, add_common
 
     p = sub.add_parser("schedule", help="print or install the schedule: cron lines and systemd user timers")
     ssub = p.add_subparsers(dest="schedule_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -419,14 +416,14 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=None)
 
 
-def _jobs(ctx: Any) -> tuple[list[Job], list[str], list[str]]:
+def _jobs(ctx: Context) -> tuple[list[Job], list[str], list[str]]:
     args = ctx.args
     jobs, notes = plan_jobs(ctx, args.models_at, args.pricing_at, args.cleanup_at)
     common, more = _common_args(ctx)
     return jobs, common, notes + more
 
 
-def run_show(ctx: Any) -> int:
+def run_show(ctx: Context) -> int:
     from ..errors import UsageError
 
     jobs, common, notes = _jobs(ctx)
@@ -455,7 +452,7 @@ def run_show(ctx: Any) -> int:
     return 0
 
 
-def run_install(ctx: Any) -> int:
+def run_install(ctx: Context) -> int:
     from ..errors import AisyncError, UsageError
 
     args = ctx.args

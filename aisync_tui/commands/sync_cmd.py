@@ -6,17 +6,19 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 40
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
+
 
 #: Failed runs listed under the status table.
 RECENT_FAILURES = 5
 JOB_LABELS = {"models": "model sync", "pricing": "pricing sync", "cleanup": "model cleanup", "usage": "usage import"}
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
+    from ._base import Parser, add_common
 
     p = sub.add_parser("sync", help="the health of scheduled syncs: status and failed runs")
     ssub = p.add_subparsers(dest="sync_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -124,7 +126,7 @@ def _provider_label(h: Any) -> str:
 # ----------------------------------------------------------------------------- sync status
 
 
-def run_status(ctx: Any) -> int:
+def run_status(ctx: Context) -> int:
     from ..domain import utcnow
     from ..render.table import ascii_table
     from ..store.run_status import failed_run_count, failed_runs, provider_health
@@ -217,7 +219,7 @@ def run_status(ctx: Any) -> int:
 # ----------------------------------------------------------------------------- sync failed
 
 
-def run_failed(ctx: Any) -> int:
+def run_failed(ctx: Context) -> int:
     from ..render.table import ascii_table
     from ..store.run_status import failed_run_count, failed_runs
 

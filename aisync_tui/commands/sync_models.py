@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 10
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..sync.runner import RunSummary
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
-    from ..cli import add_common
+def register(sub: Subparsers) -> None:
+    from ._base import add_common
 
     p = sub.add_parser("sync-models", help="sync the model lists of the configured providers", description="Fetch each provider's model list, compare it with the store, and apply the changes.")
     add_common(p)
@@ -22,11 +25,11 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_sync_models)
 
 
-def _names(settings: Any) -> dict[str, str]:
+def _names(settings: Settings) -> dict[str, str]:
     return {slug: p.name for slug, p in settings.providers.items()}
 
 
-def _emitter(ctx: Any, verbose: bool) -> Any:
+def _emitter(ctx: Context, verbose: bool) -> Any:
     from ..events import RequestFinished, RequestRetrying
     from ..render.words import describe
 
@@ -46,9 +49,9 @@ def _check_timeout(value: float | None) -> None:
         raise UsageError(f"--timeout must be a positive number of seconds, not {value:g}")
 
 
-def run_model_sync(ctx: Any, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool) -> Any:
-    from ..sync.runner import ModelSyncRunner
+def run_model_sync(ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool) -> RunSummary:
     from ..runlog import log_summary
+    from ..sync.runner import ModelSyncRunner
 
     settings = ctx.settings
     store = ctx.store()
@@ -62,7 +65,7 @@ def run_model_sync(ctx: Any, *, providers: list[str] | None, force: bool, dry_ru
     return summary
 
 
-def run_sync_models(ctx: Any) -> int:
+def run_sync_models(ctx: Context) -> int:
     from ..render.sync_text import print_dry_run, print_provider_result, print_verbose
 
     args = ctx.args
@@ -105,7 +108,7 @@ def run_sync_models(ctx: Any) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Any, summary: Any) -> None:
+def print_totals(ctx: Context, summary: RunSummary) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -117,7 +120,7 @@ def print_totals(ctx: Any, summary: Any) -> None:
         ctx.print(f"Sync completed with errors: {plural(len(failed), 'provider')} failed ({', '.join(o.provider for o in failed)})")
     else:
         ctx.print("Sync completed successfully!")
-    found = sum(o.plan.found for o in synced)
+    found = sum(o.plan.found for o in synced if o.plan is not None)
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
@@ -137,7 +140,7 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     return {
         "kind": summary.kind,
         "run": summary.group,
@@ -151,7 +154,7 @@ def summary_json(summary: Any, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def run_sync_all(ctx: Any) -> int:
+def run_sync_all(ctx: Context) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
     args = ctx.args
     _check_timeout(args.timeout)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any, Callable
 
-ORDER = 20
-
 
 def register(sub: Any) -> None:
-    from ..cli import add_common
+    from ._base import add_common
 
     p = sub.add_parser(
         "sync-pricing",

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-ORDER = 40
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
+
 
 FORMATS = ("table", "json", "csv")
 
 
-def register(sub: Any) -> None:
-    from ..cli import Parser, add_common
+def register(sub: Subparsers) -> None:
+    from ._base import Parser, add_common
 
     usage = sub.add_parser("usage", help="import what you spent and report it", description="Import usage from the llm tool, the OpenAI/Anthropic admin APIs or files, priced at the time it happened; report it.")
     usub = usage.add_subparsers(dest="usage_command", metavar="SUBCOMMAND", parser_class=Parser)
@@ -77,7 +79,7 @@ def _check_days(days: int) -> None:
 # ----------------------------------------------------------------------------- imports
 
 
-def _print_result(ctx: Any, title: str, result: Any) -> None:
+def _print_result(ctx: Context, title: str, result: Any) -> None:
     from ..render.words import plural
 
     if ctx.args.json:
@@ -105,7 +107,7 @@ def _print_result(ctx: Any, title: str, result: Any) -> None:
         ctx.print(f"  Note: {note}")
 
 
-def run_import_llm(ctx: Any) -> int:
+def run_import_llm(ctx: Context) -> int:
     from pathlib import Path
 
     from ..errors import UsageError
@@ -131,22 +133,19 @@ def run_import_llm(ctx: Any) -> int:
     return 0
 
 
-def run_import_admin(ctx: Any) -> int:
+def run_import_admin(ctx: Context) -> int:
     from ..errors import UsageError
 
     args = ctx.args
     _check_days(args.days)
     if args.timeout is not None and args.timeout <= 0:
         raise UsageError(f"--timeout must be a positive number of seconds, not {args.timeout:g}")
-    if args.admin == "openai":
-        from ..usage import openai_admin as mod
-    else:
-        from ..usage import anthropic_admin as mod
-    from ..usage.admin_http import make_client
-    from ..usage.records import write_rows
+    from ..usage import anthropic_admin, openai_admin
 
+    mod = openai_admin if args.admin == "openai" else anthropic_admin
     from ..errors import ProviderError
-    from ..usage.records import record_failure
+    from ..usage.admin_http import make_client
+    from ..usage.records import record_failure, write_rows
 
     settings = ctx.settings
     try:
@@ -167,7 +166,7 @@ def run_import_admin(ctx: Any) -> int:
     return 0
 
 
-def run_import_file(ctx: Any) -> int:
+def run_import_file(ctx: Context) -> int:
     from pathlib import Path
 
     from ..usage import files
@@ -287,7 +286,7 @@ def model_label(g: Any) -> str:
     return label + ("" if g.in_store else " *")
 
 
-def run_report(ctx: Any) -> int:
+def run_report(ctx: Context) -> int:
     from ..render.money import usd_grouped
     from ..render.table import ascii_table, csv_text
     from ..usage.stats import usage_summary
@@ -345,6 +344,7 @@ def run_report(ctx: Any) -> int:
         ctx.print("")
         ctx.print("Top models by cost:")
         for i, g in enumerate(top, 1):
+            assert g.total_cost is not None  # top_models() keeps models with a known cost only
             ctx.print(f"  {i}. {g.provider}/{g.model_id}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
     ctx.print("")
     ctx.print("By model:")

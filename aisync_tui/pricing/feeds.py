@@ -18,43 +18,35 @@ from datetime import date, datetime, time, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
+from .. import provider_spec
 from ..domain import Price, PriceTier, to_decimal
 
 #: Top-level keys of the LiteLLM map that are not models.
 LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
 
-#: LiteLLM `litellm_provider` -> our provider slug (see config.KNOWN_PROVIDERS). Values not listed
+_LITELLM = provider_spec.litellm_names()
+
+#: LiteLLM `litellm_provider` -> our provider slug (from the provider specs). Values not listed
 #: here become catalog-only providers under their own (LiteLLM) name.
-LITELLM_PROVIDERS: dict[str, str] = {
-    "openai": "openai",
-    "text-completion-openai": "openai",
-    "gemini": "gemini",
-    "vertex_ai-language-models": "gemini",
-    "xai": "xai",
-    "anthropic": "anthropic",
-    "mistral": "mistral",
-    "groq": "groq",
-    "deepseek": "deepseek",
-    "together_ai": "together",
-    "openrouter": "openrouter",
-    "ollama": "ollama",
-}
+LITELLM_PROVIDERS: dict[str, str] = {name: slug for name, (slug, _) in _LITELLM.items() if not name.endswith("*")}
+
+#: LiteLLM provider value prefixes -> our slug, longest first: the specs' `name*` entries, then
+#: Vertex's language families as one catalog-only provider unless a spec claims them.
+_LITELLM_PREFIXES: tuple[tuple[str, str], ...] = tuple(
+    sorted(
+        {"vertex_ai-": "vertex_ai", **{name[:-1]: slug for name, (slug, _) in _LITELLM.items() if name.endswith("*")}}.items(),
+        key=lambda item: -len(item[0]),
+    )
+)
 
 #: When two LiteLLM providers map to one slug and list the same id, the lower rank wins
 #: (Google AI Studio's own `gemini` rows over the Vertex copies of the same model).
-LITELLM_PREFERENCE: dict[str, int] = {"vertex_ai-language-models": 1, "text-completion-openai": 1}
+LITELLM_PREFERENCE: dict[str, int] = {name: rank for name, (_, rank) in _LITELLM.items() if rank and not name.endswith("*")}
 
-#: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
-GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
-    "openai": ("openai",),
-    "google": ("gemini",),
-    "x-ai": ("xai",),
-    "anthropic": ("anthropic",),
-    "deepseek": ("deepseek",),
-    "mistral": ("mistral",),
-    "groq": ("groq",),
-    "together": ("together",),
-    "openrouter": ("openrouter",),
+#: genai-prices ids of providers we do not sync -> the LiteLLM names their catalog-only rows carry,
+#: so both feeds' prices land on the same catalog-only provider. A provider spec that claims one
+#: of these ids takes it over.
+CATALOG_ONLY_GENAI: dict[str, tuple[str, ...]] = {
     "aws": ("bedrock", "bedrock_converse"),
     "azure": ("azure",),
     "fireworks": ("fireworks_ai",),
@@ -68,6 +60,9 @@ GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {
     "minimax": ("minimax",),
     "zai": ("zai",),
 }
+
+#: genai-prices provider id -> the slugs its `match` rules apply to (never any other provider).
+GENAI_PROVIDERS: dict[str, tuple[str, ...]] = {**CATALOG_ONLY_GENAI, **provider_spec.genai_names()}
 
 #: LiteLLM `mode` -> our model type.
 MODE_TYPES: dict[str, str] = {
@@ -256,8 +251,9 @@ def litellm_slug(feed_provider: str) -> str:
     """Our provider slug for a LiteLLM provider value."""
     if feed_provider in LITELLM_PROVIDERS:
         return LITELLM_PROVIDERS[feed_provider]
-    if feed_provider.startswith("vertex_ai-"):
-        return "vertex_ai"
+    for prefix, slug in _LITELLM_PREFIXES:
+        if feed_provider.startswith(prefix):
+            return slug
     return feed_provider
 
 
@@ -569,38 +565,6 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             report.parsed += 1
             report.priced += 1
     return GenaiFeed(models, report, report.total)
-
-
-# ----------------------------------------------------------------------------- provider-native
-
-
-def openrouter_price(pricing: Any) -> Price | None:
-    """OpenRouter's `pricing` (USD per token as decimal strings). "-1" (router models) is unknown."""
-    if not isinstance(pricing, dict):
-        return None
-    price = Price(
-        input=money(pricing.get("prompt")),
-        output=money(pricing.get("completion")),
-        cached_input=money(pricing.get("input_cache_read")),
-        cache_write=money(pricing.get("input_cache_write")),
-        reasoning=money(pricing.get("internal_reasoning")),
-        audio_input=money(pricing.get("audio")),
-        image_input=money(pricing.get("image_token")),
-        per_request=money(pricing.get("request")),
-        per_image=money(pricing.get("image")),
-        web_search=money(pricing.get("web_search")),
-    )
-    return None if price.is_empty() else price
-
-
-def together_price(pricing: Any) -> Price | None:
-    """Together's `pricing` (USD per million tokens); all zeros means "not priced per token"."""
-    if not isinstance(pricing, dict):
-        return None
-    i, o = money(pricing.get("input")), money(pricing.get("output"))
-    if (i is None and o is None) or (i == 0 and o == 0 and any(money(pricing.get(k)) for k in ("hourly", "base"))):
-        return None
-    return Price(input=i.scaleb(-6) if i is not None else None, output=o.scaleb(-6) if o is not None else None)
 
 
 def provider_names(entries: Iterable[FeedEntry]) -> dict[str, str]:

@@ -158,8 +158,6 @@ class Matcher:
     def genai_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> GenaiModel | None:
         return for_model(self.genai_for, provider, model_id, aliases)
 
-    def entries_of(self, provider: str) -> list[FeedEntry]:
-        return [e for (p, _), e in self.litellm.items() if p == provider]
 
 
 def for_model(lookup: Callable[[str, str], Any], provider: str, model_id: str, aliases: Iterable[str] = ()) -> Any:
@@ -173,4 +171,3 @@ def for_model(lookup: Callable[[str, str], Any], provider: str, model_id: str, a
         if found is not None:
             return found
     return None
-

@@ -37,7 +37,7 @@ class ProviderAdapter:
         key, _ = self.settings.resolve_key()
         if key is None and self.settings.needs_key:
             envs = " or ".join(f"${e}" for e in self.settings.api_key_env)
-            raise NotConfigured(self.slug, f"no API key", hint=f"set {envs}, or api_key under [providers.{self.slug}]")
+            raise NotConfigured(self.slug, "no API key", hint=f"set {envs}, or api_key under [providers.{self.slug}]")
         return key
 
     def headers(self, key: str | None) -> dict[str, str]:
@@ -88,11 +88,6 @@ class ProviderAdapter:
 
     def parse(self, body: Any) -> list[RemoteModel]:  # pragma: no cover - abstract
         raise NotImplementedError
-
-    # helpers for parsers ---------------------------------------------------
-
-    def bad(self, detail: str) -> BadResponse:
-        return BadResponse(self.slug, detail)
 
 
 def _len(body: Any) -> int:
@@ -186,9 +181,6 @@ def str_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(v.lower() for v in value if isinstance(v, str))
-
-
-AdapterFactory = Callable[[ProviderSettings, HttpClient, EmitFn], ProviderAdapter]
 
 
 def dedupe(models: Iterable[RemoteModel]) -> list[RemoteModel]:

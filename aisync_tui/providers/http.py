@@ -8,7 +8,7 @@ included), honouring
 `x-should-retry: false`.
 
 A server that cannot be reached (refused, connect timeout), accepts and never answers, or stalls
-part way ends as "API timeout" (the seed's word for "the network let us down"); one that cuts the
+part way ends as "API timeout" (the word users know for "the network let us down"); one that cuts the
 body short ends as "Bad response". Each attempt is bounded by `timeout` from connect to last byte,
 so a run takes at most about `timeout * retry_attempts` plus the capped waits, never a hang.
 """
@@ -86,8 +86,9 @@ def error_text(body: Any) -> str:
         if isinstance(err, str):
             return err
         for key in ("message", "detail", "msg"):
-            if isinstance(body.get(key), str):
-                return body[key]
+            text = body.get(key)
+            if isinstance(text, str):
+                return text
     if isinstance(body, str):
         return body[:200]
     return ""

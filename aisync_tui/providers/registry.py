@@ -6,6 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 from ..events import EmitFn, ignore
+from ..provider_spec import adapter_paths
 
 if TYPE_CHECKING:  # only for annotations: `has_adapter` must not import httpx (the app's
     # provider pane calls it on the UI thread at launch; bench/README.md)
@@ -13,20 +14,8 @@ if TYPE_CHECKING:  # only for annotations: `has_adapter` must not import httpx (
     from .base import ProviderAdapter
     from .http import HttpClient
 
-#: kind -> "module:Class" under aisync_tui.providers
-ADAPTERS: dict[str, str] = {
-    "openai": "openai:OpenAIAdapter",
-    "gemini": "gemini:GeminiAdapter",
-    "xai": "xai:XAIAdapter",
-    "anthropic": "anthropic:AnthropicAdapter",
-    "openrouter": "openrouter:OpenRouterAdapter",
-    "mistral": "mistral:MistralAdapter",
-    "groq": "groq:GroqAdapter",
-    "deepseek": "deepseek:DeepSeekAdapter",
-    "together": "together:TogetherAdapter",
-    "ollama": "ollama:OllamaAdapter",
-    "openai-compatible": "compatible:CompatibleAdapter",
-}
+#: kind -> "module:Class" under aisync_tui.providers, from the provider specs.
+ADAPTERS: dict[str, str] = adapter_paths()
 
 
 def has_adapter(kind: str) -> bool:
@@ -36,7 +25,8 @@ def has_adapter(kind: str) -> bool:
 def adapter_class(kind: str) -> type[ProviderAdapter]:
     module_name, cls_name = ADAPTERS[kind].split(":")
     module = importlib.import_module(f"aisync_tui.providers.{module_name}")
-    return getattr(module, cls_name)
+    cls: type[ProviderAdapter] = getattr(module, cls_name)
+    return cls
 
 
 def make_adapter(settings: ProviderSettings, client: HttpClient, emit: EmitFn = ignore) -> ProviderAdapter:

@@ -1,8 +1,11 @@
 """Numbered schema migrations. The store keeps its version in `aisync_meta.schema_version`.
 
-To change the schema: add a function `_vN(db)` using `playhouse.migrate`, append it to
-`STEPS`, and add a test that opens a store written at version N-1 (tests/unit/test_migrations.py
-builds every older version from these same steps).
+To change the schema: change the table in `models.py`, add a function `_vN(db)` that makes the
+same change (`playhouse.migrate`), and add it to `STEPS` under its version number (numbers may
+have gaps: a store records the last step it ran). Schema 1 is frozen in `schema_v1.py`,
+so older stores are still built as they really were: tests/unit/test_migrations.py checks that
+every step from an empty database gives exactly the tables of `models.py`, and
+tests/e2e/test_faults_store.py opens stores written at older versions.
 """
 
 from __future__ import annotations
@@ -13,37 +16,13 @@ from typing import Callable
 import peewee as pw
 
 from ..errors import StoreError
-from .models import BaseTable, DecimalTextField, Meta, Model, ModelAlias, ModelChange, Price, Provider, SyncRun, UTCDateTimeField, UsageRecord
-
-
-class _UsageRecordV1(BaseTable):
-    """usage_record as schema 1 created it (before `requested_model`)."""
-
-    ts = UTCDateTimeField(index=True)
-    provider = pw.CharField(max_length=100)
-    model_id = pw.TextField()
-    requests = pw.IntegerField(null=True)
-    input_tokens = pw.BigIntegerField(default=0)
-    output_tokens = pw.BigIntegerField(default=0)
-    cached_tokens = pw.BigIntegerField(default=0)
-    cost_usd = DecimalTextField(null=True)
-    cost_source = pw.CharField(max_length=20, null=True)
-    source = pw.CharField(max_length=50)
-    source_ref = pw.TextField(unique=True)
-    imported_at = UTCDateTimeField()
-
-    class Meta:
-        table_name = "usage_record"
-        indexes = ((("provider", "model_id", "ts"), False),)
-
-
-#: The tables schema 1 created, as it created them.
-V1_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, _UsageRecordV1]
+from . import schema_v1
+from .models import Meta, ModelAlias, UsageRecord
 
 
 def _v1(db: pw.Database) -> None:
-    """The initial schema."""
-    db.create_tables(V1_TABLES, safe=True)
+    """The initial schema (frozen: schema_v1.py)."""
+    schema_v1.create(db)
 
 
 def _v2(db: pw.Database) -> None:
@@ -58,11 +37,12 @@ def _v7(db: pw.Database) -> None:
     served it."""
     from playhouse.migrate import SchemaMigrator, migrate
 
-    db.create_tables([ModelAlias], safe=True)
+    with db.bind_ctx([ModelAlias]):
+        db.create_tables([ModelAlias], safe=True)
     columns = {c.name for c in db.get_columns(UsageRecord._meta.table_name)}
     if "requested_model" not in columns:
         migrate(SchemaMigrator.from_database(db).add_column(UsageRecord._meta.table_name, "requested_model", UsageRecord.requested_model))
-    db.execute_sql("CREATE INDEX IF NOT EXISTS usage_record_provider_requested ON usage_record (provider, requested_model)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS usage_record_provider_requested_model ON usage_record (provider, requested_model)")
     # The aliases a store has kept in model.aliases until now go into the index.
     rows = []
     taken: set[tuple[int, str]] = set()
@@ -79,7 +59,12 @@ def _v7(db: pw.Database) -> None:
                 taken.add((provider_pk, alias))
                 rows.append({"model": pk, "provider": provider_pk, "alias": alias})
     if rows:
-        ModelAlias.insert_many(rows).on_conflict_ignore().execute()
+        # Plain SQL: a migration runs on the database it is given, bound or not.
+        for row in rows:
+            db.execute_sql(
+                f"INSERT INTO model_alias (model_id, provider_id, alias) VALUES ({db.param}, {db.param}, {db.param})",
+                (row["model"], row["provider"], row["alias"]),
+            )
         # A price-catalog row named like an alias is that model, not a second one.
         db.execute_sql(
             f"DELETE FROM model WHERE available = {db.param} AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"

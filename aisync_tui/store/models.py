@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 import peewee as pw
 
@@ -52,10 +52,10 @@ class UTCDateTimeField(pw.DateTimeField):
     def db_value(self, value: Any) -> Any:
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
-        return super().db_value(value)
+        return super().db_value(value)  # type: ignore[no-untyped-call]
 
     def python_value(self, value: Any) -> Any:
-        value = super().python_value(value)
+        value = super().python_value(value)  # type: ignore[no-untyped-call]
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
         return value
@@ -78,6 +78,7 @@ class Meta(BaseTable):
 
 
 class Provider(BaseTable):
+    id = pw.AutoField()
     slug = pw.CharField(unique=True, max_length=100)
     name = pw.CharField(max_length=200)
     kind = pw.CharField(max_length=50, default="catalog")
@@ -92,7 +93,9 @@ class Provider(BaseTable):
 
 
 class Model(BaseTable):
+    id = pw.AutoField()
     provider = pw.ForeignKeyField(Provider, backref="models", on_delete="CASCADE")
+    provider_id: int
     # Text, not VARCHAR(n), for everything a provider or an import file decides: SQLite ignores the
     # length but PostgreSQL enforces it, and one long id would fail the whole provider there.
     model_id = pw.TextField()
@@ -118,7 +121,7 @@ class Model(BaseTable):
     """Present in a price feed or the bundled snapshot."""
     field_sources = JSONTextField(default=dict)
     """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
-    raw = pw.TextField(null=True)
+    raw = pw.TextField(null=True)  # type: ignore[assignment]  # a column named like Peewee's Model.raw()
 
     class Meta:
         indexes = ((("provider", "model_id"), True),)
@@ -128,6 +131,7 @@ class ModelAlias(BaseTable):
     """An id the provider states for one of its models besides the model's own id (Mistral's
     `mistral-large-latest`, xAI's `grok-4-latest`): the index every lookup resolves through."""
 
+    id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="alias_rows", on_delete="CASCADE")
     provider = pw.ForeignKeyField(Provider, on_delete="CASCADE")
     alias = pw.TextField()
@@ -140,7 +144,9 @@ class ModelAlias(BaseTable):
 class Price(BaseTable):
     """One dated price period of one model. effective_until NULL = the current price."""
 
+    id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="prices", on_delete="CASCADE")
+    model_id: int
     input = DecimalTextField(null=True)
     output = DecimalTextField(null=True)
     cached_input = DecimalTextField(null=True)
@@ -165,6 +171,7 @@ class Price(BaseTable):
 
 
 class SyncRun(BaseTable):
+    id = pw.AutoField()
     kind = pw.CharField(max_length=20)
     """models, pricing, cleanup, usage"""
     provider = pw.CharField(max_length=100, null=True)
@@ -188,8 +195,11 @@ class SyncRun(BaseTable):
 
 
 class ModelChange(BaseTable):
+    id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="changes", on_delete="CASCADE")
+    model_id: int
     run = pw.ForeignKeyField(SyncRun, null=True, on_delete="SET NULL")
+    run_id: int | None
     field = pw.CharField(max_length=50)
     old = pw.TextField(null=True)
     new = pw.TextField(null=True)
@@ -197,6 +207,7 @@ class ModelChange(BaseTable):
 
 
 class UsageRecord(BaseTable):
+    id = pw.AutoField()
     ts = UTCDateTimeField(index=True)
     provider = pw.CharField(max_length=100)
     model_id = pw.TextField()
@@ -217,7 +228,14 @@ class UsageRecord(BaseTable):
     imported_at = UTCDateTimeField()
 
     class Meta:
-        indexes = ((("provider", "model_id", "ts"), False),)
+        indexes = ((("provider", "model_id", "ts"), False), (("provider", "requested_model"), False))
 
 
 ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, ModelAlias, Price, SyncRun, ModelChange, UsageRecord]
+
+
+def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
+    """A query's rows as plain tuples (`query.tuples()`), typed as such: Peewee's stubs say the
+    rows of `.tuples()` are model instances."""
+    rows: Iterator[tuple[Any, ...]] = iter(query.tuples())
+    return rows

@@ -12,11 +12,8 @@ from typing import Any, Iterable, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from ..domain import types_matching
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, stored_utc, types_matching
 from .models import Model, ModelAlias, ModelChange, Price as PriceTable, Provider, SyncRun
-
-SORT_FIELDS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
 
 
 @dataclass(frozen=True, slots=True)
@@ -389,17 +386,7 @@ def model_count() -> int:
 
 
 def last_sync_time() -> datetime | None:
-    value = Provider.select(pw.fn.MAX(Provider.last_synced_at)).scalar()
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value)
-
-
-#: Column order of `model_table_tuples()`.
-TABLE_COLUMNS = (
-    "provider", "model_id", "name", "type", "status", "context_length", "max_output_tokens",
-    "capabilities", "input_price", "output_price", "last_synced_at", "available", "in_catalog",
-)
+    return stored_utc(Provider.select(pw.fn.MAX(Provider.last_synced_at)).scalar())
 
 
 def model_table_tuples(limit: int | None = None) -> list[tuple[Any, ...]]:

@@ -18,28 +18,27 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, timezone
 from typing import Any, Callable, Iterable, Sequence
 
 import peewee as pw
 
+from ..domain import stored_utc
 from .models import JSONTextField, UTCDateTimeField
 
 Converter = Callable[[Any], Any]
 
 
 def _time_converter(field: pw.Field) -> Converter:
-    slow = field.python_value
+    slow: Converter = field.python_value
 
     def convert(value: Any) -> Any:
         if value is None:
             return None
         if isinstance(value, str):
             try:
-                parsed = datetime.fromisoformat(value)
+                return stored_utc(value)
             except ValueError:
                 return slow(value)
-            return parsed.replace(tzinfo=timezone.utc) if parsed.tzinfo is None else parsed
         return slow(value)
 
     return convert

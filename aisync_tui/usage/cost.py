@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, stored_utc
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,12 +25,6 @@ class Period:
     start: datetime
     end: datetime | None
     price: Price
-
-
-def _aware(value: datetime | str) -> datetime:
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def price_periods(provider: str, model_id: str) -> list[Period]:
@@ -46,14 +40,14 @@ def price_periods(provider: str, model_id: str) -> list[Period]:
     if model is None:
         return []
     rows = PriceTable.select().where(PriceTable.model == model.id).order_by(PriceTable.effective_from, PriceTable.id)
-    return [Period(_aware(r.effective_from), _aware(r.effective_until) if r.effective_until else None, price_from_row(r)) for r in rows]
+    return [Period(stored_utc(r.effective_from), stored_utc(r.effective_until) if r.effective_until else None, price_from_row(r)) for r in rows]
 
 
 def pick_period(periods: list[Period], ts: datetime) -> tuple[Price, str] | None:
     """(price, "computed"|"estimated") for a record at `ts`, or None when nothing is known."""
     if not periods:
         return None
-    ts = _aware(ts)
+    ts = stored_utc(ts)
     starts = [p.start for p in periods]
     i = bisect_right(starts, ts) - 1
     # Several periods can start before ts (closed ones): walk back to the one still open at ts.

@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
+from .. import provider_spec
 from ..domain import to_decimal, utcnow
 from ..errors import AisyncError
 
@@ -93,14 +94,16 @@ def _iso(ts: datetime | None) -> str | None:
 
 # ----------------------------------------------------------------------------- provider inference
 
-_FAMILIES: tuple[tuple[str, str], ...] = (
-    (r"^(gpt-|chatgpt-|o1|o3|o4|text-embedding-|text-davinci|davinci|babbage|dall-e|whisper|tts-|omni-moderation|codex-|computer-use)", "openai"),
-    (r"^(gemini-|gemma-|learnlm-|imagen-|veo-)", "gemini"),
-    (r"^claude", "anthropic"),
-    (r"^grok", "xai"),
-    (r"^(mistral-|mixtral-|codestral|ministral|pixtral|open-mistral|open-mixtral|magistral|devstral|voxtral)", "mistral"),
-    (r"^deepseek-", "deepseek"),
-    (r"^command", "cohere"),
+#: Model-id families of makers we do not sync, for attributing their usage all the same. A provider
+#: spec for the same slug takes its place (its `usage_pattern` then decides).
+_OTHER_FAMILIES: tuple[tuple[str, str], ...] = ((r"^command", "cohere"),)
+
+#: Prefixes ("bedrock/...") that name a provider: ours (its slug or a spec's `usage_prefixes`), or
+#: one we do not sync, kept under that name.
+_PREFIXES: dict[str, str] = {**{p: p for p in ("cohere", "bedrock", "vertex_ai", "azure")}, **provider_spec.usage_prefixes()}
+
+_FAMILIES: tuple[tuple[str, str], ...] = provider_spec.usage_patterns() + tuple(
+    (pattern, slug) for pattern, slug in _OTHER_FAMILIES if slug not in provider_spec.BY_SLUG
 )
 
 
@@ -112,14 +115,12 @@ def infer_provider(model: str) -> tuple[str, str]:
     "openai/gpt-4o"); otherwise the model family decides; otherwise the provider is "unknown"
     (the usage is still kept and shown).
     """
-    from ..config import KNOWN_PROVIDERS
-
     text = model.strip()
     if "/" in text:
         head, rest = text.split("/", 1)
         slug = head.lower()
-        if slug in KNOWN_PROVIDERS or slug in ("cohere", "bedrock", "vertex_ai", "azure"):
-            return slug, rest
+        if slug in _PREFIXES:
+            return _PREFIXES[slug], rest
     lowered = text.lower()
     for pattern, provider in _FAMILIES:
         if re.match(pattern, lowered):

@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from typing import Iterable, NamedTuple
 
-from ..domain import utcnow
+from ..domain import stored_utc, utcnow
 
 
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
@@ -289,14 +289,6 @@ def _rows(since: datetime, until: datetime, provider: str | None = None, model_i
     return query.order_by(U.ts).tuples()
 
 
-def _ts(value: object) -> datetime:
-    # .tuples() bypasses UTCDateTimeField.python_value on some paths; normalise here.
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    assert isinstance(value, datetime)
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-
-
 def _dec(value: object) -> Decimal | None:
     if value is None:
         return None
@@ -326,7 +318,7 @@ def model_usage(
     total = _Acc()
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src, _req in _rows(since, until, provider, (model_id, *aliases)):
-        ts = _ts(ts)
+        ts = stored_utc(ts)
         cost = _dec(cost)
         total.add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
         per_day[ts.date()].add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
@@ -361,7 +353,7 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     sources: dict[str, int] = defaultdict(int)
     for ts, prov, model, requests, inp, out, cached, cost, cost_source, src, requested in _rows(since, until, provider):
-        ts = _ts(ts)
+        ts = stored_utc(ts)
         cost = _dec(cost)
         args = (ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
         total.add(*args)

@@ -276,7 +276,7 @@ class Handler(BaseHTTPRequestHandler):
             return 200, {"models": state.extra.get("image", [])}, {}
         return 404, {"error": "Model not found"}, {}
 
-    # routes added with issue 4 (more providers) -----------------------------
+    # the other providers' routes -----------------------------
 
     def _route_anthropic(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         if not self.headers.get("anthropic-version"):
@@ -451,7 +451,7 @@ class Handler(BaseHTTPRequestHandler):
                     self.send_header(k, v)
             self.end_headers()
             self.wfile.write(data)
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             pass
 
     def _send_stalled(self, status: int, payload: Any) -> None:
@@ -488,7 +488,7 @@ class Handler(BaseHTTPRequestHandler):
                 self.wfile.write(b"%x\r\n%s\r\n" % (len(piece), piece) if chunked else piece)
             if chunked:
                 self.wfile.write(b"0\r\n\r\n")
-        except (BrokenPipeError, ConnectionResetError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError):
             pass
 
     def _send_faulty(self, status: int, payload: Any, fault: Fault) -> None:

@@ -1,4 +1,4 @@
-"""Shared set-up for the fault-injection suite (issue 7): a sandbox per test (HOME, XDG dirs,
+"""Shared set-up for the fault-injection suite: a sandbox per test (HOME, XDG dirs,
 config, store, log file all under a temp dir), model lists the fake server serves, and a way to
 run the real `aisync` in a subprocess against it.
 

@@ -1,4 +1,4 @@
-"""HTTP faults injected into the real `aisync sync-models` (issue 7, "A fault server and what must hold").
+"""HTTP faults injected into the real `aisync sync-models`.
 
 Each case scripts one fault (or a sequence) for one provider on the loopback server, runs the real
 command in a subprocess with OpenAI, Gemini and xAI configured, and checks what a user relies on:

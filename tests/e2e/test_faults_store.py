@@ -1,4 +1,4 @@
-"""Store and config faults (issue 7): a corrupt or foreign database, a read-only or full disk, a
+"""Store and config faults: a corrupt or foreign database, a read-only or full disk, a
 config that is not TOML or has wrong types. Each ends in one clear line naming the file and the
 problem, exit 2, and nothing overwritten. Plus: a store written at every earlier schema version
 opens and migrates without losing rows.

@@ -1,4 +1,4 @@
-"""Process faults (issue 7): SIGKILL during apply, Ctrl+C / SIGTERM, two runs at once, stale locks.
+"""Process faults: SIGKILL during apply, Ctrl+C / SIGTERM, two runs at once, stale locks.
 
 Kill points. The store starts in an "old" state (three providers synced from old lists); the
 server then serves "new" lists (models added, updated, repriced and dropped). A wrapper runs the
@@ -14,7 +14,6 @@ state, the next run completes (exit 0) and leaves the full new state with no run
 from __future__ import annotations
 
 import json
-import os
 import random
 import shutil
 import signal

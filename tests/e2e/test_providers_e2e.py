@@ -1,5 +1,5 @@
-"""The real `aisync sync-models --provider X` against the loopback server for every provider of
-issue 4, then `aisync providers`: what a user with those keys (or a local Ollama) would see."""
+"""The real `aisync sync-models --provider X` against the loopback server for every provider,
+then `aisync providers`: what a user with those keys (or a local Ollama) would see."""
 
 from __future__ import annotations
 

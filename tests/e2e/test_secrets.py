@@ -1,4 +1,4 @@
-"""Secrets stay secret (issue 7): a canary key in the environment and another in the config file
+"""Secrets stay secret: a canary key in the environment and another in the config file
 never appear in stdout, stderr, the log file, the store's bytes, exception text, `--verbose` or
 `--json` output, even when a provider echoes the key back in its errors or bodies.
 """

@@ -40,7 +40,7 @@ def sync_into(location: str, server: Any, tmp_path: Path, monkeypatch: pytest.Mo
     settings = load_settings(cfg, database=location)
     store = open_store(location)
     summary = ModelSyncRunner(settings, store, providers=["openai", "gemini", "xai"], force=True).run()
-    assert not summary.failed, [o.error.line() for o in summary.failed]
+    assert not summary.failed, [o.error.line() if o.error else o.status for o in summary.failed]
     return store
 
 
@@ -144,10 +144,10 @@ def test_a_real_sync_writes_the_catalog(location: str, three_providers: Any, tmp
 def test_postgresql_and_sqlite_hold_the_same_catalog_after_the_same_sync(
     pg_location: str, three_providers: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, keys_env: dict[str, str]
 ) -> None:
-    def snapshot(location: str) -> list[tuple[Any, ...]]:
+    def snapshot(location: str) -> list[list[tuple[Any, ...]]]:
         store = sync_into(location, three_providers, tmp_path, monkeypatch, keys_env)
         try:
-            rows = []
+            rows: list[list[tuple[Any, ...]]] = []
             for sort in ("name", "input_price", "context_length"):
                 rows.append([(r.provider, r.model_id, r.type, r.status, r.context_length, r.capabilities, r.input_price, r.output_price, r.available) for r in queries.list_models(sort=sort)])
             return rows

@@ -12,7 +12,7 @@ from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from aisync_tui.store.models import Model, ModelChange, Price, Provider, SyncRun, UsageRecord
+from aisync_tui.store.models import Model, ModelChange, Price, Provider, SyncRun, UsageRecord, tuples
 
 #: The frozen "now" of every seeded store and of the clock the tests install.
 NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
@@ -93,17 +93,17 @@ def seed_store(now: datetime = NOW) -> None:
         Price.create(model=model.id, input=_per_token(inp), output=_per_token(out), effective_from=first_seen,
                      source="provider" if prov == "xai" else "litellm", recorded_at=first_seen)
 
-    runs = [
+    runs: list[tuple[str, str | None, datetime, float, str, int, int, int, int, int, str | None, str | None]] = [
         ("models", "openai", now - timedelta(minutes=12, seconds=3), 3.2, "ok", 9, 1, 2, 6, 1, None, None),
         ("models", "gemini", now - timedelta(minutes=180, seconds=5), 1.8, "ok", 4, 0, 1, 3, 0, None, None),
         ("models", "xai", now - timedelta(minutes=45), 0.4, "failed", 0, 0, 0, 0, 0,
          "Invalid API key (verify the API key in your environment or config file)", "invalid_api_key"),
         ("pricing", None, now - timedelta(days=1), 2.5, "ok", 18, 0, 3, 15, 0, None, None),
     ]
-    for n, (kind, prov, started, secs, status, found, added, updated, unchanged, missing, error, ekind) in enumerate(runs):
-        SyncRun.create(kind=kind, provider=prov, group=f"demo{n:08d}", started_at=started,
+    for n, (kind, run_provider, started, secs, status, found, added, updated, unchanged, missing, run_error, ekind) in enumerate(runs):
+        SyncRun.create(kind=kind, provider=run_provider, group=f"demo{n:08d}", started_at=started,
                        finished_at=started + timedelta(seconds=secs), status=status, found=found, added=added,
-                       updated=updated, unchanged=unchanged, missing=missing, error=error, error_kind=ekind)
+                       updated=updated, unchanged=unchanged, missing=missing, error=run_error, error_kind=ekind)
     gpt4o = Model.get(Model.model_id == "gpt-4o")
     ModelChange.create(model=gpt4o.id, field="context_length", old="8192", new="128000", at=now - timedelta(days=30))
     ModelChange.create(model=gpt4o.id, field="max_output_tokens", old="4096", new="16384", at=now - timedelta(minutes=12))
@@ -119,7 +119,7 @@ def seed_store(now: datetime = NOW) -> None:
 
 
 _TYPES = ("chat", "chat", "chat", "embedding", "image", "audio", "tts", "completion")
-_CAPS = (["chat", "functions"], ["chat", "vision"], ["chat", "reasoning", "functions"], ["embeddings"], [])
+_CAPS: tuple[list[str], ...] = (["chat", "functions"], ["chat", "vision"], ["chat", "reasoning", "functions"], ["embeddings"], [])
 
 
 def add_bulk(count: int, now: datetime = NOW, providers: int = 40, batch: int = 2000) -> None:
@@ -137,7 +137,7 @@ def add_bulk(count: int, now: datetime = NOW, providers: int = 40, batch: int = 
             return
         with db.atomic():
             Model.insert_many(rows).execute()
-            ids = [r[0] for r in Model.select(Model.id).where(Model.model_id.in_([r["model_id"] for r in rows])).tuples()]
+            ids = [pk for (pk,) in tuples(Model.select(Model.id).where(Model.model_id.in_([r["model_id"] for r in rows])))]
             Price.insert_many(
                 [
                     {"model": pk, "input": Decimal(pk % 997 + 1) / Decimal(10_000_000), "output": Decimal(pk % 991 + 3) / Decimal(2_500_000),

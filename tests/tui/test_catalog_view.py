@@ -1,4 +1,4 @@
-"""The fast CatalogView (issue 8) shows exactly the rows of the straightforward version: filter the
+"""The fast CatalogView shows exactly the rows of the straightforward version: filter the
 whole catalog from scratch, then sort it with SORT_KEYS, whatever the user typed, toggled or sorted
 before (narrowing a previous result, reusing a cached one, the C-level sorter)."""
 

@@ -1,4 +1,4 @@
-"""Start-up on a big store (issue 8): the table shows the first screenful of models at once, says it
+"""Start-up on a big store: the table shows the first screenful of models at once, says it
 is still loading, and the whole catalog replaces it without losing the user's filter, sort or
 cursor."""
 

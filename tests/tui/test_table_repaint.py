@@ -1,4 +1,4 @@
-"""The main screen repaints only what changed after a filter keystroke or a sort (issue 8: a screen
+"""The main screen repaints only what changed after a filter keystroke or a sort (a screen
 layout repaints nearly the whole screen), and what it shows is what a full layout would show."""
 
 from __future__ import annotations

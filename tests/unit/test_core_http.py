@@ -14,7 +14,7 @@ URL = "https://api.example.test/v1/models"
 
 
 def client(recorder=None, **kw):
-    waits = []
+    waits: list[float] = []
     opts = HttpOptions(**{"retry_attempts": 3, "max_retry_wait": 10, **kw})
     c = HttpClient(opts, emit=recorder or Recorder(), sleep=waits.append)
     return c, waits

@@ -15,7 +15,8 @@ def test_prices_are_exact_per_million_and_per_thousand():
 
 def test_floats_from_feeds_become_the_decimal_they_were_written_as():
     assert to_decimal(2.5e-06) == Decimal("0.0000025")
-    assert to_decimal(0.1) + to_decimal(0.2) == Decimal("0.3")
+    tenth, fifth = to_decimal(0.1), to_decimal(0.2)
+    assert tenth is not None and fifth is not None and tenth + fifth == Decimal("0.3")
     assert to_decimal("-1") == Decimal(-1)
     assert to_decimal("abc") is None and to_decimal(True) is None and to_decimal(float("nan")) is None
 

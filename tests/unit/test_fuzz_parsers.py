@@ -1,4 +1,4 @@
-"""Fuzzing every adapter's parser (issue 7): arbitrary JSON and mutated recorded bodies go in;
+"""Fuzzing every adapter's parser: arbitrary JSON and mutated recorded bodies go in;
 models or `BadResponse` come out, never another exception (which would surface as a crash or a
 confusing "unexpected TypeError" instead of "Bad response").
 

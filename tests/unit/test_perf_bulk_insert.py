@@ -1,4 +1,4 @@
-"""The fast bulk insert used by the sync (issue 8) must write exactly what Peewee's insert_many writes."""
+"""The fast bulk insert used by the sync must write exactly what Peewee's insert_many writes."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The fast `field_changes` (issue 8) reports exactly the changes of the straightforward version:
+"""The fast `field_changes` reports exactly the changes of the straightforward version:
 normalise both sides of every tracked field, then compare."""
 
 from __future__ import annotations

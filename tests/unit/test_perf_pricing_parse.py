@@ -1,4 +1,4 @@
-"""The pricing fast paths (issue 8) give exactly what the plain code gives, on the bundled feeds."""
+"""The pricing fast paths give exactly what the plain code gives, on the bundled feeds."""
 
 from __future__ import annotations
 

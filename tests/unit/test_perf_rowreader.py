@@ -1,4 +1,4 @@
-"""The fast row reader (issue 8) must hand back exactly what Peewee's model instances hold."""
+"""The fast row reader must hand back exactly what Peewee's model instances hold."""
 
 from __future__ import annotations
 

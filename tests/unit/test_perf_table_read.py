@@ -1,4 +1,4 @@
-"""The app's catalog reads (issue 8): the first screenful is the start of the full list, and the
+"""The app's catalog reads: the first screenful is the start of the full list, and the
 quick provider counts are the full counts."""
 
 from __future__ import annotations

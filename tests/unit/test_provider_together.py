@@ -33,7 +33,7 @@ def test_float_conversion_is_exact_and_zero_is_free_only_for_token_priced_models
     assert per_token(0.1) == Decimal("1E-7") and per_token(3) == Decimal("0.000003") and per_token(-1) is None
     assert per_token(True) is None and per_token("x") is None
     free = parse_price({"input": 0, "output": 0, "hourly": 0, "base": 0}, "chat")
-    assert free.input == 0 and free.output == 0
+    assert free is not None and free.input == 0 and free.output == 0
     # Dedicated-only model: zeros next to an hourly price say nothing about token prices.
     assert parse_price({"input": 0, "output": 0, "hourly": 2.4, "base": 0}, "chat") is None
     assert parse_price(None, "chat") is None

@@ -32,7 +32,7 @@ def test_each_line_carries_time_run_id_job_provider_and_outcome(tmp_path: Path) 
     assert first and first.group(1) == "ab12cd34ef56" and first.group(2) == "model sync"
     assert first.group(3) == "provider=openai status=ok found=74 added=2 updated=0"
     assert lines[1].endswith('provider=xai status=failed error="Invalid API key (verify the API key)"')
-    assert [l for l in lines if "model sync" in l] == lines  # what `grep "model sync"` finds
+    assert [line for line in lines if "model sync" in line] == lines  # what `grep "model sync"` finds
 
 
 def test_the_log_file_rotates_and_keeps_the_configured_number_of_backups(tmp_path: Path) -> None:
@@ -69,9 +69,9 @@ def test_sync_all_logs_a_line_per_provider_that_sync_failed_can_be_matched_with(
     sandbox.write_config(provider_config(three_providers, "openai", "gemini", "xai"))
     env = dict(keys_env, GEMINI_API_KEY="gm-wrong-key-000000000000")
     assert sandbox.run("--sync-all", "--no-pricing", env=env).returncode == 1
-    lines = [l for l in sandbox.log_file.read_text().splitlines() if "model sync" in l]
-    by_provider = {re.search(r"provider=(\S+)", l).group(1): l for l in lines}  # type: ignore[union-attr]
-    assert {p for p, l in by_provider.items() if "status=skipped" not in l} == {"openai", "gemini", "xai"}
+    lines = [line for line in sandbox.log_file.read_text().splitlines() if "model sync" in line]
+    by_provider = {re.search(r"provider=(\S+)", line).group(1): line for line in lines}  # type: ignore[union-attr]
+    assert {p for p, line in by_provider.items() if "status=skipped" not in line} == {"openai", "gemini", "xai"}
     assert "status=ok" in by_provider["openai"] and "status=failed" in by_provider["gemini"]
     assert "gm-wrong-key" not in sandbox.log_file.read_text()
     [failed] = json.loads(sandbox.run("sync", "failed", "--format", "json").stdout)

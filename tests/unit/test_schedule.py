@@ -33,7 +33,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 def cron_lines(out: str) -> dict[str, str]:
     """job word -> crontab line, from `schedule show --format cron`."""
-    lines = [l for l in out.splitlines() if l and not l.startswith("#")]
+    lines = [line for line in out.splitlines() if line and not line.startswith("#")]
     found = {}
     for line in lines:
         key = "models" if "--sync-all" in line else "pricing" if "sync-pricing" in line else "cleanup" if "cleanup" in line else line

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from typing import Any
 
 import httpx
 import pytest
@@ -30,7 +31,7 @@ def xai():
     client.close()
 
 
-def _bodies() -> dict[str, object]:
+def _bodies() -> dict[str, Any]:
     return {
         "/models": fixture_json("examples/xai_models.json"),
         "/language-models": fixture_json("examples/xai.json"),

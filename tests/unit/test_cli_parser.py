@@ -1,15 +1,22 @@
-"""Lazy command registration (issue 8: `aisync --help` start-up) must not change what users see:
-the same help, the same parsed options, the same errors as the parser with every command built."""
+"""The command line: building only the named command's parser (for a fast `aisync --help`) must
+not change what users see (the same help, the same parsed options, the same errors as the parser
+with every command built), and the table of commands is the commands there are."""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import importlib
 import io
+import re
+
+import pkgutil
 
 import pytest
 
+from aisync_tui import commands
 from aisync_tui.cli import _command_in, build_parser
+from aisync_tui.commands._base import COMMANDS, Parser
 
 ARGVS = [
     ["--help"],
@@ -55,6 +62,25 @@ def test_top_level_help_lists_every_command() -> None:
         assert f"    {name} " in out.getvalue()
 
 
+def test_every_command_module_is_in_the_table_with_the_help_line_it_registers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "1000")  # one help line per command, never wrapped
+    modules = sorted(
+        info.name
+        for info in pkgutil.iter_modules(commands.__path__)
+        if not info.name.startswith("_") and hasattr(importlib.import_module(f"aisync_tui.commands.{info.name}"), "register")
+    )
+    assert modules == sorted(module for module, _ in COMMANDS.values()), "add the command to commands._base.COMMANDS"
+    for name, (module, help_line) in COMMANDS.items():
+        parser = Parser(prog="aisync")
+        sub = parser.add_subparsers(dest="command", parser_class=Parser)
+        importlib.import_module(f"aisync_tui.commands.{module}").register(sub)
+        assert list(sub.choices) == [name]
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            parser.print_help()
+        assert re.search(rf"^    {re.escape(name)} +{re.escape(help_line)}$", out.getvalue(), re.M), name
+
+
 def test_the_command_word_is_found_after_options_and_their_values() -> None:
     assert _command_in(["--db", "x.db", "-q", "models", "list"]) == "models"
     assert _command_in(["--config=c.toml", "sync-models"]) == "sync-models"
@@ -98,6 +124,5 @@ def test_config_warnings_are_printed_once_even_when_settings_load_early(tmp_path
     ctx = Context(argparse.Namespace(config=str(config), db=str(Path(str(tmp_path)) / "s.db")), out=io.StringIO(), err=err)
     ctx._load_settings()
     assert err.getvalue() == ""
-    ctx.settings
-    ctx.settings
+    assert ctx.settings is ctx.settings
     assert err.getvalue().count("readable by others") == 1

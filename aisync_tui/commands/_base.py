@@ -1,0 +1,111 @@
+"""What every command module shares: the `Context` a handler gets, the argument parser class, the
+options every subcommand takes, and `COMMANDS`, the table of command names and help lines.
+
+The entry point (`cli.py`) imports this module; command modules import it too, never `cli.py`.
+Cheap to import: settings, store and lock load on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Callable, TextIO
+
+from ..errors import EXIT_USAGE, redact
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..store.db import Store
+    from ..store.lock import FileRunLock, PostgresRunLock
+
+#: Every subcommand: name -> (module under aisync_tui.commands, the help line `aisync --help`
+#: shows), in the order it shows them. `aisync --help` is printed from this table without
+#: importing any command module; a test checks each module registers exactly these.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "sync-models": ("sync_models", "sync the model lists of the configured providers"),
+    "models": ("models", "list, inspect and clean up the models in the store"),
+    "sync-pricing": ("sync_pricing", "sync model prices from the price feeds (LiteLLM, genai-prices, the bundled snapshot)"),
+    "providers": ("providers", "list the providers: configured or not, key variable, base URL, last sync"),
+    "sync": ("sync_cmd", "the health of scheduled syncs: status and failed runs"),
+    "usage": ("usage", "import what you spent and report it"),
+    "schedule": ("schedule", "print or install the schedule: cron lines and systemd user timers"),
+    "config": ("config_cmd", "check the config file and show paths"),
+}
+
+
+@dataclass
+class Context:
+    """What a command gets: parsed args, settings (loaded on first use), the store and output."""
+
+    args: argparse.Namespace
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _settings: Settings | None = None
+    _store: Store | None = None
+    _warned: bool = False
+
+    @property
+    def settings(self) -> Settings:
+        settings = self._load_settings()
+        if not self._warned:
+            self._warned = True
+            for line in settings.warnings:
+                self.warn(line)
+        return settings
+
+    def _load_settings(self) -> Settings:
+        """Settings without printing their warnings (the first `settings` access prints them)."""
+        if self._settings is None:
+            from ..config import load_settings
+
+            self._settings = load_settings(getattr(self.args, "config", None), database=getattr(self.args, "db", None))
+        return self._settings
+
+    def store(self, *, create: bool = True) -> Store:
+        if self._store is None:
+            from ..store.db import open_store
+
+            self._store = open_store(self.settings.database, create=create)
+        return self._store
+
+    def lock(self) -> FileRunLock | PostgresRunLock:
+        from ..store.lock import run_lock
+
+        return run_lock(self.store())
+
+    def print(self, text: str = "") -> None:
+        print(text, file=self.out)
+
+    def warn(self, text: str) -> None:
+        print(redact(text), file=self.err)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+#: A command's handler: runs it, returns the exit code.
+Handler = Callable[[Context], int]
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with exit code 2 and one-line errors that say what to do."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"aisync: error: {message} (see `{self.prog} --help`)\n")
+
+
+def add_common(p: argparse.ArgumentParser) -> None:
+    """--config and --db on every subcommand as well as before it."""
+    p.add_argument("--config", metavar="PATH", default=argparse.SUPPRESS, help="config file (default: $AISYNC_CONFIG or the user config dir)")
+    p.add_argument(
+        "--db", metavar="PATH_OR_URL", default=argparse.SUPPRESS, help="store: SQLite path or database URL (default: $AISYNC_DATABASE_URL or the user data dir)"
+    )
+
+
+if TYPE_CHECKING:
+    from typing import TypeAlias
+
+    #: What a command module's `register()` adds its parser to.
+    Subparsers: TypeAlias = "argparse._SubParsersAction[Parser]"
