@@ -282,7 +282,7 @@ def average_text(value: Decimal | None) -> str:
 
 def model_label(g: Any) -> str:
     """`gpt-4o-mini → gpt-4o-mini-2024-07-18`: what was asked for, then what it resolved to."""
-    label = g.model_id + (f" → {', '.join(g.resolved)}" if g.resolved else "")
+    label = str(g.model_id) + (f" → {', '.join(g.resolved)}" if g.resolved else "")
     return label + ("" if g.in_store else " *")
 
 

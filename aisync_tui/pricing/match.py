@@ -18,9 +18,11 @@ from __future__ import annotations
 import operator
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
+
+_Found = TypeVar("_Found")
 
 
 @lru_cache(maxsize=256)
@@ -160,7 +162,7 @@ class Matcher:
 
 
 
-def for_model(lookup: Callable[[str, str], Any], provider: str, model_id: str, aliases: Iterable[str] = ()) -> Any:
+def for_model(lookup: Callable[[str, str], _Found | None], provider: str, model_id: str, aliases: Iterable[str] = ()) -> _Found | None:
     """`lookup(provider, id)` for the model's own id first, then for each alias its provider
     states (in sorted order, so the choice is stable). None when none matches."""
     found = lookup(provider, model_id)

@@ -16,7 +16,7 @@ from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse, ProviderError, QuotaExceeded
-from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str
+from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str
 from .http import _QUOTA_WORDS, classify_error
 
 ANTHROPIC_VERSION = "2023-06-01"

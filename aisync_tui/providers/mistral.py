@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str
+from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str
 
 
 def _flags(item: dict[str, Any]) -> set[str]:

@@ -19,7 +19,7 @@ from typing import Any
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotRunning
 from ..events import PageFetched
-from .base import ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, str_list
+from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_int, opt_str, str_list
 
 #: /api/show calls in flight at once: enough to hide latency, few enough for a laptop's Ollama.
 SHOW_CONCURRENCY = 4

@@ -8,8 +8,8 @@ from typing import Any, Callable, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, COMPONENT_LABELS, TOKEN_COMPONENTS, Price, cost_tier
 from .inert import inert
-from .words import plural
 from .money import UNIT_LABEL, UNITS, json_number, json_text, token_price, usd, usd_grouped
+from .words import plural
 
 Printer = Callable[[str], None]
 #: A description longer than this is cut (with …) in the text view; JSON has all of it.

@@ -62,13 +62,13 @@ def _v7(db: pw.Database) -> None:
         # Plain SQL: a migration runs on the database it is given, bound or not.
         for row in rows:
             db.execute_sql(
-                f"INSERT INTO model_alias (model_id, provider_id, alias) VALUES ({db.param}, {db.param}, {db.param})",
+                f"INSERT INTO model_alias (model_id, provider_id, name) VALUES ({db.param}, {db.param}, {db.param})",
                 (row["model"], row["provider"], row["alias"]),
             )
         # A price-catalog row named like an alias is that model, not a second one.
         db.execute_sql(
             f"DELETE FROM model WHERE available = {db.param} AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"
-            " WHERE a.provider_id = model.provider_id AND a.alias = model.model_id)",
+            " WHERE a.provider_id = model.provider_id AND a.name = model.model_id)",
             (False,),
         )
 

@@ -134,11 +134,12 @@ class ModelAlias(BaseTable):
     id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="alias_rows", on_delete="CASCADE")
     provider = pw.ForeignKeyField(Provider, on_delete="CASCADE")
-    alias = pw.TextField()
+    name = pw.TextField()
+    """The alias itself (`codestral-latest`)."""
 
     class Meta:
         table_name = "model_alias"
-        indexes = ((("provider", "alias"), True),)
+        indexes = ((("provider", "name"), True),)
 
 
 class Price(BaseTable):

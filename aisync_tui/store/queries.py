@@ -13,7 +13,8 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, stored_utc, types_matching
-from .models import Model, ModelAlias, ModelChange, Price as PriceTable, Provider, SyncRun
+from .models import Model, ModelAlias, ModelChange, Provider, SyncRun, tuples
+from .models import Price as PriceTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,7 @@ def model_rows_query(
     if search:
         like = f"%{search}%"
         # An id the provider states as an alias finds its model too (`codestral-latest`).
-        by_alias = ModelAlias.select(ModelAlias.model).where(ModelAlias.alias.contains(search))
+        by_alias = ModelAlias.select(ModelAlias.model).where(ModelAlias.name.contains(search))
         query = query.where(Model.model_id.contains(search) | (Model.name ** like) | Model.id.in_(by_alias))
     for cap in capabilities:
         query = query.where(Model.capabilities.contains(f'"{cap}"'))
@@ -259,12 +260,12 @@ def resolve_model(ident: str, provider: str) -> Model | None:
     exact = _find_model(ident, provider)
     if exact is not None and exact.available:
         return exact
-    via_alias = (
+    via_alias: Model | None = (
         Model.select(Model, Provider)
         .join(Provider)
         .switch(Model)
         .join(ModelAlias, on=(ModelAlias.model == Model.id))
-        .where((Provider.slug == provider) & (ModelAlias.alias == ident))
+        .where((Provider.slug == provider) & (ModelAlias.name == ident))
         .first()
     )
     if via_alias is not None and (exact is None or via_alias.available):
@@ -282,18 +283,17 @@ def resolve_ids(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
     ids = sorted({m for _, m in wanted})
     for i in range(0, len(ids), 500):
         chunk = ids[i : i + 500]
-        for slug, mid, available in (
-            Model.select(Provider.slug, Model.model_id, Model.available).join(Provider).where(Model.model_id.in_(chunk)).tuples()
+        for slug, mid, available in tuples(
+            Model.select(Provider.slug, Model.model_id, Model.available).join(Provider).where(Model.model_id.in_(chunk))
         ):
             if (slug, mid) in wanted:
                 out[(slug, mid)] = (mid, bool(available))
-        for slug, alias, mid, available in (
-            ModelAlias.select(Provider.slug, ModelAlias.alias, Model.model_id, Model.available)
+        for slug, alias, mid, available in tuples(
+            ModelAlias.select(Provider.slug, ModelAlias.name, Model.model_id, Model.available)
             .join(Model, on=(ModelAlias.model == Model.id))
             .switch(ModelAlias)
             .join(Provider, on=(ModelAlias.provider == Provider.id))
-            .where(ModelAlias.alias.in_(chunk))
-            .tuples()
+            .where(ModelAlias.name.in_(chunk))
         ):
             key = (slug, alias)
             if key in wanted and (key not in out or (available and not out[key][1])):
@@ -303,11 +303,11 @@ def resolve_ids(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple
 
 def aliases_by_model(provider_pks: Iterable[int] | None = None) -> dict[int, tuple[str, ...]]:
     """model pk -> the aliases its provider states, from the alias index (one query)."""
-    query = ModelAlias.select(ModelAlias.model, ModelAlias.alias).order_by(ModelAlias.alias)
+    query = ModelAlias.select(ModelAlias.model, ModelAlias.name).order_by(ModelAlias.name)
     if provider_pks is not None:
         query = query.where(ModelAlias.provider.in_(list(provider_pks)))
     out: dict[int, list[str]] = {}
-    for pk, alias in query.tuples():
+    for pk, alias in tuples(query):
         out.setdefault(pk, []).append(alias)
     return {pk: tuple(v) for pk, v in out.items()}
 

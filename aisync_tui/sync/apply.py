@@ -16,7 +16,8 @@ from ..domain import TRACKED_FIELDS, RemoteModel, capability_source_key
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
 from ..store.ledger import PriceLedger
-from ..store.models import JSONTextField, Model, ModelAlias, ModelChange, Price as PriceTable, Provider
+from ..store.models import JSONTextField, Model, ModelAlias, ModelChange, Provider, tuples
+from ..store.models import Price as PriceTable
 from ..store.queries import price_from_row
 from ..store.rowreader import read_rows
 from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status, merged_capabilities
@@ -75,7 +76,7 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
         return
     if not isinstance(db, pw.SqliteDatabase):
         for pk, values in updates:
-            table.update(**values).where(table._meta.primary_key == pk).execute()
+            table.update(**values).where(table._meta.fields["id"] == pk).execute()
         return
     meta = table._meta
     quote = db.quote
@@ -85,7 +86,8 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
     for names, rows in groups.items():
         fields = [meta.fields[n] for n in names]
         assignments = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {db.param}" for f in fields)
-        sql = f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {assignments} WHERE {quote[0]}{meta.primary_key.column_name}{quote[1]} = {db.param}"
+        key = meta.fields["id"].column_name
+        sql = f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {assignments} WHERE {quote[0]}{key}{quote[1]} = {db.param}"
         convert = [(n, _memo_json(f) if isinstance(f, JSONTextField) else f.db_value) for n, f in zip(names, fields)]
         db.cursor().executemany(sql, [tuple([to_db(values[n]) for n, to_db in convert] + [pk]) for pk, values in rows])
 
@@ -109,7 +111,7 @@ def _memo_json(field: pw.Field) -> Callable[[Any], Any]:
     cache = _JSON_MEMO.setdefault(field.name, {})
     if len(cache) > 20_000:
         cache.clear()
-    encode = field.db_value
+    encode: Callable[[Any], Any] = field.db_value
 
     def convert(value: Any) -> Any:
         try:
@@ -244,7 +246,8 @@ def write_aliases(plan: ProviderPlan, provider_pk: int, db: pw.Database) -> None
     second row: its feed price is matched to the model through the alias)."""
     stale: list[int] = []
     fresh: list[tuple[str, list[str]]] = []
-    for item in [*plan.added, *plan.updated]:
+    items: list[Added | Updated] = [*plan.added, *plan.updated]
+    for item in items:
         if item.pk is None and not item.remote.aliases:
             continue
         if item.pk is not None and not any(c.field == "aliases" for c in item.changes):
@@ -254,29 +257,27 @@ def write_aliases(plan: ProviderPlan, provider_pk: int, db: pw.Database) -> None
         fresh.append((item.remote.model_id, list(item.remote.aliases)))
     if not stale and not fresh:
         return
-    for batch in chunks(stale, IN_CHUNK):
-        ModelAlias.delete().where(ModelAlias.model.in_(list(batch))).execute()
+    for pks in chunks(stale, IN_CHUNK):
+        ModelAlias.delete().where(ModelAlias.model.in_(list(pks))).execute()
     if not any(aliases for _, aliases in fresh):
         return
-    ids = dict(
-        Model.select(Model.model_id, Model.id)
-        .where((Model.provider == provider_pk) & Model.model_id.in_([mid for mid, _ in fresh]))
-        .tuples()
+    ids: dict[str, int] = dict(
+        tuples(Model.select(Model.model_id, Model.id).where((Model.provider == provider_pk) & Model.model_id.in_([mid for mid, _ in fresh])))
     )
     wanted = {alias: ids[mid] for mid, aliases in fresh for alias in aliases if mid in ids}
     # Catalog-only rows named like an alias: the provider says they are this model.
     names = list(wanted)
-    for batch in chunks(names, IN_CHUNK):
+    for part in chunks(names, IN_CHUNK):
         Model.delete().where(
-            (Model.provider == provider_pk) & Model.model_id.in_(list(batch)) & (Model.available == False)  # noqa: E712
+            (Model.provider == provider_pk) & Model.model_id.in_(list(part)) & (Model.available == False)  # noqa: E712
             & (Model.status == "catalog")
         ).execute()
     # An alias can move from one model to another in one run: the old claim goes first.
-    for batch in chunks(names, IN_CHUNK):
-        ModelAlias.delete().where((ModelAlias.provider == provider_pk) & ModelAlias.alias.in_(list(batch))).execute()
-    rows = [{"model": pk, "provider": provider_pk, "alias": alias} for alias, pk in wanted.items()]
-    for batch in chunks(rows, IN_CHUNK):
-        bulk_insert(db, ModelAlias, batch)
+    for part in chunks(names, IN_CHUNK):
+        ModelAlias.delete().where((ModelAlias.provider == provider_pk) & ModelAlias.name.in_(list(part))).execute()
+    rows = [{"model": pk, "provider": provider_pk, "name": alias} for alias, pk in wanted.items()]
+    for group in chunks(rows, IN_CHUNK):
+        bulk_insert(db, ModelAlias, group)
 
 
 def apply_plan(

@@ -29,7 +29,6 @@ from typing import Iterable, NamedTuple
 
 from ..domain import stored_utc, utcnow
 
-
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
 _PLACES = Decimal("1e-12")
 #: The average cost per request is in whole millionths of a dollar.

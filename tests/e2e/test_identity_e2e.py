@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.e2e
 MISTRAL = "mistral__terminal-log-flintx-2025-12-30.json"
 
 
-def _json(proc) -> object:
+def _json(proc: Any) -> Any:
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return json.loads(proc.stdout)
 

@@ -145,7 +145,7 @@ def test_a_schema_2_store_upgrades_with_its_aliases_indexed(tmp_path: Path):
     db.close()
     store = open_store(str(path))
     try:
-        assert [(a.alias, a.model.model_id) for a in ModelAlias.select()] == [("codestral-latest", "codestral-2508")]
+        assert [(a.name, a.model.model_id) for a in ModelAlias.select()] == [("codestral-latest", "codestral-2508")]
         assert resolve_model("codestral-latest", "mistral").model_id == "codestral-2508"
         assert Model.select().count() == 1
         assert "requested_model" in {c.name for c in store.db.get_columns(UsageRecord._meta.table_name)}
