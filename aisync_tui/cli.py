@@ -62,7 +62,8 @@ def build_parser(argv: Sequence[str] | None = None) -> Parser:
     parser.add_argument("--config", metavar="PATH", help="config file (default: $AISYNC_CONFIG or the user config dir)")
     parser.add_argument("--db", metavar="PATH_OR_URL", help="store: SQLite path or database URL")
     parser.add_argument("--sync-all", action="store_true", help="run the scheduled job: model sync, then pricing sync, for every enabled provider")
-    parser.add_argument("--force", action="store_true", help="with --sync-all: ignore cache_ttl and the shrunken-list guard")
+    parser.add_argument("--force", action="store_true", help="with --sync-all: ignore cache_ttl")
+    parser.add_argument("--accept-shrink", action="store_true", help="with --sync-all: mark models missing even when a list came back empty or lost more than half")
     parser.add_argument("--dry-run", action="store_true", help="with --sync-all: show what would change, write nothing")
     parser.add_argument("--timeout", type=float, metavar="SECONDS", help="with --sync-all: HTTP timeout per request")
     parser.add_argument("--quiet", "-q", action="store_true", help="with --sync-all: print only errors")
@@ -132,6 +133,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser(argv)
     args = parser.parse_args(argv)
     ctx = Context(args)
+    from .outstream import GuardedStream, degrade_symbols
+
+    if (args.command is not None or args.sync_all) and sys.stdout is not None:  # None: started with stdout closed
+        degrade_symbols(sys.stdout)
+        ctx.out = GuardedStream(sys.stdout)
     handler: Handler | None = getattr(args, "handler", None)
     if args.command is None and not args.sync_all:
         handler = _run_tui
@@ -148,9 +154,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         signal.signal(signal.SIGTERM, _on_sigterm)
     _skip_unused_drivers(ctx)
     try:
-        return int(handler(ctx) or 0)
+        code = int(handler(ctx) or 0)
+        if isinstance(ctx.out, GuardedStream):
+            ctx.out.flush()  # a full disk shows here, while we can still say so in one line
+        return code
     except AisyncError as exc:
-        print(f"aisync: error: {exc.line()}", file=sys.stderr)
+        _print_error(f"aisync: error: {exc.line()}")
+        if isinstance(ctx.out, GuardedStream) and type(exc).__name__ == "OutputError":
+            _silence_stdout()
         return exc.exit_code
     except KeyboardInterrupt:
         print("aisync: interrupted; the current transaction was rolled back and the lock released", file=sys.stderr)
@@ -158,11 +169,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         # `aisync models list | head`: the reader has gone, not an error. Point stdout at
         # /dev/null so the interpreter's final flush does not complain either.
-        try:
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        except (OSError, ValueError):
-            pass
+        _silence_stdout()
         return 0
     except Exception as exc:
         # A database failure mid-command (full disk, file made read-only, store replaced under
@@ -174,6 +181,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return store_error.exit_code
     finally:
         ctx.close()
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null: what is still buffered cannot be written anyway, and the
+    interpreter's final flush must not add a traceback to the one-line error."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _print_error(line: str) -> None:
+    try:
+        print(line, file=sys.stderr)
+    except (OSError, ValueError):
+        pass
 
 
 def _as_store_error(ctx: Context, exc: Exception) -> AisyncError | None:

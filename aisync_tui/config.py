@@ -249,8 +249,21 @@ def is_loopback_host(host: str | None) -> bool:
 def check_base_url(url: str, *, allow_http: bool, where: str) -> str:
     """Return the URL without a trailing slash, or raise: https, or http only for loopback/allowed."""
     parts = urlsplit(url)
+    if "@" in parts.netloc:
+        # Credentials in the URL would be printed with it and sent as Basic auth instead of the key.
+        shown = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[1]}{parts.path}"
+        raise ConfigError(
+            f"{where}: base_url {shown!r} holds a user name or password (user:password@); aisync does not send or print those",
+            hint="remove them from base_url and put the key in api_key or api_key_env",
+        )
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise ConfigError(f"{where}: base_url {url!r} is not an http(s) URL", hint="write it like https://api.example.com/v1")
+    if parts.query or parts.fragment or url.rstrip().endswith(("?", "#")):
+        shown = f"{parts.scheme}://{parts.netloc}{parts.path}"
+        raise ConfigError(
+            f"{where}: base_url {shown + '?...'!r} has a query string or fragment; endpoint paths are added after base_url",
+            hint="remove the ?... part; keys go in api_key or api_key_env, never in the URL",
+        )
     if parts.scheme == "http" and not (allow_http or is_loopback_host(parts.hostname)):
         raise ConfigError(
             f"{where}: base_url {url!r} uses plain http to a non-loopback host",
@@ -294,8 +307,15 @@ def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
             _check_type(path, f"{name}.keymap.{k}", v, str)
     for key in ("timeout", "max_retry_wait", "max_response_mb"):
         if key in kwargs:
-            kwargs[key] = float(kwargs[key])
+            kwargs[key] = _as_float(path, f"{name}.{key}", kwargs[key])
     return cls(**kwargs)
+
+
+def _as_float(path: Path, name: str, value: int | float) -> float:
+    try:
+        return float(value)
+    except OverflowError:
+        raise ConfigError(f"{path}: {name} = {value!r} is out of range", hint="use a smaller number") from None
 
 
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
@@ -342,6 +362,9 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
     if api_key:
         register_secret(api_key)
     timeout = table.get("timeout")
+    if timeout is not None:
+        timeout = _as_float(path, f"providers.{slug}.timeout", timeout)
+        check_range(path, f"providers.{slug}.timeout", timeout, "providers.timeout")
     return ProviderSettings(
         slug=slug,
         name=table.get("name", spec.name if spec else slug),
@@ -434,8 +457,8 @@ def load_settings(
     model_sync: ModelSyncSettings = sections["model_sync"]
     if "AISYNC_MODEL_SYNC_ENABLED" in env:
         model_sync = replace(model_sync, enabled=_env_bool("AISYNC_MODEL_SYNC_ENABLED", env["AISYNC_MODEL_SYNC_ENABLED"]))
-    _validate_numbers(path, model_sync)
     pricing: PricingSettings = sections["pricing"]
+    _validate_numbers(path, model_sync, pricing, sections["log"])
     if pricing.per not in ("1m", "1k"):
         raise ConfigError(f"{path}: pricing.per must be \"1m\" or \"1k\", not {pricing.per!r}")
 
@@ -470,19 +493,41 @@ def load_settings(
     )
 
 
-def _validate_numbers(path: Path, ms: ModelSyncSettings) -> None:
-    checks = {
-        "timeout": ms.timeout > 0,
-        "retry_attempts": ms.retry_attempts >= 1,
-        "batch_size": ms.batch_size >= 1,
-        "cache_ttl": ms.cache_ttl >= 0,
-        "max_retry_wait": ms.max_retry_wait >= 0,
-        "max_response_mb": ms.max_response_mb > 0,
-        "concurrency": ms.concurrency >= 1,
-    }
-    for key, ok in checks.items():
-        if not ok:
-            raise ConfigError(f"{path}: model_sync.{key} = {getattr(ms, key)!r} is out of range", hint="use a positive number")
+#: Allowed ranges of the numeric settings, (section.key: (lowest, highest)). Beyond them a value is
+#: a typo or a joke (`timeout = inf`, `cache_ttl = 2**70`), and would fail later in a worse way.
+DAY = 86_400
+NUMBER_RANGES: dict[str, tuple[float, float]] = {
+    "model_sync.timeout": (0.1, 3600),
+    "model_sync.retry_attempts": (1, 10),
+    "model_sync.batch_size": (1, 100_000),
+    "model_sync.cache_ttl": (0, 365 * DAY),
+    "model_sync.max_retry_wait": (0, 3600),
+    "model_sync.max_response_mb": (1, 4096),
+    "model_sync.concurrency": (1, 64),
+    "pricing.cache_ttl": (0, 365 * DAY),
+    "log.max_bytes": (0, 10 * 1024**3),
+    "log.backups": (0, 1000),
+    "providers.timeout": (0.1, 3600),
+}
+
+
+def check_range(path: Path, name: str, value: float, key: str | None = None) -> None:
+    """Raise ConfigError naming `name` when `value` is outside NUMBER_RANGES[key or name] (or NaN)."""
+    low, high = NUMBER_RANGES[key or name]
+    if not (low <= value <= high):  # also false for NaN
+        raise ConfigError(
+            f"{path}: {name} = {value!r} is out of range", hint=f"use a number from {low:g} to {high:g}"
+        )
+
+
+def _validate_numbers(path: Path, ms: ModelSyncSettings, pricing: PricingSettings | None = None, log: LogSettings | None = None) -> None:
+    for key in ("timeout", "retry_attempts", "batch_size", "cache_ttl", "max_retry_wait", "max_response_mb", "concurrency"):
+        check_range(path, f"model_sync.{key}", getattr(ms, key))
+    if pricing is not None:
+        check_range(path, "pricing.cache_ttl", pricing.cache_ttl)
+    if log is not None:
+        check_range(path, "log.max_bytes", log.max_bytes)
+        check_range(path, "log.backups", log.backups)
 
 
 def save_config(path: Path, raw: Mapping[str, Any]) -> None:

@@ -27,8 +27,78 @@ def register_secret(value: str | None) -> None:
             _secrets.add(value)
 
 
+#: `scheme://user:password@`: the password runs to the last `@` before the host (a password may
+#: itself hold an `@`).
+_URL_USERINFO = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.\-]*://[^:/?#@\s]*):[^/?#\s]*@")
+#: A password given as a URL parameter (`?password=...`, libpq's `sslpassword`, ODBC's `pwd`).
+_URL_PASSWORD_PARAM = re.compile(r"(?i)([?&;](?:password|passwd|pwd|sslpassword)=)[^&#\s'\"`]*?(?=[&#\s'\"`]|:\s|:$|$)")
+
+
+def hide_url_secrets(text: str) -> str:
+    """`text` with every URL password hidden: `postgresql://me:***@host/db`, `?password=***`."""
+    if "://" not in text and "=" not in text:
+        return text
+    text = _URL_USERINFO.sub(r"\1:***@", text)
+    return _URL_PASSWORD_PARAM.sub(r"\1***", text)
+
+
+def url_password(url: str) -> str | None:
+    """The password a URL carries (userinfo or a password parameter), or None."""
+    from urllib.parse import parse_qsl, urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            return parts.password
+        for key, value in parse_qsl(parts.query, keep_blank_values=True):
+            if key.lower() in ("password", "passwd", "pwd", "sslpassword") and value:
+                return value
+    except ValueError:
+        return None
+    return None
+
+
+#: What an echoed secret is replaced with inside data from outside.
+REDACTED = "***"
+
+
+def registered_secrets() -> tuple[str, ...]:
+    with _secrets_lock:
+        return tuple(sorted(_secrets, key=len, reverse=True))
+
+
+def body_holds_secret(body: bytes) -> bool:
+    """Whether a response body contains a registered secret (one byte search per secret)."""
+    return any(secret.encode() in body for secret in registered_secrets())
+
+
+def scrub_secrets(value: object, secrets: tuple[str, ...] | None = None) -> object:
+    """A copy of decoded JSON with every registered secret replaced by `REDACTED`, in keys and
+    values at any depth: a provider that echoes the key back inside a 200 body must not get it
+    into the store, the output or the log."""
+    secrets = registered_secrets() if secrets is None else secrets
+
+    def clean(text: str) -> str:
+        for secret in secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return text
+
+    def walk(node: object) -> object:
+        if isinstance(node, str):
+            return clean(node)
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        if isinstance(node, dict):
+            return {clean(k) if isinstance(k, str) else k: walk(v) for k, v in node.items()}
+        return node
+
+    return walk(value)
+
+
 def redact(text: str) -> str:
-    """Replace every registered secret (and anything shaped like a provider key) with `***`."""
+    """Replace every registered secret, URL password (and anything shaped like a provider key)
+    with `***`."""
     if not text:
         return text
     with _secrets_lock:
@@ -36,6 +106,7 @@ def redact(text: str) -> str:
     for secret in known:
         if secret in text:
             text = text.replace(secret, "***")
+    text = hide_url_secrets(text)
     return _KEYLIKE.sub(lambda m: m.group(1) + "-***", text)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,30 @@ if TYPE_CHECKING:
     from .config import Settings
     from .sync.runner import RunSummary
 
-_loggers: dict[str, logging.Logger] = {}
+_loggers: dict[str, logging.Logger | None] = {}
+_warned: set[str] = set()
+
+
+def _warn_once(path: Path, exc: BaseException) -> None:
+    """One line on stderr, once per log file and process: monitoring reads this log, so a log
+    that cannot be written must be said, but it never fails the run nor prints a traceback."""
+    key = str(path)
+    if key in _warned:
+        return
+    _warned.add(key)
+    reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+    try:
+        print(f"aisync: warning: cannot write the log file {path}: {reason} (the run itself is unaffected; check [log] file)", file=sys.stderr)
+    except (OSError, ValueError):
+        pass
+
+
+class _RunLogHandler(logging.handlers.RotatingFileHandler):
+    """Rotating file handler whose failures (full disk, a folder that turned read-only, a
+    rotation that cannot rename) are one warning line instead of logging's traceback."""
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        _warn_once(Path(self.baseFilename), sys.exc_info()[1] or OSError("write failed"))
 
 
 def _logger(path: Path, max_bytes: int, backups: int) -> logging.Logger | None:
@@ -27,8 +51,10 @@ def _logger(path: Path, max_bytes: int, backups: int) -> logging.Logger | None:
         return _loggers[key]
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
-    except OSError:
+        handler = _RunLogHandler(path, maxBytes=max_bytes, backupCount=backups, encoding="utf-8")
+    except OSError as exc:
+        _warn_once(path, exc)
+        _loggers[key] = None
         return None  # a log we cannot write must not fail the sync
     handler.setFormatter(logging.Formatter("%(message)s"))
     logger = logging.getLogger(f"aisync.run.{len(_loggers)}")

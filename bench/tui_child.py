@@ -62,10 +62,10 @@ async def _timed_press(pilot: Any, key: str, frames: list[float]) -> tuple[float
 
 
 async def session(spawned: float, size: tuple[int, int]) -> dict[str, object]:
+    import argparse
+
     from aisync_tui.cli import Context
     from aisync_tui.tui.app import AisyncApp
-
-    import argparse
 
     ctx = Context(argparse.Namespace(config=None, db=None))
     app = AisyncApp(ctx.settings, ctx.store())  # what run_app() builds

@@ -44,6 +44,7 @@ class Context:
     _settings: Settings | None = None
     _store: Store | None = None
     _warned: bool = False
+    _lock: FileRunLock | PostgresRunLock | None = None
 
     @property
     def settings(self) -> Settings:
@@ -69,10 +70,11 @@ class Context:
             self._store = open_store(self.settings.database, create=create)
         return self._store
 
-    def lock(self) -> FileRunLock | PostgresRunLock:
-        from ..store.lock import run_lock
-
-        return run_lock(self.store())
+    def lock(self) -> HeldLock:
+        """The store's run lock, as a context manager. Re-entrant within one command: a job made
+        of stages (`--sync-all`: models, then pricing) takes it once and holds it throughout, and
+        the stages' own `with ctx.lock()` do not let go of it in between."""
+        return HeldLock(self)
 
     def print(self, text: str = "") -> None:
         print(text, file=self.out)
@@ -83,6 +85,30 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+
+
+class HeldLock:
+    """`with ctx.lock():` takes the run lock unless an outer `with` of the same command holds it."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.outermost = False
+
+    def __enter__(self) -> FileRunLock | PostgresRunLock:
+        ctx = self.ctx
+        if ctx._lock is None:
+            from ..store.lock import run_lock
+
+            lock = run_lock(ctx.store())
+            lock.acquire()
+            ctx._lock = lock
+            self.outermost = True
+        return ctx._lock
+
+    def __exit__(self, *exc: object) -> None:
+        if self.outermost and self.ctx._lock is not None:
+            lock, self.ctx._lock = self.ctx._lock, None
+            lock.release()
 
 
 #: A command's handler: runs it, returns the exit code.

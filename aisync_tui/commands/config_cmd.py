@@ -23,7 +23,17 @@ def register(sub: Subparsers) -> None:
 
 
 def run_check(ctx: Context) -> int:
+    from ..errors import ConfigError
+    from .schedule import HELP_WHEN, ScheduleError, parse_when
+
     settings = ctx.settings
+    frequency = settings.model_sync.frequency
+    try:
+        parse_when(frequency)  # what `schedule show/install` will need
+    except ScheduleError as exc:
+        raise ConfigError(
+            f"{settings.config_path}: model_sync.frequency {frequency!r}: {exc}", hint=f"use {HELP_WHEN}, e.g. \"*/30 * * * *\""
+        ) from None
     where = str(settings.config_path) if settings.config_exists else f"{settings.config_path} (absent: defaults in use)"
     ctx.print(f"Config OK: {where}")
     for p in settings.providers.values():
@@ -36,6 +46,8 @@ def run_check(ctx: Context) -> int:
 def run_path(ctx: Context) -> int:
     settings = ctx.settings
     ctx.print(f"config: {settings.config_path}{'' if settings.config_exists else ' (absent)'}")
-    ctx.print(f"store:  {settings.database}")
+    from ..errors import hide_url_secrets
+
+    ctx.print(f"store:  {hide_url_secrets(settings.database)}")
     ctx.print(f"log:    {settings.log_file}")
     return 0

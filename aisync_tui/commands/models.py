@@ -158,6 +158,12 @@ def run_cleanup(ctx: Context) -> int:
 
     args = ctx.args
     cutoff = parse_date(args.older_than) if args.older_than else utcnow() - timedelta(days=90)
+    if cutoff > utcnow():
+        # "Not synced since the cut-off" would match every model, the active ones included.
+        raise UsageError(
+            f"--older-than {args.older_than} is in the future: every model would count as stale and be removed",
+            hint="give a date in the past, e.g. --older-than " + (utcnow() - timedelta(days=90)).strftime("%Y-%m-%d"),
+        )
     store = ctx.store()
     plan = plan_cleanup(cutoff, provider=args.provider)
     if plan.kept_for_usage:

@@ -246,12 +246,16 @@ def _common_args(ctx: Context) -> tuple[list[str], list[str]]:
     db_from_cli = getattr(ctx.args, "db", None) or os.environ.get("AISYNC_DATABASE_URL")
     if db_from_cli:
         if "://" in db_from_cli:
-            from urllib.parse import urlsplit
+            from ..errors import UsageError, hide_url_secrets, url_password
 
-            if urlsplit(db_from_cli).password:
-                notes.append("the database URL holds a password: keep it in ~/.pgpass or the config file, not in a crontab or unit file")
-            else:
-                out += ["--db", db_from_cli]
+            if url_password(db_from_cli):
+                # Never copied into a file others may read, and never dropped either: entries
+                # without --db would run against the default local store instead.
+                raise UsageError(
+                    f"the database URL {hide_url_secrets(db_from_cli)} holds a password; refusing to copy it into a crontab or unit file",
+                    hint="keep the password in ~/.pgpass (or the config file's `database`) and pass the URL without it",
+                )
+            out += ["--db", db_from_cli]
         else:
             out += ["--db", str(Path(db_from_cli).expanduser().resolve())]
     return out, notes

@@ -17,7 +17,8 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("sync-models", help="sync the model lists of the configured providers", description="Fetch each provider's model list, compare it with the store, and apply the changes.")
     add_common(p)
     p.add_argument("--provider", metavar="NAME", action="append", help="only this provider (repeatable)")
-    p.add_argument("--force", action="store_true", help="sync even if recently synced; mark missing models even when the list shrank a lot")
+    p.add_argument("--force", action="store_true", help="sync even if recently synced (ignore cache_ttl)")
+    p.add_argument("--accept-shrink", action="store_true", help="mark models missing even when a list came back empty or lost more than half of them")
     p.add_argument("--verbose", "-v", action="store_true", help="show each model and each changed field")
     p.add_argument("--dry-run", action="store_true", help="show what would be synced without writing anything")
     p.add_argument("--timeout", type=float, metavar="SECONDS", help="API timeout in seconds (default: model_sync.timeout, 30)")
@@ -30,11 +31,21 @@ def _names(settings: Settings) -> dict[str, str]:
 
 
 def _emitter(ctx: Context, verbose: bool) -> Any:
-    from ..events import RequestFinished, RequestRetrying
+    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, Warning
     from ..render.words import describe
 
+    planned: set[str] = set()
+
     def emit(event: Any) -> None:
+        if isinstance(event, ProviderPlanned):
+            planned.add(event.provider)
         if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+            line = describe(event)
+            if line:
+                ctx.warn(line)
+        elif isinstance(event, Warning) and event.provider not in planned:
+            # Warnings raised while a provider's list is read (models skipped); the shrink
+            # guard's warning comes with the plan and is printed with the provider's result.
             line = describe(event)
             if line:
                 ctx.warn(line)
@@ -43,19 +54,26 @@ def _emitter(ctx: Context, verbose: bool) -> Any:
 
 
 def _check_timeout(value: float | None) -> None:
+    from ..config import NUMBER_RANGES
     from ..errors import UsageError
 
-    if value is not None and value <= 0:
-        raise UsageError(f"--timeout must be a positive number of seconds, not {value:g}")
+    low, high = NUMBER_RANGES["model_sync.timeout"]
+    if value is not None and not (low <= value <= high):  # also refuses nan
+        raise UsageError(f"--timeout must be a number of seconds from {low:g} to {high:g}, not {value:g}")
 
 
-def run_model_sync(ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool) -> RunSummary:
+def run_model_sync(
+    ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
+) -> RunSummary:
     from ..runlog import log_summary
     from ..sync.runner import ModelSyncRunner
 
     settings = ctx.settings
     store = ctx.store()
-    runner = ModelSyncRunner(settings, store, providers=providers, force=force, dry_run=dry_run, timeout=timeout, emit=_emitter(ctx, verbose))
+    runner = ModelSyncRunner(
+        settings, store, providers=providers, force=force, accept_shrink=accept_shrink, dry_run=dry_run, timeout=timeout,
+        emit=_emitter(ctx, verbose),
+    )
     if dry_run:
         summary = runner.run()
     else:
@@ -85,7 +103,10 @@ def run_sync_models(ctx: Context) -> int:
         else:
             ctx.print("Syncing models from AI providers...")
         ctx.print("")
-    summary = run_model_sync(ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose)
+    summary = run_model_sync(
+        ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose,
+        accept_shrink=args.accept_shrink,
+    )
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -156,22 +177,36 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
 
 def run_sync_all(ctx: Context) -> int:
     """The scheduled job: model sync, then (when available) pricing sync; one concise summary."""
+    from contextlib import nullcontext
+
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    names = _names(settings)
     stages: dict[str, Any] = {}
     exit_code = 0
-    if settings.model_sync.enabled:
-        summary = run_model_sync(ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False)
-        stages["models"] = summary
-        exit_code = max(exit_code, summary.exit_code)
-    if not args.no_pricing:
-        from ..pricing.sync import sync_all_stage
+    # One lock for the whole job: let go between the stages, another run could take it and the
+    # pricing stage would end in exit 75 after the models were written.
+    with nullcontext() if args.dry_run else ctx.lock():
+        if settings.model_sync.enabled:
+            summary = run_model_sync(
+                ctx, providers=None, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=False,
+                accept_shrink=args.accept_shrink,
+            )
+            stages["models"] = summary
+            exit_code = max(exit_code, summary.exit_code)
+        if not args.no_pricing:
+            from ..pricing.sync import sync_all_stage
 
-        p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
-        stages["pricing"] = p_summary
-        exit_code = max(exit_code, p_summary.exit_code)
+            p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
+            stages["pricing"] = p_summary
+            exit_code = max(exit_code, p_summary.exit_code)
+    return _print_sync_all(ctx, stages, exit_code)
+
+
+def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
+    args = ctx.args
+    settings = ctx.settings
+    names = _names(settings)
     if args.json:
         ctx.print(json.dumps({k: summary_json(v, names) for k, v in stages.items()} | {"exit_code": exit_code}, indent=2))
         return exit_code

@@ -24,7 +24,8 @@ from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc, utcnow
 from ..errors import BadResponse, ProviderError, UsageError
 from ..events import EmitFn, Progress, RunFinished, RunStarted, Warning, ignore
 from ..store.ledger import LedgerWrite, record_many, trust
-from ..store.models import Model, ModelChange, Price as PriceTable, Provider, SyncRun
+from ..store.models import Model, ModelChange, Provider, SyncRun
+from ..store.models import Price as PriceTable
 from ..sync.apply import bulk_insert
 from ..sync.runner import ProviderOutcome, RunSummary
 from .catalog import ENRICH_FIELDS, SEEDED_KEY, enrich, new_model_values

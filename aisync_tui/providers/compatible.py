@@ -21,7 +21,7 @@ import re
 from typing import Any
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
+from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
 CONTEXT_KEYS = ("context_length", "max_model_len", "context_window", "max_context_length", "context_size", "n_ctx")
 OUTPUT_KEYS = ("max_completion_tokens", "max_output_tokens")

@@ -38,7 +38,9 @@ from ..errors import (
     ProviderUnavailable,
     QuotaExceeded,
     RateLimited,
+    body_holds_secret,
     redact,
+    scrub_secrets,
 )
 from ..events import EmitFn, RequestFinished, RequestRetrying, ignore
 
@@ -146,7 +148,10 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
         try:
             return max(0.0, float(ra))
         except ValueError:
-            parsed = email.utils.parsedate_to_datetime(ra) if ra else None
+            try:
+                parsed = email.utils.parsedate_to_datetime(ra)
+            except (ValueError, TypeError, IndexError, OverflowError):
+                parsed = None  # garbage ("soon"): the default backoff applies
             if parsed is not None:
                 if parsed.tzinfo is None:
                     import datetime as _dt
@@ -156,7 +161,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         for d in body["error"].get("details") or ():
             if isinstance(d, dict) and isinstance(d.get("retryDelay"), str):
-                m = re.fullmatch(r"\s*([0-9.]+)s\s*", d["retryDelay"])
+                m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)s\s*", d["retryDelay"])
                 if m:
                     return float(m.group(1))
     return None
@@ -372,11 +377,19 @@ class HttpClient:
         if not body.strip():
             raise BadResponse(provider, "empty response body")
         try:
-            return json.loads(body)
+            decoded = json.loads(body)
         except (ValueError, UnicodeDecodeError):
             kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
             ctype = headers.get("content-type", "?").split(";")[0]
             raise BadResponse(provider, f"the response is {kind} ({ctype}, {len(body):,} bytes)") from None
+        if body_holds_secret(body):
+            # The provider echoed a key back inside a success body: scrub it before any adapter
+            # sees the data, so it can reach neither the store nor any output.
+            try:
+                decoded = scrub_secrets(decoded)
+            except RecursionError:
+                raise BadResponse(provider, "the response is nested too deeply") from None
+        return decoded
 
 
 class _Deadline(Exception):

@@ -20,7 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from ..domain import Price, PriceTier, RemoteModel, to_decimal
 from ..errors import BadResponse
-from .base import ProviderAdapter, items_of, iso_time, opt_int, opt_str, req_str, str_list, unix_time
+from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
 PAGE_LIMIT = 1000
 

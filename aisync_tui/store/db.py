@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import sys
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Iterator
 
 import peewee as pw
 
-from ..errors import StoreError, redact
+from ..errors import StoreError, hide_url_secrets, redact
 from . import migrations
 from .models import Meta, database_proxy
 
@@ -50,14 +53,20 @@ class Store:
         Meta.insert(key=key, value=value).on_conflict(conflict_target=[Meta.key], update={Meta.value: value}).execute()
 
 
-def _hide_password(url: str) -> str:
-    from urllib.parse import urlsplit, urlunsplit
+def hide_password(url: str) -> str:
+    """The URL with its password hidden, in the userinfo and the `?password=` forms."""
+    return hide_url_secrets(url)
 
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
+
+def _has_module(name: str) -> bool:
+    import importlib.util
+
+    if name in sys.modules:
+        return sys.modules[name] is not None
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def _error_chain(exc: BaseException) -> list[BaseException]:
@@ -89,7 +98,17 @@ def describe_sqlite_error(where: str, exc: BaseException) -> StoreError:
         return StoreError(f"{where}: the database or its folder is read-only", hint="check the file's and its folder's permissions")
     if "unable to open" in text:
         return StoreError(f"{where}: cannot open the database file", hint="check that the folder exists and is writable")
-    return StoreError(f"{where}: database error: {redact(str(chain[-1]))}")
+    if "connection refused" in text or "could not connect" in text or "could not translate host" in text or "timeout expired" in text:
+        return StoreError(
+            f"{where}: cannot connect to the database server: {_one_line(chain[-1])}",
+            hint="check that the server is running and the URL's host, port and database",
+        )
+    return StoreError(f"{where}: database error: {_one_line(chain[-1])}")
+
+
+def _one_line(exc: BaseException) -> str:
+    """A driver's message on one line (psycopg2's run over several), redacted."""
+    return redact(" ".join(str(exc).split()))
 
 
 def _read_only(where: str) -> bool:
@@ -106,25 +125,40 @@ def _sqlite_path(location: str) -> Path | None:
     return Path(location).expanduser()
 
 
-def connect(location: str) -> tuple[pw.Database, Path | None]:
-    """A Peewee database for a path or URL, not yet connected."""
+def connect(location: str, *, shared_connection: bool = False) -> tuple[pw.Database, Path | None]:
+    """A Peewee database for a path or URL, not yet connected.
+
+    shared_connection: one SQLite connection for every thread (Peewee's default is one per
+    thread); the caller then serialises its use.
+    """
     path = _sqlite_path(location)
     if path is not None:
         if str(path) == ":memory:":
             return pw.SqliteDatabase(":memory:", pragmas=SQLITE_PRAGMAS), None
-        return pw.SqliteDatabase(str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False), path
+        # Every transaction takes the write lock when it begins (see `write_transaction`): the
+        # store's transactions all write, and one that read first could not wait for a writer.
+        return pw.SqliteDatabase(
+            str(path), pragmas=SQLITE_PRAGMAS, check_same_thread=False, thread_safe=not shared_connection,
+            lock_type="IMMEDIATE",
+        ), path
     from playhouse.db_url import connect as url_connect
 
+    scheme = location.split("://", 1)[0].lower()
+    if scheme.startswith("postgres") and not _has_module("psycopg2"):
+        raise StoreError(
+            f"{hide_password(location)}: PostgreSQL needs the psycopg2 driver, which is not installed",
+            hint="pip install 'aisync-tui[postgres]'",
+        )
     try:
         return url_connect(location), None
     except Exception as exc:  # unknown scheme, missing driver
-        raise StoreError(f"database URL {_hide_password(location)}: {redact(str(exc))}", hint="use a path or a URL such as postgresql://user@host/db") from None
+        raise StoreError(f"database URL {hide_password(location)}: {redact(str(exc))}", hint="use a path or a URL such as postgresql://user@host/db") from None
 
 
-def open_store(location: str, *, create: bool = True, migrate: bool = True) -> Store:
+def open_store(location: str, *, create: bool = True, migrate: bool = True, shared_connection: bool = False) -> Store:
     """Open (and create/migrate) the store. Binds the tables to it."""
-    db, path = connect(location)
-    where = str(path) if path is not None else _hide_password(location)
+    db, path = connect(location, shared_connection=shared_connection)
+    where = str(path) if path is not None else hide_password(location)
     if path is not None and str(path) != ":memory:":
         if not path.exists():
             if not create:
@@ -136,7 +170,6 @@ def open_store(location: str, *, create: bool = True, migrate: bool = True) -> S
         elif path.is_dir():
             raise StoreError(f"{where}: is a folder, not a database file", hint="point --db at a file path")
         elif path.stat().st_size > 0:
-            _check_sqlite_header(path, where)
             _check_not_foreign(path, where)
     database_proxy.initialize(db)
     try:
@@ -155,22 +188,18 @@ def open_store(location: str, *, create: bool = True, migrate: bool = True) -> S
     return Store(db=db, location=where, path=path)
 
 
-def _check_sqlite_header(path: Path, where: str) -> None:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.read(16)
-    except OSError as exc:
-        raise StoreError(f"{where}: cannot read the database file: {exc.strerror}") from None
-    if head != b"SQLite format 3\x00":
-        raise StoreError(
-            f"{where}: not a SQLite database (corrupt, or another kind of file)",
-            hint="move it aside or point --db at another path; aisync will not overwrite it",
-        )
-
-
 def _check_not_foreign(path: Path, where: str) -> None:
     """Look before connecting: connecting sets WAL mode, which rewrites the file's header, and
-    another program's database must stay byte for byte as it was."""
+    another program's database (or a file that is no database at all) must stay byte for byte
+    as it was.
+
+    The look goes through SQLite itself, read-only, never through a plain `open()`: closing any
+    descriptor of a file drops every POSIX lock this process holds on it, SQLite's included, so
+    a plain read while another connection of this process is open (an application calling
+    `usage.record()` again, the app re-opening its store) would let a second writer in and
+    corrupt the file. SQLite shares its locks between its own connections to one file and keeps
+    a closed connection's descriptor until the last lock is gone.
+    """
     try:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -178,10 +207,49 @@ def _check_not_foreign(path: Path, where: str) -> None:
     try:
         tables = {row[0] for row in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.DatabaseError as exc:
-        if "unable to open" in str(exc).lower():
+        text = str(exc).lower()
+        if "unable to open" in text:
             return
+        if "not a database" in text or "file is encrypted" in text:
+            raise StoreError(
+                f"{where}: not a SQLite database (corrupt, or another kind of file)",
+                hint="move it aside or point --db at another path; aisync will not overwrite it",
+            ) from None
         raise describe_sqlite_error(where, exc) from None
     finally:
         con.close()
     if tables and Meta._meta.table_name not in tables:
         raise migrations.foreign_database(where, tables)
+
+
+def write_transaction(db: pw.Database) -> Any:
+    """A transaction that takes SQLite's write lock when it begins (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads first and writes later cannot wait for another writer: if
+    anyone committed after its first read, SQLite refuses the upgrade at once ("database is
+    locked") without using the busy timeout. Taking the write lock up front waits for the other
+    writer instead, up to the busy timeout. Nested, it is a savepoint like any `atomic()`.
+    """
+    if isinstance(db, pw.SqliteDatabase):
+        return db.atomic(lock_type="IMMEDIATE")
+    return db.atomic()
+
+
+@contextmanager
+def store_errors(where: str) -> Iterator[None]:
+    """Turn database exceptions raised while writing into one-line StoreErrors."""
+    try:
+        yield
+    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
+        raise describe_sqlite_error(where, exc) from None
+
+
+def integrity_ok(store: Store) -> bool:
+    if not store.is_sqlite:
+        return True
+    row = store.db.execute_sql("PRAGMA integrity_check").fetchone()
+    return bool(row) and row[0] == "ok"
+
+
+def env_database() -> str | None:
+    return os.environ.get("AISYNC_DATABASE_URL")

@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable
 
-from ..errors import LockHeld
+from ..errors import LockHeld, redact
 from .db import Store
 
 #: Advisory lock key for PostgreSQL: crc32("aisync-run-lock").
@@ -26,10 +26,12 @@ HOLDER_KEY = "run_lock_holder"
 
 
 def holder_info(command: str) -> dict[str, Any]:
+    """Who holds the lock, as other runs (and other servers, for a shared store) are told.
+    The command line is redacted: a `--db` URL's password must not reach a shared table."""
     return {
         "pid": os.getpid(),
         "host": socket.gethostname(),
-        "command": command,
+        "command": redact(command),
         "since": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
 
@@ -39,7 +41,7 @@ def describe_holder(info: dict[str, Any] | None) -> str:
         return "another aisync run holds the store's lock"
     return (
         f"another aisync run holds the store's lock: pid {info.get('pid', '?')} on {info.get('host', '?')}, "
-        f"`{info.get('command', '?')}` since {info.get('since', '?')}"
+        f"`{redact(str(info.get('command', '?')))}` since {info.get('since', '?')}"
     )
 
 
@@ -63,9 +65,11 @@ def _try_until_named(take: Callable[[], bool], read: Callable[[], dict[str, Any]
 
 
 class FileRunLock:
-    def __init__(self, path: Path, command: str) -> None:
+    def __init__(self, path: Path, command: str, on_acquire: Callable[[], object] | None = None) -> None:
         self.path = path
         self.command = command
+        self.on_acquire = on_acquire
+        """Called once the lock is held (bookkeeping of runs that died); if it raises, the lock is let go."""
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -88,6 +92,7 @@ class FileRunLock:
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(holder_info(self.command)).encode(), 0)
         self._fd = fd
+        _after_acquire(self)
 
     @staticmethod
     def _read(fd: int) -> dict[str, Any] | None:
@@ -127,9 +132,10 @@ class PostgresRunLock:
     Advisory locks are per database: one aisync store per PostgreSQL database.
     """
 
-    def __init__(self, store: Store, command: str) -> None:
+    def __init__(self, store: Store, command: str, on_acquire: Callable[[], object] | None = None) -> None:
         self.store = store
         self.command = command
+        self.on_acquire = on_acquire
         self._conn: Any = None
 
     def acquire(self) -> None:
@@ -152,6 +158,7 @@ class PostgresRunLock:
             conn.close()
             raise
         self._conn = conn
+        _after_acquire(self)
 
     @staticmethod
     def _holder(cur: Any) -> dict[str, Any] | None:
@@ -183,18 +190,35 @@ class PostgresRunLock:
         self.release()
 
 
+def _after_acquire(lock: FileRunLock | PostgresRunLock) -> None:
+    if lock.on_acquire is None:
+        return
+    try:
+        lock.on_acquire()
+    except BaseException:
+        lock.release()
+        raise
+
+
 def run_lock(store: Store, command: str | None = None) -> FileRunLock | PostgresRunLock:
-    """The right lock for this store; use as a context manager around a whole run."""
+    """The right lock for this store; use as a context manager around a whole run.
+
+    Taking it marks the runs a killed process left `running` as interrupted, whatever kind of
+    run takes it next.
+    """
+    from .run_status import mark_interrupted_runs
+
     command = command or " ".join(["aisync", *sys.argv[1:]])
     if store.path is not None:
-        return FileRunLock(store.path.with_name(store.path.name + ".lock"), command)
+        return FileRunLock(store.path.with_name(store.path.name + ".lock"), command, on_acquire=mark_interrupted_runs)
     import peewee as pw
 
     if isinstance(store.db, pw.PostgresqlDatabase):
-        return PostgresRunLock(store, command)
+        return PostgresRunLock(store, command, on_acquire=mark_interrupted_runs)
     # Other servers: fall back to a lock file in the user data dir, one per URL.
-    from ..config import data_dir
     import hashlib
 
+    from ..config import data_dir
+
     digest = hashlib.sha1(store.location.encode()).hexdigest()[:12]
-    return FileRunLock(data_dir() / f"run-{digest}.lock", command)
+    return FileRunLock(data_dir() / f"run-{digest}.lock", command, on_acquire=mark_interrupted_runs)

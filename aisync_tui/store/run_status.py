@@ -33,6 +33,20 @@ class ProviderHealth:
     """Failed runs since the last success (all of them if it never succeeded)."""
 
 
+def mark_interrupted_runs() -> int:
+    """Runs left 'running' by a killed process (of any kind: models, pricing, usage, cleanup).
+
+    Only called while holding the run lock: then no run is in progress, so a `running` row is a
+    run whose process died. Taking the lock calls it, so the next run of any kind reports the
+    crash to `sync status`, `sync failed` and `--fail-after`.
+    """
+    from ..domain import utcnow
+
+    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
+        SyncRun.status == "running"
+    ).execute()
+
+
 def _key(kind: str, provider: str | None) -> tuple[str, str]:
     return kind, provider or ""
 

@@ -173,6 +173,79 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
     return out
 
 
+def _stored_by_pk(provider_pk: int, pks: Sequence[int], with_price: set[int]) -> dict[int, StoredModel]:
+    """The stored state of these models now, read the way `load_stored` reads it (prices only
+    for `with_price`)."""
+    head = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    fields = head + [getattr(Model, f) for f in TRACKED_FIELDS]
+    prices: dict[int, PriceTable] = {}
+    for batch in chunks(sorted(with_price), IN_CHUNK):
+        for row in PriceTable.select().where(PriceTable.model.in_(list(batch)) & PriceTable.effective_until.is_null()):
+            prices[row.model_id] = row
+    out: dict[int, StoredModel] = {}
+    wanted = set(pks)
+    if len(wanted) > 4 * IN_CHUNK:
+        # Many models: one scan of the provider's rows beats many `id IN (...)` queries.
+        queries = [Model.select(*fields).where(Model.provider == provider_pk)]
+    else:
+        queries = [
+            Model.select(*fields).where((Model.provider == provider_pk) & Model.id.in_(list(batch)))
+            for batch in chunks(sorted(wanted), IN_CHUNK)
+        ]
+    for query in queries:
+        for pk, model_id, status, available, in_catalog, sources, *values in read_rows(query, fields, Model._meta.database):
+            if pk not in wanted:
+                continue
+            price_row = prices.get(pk)
+            out[pk] = StoredModel(
+                pk=pk, model_id=model_id, values=dict(zip(TRACKED_FIELDS, values)), status=status, available=available,
+                in_catalog=in_catalog, field_sources=dict(sources or {}),
+                price=price_from_row(price_row) if price_row else None, price_source=price_row.source if price_row else None,
+            )
+    return out
+
+
+def check_plan_base(plan: ProviderPlan, provider_pk: int) -> None:
+    """Raise StalePlan when the store no longer holds what `plan` was computed from.
+
+    Run inside the write transaction, before the first write: another run (a cron sync while the
+    app showed its preview) may have changed these models since, and applying the plan would put
+    older values over newer ones and log changes from values that were no longer there. Only the
+    models the plan writes are read back (none on a sync with no change), plus the ids of the
+    provider's models when the plan adds new ones.
+    """
+    from ..errors import StalePlan
+
+    stale: list[str] = []
+    if plan.base:
+        priced = {u.pk for u in plan.updated if any(c.field == "pricing" for c in u.changes)}
+        priced.update(a.pk for a in plan.added if a.pk is not None and any(c.field == "pricing" for c in a.changes))
+        now = _stored_by_pk(provider_pk, list(plan.base), priced)
+        for pk, before in plan.base.items():
+            after = now.get(pk)
+            if after is None or not _same_state(before, after, pk in priced):
+                stale.append(before.model_id)
+    new_ids = [a.remote.model_id for a in plan.added if a.pk is None]
+    if new_ids:
+        wanted = set(new_ids)
+        query = Model.select(Model.model_id).where(Model.provider == provider_pk).tuples()
+        stale.extend(model_id for (model_id,) in query if model_id in wanted)
+    if stale:
+        shown = ", ".join(sorted(stale)[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
+        raise StalePlan(f"{plan.provider}: the store changed after this plan was made ({shown}); nothing was written")
+
+
+def _same_state(before: StoredModel, after: StoredModel, with_price: bool) -> bool:
+    return (
+        before.values == after.values
+        and before.status == after.status
+        and before.available == after.available
+        and before.in_catalog == after.in_catalog
+        and before.field_sources == after.field_sources
+        and (not with_price or (before.price == after.price and before.price_source == after.price_source))
+    )
+
+
 def ensure_provider(slug: str, name: str, kind: str) -> int:
     row = Provider.get_or_none(Provider.slug == slug)
     if row is None:
@@ -291,7 +364,8 @@ def apply_plan(
     cancel: threading.Event | None = None,
     db: pw.Database,
 ) -> None:
-    """Write the plan. Raises Cancelled (after rolling back) when `cancel` is set between batches."""
+    """Write the plan. Raises Cancelled (after rolling back) when `cancel` is set between batches,
+    and StalePlan (writing nothing) when the store changed since the plan was computed."""
     total = len(plan.added) + len(plan.updated) + len(plan.missing) + len(plan.unchanged_pks)
     done = 0
 
@@ -302,7 +376,10 @@ def apply_plan(
         if cancel is not None and cancel.is_set():
             raise Cancelled("cancelled; the provider's changes were rolled back")
 
-    with db.atomic():
+    from ..store.db import write_transaction
+
+    with write_transaction(db):
+        check_plan_base(plan, provider_pk)
         new = [a for a in plan.added if a.pk is None]
         for batch in chunks(new, batch_size):
             rows = []

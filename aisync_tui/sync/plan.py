@@ -103,6 +103,10 @@ class ProviderPlan:
     price_changes: int = 0
     fetch_seconds: float = 0.0
     unchanged_pks: list[int] = field(default_factory=list)
+    base: dict[int, StoredModel] = field(default_factory=dict, repr=False)
+    """The stored state each Added-over-a-catalog-entry, Updated and Missing model was planned
+    from: applying checks the store still holds exactly this (a plan over a changed store is
+    refused, never applied over the newer data)."""
 
     @property
     def has_changes(self) -> bool:
@@ -199,7 +203,7 @@ def compute_plan(
     stored: Iterable[StoredModel],
     *,
     now: datetime,
-    force: bool = False,
+    accept_shrink: bool = False,
 ) -> ProviderPlan:
     by_id = {s.model_id: s for s in stored}
     plan = ProviderPlan(provider=provider, found=len(remote_models))
@@ -220,11 +224,13 @@ def compute_plan(
             plan.price_changes += 1
         if not existing.available and existing.status in ("catalog",):
             plan.added.append(Added(remote, pk=existing.pk, changes=tuple(changes), sources=existing.field_sources))
+            plan.base[existing.pk] = existing
             continue
         if existing.status != status:
             changes.append(FieldChange("status", existing.status, status))
         if changes or not existing.available:
             plan.updated.append(Updated(remote, existing.pk, tuple(changes), status, existing.field_sources))
+            plan.base[existing.pk] = existing
         else:
             plan.unchanged.append(remote.model_id)
             plan.unchanged_pks.append(existing.pk)
@@ -233,14 +239,15 @@ def compute_plan(
     active_before = sum(1 for s in by_id.values() if s.available and s.status != "missing")
     if gone:
         if not remote_models:
-            plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --force to mark them missing)"
+            plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --accept-shrink to mark them missing)"
         elif len(gone) > active_before * SHRINK_GUARD:
             plan.guard = (
-                f"the list dropped {len(gone)} of {active_before} models; kept them (use --force to mark them missing)"
+                f"the list dropped {len(gone)} of {active_before} models; kept them (use --accept-shrink to mark them missing)"
             )
-        if plan.guard and not force:
+        if plan.guard and not accept_shrink:
             plan.held_back = len(gone)
         else:
             plan.guard = None
             plan.missing = [Missing(s.model_id, s.pk, s.status) for s in sorted(gone, key=lambda s: s.model_id)]
+            plan.base.update((s.pk, s) for s in gone)
     return plan

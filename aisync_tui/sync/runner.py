@@ -24,6 +24,7 @@ from ..errors import (
     Cancelled,
     NotConfigured,
     ProviderError,
+    StalePlan,
     error_kind,
     redact,
 )
@@ -43,6 +44,7 @@ from ..events import (
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
 from ..store.models import Provider, SyncRun
+from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import ProviderPlan, compute_plan
 
@@ -108,6 +110,7 @@ class ModelSyncRunner:
         *,
         providers: Sequence[str] | None = None,
         force: bool = False,
+        accept_shrink: bool = False,
         dry_run: bool = False,
         timeout: float | None = None,
         emit: EmitFn = ignore,
@@ -118,6 +121,9 @@ class ModelSyncRunner:
         self.store = store
         self.requested = list(providers) if providers else None
         self.force = force
+        """Sync even a provider synced within cache_ttl."""
+        self.accept_shrink = accept_shrink
+        """Mark models missing even when the list came back empty or lost more than half."""
         self.dry_run = dry_run
         self.emit = emit
         self.cancel = cancel or threading.Event()
@@ -157,7 +163,7 @@ class ModelSyncRunner:
                 continue
             last = recent.get(p.slug)
             ttl = self.settings.model_sync.cache_ttl
-            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl):
+            if not self.force and last is not None and ttl > 0 and now - last < timedelta(seconds=ttl - ttl_tolerance(ttl)):
                 ago = int((now - last).total_seconds())
                 self._skip(p, "recently_synced", f"synced {_ago(ago)} ago (cache_ttl {ttl}s); use --force to sync now")
                 continue
@@ -165,11 +171,26 @@ class ModelSyncRunner:
         return out
 
     def _recent_syncs(self) -> dict[str, datetime]:
-        return {
+        """When each provider's last successful sync started (its fetch, not its write): counted
+        from there, an hourly job with cache_ttl = 3600 finds the previous run an hour old, not
+        an hour minus the fetch. Providers with no such run fall back to their last_synced_at."""
+        from peewee import fn
+
+        out = {
             slug: ts
             for slug, ts in Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok").tuples()
             if ts is not None
         }
+        started = (
+            SyncRun.select(SyncRun.provider, fn.MAX(SyncRun.started_at))
+            .where((SyncRun.kind == "models") & (SyncRun.status == "ok") & SyncRun.provider.in_(list(out)))
+            .group_by(SyncRun.provider)
+            .tuples()
+        )
+        for slug, ts in started:
+            if ts is not None:
+                out[slug] = SyncRun.started_at.python_value(ts)
+        return out
 
     def _skip(self, p: ProviderSettings, reason: str, detail: str) -> None:
         self.summary.outcomes.append(ProviderOutcome(p.slug, "skipped", skip_reason=reason, skip_detail=detail))
@@ -244,17 +265,30 @@ class ModelSyncRunner:
         except Exception as exc:  # an adapter bug must not take the other providers down
             self._fail(p, _unexpected(p.slug, exc))
             return None
+        models = self._without_echoed_keys(p, models)
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
         provider_pk = self._provider_pk(p)
         stored = load_stored(provider_pk) if provider_pk else []
-        plan = compute_plan(p.slug, models, stored, now=utcnow(), force=self.force)
+        plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
         plan.fetch_seconds = elapsed
+        self.emit(ProviderPlanned(p.slug, plan))
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
-        self.emit(ProviderPlanned(p.slug, plan))
         outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
         self.summary.outcomes.append(outcome)
         return outcome
+
+    def _without_echoed_keys(self, p: ProviderSettings, models: list[RemoteModel]) -> list[RemoteModel]:
+        """Drop models whose id held a key the provider echoed back (the HTTP client replaced it
+        with `***`): such an id is not the provider's real one, and keeping it would either store
+        the key or invent an id. Every other field was already scrubbed."""
+        from ..errors import REDACTED
+
+        kept = [m for m in models if REDACTED not in m.model_id]
+        if len(kept) != len(models):
+            n = len(models) - len(kept)
+            self.emit(Warning(p.slug, f"skipped {n} model{'s' if n != 1 else ''} whose id held an API key the provider echoed back"))
+        return kept
 
     def _provider_pk(self, p: ProviderSettings) -> int | None:
         row = Provider.get_or_none(Provider.slug == p.slug)
@@ -279,7 +313,8 @@ class ModelSyncRunner:
         start = time.monotonic()
         provider_pk = ensure_provider(p.slug, p.name, p.kind)
         run = SyncRun.create(
-            kind="models", provider=p.slug, group=self.group, started_at=now, status="running",
+            # The run started with its fetch: cache_ttl counts from there (see _recent_syncs).
+            kind="models", provider=p.slug, group=self.group, started_at=self.summary.started_at, status="running",
             found=plan.found, host=socket.gethostname(), pid=os.getpid(),
         )
         outcome.run_id = run.id
@@ -292,6 +327,11 @@ class ModelSyncRunner:
             outcome.status = "cancelled"
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="cancelled by the user").where(SyncRun.id == run.id).execute()
             self.summary.cancelled = True
+            raise
+        except StalePlan as exc:
+            # Not the provider's failure: the preview is out of date; the caller plans again.
+            outcome.status = "cancelled"
+            SyncRun.update(status="cancelled", finished_at=utcnow(), error=exc.message).where(SyncRun.id == run.id).execute()
             raise
         except BaseException:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
@@ -355,17 +395,16 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
     return fut
 
 
-def mark_interrupted_runs() -> int:
-    """Runs left 'running' by a killed process. Only called while holding the run lock."""
-    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
-        SyncRun.status == "running"
-    ).execute()
-
-
 def _unexpected(provider: str, exc: BaseException) -> ProviderError:
     from ..errors import BadResponse
 
     return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
+
+
+def ttl_tolerance(ttl: float) -> float:
+    """Slack on cache_ttl: a job scheduled every `ttl` seconds starts a little early or late
+    (cron start-up, a slow previous fetch), and must not be skipped for a second's difference."""
+    return min(60.0, ttl / 10)
 
 
 def _ago(seconds: int) -> str:

@@ -50,13 +50,17 @@ def _open(path: Path) -> sqlite3.Connection:
         raise UsageDataError(f"{path}: no llm logs database here", hint="pass its path; `llm logs path` prints it")
     if path.is_dir():
         raise UsageDataError(f"{path}: is a folder, not a logs.db file", hint="pass the logs.db file itself")
-    with open(path, "rb") as fh:
-        if fh.read(16) != b"SQLite format 3\x00":
-            raise UsageDataError(f"{path}: not a SQLite database", hint="pass the logs.db that `llm logs path` prints")
+    if not path.is_file():
+        # A FIFO or a device would block or stream forever.
+        raise UsageDataError(f"{path}: not a regular file", hint="pass the logs.db that `llm logs path` prints")
+    # Looked at through SQLite only, never a plain open(): closing a plain descriptor of a file
+    # drops every SQLite lock this process holds on it (the path could be a store in use).
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
         conn.execute("select count(*) from sqlite_master").fetchone()
     except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc).lower():
+            raise UsageDataError(f"{path}: not a SQLite database", hint="pass the logs.db that `llm logs path` prints") from None
         raise UsageDataError(f"{path}: cannot read it as a SQLite database: {exc}", hint="check the file") from None
     return conn
 

@@ -12,7 +12,10 @@ Every importer turns its source into `UsageRow`s and hands them to `write_rows`,
 from __future__ import annotations
 
 import functools
+import os
 import re
+import sqlite3
+import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -268,7 +271,9 @@ def write_rows(
         pending.clear()
 
     seen: set[str] = set()
-    with db.atomic():
+    from ..store.db import write_transaction
+
+    with write_transaction(db):
         for row in rows:
             if row.source_ref in seen:
                 # The same reference twice in one import: the later row wins, counted once.
@@ -359,25 +364,73 @@ class RecordedUsage:
     """False when `ref` had been recorded before (nothing was counted twice)."""
 
 
-_store: Any = None
+#: The stores `record()` opened itself, by location: one connection per process and store,
+#: kept open between calls (opening a store per call is slow, and every open is a new connection).
+_stores: dict[str, Any] = {}
+_stores_pid = os.getpid()
+#: `record()` calls are serialised: its own connections are shared by every thread.
+_record_lock = threading.RLock()
 
 
-def _ensure_store(database: str | None) -> None:
-    """Use the open store if there is one (the app, a command), else open the configured one."""
-    global _store
+def _store_for(database: str | None) -> Any:
+    """The store `record()` writes to, or None for the store this process already has open.
+
+    Without `database`, the open store (the app, a command) is used, else the configured one.
+    With `database`, the store at that location: the one already open if it is the same SQLite
+    file, else a connection this module opens once and keeps.
+    """
+    global _stores_pid
     from ..store.models import database_proxy
 
-    if database is None and database_proxy.obj is not None:
-        return
-    if database is None and _store is not None:
-        return
-    from ..config import load_settings
-    from ..store.db import open_store
+    if os.getpid() != _stores_pid:
+        # A forked child must not use its parent's SQLite connections: forget them (never
+        # close them here, which would disturb the parent's locks) and open its own.
+        _stores.clear()
+        _stores_pid = os.getpid()
+    current = database_proxy.obj
+    if database is None:
+        if current is not None:
+            return None
+        from ..config import load_settings
 
-    location = database or load_settings().database
-    if _store is not None and _store.location != location:
-        _store.close()
-    _store = open_store(location)
+        database = load_settings().database
+    location = str(database)
+    if current is not None and _same_store(current, location):
+        return None
+    store = _stores.get(location)
+    if store is None:
+        from ..store.db import open_store
+
+        store = open_store(location, shared_connection=True)
+        _stores[location] = store
+        if current is not None:
+            database_proxy.initialize(current)  # opening rebinds the tables; the caller's store stays theirs
+    return store
+
+
+def _same_store(db: Any, location: str) -> bool:
+    """True when `db` (the open store) is the SQLite file at `location`."""
+    from pathlib import Path
+
+    import peewee as pw
+
+    if not isinstance(db, pw.SqliteDatabase) or "://" in location and not location.startswith("sqlite:///"):
+        return False
+    path = location[len("sqlite:///") :] if location.startswith("sqlite:///") else location
+    try:
+        return Path(db.database).expanduser().resolve() == Path(path).expanduser().resolve()
+    except OSError:
+        return False
+
+
+def _bound_to(store: Any) -> Any:
+    """Bind the tables to `store` for one call; returns what to restore afterwards."""
+    from ..store.models import database_proxy
+
+    previous = database_proxy.obj
+    if store is not None and previous is not store.db:
+        database_proxy.initialize(store.db)
+    return previous
 
 
 def record(
@@ -398,7 +451,15 @@ def record(
     cost_usd: what the provider billed, if the application knows (kept as "reported"); otherwise the
     price in force at `ts` (default now) computes it, or it stays unknown. `ref`: your own id for
     this call (a request id); recording the same ref again updates that record instead of counting
-    it twice. Without `ref` every call is a new record. Raises UsageDataError on bad values.
+    it twice. Without `ref` every call is a new record.
+
+    database: a store path or URL; default the store this process has open, else the configured
+    one. The store is opened once per process and kept (one connection, shared by threads; calls
+    are serialised). A store busy with a sync is waited for, up to its busy timeout (10 s).
+
+    Raises `UsageDataError` on bad values and `aisync_tui.errors.StoreError` when the record could
+    not be stored (the store stayed busy past the timeout, is read-only, full or not a store):
+    either the record is stored or one of these is raised, never both and never neither.
     """
     try:
         if not isinstance(provider, str) or not provider.strip():
@@ -421,11 +482,27 @@ def record(
         raise UsageDataError(f"usage.record: {exc}", hint="pass non-negative whole token counts and a numeric cost") from None
     if row.cached_tokens > row.input_tokens:
         raise UsageDataError("usage.record: cached_tokens is more than input_tokens (input includes cached)", hint="pass the total input tokens")
-    _ensure_store(database)
-    from ..store.models import UsageRecord
+    import peewee as pw
 
-    result = write_rows([row], source="api", reprice_older=False, log_run=False)
-    stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
+    from ..store.db import describe_sqlite_error, write_transaction
+    from ..store.models import UsageRecord, database_proxy
+
+    with _record_lock:
+        store = _store_for(database)
+        previous = _bound_to(store)
+        db = database_proxy.obj
+        where = store.location if store is not None else str(getattr(db, "database", "the store"))
+        try:
+            with write_transaction(db):
+                result = write_rows([row], source="api", reprice_older=False, log_run=False)
+                stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
+        except (pw.DatabaseError, sqlite3.Error) as exc:
+            # Busy beyond the busy timeout, read-only, full disk...: nothing was stored, and the
+            # caller gets one documented error rather than a driver's.
+            raise describe_sqlite_error(where, exc) from None
+        finally:
+            if store is not None and previous is not None and previous is not store.db:
+                database_proxy.initialize(previous)
     return RecordedUsage(
         ts=row.ts, provider=row.provider, model_id=row.model_id, requests=row.requests, input_tokens=row.input_tokens,
         output_tokens=row.output_tokens, cached_tokens=row.cached_tokens, cost_usd=stored.cost_usd,

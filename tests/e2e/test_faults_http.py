@@ -240,9 +240,14 @@ def test_a_list_that_drops_most_models_keeps_them_and_says_why(server: FakeProvi
     report = {p["provider"]: p for p in json.loads(result.stdout)["providers"]}
     assert "warning" in report["gemini"], report["gemini"]
     assert sb.model_ids("gemini", status="active") == before
-    # --force is the user's way to accept the shrunken list.
+    assert "--accept-shrink" in report["gemini"]["warning"]
+    # --force only ignores cache_ttl: the shrunken list is still held back.
     forced = sb.run("sync-models", "--json", "--force", "--provider", "gemini")
     assert forced.returncode == 0, forced.stderr
+    assert sb.model_ids("gemini", status="missing") == set()
+    # --accept-shrink is the user's way to accept it.
+    accepted = sb.run("sync-models", "--json", "--accept-shrink", "--provider", "gemini")
+    assert accepted.returncode == 0, accepted.stderr
     assert len(sb.model_ids("gemini", status="missing")) == len(before) - 1
 
 

@@ -86,16 +86,20 @@ def test_changed_and_vanished_models_are_updated_and_marked_missing_not_deleted(
     assert json.loads(info.stdout)["status"] == "missing"
 
 
-def test_an_empty_list_keeps_the_models_and_warns_unless_forced(sandbox, three_providers, keys_env):
+def test_an_empty_list_keeps_the_models_and_warns_unless_the_shrink_is_accepted(sandbox, three_providers, keys_env):
     _setup(sandbox, three_providers, "openai", model_sync="cache_ttl = 0")
     assert sandbox.run("sync-models", "--provider", "openai", env=keys_env).returncode == 0
     three_providers.providers["openai"].models = []
     r = sandbox.run("sync-models", "--provider", "openai", env=keys_env)
     assert r.returncode == 0
-    assert "returned an empty list; kept all 74 models" in r.stdout
+    assert "returned an empty list; kept all 74 models (use --accept-shrink to mark them missing)" in r.stdout
     assert _count(sandbox, "select count(*) from model where status = 'missing'") == 0
     forced = sandbox.run("sync-models", "--provider", "openai", "--force", env=keys_env)
-    assert "Marked 74 models missing" in forced.stdout
+    assert "kept all 74 models" in forced.stdout, "--force means only: ignore cache_ttl"
+    assert _count(sandbox, "select count(*) from model where status = 'missing'") == 0
+    accepted = sandbox.run("sync-models", "--provider", "openai", "--accept-shrink", env=keys_env)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "Marked 74 models missing" in accepted.stdout
     assert _count(sandbox, "select count(*) from model where status = 'missing'") == 74
 
 
@@ -224,24 +228,45 @@ def test_models_info_unknown_model_suggests_close_matches(sandbox, three_provide
 
 
 def test_cleanup_needs_force_without_a_terminal_and_removes_missing_models(sandbox, three_providers, keys_env):
+    from datetime import datetime, timedelta, timezone
+
     _setup(sandbox, three_providers, "gemini")
     assert sandbox.run("sync-models", "--provider", "gemini", env=keys_env).returncode == 0
     state = three_providers.providers["gemini"]
     gone = state.models[-1]["name"].split("/", 1)[1]
     state.models = state.models[:-1]
     assert sandbox.run("sync-models", "--provider", "gemini", "--force", env=keys_env).returncode == 0
-    dry = sandbox.run("models", "cleanup", "--dry-run", "--older-than", "2999-01-01", "--provider", "gemini")
-    assert dry.returncode == 0 and gone in dry.stdout and "Would remove" in dry.stdout
-    refused = sandbox.run("models", "cleanup", "--older-than", "2999-01-01", "--provider", "gemini")
+    # Missing for two months already; every other model was synced just now.
+    today = datetime.now(timezone.utc)
+    con = sqlite3.connect(sandbox.db)
+    con.execute("update model set missing_since = ? where model_id = ?", ((today - timedelta(days=60)).strftime("%Y-%m-%d %H:%M:%S"), gone))
+    con.commit()
+    con.close()
+    cutoff = (today - timedelta(days=30)).strftime("%Y-%m-%d")
+    dry = sandbox.run("models", "cleanup", "--dry-run", "--older-than", cutoff, "--provider", "gemini")
+    assert dry.returncode == 0 and gone in dry.stdout and "Would remove 1 model" in dry.stdout, dry.stdout
+    refused = sandbox.run("models", "cleanup", "--older-than", cutoff, "--provider", "gemini")
     assert refused.returncode == 2 and "--force" in refused.stderr
     assert _count(sandbox, "select count(*) from model where model_id = ?", gone) == 1
-    # Default cut-off (90 days ago): a model missing since today is kept.
+    # Default cut-off (90 days ago): a model missing for 60 days is kept.
     kept = sandbox.run("models", "cleanup", "--force")
     assert "Nothing to clean up" in kept.stdout
-    done = sandbox.run("models", "cleanup", "--force", "--older-than", "2999-01-01", "--provider", "gemini")
+    done = sandbox.run("models", "cleanup", "--force", "--older-than", cutoff, "--provider", "gemini")
     assert done.returncode == 0, done.stderr
     assert _count(sandbox, "select count(*) from model where model_id = ?", gone) == 0
+    assert _count(sandbox, "select count(*) from model where status = 'active'") == len(state.models)
     assert _count(sandbox, "select count(*) from sync_run where kind = 'cleanup' and status = 'ok'") == 1
+
+
+def test_cleanup_with_a_cut_off_in_the_future_refuses_in_one_line_and_removes_nothing(sandbox, three_providers, keys_env):
+    _setup(sandbox, three_providers, "gemini")
+    assert sandbox.run("sync-models", "--provider", "gemini", env=keys_env).returncode == 0
+    before = _count(sandbox, "select count(*) from model")
+    for date in ("2999-01-01", "9999-12-31"):
+        r = sandbox.run("models", "cleanup", "--force", "--older-than", date)
+        assert r.returncode == 2
+        assert len(r.stderr.strip().splitlines()) == 1 and "in the future" in r.stderr and "Traceback" not in r.stderr
+    assert _count(sandbox, "select count(*) from model") == before
 
 
 def test_providers_are_reported_in_config_order_whatever_answers_first(sandbox, three_providers, keys_env):

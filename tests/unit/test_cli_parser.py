@@ -8,9 +8,8 @@ import argparse
 import contextlib
 import importlib
 import io
-import re
-
 import pkgutil
+import re
 
 import pytest
 

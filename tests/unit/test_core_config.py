@@ -99,3 +99,56 @@ def test_the_example_config_loads_and_matches_the_defaults():
     d = load_settings(environ={"AISYNC_CONFIG": ""})
     assert s.model_sync == d.model_sync and s.pricing == d.pricing and s.log == d.log
     assert s.providers["gemini"].api_key_env == d.providers["gemini"].api_key_env
+
+
+@pytest.mark.parametrize(
+    "text, needle",
+    [
+        ("[model_sync]\ntimeout = inf\n", "model_sync.timeout = inf is out of range"),
+        ("[model_sync]\ntimeout = 1e308\n", "model_sync.timeout"),
+        ("[model_sync]\ntimeout = nan\n", "model_sync.timeout"),
+        ("[model_sync]\ncache_ttl = 1180591620717411303424\n", "model_sync.cache_ttl"),
+        ("[model_sync]\nretry_attempts = 1000000\n", "model_sync.retry_attempts"),
+        ("[model_sync]\nmax_retry_wait = 1e400\n", "model_sync.max_retry_wait"),
+        ("[pricing]\ncache_ttl = -5\n", "pricing.cache_ttl"),
+        ("[log]\nbackups = -1\n", "log.backups"),
+        ("[log]\nmax_bytes = -1\n", "log.max_bytes"),
+        ("[providers.openai]\ntimeout = 0\n", "providers.openai.timeout = 0.0 is out of range"),
+        ("[providers.openai]\ntimeout = -1\n", "providers.openai.timeout"),
+        ("[providers.openai]\ntimeout = 1180591620717411303424\n", "providers.openai.timeout"),
+    ],
+)
+def test_a_number_out_of_range_is_refused_in_one_line_naming_the_key(tmp_path, text, needle):
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, text)
+    line = info.value.line()
+    assert needle in line and str(tmp_path / "config.toml") in line and "use a number from" in line
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://bob:basicauthpw-5522ee@127.0.0.1:9/xai/v1", "https://basicauthpw-5522ee@api.example.com/v1", "https://bob:basicauthpw-5522ee@api.x.ai/v1"],
+)
+def test_a_base_url_with_credentials_is_refused_without_printing_them(tmp_path, url):
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, f'[providers.xai]\nbase_url = "{url}"\n')
+    line = info.value.line()
+    assert "basicauthpw-5522ee" not in line and "bob" not in line
+    assert "user name or password" in line and "api_key" in line
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:9/mistral/v1?api_key=sk-in-the-url-0000000000", "https://api.example.com/v1#frag", "https://api.example.com/v1?"])
+def test_a_base_url_with_a_query_string_is_refused_without_printing_it(tmp_path, url):
+    with pytest.raises(ConfigError) as info:
+        _load(tmp_path, f'[providers.custom]\nkind = "openai-compatible"\nbase_url = "{url}"\n')
+    line = info.value.line()
+    assert "query string" in line and "sk-in-the-url" not in line
+
+
+@pytest.mark.parametrize("value", ["inf", "nan", "0", "-1", "1e308"])
+def test_a_timeout_option_out_of_range_is_refused_in_one_line(value, capsys):
+    from aisync_tui.cli import main
+
+    assert main(["sync-models", "--timeout", value, "--dry-run"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--timeout must be a number of seconds from 0.1 to 3600" in err

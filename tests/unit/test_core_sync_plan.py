@@ -42,11 +42,12 @@ def test_unknown_from_the_provider_never_erases_a_known_value():
     assert plan.unchanged == ["a"] and not plan.updated
 
 
-def test_a_list_that_drops_most_models_is_held_back_unless_forced():
+def test_a_list_that_drops_most_models_is_held_back_unless_the_shrink_is_accepted():
     stored_models = [stored(i, f"m{i}") for i in range(10)]
     plan = compute_plan("p", [remote("m0"), remote("m1")], stored_models, now=NOW)
     assert plan.missing == [] and plan.held_back == 8 and "dropped 8 of 10" in (plan.guard or "")
-    forced = compute_plan("p", [remote("m0"), remote("m1")], stored_models, now=NOW, force=True)
+    assert "--accept-shrink" in (plan.guard or "")
+    forced = compute_plan("p", [remote("m0"), remote("m1")], stored_models, now=NOW, accept_shrink=True)
     assert len(forced.missing) == 8 and forced.guard is None
 
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aisync_tui.domain import TRACKED_FIELDS, RemoteModel
 from aisync_tui.sync.plan import FieldChange, StoredModel, _normalise, field_changes

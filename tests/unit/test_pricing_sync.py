@@ -16,7 +16,8 @@ from aisync_tui.pricing.catalog import ensure_seeded
 from aisync_tui.pricing.sources import snapshot_bytes
 from aisync_tui.pricing.sync import PricingSync
 from aisync_tui.store.db import open_store
-from aisync_tui.store.models import Meta, Model, ModelChange, Price as PriceTable, SyncRun
+from aisync_tui.store.models import Meta, Model, ModelChange, SyncRun
+from aisync_tui.store.models import Price as PriceTable
 from aisync_tui.store.queries import get_model
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan

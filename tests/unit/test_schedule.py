@@ -174,12 +174,26 @@ def test_disabled_model_sync_leaves_the_models_job_out(env: Path, capsys: pytest
     assert "model sync is disabled" in err
 
 
-def test_a_database_url_with_a_password_is_never_written_into_the_schedule(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AISYNC_DATABASE_URL", "postgresql://aisync:s3cretpw@db.example.com/aisync")
-    code, out, err = run(capsys, "schedule", "show")
-    assert code == 0
+@pytest.mark.parametrize(
+    "url",
+    ["postgresql://aisync:s3cretpw@db.example.com/aisync", "postgresql://aisync@db.example.com/aisync?password=s3cretpw&sslmode=require"],
+    ids=["userinfo", "password-parameter"],
+)
+@pytest.mark.parametrize(
+    "args",
+    [("schedule", "show"), ("schedule", "show", "--format", "cron"), ("schedule", "install", "--systemd", "--dry-run")],
+    ids=lambda a: " ".join(a[1:]),
+)
+def test_a_database_url_with_a_password_is_refused_by_schedule_without_printing_it(
+    env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str, args: tuple[str, ...]
+) -> None:
+    monkeypatch.setenv("AISYNC_DATABASE_URL", url)
+    code, out, err = run(capsys, *args)
+    assert code == 2
     assert "s3cretpw" not in out + err
-    assert "~/.pgpass" in err
+    assert "refusing to copy it into a crontab or unit file" in err and "~/.pgpass" in err
+    assert len(err.strip().splitlines()) == 1
+    assert MARKER not in out, "no entry was printed without its --db"
 
 
 def test_a_database_url_without_password_is_passed_on(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,3 +254,19 @@ def test_install_without_a_target_says_what_to_choose(env: Path, capsys: pytest.
     code, _, err = run(capsys, "schedule", "install")
     assert code == 2
     assert "--systemd" in err and "crontab -e" in err
+
+
+@pytest.mark.parametrize("frequency", ["every full moon", "61 * * * *", "*/0 * * * *", "25:99"])
+def test_config_check_refuses_a_frequency_the_schedule_could_not_use(env: Path, capsys: pytest.CaptureFixture[str], frequency: str) -> None:
+    env.write_text(f'[model_sync]\nfrequency = "{frequency}"\n')
+    code, out, err = run(capsys, "config", "check")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1 and "model_sync.frequency" in err and str(env) in err
+
+
+def test_config_path_hides_the_database_password(env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    for url in ("postgresql://aisync:PgSecretPw-93kd71@127.0.0.1:1/aisync", "postgresql://aisync@127.0.0.1:1/aisync?password=PgSecretPw-93kd71"):
+        monkeypatch.setenv("AISYNC_DATABASE_URL", url)
+        code, out, err = run(capsys, "config", "path")
+        assert code == 0 and "PgSecretPw-93kd71" not in out + err
+        assert "store:  postgresql://aisync" in out and "***" in out

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from rich import box
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult

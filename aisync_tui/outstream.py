@@ -1,0 +1,106 @@
+"""Standard output that fails in one clear line: a full disk behind `> file`, or a terminal
+whose encoding has no ✓ or →.
+
+`guard(stream)` wraps stdout so a failed write raises `OutputError` (one line, exit 2) instead of
+an `OSError` traceback; a closed pipe (`| head`) stays a BrokenPipeError for the caller's quiet
+exit. `degrade_symbols(stream)` makes a stream that cannot encode the symbols the output uses
+write ASCII stand-ins (✓ as "OK", → as "->") instead of raising UnicodeEncodeError mid-output.
+"""
+
+from __future__ import annotations
+
+import codecs
+import errno
+from typing import Any
+
+from .errors import AisyncError
+
+#: What the output's symbols become on a stream that cannot encode them.
+ASCII_STAND_INS = {
+    "✓": "OK",
+    "✗": "x",
+    "→": "->",
+    "←": "<-",
+    "…": "...",
+    "—": "-",
+    "–": "-",
+    "•": "*",
+    "×": "x",
+    "≥": ">=",
+    "≤": "<=",
+    "·": ".",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+}
+_HANDLER = "aisync-ascii"
+_SAMPLE = "".join(ASCII_STAND_INS)
+
+
+class OutputError(AisyncError):
+    """Standard output cannot be written (full disk, I/O error)."""
+
+    hint = "what the command did is kept (see `aisync sync status`); free some space or send the output elsewhere"
+
+
+def _stand_in(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start : exc.end]
+    return "".join(ASCII_STAND_INS.get(ch, "?") for ch in text), exc.end
+
+
+def degrade_symbols(stream: Any) -> bool:
+    """Make `stream` write ASCII stand-ins for characters its encoding lacks. True if it had to."""
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        _SAMPLE.encode(encoding)
+        return False
+    except (UnicodeEncodeError, LookupError):
+        pass
+    try:
+        codecs.lookup_error(_HANDLER)
+    except LookupError:
+        codecs.register_error(_HANDLER, _stand_in)
+    try:
+        stream.reconfigure(errors=_HANDLER)
+    except (AttributeError, ValueError, OSError):
+        return False
+    return True
+
+
+#: errno values that mean "this output cannot be written", not "the reader left".
+_WRITE_FAILURES = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EROFS, errno.EBADF}
+
+
+class GuardedStream:
+    """A text stream whose write/flush failures become OutputError."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def _failed(self, exc: OSError) -> OutputError:
+        return OutputError(f"cannot write to standard output: {exc.strerror or exc}")
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if exc.errno in _WRITE_FAILURES:
+                raise self._failed(exc) from None
+            raise
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            if exc.errno in _WRITE_FAILURES:
+                raise self._failed(exc) from None
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
