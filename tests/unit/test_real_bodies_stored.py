@@ -194,7 +194,7 @@ def _sync(store: Any, slug: str, body: Any) -> int:
     adapter = make(slug)
     remote = adapter.parse(body)
     pk = ensure_provider(slug, slug, adapter.kind)
-    plan = compute_plan(slug, remote, load_stored(pk), now=NOW, force=True)
+    plan = compute_plan(slug, remote, load_stored(pk), now=NOW, accept_shrink=True)
     apply_plan(plan, pk, run_id=None, now=NOW, db=store.db)
     return pk
 
