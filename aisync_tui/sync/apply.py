@@ -7,6 +7,8 @@ cancellation work per batch while a killed process leaves the provider's previou
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from functools import lru_cache
 from datetime import datetime
 from typing import Any, Callable, Hashable, Iterator, Sequence, TypeVar
 
@@ -16,10 +18,10 @@ from ..domain import TRACKED_FIELDS, RemoteModel, capability_source_key
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
 from ..store.ledger import PriceLedger
-from ..store.models import JSONTextField, Model, ModelAlias, ModelChange, Provider, tuples
+from ..store.models import JSONTextField, Model, ModelAlias, ModelChange, Provider, UTCDateTimeField, tuples
 from ..store.models import Price as PriceTable
 from ..store.queries import price_from_row
-from ..store.rowreader import read_rows
+from ..store.rowreader import read_raw_rows, read_rows
 from .plan import Added, FieldChange, ProviderPlan, StoredModel, Updated, desired_status, merged_capabilities
 
 T = TypeVar("T")
@@ -58,7 +60,7 @@ def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str,
         cols=", ".join(f"{quote[0]}{c}{quote[1]}" for c in columns),
         marks=", ".join([db.param] * len(columns)),
     )
-    convert = [(n, f.db_value) for n, f in zip(names, fields)]
+    convert = [(n, _memo_json(f) if isinstance(f, (JSONTextField, UTCDateTimeField)) else f.db_value) for n, f in zip(names, fields)]
     extra = [f.db_value(d() if callable(d) else d) for f, d in defaults]
     params = [tuple([to_db(row[n]) for n, to_db in convert] + extra) for row in rows]
     db.cursor().executemany(sql, params)
@@ -88,7 +90,7 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
         assignments = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {db.param}" for f in fields)
         key = meta.fields["id"].column_name
         sql = f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {assignments} WHERE {quote[0]}{key}{quote[1]} = {db.param}"
-        convert = [(n, _memo_json(f) if isinstance(f, JSONTextField) else f.db_value) for n, f in zip(names, fields)]
+        convert = [(n, _memo_json(f) if isinstance(f, (JSONTextField, UTCDateTimeField)) else f.db_value) for n, f in zip(names, fields)]
         db.cursor().executemany(sql, [tuple([to_db(values[n]) for n, to_db in convert] + [pk]) for pk, values in rows])
 
 
@@ -106,9 +108,9 @@ _JSON_MEMO: dict[str, dict[Hashable, Any]] = {}
 
 
 def _memo_json(field: pw.Field) -> Callable[[Any], Any]:
-    """`field.db_value` for a JSON column, encoding each distinct value once: capability and
-    modality lists and field_sources repeat across thousands of models."""
-    cache = _JSON_MEMO.setdefault(field.name, {})
+    """`field.db_value` for a JSON or time column, encoding each distinct value once: capability
+    and modality lists, field_sources and the run's own time repeat across thousands of rows."""
+    cache = _JSON_MEMO.setdefault(f"{field.model.__name__}.{field.name}", {})
     if len(cache) > 20_000:
         cache.clear()
     encode: Callable[[Any], Any] = field.db_value
@@ -155,7 +157,7 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
     fields = head + tracked
     query = Model.select(*fields).where(Model.provider == provider_pk)
     # Plain tuples through `read_rows`: a Model instance per row cost most of a re-sync.
-    for pk, model_id, status, available, in_catalog, sources, *values in read_rows(query, fields, Model._meta.database):
+    for raw, (pk, model_id, status, available, in_catalog, sources, *values) in read_raw_rows(query, fields, Model._meta.database):
         price_row = prices.get(pk)
         out.append(
             StoredModel(
@@ -168,14 +170,20 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
                 field_sources=dict(sources or {}),
                 price=price_from_row(price_row) if price_row else None,
                 price_source=price_row.source if price_row else None,
+                raw=raw,
             )
         )
     return out
 
 
-def _stored_by_pk(provider_pk: int, pks: Sequence[int], with_price: set[int]) -> dict[int, StoredModel]:
+def _stored_by_pk(
+    provider_pk: int, pks: Sequence[int], with_price: set[int], unchanged: dict[int, StoredModel] | None = None
+) -> dict[int, StoredModel]:
     """The stored state of these models now, read the way `load_stored` reads it (prices only
-    for `with_price`)."""
+    for `with_price`). A row whose text equals the raw row of its `unchanged` entry is that entry,
+    not decoded again: re-reading 10,000 models to find them unchanged is then a plain fetch."""
+    unchanged_raw = {pk: s.raw for pk, s in unchanged.items() if s.raw is not None} if unchanged else None
+    unchanged = unchanged or {}
     head = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
     fields = head + [getattr(Model, f) for f in TRACKED_FIELDS]
     prices: dict[int, PriceTable] = {}
@@ -192,10 +200,29 @@ def _stored_by_pk(provider_pk: int, pks: Sequence[int], with_price: set[int]) ->
             Model.select(*fields).where((Model.provider == provider_pk) & Model.id.in_(list(batch)))
             for batch in chunks(sorted(wanted), IN_CHUNK)
         ]
+    db = Model._meta.database
+    if isinstance(db, pw.DatabaseProxy):
+        db = db.obj
+    decode: list[int] = []
     for query in queries:
-        for pk, model_id, status, available, in_catalog, sources, *values in read_rows(query, fields, Model._meta.database):
+        for raw_row in db.execute_sql(*query.sql()):
+            pk = raw_row[0]
             if pk not in wanted:
                 continue
+            if unchanged_raw is not None and unchanged_raw.get(pk) == tuple(raw_row):
+                # The same text: the same values, nothing to decode (the current price is read anew).
+                same = unchanged[pk]
+                if pk in with_price:
+                    price_row = prices.get(pk)
+                    same = replace(
+                        same, price=price_from_row(price_row) if price_row else None, price_source=price_row.source if price_row else None
+                    )
+                out[pk] = same
+            else:
+                decode.append(pk)
+    for batch in chunks(decode, IN_CHUNK):
+        query = Model.select(*fields).where(Model.id.in_(list(batch)))
+        for pk, model_id, status, available, in_catalog, sources, *values in read_rows(query, fields, db):
             price_row = prices.get(pk)
             out[pk] = StoredModel(
                 pk=pk, model_id=model_id, values=dict(zip(TRACKED_FIELDS, values)), status=status, available=available,
@@ -220,7 +247,7 @@ def check_plan_base(plan: ProviderPlan, provider_pk: int) -> None:
     if plan.base:
         priced = {u.pk for u in plan.updated if any(c.field == "pricing" for c in u.changes)}
         priced.update(a.pk for a in plan.added if a.pk is not None and any(c.field == "pricing" for c in a.changes))
-        now = _stored_by_pk(provider_pk, list(plan.base), priced)
+        now = _stored_by_pk(provider_pk, list(plan.base), priced, plan.base)
         for pk, before in plan.base.items():
             after = now.get(pk)
             if after is None or not _same_state(before, after, pk in priced):
@@ -293,13 +320,23 @@ def _row_values(
     return values
 
 
+@lru_cache(maxsize=1024)
+def _provider_capability_keys(stated: frozenset[str], capabilities: frozenset[str]) -> tuple[str, ...]:
+    return tuple(sorted(capability_source_key(c) for c in stated | capabilities))
+
+
 def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
     """`capability:X` -> who said so: the provider for what it states (true or false) and for what
     it lists as true; the feed for the capabilities it adds where the provider is silent."""
-    feed = frozenset(sources.get("feed_capabilities") or ()) - remote.stated - remote.capabilities
-    before = {k: sources.pop(k) for k in [k for k in sources if k.startswith("capability:")]}
-    for cap in remote.stated | remote.capabilities:
-        sources[capability_source_key(cap)] = "provider"
+    said = _provider_capability_keys(remote.stated, remote.capabilities)
+    feed_caps = sources.get("feed_capabilities")
+    current = [k for k in sources if k.startswith("capability:")]
+    if not feed_caps and len(current) == len(said) and all(sources.get(k) == "provider" for k in said):
+        return  # already what the provider says (the usual re-sync)
+    feed = frozenset(feed_caps or ()) - remote.stated - remote.capabilities
+    before = {k: sources.pop(k) for k in current}
+    for key in said:
+        sources[key] = "provider"
     for cap in feed:
         key = capability_source_key(cap)
         earlier = before.get(key)

@@ -60,6 +60,9 @@ class StoredModel:
     field_sources: dict[str, Any]
     price: Price | None
     price_source: str | None
+    raw: tuple[Any, ...] | None = field(default=None, compare=False)
+    """The model's row as the store returned it, when read for a plan: the check before applying
+    compares it with the row then (equal text, equal values) and decodes only rows that differ."""
 
 
 @dataclass(frozen=True, slots=True)
