@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
-from functools import lru_cache
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, Callable, Hashable, Iterator, Sequence, TypeVar
 
 import peewee as pw
