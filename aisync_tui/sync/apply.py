@@ -167,7 +167,7 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
                 status=status,
                 available=available,
                 in_catalog=in_catalog,
-                field_sources=dict(sources or {}),
+                field_sources=sources or {},  # the row reader hands out a fresh copy already
                 price=price_from_row(price_row) if price_row else None,
                 price_source=price_row.source if price_row else None,
                 raw=raw,
