@@ -325,6 +325,10 @@ def _provider_capability_keys(stated: frozenset[str], capabilities: frozenset[st
     return tuple(sorted(capability_source_key(c) for c in stated | capabilities))
 
 
+#: Columns an update always writes: the payload and the sync state.
+_ALWAYS_WRITTEN = frozenset({"raw", "field_sources", "last_synced_at", "available", "missing_since", "status"})
+
+
 def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
     """`capability:X` -> who said so: the provider for what it states (true or false) and for what
     it lists as true; the feed for the capabilities it adds where the provider is silent."""
@@ -450,6 +454,13 @@ def apply_plan(
                 sources = dict(item.sources)  # a copy: _row_values marks the provider's fields in it
                 cleared = [c.field for c in item.changes if c.new is None]
                 values = _row_values(item.remote, now, sources, cleared=cleared)
+                if isinstance(item, Updated):
+                    # A tracked field without a change holds the provider's value already (or the
+                    # provider does not say): only the changed ones and the sync state are written.
+                    changed = {c.field for c in item.changes}
+                    values = {k: v for k, v in values.items() if k in changed or k in _ALWAYS_WRITTEN}
+                    if sources == item.sources:
+                        del values["field_sources"]
                 row_updates.append((pk, values))
                 changes = list(item.changes)
                 if isinstance(item, Added):
