@@ -18,6 +18,7 @@ from typing import Sequence
 from . import __version__
 from .commands._base import COMMANDS, Context, Handler, Parser, add_common
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, AisyncError
+from .render.inert import inert
 
 __all__ = ["Context", "Parser", "add_common", "build_parser", "main"]
 
@@ -159,7 +160,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ctx.out.flush()  # a full disk shows here, while we can still say so in one line
         return code
     except AisyncError as exc:
-        _print_error(f"aisync: error: {exc.line()}")
+        _print_error(f"aisync: error: {inert(exc.line(), 2000)}")
         if isinstance(ctx.out, GuardedStream) and type(exc).__name__ == "OutputError":
             _silence_stdout()
         return exc.exit_code
@@ -177,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         store_error = _as_store_error(ctx, exc)
         if store_error is None:
             raise
-        print(f"aisync: error: {store_error.line()}", file=sys.stderr)
+        print(f"aisync: error: {inert(store_error.line(), 2000)}", file=sys.stderr)
         return store_error.exit_code
     finally:
         ctx.close()

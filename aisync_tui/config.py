@@ -84,6 +84,27 @@ class LogSettings:
     """Rotated log files kept."""
 
 
+#: What a notification can be about, all on by default.
+NOTIFY_EVENTS: tuple[str, ...] = ("price", "new", "missing", "deprecation", "failure")
+
+
+@dataclass(frozen=True, slots=True)
+class NotifySettings:
+    urls: tuple[str, ...] = field(default=(), repr=False)
+    """Apprise URLs (Slack, Discord, e-mail, ntfy, json:// webhooks, ...). They often hold tokens:
+    never shown, logged or stored."""
+    events: tuple[str, ...] = NOTIFY_EVENTS
+    """Which changes are news: price, new, missing, deprecation, failure."""
+    watch: tuple[str, ...] = ()
+    """"provider/model-id" entries that are news even if not listed for you nor used lately."""
+    deprecation_days: int = 30
+    """A used model whose deprecation date is this close is news (once)."""
+    fail_after: int = 3
+    """A provider that failed this many runs in a row is news (once per streak)."""
+    timeout: float = 10.0
+    """Seconds sending may take in all; past that the run goes on without it."""
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderSettings:
     slug: str
@@ -100,6 +121,9 @@ class ProviderSettings:
     explicit: bool = False
     """True when the config file has a table for this provider."""
     opt_in: bool = False
+    options: Mapping[str, str] = field(default_factory=dict)
+    """A cloud's own settings (the spec's `config_options`): Bedrock's region and profile,
+    Azure's api_version, Vertex's project and location."""
 
     def resolve_key(self, environ: Mapping[str, str] | None = None) -> tuple[str | None, str | None]:
         """(key, where it came from). The source names a variable or 'config file', never the value."""
@@ -138,6 +162,7 @@ class Settings:
     providers: Mapping[str, ProviderSettings]
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
+    notify: NotifySettings = field(default_factory=NotifySettings)
 
     def provider(self, slug: str) -> ProviderSettings:
         try:
@@ -182,8 +207,10 @@ def default_database() -> str:
 
 # ----------------------------------------------------------------------------- schema
 
-_TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers"}
+_TOP_KEYS = {"database", "model_sync", "pricing", "ui", "log", "providers", "notify"}
 _PROVIDER_KEYS = {"enabled", "api_key_env", "api_key", "base_url", "timeout", "kind", "name", "allow_http"}
+#: Extra string keys a provider table of these kinds may set (kept in ProviderSettings.options).
+CLOUD_OPTIONS: dict[str, tuple[str, ...]] = {spec.kind: spec.config_options for spec in BY_SLUG.values() if spec.config_options}
 
 
 def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
@@ -318,13 +345,89 @@ def _as_float(path: Path, name: str, value: int | float) -> float:
         raise ConfigError(f"{path}: {name} = {value!r} is out of range", hint="use a smaller number") from None
 
 
+def _string_list(path: Path, where: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{path}: {where} must be a list of strings", hint='write it like ["a", "b"]')
+    return tuple(value)
+
+
+def _token_like(text: str) -> bool:
+    """A URL part that reads like a credential rather than a word: long, with a digit or mixed
+    case. Plain words ("services", "webhook") are left alone, so masking them does not garble
+    unrelated output; the whole URL is masked regardless."""
+    if len(text) < 8:
+        return False
+    return any(c.isdigit() for c in text) or (any(c.isupper() for c in text) and any(c.islower() for c in text))
+
+
+def register_url_secrets(url: str) -> None:
+    """Teach `redact()` a notify URL and the parts of it that can be tokens (password, token-like
+    host, user, path segments and query values), so no message, log line or error repeats them."""
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    register_secret(url)
+    register_secret(url.split("://", 1)[-1])
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return
+    register_secret(parts.password)
+    host = parts.hostname or ""
+    # Apprise puts tokens where a host would be (slack://TokenA/TokenB/TokenC); real hosts have dots.
+    pieces = [host] if "." not in host and host != "localhost" else []
+    pieces.append(parts.username or "")
+    pieces += [unquote(p) for p in parts.path.split("/")]
+    pieces += [v for _, v in parse_qsl(parts.query, keep_blank_values=False)]
+    for piece in pieces:
+        if _token_like(piece):
+            register_secret(piece)
+
+
+def _build_notify(path: Path, data: Any) -> NotifySettings:
+    if data is None:
+        return NotifySettings()
+    _check_type(path, "[notify]", data, dict)
+    valid = {f.name for f in fields(NotifySettings)}
+    for key in data:
+        if key not in valid:
+            raise _unknown(path, "in [notify] ", key, valid)
+    urls = _string_list(path, "notify.urls", data.get("urls", []))
+    for url in urls:
+        register_secret(url)  # a token in a URL is a secret everywhere: output, logs, errors
+        if "://" in url:
+            register_url_secrets(url)
+        else:
+            raise ConfigError(f"{path}: notify.urls has an entry that is not a URL (scheme://...)", hint="see https://github.com/caronc/apprise/wiki for the URL forms")
+    events = _string_list(path, "notify.events", data.get("events", list(NOTIFY_EVENTS)))
+    for event in events:
+        if event not in NOTIFY_EVENTS:
+            raise ConfigError(f"{path}: notify.events has {event!r}; valid events: {', '.join(NOTIFY_EVENTS)}")
+    watch = _string_list(path, "notify.watch", data.get("watch", []))
+    for entry in watch:
+        provider, _, model = entry.partition("/")
+        if not provider or not model:
+            raise ConfigError(f"{path}: notify.watch entry {entry!r} is not provider/model-id", hint='e.g. "openai/gpt-4o"')
+    numbers = {"deprecation_days": (int, 0, 3650), "fail_after": (int, 1, 1000), "timeout": ((int, float), 0.1, 600)}
+    values: dict[str, Any] = {}
+    for key, (kind, low, high) in numbers.items():
+        if key in data:
+            _check_type(path, f"notify.{key}", data[key], kind)
+            if not low <= data[key] <= high:
+                raise ConfigError(f"{path}: notify.{key} = {data[key]!r} is out of range ({low} to {high})")
+            values[key] = float(data[key]) if key == "timeout" else data[key]
+    return NotifySettings(urls=urls, events=events, watch=watch, **values)
+
+
 def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
     _check_type(path, f"[providers.{slug}]", table, dict)
-    for key in table:
-        if key not in _PROVIDER_KEYS:
-            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS)
     spec = KNOWN_PROVIDERS.get(slug)
     kind = table.get("kind", spec.kind if spec else None)
+    cloud_keys = set(CLOUD_OPTIONS.get(kind, ())) if isinstance(kind, str) else set()
+    for key, value in table.items():
+        if key not in _PROVIDER_KEYS | cloud_keys:
+            raise _unknown(path, f"in [providers.{slug}] ", key, _PROVIDER_KEYS | cloud_keys)
+        if key in cloud_keys:
+            _check_type(path, f"providers.{slug}.{key}", value, str)
     if spec is None and kind is None:
         raise ConfigError(
             f"{path}: unknown provider [providers.{slug}]; known providers: {', '.join(KNOWN_PROVIDERS)}",
@@ -379,6 +482,7 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         publishes_prices=spec.publishes_prices if spec else False,
         explicit=True,
         opt_in=spec.opt_in if spec else False,
+        options={k: str(table[k]).strip() for k in sorted(cloud_keys) if str(table.get(k, "")).strip()},
     )
 
 
@@ -490,6 +594,7 @@ def load_settings(
         providers=providers,
         raw=raw,
         warnings=tuple(warnings),
+        notify=_build_notify(path, raw.get("notify")),
     )
 
 

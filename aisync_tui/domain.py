@@ -12,6 +12,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Mapping, overload
 
+from . import bounds
+
 MODEL_TYPES: tuple[str, ...] = (
     "chat",
     "completion",
@@ -120,27 +122,9 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
 
 
 def to_decimal(value: Any) -> Decimal | None:
-    """Exact Decimal from a feed value. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        if value != value or value in (float("inf"), float("-inf")):
-            return None
-        return Decimal(repr(value))
-    if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return None
-        try:
-            result = Decimal(text)
-        except ArithmeticError:
-            return None
-        return result if result.is_finite() else None
-    return None
+    """Exact, bounded Decimal from an outside value (see `bounds.decimal`), or None when it is
+    absent, malformed or out of range. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
+    return bounds.decimal(value)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +228,8 @@ class RemoteModel:
     """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
     are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    deprecated: bool = False
+    """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
 
     def with_changes(self, **changes: Any) -> RemoteModel:
         return replace(self, **changes)

@@ -221,6 +221,14 @@ class BadResponse(ProviderError):
     hint = "the provider sent something unexpected; nothing was written for it, retry later"
 
 
+class InternalError(ProviderError):
+    """An exception nobody planned for while syncing one provider: a bug, reported as that
+    provider's failure so the others carry on. The traceback goes to the log file only."""
+
+    title = "Internal error"
+    hint = "nothing was written for this provider; the details are in the log file (`aisync config path`)"
+
+
 #: error kind as stored in sync_run.error_kind -> class
 ERROR_KINDS: dict[str, type[ProviderError]] = {
     "not_configured": NotConfigured,
@@ -232,6 +240,7 @@ ERROR_KINDS: dict[str, type[ProviderError]] = {
     "unavailable": ProviderUnavailable,
     "not_running": NotRunning,
     "bad_response": BadResponse,
+    "internal_error": InternalError,
 }
 
 

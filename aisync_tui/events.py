@@ -112,6 +112,15 @@ class Warning(Event):
 
 
 @dataclass(frozen=True)
+class ValuesRefused(Event):
+    """Values a provider sent that were out of range or malformed: each became unknown (or its
+    model was skipped). Shown with `--verbose`."""
+
+    provider: str | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Progress(Event):
     """Free-form progress line for long steps (feed download, matching)."""
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .domain import utcnow
 from .errors import redact
+from .render.inert import inert, inert_lines
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -81,7 +82,7 @@ def log_line(settings: Settings, run: str, kind: str, provider: str | None, stat
         if " " in text or '"' in text:
             text = '"' + text.replace('"', "'") + '"'
         parts.append(f"{key}={text}")
-    logger.info(redact(" ".join(parts)))
+    logger.info(inert(redact(" ".join(parts))))  # read with tail/grep in a terminal: one inert line
 
 
 def log_summary(settings: Settings, summary: RunSummary) -> None:
@@ -89,8 +90,22 @@ def log_summary(settings: Settings, summary: RunSummary) -> None:
         fields: dict[str, Any] = {}
         if o.plan is not None:
             fields.update(o.plan.counts())
+        if getattr(o, "refused", 0):
+            fields["refused_values"] = o.refused
         if o.error is not None:
             fields["error"] = o.error.line()
         if o.skip_detail:
             fields["reason"] = o.skip_detail
         log_line(settings, summary.group, summary.kind, o.provider, o.status, **fields)
+
+
+def log_traceback(settings: Any, run: str, provider: str, stage: str, exc: BaseException) -> None:
+    """An unexpected exception's traceback, for whoever reads the log file (never the terminal)."""
+    import traceback
+
+    logger = _logger(settings.log_file, settings.log.max_bytes, settings.log.backups)
+    if logger is None:
+        return
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+    stamp = utcnow().strftime("%Y-%m-%dT%H:%M:%SZ")
+    logger.error(inert_lines(redact(f"{stamp} run={run} internal error provider={provider} step={stage}\n{text}".rstrip())))

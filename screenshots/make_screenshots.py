@@ -19,7 +19,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-SIZE = (150, 40)
+SIZE = (160, 42)
 LISTED = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "o3", "o1-preview", "text-embedding-3-small", "dall-e-3", "whisper-1",
           "gpt-5", "gpt-5-mini", "gpt-image-1"]
 
@@ -67,7 +67,7 @@ async def shoot() -> None:
             await pilot.press("r")
             await settle()
             save("sync-preview")
-            await pilot.press("y")
+            await pilot.press("ctrl+y")
             await settle()
             save("sync-log")
     finally:

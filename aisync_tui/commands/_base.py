@@ -27,8 +27,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "models": ("models", "list, inspect and clean up the models in the store"),
     "sync-pricing": ("sync_pricing", "sync model prices from the price feeds (LiteLLM, genai-prices, the bundled snapshot)"),
     "providers": ("providers", "list the providers: configured or not, key variable, base URL, last sync"),
+    "cost": ("cost", "what a workload costs on one or more models"),
+    "cheapest": ("cheapest", "the models that can run a workload, cheapest first"),
     "sync": ("sync_cmd", "the health of scheduled syncs: status and failed runs"),
     "usage": ("usage", "import what you spent and report it"),
+    "notify": ("notify", "notifications after sync runs (Apprise)"),
+    "mcp": ("mcp_cmd", "serve the catalog to agents over MCP (stdio, read-only)"),
     "schedule": ("schedule", "print or install the schedule: cron lines and systemd user timers"),
     "config": ("config_cmd", "check the config file and show paths"),
 }
@@ -77,10 +81,15 @@ class Context:
         return HeldLock(self)
 
     def print(self, text: str = "") -> None:
-        print(text, file=self.out)
+        """Human-readable output: control characters from outside data are shown escaped."""
+        from ..render.inert import inert_lines
+
+        print(inert_lines(text), file=self.out)
 
     def warn(self, text: str) -> None:
-        print(redact(text), file=self.err)
+        from ..render.inert import inert_lines
+
+        print(inert_lines(redact(text)), file=self.err)
 
     def close(self) -> None:
         if self._store is not None:

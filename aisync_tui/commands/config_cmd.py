@@ -24,6 +24,7 @@ def register(sub: Subparsers) -> None:
 
 def run_check(ctx: Context) -> int:
     from ..errors import ConfigError
+    from ..providers.clouds import credential_source, location
     from .schedule import HELP_WHEN, ScheduleError, parse_when
 
     settings = ctx.settings
@@ -39,7 +40,12 @@ def run_check(ctx: Context) -> int:
     for p in settings.providers.values():
         key, source = p.resolve_key()
         state = "disabled" if not p.enabled else ("ready" if (key or not p.needs_key) else "no key")
-        ctx.print(f"  {p.slug:<12} {state:<9} key: {source or 'not set (' + ', '.join('$' + e for e in p.api_key_env) + ')'}  {p.base_url}")
+        if p.enabled and getattr(p, "opt_in", False) and not p.explicit:
+            state = "opt-in"
+        cloud = credential_source(p)
+        where = (location(p) or p.base_url) if cloud else p.base_url
+        key_text = cloud or source or "not set (" + ", ".join("$" + e for e in p.api_key_env) + ")"
+        ctx.print(f"  {p.slug:<12} {state:<9} key: {key_text}  {where}")
     return 0
 
 

@@ -60,6 +60,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--provider", metavar="NAME", help="only this provider")
     p.add_argument("--force", action="store_true", help="remove without asking (needed without a terminal)")
     p.set_defaults(handler=run_cleanup)
+    from .deprecations import add_parser as add_deprecations
+
+    add_deprecations(msub)
     models.set_defaults(handler=None)
 
 
@@ -96,8 +99,9 @@ def run_list(ctx: Context) -> int:
     rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
+        from ..render.inert import inert_json
 
-        ctx.out.write(dumps_indent2([list_json(r) for r in rows]))
+        ctx.out.write(inert_json(dumps_indent2([list_json(r) for r in rows])))
         ctx.out.write("\n")
         return 0
     if args.format == "csv":
@@ -117,8 +121,8 @@ def run_info(ctx: Context) -> int:
     from ..store.queries import close_matches, get_model
 
     args = ctx.args
-    if args.days < 1:
-        raise UsageError("--days must be at least 1")
+    if not 1 <= args.days <= 36_500:
+        raise UsageError(f"--days must be from 1 to 36,500, not {args.days:,}")
     per = args.per or ctx.settings.pricing.per
     store = ctx.store()
     _seed_catalog(ctx, store)
@@ -131,7 +135,9 @@ def run_info(ctx: Context) -> int:
 
     usage = model_usage(detail.provider, detail.model_id, days=args.days, aliases=detail.aliases)
     if args.format == "json":
-        ctx.print(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False))
+        from ..render.inert import inert_json
+
+        ctx.out.write(inert_json(json.dumps(info_json(detail, usage=usage, days=args.days, history=args.history), indent=2, ensure_ascii=False)) + "\n")
     else:
         print_info(ctx.print, detail, per=per, history=args.history, usage=usage, days=args.days)
     return 0

@@ -35,6 +35,11 @@ def key_status(settings: ProviderSettings) -> dict[str, Any]:
 
 
 def key_text(p: Any, status: dict[str, Any]) -> str:
+    from ..providers.clouds import credential_source
+
+    cloud = credential_source(p)
+    if cloud is not None:
+        return cloud
     envs = " or ".join(f"${e}" for e in status["env"]) or "-"
     if status["set"]:
         return f"{status['source']} (set)"
@@ -75,6 +80,7 @@ def _store_rows(ctx: Context) -> tuple[dict[str, Any], str | None]:
 def run_providers(ctx: Context) -> int:
     from ..config import KNOWN_PROVIDERS
     from ..domain import utcnow
+    from ..providers.clouds import credential_source, location
     from ..render.table import ascii_table
     from .sync_cmd import iso, when
 
@@ -105,6 +111,8 @@ def run_providers(ctx: Context) -> int:
                     "key_set": status["set"],
                     "key_source": status["source"],
                     "base_url": p.base_url,
+                    "credentials": credential_source(p),
+                    "location": location(p),
                     "publishes_prices": p.publishes_prices,
                     "last_synced_at": iso(row.last_synced_at) if row else None,
                     "last_status": row.last_status if row else None,
@@ -127,7 +135,7 @@ def run_providers(ctx: Context) -> int:
                 p.name + ("" if p.slug in KNOWN_PROVIDERS else f" ({p.kind})"),
                 configured_text(p, status),
                 key_text(p, status),
-                p.base_url,
+                location(p) or p.base_url,
                 "yes" if p.enabled else "no",
                 last,
                 f"{row.available_count:,}" if row else "-",
@@ -139,6 +147,7 @@ def run_providers(ctx: Context) -> int:
     if missing:
         ctx.print("")
         ctx.print(f"Not configured: {', '.join(missing)}. Set the key variable shown, or api_key under [providers.NAME];")
-        ctx.print("keyless providers (Ollama, OpenRouter) sync once they have a [providers.NAME] table or with --provider NAME.")
+        ctx.print("keyless providers (Ollama, OpenRouter) and the clouds (Bedrock, Azure, Vertex) sync once they have a")
+        ctx.print("[providers.NAME] table or with --provider NAME.")
     ctx.print("Any OpenAI-compatible server: [providers.NAME] with kind = \"openai-compatible\" and base_url (see README, Providers).")
     return 0

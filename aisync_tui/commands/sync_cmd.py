@@ -188,6 +188,8 @@ def run_status(ctx: Context) -> int:
         )
     headers = ["Provider", "Job", "Last run", "Last success", "Last failure", "Failed in a row", "Changed by last success"]
     ctx.print(ascii_table(headers, rows, align_right=[5]))
+    from ..render.inert import inert
+
     errors = [h for h in health if h.last_failure is not None]
     if errors:
         ctx.print("")
@@ -196,7 +198,7 @@ def run_status(ctx: Context) -> int:
             f = h.last_failure
             assert f is not None
             state = "failing now" if h.consecutive_failures else "recovered"
-            ctx.print(f"  {_provider_label(h)} ({JOB_LABELS.get(h.kind, h.kind)}, {state}): {f.error or f.status}")
+            ctx.print(f"  {_provider_label(h)} ({JOB_LABELS.get(h.kind, h.kind)}, {state}): {inert(f.error or f.status, 300)}")
     if recent:
         ctx.print("")
         more = "" if total_failed <= len(recent) else f"; `aisync sync failed` lists all {total_failed}"
@@ -236,7 +238,8 @@ def run_failed(ctx: Context) -> int:
         [r.id, r.group, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), JOB_LABELS.get(r.kind, r.kind), r.provider or "(all)", r.error_kind or r.status, r.error or ""]
         for r in runs
     ]
-    ctx.print(ascii_table(["ID", "Run", "Failed At (UTC)", "Job", "Provider", "Kind", "Error"], rows, align_right=[0]))
+    # An error line is worth more room than other cells; it is still cut (errors quote the provider).
+    ctx.print(ascii_table(["ID", "Run", "Failed At (UTC)", "Job", "Provider", "Kind", "Error"], rows, align_right=[0], max_cell=300))
     total = failed_run_count(provider=args.provider)
     if total > len(runs):
         ctx.print(f"{len(runs)} of {total} failed runs shown; use --limit to see more.")

@@ -31,7 +31,7 @@ def _names(settings: Settings) -> dict[str, str]:
 
 
 def _emitter(ctx: Context, verbose: bool) -> Any:
-    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, Warning
+    from ..events import ProviderPlanned, RequestFinished, RequestRetrying, ValuesRefused, Warning
     from ..render.words import describe
 
     planned: set[str] = set()
@@ -39,7 +39,7 @@ def _emitter(ctx: Context, verbose: bool) -> Any:
     def emit(event: Any) -> None:
         if isinstance(event, ProviderPlanned):
             planned.add(event.provider)
-        if verbose and isinstance(event, (RequestFinished, RequestRetrying)):
+        if verbose and isinstance(event, (RequestFinished, RequestRetrying, ValuesRefused)):
             line = describe(event)
             if line:
                 ctx.warn(line)
@@ -107,6 +107,7 @@ def run_sync_models(ctx: Context) -> int:
         ctx, providers=providers, force=args.force, dry_run=args.dry_run, timeout=args.timeout, verbose=args.verbose,
         accept_shrink=args.accept_shrink,
     )
+    _notify(ctx, [summary])
     if args.json:
         ctx.print(json.dumps(summary_json(summary, names), indent=2))
         return summary.exit_code
@@ -157,6 +158,8 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
         data.update(error=o.error.message, error_kind=error_kind(o.error), hint=o.error.hint)
     if o.skip_reason:
         data.update(skip_reason=o.skip_reason, detail=o.skip_detail)
+    if getattr(o, "refused", 0):
+        data["refused_values"] = o.refused
     data["seconds"] = round(o.elapsed, 3)
     return data
 
@@ -173,6 +176,14 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
         "failed": [o.provider for o in summary.failed],
         **summary.extra,
     }
+
+
+def _notify(ctx: Context, summaries: list[Any]) -> None:
+    """One notification per committed run (never on a dry run); it never changes the exit code."""
+    if ctx.settings.notify.urls:
+        from ..notify.hook import after_run
+
+        after_run(ctx, summaries)
 
 
 def run_sync_all(ctx: Context) -> int:
@@ -200,6 +211,7 @@ def run_sync_all(ctx: Context) -> int:
             p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run)
             stages["pricing"] = p_summary
             exit_code = max(exit_code, p_summary.exit_code)
+    _notify(ctx, list(stages.values()))
     return _print_sync_all(ctx, stages, exit_code)
 
 
@@ -220,7 +232,9 @@ def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
         for o in summary.outcomes:
             if o.status == "skipped" and o.skip_reason in ("not_configured", "disabled", "unsupported"):
                 continue
-            if o.plan is not None:
+            if o.status == "failed" and o.error is not None:
+                parts.append(f"{o.provider} failed: {o.error.line()}")
+            elif o.plan is not None:
                 c = o.plan.counts()
                 if kind == "pricing":
                     detail = f"{c['prices_changed']} prices changed, {c['unchanged']} unchanged, {c.get('unmatched', 0)} unmatched"

@@ -42,6 +42,9 @@ def run_sync_pricing(ctx: Any) -> int:
             summary = sync.run()
     for line in summary.extra.get("warnings", []):
         ctx.warn(f"warning: {line}")
+    from .sync_models import _notify
+
+    _notify(ctx, [summary])
     if args.json:
         from .sync_models import summary_json
 

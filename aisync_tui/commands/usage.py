@@ -62,6 +62,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="models listed under 'Top models by cost' (default: 10)")
     p.set_defaults(handler=run_report)
+    from .whatif import add_parser as add_whatif
+
+    add_whatif(usub)
     usage.set_defaults(handler=None)
 
 
@@ -69,11 +72,17 @@ def _output(p: Any) -> None:
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
 
 
+#: The longest window a report or import covers.
+MAX_DAYS = 36_500
+
+
 def _check_days(days: int) -> None:
     from ..errors import UsageError
 
     if days < 1:
         raise UsageError(f"--days must be at least 1, not {days}")
+    if days > MAX_DAYS:
+        raise UsageError(f"--days must be at most {MAX_DAYS:,} (100 years), not {days:,}")
 
 
 # ----------------------------------------------------------------------------- imports
@@ -100,7 +109,9 @@ def _print_result(ctx: Context, title: str, result: Any) -> None:
     if result.repriced_older:
         ctx.print(f"  Priced {plural(result.repriced_older, 'earlier record')} that had no price when imported")
     if result.models_not_in_store:
-        names = sorted(f"{p}/{m}" for p, m in result.models_not_in_store)
+        from ..render.inert import inert
+
+        names = sorted(inert(f"{p}/{m}", 120) for p, m in result.models_not_in_store)
         shown = ", ".join(names[:8]) + (f" and {len(names) - 8} more" if len(names) > 8 else "")
         ctx.print(f"  Not in the catalog (kept and shown): {shown}")
     for note in result.notes:
@@ -127,6 +138,7 @@ def run_import_llm(ctx: Context) -> int:
 
     ctx.store()
     with ctx.lock():
+        llm_logs.adopt_old_legacy_refs(rows)
         result = write_rows(rows, source=llm_logs.SOURCE)
     result.notes.extend(notes)
     _print_result(ctx, f"Imported usage from llm logs ({path})", result)
@@ -287,6 +299,7 @@ def model_label(g: Any) -> str:
 
 
 def run_report(ctx: Context) -> int:
+    from ..render.inert import inert
     from ..render.money import usd_grouped
     from ..render.table import ascii_table, csv_text
     from ..usage.stats import usage_summary
@@ -345,7 +358,7 @@ def run_report(ctx: Context) -> int:
         ctx.print("Top models by cost:")
         for i, g in enumerate(top, 1):
             assert g.total_cost is not None  # top_models() keeps models with a known cost only
-            ctx.print(f"  {i}. {g.provider}/{g.model_id}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
+            ctx.print(f"  {i}. {inert(g.provider + '/' + g.model_id, 120)}: {usd_grouped(g.total_cost)} ({_share(g.total_cost / t.total_cost)})")
     ctx.print("")
     ctx.print("By model:")
     ctx.print(ascii_table(

@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import datetime, time
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from .. import provider_spec
+from .. import bounds, provider_spec
 from ..domain import Price, PriceTier, to_decimal
 
 #: Top-level keys of the LiteLLM map that are not models.
@@ -98,7 +98,7 @@ _CAPABILITY_FLAGS: dict[str, str] = {
 #: Image-generation rows keyed by quality / size ("low/1024-x-1024/gpt-image-1.5"): a price per
 #: image variant, not a model id anyone can list.
 _VARIANT_KEY = re.compile(r"(^|/)(\d+-x-\d+|max-x-max|low|medium|high|hd|standard|auto)/")
-_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d+)k_tokens$")
+_TIER_KEY = re.compile(r"^(input_cost_per_token|output_cost_per_token|cache_read_input_token_cost)_above_(\d{1,7})k_tokens$")
 _TIER_FIELD = {"input_cost_per_token": "input", "output_cost_per_token": "output", "cache_read_input_token_cost": "cached_input"}
 
 
@@ -222,23 +222,12 @@ def money(value: Any) -> Decimal | None:
 
 
 def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    return None
+    """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
+    return bounds.token_limit(value)
 
 
 def _date(value: Any) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        d = date.fromisoformat(value.strip()[:10])
-    except ValueError:
-        return None
-    return datetime(d.year, d.month, d.day, tzinfo=timezone.utc)
+    return bounds.day(value) if isinstance(value, str) else None
 
 
 def _strs(value: Any) -> tuple[str, ...]:
@@ -385,7 +374,7 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if not isinstance(entry, dict):
             report.skip("entry is not an object")
             continue
-        if isinstance(entry.get("alias_of"), str):
+        if isinstance(entry.get("alias_of"), str) and bounds.id_fits(key):
             aliases.append((key, entry["alias_of"]))
             continue
         feed_provider = entry.get("litellm_provider")
@@ -398,6 +387,9 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
             continue
         if _VARIANT_KEY.search(key):
             report.skip("image quality/size variant of another entry")
+            continue
+        if not bounds.id_fits(key):
+            report.skip(f"key longer than {bounds.MAX_ID_CHARS} characters, not a model id")
             continue
         if "*" in key:
             # bedrock/*/1-month-commitment/...: a pricing pattern for provisioned throughput,
@@ -548,6 +540,9 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
                 report.skip("model without an id or match rule")
                 continue
+            if not bounds.id_fits(m["id"]):
+                report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
+                continue
             periods = genai_periods(m.get("prices"))
             if periods is None:
                 report.skip("prices in a form this version does not read")
@@ -559,7 +554,7 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
                     match=m["match"],
                     periods=periods,
                     context_window=_int(m.get("context_window")),
-                    name=m.get("name") if isinstance(m.get("name"), str) else None,
+                    name=bounds.text(m.get("name"), bounds.MAX_NAME_CHARS),
                 )
             )
             report.parsed += 1

@@ -20,6 +20,7 @@ import re
 from functools import lru_cache
 from typing import Any, Callable, Iterable, Mapping, TypeVar
 
+from .clouds import cloud_entry
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
 
 _Found = TypeVar("_Found")
@@ -121,6 +122,10 @@ def _compiled(m: GenaiModel, cache: dict[int, Callable[[str], bool]]) -> Callabl
 class Matcher:
     def __init__(self, entries: Iterable[FeedEntry], genai: GenaiFeed | None = None) -> None:
         self.litellm: dict[tuple[str, str], FeedEntry] = {(e.provider, e.model_id): e for e in entries}
+        self.regions: dict[str, str] = {}
+        """Provider slug -> the cloud region its prices are for (see pricing/clouds.py)."""
+        self.targets: dict[tuple[str, str], str] = {}
+        """(provider, deployment) -> the model it serves (Azure; see pricing/clouds.py)."""
         self.genai: dict[str, list[GenaiModel]] = {}
         self._exact: dict[str, dict[str, GenaiModel]] = {}
         self._rules: dict[str, list[tuple[Callable[[str], bool], GenaiModel]]] = {}
@@ -139,7 +144,7 @@ class Matcher:
                 self._rules[slug] = [(_compiled(m, compiled), m) for m in models if not _only_equals(m.match)]
 
     def litellm_for(self, provider: str, model_id: str) -> FeedEntry | None:
-        return self.litellm.get((provider, model_id))
+        return cloud_entry(self.litellm, provider, model_id, self.regions, self.targets) or self.litellm.get((provider, model_id))
 
     def genai_for(self, provider: str, model_id: str) -> GenaiModel | None:
         exact = self._exact.get(provider)

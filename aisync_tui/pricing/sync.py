@@ -30,6 +30,7 @@ from ..sync.apply import bulk_insert
 from ..sync.runner import ProviderOutcome, RunSummary
 from .catalog import ENRICH_FIELDS, SEEDED_KEY, enrich, new_model_values
 from .feeds import FeedEntry, GenaiModel, parse_genai, parse_litellm, provider_names
+from .clouds import prepare as prepare_cloud_matching
 from .match import Matcher
 from .sources import LoadedFeed, load_feed
 
@@ -266,6 +267,7 @@ class PricingSync:
         gfeed = parse_genai(genai.data)
         self.reports = [lfeed.report, gfeed.report]
         matcher = Matcher(lfeed.entries, gfeed)
+        prepare_cloud_matching(matcher, self.settings)
         providers = {slug: (pk, name) for pk, slug, name in Provider.select(Provider.id, Provider.slug, Provider.name).tuples()}
         configured = self._configured()
         feed_names = provider_names(lfeed.entries)

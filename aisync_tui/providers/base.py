@@ -4,9 +4,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, Callable, ClassVar, Hashable, Iterable
 
+from .. import bounds
 from ..config import ProviderSettings
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotConfigured
@@ -121,7 +122,7 @@ def items_of(provider: str, body: Any, *keys: str, allow_bare_list: bool = True)
     for i, item in enumerate(items):
         if not isinstance(item, dict):
             raise BadResponse(provider, f"model #{i} is {type(item).__name__}, not an object")
-    return items
+    return bounds.Items(items)  # names each model while it is parsed, for refused values
 
 
 def req_str(provider: str, item: dict[str, Any], key: str) -> str:
@@ -137,50 +138,25 @@ def opt_str(item: dict[str, Any], key: str) -> str | None:
 
 
 def opt_int(item: dict[str, Any], key: str) -> int | None:
-    value = item.get(key)
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value if value > 0 else None
-    if isinstance(value, float) and value.is_integer() and value > 0:
-        return int(value)
-    if isinstance(value, str) and value.isdigit():
-        return int(value) or None
-    return None
+    """A stated token limit or threshold: a positive whole number within `bounds.MAX_TOKEN_LIMIT`."""
+    return bounds.token_limit(item.get(key), field=key)
 
 
 def unix_time(value: Any) -> datetime | None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    """Unix seconds between 1970 and 2100 (0 means "not stated")."""
+    if value == 0 or value == "0":
         return None
-    if not (0 < value <= 4_102_444_800):  # after 2100 is garbage; NaN (json.loads accepts it) fails here too
-        return None
-    return datetime.fromtimestamp(value, tz=timezone.utc)
+    return bounds.unix_time(value, field="created")
 
 
 def iso_time(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
-    text = value.strip().replace("Z", "+00:00")
-    # Ollama: nanoseconds; Python takes at most 6 fractional digits.
-    import re
-
-    text = re.sub(r"(\.\d{6})\d+", r"\1", text)
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        try:
-            parsed = datetime.fromisoformat(text[:10])
-        except ValueError:
-            return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return bounds.iso_time(value)
 
 
 def str_list(value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list):
-        return ()
-    return tuple(v.lower() for v in value if isinstance(v, str))
+    return tuple(v.lower() for v in bounds.labels(value))
 
 
 def dedupe(models: Iterable[RemoteModel]) -> list[RemoteModel]:

@@ -83,7 +83,7 @@ def created(item: dict[str, Any]) -> Any:
     for key in ("created", "created_at"):
         value = item.get(key)
         if isinstance(value, str):
-            parsed = iso_time(value) if not value.isdigit() else unix_time(int(value))
+            parsed = iso_time(value) if not value.strip().isdigit() else unix_time(value)
         else:
             parsed = unix_time(value)
         if parsed is not None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import math
 import random
 import re
 import threading
@@ -136,7 +137,16 @@ def classify_error(provider: str, status: int, body: Any) -> ProviderError:
 
 
 def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
-    """Seconds the server asks us to wait, from any of the places servers put it."""
+    """Seconds the server asks us to wait, from any of the places servers put it. Garbage
+    ("soon", ".s", NaN, a date in year 1) says nothing: None, and the usual backoff applies."""
+    try:
+        seconds = _retry_after(headers, body)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return seconds if seconds is None or math.isfinite(seconds) else None
+
+
+def _retry_after(headers: httpx.Headers, body: Any) -> float | None:
     ms = headers.get("retry-after-ms")
     if ms:
         try:
@@ -149,7 +159,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
             return max(0.0, float(ra))
         except ValueError:
             try:
-                parsed = email.utils.parsedate_to_datetime(ra)
+                parsed = email.utils.parsedate_to_datetime(ra[:64])
             except (ValueError, TypeError, IndexError, OverflowError):
                 parsed = None  # garbage ("soon"): the default backoff applies
             if parsed is not None:
@@ -161,7 +171,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
     if isinstance(body, dict) and isinstance(body.get("error"), dict):
         for d in body["error"].get("details") or ():
             if isinstance(d, dict) and isinstance(d.get("retryDelay"), str):
-                m = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)s\s*", d["retryDelay"])
+                m = re.fullmatch(r"\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)s\s*", d["retryDelay"][:64])
                 if m:
                     return float(m.group(1))
     return None
@@ -378,7 +388,9 @@ class HttpClient:
             raise BadResponse(provider, "empty response body")
         try:
             decoded = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except RecursionError:
+            raise BadResponse(provider, f"the JSON is nested too deeply to read ({len(body):,} bytes)") from None
+        except (ValueError, UnicodeDecodeError):  # a 5,000-digit number is a ValueError too
             kind = "an HTML page" if body.lstrip()[:1] == b"<" else "not valid JSON"
             ctype = headers.get("content-type", "?").split(";")[0]
             raise BadResponse(provider, f"the response is {kind} ({ctype}, {len(body):,} bytes)") from None
@@ -399,7 +411,7 @@ class _Deadline(Exception):
 def _try_json(body: bytes) -> Any:
     try:
         return json.loads(body)
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return body[:300].decode("utf-8", "replace")
 
 

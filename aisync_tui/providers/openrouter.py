@@ -18,7 +18,8 @@ from decimal import Decimal
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from ..domain import Price, PriceTier, RemoteModel, to_decimal
+from .. import bounds
+from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
 from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
@@ -40,11 +41,11 @@ PRICE_KEYS: dict[str, str] = {
 }
 
 
-def price_value(value: Any) -> Decimal | None:
+def price_value(value: Any, field: str = "price") -> Decimal | None:
     """Exact Decimal from OpenRouter's string; negative or garbage is unknown, "0" is free."""
     if isinstance(value, bool):
         return None
-    result = to_decimal(value)
+    result = bounds.decimal(value, field=field)
     if result is None or result < 0:
         return None
     return result
@@ -55,7 +56,7 @@ def parse_price(pricing: Any) -> Price | None:
         return None
     values: dict[str, Decimal | None] = {}
     for key, component in PRICE_KEYS.items():
-        value = price_value(pricing.get(key))
+        value = price_value(pricing.get(key), f"pricing.{key}")
         if component == "reasoning" and value == 0:
             value = None
         values[component] = value

@@ -11,30 +11,32 @@ import threading
 from decimal import Decimal
 from typing import Any
 
+from .. import bounds
 from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
 from ..events import PageFetched
 from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str, str_list, unix_time
 
+#: The largest amount read in 1e-10 USD units (10^24 units = 10^14 USD): anything above is garbage.
+_MAX_UNITS = 10**24
+
 
 def xai_units(value: Any) -> Decimal | None:
-    """1e-10 USD units -> USD, exactly. Negative or non-integer values are unknown."""
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if not isinstance(value, int) or value < 0:
-        return None
-    return Decimal(value).scaleb(-10)
+    """1e-10 USD units -> USD, exactly. Negative, non-integer or absurd values are unknown."""
+    units = bounds.integer(value, ceiling=_MAX_UNITS, field="price")
+    return None if units is None else Decimal(units).scaleb(-10)
 
 
 def image_price(value: Any) -> Decimal | None:
     """Docs say cents per image, observed values only make sense as 1e-10 USD: decide by size."""
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+    if isinstance(value, float):
         return None
-    if value > 10_000:
-        return Decimal(value).scaleb(-10)
-    return Decimal(value).scaleb(-2)
+    units = bounds.integer(value, ceiling=_MAX_UNITS, field="image_price")
+    if units is None:
+        return None
+    if units > 10_000:
+        return Decimal(units).scaleb(-10)
+    return Decimal(units).scaleb(-2)
 
 
 def price_of(item: dict[str, Any]) -> Price | None:

@@ -43,3 +43,32 @@ def inert(text: object, limit: int | None = None) -> str:
 def is_inert(text: str) -> bool:
     """True when `text` holds nothing a terminal would act on."""
     return _UNSAFE.search(text) is None
+
+
+#: Everything `inert()` escapes except the line breaks and tabs of multi-line output.
+_UNSAFE_IN_LINES = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def inert_lines(text: str) -> str:
+    """`text` (many lines of human-readable output) with every control character escaped except
+    newline and tab: the last guard of the CLI's printer, whatever a command forgot."""
+    if _UNSAFE_IN_LINES.search(text):
+        return _UNSAFE_IN_LINES.sub(_escape, text)
+    return text
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group(0)):04x}"
+
+
+def inert_json(text: str) -> str:
+    """JSON text with every character a terminal acts on written as a `\\uXXXX` escape.
+
+    `json.dumps(..., ensure_ascii=False)` leaves DEL, C1 controls and bidi overrides raw. These can
+    only occur inside JSON strings, where the escape is the same character: the data is exact and
+    the text is safe to print."""
+    if _UNSAFE_IN_LINES.search(text):  # newlines and tabs between values are JSON's own layout
+        return _UNSAFE_IN_LINES.sub(_json_escape, text)
+    return text

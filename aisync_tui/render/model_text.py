@@ -18,6 +18,10 @@ DESCRIPTION_LIMIT = 400
 LIST_HEADERS = ["Model", "Provider", "Type", "Status", "Context Length", "Input /{u}", "Output /{u}", "Cost"]
 
 
+#: The most characters of one outside value a line of `models info` shows.
+LONG = 200
+
+
 def iso(ts: datetime | None) -> str | None:
     return ts.strftime("%Y-%m-%dT%H:%M:%SZ") if ts else None
 
@@ -109,23 +113,23 @@ def history_line(period: Any, per: str) -> str:
     if not parts:
         parts = [line.split(" per ")[0] for line in price_lines(p, per)[:2]]
     until = f" until {period.effective_until:%Y-%m-%d}" if period.effective_until else " (current)"
-    return f"{period.effective_from:%Y-%m-%d}: {', '.join(parts)}{until} [{period.source}]"
+    return f"{period.effective_from:%Y-%m-%d}: {', '.join(parts)}{until} [{inert(period.source, 60)}]"
 
 
 def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, days: int) -> None:
-    title = f"Model Information: {d.model_id} ({d.provider_name})"
+    title = f"Model Information: {inert(d.model_id, LONG)} ({inert(d.provider_name, LONG)})"
     out(title)
-    out("=" * len(title))
+    out("=" * min(len(title), 80))
     out("")
     out("Basic Information:")
-    out(f"  Name: {d.name or d.model_id}")
-    out(f"  Provider: {d.provider_name}")
-    out(f"  Type: {_title(d.type)}")
+    out(f"  Name: {inert(d.name or d.model_id, LONG)}")
+    out(f"  Provider: {inert(d.provider_name, LONG)}")
+    out(f"  Type: {inert(_title(d.type), LONG)}")
     out(f"  Status: {_title(d.status)}" + ("" if d.available or d.status != "catalog" else " (from the price catalog; not listed by your provider)"))
     out(f"  Context Length: {_tokens(d.context_length)}")
     out(f"  Max Output: {_tokens(d.max_output_tokens)}")
     if d.input_modalities or d.output_modalities:
-        out(f"  Modalities: {', '.join(d.input_modalities) or '?'} → {', '.join(d.output_modalities) or '?'}")
+        out(f"  Modalities: {inert(', '.join(d.input_modalities) or '?', LONG)} → {inert(', '.join(d.output_modalities) or '?', LONG)}")
     if d.created_at:
         out(f"  Released: {d.created_at:%Y-%m-%d}")
     if d.deprecated_at:
@@ -133,7 +137,7 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
     if d.missing_since:
         out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
     if d.aliases:
-        out(f"  Aliases: {inert(', '.join(d.aliases))}")
+        out(f"  Aliases: {inert(', '.join(d.aliases), 2 * LONG)}")
     if d.description:
         out(f"  Description: {inert(d.description, DESCRIPTION_LIMIT)}")
     out("")
@@ -148,7 +152,7 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
     else:
         for line in price_lines(d.price.price, per):
             out(f"  {line}")
-        out(f"  Source: {d.price.source}, since {d.price.effective_from:%Y-%m-%d}")
+        out(f"  Source: {inert(d.price.source, 60)}, since {d.price.effective_from:%Y-%m-%d}")
     if history:
         out("")
         out("Pricing History:")

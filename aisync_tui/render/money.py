@@ -6,7 +6,7 @@ never "$0".
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 UNITS = {"1m": Decimal(1_000_000), "1k": Decimal(1_000)}
 UNIT_LABEL = {"1m": "1M", "1k": "1K"}
@@ -41,7 +41,10 @@ def usd_grouped(amount: Decimal | None, places: int = 2) -> str:
     if amount is None:
         return UNKNOWN
     q = Decimal(1).scaleb(-places)
-    rounded = amount.quantize(q) if amount >= q or amount == 0 else amount.normalize()
+    try:
+        rounded = amount.quantize(q) if amount >= q or amount == 0 else amount.normalize()
+    except InvalidOperation:  # more digits than the context holds: no rounding to do anyway
+        return f"${amount:,.{places}f}" if amount.adjusted() < 40 else f"${amount:.3e}"
     if rounded == amount.normalize() and amount < q and amount != 0:
         return f"${plain(amount)}"
     return f"${rounded:,.{places}f}"

@@ -5,8 +5,12 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from ..domain import Price
+from .inert import inert
 from .money import UNIT_LABEL, token_price
 from .words import plural
+
+#: The most characters of one outside value (an id, a changed field) a line shows.
+LONG = 200
 
 Printer = Callable[[str], None]
 
@@ -21,7 +25,7 @@ def price_short(price: Price | None, per: str) -> str:
     if price.output is not None:
         parts.append(f"output {token_price(price.output, per)}/{unit}")
     if not parts:
-        parts = [f"{k} {v}" for k, v in price.to_json().items() if k != "tiers"][:2]
+        parts = [f"{k} {inert(v, 40)}" for k, v in price.to_json().items() if k != "tiers"][:2]
     return ", ".join(parts) or "unknown"
 
 
@@ -30,7 +34,7 @@ def change_line(change: Any, per: str) -> str:
         return f"✓ Updated pricing: {price_short(change.old, per)} → {price_short(change.new, per)}"
     old = change.old_text()
     new = change.new_text()
-    return f"✓ Updated {change.field}: {old if old is not None else '(none)'} → {new if new is not None else '(none)'}"
+    return f"✓ Updated {change.field}: {inert(old, LONG) if old is not None else '(none)'} → {inert(new, LONG) if new is not None else '(none)'}"
 
 
 def change_reason(changes: Any) -> str:
@@ -49,9 +53,9 @@ def print_provider_result(out: Printer, name: str, outcome: Any) -> None:
     out(f"{name}:")
     if outcome.status == "failed":
         err = outcome.error
-        out(f"  ✗ {err.message}")
+        out(f"  ✗ {inert(err.message, LONG)}")
         if err.hint:
-            out(f"    → {err.hint}")
+            out(f"    → {inert(err.hint, LONG)}")
         return
     if outcome.status == "skipped":
         out(f"  - Skipped: {outcome.skip_detail}")
@@ -88,7 +92,7 @@ def print_verbose(out: Printer, name: str, outcome: Any, per: str) -> None:
     updated = {u.remote.model_id: u for u in plan.updated}
     for remote in outcome.remote:
         mid = remote.model_id
-        out(f"  {mid}")
+        out(f"  {inert(mid, LONG)}")
         if mid in added:
             a = added[mid]
             out("    ✓ New model detected")
@@ -104,7 +108,7 @@ def print_verbose(out: Printer, name: str, outcome: Any, per: str) -> None:
             out("    ✓ Model exists, no changes needed")
         out("")
     for m in plan.missing:
-        out(f"  {m.model_id}")
+        out(f"  {inert(m.model_id, LONG)}")
         out("    ! No longer listed: marked missing")
         out("")
     if plan.guard:
@@ -132,11 +136,11 @@ def print_dry_run(out: Printer, names: dict[str, str], summary: Any) -> None:
         plan = outcome.plan
         out(f"{name}:")
         for a in plan.added:
-            out(f"  Would add: {a.remote.model_id} (new model)")
+            out(f"  Would add: {inert(a.remote.model_id, LONG)} (new model)")
         for u in plan.updated:
-            out(f"  Would update: {u.remote.model_id} ({change_reason(u.changes)})")
+            out(f"  Would update: {inert(u.remote.model_id, LONG)} ({change_reason(u.changes)})")
         for m in plan.missing:
-            out(f"  Would mark missing: {m.model_id} (no longer listed)")
+            out(f"  Would mark missing: {inert(m.model_id, LONG)} (no longer listed)")
         if plan.guard:
             out(f"  ! {plan.guard}")
         if plan.unchanged:

@@ -7,13 +7,22 @@ import io
 import unicodedata
 from typing import Iterable, Sequence
 
+from .inert import inert
+
 
 def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
-def ascii_table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, align_right: Sequence[int] = ()) -> str:
-    cells = [[("" if c is None else str(c)) for c in row] for row in rows]
+#: The widest a table cell gets: a megabyte-long id from a provider must not widen every row.
+MAX_CELL = 100
+
+
+def ascii_table(
+    headers: Sequence[str], rows: Iterable[Sequence[object]], *, align_right: Sequence[int] = (), max_cell: int = MAX_CELL
+) -> str:
+    """The table, every cell made inert (control characters escaped) and cut to `max_cell`."""
+    cells = [[("" if c is None else inert(c, max_cell)) for c in row] for row in rows]
     widths = [_width(h) for h in headers]
     for row in cells:
         for i, c in enumerate(row):

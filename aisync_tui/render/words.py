@@ -19,8 +19,10 @@ from ..events import (
     RequestRetrying,
     RunFinished,
     RunStarted,
+    ValuesRefused,
     Warning,
 )
+from .inert import inert
 
 
 def plural(n: int, word: str, many: str | None = None) -> str:
@@ -36,9 +38,10 @@ def describe(event: Event) -> str | None:
     if isinstance(event, ProviderStarted):
         return f"{event.provider}: fetching models"
     if isinstance(event, RequestFinished):
-        return f"{event.provider}: {event.method} {event.url} -> {event.status} ({event.elapsed:.2f}s)"
+        # The URL carries the provider's page cursor: cut, like any outside value.
+        return f"{event.provider}: {event.method} {inert(event.url, 300)} -> {event.status} ({event.elapsed:.2f}s)"
     if isinstance(event, RequestRetrying):
-        return f"{event.provider}: attempt {event.attempt} failed ({event.reason}); retrying in {event.wait:.1f}s"
+        return f"{event.provider}: attempt {event.attempt} failed ({inert(event.reason, 200)}); retrying in {event.wait:.1f}s"
     if isinstance(event, PageFetched):
         return f"{event.provider}: page {event.page}: {plural(event.items, 'model')}"
     if isinstance(event, ProviderFetched):
@@ -59,11 +62,15 @@ def describe(event: Event) -> str | None:
     if isinstance(event, ProviderSkipped):
         return f"{event.provider}: skipped: {event.detail or event.reason}"
     if isinstance(event, ProviderFailed):
-        return f"{event.provider}: {event.error}" + (f" ({event.hint})" if event.hint else "")
+        return f"{event.provider}: {inert(event.error)}" + (f" ({inert(event.hint)})" if event.hint else "")
     if isinstance(event, Warning):
-        return f"{event.provider + ': ' if event.provider else ''}warning: {event.message}"
+        return f"{event.provider + ': ' if event.provider else ''}warning: {inert(event.message)}"
+    if isinstance(event, ValuesRefused):
+        shown = "; ".join(inert(line, 200) for line in event.lines[:10])
+        more = f" (and {len(event.lines) - 10:,} more)" if len(event.lines) > 10 else ""
+        return f"{event.provider + ': ' if event.provider else ''}warning: {plural(len(event.lines), 'value')} refused: {shown}{more}"
     if isinstance(event, Progress):
-        return f"{event.provider + ': ' if event.provider else ''}{event.message}"
+        return f"{event.provider + ': ' if event.provider else ''}{inert(event.message)}"
     if isinstance(event, RunFinished):
         return f"{event.kind} run {'cancelled' if event.cancelled else 'finished'}"
     return None

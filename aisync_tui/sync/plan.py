@@ -139,6 +139,8 @@ def _normalise(name: str, value: Any) -> Any:
 
 
 def desired_status(remote: RemoteModel, now: datetime) -> str:
+    if remote.deprecated:
+        return "deprecated"
     if remote.deprecated_at is not None and as_utc(remote.deprecated_at) <= now:  # type: ignore[operator]
         return "deprecated"
     return "active"

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Callable, Sequence, TypeVar
 
+from .. import bounds
 from ..config import ProviderSettings, Settings
 from ..domain import RemoteModel, utcnow
 from ..errors import (
@@ -26,7 +27,6 @@ from ..errors import (
     ProviderError,
     StalePlan,
     error_kind,
-    redact,
 )
 from ..events import (
     EmitFn,
@@ -38,6 +38,7 @@ from ..events import (
     ProviderStarted,
     RunFinished,
     RunStarted,
+    ValuesRefused,
     Warning,
     ignore,
 )
@@ -68,6 +69,8 @@ class ProviderOutcome:
     elapsed: float = 0.0
     remote: list[RemoteModel] = field(default_factory=list)
     run_id: int | None = None
+    refused: int = 0
+    """Values from the provider that were out of range or malformed (each made unknown)."""
 
 
 @dataclass
@@ -134,6 +137,7 @@ class ModelSyncRunner:
         self._client = client
         self.group = uuid.uuid4().hex[:12]
         self.summary = RunSummary("models", self.group, dry_run, utcnow())
+        self._refused: dict[str, int] = {}
 
     # ------------------------------------------------------------------ selection
 
@@ -251,7 +255,11 @@ class ModelSyncRunner:
     def _fetch(self, p: ProviderSettings, client: HttpClient) -> tuple[list[RemoteModel], float]:
         start = time.monotonic()
         adapter = make_adapter(p, client, self.emit)
-        models = adapter.fetch()
+        with bounds.collect() as refused:
+            models = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
+        if refused:
+            self._refused[p.slug] = len(refused)
+            self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
         return models, time.monotonic() - start
 
     def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
@@ -263,18 +271,25 @@ class ModelSyncRunner:
             self._fail(p, exc)
             return None
         except Exception as exc:  # an adapter bug must not take the other providers down
-            self._fail(p, _unexpected(p.slug, exc))
+            self._fail(p, self._internal(p.slug, "fetch", exc))
             return None
         models = self._without_echoed_keys(p, models)
         self.emit(ProviderFetched(p.slug, len(models), elapsed))
-        provider_pk = self._provider_pk(p)
-        stored = load_stored(provider_pk) if provider_pk else []
-        plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
+        try:
+            provider_pk = self._provider_pk(p)
+            stored = load_stored(provider_pk) if provider_pk else []
+            plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
+        except Exception as exc:  # a planning bug fails this provider only
+            self._fail(p, self._internal(p.slug, "plan", exc))
+            return None
         plan.fetch_seconds = elapsed
         self.emit(ProviderPlanned(p.slug, plan))
         if plan.guard:
             self.emit(Warning(p.slug, plan.guard))
-        outcome = ProviderOutcome(p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models)
+        outcome = ProviderOutcome(
+            p.slug, "dry_run" if self.dry_run else "planned", plan=plan, elapsed=elapsed, remote=models,
+            refused=self._refused.get(p.slug, 0),
+        )
         self.summary.outcomes.append(outcome)
         return outcome
 
@@ -302,8 +317,42 @@ class ModelSyncRunner:
             if self.cancel.is_set():
                 outcome.status = "cancelled"
                 continue
-            self._apply_one(outcome)
+            try:
+                self._apply_one(outcome)
+            except (Cancelled, KeyboardInterrupt):
+                raise
+            except Exception as exc:  # one provider's write failing must not stop the others
+                self._apply_failed(outcome, exc)
         return self.summary
+
+    def _apply_failed(self, outcome: ProviderOutcome, exc: Exception) -> None:
+        """The provider's transaction was rolled back: record its run as failed and carry on."""
+        import peewee as pw
+
+        from ..errors import AisyncError
+
+        if (isinstance(exc, AisyncError) and not isinstance(exc, ProviderError)) or isinstance(exc, pw.OperationalError):
+            raise exc  # the store itself failed (disk full, read-only, locked): every provider would fail alike
+        error = exc if isinstance(exc, ProviderError) else self._internal(outcome.provider, "apply", exc)
+        outcome.status = "failed"
+        outcome.error = error
+        self.emit(ProviderFailed(outcome.provider, error.message, error.hint, error_kind(error)))
+        if outcome.run_id is not None:
+            SyncRun.update(status="failed", finished_at=utcnow(), error=error.line(), error_kind=error_kind(error)).where(
+                SyncRun.id == outcome.run_id
+            ).execute()
+        p = self.settings.providers[outcome.provider]
+        Provider.update(
+            last_attempt_at=utcnow(), last_status="failed", last_error=error.line(), last_error_kind=error_kind(error)
+        ).where(Provider.slug == p.slug).execute()
+
+    def _internal(self, provider: str, stage: str, exc: BaseException) -> ProviderError:
+        """An unexpected exception as the provider's "Internal error"; its traceback goes to the log file."""
+        from ..errors import InternalError
+        from ..runlog import log_traceback
+
+        log_traceback(self.settings, self.group, provider, stage, exc)
+        return InternalError(provider, f"unexpected {type(exc).__name__} while the {stage} step ran")
 
     def _apply_one(self, outcome: ProviderOutcome) -> None:
         p = self.settings.providers[outcome.provider]
@@ -333,6 +382,8 @@ class ModelSyncRunner:
             outcome.status = "cancelled"
             SyncRun.update(status="cancelled", finished_at=utcnow(), error=exc.message).where(SyncRun.id == run.id).execute()
             raise
+        except Exception:
+            raise  # the transaction was rolled back; `apply()` records the failure
         except BaseException:
             SyncRun.update(status="cancelled", finished_at=utcnow(), error="interrupted").where(SyncRun.id == run.id).execute()
             raise
@@ -393,12 +444,6 @@ def _in_daemon_thread(slots: threading.BoundedSemaphore, name: str, fn: Callable
 
     threading.Thread(target=work, name=name, daemon=True).start()
     return fut
-
-
-def _unexpected(provider: str, exc: BaseException) -> ProviderError:
-    from ..errors import BadResponse
-
-    return BadResponse(provider, f"unexpected {type(exc).__name__}: {redact(str(exc))[:160]}")
 
 
 def ttl_tolerance(ttl: float) -> float:

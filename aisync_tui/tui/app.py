@@ -13,29 +13,51 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
-from ..errors import EXIT_INTERRUPTED, AisyncError, Cancelled
+from ..errors import EXIT_INTERRUPTED, AisyncError
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
 from .commands import AisyncCommands
-from .jobs import Job, JobsMixin
-from .messages import CatalogLoaded, CatalogSeeded, ModelLoaded, RunsLoaded, UsageLoaded
+from .job_state import Job
+from .jobs import Jobs
+from .messages import (
+    CancelJob,
+    CatalogLoaded,
+    CatalogSeeded,
+    JobFinished,
+    ModelLoaded,
+    PlanReady,
+    PlanStale,
+    ReviewPlan,
+    RunEvent,
+    RunsLoaded,
+    StoreChanged,
+    UsageLoaded,
+)
 from .screens.main import MainScreen
 
+#: App-wide actions bound to single letters: they act on the catalog screen only, never inside a
+#: form, a modal or another screen (where the same letter may mean something else, or text).
+MAIN_ONLY = {"quit_key", "sync_selected", "sync_all", "sync_force", "pricing_sync", "cleanup", "show_log", "history", "usage", "settings"}
 
-class AisyncApp(JobsMixin, App[int]):
+
+class AisyncApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "aisync"
     COMMANDS = App.COMMANDS | {AisyncCommands}
-    BINDING_GROUP_TITLE = "Everywhere"
+    BINDING_GROUP_TITLE = "Catalog screen: runs and screens"
+    WATCH_SECONDS = 2.0
+    """How often the app checks whether another process wrote to the store."""
     FIRST_SCREENFUL = 200
     """Rows read first at start-up: more than a terminal shows. Few, because a worker reading
     rows while the UI thread renders waits for the GIL after each row."""
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Leave the app (a running apply finishes its batch first)."),
+        Binding("q", "quit_key", "Quit", id="app.quit", tooltip="Leave the app (asks first while a run is going on)."),
         Binding("question_mark", "help", "Keys", id="app.help", tooltip="Show every key."),
         Binding("r", "sync_selected", "Sync", id="sync.provider",
                 tooltip="Sync the provider selected in the pane (all providers when 'All' is selected): preview, then apply."),
         Binding("R", "sync_all", "Sync all", id="sync.all", tooltip="Sync every enabled provider: preview, then apply."),
+        Binding("F", "sync_force", "Force sync", show=False, id="sync.force",
+                tooltip="Sync the selected provider now, even if it synced recently or its list shrank: preview, then apply."),
         Binding("p", "pricing_sync", "Prices", id="sync.pricing", tooltip="Sync prices from the price feeds: preview, then apply."),
         Binding("x", "cleanup", "Cleanup", show=False, id="sync.cleanup", tooltip="Remove stale models after a cut-off date: preview, then apply."),
         Binding("l", "show_log", "Log", show=False, id="view.log", tooltip="Show the log of the current or last run."),
@@ -49,15 +71,33 @@ class AisyncApp(JobsMixin, App[int]):
         self.settings = settings
         self.store = store
         self.seed_catalog = seed_catalog
-        self.job: Job | None = None
-        self.syncing: set[str] = set()
-        """Providers being fetched right now (the pane shows them as syncing)."""
+        self.jobs = Jobs(self)
+        """The one run (sync, pricing, cleanup) at a time, its workers and its preview."""
         self.started = time.perf_counter()
         self.catalog_seconds: float | None = None
         """How long the last catalog read took in its worker."""
         self.main: MainScreen | None = None
         self.seed_done = threading.Event()
         """Set once the start-up catalog seeding (which holds the store lock briefly) is over."""
+        self.last_sync: Any = None
+        """When the store was last synced (the header says how long ago, and that ages)."""
+        self.watch: Any = None
+        """Notices writes to the store by other processes (store_watch.StoreWatch)."""
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus status colours legible on this theme's backgrounds."""
+        from .legible import status_colours
+
+        variables = super().get_css_variables()
+        variables.update(status_colours(variables))
+        return variables
+
+    def format_title(self, title: str, sub_title: str) -> Any:
+        """The header: the store and its last sync in the header's own colour (Textual dims the
+        sub-title, which is too faint to read in several themes)."""
+        from textual.content import Content
+
+        return Content.assemble((title, "bold"), " — ", sub_title) if sub_title else Content(title)
 
     # ------------------------------------------------------------------ start-up
 
@@ -76,6 +116,11 @@ class AisyncApp(JobsMixin, App[int]):
             self._seed_catalog()
         else:
             self.seed_done.set()
+        from .store_watch import StoreWatch
+
+        self.watch = StoreWatch(self.store)
+        self.set_interval(self.WATCH_SECONDS, self._watch_store, name="watch the store")
+        self.set_interval(30, self._age_times, name="age relative times")
 
     def _install_signal_handlers(self) -> None:
         """Ctrl+C (SIGINT) or SIGTERM from outside: cancel the running job, so its transaction
@@ -109,6 +154,8 @@ class AisyncApp(JobsMixin, App[int]):
 
         worker = get_current_worker()
         start = time.perf_counter()
+        if self.watch is not None and not self.watch.cheap:
+            self.watch.baseline()
         # Other databases may collate ids differently from Python: their first N would not be
         # the first N rows of the full list, so they get the whole list at once.
         first = first and self.store.is_sqlite
@@ -152,11 +199,83 @@ class AisyncApp(JobsMixin, App[int]):
         self.main.load(message.rows, message.providers, self.syncing, complete=message.complete, total=message.total, hay=message.hay)
         if message.painted is not None:
             self.main.table.when_painted(message.painted.set)
+        self.last_sync = message.last_sync
         self.sub_title = self.main.header_subtitle(self.store.location, message.last_sync)
 
+    def _watch_store(self) -> None:
+        """Another process wrote to the store: read the catalog again (the cursor stays on its model)."""
+        if self.watch is None or self.main is None or not self.main.complete or self.jobs.running:
+            return
+        if self.watch.cheap:
+            if self.watch.changed():
+                self.load_catalog()
+        else:
+            self._watch_in_worker()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False, description="Checking the store for changes")
+    def _watch_in_worker(self) -> None:
+        if self.watch is not None and self.watch.changed():
+            self.post_message(StoreChanged())
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        if not self.jobs.running:
+            self.load_catalog()
+
+    def _age_times(self) -> None:
+        """"last sync 8 min ago" and the Synced column grow older as time passes."""
+        if self.main is None or not self.main.loaded:
+            return
+        self.sub_title = self.main.header_subtitle(self.store.location, self.last_sync)
+        self.main.table.refresh()
+        self.main.pane.show(self.main.table.current, again=True)
+        self.refresh_providers()
+
     def on_catalog_seeded(self, message: CatalogSeeded) -> None:
-        self.notify("Loaded the bundled price catalog (offline snapshot). Sync providers to see what you can use.", timeout=6)
+        self.notify("Loaded the bundled catalog of models and prices (offline). Sync a provider (r) to see which you can use.",
+                    timeout=5, markup=False)
         self.load_catalog()
+
+    # ------------------------------------------------------------------ the run (owned by self.jobs)
+
+    @property
+    def job(self) -> Job | None:
+        """The current or last run of this session."""
+        return self.jobs.job
+
+    @property
+    def syncing(self) -> set[str]:
+        return self.jobs.syncing
+
+    def on_run_event(self, message: RunEvent) -> None:
+        self.jobs.on_run_event(message)
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        self.jobs.on_plan_ready(message)
+
+    def on_plan_stale(self, message: PlanStale) -> None:
+        self.jobs.on_plan_stale(message)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        self.jobs.on_job_finished(message)
+
+    def on_review_plan(self, message: ReviewPlan) -> None:
+        self.jobs.review()
+
+    def on_cancel_job(self, message: CancelJob) -> None:
+        self.jobs.cancel()
+
+    def sync_finished(self) -> None:
+        """A run ended or stopped to wait for the user: the pane and the table show the store."""
+        self.refresh_providers()
+        if self.watch is not None and self.watch.cheap:
+            self.watch.baseline()  # our own writes are read now; the watch need not report them
+        self.load_catalog()
+
+    def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
+        self.jobs.start_model_sync(providers, force)
+
+    def start_pricing_sync(self, force: bool = False) -> None:
+        self.jobs.start_pricing_sync(force)
 
     # ------------------------------------------------------------------ helpers used by screens and the palette
 
@@ -221,12 +340,7 @@ class AisyncApp(JobsMixin, App[int]):
 
     def clear_filters(self) -> None:
         if (main := self._on_main()) is not None:
-            from .catalog import Filters
-            from .screens.main import FilterInput
-
-            main.query_one(FilterInput).value = ""
-            main.go_provider(None)
-            main.apply_filters(Filters())
+            main.action_clear_filters()
 
     def open_current(self) -> None:
         if self.main is not None and (row := self.main.table.current) is not None:
@@ -307,11 +421,10 @@ class AisyncApp(JobsMixin, App[int]):
         from .screens.error import ErrorModal
 
         group = event.worker.group
-        if group.startswith("job") and isinstance(error, Cancelled) and self.job is not None and self.job.running:
-            self._finish(self.job, "cancelled", f"{self.job.title} cancelled: nothing was written.", severity="warning")
-            return
         if group.startswith("job"):
-            self.job_failed(error)
+            if self.jobs.worker_failed(error):
+                return
+            self.sync_finished()
         title = {"catalog": "Could not read the catalog", "detail": "Could not read the model", "history": "Could not read the history",
                  "usage": "Could not read usage", "seed": "Could not load the bundled catalog"}.get(group, "The run failed")
         line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
@@ -319,16 +432,69 @@ class AisyncApp(JobsMixin, App[int]):
 
     # ------------------------------------------------------------------ actions
 
-    def action_sync_selected(self) -> None:
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_ONLY and self.main is not None and self.screen is not self.main:
+            return False
+        if action == "help":
+            from textual.screen import ModalScreen
+
+            from .screens.settings import SettingsScreen
+
+            return not isinstance(self.screen, (ModalScreen, SettingsScreen))
+        return True
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's Screenshot: into ~/Downloads when it exists, else the current directory
+        (Textual's default fails when there is no Downloads folder), and say where it went."""
+        import os
+        from pathlib import Path
+
+        if path is None:
+            downloads = Path.home() / "Downloads"
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        try:
+            saved = self.save_screenshot(filename, path)
+        except OSError as exc:
+            self.notify(f"Could not save the screenshot in {path}: {exc.strerror or exc}", severity="error", markup=False)
+            return
+        self.notify(f"Screenshot saved: {os.path.abspath(saved)}", timeout=5, markup=False)
+
+    async def action_quit_key(self) -> None:
+        await self.action_quit()
+
+    def action_sync_selected(self, force: bool = False) -> None:
         slug = None
         if self.main is not None:
             from .widgets.provider_pane import ProviderPane
 
             slug = self.main.query_one(ProviderPane).selected_slug
         if slug is not None and slug not in self.settings.providers:
-            self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning")
+            self.notify(f"{slug} is a catalog-only provider: there is no API to sync it. Use p to sync prices.", severity="warning", markup=False)
             return
-        self.start_model_sync([slug] if slug else None)
+        self.start_model_sync([slug] if slug else None, force)
+
+    def action_sync_force(self) -> None:
+        self.action_sync_selected(force=True)
+
+    async def action_quit(self) -> None:
+        """Leave at once; while a run is going on, ask first (its transaction rolls back)."""
+        job = self.job
+        if job is None or not job.running:
+            self.exit()
+            return
+        from .screens.quit_prompt import QuitPrompt
+
+        if isinstance(self.screen, QuitPrompt):  # ctrl+q asked twice: that is the answer
+            self.screen.dismiss(True)
+            return
+
+        def answered(leave: bool | None) -> None:
+            if leave and self.job is not None:
+                self.job.cancel.set()
+                self.exit()
+
+        if not isinstance(self.screen, QuitPrompt):
+            self.push_screen(QuitPrompt(job.title, job.phase), answered)
 
     def action_sync_all(self) -> None:
         self.start_model_sync(None)
@@ -337,14 +503,14 @@ class AisyncApp(JobsMixin, App[int]):
         self.start_pricing_sync()
 
     def action_cleanup(self) -> None:
-        self.start_cleanup()
+        self.jobs.start_cleanup()
 
     def action_show_log(self) -> None:
         from .screens.job import JobScreen
 
         if self.job is None:
             self.notify("No run yet in this session.", timeout=3)
-        elif self._job_screen() is None:
+        elif self.jobs.log_screen() is None:
             self.push_screen(JobScreen(self.job))
 
     def action_history(self) -> None:
@@ -360,6 +526,8 @@ class AisyncApp(JobsMixin, App[int]):
     def action_settings(self) -> None:
         from .screens.settings import SettingsScreen
 
+        if any(isinstance(s, SettingsScreen) for s in self.screen_stack):
+            return  # one settings screen at a time: a second one would save stale values over the first
         self.push_screen(SettingsScreen(self.settings, self.theme, sorted(self.available_themes)))
 
     def action_help(self) -> None:
@@ -369,10 +537,13 @@ class AisyncApp(JobsMixin, App[int]):
         from .screens.job import JobScreen
         from .screens.main import FilterInput
         from .screens.preview import PreviewModal
+        from .screens.settings import SettingsScreen
+        from .screens.usage import UsageScreen
         from .widgets.model_table import ModelTable
 
-        groups = [(cls.BINDING_GROUP_TITLE or cls.__name__, [b for b in cls.BINDINGS if isinstance(b, Binding)])
-                  for cls in (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen)]
+        classes = (AisyncApp, MainScreen, ModelTable, DetailScreen, JobScreen, PreviewModal, HistoryScreen, UsageScreen, SettingsScreen)
+        groups = [(cls.BINDING_GROUP_TITLE or "Screen", [b for b in cls.BINDINGS if isinstance(b, Binding) and b.show is not None])
+                  for cls in classes]
         groups.insert(3, ("Filter box", [b for b in FilterInput.BINDINGS if isinstance(b, Binding)]))
         groups.append(("Command palette", [Binding("ctrl+p", "command_palette", "Palette", tooltip="Every action, searchable.")]))
         self.push_screen(HelpScreen(groups, dict(self.settings.ui.keymap)))
@@ -384,6 +555,28 @@ def run_app(ctx: Any) -> int:
     store = ctx.store()
     app = AisyncApp(settings, store)
     result = app.run()
-    if app.return_code:
-        return int(app.return_code)
-    return int(result or 0)
+    code = int(app.return_code) if app.return_code else int(result or 0)
+    leave_without_waiting(app, code)
+    return code
+
+
+def leave_without_waiting(app: AisyncApp, code: int) -> None:
+    """A run the user quit: don't keep a blank terminal until a silent provider times out.
+
+    Worker threads are joined at interpreter exit. An apply that was cancelled rolls back at its
+    next batch (a moment); a plan writes nothing worth waiting for, so the process ends now."""
+    import os
+    import sys
+
+    job = app.job
+    if job is None or not job.running:
+        return
+    if job.phase == "applying":
+        sys.stderr.write("aisync: rolling back the cancelled apply…\n")
+        sys.stderr.flush()
+        if job.thread is not None:
+            job.thread.join(timeout=30)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

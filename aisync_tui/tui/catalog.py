@@ -8,6 +8,7 @@ sorted list keeps it sorted, so typing never re-sorts.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
 from typing import Any, Callable, Sequence
@@ -57,19 +58,47 @@ def _synced_key(row: Row) -> Any:
     return None if value is None else str(value)
 
 
+def _lower(value: Any) -> Any:
+    return None if value is None else str(value).lower()
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of the model table, defined once: its header, width, and how it sorts."""
+
+    key: str
+    label: str
+    width: int
+    sort_label: str
+    sort_source: tuple[tuple[int, ...], Callable[..., Any] | None]
+    """The row positions the sort reads and a function of their values (None: the value itself)."""
+    right: bool = False
+    priority: int = 0
+    """Higher stays longer when the terminal is narrow."""
+
+    def sort_key(self, row: Row) -> Any:
+        positions, convert = self.sort_source
+        values = [row[i] for i in positions]
+        return values[0] if convert is None else convert(*values)
+
+
+#: Every column, in display order. "model" takes the width the others leave.
+COLUMNS: tuple[Column, ...] = (
+    Column("model", "Model", 18, "model id", ((MODEL_ID,), _lower), priority=100),
+    Column("provider", "Provider", 10, "provider", ((PROVIDER,), None), priority=90),
+    Column("type", "Type", 10, "type", ((TYPE,), None), priority=60),
+    Column("status", "Status", 9, "status", ((STATUS,), None), priority=70),
+    Column("context", "Context", 8, "context length", ((CONTEXT,), None), right=True, priority=50),
+    Column("max_output", "Max out", 8, "max output", ((MAX_OUT,), None), right=True, priority=30),
+    Column("input", "In/1M", 8, "input price", ((INPUT,), _float), right=True, priority=80),
+    Column("output", "Out/1M", 8, "output price", ((OUTPUT,), _float), right=True, priority=75),
+    Column("tier", "Cost", 6, "cost tier", ((INPUT, OUTPUT), _blended_prices), priority=40),
+    Column("synced", "Synced", 12, "last synced", ((SYNCED,), lambda v: None if v is None else str(v)), priority=20),
+)
+COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
+
 #: column key -> (label, sort key); a key returning None sorts last in both directions.
-SORT_KEYS: dict[str, tuple[str, Callable[[Row], Any]]] = {
-    "model": ("model id", lambda r: r[MODEL_ID]),
-    "provider": ("provider", lambda r: r[PROVIDER]),
-    "type": ("type", lambda r: r[TYPE]),
-    "status": ("status", lambda r: r[STATUS]),
-    "context": ("context length", lambda r: r[CONTEXT]),
-    "max_output": ("max output", lambda r: r[MAX_OUT]),
-    "input": ("input price", lambda r: _float(r[INPUT])),
-    "output": ("output price", lambda r: _float(r[OUTPUT])),
-    "tier": ("cost tier", _blended),
-    "synced": ("last synced", _synced_key),
-}
+SORT_KEYS: dict[str, tuple[str, Callable[[Row], Any]]] = {c.key: (c.sort_label, c.sort_key) for c in COLUMNS}
 SORT_CYCLE: tuple[str, ...] = tuple(SORT_KEYS)
 
 
@@ -100,28 +129,41 @@ class Filters:
         return out
 
 
-#: How each sort key reads a row, for the fast sorter: the columns it depends on and a function of
-#: those values (None = the value itself). Must give the same key as SORT_KEYS (tested).
-_SORT_SOURCES: dict[str, tuple[tuple[int, ...], Callable[..., Any] | None]] = {
-    "model": ((MODEL_ID,), None),
-    "provider": ((PROVIDER,), None),
-    "type": ((TYPE,), None),
-    "status": ((STATUS,), None),
-    "context": ((CONTEXT,), None),
-    "max_output": ((MAX_OUT,), None),
-    "input": ((INPUT,), _float),
-    "output": ((OUTPUT,), _float),
-    "tier": ((INPUT, OUTPUT), _blended_prices),
-    "synced": ((SYNCED,), lambda v: None if v is None else str(v)),
-}
+#: How each sort key reads a row, for the fast sorter (the same as SORT_KEYS: tested).
+_SORT_SOURCES: dict[str, tuple[tuple[int, ...], Callable[..., Any] | None]] = {c.key: c.sort_source for c in COLUMNS}
 
 _RESULT_CACHE = 32
 """Filter results kept per load (typing back and forth reuses them); each is a list of references."""
 
 
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+
+
+def squash(text: str) -> str:
+    """Lower case without punctuation or spaces: "GPT-4o" → "gpt4o", so `gpt4o` finds gpt-4o."""
+    return _NOT_ALNUM.sub("", text.lower())
+
+
 def haystack(row: Row) -> str:
-    """What the search box matches: lower-cased "id NUL name" (NUL so a match never spans both)."""
-    return f"{row[MODEL_ID]}\x00{row[NAME] or ''}".lower()
+    """What the search box matches: lower-cased id, name, and both squashed, NUL-separated so a
+    match never spans two of them."""
+    model_id, name = str(row[MODEL_ID]).lower(), str(row[NAME] or "").lower()
+    return f"{model_id}\x00{name}\x00{squash(model_id)}\x00{squash(name)}"
+
+
+def search_terms(text: str) -> list[tuple[str, str]]:
+    """Each word of the search box, as typed and squashed. A row matches when every word is in
+    its haystack either way: `sonnet 4` finds claude-sonnet-4-5, `gpt4o` finds gpt-4o."""
+    return [(word, squash(word)) for word in text.lower().split()]
+
+
+def matches(hay: str, terms: list[tuple[str, str]]) -> bool:
+    for word, squashed in terms:
+        # A word of punctuation only ("-") squashes to "" and matches every row: so typing more
+        # only ever narrows the result (the view narrows its previous result as you type).
+        if word not in hay and squashed not in hay:
+            return False
+    return True
 
 
 def sort_order(rows: Sequence[Row], key: str) -> tuple[list[Row], list[Row]]:
@@ -201,7 +243,9 @@ class CatalogView:
             order = self._orders[self.sort] = sort_order(self.all_rows, self.sort)
         known_rows, unknown_rows = order
         # Unknown values (no price, no limit) stay last in both directions.
-        self._sorted = (known_rows[::-1] if self.descending else known_rows) + unknown_rows
+        ordered = (known_rows[::-1] if self.descending else known_rows) + unknown_rows
+        # The user's own models (listed by their providers) before catalog entries, each in the chosen order.
+        self._sorted = [r for r in ordered if r[AVAILABLE]] + [r for r in ordered if not r[AVAILABLE]]
         self._refilter()
 
     def _base(self, f: Filters) -> list[Row]:
@@ -248,7 +292,10 @@ class CatalogView:
         if start is None:
             start = self._base(f)
         hay = self._hay
-        return [r for r in start if text in hay[id(r)]]
+        terms = search_terms(text)
+        if len(terms) == 1 and terms[0][0] == terms[0][1]:
+            return [r for r in start if text in hay[id(r)]]  # one plain word: the fast path
+        return [r for r in start if matches(hay[id(r)], terms)]
 
     def index_of(self, key: RowKey | None) -> int | None:
         if key is None:
@@ -261,7 +308,7 @@ class CatalogView:
 
 def haystacks(rows: Sequence[Row]) -> dict[int, str]:
     """id(row) -> haystack(row) for `rows` (valid while the rows are alive: CatalogView keeps them)."""
-    return {id(r): f"{r[MODEL_ID]}\x00{r[NAME] or ''}".lower() for r in rows}
+    return {id(r): haystack(r) for r in rows}
 
 
 def row_key(row: Row) -> RowKey:

@@ -23,12 +23,15 @@ def app_commands(app: AisyncApp) -> list[Command]:
         ("sync: all providers (force)", partial(app.start_model_sync, None, True),
          "Ignore cache_ttl and the shrunken-list guard."),
         ("sync: pricing", app.action_pricing_sync, "Plan a pricing sync from the price feeds, preview it, then apply."),
+        ("sync: pricing (force)", partial(app.start_pricing_sync, True), "Fetch the price feeds now, even if they were fetched recently."),
         ("sync: cleanup stale models", app.action_cleanup, "Ask for a cut-off date, preview what would be removed, then apply."),
     ]
     names = app.provider_names()
     for slug, name in names.items():
         if slug in app.settings.providers:
             cmds.append((f"sync: provider {slug}", partial(app.start_model_sync, [slug]), f"Plan a model sync of {name} only."))
+            cmds.append((f"sync: provider {slug} (force)", partial(app.start_model_sync, [slug], True),
+                         f"Sync {name} now, even if it synced recently or its list shrank (F on the catalog)."))
     for key, (label, _) in SORT_KEYS.items():
         cmds.append((f"sort: by {label}", partial(app.sort_by, key, False), f"Sort the table by {label}, ascending."))
         cmds.append((f"sort: by {label} (descending)", partial(app.sort_by, key, True), f"Sort the table by {label}, descending."))

@@ -96,3 +96,56 @@ def duration(seconds: float | None) -> str:
     if seconds < 60:
         return f"{seconds:.1f}s"
     return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
+
+
+def plain(text: Any, limit: int | None = None, style: str = "") -> Any:
+    """Outside text (an id, a name, an error) as a Rich Text: inert for the terminal and never
+    read as markup, so `[/]` in a model id is shown, not parsed."""
+    from rich.text import Text
+
+    from ..render.inert import inert
+
+    return Text(inert(text, limit), style=style)
+
+
+def change_words(field: str, old: str | None, new: str | None, per: str = "1m") -> str:
+    """A stored change (JSON text) in words: a price shows only the components that changed, in
+    the user's unit ("input $3.00 → $2.50"); a set shows what left and what came (−caching +fim)."""
+    import json
+
+    from ..domain import COMPONENT_LABELS
+    from ..render.inert import inert
+
+    def load(value: str | None) -> Any:
+        if value is None:
+            return None
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+
+    a, b = load(old), load(new)
+    if isinstance(a, dict) or isinstance(b, dict):
+        a, b = a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}
+        parts = []
+        for key in sorted(set(a) | set(b)):
+            if a.get(key) == b.get(key):
+                continue
+            label = COMPONENT_LABELS.get(key, key).lower()
+            parts.append(f"{label} {_price_word(a.get(key), per)} → {_price_word(b.get(key), per)}")
+        return inert(", ".join(parts) or "no change")
+    if isinstance(a, list) or isinstance(b, list):
+        before = {str(x) for x in a} if isinstance(a, list) else set()
+        after = {str(x) for x in b} if isinstance(b, list) else set()
+        words = [f"−{x}" for x in sorted(before - after)] + [f"+{x}" for x in sorted(after - before)]
+        return inert(" ".join(words) or "no change")
+    return inert(f"{'—' if a is None else a} → {'—' if b is None else b}")
+
+
+def _price_word(value: Any, per: str) -> str:
+    if value is None:
+        return "—"
+    try:
+        return money.token_price(Decimal(str(value)), per)
+    except (InvalidOperation, ValueError):
+        return str(value)

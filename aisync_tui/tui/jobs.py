@@ -1,318 +1,49 @@
 """Runs that change the store (model sync, pricing sync, cleanup), always plan → preview → apply.
 
-Each phase runs in a thread worker that talks to the UI only by posting messages: the engine's
-events become `RunEvent`s for the live log, the plan a `PlanReady` for the preview modal, the end
-a `JobFinished`. Applying holds the store's run lock, so the app and a cron `--sync-all` never
-interleave. Esc sets the job's cancel event, which the engine checks between batches (the
-interrupted provider's transaction rolls back).
+`Jobs` is an object the app owns (not a part of the app class). Each phase runs in a thread
+worker that talks to the UI only by posting messages: the engine's events become `RunEvent`s
+for the live log, the plan a `PlanReady`, the end a `JobFinished`. Applying holds the store's run
+lock, so the app and a cron `--sync-all` never interleave; when the store changed after the plan
+(`StalePlan`), the run plans again and shows the new preview.
+
+Only the user confirms: a plan that finishes while its log is hidden waits (a notification
+says so) until the user opens the log; the preview never takes a single-letter confirmation.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from functools import partial
+from typing import Any, Callable, Protocol
 
-from textual import work
-
-from ..errors import AisyncError, Cancelled
+from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
 from ..render.words import describe, plural
-from .messages import JobFinished, PlanReady, RunEvent
-
-if TYPE_CHECKING:
-    from .app import AisyncApp
-
-JOB_TITLES = {"models": "Model sync", "pricing": "Pricing sync", "cleanup": "Cleanup"}
+from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
+from .messages import JobFinished, PlanReady, PlanStale, RunEvent
 
 
-@dataclass
-class Job:
-    kind: str
-    title: str
-    cancel: threading.Event = field(default_factory=threading.Event)
-    phase: str = "planning"
-    """planning, preview, applying, done, cancelled, failed"""
-    lines: list[tuple[str, str]] = field(default_factory=list)
-    done: int = 0
-    total: int = 0
-    runner: Any = None
-    plan: Any = None
-    providers: list[str] = field(default_factory=list)
+class JobHost(Protocol):
+    """What `Jobs` needs from the app."""
 
+    settings: Any
+    store: Any
+    seed_done: threading.Event
+
+    def post_message(self, message: Any) -> bool: ...
+    def notify(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
+    def push_screen(self, screen: Any, callback: Any = ...) -> Any: ...
+    def run_worker(self, work: Any, name: str | None = ..., group: str = ..., description: str = ..., exit_on_error: bool = ...,
+                   start: bool = ..., exclusive: bool = ..., thread: bool = ...) -> Any: ...
     @property
-    def running(self) -> bool:
-        return self.phase in ("planning", "preview", "applying")
-
-
-def summarise_models(summary: Any, names: dict[str, str]) -> tuple[str, bool]:
-    parts = []
-    failed = False
-    for o in summary.outcomes:
-        name = names.get(o.provider, o.provider)
-        if o.status == "ok" and o.plan is not None:
-            c = o.plan.counts()
-            if o.plan.has_changes:
-                parts.append(f"{name}: {c['added']} added, {c['updated']} updated, {c['missing']} missing")
-            else:
-                parts.append(f"{name}: all {plural(c['found'], 'model')} up to date")
-        elif o.status == "failed" and o.error is not None:
-            failed = True
-            parts.append(f"{name} failed: {o.error.message}")
-        elif o.status == "cancelled":
-            parts.append(f"{name}: cancelled, rolled back")
-    return "; ".join(parts) or "nothing to do", failed
-
-
-class JobsMixin:
-    """The app's run workers. Mixed into AisyncApp (workers belong to the app, so they outlive
-    the screens that show them)."""
-
-    job: Job | None
-
-    # ------------------------------------------------------------------ plumbing
-
-    def _emitter(self: AisyncApp, job: Job) -> Callable[[Event], None]:
-        def emit(event: Event) -> None:
-            self.post_message(RunEvent(job.kind, event))
-
-        return emit
-
-    def _new_job(self: AisyncApp, kind: str, title: str, providers: list[str] | None = None) -> Job | None:
-        if self.job is not None and self.job.running:
-            self.notify(f"{self.job.title} is still running: wait for it or cancel it (l shows its log).", severity="warning")
-            return None
-        job = Job(kind, title, providers=list(providers or []))
-        self.job = job
-        from .screens.job import JobScreen
-
-        self.push_screen(JobScreen(job))
-        return job
-
-    def job_line(self: AisyncApp, text: str, style: str = "") -> None:
-        job = self.job
-        if job is None:
-            return
-        job.lines.append((text, style))
-        screen = self._job_screen()
-        if screen is not None:
-            screen.add_line(text, style)
-
-    def _job_screen(self: AisyncApp) -> Any:
-        from .screens.job import JobScreen
-
-        for screen in self.screen_stack:
-            if isinstance(screen, JobScreen) and screen.job is self.job and screen.is_mounted:
-                return screen
-        return None
-
-    def _job_progress(self: AisyncApp) -> None:
-        screen = self._job_screen()
-        if screen is not None:
-            screen.update_progress()
-
-    def store_lock(self: AisyncApp, what: str) -> Any:
-        """The store's run lock for an apply. The app's own start-up catalog seeding holds that
-        lock for a moment; an apply confirmed meanwhile waits for it instead of failing with
-        "another run holds the lock" about ourselves."""
-        from ..store.lock import run_lock
-
-        self.seed_done.wait(timeout=120)
-        return run_lock(self.store, f"aisync (app): {what}")
-
-    def cancel_job(self: AisyncApp) -> None:
-        job = self.job
-        if job is None or not job.running:
-            return
-        job.cancel.set()
-        self.job_line("Cancelling: the current batch finishes, then its transaction rolls back…", "yellow")
-
-    # ------------------------------------------------------------------ messages
-
-    def on_run_event(self: AisyncApp, message: RunEvent) -> None:
-        job = self.job
-        if job is None or job.kind != message.job:
-            return
-        event = message.event
-        if isinstance(event, BatchApplied):
-            job.done, job.total = event.done, event.total
-            self._job_progress()
-            return
-        if isinstance(event, ProviderStarted):
-            self.mark_syncing(event.provider, True)
-        elif isinstance(event, ProviderFailed):
-            self.mark_syncing(event.provider, False)
-        text = describe(event) or (event.text if isinstance(event, _Line) else None)
-        if text:
-            style = "bold red" if isinstance(event, ProviderFailed) else ("dim" if isinstance(event, RunFinished) else "")
-            self.job_line(text, style)
-
-    def on_plan_ready(self: AisyncApp, message: PlanReady) -> None:
-        job = self.job
-        if job is None or job.kind != message.job:
-            return
-        if job.cancel.is_set():
-            self._finish(job, "cancelled", f"{job.title} cancelled before anything was written.")
-            return
-        job.plan = message.plan
-        job.phase = "preview"
-        self._job_progress()
-        from .plan_text import cleanup_plan_text, model_plan_text
-        from .screens.preview import PreviewModal
-
-        if job.kind == "models":
-            body, can_apply = model_plan_text(message.plan, self.provider_names(), self.settings.pricing.per)
-        elif job.kind == "cleanup":
-            body, can_apply = cleanup_plan_text(message.plan)
-        else:
-            body, can_apply = message.context
-        self.job_line("Plan ready: review it and confirm to write it." if can_apply else "Nothing to apply.", "bold")
-
-        def decided(apply: bool | None) -> None:
-            if apply and can_apply:
-                job.phase = "applying"
-                self._job_progress()
-                self.job_line("Applying…", "bold")
-                {"models": self._apply_models, "cleanup": self._apply_cleanup, "pricing": self._apply_pricing}[job.kind](job)
-            else:
-                self._finish(job, "cancelled" if can_apply else "done",
-                             "Nothing was written." if can_apply else f"{job.title}: nothing to apply.")
-
-        self.push_screen(PreviewModal(f"{job.title}: preview", body, can_apply=can_apply), decided)
-
-    def on_job_finished(self: AisyncApp, message: JobFinished) -> None:
-        job = self.job
-        if job is None or job.kind != message.job:
-            return
-        phase = "cancelled" if message.cancelled else ("failed" if message.failed else "done")
-        self._finish(job, phase, message.summary, severity="warning" if message.failed or message.cancelled else "information")
-        self.load_catalog()
-
-    def _finish(self: AisyncApp, job: Job, phase: str, summary: str, severity: str = "information") -> None:
-        job.phase = phase
-        self.syncing.clear()
-        self.job_line(summary, "bold green" if phase == "done" else "bold yellow")
-        self._job_progress()
-        self.notify(summary, title=job.title, severity=severity, timeout=8)  # type: ignore[arg-type]
-        self.refresh_providers()
-
-    def job_failed(self: AisyncApp, error: BaseException) -> None:
-        job = self.job
-        if job is None or not job.running:
-            return
-        line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
-        self._finish(job, "failed", f"{job.title} failed: {line}", severity="error")
-        self.load_catalog()
-
-    # ------------------------------------------------------------------ model sync
-
-    def start_model_sync(self: AisyncApp, providers: list[str] | None = None, force: bool = False) -> None:
-        names = self.provider_names()
-        label = "all providers" if not providers else ", ".join(names.get(p, p) for p in providers)
-        job = self._new_job("models", f"{JOB_TITLES['models']}: {label}" + (" (force)" if force else ""), providers)
-        if job is not None:
-            self.job_line("Planning: fetching the providers' model lists; nothing is written until you confirm.", "dim")
-            self._plan_models(job, providers, force)
-
-    @work(thread=True, exclusive=True, group="job-plan", exit_on_error=False, description="Planning the model sync")
-    def _plan_models(self: AisyncApp, job: Job, providers: list[str] | None, force: bool) -> None:
-        from ..sync.runner import ModelSyncRunner
-
-        runner = ModelSyncRunner(self.settings, self.store, providers=providers, force=force,
-                                 emit=self._emitter(job), cancel=job.cancel)
-        job.runner = runner
-        with self.store.db.connection_context():
-            runner.prepare()
-        self.post_message(PlanReady("models", list(runner.summary.outcomes)))
-
-    @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the model sync")
-    def _apply_models(self: AisyncApp, job: Job) -> None:
-        from ..domain import utcnow
-
-        runner = job.runner
-        cancelled = False
-        with self.store.db.connection_context():
-            with self.store_lock("model sync"):
-                try:
-                    runner.apply()
-                except Cancelled:
-                    cancelled = True
-        runner.summary.finished_at = utcnow()
-        runner.emit(RunFinished("models", runner.summary, cancelled))
-        text, failed = summarise_models(runner.summary, self.provider_names())
-        self.post_message(JobFinished("models", text, cancelled=cancelled, failed=failed))
-
-    # ------------------------------------------------------------------ cleanup
-
-    def start_cleanup(self: AisyncApp) -> None:
-        from .screens.cleanup_prompt import CleanupPrompt
-
-        if self.job is not None and self.job.running:
-            self.notify(f"{self.job.title} is still running.", severity="warning")
-            return
-
-        def chosen(cutoff: datetime | None) -> None:
-            if cutoff is None:
-                return
-            job = self._new_job("cleanup", f"Cleanup: models not seen since {cutoff:%Y-%m-%d}")
-            if job is not None:
-                self._plan_cleanup(job, cutoff)
-
-        self.push_screen(CleanupPrompt(), chosen)
-
-    @work(thread=True, exclusive=True, group="job-plan", exit_on_error=False, description="Planning the cleanup")
-    def _plan_cleanup(self: AisyncApp, job: Job, cutoff: datetime) -> None:
-        from ..sync.cleanup import plan_cleanup
-
-        with self.store.db.connection_context():
-            plan = plan_cleanup(cutoff)
-        self.post_message(RunEvent("cleanup", _Line(f"cleanup: {plural(len(plan.remove), 'model')} to remove, "
-                                                     f"{len(plan.kept_for_usage)} kept for their usage records")))
-        self.post_message(PlanReady("cleanup", plan))
-
-    @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the cleanup")
-    def _apply_cleanup(self: AisyncApp, job: Job) -> None:
-        from ..sync.cleanup import apply_cleanup
-
-        with self.store.db.connection_context():
-            with self.store_lock("cleanup"):
-                try:
-                    removed = apply_cleanup(job.plan, db=self.store.db, emit=self._emitter(job), cancel=job.cancel)
-                except Cancelled:
-                    self.post_message(JobFinished("cleanup", "Cleanup cancelled: nothing was removed.", cancelled=True))
-                    return
-        self.post_message(JobFinished("cleanup", f"Cleanup removed {plural(removed, 'model')}."))
-
-    # ------------------------------------------------------------------ pricing sync
-
-    def start_pricing_sync(self: AisyncApp, force: bool = False) -> None:
-        job = self._new_job("pricing", JOB_TITLES["pricing"] + (" (force)" if force else ""))
-        if job is not None:
-            self.job_line("Planning: reading the price feeds; nothing is written until you confirm.", "dim")
-            self._plan_pricing(job, force)
-
-    @work(thread=True, exclusive=True, group="job-plan", exit_on_error=False, description="Planning the pricing sync")
-    def _plan_pricing(self: AisyncApp, job: Job, force: bool) -> None:
-        from .pricing_flow import plan_pricing
-
-        with self.store.db.connection_context():
-            plan, body, can_apply = plan_pricing(self.settings, self.store, force=force, emit=self._emitter(job), cancel=job.cancel)
-        job.runner = plan
-        self.post_message(PlanReady("pricing", plan, context=(body, can_apply)))
-
-    @work(thread=True, exclusive=True, group="job-apply", exit_on_error=False, description="Applying the pricing sync")
-    def _apply_pricing(self: AisyncApp, job: Job) -> None:
-        from .pricing_flow import apply_pricing
-
-        with self.store.db.connection_context():
-            with self.store_lock("pricing sync"):
-                try:
-                    text = apply_pricing(job.runner, emit=self._emitter(job))
-                except Cancelled:
-                    self.post_message(JobFinished("pricing", "Pricing sync cancelled: rolled back.", cancelled=True))
-                    return
-        self.post_message(JobFinished("pricing", text))
+    def screen(self) -> Any: ...
+    @property
+    def screen_stack(self) -> list[Any]: ...
+    def provider_names(self) -> dict[str, str]: ...
+    def mark_syncing(self, slug: str, on_: bool) -> None: ...
+    def sync_finished(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -320,3 +51,395 @@ class _Line(Event):
     """A line for the log that is not an engine event (worded here, not in render.words)."""
 
     text: str
+
+
+class Jobs:
+    """The app's one run at a time: starting it, its workers, its log, its preview and its end."""
+
+    def __init__(self, app: JobHost) -> None:
+        self.app = app
+        self.job: Job | None = None
+        self.syncing: set[str] = set()
+        """Providers being fetched right now (the pane shows them as syncing)."""
+
+    # ------------------------------------------------------------------ plumbing
+
+    @property
+    def running(self) -> bool:
+        return self.job is not None and self.job.running
+
+    def _emitter(self, job: Job) -> Callable[[Event], None]:
+        def emit(event: Event) -> None:
+            self.app.post_message(RunEvent(job.kind, event))
+
+        return emit
+
+    def _worker(self, fn: Callable[[], None], group: str, description: str) -> None:
+        job = self.job
+
+        def work() -> None:
+            if job is not None:
+                job.thread = threading.current_thread()
+            if not self.app.seed_done.is_set():
+                # Plan against the store as it will be: the start-up catalog seeding adds rows a plan
+                # made before it would try to add again.
+                self.app.post_message(RunEvent(job.kind if job else "", _Line("Waiting for the bundled catalog to finish loading…")))
+                self.app.seed_done.wait(timeout=120)
+            fn()
+
+        self.app.run_worker(work, group=group, description=description, exit_on_error=False, exclusive=True, thread=True)
+
+    def _new_job(self, kind: str, title: str, providers: list[str] | None = None, force: bool = False) -> Job | None:
+        if self.running:
+            assert self.job is not None
+            self.app.notify(f"{self.job.title} is still running: wait for it or cancel it (l shows its log).", severity="warning", markup=False)
+            return None
+        job = Job(kind, title, providers=list(providers or []), force=force)
+        self.job = job
+        from .screens.job import JobScreen
+
+        self.app.push_screen(JobScreen(job))
+        return job
+
+    def line(self, text: str, style: str = "") -> None:
+        job = self.job
+        if job is None:
+            return
+        entry = job.log(text, style)
+        screen = self.log_screen()
+        if screen is not None:
+            screen.add_line(entry)
+
+    def log_screen(self) -> Any:
+        """The run log of the current job, if it is on the screen stack."""
+        from .screens.job import JobScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, JobScreen) and screen.job is self.job and screen.is_mounted:
+                return screen
+        return None
+
+    def _progress(self) -> None:
+        screen = self.log_screen()
+        if screen is not None:
+            screen.update_progress()
+
+    def store_lock(self, what: str) -> Any:
+        """The store's run lock for an apply. The app's own start-up catalog seeding holds that
+        lock for a moment; an apply confirmed meanwhile waits for it instead of failing with
+        "another run holds the lock" about ourselves."""
+        from ..store.lock import run_lock
+
+        self.app.seed_done.wait(timeout=120)
+        return run_lock(self.app.store, f"aisync (app): {what}")
+
+    def cancel(self) -> None:
+        job = self.job
+        if job is None or not job.running:
+            return
+        job.cancel.set()
+        if job.phase == "applying":
+            self.line("Cancelling: the current batch finishes, then its transaction rolls back…", "yellow")
+        else:
+            self.line("Cancelling: nothing has been written.", "yellow")
+
+    # ------------------------------------------------------------------ messages (forwarded by the app)
+
+    def on_run_event(self, message: RunEvent) -> None:
+        job = self.job
+        if job is None or job.kind != message.job:
+            return
+        event = message.event
+        if isinstance(event, BatchApplied):
+            job.done, job.total = event.done, event.total
+            self._progress()
+            return
+        if isinstance(event, ProviderStarted):
+            self.app.mark_syncing(event.provider, True)
+        elif isinstance(event, ProviderFailed):
+            self.app.mark_syncing(event.provider, False)
+            if job.phase == "planning" and job.kind == "models":
+                job.recorded_failures.append(self.app.provider_names().get(event.provider, event.provider))
+        text = describe(event) or (event.text if isinstance(event, _Line) else None)
+        if text:
+            style = "bold red" if isinstance(event, ProviderFailed) else ("dim" if isinstance(event, RunFinished) else "")
+            self.line(app_words(text), style)
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        job = self.job
+        if job is None or job.kind != message.job:
+            return
+        if job.cancel.is_set():
+            self._finish(job, "cancelled", self._with_failures(job, f"{job.title} cancelled before anything was written."))
+            return
+        job.plan = message.plan
+        job.phase = "preview"
+        self._progress()
+        from rich.text import Text
+
+        from .palette import PLAIN, Palette
+        from .plan_text import cleanup_plan_text, model_plan_text
+
+        names, per, plan, context, notice = self.app.provider_names(), self.app.settings.pricing.per, message.plan, message.context, job.notice
+        job.notice = ""
+
+        def body(palette: Palette = PLAIN) -> tuple[Text, bool]:
+            """The preview in the colours of the theme it is shown in (drawn again on a theme change)."""
+            if job.kind == "models":
+                text, can = model_plan_text(plan, names, per, palette)
+            elif job.kind == "cleanup":
+                text, can = cleanup_plan_text(plan, palette)
+            else:
+                text, can = context
+            return (Text.assemble((notice + "\n\n", "bold"), text) if notice else text), can
+
+        can_apply = body()[1]
+        job.preview = (f"{job.title}: preview", lambda palette: body(palette)[0], can_apply)
+        self.line("Plan ready: review it, then apply it (ctrl+y) or drop it (esc)." if can_apply
+                  else "Plan ready: nothing to apply. Review it and close it (esc).", "bold")
+        screen = self.log_screen()
+        if screen is not None and self.app.screen is screen:
+            self.review()
+        else:
+            # The user is elsewhere (maybe typing in the filter): never take the keyboard.
+            self.app.notify("Plan ready: press l to review it.", title=job.title, timeout=10, markup=False)
+            self.app.sync_finished()
+
+    def review(self) -> None:
+        """Show the waiting preview (the run log calls this when it is shown)."""
+        job = self.job
+        if job is None or job.preview is None or job.phase != "preview":
+            return
+        title, body, can_apply = job.preview
+        job.preview = None
+        from .screens.preview import PreviewModal
+
+        def decided(apply: bool | None) -> None:
+            if apply and can_apply:
+                job.phase = "applying"
+                self._progress()
+                self.line("Applying…", "bold")
+                {"models": self._apply_models, "cleanup": self._apply_cleanup, "pricing": self._apply_pricing}[job.kind](job)
+            elif can_apply:
+                self._finish(job, "dropped", self._with_failures(job, "Plan dropped: nothing was written."))
+            else:
+                phase = "failed" if job.recorded_failures and not _planned_any(job) else "done"
+                lead = "Failed" if phase == "failed" else "Done"
+                self._finish(job, phase, self._with_failures(job, f"{lead}: nothing to apply."),
+                             severity="error" if phase == "failed" else "information")
+
+        self.app.push_screen(PreviewModal(title, body, can_apply=can_apply, summary=_summary_line(job)), decided)
+
+    def _with_failures(self, job: Job, text: str) -> str:
+        note = failure_note(job.recorded_failures)
+        return f"{text} {note}" if note else text
+
+    def on_plan_stale(self, message: PlanStale) -> None:
+        job = self.job
+        if job is None or job.kind != message.job:
+            return
+        job.phase, job.done, job.total = "planning", 0, 0
+        job.notice = "The store changed after the last preview (another run wrote to it): this is a new plan made just now."
+        self.line("The store changed after the preview: nothing was written; planning again…", "bold yellow")
+        self._progress()
+        self.app.notify("The store changed after the preview: planning again.", title=job.title, severity="warning", timeout=6, markup=False)
+        self._plan(job)
+
+    def on_job_finished(self, message: JobFinished) -> None:
+        job = self.job
+        if job is None or job.kind != message.job:
+            return
+        phase = message.phase or ("cancelled" if message.cancelled else ("failed" if message.failed else "done"))
+        severity = "error" if phase == "failed" else ("warning" if message.failed or phase == "cancelled" else "information")
+        self._finish(job, phase, message.summary, severity=severity)
+
+    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information") -> None:
+        job.phase = phase
+        job.outcome = summary
+        self.syncing.clear()
+        self.line(summary, "bold" if phase in ("done", "dropped") else "bold yellow")
+        self._progress()
+        self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
+        self.app.sync_finished()
+
+    def worker_failed(self, error: BaseException) -> bool:
+        """A job worker raised: end the run with the error. True when a job took it."""
+        job = self.job
+        if job is None or not job.running:
+            return False
+        if isinstance(error, Cancelled):
+            self._finish(job, "cancelled", self._with_failures(job, f"{job.title} cancelled: nothing was written."), severity="warning")
+            return True
+        line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
+        self._finish(job, "failed", f"Failed: {app_words(line)}", severity="error")
+        return False
+
+    # ------------------------------------------------------------------ starting
+
+    def _plan(self, job: Job) -> None:
+        if job.kind == "models":
+            self._worker(partial(self._plan_models, job), "job-plan", "Planning the model sync")
+        elif job.kind == "pricing":
+            self._worker(partial(self._plan_pricing, job), "job-plan", "Planning the pricing sync")
+        else:
+            self._worker(partial(self._plan_cleanup, job, job.plan), "job-plan", "Planning the cleanup")
+
+    def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
+        names = self.app.provider_names()
+        label = "all providers" if not providers else ", ".join(names.get(p, p) for p in providers)
+        job = self._new_job("models", f"{JOB_TITLES['models']}: {label}" + (" (force)" if force else ""), providers, force)
+        if job is not None:
+            self.line("Planning: fetching the providers' model lists; nothing is written until you apply.", "dim")
+            self._plan(job)
+
+    def start_pricing_sync(self, force: bool = False) -> None:
+        job = self._new_job("pricing", JOB_TITLES["pricing"] + (" (force)" if force else ""), force=force)
+        if job is not None:
+            self.line("Planning: reading the price feeds; nothing is written until you apply.", "dim")
+            self._plan(job)
+
+    def start_cleanup(self) -> None:
+        from .screens.cleanup_prompt import CleanupPrompt
+
+        if self.running:
+            assert self.job is not None
+            self.app.notify(f"{self.job.title} is still running.", severity="warning", markup=False)
+            return
+
+        def chosen(cutoff: datetime | None) -> None:
+            if cutoff is None:
+                return
+            job = self._new_job("cleanup", f"Cleanup: models not seen since {cutoff:%Y-%m-%d %H:%M} UTC")
+            if job is not None:
+                job.plan = cutoff
+                self._plan(job)
+
+        self.app.push_screen(CleanupPrompt(), chosen)
+
+    # ------------------------------------------------------------------ model sync (worker threads)
+
+    def _plan_models(self, job: Job) -> None:
+        from ..sync.runner import ModelSyncRunner
+
+        app = self.app
+        runner = ModelSyncRunner(app.settings, app.store, providers=job.providers or None, force=job.force,
+                                 emit=self._emitter(job), cancel=job.cancel)
+        job.runner = runner
+        with app.store.db.connection_context():
+            runner.prepare()
+        app.post_message(PlanReady("models", list(runner.summary.outcomes)))
+
+    def _apply_models(self, job: Job) -> None:
+        self._worker(partial(self._apply_models_work, job), "job-apply", "Applying the model sync")
+
+    def _apply_models_work(self, job: Job) -> None:
+        from ..domain import utcnow
+
+        app = self.app
+        runner = job.runner
+        cancelled = False
+        with app.store.db.connection_context():
+            with self.store_lock("model sync"):
+                try:
+                    runner.apply()
+                except Cancelled:
+                    cancelled = True
+                except StalePlan:
+                    app.post_message(PlanStale("models"))
+                    return
+        runner.summary.finished_at = utcnow()
+        runner.emit(RunFinished("models", runner.summary, cancelled))
+        phase, text, failed = summarise_models(runner.summary, app.provider_names())
+        app.post_message(JobFinished("models", text, cancelled=cancelled or phase == "cancelled", failed=failed, phase=phase))
+
+    # ------------------------------------------------------------------ cleanup
+
+    def _plan_cleanup(self, job: Job, cutoff: datetime) -> None:
+        from ..sync.cleanup import plan_cleanup
+
+        with self.app.store.db.connection_context():
+            plan = plan_cleanup(cutoff)
+        self.app.post_message(RunEvent("cleanup", _Line(f"cleanup: {plural(len(plan.remove), 'model')} to remove, "
+                                                         f"{len(plan.kept_for_usage)} kept for their usage records")))
+        self.app.post_message(PlanReady("cleanup", plan))
+
+    def _apply_cleanup(self, job: Job) -> None:
+        self._worker(partial(self._apply_cleanup_work, job), "job-apply", "Applying the cleanup")
+
+    def _apply_cleanup_work(self, job: Job) -> None:
+        from ..sync.cleanup import apply_cleanup
+
+        app = self.app
+        with app.store.db.connection_context():
+            with self.store_lock("cleanup"):
+                try:
+                    removed = apply_cleanup(job.plan, db=app.store.db, emit=self._emitter(job), cancel=job.cancel)
+                except Cancelled:
+                    app.post_message(JobFinished("cleanup", "Cancelled: the cleanup rolled back; nothing was removed.", cancelled=True))
+                    return
+        app.post_message(JobFinished("cleanup", f"Done: removed {plural(removed, 'model')}."))
+
+    # ------------------------------------------------------------------ pricing sync
+
+    def _plan_pricing(self, job: Job) -> None:
+        from .pricing_flow import plan_pricing
+
+        app = self.app
+        with app.store.db.connection_context():
+            plan, body, can_apply = plan_pricing(app.settings, app.store, force=job.force, emit=self._emitter(job), cancel=job.cancel)
+        job.runner = plan
+        app.post_message(PlanReady("pricing", plan, context=(body, can_apply)))
+
+    def _apply_pricing(self, job: Job) -> None:
+        self._worker(partial(self._apply_pricing_work, job), "job-apply", "Applying the pricing sync")
+
+    def _apply_pricing_work(self, job: Job) -> None:
+        from .pricing_flow import apply_pricing
+
+        app = self.app
+        with app.store.db.connection_context():
+            with self.store_lock("pricing sync"):
+                try:
+                    text = apply_pricing(job.runner, emit=self._emitter(job), cancel=job.cancel)
+                except Cancelled:
+                    app.post_message(JobFinished("pricing", "Cancelled: the pricing sync rolled back; no price was changed.", cancelled=True))
+                    return
+                except StalePlan:
+                    app.post_message(PlanStale("pricing"))
+                    return
+        app.post_message(JobFinished("pricing", f"Done: {text}"))
+
+
+def _planned_any(job: Job) -> bool:
+    plan = job.plan
+    if job.kind == "models" and isinstance(plan, list):
+        return any(o.plan is not None for o in plan)
+    return plan is not None
+
+
+def _summary_line(job: Job) -> str:
+    """The totals at the top of a preview: "490 to add, 3 to update across 6 providers; 1 failed"."""
+    plan = job.plan
+    if job.kind == "models" and isinstance(plan, list):
+        totals = {"added": 0, "updated": 0, "missing": 0}
+        planned = failed = skipped = 0
+        for o in plan:
+            if o.plan is not None:
+                planned += 1
+                c = o.plan.counts()
+                for k in totals:
+                    totals[k] += c[k]
+            elif o.status == "failed":
+                failed += 1
+            elif o.status == "skipped":
+                skipped += 1
+        parts = [f"{totals['added']:,} to add, {totals['updated']:,} to update, {totals['missing']:,} to mark missing "
+                 f"across {plural(planned, 'provider')}"]
+        if failed:
+            parts.append(f"{failed} failed (recorded in the sync history)")
+        if skipped:
+            parts.append(f"{skipped} skipped")
+        return "; ".join(parts) + "."
+    if job.kind == "cleanup" and plan is not None and hasattr(plan, "remove"):
+        return f"{plural(len(plan.remove), 'model')} to remove."
+    return ""

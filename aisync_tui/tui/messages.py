@@ -71,6 +71,30 @@ class JobFinished(Message):
     cancelled: bool = False
     failed: bool = False
     details: list[str] = field(default_factory=list)
+    phase: str = ""
+    """done, failed or cancelled; empty: derived from `cancelled` and `failed`."""
+
+
+@dataclass
+class PlanStale(Message):
+    """Applying found the store changed after the plan was made: nothing was written; plan again."""
+
+    job: str
+
+
+@dataclass
+class ReviewPlan(Message):
+    """The run log is on screen: show the preview that waits there."""
+
+
+@dataclass
+class CancelJob(Message):
+    """The user asked to cancel the running job (esc on the run log)."""
+
+
+@dataclass
+class StoreChanged(Message):
+    """Another process wrote to the store: read the catalog again."""
 
 
 @dataclass

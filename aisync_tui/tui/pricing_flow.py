@@ -55,7 +55,9 @@ def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel
     return sync, body, can_apply
 
 
-def apply_pricing(sync: Any, *, emit: EmitFn) -> str:
+def apply_pricing(sync: Any, *, emit: EmitFn, cancel: threading.Event) -> str:
+    if cancel.is_set():
+        raise Cancelled("pricing sync cancelled before anything was written")
     summary = sync.apply()
     totals = {"updated": 0, "added": 0, "enriched": 0}
     for o in summary.outcomes:

@@ -1,16 +1,19 @@
-"""What the settings screen writes: the config's raw TOML table with the edited keys changed and
-every other key kept as it was. Pure Python; validated by loading the result before saving."""
+"""What the settings screen writes: the config file with only the edited values changed.
+
+The file is edited in place as a TOML document (tomlkit), so its comments, blank lines, key
+order and number types stay as the user wrote them (`12` stays `12`), and its mode is kept. The
+result is validated by loading it before it replaces the file. Pure Python (no Textual)."""
 
 from __future__ import annotations
 
-import copy
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
-from ..config import Settings, load_settings, save_config
+from ..config import Settings, load_settings
 from ..errors import ConfigError
 
 
@@ -19,7 +22,7 @@ class ProviderForm:
     enabled: bool
     api_key_env: list[str]
     base_url: str
-    timeout: float | None
+    timeout: int | float | None
 
 
 @dataclass
@@ -39,61 +42,92 @@ def form_from_settings(settings: Settings, theme: str | None = None) -> Settings
     )
 
 
-def _set(table: dict[str, Any], key: str, value: Any, current: Any) -> None:
-    """Write `value` when it differs from what is in effect, or when the file already had the key."""
+def parse_seconds(text: str) -> int | float | None:
+    """"12" → 12 (an integer stays one in the file), "2.5" → 2.5, "" → None (the default).
+    Raises ValueError for anything else."""
+    text = text.strip()
+    if not text:
+        return None
+    value: int | float = int(text) if text.isdigit() else float(text)
+    if not 0 < value <= 3600:
+        raise ValueError(text)
+    return value
+
+
+def _table(parent: Any, key: str, super_table: bool = False) -> Any:
+    import tomlkit
+
+    if key not in parent:
+        # A super table ([providers] holding only [providers.x] tables) gets no header of its own.
+        parent[key] = tomlkit.table(is_super_table=super_table)
+    return parent[key]
+
+
+def _set(parent: Any, section: str, key: str, value: Any, current: Any) -> None:
+    """Write `value` when it differs from what is in effect, or when the file already has the key;
+    None removes the key (back to the default)."""
+    table = parent.get(section)
     if value is None:
-        table.pop(key, None)
-    elif key in table or value != current:
-        table[key] = value
+        if table is not None and key in table:
+            del table[key]
+        return
+    if table is not None and key in table:
+        if table[key] != value:  # 12 in the file and 12.0 in effect are equal: the file is kept
+            table[key] = value
+    elif value != current:
+        _table(parent, section)[key] = value
 
 
-def build_raw(raw: Mapping[str, Any], settings: Settings, form: SettingsForm) -> dict[str, Any]:
-    out: dict[str, Any] = copy.deepcopy(dict(raw))
-    pricing = dict(out.get("pricing", {}))
-    _set(pricing, "per", form.per, settings.pricing.per)
-    if pricing:
-        out["pricing"] = pricing
-    ui = dict(out.get("ui", {}))
-    _set(ui, "theme", form.theme, settings.ui.theme)
-    if ui:
-        out["ui"] = ui
-    providers = dict(out.get("providers", {}))
+def edit_document(text: str, settings: Settings, form: SettingsForm) -> str:
+    """The config text with the form's values written in; every other byte kept where possible."""
+    import tomlkit
+
+    doc = tomlkit.parse(text)
+    _set(doc, "pricing", "per", form.per, settings.pricing.per)
+    _set(doc, "ui", "theme", form.theme, settings.ui.theme)
     for slug, f in form.providers.items():
         p = settings.providers[slug]
-        table = dict(providers.get(slug, {}))
-        _set(table, "enabled", f.enabled, p.enabled)
+        had = "providers" in doc and slug in doc["providers"]
+        changed = (f.enabled != p.enabled or [e for e in f.api_key_env if e] != list(p.api_key_env)
+                   or (f.base_url.strip() or p.base_url) != p.base_url or f.timeout != p.timeout)
+        if not had and not changed:
+            continue
+        providers = _table(doc, "providers", super_table=True)
+        table = _table(providers, slug)
+        _set(providers, slug, "enabled", f.enabled, p.enabled)
         envs = [e.strip() for e in f.api_key_env if e.strip()]
         if envs and (envs != list(p.api_key_env) or "api_key_env" in table):
-            table["api_key_env"] = envs[0] if len(envs) == 1 else envs
+            value: Any = envs[0] if len(envs) == 1 else envs
+            if table.get("api_key_env") != value:
+                table["api_key_env"] = value
         if f.base_url.strip():
-            _set(table, "base_url", f.base_url.strip(), p.base_url)
-        if f.timeout is None:
-            table.pop("timeout", None)
-        else:
-            _set(table, "timeout", float(f.timeout), p.timeout)
-        if table:
-            providers[slug] = table
-    if providers:
-        out["providers"] = providers
-    return out
+            _set(providers, slug, "base_url", f.base_url.strip(), p.base_url)
+        _set(providers, slug, "timeout", f.timeout, p.timeout)
+        if not table:
+            del providers[slug]
+    return tomlkit.dumps(doc)
 
 
 def save_settings(settings: Settings, form: SettingsForm) -> Settings:
-    """Validate the new config by loading it, write it atomically (tomli-w), return the new settings.
-    Raises ConfigError naming the config file when a value is wrong; nothing is written then."""
-    import tomli_w
-
-    new_raw = build_raw(settings.raw, settings, form)
+    """Validate the edited config by loading it, then replace the file atomically, keeping its
+    mode (0600 for a new file: it may hold keys). Raises ConfigError naming the config file when a
+    value is wrong; nothing is written then."""
     path = Path(settings.config_path)
-    fd, tmp_name = tempfile.mkstemp(prefix="aisync-settings-", suffix=".toml")
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    new_text = edit_document(text, settings, form)
+    mode = stat.S_IMODE(path.stat().st_mode) if path.exists() else 0o600
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=".aisync-settings-", suffix=".toml", dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as fh:
-            tomli_w.dump(new_raw, fh)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(new_text)
+        os.chmod(tmp_name, mode)
         try:
             load_settings(tmp_name, database=settings.database)
         except ConfigError as exc:
             raise ConfigError(exc.message.replace(tmp_name, str(path)), hint="fix the value and save again") from None
+        os.replace(tmp_name, path)
     finally:
-        os.unlink(tmp_name)
-    save_config(path, new_raw)
+        if os.path.exists(tmp_name):
+            os.unlink(tmp_name)
     return load_settings(path, database=settings.database)

@@ -19,10 +19,10 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Iterator, Mapping
 
-from ..domain import to_decimal
+from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_count, parse_ts, write_rows
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
 
 PROVIDER = "anthropic"
 SOURCE = "anthropic"
@@ -58,6 +58,10 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
     rows: list[UsageRow] = []
     for ts, result in _results(pages_, "usage"):
         model = str(result.get("model") or "unknown")
+        try:
+            check_model_id(model)
+        except ValueError as exc:
+            raise BadResponse(PROVIDER, f"usage result: {exc}") from None
         creation = result.get("cache_creation") or {}
         created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
         read = _count(result, "cache_read_input_tokens")
@@ -73,9 +77,12 @@ def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[datetime
     """(day, model or description) -> USD. Amounts come in cents."""
     costs: dict[tuple[datetime, str], Decimal] = defaultdict(Decimal)
     for ts, result in _results(pages_, "cost"):
-        cents = to_decimal(result.get("amount"))
+        try:
+            cents = as_cost(result.get("amount"), "cost amount (cents)")
+        except ValueError as exc:
+            raise BadResponse(PROVIDER, str(exc)) from None
         if cents is None:
-            raise BadResponse(PROVIDER, f"a cost amount is not a number: {result.get('amount')!r}")
+            raise BadResponse(PROVIDER, f"a cost amount is not a number: {bounds.preview(result.get('amount'))}")
         currency = str(result.get("currency") or "USD").upper()
         if currency != "USD":
             raise BadResponse(PROVIDER, f"a cost is in {currency}, not USD")

@@ -32,7 +32,19 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .records import ImportResult, UsageDataError, UsageRow, as_cost, as_count, infer_provider, parse_ts, write_rows
+from .. import bounds
+from .records import (
+    ImportResult,
+    UsageDataError,
+    UsageRow,
+    as_cost,
+    as_count,
+    check_model_id,
+    check_regular_file,
+    infer_provider,
+    parse_ts,
+    write_rows,
+)
 
 DOCUMENTED = ("timestamp", "provider", "model", "requests", "input_tokens", "output_tokens", "cached_tokens", "cost_usd", "ref")
 REQUIRED = ("timestamp", "model")
@@ -52,7 +64,9 @@ def _row_from_documented(data: dict[str, Any], source: str) -> tuple[UsageRow, s
         raise ValueError("model is empty")
     ts = parse_ts(data.get("timestamp"))
     provider = str(data.get("provider") or "").strip().lower()
-    model_id = str(model).strip()
+    model_id = check_model_id(str(model).strip(), "model")
+    if len(provider) > 64:
+        raise ValueError(f"provider {bounds.preview(provider)} is longer than 64 characters")
     if not provider:
         provider, model_id = infer_provider(model_id)
     elif model_id.lower().startswith(provider + "/"):
@@ -76,7 +90,7 @@ def _row_from_openai_export(data: dict[str, Any]) -> tuple[UsageRow, str]:
 
     start = data.get("start_time_iso") or data.get("start_time")
     ts = parse_ts(start, "start_time")
-    model = str(data.get("model") or "").strip()
+    model = check_model_id(str(data.get("model") or "").strip(), "model")
     if not model:
         raise ValueError("model is empty")
     raw_requests = data.get("num_model_requests")
@@ -103,6 +117,7 @@ def _finish(row: UsageRow, ref: str) -> UsageRow:
 
 
 def _read_text(path: Path) -> str:
+    check_regular_file(path)
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -175,8 +190,10 @@ def parse_jsonl(path: Path, text: str | None = None) -> list[UsageRow]:
             continue
         try:
             data = json.loads(line)
-        except ValueError as exc:
-            raise UsageDataError(f"{path}: line {number}: not valid JSON ({exc.msg})") from None
+        except ValueError as exc:  # JSONDecodeError has .msg; a 5,000-digit number is a plain ValueError
+            raise UsageDataError(f"{path}: line {number}: not valid JSON ({getattr(exc, 'msg', None) or str(exc)[:120]})") from None
+        except RecursionError:
+            raise UsageDataError(f"{path}: line {number}: the JSON is nested too deeply", hint="each line is one flat object with the documented keys") from None
         if not isinstance(data, dict):
             raise UsageDataError(f"{path}: line {number}: expected a JSON object, got {type(data).__name__}")
         data = {_norm(k): v for k, v in data.items()}

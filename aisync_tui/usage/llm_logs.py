@@ -15,6 +15,7 @@ opened read-only and never written.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import sqlite3
@@ -22,7 +23,19 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .records import ImportResult, UsageDataError, UsageRow, infer_provider, parse_ts, write_rows
+from .. import bounds
+from .records import (
+    ImportResult,
+    OutOfRange,
+    UsageDataError,
+    UsageRow,
+    as_count,
+    check_model_id,
+    check_regular_file,
+    infer_provider,
+    parse_ts,
+    write_rows,
+)
 
 SOURCE = "llm"
 
@@ -50,9 +63,7 @@ def _open(path: Path) -> sqlite3.Connection:
         raise UsageDataError(f"{path}: no llm logs database here", hint="pass its path; `llm logs path` prints it")
     if path.is_dir():
         raise UsageDataError(f"{path}: is a folder, not a logs.db file", hint="pass the logs.db file itself")
-    if not path.is_file():
-        # A FIFO or a device would block or stream forever.
-        raise UsageDataError(f"{path}: not a regular file", hint="pass the logs.db that `llm logs path` prints")
+    check_regular_file(path)
     # Looked at through SQLite only, never a plain open(): closing a plain descriptor of a file
     # drops every SQLite lock this process holds on it (the path could be a store in use).
     try:
@@ -74,7 +85,7 @@ def _details(text: str | None) -> dict[str, Any]:
         return {}
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, or nested past the stack
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -86,21 +97,32 @@ def tokens(input_tokens: int | None, output_tokens: int | None, token_details: s
     input already; Anthropic's (`cache_read_input_tokens`, `cache_creation_input_tokens`) are on
     top of `input_tokens`, so they are added to keep one convention: input includes cached.
     """
-    inp = int(input_tokens or 0)
-    out = int(output_tokens or 0)
+    inp = as_count(input_tokens, "input_tokens")
+    out = as_count(output_tokens, "output_tokens")
     cached = 0
     details = _details(token_details)
     ptd = details.get("prompt_tokens_details") or details.get("input_tokens_details")
     if isinstance(ptd, dict) and isinstance(ptd.get("cached_tokens"), int):
-        cached = ptd["cached_tokens"]
+        cached = as_count(ptd["cached_tokens"], "token_details cached_tokens")
     elif isinstance(details.get("cache_read_input_tokens"), int) or isinstance(details.get("cache_creation_input_tokens"), int):
-        read = int(details.get("cache_read_input_tokens") or 0)
-        created = int(details.get("cache_creation_input_tokens") or 0)
+        read = as_count(details.get("cache_read_input_tokens"), "token_details cache_read_input_tokens")
+        created = as_count(details.get("cache_creation_input_tokens"), "token_details cache_creation_input_tokens")
         inp += read + created
         cached = read
     elif isinstance(details.get("cachedContentTokenCount"), int):
-        cached = details["cachedContentTokenCount"]
+        cached = as_count(details["cachedContentTokenCount"], "token_details cachedContentTokenCount")
     return inp, out, min(cached, inp)
+
+
+_ROW_HINT = "nothing was imported from this file; fix or delete that row (llm logs) and import again"
+
+
+def legacy_ref(rid: Any, when: Any, model: Any) -> str:
+    """The reference of a row of the oldest `logs` table. Its ids are 1, 2, 3... in every file, so
+    the row's time and model are part of it: two machines' logs never overwrite each other, and
+    the same file imported again gives the same references."""
+    digest = hashlib.sha256(f"{when}|{model}".encode("utf-8", "surrogatepass")).hexdigest()[:16]
+    return f"llm:logs:{rid}:{digest}"
 
 
 def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[str]]:
@@ -130,7 +152,7 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
             query = f'SELECT {", ".join(pick)} FROM "{table}" ORDER BY id'
             legacy_int_ids = table == "logs"
             for rid, model, when, resolved, inp, out, details in conn.execute(query):
-                ref = f"llm:logs:{rid}" if legacy_int_ids else f"llm:{rid}"
+                ref = legacy_ref(rid, when, model) if legacy_int_ids else f"llm:{rid}"
                 if ref in seen:
                     continue
                 seen.add(ref)
@@ -139,6 +161,8 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
                     continue
                 try:
                     ts = parse_ts(when, "datetime_utc")
+                except OutOfRange as exc:
+                    raise UsageDataError(f"{path}: table {table}, row id {bounds.preview(rid)}: {exc}", hint=_ROW_HINT) from None
                 except ValueError:
                     skipped_bad_time += 1
                     continue
@@ -150,8 +174,15 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
                     # resolved_model is the provider's own id, without the plugin prefix. Both are
                     # kept: what was asked for (`gpt-4o-mini`) and what served it (the snapshot).
                     model_id = str(resolved).split("/", 1)[1] if str(resolved).lower().startswith(provider + "/") else str(resolved)
-                i, o, c = tokens(inp, out, details)
-                rows.append(UsageRow(ts, provider, model_id, 1, i, o, c, SOURCE, ref, requested_model=requested if requested != model_id else None))
+                try:
+                    check_model_id(model_id)
+                    check_model_id(requested)
+                    i, o, c = tokens(inp, out, details)
+                except ValueError as exc:
+                    raise UsageDataError(f"{path}: table {table}, row id {bounds.preview(rid)}: {exc}", hint=_ROW_HINT) from None
+                rows.append(
+                    UsageRow(ts, provider, model_id, 1, i, o, c, SOURCE, ref, requested_model=requested if requested != model_id else None)
+                )
         if skipped_no_model:
             notes.append(f"{skipped_no_model} rows without a model were skipped")
         if skipped_bad_time:
@@ -167,7 +198,24 @@ def import_logs(path: Path | str | None = None, *, since: Any = None) -> ImportR
     """Read logs.db and write its requests to the store (needs an open store). Re-import adds only new rows."""
     target = Path(path).expanduser() if path else default_path()
     rows, notes = read_rows(target, since=since)
+    adopt_old_legacy_refs(rows)
     result = write_rows(rows, source=SOURCE)
     result.notes.extend(notes)
     return result
 
+
+
+def adopt_old_legacy_refs(rows: list[UsageRow]) -> None:
+    """Records an earlier version stored as `llm:logs:<id>` take the new reference of the same row
+    (same id and model), so importing that file again still adds nothing twice."""
+    legacy = [r for r in rows if r.source_ref.startswith("llm:logs:")]
+    if not legacy:
+        return
+    from ..store.models import UsageRecord, database_proxy
+
+    with database_proxy.atomic():
+        for row in legacy:
+            old = row.source_ref.rsplit(":", 1)[0]
+            UsageRecord.update(source_ref=row.source_ref).where(
+                (UsageRecord.source_ref == old) & (UsageRecord.model_id == row.model_id)
+            ).execute()

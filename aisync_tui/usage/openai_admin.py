@@ -14,14 +14,14 @@ A day's bucket is re-imported as it grows (the same reference is updated, never 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any, Iterable, Mapping
 
-from ..domain import to_decimal
+from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_count, write_rows
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
 
 PROVIDER = "openai"
 SOURCE = "openai"
@@ -59,12 +59,13 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
             start = bucket.get("start_time")
             if not isinstance(start, int):
                 raise BadResponse(PROVIDER, "a usage bucket has no start_time")
-            ts = datetime.fromtimestamp(start, timezone.utc)
+            ts = _bucket_time(start)
             for result in bucket.get("results") or ():
                 if not isinstance(result, dict):
                     continue
                 model = result.get("model") or "unknown"
                 try:
+                    check_model_id(str(model))
                     inp = as_count(result.get("input_tokens"), "input_tokens")
                     out = as_count(result.get("output_tokens"), "output_tokens")
                     cached = as_count(result.get("input_cached_tokens"), "input_cached_tokens")
@@ -90,14 +91,25 @@ def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[int, str
                 if not isinstance(amount, dict):
                     continue
                 currency = str(amount.get("currency") or "usd").lower()
-                value = to_decimal(amount.get("value"))  # sometimes a decimal string
+                try:
+                    value = as_cost(amount.get("value"), "cost amount")  # sometimes a decimal string
+                except ValueError as exc:
+                    raise BadResponse(PROVIDER, str(exc)) from None
                 if value is None:
-                    raise BadResponse(PROVIDER, f"a cost amount is not a number: {amount.get('value')!r}")
+                    raise BadResponse(PROVIDER, f"a cost amount is not a number: {bounds.preview(amount.get('value'))}")
+                _bucket_time(start)
                 if currency != "usd":
                     raise BadResponse(PROVIDER, f"a cost is in {currency}, not USD")
                 line = str(result.get("line_item") or "other")
                 costs[(start, line_item_model(line) or line)] += value
     return dict(costs)
+
+
+def _bucket_time(start: int) -> datetime:
+    try:
+        return parse_ts(start, "start_time")
+    except ValueError as exc:
+        raise BadResponse(PROVIDER, f"a bucket's {exc}") from None
 
 
 def merge(usage: list[UsageRow], costs: Mapping[tuple[int, str], Decimal]) -> list[UsageRow]:
@@ -117,7 +129,7 @@ def merge(usage: list[UsageRow], costs: Mapping[tuple[int, str], Decimal]) -> li
     for (start, model), amount in sorted(costs.items()):
         if (start, model) in used:
             continue
-        ts = datetime.fromtimestamp(start, timezone.utc)
+        ts = _bucket_time(start)
         out.append(UsageRow(ts, PROVIDER, model, None, 0, 0, 0, SOURCE, f"openai:cost:{start}:{model}", amount))
     return out
 

@@ -18,12 +18,12 @@ import sqlite3
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .. import provider_spec
-from ..domain import to_decimal, utcnow
+from .. import bounds, provider_spec
+from ..domain import utcnow
 from ..errors import AisyncError
 
 
@@ -134,53 +134,117 @@ def infer_provider(model: str) -> tuple[str, str]:
 # ----------------------------------------------------------------------------- validation helpers
 
 
+#: The earliest usage date accepted: nothing sold API tokens before this, so an earlier date is
+#: a broken export (an epoch of 0, a year 1). The latest is tomorrow (clocks differ a little).
+EARLIEST_USAGE = datetime(2000, 1, 1, tzinfo=timezone.utc)
+
+
+class OutOfRange(ValueError):
+    """A value that was read but lies outside what can be true (a future date, year 1)."""
+
+
+def _refusal(value: Any, what: str, expected: str) -> ValueError:
+    return ValueError(f"{what} must be {expected}, not {bounds.preview(value)}")
+
+
 def as_count(value: Any, what: str) -> int:
-    """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0)."""
+    """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0),
+    at most `bounds.MAX_USAGE_COUNT`."""
     if value is None or value == "":
         return 0
-    if isinstance(value, bool):
-        raise ValueError(f"{what} must be a whole number, not {value!r}")
-    if isinstance(value, int):
-        number = value
-    else:
-        dec = to_decimal(value) if not isinstance(value, float) else to_decimal(value)
-        if dec is None or dec != dec.to_integral_value():
-            raise ValueError(f"{what} must be a whole number, not {value!r}")
-        number = int(dec)
+    ceiling = bounds.MAX_USAGE_COUNT
+    number = bounds.integer(value, ceiling=ceiling, floor=-ceiling, field=what)
+    if number is None and isinstance(value, str):
+        # "1e3" and other exact decimal text (bounded before it is read)
+        dec = bounds.decimal(value, field=what)
+        if dec is not None and dec == dec.to_integral_value():
+            number = bounds.integer(dec, ceiling=ceiling, floor=-ceiling, field=what)
+    if number is None:
+        raise ValueError(f"{what} must be a whole number, not {bounds.preview(value)} (from 0 to {ceiling:,})")
     if number < 0:
-        raise ValueError(f"{what} must not be negative, not {value!r}")
+        raise ValueError(f"{what} must not be negative, not {bounds.preview(value)}")
     return number
 
 
 def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
+    """A non-negative USD amount of at most `bounds.MAX_USAGE_COST` (one record), or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
-    dec = to_decimal(value)
+    with bounds.collect() as refused:
+        dec = bounds.decimal(value, field=what)
+    if dec is None and refused and refused[0].reason.startswith("is out of range"):
+        raise ValueError(f"{what} {bounds.preview(value)} is above {bounds.MAX_USAGE_COST:,} USD, more than one record can cost")
     if dec is None:
-        raise ValueError(f"{what} must be a number, not {value!r}")
+        raise _refusal(value, what, "a number (plain decimal)")
     if dec < 0:
-        raise ValueError(f"{what} must not be negative, not {value!r}")
+        raise ValueError(f"{what} must not be negative, not {bounds.preview(value)}")
+    if dec > bounds.MAX_USAGE_COST:
+        raise ValueError(f"{what} {bounds.preview(value)} is above {bounds.MAX_USAGE_COST:,} USD, more than one record can cost")
     return dec
 
 
-def parse_ts(value: Any, what: str = "timestamp") -> datetime:
-    """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix seconds."""
+def parse_ts(value: Any, what: str = "timestamp", *, now: datetime | None = None) -> datetime:
+    """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix
+    seconds; between 2000 and tomorrow."""
+    latest = (now or utcnow()) + timedelta(days=1)
+    ts: datetime | None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return datetime.fromtimestamp(float(value), timezone.utc)
-    if isinstance(value, str):
+        ts = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        ts = bounds.unix_time(value, field=what, lo=bounds.MIN_DATE, hi=bounds.MAX_DATE)
+        if ts is None:
+            raise OutOfRange(f"{what} {bounds.preview(value)} is not a Unix time between 1970 and 2100")
+    elif isinstance(value, str):
         text = value.strip()
         if re.fullmatch(r"\d{9,11}(\.\d+)?", text):
-            return datetime.fromtimestamp(float(text), timezone.utc)
-        if text.endswith("Z") or text.endswith("z"):
-            text = text[:-1] + "+00:00"
-        try:
-            ts = datetime.fromisoformat(text)
-        except ValueError:
-            raise ValueError(f"{what} {value!r} is not an ISO-8601 date/time or Unix time") from None
-        return ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-    raise ValueError(f"{what} is missing or not a date/time: {value!r}")
+            ts = bounds.unix_time(text[:24], field=what)
+        else:
+            if len(text) > 64:
+                raise ValueError(f"{what} {bounds.preview(value)} is not an ISO-8601 date/time or Unix time")
+            if text.endswith("Z") or text.endswith("z"):
+                text = text[:-1] + "+00:00"
+            try:
+                ts = datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueError(f"{what} {bounds.preview(value)} is not an ISO-8601 date/time or Unix time") from None
+            ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
+        if ts is None:
+            raise ValueError(f"{what} {bounds.preview(value)} is not a Unix time between 1970 and 2100")
+    else:
+        raise ValueError(f"{what} is missing or not a date/time: {bounds.preview(value)}")
+    try:
+        utc = ts.astimezone(timezone.utc)
+    except (OverflowError, ValueError):  # year 1 at +14:00, year 9999 at -12:00
+        raise OutOfRange(f"{what} {bounds.preview(value)} is out of range") from None
+    if utc < EARLIEST_USAGE:
+        raise OutOfRange(f"{what} {bounds.preview(value)} is before {EARLIEST_USAGE:%Y-%m-%d}")
+    if utc > latest:
+        raise OutOfRange(f"{what} {bounds.preview(value)} is in the future")
+    return ts
+
+
+def check_model_id(model_id: str, what: str = "model") -> str:
+    """`model_id` when it is short enough to be an id (`bounds.MAX_ID_CHARS`), else ValueError."""
+    if not bounds.id_fits(model_id):
+        raise ValueError(f"{what} {bounds.preview(model_id)} is longer than {bounds.MAX_ID_CHARS} characters")
+    return model_id
+
+
+def check_regular_file(path: Any) -> None:
+    """Refuse a path that is not a regular file before opening it: reading a FIFO or a device
+    would wait forever (or never end)."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise UsageDataError(f"{path}: file not found", hint="check the path") from None
+    except OSError as exc:
+        raise UsageDataError(f"{path}: cannot read it: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
+        raise UsageDataError(f"{path}: is a folder, not a file", hint="pass the file itself")
+    if not stat.S_ISREG(mode):
+        raise UsageDataError(f"{path}: is not a regular file (a pipe, socket or device)", hint="save the data to a file and import that")
 
 
 # ----------------------------------------------------------------------------- writing

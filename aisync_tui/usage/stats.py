@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Iterable, NamedTuple
 
 from ..domain import stored_utc, utcnow
@@ -40,7 +40,14 @@ def _avg(value: Decimal) -> Decimal:
 
 
 def _q(value: Decimal) -> Decimal:
-    return value.quantize(_PLACES).normalize() if value else Decimal(0)
+    """Rounded to 12 places; a value too large for that (whatever a store holds) stays as it is,
+    so no stored amount can make a report fail."""
+    if not value:
+        return Decimal(0)
+    try:
+        return value.quantize(_PLACES).normalize()
+    except InvalidOperation:
+        return value
 
 
 class DayUsage(NamedTuple):
@@ -289,9 +296,16 @@ def _rows(since: datetime, until: datetime, provider: str | None = None, model_i
 
 
 def _dec(value: object) -> Decimal | None:
+    """A stored amount; one that is not a finite number (written by hand or by an older
+    version) counts as unknown rather than failing the report."""
     if value is None:
         return None
-    return value if isinstance(value, Decimal) else Decimal(str(value))
+    try:
+        dec = value if isinstance(value, Decimal) else Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+    # An amount past 10^20 USD is no amount at all: unknown, so it cannot swamp every total.
+    return dec if dec.is_finite() and (not dec or dec.adjusted() <= 20) else None
 
 
 def _store_models(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:

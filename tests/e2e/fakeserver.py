@@ -34,6 +34,14 @@ DEFAULT_BASE_PATH = {
     "together": "/v1",
     "ollama": "",
     "openai-compatible": "/v1",
+    "cerebras": "/v1",
+    "deepinfra": "/v1/openai",
+    "fireworks": "/inference/v1",
+    "cohere": "/v1",
+    "huggingface": "/v1",
+    "bedrock": "",
+    "azure": "",
+    "vertex": "",
     "openai-admin": "/v1",
     "anthropic-admin": "/v1",
 }
@@ -51,6 +59,14 @@ DEFAULT_KEYS = {
     "groq": "gsk_test_0123456789abcdef",
     "deepseek": "sk-test-deepseek-0123456789",
     "together": "tg-test-0123456789abcdef",
+    "cerebras": "csk-test-0123456789abcdef",
+    "deepinfra": "di-test-0123456789abcdef",
+    "fireworks": "fw-test-0123456789abcdef",
+    "cohere": "co-test-0123456789abcdef",
+    "huggingface": "hf_test0123456789abcdef",
+    "bedrock": "AKIATESTBEDROCK0123",
+    "azure": "az-test-0123456789abcdef0123456789ab",
+    "vertex": "ya29.test-vertex-token-0123456789",
 }
 
 
@@ -342,6 +358,107 @@ class Handler(BaseHTTPRequestHandler):
             (401, {"id": "test", "error": {"message": "Invalid API key provided.", "type": "invalid_request_error", "param": None, "code": "invalid_api_key"}}),
             bare=True,
         )
+
+    def _route_webhook(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """A notification receiver (Apprise's json:// posts here): `server.add("hook", "webhook", key=None)`;
+        the bodies are in `server.requests("hook")`."""
+        return 200, {}, {}
+
+    # open-model hosts and clouds -------------------------------------------
+
+    def _route_cerebras(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(
+            state, rest, "/v1/models",
+            (401, {"message": "Wrong API Key", "type": "invalid_request_error", "param": "api_key", "code": "wrong_api_key"}),
+        )
+
+    def _route_deepinfra(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/v1/openai/models", (401, {"detail": {"error": "Invalid or missing api key"}}))
+
+    def _route_fireworks(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        return self._openai_style(state, rest, "/inference/v1/models", (401, {"error": {"object": "error", "type": "invalid_request_error", "message": "The API key you provided is invalid."}}))
+
+    def _route_cohere(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Paged by `page_size` (capped by `extra["max_page_size"]`) and an opaque `page_token`."""
+        if not self._bearer_ok(state):
+            return 401, {"id": "test", "message": "invalid api token"}, {}
+        if rest != "/v1/models":
+            return 404, {"message": f"Not found: {rest}"}, {}
+        size = max(1, min(int(query.get("page_size", 20)), 1000, int(state.extra.get("max_page_size", 1000))))
+        start = int(query.get("page_token", "0") or "0")
+        page = state.models[start : start + size]
+        out: dict[str, Any] = {"models": page}
+        if start + size < len(state.models):
+            out["next_page_token"] = str(start + size)
+        return 200, out, {}
+
+    def _route_huggingface(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        # The catalogue is public: no token is fine, a wrong one is not.
+        if self.headers.get("authorization") and not self._bearer_ok(state):
+            return 401, {"error": "Invalid credentials in Authorization header"}, {}
+        return self._openai_style(state, rest, "/v1/models", (401, {}))
+
+    def _route_bedrock(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Bedrock's control plane as botocore calls it: SigV4-signed GETs. The key is the access
+        key id in the signature's Credential; `extra["profiles"]` holds the inference profiles,
+        paged by `maxResults` (capped by `extra["max_page_size"]`) and `nextToken`;
+        `extra["deny_profiles"]` answers that list with AccessDenied."""
+        auth = self.headers.get("authorization") or ""
+        if not auth.startswith("AWS4-HMAC-SHA256 "):
+            return 403, {"message": "Missing Authentication Token"}, {"x-amzn-errortype": "MissingAuthenticationTokenException"}
+        if state.key is not None and f"Credential={state.key}/" not in auth:
+            return 403, {"message": "The security token included in the request is invalid."}, {"x-amzn-errortype": "UnrecognizedClientException"}
+        if rest == "/foundation-models":
+            return 200, {"modelSummaries": state.models}, {}
+        if rest == "/inference-profiles":
+            if state.extra.get("deny_profiles"):
+                return 403, {"message": "User is not authorized to perform: bedrock:ListInferenceProfiles"}, {"x-amzn-errortype": "AccessDeniedException"}
+            profiles = state.extra.get("profiles") or []
+            size = max(1, min(int(query.get("maxResults", 100)), 1000, int(state.extra.get("max_page_size", 1000))))
+            start = int(query.get("nextToken", "0") or "0")
+            out: dict[str, Any] = {"inferenceProfileSummaries": profiles[start : start + size]}
+            if start + size < len(profiles):
+                out["nextToken"] = str(start + size)
+            return 200, out, {}
+        return 404, {"message": f"Unknown path {rest}"}, {"x-amzn-errortype": "ResourceNotFoundException"}
+
+    def _route_azure(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """An Azure OpenAI resource: `api-key` header (or `extra["token"]` as an Entra bearer);
+        `/openai/models` (any api-version) and `/openai/deployments` (api-version=2022-12-01 only,
+        as the service has it) from `extra["deployments"]`."""
+        token = state.extra.get("token")
+        ok = state.key is None or self.headers.get("api-key") == state.key or (token and self.headers.get("authorization") == f"Bearer {token}")
+        if not ok:
+            return 401, {"error": {"code": "401", "message": "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a valid key for an active subscription and use a correct regional API endpoint for your resource."}}, {}
+        if "api-version" not in query:
+            return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
+        if rest == "/openai/models":
+            return 200, {"data": state.models, "object": "list"}, {}
+        if rest == "/openai/deployments" and query["api-version"] == "2022-12-01":
+            return 200, {"data": state.extra.get("deployments", []), "object": "list"}, {}
+        return 404, {"error": {"code": "404", "message": "Resource not found"}}, {}
+
+    def _route_vertex(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
+        """Vertex AI's publisher-model lists plus a Google OAuth token endpoint (`POST /token`,
+        where google-auth's service-account credentials trade their signed JWT for the access
+        token, which is `state.key`). `extra["publishers"]` maps a publisher to its models, paged
+        by `pageSize` (capped by `extra["max_page_size"]`) and `pageToken`."""
+        if rest == "/token" and method == "POST":
+            if b"assertion=" not in body:
+                return 400, {"error": "invalid_request", "error_description": "no assertion"}, {}
+            return 200, {"access_token": state.key, "expires_in": 3600, "token_type": "Bearer"}, {}
+        if state.key is not None and self.headers.get("authorization") != f"Bearer {state.key}":
+            return 401, {"error": {"code": 401, "message": "Request had invalid authentication credentials. Expected OAuth 2 access token.", "status": "UNAUTHENTICATED"}}, {}
+        parts = rest.strip("/").split("/")
+        if len(parts) != 4 or parts[:2] != ["v1beta1", "publishers"] or parts[3] != "models":
+            return 404, {"error": {"code": 404, "message": "not found", "status": "NOT_FOUND"}}, {}
+        models = (state.extra.get("publishers") or {}).get(parts[2], [])
+        size = max(1, min(int(query.get("pageSize", 100)), 1000, int(state.extra.get("max_page_size", 1000))))
+        start = int(query.get("pageToken", "0") or "0")
+        out: dict[str, Any] = {"publisherModels": models[start : start + size]}
+        if start + size < len(models):
+            out["nextPageToken"] = str(start + size)
+        return 200, out, {}
 
     def _route_feed(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Static price-feed files: `server.add("feeds", "feed", key=None, files={"/litellm.json": bytes})`.

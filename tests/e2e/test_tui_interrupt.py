@@ -99,8 +99,8 @@ def test_a_signal_during_apply_in_the_app_rolls_back_and_exits_130(sandbox, fake
     try:
         term.read_until(lambda: "Providers" in term.text())
         term.type(b"R")  # sync all: plan, then the preview modal
-        term.read_until(lambda: "Apply (y)" in term.text())
-        term.type(b"y")  # confirm: the apply starts
+        term.read_until(lambda: "Apply (ctrl+y)" in term.text())
+        term.type(b"\x19")  # ctrl+y: apply
         term.read_until(lambda: _running_runs(str(sandbox.db)) > 0)
         os.kill(term.pid, sig)
         code = term.wait_exit()

@@ -11,7 +11,7 @@ import pytest
 from textual.message import Message
 
 from aisync_tui.store.models import Model
-from aisync_tui.tui.catalog import MODEL_ID, PROVIDER
+from aisync_tui.tui.catalog import AVAILABLE, MODEL_ID, PROVIDER
 from aisync_tui.tui.messages import CatalogLoaded
 from aisync_tui.tui.screens.detail import DetailScreen
 from aisync_tui.tui.screens.main import MainScreen
@@ -47,7 +47,11 @@ async def test_launch_fills_the_table_with_every_stored_model_sorted_by_id(make_
         await settle(pilot)
         assert [m for m in messages if isinstance(m, CatalogLoaded)]
         ids = shown_ids(app)
-        assert sorted(ids) == ids
+        # The user's own models (listed by their providers) first, then catalog entries; each by id.
+        listed = [r[MODEL_ID] for r in app.main.table.rows if r[AVAILABLE]]
+        catalog = [r[MODEL_ID] for r in app.main.table.rows if not r[AVAILABLE]]
+        assert ids == listed + catalog and listed and catalog
+        assert listed == sorted(listed, key=str.lower) and catalog == sorted(catalog, key=str.lower)
         assert len(ids) == len(MODELS)
         assert "aisync.db" in app.sub_title and "12 min ago" in app.sub_title
 
@@ -94,13 +98,13 @@ async def test_sort_by_key_and_by_clicking_a_header_both_directions(make_app: An
         x = _header_x(table, "input")
         await pilot.click(ModelTable, offset=(x, 0))
         await pilot.pause()
-        priced = [r for r in table.rows if r[8] is not None]
-        prices = [float(r[8]) for r in priced]
+        listed = [r for r in table.rows if r[AVAILABLE]]
+        prices = [float(r[8]) for r in listed if r[8] is not None]
         assert prices == sorted(prices) and table.sort_key == "input" and not table.descending
-        assert table.rows[-1][8] is None  # unknown prices last, never as $0
+        assert listed[-1][8] is None  # unknown prices last, never as $0
         await pilot.click(ModelTable, offset=(x, 0))
         await pilot.pause()
-        prices = [float(r[8]) for r in table.rows if r[8] is not None]
+        prices = [float(r[8]) for r in table.rows if r[8] is not None and r[AVAILABLE]]
         assert prices == sorted(prices, reverse=True) and table.descending
         assert "In/1M▼" in table.render_line(0).text
         await pilot.press("s")  # next column: output price
@@ -163,8 +167,19 @@ async def test_history_screen_lists_every_run_with_its_error(make_app: Any) -> N
         table = app.screen.query_one(DataTable)
         assert table.row_count == 4
         rows = [[str(c) for c in table.get_row_at(i)] for i in range(table.row_count)]
-        assert [r[2] for r in rows] == ["openai", "xai", "gemini", "all"]  # newest first
-        assert rows[1][3] == "failed" and "Invalid API key" in rows[1][-1]
+        assert [r[3] for r in rows] == ["openai", "xai", "gemini", "all"]  # newest first
+        assert rows[1][4] == "failed" and "Invalid API key" in rows[1][-1]
+        await pilot.press("down", "enter")  # the failed run's detail, its whole error
+        await pilot.pause()
+        from aisync_tui.tui.screens.error import ErrorModal
+
+        assert isinstance(app.screen, ErrorModal) and app.screen.title_text == f"Run {rows[1][0]}"
+        assert "Invalid API key (verify the API key in your environment or config file)" in app.screen.message
+        await pilot.press("h", "q")  # no second history screen from inside; q closes the detail
+        await pilot.pause()
+        from aisync_tui.tui.screens.history import HistoryScreen
+
+        assert isinstance(app.screen, HistoryScreen) and sum(isinstance(s, HistoryScreen) for s in app.screen_stack) == 1
 
 
 async def test_help_lists_the_keys_with_remapped_ones_from_the_config(make_app: Any) -> None:
@@ -260,7 +275,7 @@ async def test_cleanup_asks_for_a_date_previews_and_removes_only_stale_models(ma
         await settle(pilot)
         body = text_of(app.screen.query_one("#preview-text"))
         assert "gpt-3.5-turbo-0301" in body and "gpt-4o" not in body.replace("gpt-3.5", "")
-        await pilot.press("y")
+        await pilot.press("ctrl+y")
         await settle(pilot)
         assert app.job.phase == "done"
         assert not Model.select().where(Model.model_id == "gpt-3.5-turbo-0301").exists()

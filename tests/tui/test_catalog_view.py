@@ -22,6 +22,7 @@ from aisync_tui.tui.catalog import (
     Filters,
     Row,
     sort_order,
+    squash,
 )
 
 
@@ -41,12 +42,14 @@ def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> 
             continue
         if any(not (r[CAPS] and f'"{cap}"' in r[CAPS]) for cap in f.capabilities):
             continue
-        if text and text not in f"{r[MODEL_ID]}\x00{r[NAME] or ''}".lower():
+        if text and not all(any(w in part or squash(w) in squash(part) for part in (str(r[MODEL_ID]).lower(), str(r[NAME] or "").lower()))
+                            for w in text.split()):
             continue
         out.append(r)
     known = sorted((r for r in out if key(r) is not None), key=key)
     unknown = [r for r in out if key(r) is None]
-    return (known[::-1] if descending else known) + unknown
+    ordered = (known[::-1] if descending else known) + unknown
+    return [r for r in ordered if r[AVAILABLE]] + [r for r in ordered if not r[AVAILABLE]]
 
 
 ids = st.sampled_from(["gpt-4o", "gpt-4o-mini", "GPT-4.1", "gemini-2.5-flash", "grok-3", "o3", "Émile-7b", "claude-3-5"])

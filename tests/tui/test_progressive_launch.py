@@ -44,9 +44,10 @@ async def test_launch_shows_the_first_screenful_then_every_model(make_app: Any, 
         loaded = [m for m in messages if isinstance(m, CatalogLoaded)]
         assert [(m.complete, len(m.rows), m.total) for m in loaded] == [(False, 5, len(MODELS)), (True, len(MODELS), None)]
         assert loaded[0].rows == loaded[1].rows[:5]  # the start of the full list, in its order
-        assert seen[0] == (False, 5, f"loading… · 5/{len(MODELS)}")
+        assert seen[0] == (False, 5, f"5/{len(MODELS)} · loading…")
         assert seen[1] == (True, len(MODELS), f"{len(MODELS)}/{len(MODELS)}")
-        assert [r[MODEL_ID] for r in app.main.table.rows] == sorted(m[1] for m in MODELS)
+        # The user's own models first, then catalog entries.
+        assert [r[MODEL_ID] for r in app.main.table.rows] == sorted(m[1] for m in MODELS if m[10]) + sorted(m[1] for m in MODELS if not m[10])
 
 
 async def test_a_store_smaller_than_a_screenful_is_read_once(make_app: Any) -> None:

@@ -20,15 +20,11 @@ async def _settle(pilot: Any) -> None:
     await pilot.pause()
 
 
-def test_main_screen_wide(snap_compare: Any, make_app: Any) -> None:
-    assert snap_compare(make_app(), terminal_size=(130, 34), run_before=_settle)
-
-
 def test_main_screen_at_80x24(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_settle)
 
 
-def test_main_screen_filtered_and_sorted_by_price_descending(snap_compare: Any, make_app: Any) -> None:
+def test_main_screen_at_120x35_filtered_and_sorted_by_price_descending(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)
         await pilot.press("t", "a")  # chat, active only
@@ -36,16 +32,21 @@ def test_main_screen_filtered_and_sorted_by_price_descending(snap_compare: Any, 
         await pilot.press("down")
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(130, 34), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(120, 35), run_before=run_before)
 
 
-def test_main_screen_with_a_provider_selected_in_the_pane(snap_compare: Any, make_app: Any) -> None:
+def test_main_screen_at_160x45_has_three_columns_with_a_provider_selected(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)
-        await pilot.press("f", "down", "down", "down")  # pane: All → OpenAI → Gemini → xAI
+        await pilot.press("f", "down")  # pane: All → OpenAI
+        await pilot.press("enter", "down", "down")
         await pilot.pause()
 
-    assert snap_compare(make_app(), terminal_size=(130, 34), run_before=run_before)
+    assert snap_compare(make_app(), terminal_size=(160, 45), run_before=run_before)
+
+
+def test_main_screen_at_120x35_in_a_light_theme(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app('[ui]\ntheme = "textual-light"\n'), terminal_size=(120, 35), run_before=_settle)
 
 
 def test_detail_screen(snap_compare: Any, make_app: Any) -> None:
@@ -77,7 +78,8 @@ def test_sync_preview_modal(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
         await _settle(pilot)
         body, can_apply = model_plan_text(outcomes, pilot.app.provider_names())
-        pilot.app.push_screen(PreviewModal("Model sync: all providers: preview", body, can_apply=can_apply))
+        pilot.app.push_screen(PreviewModal("Model sync: all providers: preview", body, can_apply=can_apply,
+                                           summary="1 to add, 1 to update, 1 to mark missing across 1 provider; 1 failed (recorded in the sync history); 1 skipped."))
         await pilot.pause()
 
     assert snap_compare(make_app(), terminal_size=(110, 30), run_before=run_before)

@@ -52,7 +52,7 @@ async def test_sorting_and_moving_the_cursor_show_the_same_screen_as_a_full_layo
     app = make_app()
     async with app.run_test(size=(130, 30)) as pilot:
         await settle(pilot)
-        preview = app.main.query_one(PreviewPane)
+        preview = app.main.query_one("#preview", PreviewPane)
         for keys in (("s",), ("s",), ("down", "down"), ("S",), ("end",), ("t",), ("home",), ("up",)):
             await pilot.press(*keys)
             await pilot.pause()

@@ -75,7 +75,12 @@ KEYS = st.sampled_from(
      "max_tokens", "pricing", "prompt", "completion", "architecture", "input_modalities", "output_modalities",
      "aliases", "prompt_text_token_price", "completion_text_token_price", "long_context_threshold", "details",
      "modified_at", "size", "active", "capabilities", "created_at", "nextPageToken", "has_more", "last_id",
-     "thinking", "top_provider", "max_context_length", "deprecation", "model", "family", "parameter_size"]
+     "thinking", "top_provider", "max_context_length", "deprecation", "model", "family", "parameter_size",
+     "metadata", "tags", "input_tokens", "output_tokens", "per_image_unit", "input_seconds", "kind", "supports_chat",
+     "supports_tools", "supports_image_input", "endpoints", "features", "is_deprecated", "next_page_token",
+     "providers", "provider", "status", "input", "output", "supports_structured_output", "modelSummaries", "modelId",
+     "inputModalities", "outputModalities", "modelLifecycle", "inferenceProfileSummaries", "inferenceProfileId",
+     "publisherModels", "deployments", "lifecycle_status", "chat_completion", "inference", "created_at"]
 )
 SCALARS = st.none() | st.booleans() | st.integers(min_value=-(2**70), max_value=2**70) | st.floats() | st.text(max_size=30)
 JSON = st.recursive(

@@ -17,7 +17,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "aisync_tui"
 #: (relative to aisync_tui); it may import its own package and anything in a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
     # Entry points: the `aisync` command and the MCP server.
-    ("__main__", "cli", "mcp_server"),
+    ("__main__", "cli"),
     # The two faces: the CLI's subcommands and the Textual app.
     ("commands", "tui"),
     # What is said after a run: notifications of new models, price changes, deprecations.

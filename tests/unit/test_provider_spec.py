@@ -26,7 +26,7 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 #: Providers whose only body is a documentation example (tests/fixtures/examples/SLUG.json): no
 #: captured response of theirs is public yet. A new provider needs a real one, `SLUG__SOURCE.json`.
-EXAMPLE_ONLY = {"xai", "together", "ollama"}
+EXAMPLE_ONLY = {"xai", "together", "ollama", "deepinfra", "fireworks", "vertex"}
 
 SLUGS = [spec.slug for spec in SPECS]
 

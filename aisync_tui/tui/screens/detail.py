@@ -17,7 +17,9 @@ from textual.widgets import Footer, Header, Static
 
 from ...domain import CAPABILITIES, COMPONENT_LABELS, TOKEN_COMPONENTS
 from ...render import money
+from ...render.inert import inert
 from .. import format as fmt
+from ..palette import PLAIN, Palette, palette_for
 from ..widgets.charts import sparkline, step_series
 
 
@@ -48,24 +50,26 @@ def basic_section(d: Any) -> Table:
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
     for label, value in rows:
-        t.add_row(label, value)
+        t.add_row(label, fmt.plain(value))
+    if d.description:
+        t.add_row("Description", fmt.plain(d.description, 2000))
     return t
 
 
-def capabilities_section(d: Any) -> Text:
+def capabilities_section(d: Any, palette: Palette = PLAIN) -> Text:
     have = set(d.capabilities)
     text = Text()
     for i, cap in enumerate(CAPABILITIES):
-        mark, style = ("✓", "green") if cap in have else ("✗", "dim")
+        mark, style = ("✓", palette.ok) if cap in have else ("✗", palette.muted)
         text.append(f"{mark} {cap.replace('_', ' '):<19}", style=style)
         if i % 3 == 2:
             text.append("\n")
     return text
 
 
-def pricing_section(d: Any, per: str) -> Any:
+def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
     if d.price is None:
-        return Text("No price known for this model (unknown, not free).", style="dim")
+        return Text("No price known for this model (unknown, not free).", style=palette.muted)
     unit = money.UNIT_WORDS[per]
     t = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
     t.add_column("Component")
@@ -80,13 +84,13 @@ def pricing_section(d: Any, per: str) -> Any:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
-    foot = Text(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style="dim")
+    foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style=palette.muted)
     return Group(t, foot)
 
 
-def history_section(d: Any, per: str, width: int = 40) -> Any:
+def history_section(d: Any, per: str, width: int = 40, palette: Palette = PLAIN) -> Any:
     if not d.history:
-        return Text("No price history yet.", style="dim")
+        return Text("No price history yet.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
     for col, justify in (("From", "left"), ("Until", "left"), ("Input", "right"), ("Output", "right"), ("Cached", "right"), ("Source", "left")):
         t.add_column(col, justify=justify)  # type: ignore[arg-type]
@@ -94,7 +98,7 @@ def history_section(d: Any, per: str, width: int = 40) -> Any:
         p = h.price
         t.add_row(
             h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
-            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), h.source,
+            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
         )
     periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
     periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
@@ -102,11 +106,11 @@ def history_section(d: Any, per: str, width: int = 40) -> Any:
     ins, first, last = step_series(periods_in, end, width)
     outs, _, _ = step_series(periods_out, end, width)
     chart = Text()
-    chart.append(f"Input  {sparkline(ins)}  ", style="cyan")
+    chart.append(f"Input  {sparkline(ins)}  ", style=palette.accent)
     chart.append(_range(ins, per) + "\n")
-    chart.append(f"Output {sparkline(outs)}  ", style="magenta")
+    chart.append(f"Output {sparkline(outs)}  ", style=palette.warn)
     chart.append(_range(outs, per) + "\n")
-    chart.append(f"       {first:%Y-%m-%d}{' ' * max(1, width - 20)}{last:%Y-%m-%d}", style="dim")
+    chart.append(f"       {first:%Y-%m-%d}{' ' * max(1, width - 20)}{last:%Y-%m-%d}", style=palette.muted)
     return Group(t, chart)
 
 
@@ -117,11 +121,11 @@ def _range(values: list[Any], per: str) -> str:
     return f"{money.token_price(min(known), per)} – {money.token_price(max(known), per)}"
 
 
-def usage_section(usage: Any, width: int = 30) -> Any:
+def usage_section(usage: Any, width: int = 30, palette: Palette = PLAIN) -> Any:
     if usage is None:
-        return Text("Usage statistics are not available in this version.", style="dim")
+        return Text("Usage statistics are not available in this version.", style=palette.muted)
     if isinstance(usage, str):
-        return Text(usage, style="dim")
+        return Text(usage, style=palette.muted)
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold")
     t.add_column(justify="right")
@@ -134,26 +138,26 @@ def usage_section(usage: Any, width: int = 30) -> Any:
     if usage.unpriced_records:
         t.add_row("Not priced", f"{usage.unpriced_records:,} records")
     if not usage.records:
-        return Group(t, Text("No usage recorded in the last 30 days.", style="dim"))
+        return Group(t, Text("No usage recorded in the last 30 days.", style=palette.muted))
     costs = [day.cost for day in usage.daily][-width:]
     chart = Text()
-    chart.append(f"Daily cost  {sparkline(costs)}", style="green")
+    chart.append(f"Daily cost  {sparkline(costs)}", style=palette.ok)
     if usage.daily:
-        chart.append(f"\n            {usage.daily[-len(costs)].date:%m-%d}{' ' * max(1, len(costs) - 10)}{usage.daily[-1].date:%m-%d}", style="dim")
+        chart.append(f"\n            {usage.daily[-len(costs)].date:%m-%d}{' ' * max(1, len(costs) - 10)}{usage.daily[-1].date:%m-%d}", style=palette.muted)
     return Group(t, chart)
 
 
-def changes_section(d: Any, limit: int = 50) -> Any:
+def changes_section(d: Any, per: str = "1m", limit: int = 50, palette: Palette = PLAIN) -> Any:
     if not d.changes:
-        return Text("No changes recorded.", style="dim")
+        return Text("No changes recorded.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
     t.add_column("When")
     t.add_column("Field")
     t.add_column("Old → new")
     for c in d.changes[:limit]:
-        t.add_row(fmt.when(c.at), c.field, f"{c.old if c.old is not None else '—'} → {c.new if c.new is not None else '—'}")
+        t.add_row(fmt.when(c.at), fmt.plain(c.field), Text(fmt.change_words(c.field, c.old, c.new, per)))
     if len(d.changes) > limit:
-        return Group(t, Text(f"… and {len(d.changes) - limit} older changes", style="dim"))
+        return Group(t, Text(f"… and {len(d.changes) - limit} older changes", style=palette.muted))
     return t
 
 
@@ -190,7 +194,7 @@ class DetailScreen(Screen[None]):
 
     @staticmethod
     def _section(key: str, title: str) -> Static:
-        section = Static(Text("Loading…", style="dim"), id=f"sec-{key}", classes="section")
+        section = Static(Text("Loading…", style="italic"), id=f"sec-{key}", classes="section")
         section.border_title = title
         return section
 
@@ -198,28 +202,31 @@ class DetailScreen(Screen[None]):
         self.set_class(self.size.width >= 150, "-wide")
 
     def on_mount(self) -> None:
+        # Another theme: draw again in its colours.
+        self.watch(self.app, "theme", lambda _: self.detail is not None and self.show(self.detail, self.usage), init=False)
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
-        self.sub_title = f"{self.provider}/{self.model_id}"
+        self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
 
     def show(self, detail: Any, usage: Any) -> None:
         self.detail, self.usage = detail, usage
         if detail is None:
-            self.query_one("#sec-basic", Static).update(Text(f"{self.model_id} ({self.provider}) is no longer in the store.", style="red"))
+            self.query_one("#sec-basic", Static).update(fmt.plain(f"{self.model_id} ({self.provider}) is no longer in the store.", style="bold"))
             return
+        palette = palette_for(self.app)
         self.query_one("#sec-basic", Static).update(basic_section(detail))
-        self.query_one("#sec-caps", Static).update(capabilities_section(detail))
-        self.query_one("#sec-pricing", Static).update(pricing_section(detail, self.per))
-        self.query_one("#sec-history", Static).update(history_section(detail, self.per))
-        self.query_one("#sec-usage", Static).update(usage_section(usage))
-        self.query_one("#sec-changes", Static).update(changes_section(detail))
+        self.query_one("#sec-caps", Static).update(capabilities_section(detail, palette))
+        self.query_one("#sec-pricing", Static).update(pricing_section(detail, self.per, palette))
+        self.query_one("#sec-history", Static).update(history_section(detail, self.per, palette=palette))
+        self.query_one("#sec-usage", Static).update(usage_section(usage, palette=palette))
+        self.query_one("#sec-changes", Static).update(changes_section(detail, self.per, palette=palette))
         raw = json.dumps(detail.raw, indent=2, sort_keys=True) if detail.raw is not None else "No raw payload stored."
-        self.query_one("#sec-raw", Static).update(Text(raw))
+        self.query_one("#sec-raw", Static).update(fmt.plain(raw))
 
     def action_copy_id(self) -> None:
         self.app.copy_to_clipboard(self.model_id)
-        self.app.notify(f"Copied {self.model_id}", timeout=2)
+        self.app.notify(f"Copied {inert(self.model_id, 80)}", timeout=2, markup=False)
 
     def action_toggle_raw(self) -> None:
         raw = self.query_one("#sec-raw")

@@ -12,13 +12,15 @@ from textual.widgets import DataTable, Footer, Header
 
 from .. import format as fmt
 
-STATUS_STYLE = {"ok": "green", "failed": "red", "cancelled": "yellow", "interrupted": "yellow", "running": "cyan", "dry_run": "dim"}
+STATUS_STYLE = {"ok": "bold", "failed": "bold reverse", "cancelled": "italic", "interrupted": "italic", "running": "bold", "dry_run": ""}
+"""Styles that need no colour (legible in every theme and with NO_COLOR); the words say the result."""
 
 
 class HistoryScreen(Screen[None]):
     BINDING_GROUP_TITLE = "Sync history"
     BINDINGS = [
         Binding("escape,q", "app.pop_screen", "Back", id="history.back", tooltip="Back to the catalog."),
+        Binding("enter", "open_run", "Run detail", id="history.open", tooltip="Every field of the highlighted run, the whole error included."),
         Binding("ctrl+r", "reload", "Reload", id="history.reload", tooltip="Read the runs again."),
     ]
 
@@ -28,13 +30,39 @@ class HistoryScreen(Screen[None]):
         yield table
         yield Footer()
 
+    runs: dict[str, Any] = {}
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter on a run: every field of it, the whole error included."""
+        run = self.runs.get(str(event.row_key.value))
+        if run is None:
+            return
+        from .error import ErrorModal
+
+        lines = [
+            f"{run.kind} sync of {run.provider or 'every provider'} · group {run.group or '—'}",
+            f"Started {fmt.when(run.started_at)}, finished {fmt.when(run.finished_at) if run.finished_at else '—'}"
+            f" (took {fmt.duration(run.duration)})",
+            f"Result: {run.status}",
+            f"Found {run.found:,} · added {run.added:,} · updated {run.updated:,} · unchanged {run.unchanged:,}"
+            f" · missing {run.missing:,} · removed {run.removed:,} · prices changed {run.prices_changed:,}",
+        ]
+        if run.error:
+            lines.append(f"Error ({run.error_kind or 'error'}): {run.error}")
+        self.app.push_screen(ErrorModal(f"Run #{run.id}", "\n".join(lines), title_class="run-dialog"))
+
     def on_mount(self) -> None:
         self.sub_title = "sync history"
         table = self.query_one(DataTable)
-        for label in ("When", "Kind", "Provider", "Result", "Found", "Added", "Updated", "Missing", "Removed", "Took", "Error"):
+        for label in ("Run", "When", "Kind", "Provider", "Result", "Found", "Added", "Updated", "Missing", "Removed", "Took", "Error"):
             table.add_column(label, key=label.lower())
         table.loading = True
         self.action_reload()
+
+    def action_open_run(self) -> None:
+        table = self.query_one(DataTable)
+        if table.row_count:
+            table.action_select_cursor()
 
     def action_reload(self) -> None:
         self.app.load_runs()  # type: ignore[attr-defined]
@@ -43,11 +71,12 @@ class HistoryScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.loading = False
         table.clear()
+        self.runs = {str(r.id): r for r in runs}
         for r in runs:
             table.add_row(
-                fmt.ago(r.started_at), r.kind, r.provider or "all", Text(r.status, style=STATUS_STYLE.get(r.status, "")),
+                Text(f"#{r.id}"), f"{fmt.when(r.started_at)} ({fmt.ago(r.started_at)})", Text(r.kind), fmt.plain(r.provider or "all"), Text(r.status, style=STATUS_STYLE.get(r.status, "")),
                 f"{r.found:,}", f"{r.added:,}", f"{r.updated:,}", f"{r.missing:,}", f"{r.removed:,}",
-                fmt.duration(r.duration), Text((r.error or "")[:80], style="red"), key=str(r.id),
+                fmt.duration(r.duration), fmt.plain(r.error or "", 80), key=str(r.id),
             )
         if not runs:
             self.notify("No runs yet: sync a provider with R.", timeout=3)

@@ -1,20 +1,19 @@
 """The live log of a sync, pricing sync or cleanup: what happens (requests, pages, timings),
-then a progress bar while it applies. Esc cancels between batches; `b` hides it while it runs."""
+then a progress bar while it applies. Esc cancels between batches; `b` or `q` hides it while it
+runs. A plan that finished while the log was hidden is shown when the log is shown again."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, ProgressBar, Static
 
+from ..job_state import PHASE_WORDS, Job, LogLine
+from ..messages import CancelJob, ReviewPlan
 from ..widgets.progress_log import ProgressLog
-
-if TYPE_CHECKING:
-    from ..jobs import Job
 
 
 class JobScreen(Screen[None]):
@@ -22,7 +21,8 @@ class JobScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "cancel_or_close", "Cancel / close", id="job.cancel",
                 tooltip="Cancel the run between batches (nothing half-written), or close the log when it is over."),
-        Binding("b", "app.pop_screen", "Hide", id="job.hide", tooltip="Back to the catalog; the run carries on."),
+        Binding("b,q", "app.pop_screen", "Back", id="job.hide", tooltip="Back to the catalog; the run carries on."),
+        Binding("enter", "review", "Review plan", id="job.review", tooltip="Show the plan that waits for you."),
     ]
 
     def __init__(self, job: Job) -> None:
@@ -32,40 +32,56 @@ class JobScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with Vertical(id="job-body"):
-            yield Static(self.job.title, id="job-title")
+            yield Static(Text(self.job.title), id="job-title")
             yield Static("", id="job-phase")
             yield ProgressBar(total=None, show_eta=False, id="job-progress")
             yield ProgressLog(id="job-log")
         yield Footer()
 
     def on_mount(self) -> None:
-        log = self.query_one(ProgressLog)
-        for text, style in self.job.lines:
-            log.note(text, style)
+        self._replayed = False
         self.update_progress()
+        # After the first layout: lines written before the log knows its width wrap at 80 columns.
+        self.call_after_refresh(self._replay)
 
-    def add_line(self, text: str, style: str = "") -> None:
-        self.query_one(ProgressLog).note(text, style)
+    def _replay(self) -> None:
+        log = self.query_one(ProgressLog)
+        for line in self.job.lines:
+            log.note(line)
+        self._replayed = True
+
+    def on_screen_resume(self) -> None:
+        if self.job.preview is not None:
+            self.post_message(ReviewPlan())
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "review":
+            return self.job.phase == "preview"
+        return True
+
+    def action_review(self) -> None:
+        self.post_message(ReviewPlan())
+
+    def add_line(self, line: LogLine) -> None:
+        if getattr(self, "_replayed", False):  # before the replay, the replay writes it (it is in job.lines)
+            self.query_one(ProgressLog).note(line)
 
     def update_progress(self) -> None:
         job = self.job
         bar = self.query_one(ProgressBar)
         if job.total:
             bar.update(total=job.total, progress=job.done)
-        elif job.phase in ("done", "cancelled", "failed"):
+        elif not job.running and job.phase in ("done", "failed") and job.plan is not None:
             bar.update(total=1, progress=1)
-        phase = {
-            "planning": "Planning: fetching and comparing; nothing is written yet.",
-            "preview": "Waiting for your confirmation.",
-            "applying": "Applying… esc cancels between batches.",
-            "done": "Done. esc closes this log.",
-            "cancelled": "Cancelled: the interrupted transaction was rolled back. esc closes this log.",
-            "failed": "Failed. esc closes this log.",
-        }.get(job.phase, job.phase)
-        self.query_one("#job-phase", Static).update(phase)
+        if job.running:
+            phase = PHASE_WORDS.get(job.phase, job.phase)
+        else:
+            phase = f"{job.outcome.split('. ')[0].rstrip('.')}. esc closes this log."
+        self.query_one("#job-phase", Static).update(Text(phase))
+        self.refresh_bindings()
 
     def action_cancel_or_close(self) -> None:
         if self.job.running:
-            self.app.cancel_job()  # type: ignore[attr-defined]
+            self.post_message(CancelJob())
         else:
             self.app.pop_screen()

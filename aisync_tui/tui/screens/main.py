@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import AVAILABILITY_CYCLE, CAPABILITY_FILTERS, SORT_CYCLE, SORT_KEYS, TYPE_CYCLE, CatalogView, Filters, RowKey, row_key
 from ..widgets.model_table import ModelTable
@@ -47,7 +48,14 @@ class MainScreen(Screen[None]):
         Binding("S", "reverse_sort", "Reverse", show=False, id="sort.reverse", tooltip="Reverse the sort direction."),
         Binding("c", "copy_id", "Copy id", show=False, id="model.copy", tooltip="Copy the highlighted model's id."),
         Binding("f", "focus_providers", "Providers", show=False, id="focus.providers", tooltip="Move to the provider pane."),
+        Binding("0", "clear_filters", "Clear filters", show=False, id="filter.clear-all",
+                tooltip="Clear every filter: search text, provider, type, active, availability, capabilities."),
+        Binding("ctrl+b", "toggle_pane", "Pane", show=False, id="view.pane", tooltip="Hide or show the provider pane."),
+        Binding("space", "mark", "Mark", show=False, id="compare.mark", tooltip="Mark the highlighted model for comparison (again: unmark)."),
+        Binding("equals_sign", "compare", "Compare", show=False, id="compare.open", tooltip="Compare the marked models side by side."),
     ]
+    WIDE = 140
+    """From this width on, the highlighted model's details are a third column, not a strip."""
 
     def __init__(self, settings: Any) -> None:
         super().__init__()
@@ -60,6 +68,8 @@ class MainScreen(Screen[None]):
         self._partial_total: int | None = None
         self.provider_rows: list[Any] = []
         self._status_text = ""
+        self.marked: list[RowKey] = []
+        """Models marked for the comparison screen, in marking order."""
         self.last_timing: dict[str, float] = {}
         """Seconds the last load / filter / sort took on the UI thread (shown nowhere; for tests and bench)."""
 
@@ -73,9 +83,11 @@ class MainScreen(Screen[None]):
                     yield Static("", id="filter-status")
                 yield ModelTable(per=self.settings.pricing.per, id="models")
                 yield PreviewPane(per=self.settings.pricing.per, id="preview")
+            yield PreviewPane(per=self.settings.pricing.per, id="details", wide=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.set_class(self.size.width >= self.WIDE, "-wide")
         self.query_one(ModelTable).focus()
         # Read the store only once the table exists to receive the rows.
         self.app.load_catalog(first=True)  # type: ignore[attr-defined]
@@ -83,6 +95,26 @@ class MainScreen(Screen[None]):
     @property
     def table(self) -> ModelTable:
         return self.query_one(ModelTable)
+
+    @property
+    def pane(self) -> PreviewPane:
+        """The highlighted model's details: the third column when wide, the strip otherwise."""
+        return self.query_one("#details" if self.has_class("-wide") else "#preview", PreviewPane)
+
+    def on_resize(self) -> None:
+        wide = self.size.width >= self.WIDE
+        if wide != self.has_class("-wide"):
+            self.set_class(wide, "-wide")
+            self.pane.show(self.table.current)
+        self._size_provider_pane()
+
+    def _size_provider_pane(self) -> None:
+        """As wide as its longest line (a key variable in full), within a share of the screen."""
+        pane = self.query_one(ProviderPane)
+        limit = max(24, int(self.size.width * (0.34 if self.size.width >= 100 else 0.3)))
+        width = min(pane.wanted_width(), limit)
+        if pane.styles.width is None or pane.styles.width.value != width:
+            pane.styles.width = width
 
     # ------------------------------------------------------------------ data
 
@@ -111,12 +143,14 @@ class MainScreen(Screen[None]):
     def refresh_providers(self, syncing: set[str]) -> None:
         pane = self.query_one(ProviderPane)
         pane.set_entries(provider_entries(self.settings, self.provider_rows, syncing), self.total)
+        self._size_provider_pane()
 
     def set_per(self, per: str) -> None:
         self.table.per = per
-        self.query_one(PreviewPane).per = per
+        for pane in self.query(PreviewPane):
+            pane.per = per
         self.table.refresh()
-        self.query_one(PreviewPane).show(self.table.current)
+        self.pane.show(self.table.current)
 
     def _current_key(self) -> RowKey | None:
         row = self.table.current
@@ -124,19 +158,28 @@ class MainScreen(Screen[None]):
 
     def _show(self, keep: RowKey | None = None) -> None:
         table = self.table
-        table.empty_text = "No models match these filters." if self.total else "The store has no models yet: sync a provider (R) or the pricing catalog (p)."
+        if self.total:
+            table.empty_text = "No models match these filters: press 0 to clear them."
+        elif not getattr(self.app, "seed_done", None) or not self.app.seed_done.is_set():  # type: ignore[attr-defined]
+            table.empty_text = "Loading the bundled catalog…"
+        else:
+            table.empty_text = "The store has no models yet: sync a provider (R) or the price catalog (p)."
         table.show(self.view.rows, sort=self.view.sort, descending=self.view.descending, keep=keep)
         # In the same frame as the table (its Highlighted message would repaint the pane in a
         # second frame; the pane skips a row it already shows).
-        self.query_one(PreviewPane).show(table.current)
+        self.pane.show(table.current)
         self._update_status()
 
     def _update_status(self) -> None:
-        parts = self.view.filters.describe()
-        label, _ = SORT_KEYS[self.view.sort]
+        # The count first: a narrow bar cuts the filters, never the count.
+        parts = [f"{len(self.view.rows):,}/{self.total:,}"]
         if not self.complete:
             parts.append("loading…")
-        parts.append(f"{len(self.view.rows):,}/{self.total:,}")
+        if self.view.filters.provider is not None:
+            parts.append(f"provider: {inert(self.view.filters.provider, 30)}")
+        parts.extend(self.view.filters.describe())
+        if len(parts) > 1 + (not self.complete):
+            parts.append("0 clears")
         text = " · ".join(parts)
         # The status is as wide as its text: lay the bar out again only when that width changes
         # (a layout repaints most of the screen; "1,234/50,000" -> "987/50,000" needs it, a new
@@ -156,9 +199,7 @@ class MainScreen(Screen[None]):
         keep = self._current_key()
         self.view.set_sort(key, descending)
         self._show(keep)
-        self.last_timing["sort"] = time.perf_counter() - start
-        label, _ = SORT_KEYS[key]
-        self.app.notify(f"Sorted by {label}, {'descending' if self.view.descending else 'ascending'}", timeout=2)
+        self.last_timing["sort"] = time.perf_counter() - start  # the header's arrow says it: no notification
 
     # ------------------------------------------------------------------ events
 
@@ -173,7 +214,7 @@ class MainScreen(Screen[None]):
 
     @on(ModelTable.Highlighted)
     def _highlighted(self, event: ModelTable.Highlighted) -> None:
-        self.query_one(PreviewPane).show(event.row)
+        self.pane.show(event.row)
 
     @on(ModelTable.Selected)
     def _selected(self, event: ModelTable.Selected) -> None:
@@ -190,8 +231,31 @@ class MainScreen(Screen[None]):
         # already land in the filter, not trigger the table's bindings.
         self.set_focus(self.query_one(FilterInput))
 
+    def action_mark(self) -> None:
+        from .compare import toggle_mark
+
+        toggle_mark(self)
+
+    def action_compare(self) -> None:
+        from .compare import open_compare
+
+        open_compare(self)
+
     def action_focus_providers(self) -> None:
-        self.query_one(ProviderPane).focus()
+        pane = self.query_one(ProviderPane)
+        pane.display = True
+        pane.focus()
+
+    def action_toggle_pane(self) -> None:
+        pane = self.query_one(ProviderPane)
+        pane.display = not pane.display
+        if not pane.display:
+            self.table.focus()
+
+    def action_clear_filters(self) -> None:
+        self.query_one(FilterInput).value = ""
+        self.go_provider(None)
+        self.apply_filters(Filters())
 
     def action_cycle_type(self) -> None:
         current = self.view.filters.type
@@ -212,8 +276,10 @@ class MainScreen(Screen[None]):
         self.apply_filters(self.view.filters.with_(capabilities=frozenset(caps)))
 
     def action_next_sort(self) -> None:
-        i = SORT_CYCLE.index(self.view.sort)
-        self.sort_by(SORT_CYCLE[(i + 1) % len(SORT_CYCLE)], False)
+        """The next column on screen (hidden columns at this width are skipped)."""
+        shown = [k for k in self.table.visible_columns() if k in SORT_KEYS] or list(SORT_CYCLE)
+        i = shown.index(self.view.sort) if self.view.sort in shown else -1
+        self.sort_by(shown[(i + 1) % len(shown)], False)
 
     def action_reverse_sort(self) -> None:
         self.sort_by(self.view.sort, not self.view.descending)
@@ -222,7 +288,7 @@ class MainScreen(Screen[None]):
         row = self.table.current
         if row is not None:
             self.app.copy_to_clipboard(row[1])
-            self.app.notify(f"Copied {row[1]}", timeout=2)
+            self.app.notify(f"Copied {inert(row[1], 80)}", timeout=2, markup=False)
 
     def go_provider(self, slug: str | None) -> None:
         self.query_one(ProviderPane).select_slug(slug)

@@ -3,6 +3,7 @@ Saved to the config file; a key's value is never shown, only whether it is set a
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -12,7 +13,19 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from ...errors import AisyncError
-from ..settings_form import ProviderForm, SettingsForm, form_from_settings, save_settings
+from ..settings_form import ProviderForm, SettingsForm, form_from_settings, parse_seconds, save_settings
+
+#: "providers.openai: base_url …" in a config error → the field that holds it.
+_FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
+_FIELD_IDS = {"enabled": "enabled", "api_key_env": "env", "base_url": "url", "timeout": "timeout"}
+
+
+class FieldError(AisyncError):
+    """A value in the form that cannot be saved, with the id of its field."""
+
+    def __init__(self, field_id: str, message: str, hint: str) -> None:
+        super().__init__(message, hint=hint)
+        self.field_id = field_id
 
 
 def key_status(p: Any) -> str:
@@ -28,7 +41,7 @@ class SettingsScreen(Screen[None]):
     BINDING_GROUP_TITLE = "Settings"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", id="settings.save", tooltip="Write the settings to the config file."),
-        Binding("escape", "app.pop_screen", "Back", id="settings.back", tooltip="Back without saving."),
+        Binding("escape,q", "back", "Back", id="settings.back", tooltip="Back to the catalog (asks before dropping unsaved edits)."),
     ]
 
     def __init__(self, settings: Any, theme: str, themes: list[str]) -> None:
@@ -36,11 +49,13 @@ class SettingsScreen(Screen[None]):
         self.settings = settings
         self.form = form_from_settings(settings, theme)
         self.themes = themes
+        self.saved_form: SettingsForm | None = None
+        """The form as last shown or saved: leaving with other values asks first."""
 
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="settings-body"):
-            yield Static(f"Config file: {self.settings.config_path}", classes="dim")
+            yield Static(f"Config file: {self.settings.config_path} (comments and layout are kept when saving)", classes="dim", markup=False)
             with Horizontal(classes="setting-row"):
                 yield Label("Prices per", classes="setting-label")
                 yield Select([("1M tokens", "1m"), ("1K tokens", "1k")], value=self.form.per, allow_blank=False, id="per")
@@ -55,7 +70,7 @@ class SettingsScreen(Screen[None]):
                     with Horizontal(classes="setting-row"):
                         yield Label("Enabled", classes="setting-label")
                         yield Switch(value=f.enabled, id=f"enabled-{slug}")
-                        yield Static(key_status(p), classes="key-status", id=f"key-{slug}")
+                        yield Static(key_status(p), classes="key-status", id=f"key-{slug}", markup=False)
                     with Horizontal(classes="setting-row"):
                         yield Label("Key variables", classes="setting-label")
                         yield Input(", ".join(f.api_key_env), id=f"env-{slug}")
@@ -73,17 +88,23 @@ class SettingsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.sub_title = "settings"
+        self.call_after_refresh(self._remember_form)
+
+    def _remember_form(self) -> None:
+        try:
+            self.saved_form = self.read_form()
+        except AisyncError:
+            self.saved_form = None
 
     def read_form(self) -> SettingsForm:
         providers = {}
         for slug in self.settings.providers:
             timeout_text = self.query_one(f"#timeout-{slug}", Input).value.strip()
             try:
-                timeout = float(timeout_text) if timeout_text else None
+                timeout = parse_seconds(timeout_text)
             except ValueError:
-                raise AisyncError(f"{slug}: timeout {timeout_text!r} is not a number", hint="write seconds, e.g. 30") from None
-            if timeout is not None and timeout <= 0:
-                raise AisyncError(f"{slug}: timeout must be positive", hint="write seconds, e.g. 30")
+                raise FieldError(f"timeout-{slug}", f"{slug}: timeout {timeout_text!r} is not a number of seconds",
+                                 hint="write seconds between 1 and 3600, e.g. 30, or leave it empty for the default") from None
             providers[slug] = ProviderForm(
                 enabled=self.query_one(f"#enabled-{slug}", Switch).value,
                 api_key_env=[e.strip() for e in self.query_one(f"#env-{slug}", Input).value.split(",") if e.strip()],
@@ -98,20 +119,61 @@ class SettingsScreen(Screen[None]):
 
     def action_save(self) -> None:
         error = self.query_one("#settings-error", Static)
+        for field in self.query(".-invalid"):
+            field.remove_class("-invalid")
         try:
-            new = save_settings(self.settings, self.read_form())
+            form = self.read_form()
+            new = save_settings(self.settings, form)
         except AisyncError as exc:
-            error.update(exc.line())
+            self._show_error(exc)
             return
         error.update("")
+        self.saved_form = form
         self.settings = new
         for slug, p in new.providers.items():
             self.query_one(f"#key-{slug}", Static).update(key_status(p))
         self.app.apply_settings(new)  # type: ignore[attr-defined]
-        self.notify(f"Settings saved to {new.config_path}", timeout=3)
+        self.notify(f"Settings saved to {new.config_path}", timeout=3, markup=False)
+
+    def _show_error(self, exc: AisyncError) -> None:
+        """At the field (marked, focused, scrolled to) and in a notification, not only at the end
+        of a long form."""
+        from rich.text import Text
+
+        line = exc.line()
+        self.query_one("#settings-error", Static).update(Text(line))
+        field_id = exc.field_id if isinstance(exc, FieldError) else None
+        if field_id is None and (m := _FIELD_OF_ERROR.search(exc.message)) is not None:
+            field_id = f"{_FIELD_IDS[m.group(2)]}-{m.group(1)}"
+        if field_id is not None:
+            try:
+                field = self.query_one(f"#{field_id}")
+            except Exception:  # a key the form does not show
+                field = None
+            if field is not None:
+                field.add_class("-invalid")
+                field.focus()
+                field.scroll_visible(animate=False)
+        self.notify(line, title="Not saved", severity="error", timeout=8, markup=False)
+
+    def action_back(self) -> None:
+        try:
+            dirty = self.read_form() != self.saved_form
+        except AisyncError:
+            dirty = True
+        if not dirty:
+            self.app.pop_screen()
+            return
+        from .confirm import ConfirmModal
+
+        def answered(drop: bool | None) -> None:
+            if drop:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmModal("Drop the unsaved changes to the settings?", "Drop them", "Keep editing"), answered)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "settings-save":
             self.action_save()
         else:
-            self.app.pop_screen()
+            self.action_back()

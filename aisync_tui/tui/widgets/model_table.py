@@ -8,7 +8,6 @@ swaps the list and repaints the visible lines.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any, Callable, Sequence
 
 from rich.cells import cell_len, set_cell_size
@@ -22,8 +21,10 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import (
+    COLUMNS,
     CONTEXT,
     INPUT,
     MAX_OUT,
@@ -33,35 +34,12 @@ from ..catalog import (
     STATUS,
     SYNCED,
     TYPE,
+    Column,
     Row,
     RowKey,
     row_key,
 )
 
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    right: bool = False
-    priority: int = 0
-    """Higher stays longer when the terminal is narrow."""
-
-
-#: Every column, in display order. "model" takes the width the others leave.
-COLUMNS: tuple[Column, ...] = (
-    Column("model", "Model", 18, priority=100),
-    Column("provider", "Provider", 10, priority=90),
-    Column("type", "Type", 10, priority=60),
-    Column("status", "Status", 9, priority=70),
-    Column("context", "Context", 7, right=True, priority=50),
-    Column("max_output", "Max out", 7, right=True, priority=30),
-    Column("input", "In/1M", 8, right=True, priority=80),
-    Column("output", "Out/1M", 8, right=True, priority=75),
-    Column("tier", "Cost", 6, priority=40),
-    Column("synced", "Synced", 12, priority=20),
-)
 MODEL_MAX = 42
 GAP = 1
 
@@ -110,17 +88,17 @@ class ModelTable(ScrollView, can_focus=True):
     }
     DEFAULT_CSS = """
     ModelTable {
-        background: $surface;
+        background: $background;
         scrollbar-gutter: stable;
     }
-    ModelTable > .model-table--header { text-style: bold; color: $text-primary; background: $panel; }
-    ModelTable > .model-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; text-style: bold; }
+    ModelTable > .model-table--header { text-style: bold underline; color: $foreground; background: $background; }
+    ModelTable > .model-table--cursor { background: $background; color: $foreground; text-style: bold reverse; }
     ModelTable > .model-table--cursor-blurred { background: $block-cursor-blurred-background; }
-    ModelTable > .model-table--active { color: $text-success; }
-    ModelTable > .model-table--missing { color: $text-error; }
-    ModelTable > .model-table--deprecated { color: $text-warning; }
-    ModelTable > .model-table--catalog { color: $text-muted; }
-    ModelTable > .model-table--empty { color: $text-muted; text-style: italic; }
+    ModelTable > .model-table--active { color: $status-ok; }
+    ModelTable > .model-table--missing { color: $status-error; }
+    ModelTable > .model-table--deprecated { color: $status-warning; }
+    ModelTable > .model-table--catalog { color: $status-muted; }
+    ModelTable > .model-table--empty { color: $status-muted; text-style: italic; }
     """
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -282,10 +260,10 @@ class ModelTable(ScrollView, can_focus=True):
     def _cells(self, row: Row) -> dict[str, str]:
         per = self.per
         out = {
-            "model": row[MODEL_ID],
-            "provider": row[PROVIDER],
-            "type": row[TYPE],
-            "status": row[STATUS],
+            "model": inert(row[MODEL_ID]),
+            "provider": inert(row[PROVIDER]),
+            "type": inert(row[TYPE]),
+            "status": inert(row[STATUS]),
             "context": fmt.tokens(row[CONTEXT]),
             "max_output": fmt.tokens(row[MAX_OUT]),
             "input": fmt.price(row[INPUT], per),
@@ -295,13 +273,18 @@ class ModelTable(ScrollView, can_focus=True):
         }
         return out
 
-    def _header_label(self, col: Column) -> str:
+    def _header_label(self, col: Column, width: int) -> str:
         label = col.label
         if col.key in ("input", "output"):
             label = label.replace("1M", "1K") if self.per == "1k" else label
         if col.key == self.sort_key:
-            label = f"{label}{'▼' if self.descending else '▲'}"
+            # The arrow always shows: the label gives way to it, not the other way round.
+            label = f"{label[: max(1, width - 1)]}{'▼' if self.descending else '▲'}"
         return label
+
+    def visible_columns(self) -> list[str]:
+        """Keys of the columns shown at the current width (the sort key cycles through these)."""
+        return [col.key for col, _ in self._columns()]
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
@@ -311,7 +294,7 @@ class ModelTable(ScrollView, can_focus=True):
             style = base + self.get_component_rich_style("model-table--header")
             segments = []
             for col, w in columns:
-                text = _fit(self._header_label(col), w, col.right)
+                text = _fit(self._header_label(col, w), w, col.right)
                 segments.append(Segment(text + " " * GAP, style))
             return Strip(segments).adjust_cell_length(width, style)
         index = int(self.scroll_offset.y) + y - 1
@@ -345,7 +328,9 @@ class ModelTable(ScrollView, can_focus=True):
         name = {"active": "active", "missing": "missing", "retired": "missing", "deprecated": "deprecated", "catalog": "catalog"}.get(status)
         if name is None:
             return None
-        return self.get_component_rich_style(f"model-table--{name}", partial=True)
+        # The colour resolved against the table's background (a theme's muted text is partly
+        # transparent; unresolved, it came out white on light grey in light themes).
+        return Style(color=self.get_component_rich_style(f"model-table--{name}").color)
 
     def on_focus(self) -> None:
         self.refresh()

@@ -3,61 +3,94 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from typing import Any
+
+from textual.content import Content
 from textual.widgets import Static
 
+from ...render.inert import inert
 from .. import format as fmt
 from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
 
 
-def preview_text(row: Row | None, per: str = "1m") -> Text:
+def details_text(row: Row | None, per: str = "1m") -> Content:
+    """The third column on wide terminals: one fact per line, capabilities listed in full."""
     if row is None:
-        return Text("No model highlighted.", style="italic")
+        return Content.styled("No model highlighted.", "italic")
+    unit = "1K" if per == "1k" else "1M"
+    parts: list[Any] = [(inert(row[MODEL_ID], 200) + "\n", "bold")]
+    if row[NAME] and row[NAME] != row[MODEL_ID]:
+        parts.append(inert(row[NAME], 200) + "\n")
+    parts.append("\n")
+    for label, value in (
+        ("Provider", inert(row[PROVIDER], 60)),
+        ("Type", inert(row[TYPE], 40)),
+        ("Status", inert(row[STATUS], 40)),
+        ("Listed", "by the provider, for you" if row[AVAILABLE] else "no: a catalog entry"),
+        ("Context", fmt.tokens(row[CONTEXT])),
+        ("Max output", fmt.tokens(row[MAX_OUT])),
+        (f"Input/{unit}", fmt.price(row[INPUT], per)),
+        (f"Output/{unit}", fmt.price(row[OUTPUT], per)),
+        ("Cost tier", fmt.tier(row[INPUT], row[OUTPUT])),
+        ("Synced", fmt.ago(row[SYNCED])),
+    ):
+        parts += [(f"{label:<11}", "bold"), f"{value}\n"]
+    caps = _caps(row[CAPS])
+    parts += [("\nCapabilities\n", "bold"), ("\n".join(f"  {c}" for c in caps) or "  unknown") + "\n",
+              ("\nenter: details · c: copy id", "italic")]
+    return Content.assemble(*parts)
+
+
+def preview_text(row: Row | None, per: str = "1m") -> Content:
+    if row is None:
+        return Content.styled("No model highlighted.", "italic")
     unit = "1K" if per == "1k" else "1M"
     caps = ", ".join(_caps(row[CAPS])) or "unknown"
-    text = Text()
-    text.append(row[MODEL_ID], style="bold")
+    parts: list[Any] = [(inert(row[MODEL_ID], 200), "bold")]
     if row[NAME] and row[NAME] != row[MODEL_ID]:
-        text.append(f"  {row[NAME]}")
-    text.append(f"\n{row[PROVIDER]} · {row[TYPE]} · {row[STATUS]}")
-    text.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)", style="dim")
-    text.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
-    text.append(
+        parts.append(f"  {inert(row[NAME], 200)}")
+    parts.append(f"\n{inert(row[PROVIDER], 60)} · {inert(row[TYPE], 40)} · {inert(row[STATUS], 40)}")
+    parts.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)")
+    parts.append(f"\nContext {fmt.tokens(row[CONTEXT])} · max output {fmt.tokens(row[MAX_OUT])}")
+    parts.append(
         f" · input {fmt.price(row[INPUT], per)} / output {fmt.price(row[OUTPUT], per)} per {unit} tokens"
         f" · cost {fmt.tier(row[INPUT], row[OUTPUT])}"
     )
-    text.append(f"\nCapabilities: {caps}")
-    text.append(f"\nLast synced: {fmt.ago(row[SYNCED])}  ", style="dim")
-    text.append("enter: details · c: copy id", style="dim italic")
-    return text
+    parts.append(f"\nCapabilities: {caps}")
+    parts.append(f"\nLast synced: {fmt.ago(row[SYNCED])}  ")
+    parts.append(("enter: details · c: copy id", "italic"))
+    return Content.assemble(*parts)
 
 
 def _caps(raw: object) -> list[str]:
     if not raw:
         return []
     if isinstance(raw, (list, tuple)):
-        return [str(c) for c in raw]
+        return [inert(c, 40) for c in raw]
     import json
 
     try:
         value = json.loads(str(raw))
     except ValueError:
         return []
-    return [str(c) for c in value] if isinstance(value, list) else []
+    return [inert(c, 40) for c in value] if isinstance(value, list) else []
 
 
 class PreviewPane(Static):
     """Shows `preview_text` of the row the table highlights."""
 
-    def __init__(self, *, per: str = "1m", id: str | None = None) -> None:
+    def __init__(self, *, per: str = "1m", id: str | None = None, wide: bool = False) -> None:
         super().__init__(preview_text(None, per), id=id)
         self.per = per
+        self.wide = wide
+        """The third column (one fact per line) rather than the strip under the table."""
         self._shown: tuple[Row | None, str] | None = None
 
-    def show(self, row: Row | None) -> None:
-        if self._shown is not None and self._shown[0] is row and self._shown[1] == self.per:
+    def show(self, row: Row | None, again: bool = False) -> None:
+        """Show `row`; `again`: even when it is shown already (its relative times aged)."""
+        if not again and self._shown is not None and self._shown[0] is row and self._shown[1] == self.per:
             return  # already showing it (the screen shows it with the table's frame, then the table says so)
         self._shown = (row, self.per)
         # The pane's size is fixed by the stylesheet (full width, 6 lines), so new text needs a
         # repaint of the pane only, not a layout of the screen (which repaints most of it).
-        self.update(preview_text(row, self.per), layout=False)
+        self.update((details_text if self.wide else preview_text)(row, self.per), layout=False)

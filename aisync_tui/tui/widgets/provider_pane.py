@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
-from rich.text import Text
+from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ...render.inert import inert
 from .. import format as fmt
 
 ALL = "__all__"
@@ -62,31 +63,34 @@ def provider_entries(settings: Any, rows: Sequence[Any], syncing: Iterable[str] 
     return out
 
 
-ICONS = {"all": ("★", "bold"), "ready": ("●", "green"), "syncing": ("⟳", "cyan"), "failed": ("✗", "red"), "not_configured": ("○", "yellow"),
-         "disabled": ("–", "dim"), "catalog": ("◌", "dim")}
+#: state -> (glyph, style). Colours are theme variables (legible in every theme); the glyph and
+#: the words say the state on their own, without colour (NO_COLOR, greyscale).
+ICONS = {"all": ("★", "bold"), "ready": ("●", "$status-ok"), "syncing": ("⟳", "$status-accent"), "failed": ("✗", "$status-error bold"),
+         "not_configured": ("○", "$status-warning"), "disabled": ("–", "$status-muted"), "catalog": ("◌", "$status-muted")}
 
 
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: max(1, width - 1)] + "…"
 
 
-def entry_prompt(entry: ProviderEntry, width: int = 22) -> Text:
+def entry_prompt(entry: ProviderEntry, width: int = 22) -> Content:
     """Two lines that never wrap: "● Name      123" and the state detail."""
     icon, colour = ICONS.get(entry.state, ("?", ""))
     count = f"{entry.count:,}"
     name_width = max(4, width - len(count) - 3)
-    text = Text(no_wrap=True, overflow="ellipsis")
-    text.append(f"{icon} ", style=colour)
-    text.append(_cut(entry.name, name_width).ljust(name_width), style="bold")
-    text.append(" " + count, style="dim")
-    text.append("\n  " + _cut(entry.detail, width - 2), style=colour if entry.state in ("failed", "not_configured") else "dim")
-    return text
+    detail_style = colour if entry.state in ("failed", "not_configured") else "$status-muted"
+    return Content.assemble(
+        (f"{icon} ", colour),
+        (_cut(inert(entry.name), name_width).ljust(name_width), "bold"),
+        " " + count,
+        ("\n  " + _cut(inert(entry.detail), width - 2), detail_style),
+    )
 
 
 class ProviderPane(OptionList):
     BINDING_GROUP_TITLE = "Providers"
     DEFAULT_CSS = """
-    ProviderPane { width: 28; height: 1fr; border: round $panel; }
+    ProviderPane { width: 28; height: 1fr; border: round $panel; border-title-color: $text; }
     ProviderPane:focus { border: round $primary; }
     """
 
@@ -116,6 +120,13 @@ class ProviderPane(OptionList):
             self.add_options(options)
             ids = [ALL] + [e.slug for e in entries]
             self.highlighted = ids.index(keep) if keep in ids else 0
+
+    def wanted_width(self) -> int:
+        """The width that shows every name, count and hint in full (border, padding, scrollbar included)."""
+        longest = len("All providers") + 8
+        for e in self.entries:
+            longest = max(longest, len(inert(e.name)) + len(f"{e.count:,}") + 3, len(inert(e.detail)) + 2)
+        return longest + 7  # border, option padding and the scrollbar
 
     def _text_width(self) -> int:
         # Content width less the options' own padding (1 cell each side) and the scrollbar.

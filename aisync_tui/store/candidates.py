@@ -1,0 +1,206 @@
+"""Store reads for choosing a model: the models a workload could run on with their price (current
+or at a date), resolved by id or alias, in as few queries as the catalog allows.
+
+`cheapest` prices every model of a ~5,000-model catalog per call, so the list is one SELECT on the
+raw cursor (models joined with their current price period), converted by hand: no Peewee row
+objects, decimals built only for the components a price has.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+import peewee as pw
+
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
+from .models import Model, Provider
+from .models import Price as PriceTable
+
+#: Statuses of a model that can still run a workload (missing and retired ones cannot).
+RUNNABLE = ("active", "deprecated", "catalog")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A model with the price a cost is computed at (None: no price known)."""
+
+    pk: int
+    provider: str
+    model_id: str
+    name: str | None
+    type: str
+    status: str
+    context_length: int | None
+    max_output_tokens: int | None
+    capabilities: tuple[str, ...]
+    available: bool
+    in_catalog: bool
+    deprecated_at: datetime | None
+    price: Price | None
+    price_from: datetime | None
+    price_source: str | None
+
+
+_MODEL_COLUMNS = (
+    Model.id, Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
+    Model.max_output_tokens, Model.capabilities, Model.available, Model.in_catalog, Model.deprecated_at,
+)
+_PRICE_COLUMNS = tuple(getattr(PriceTable, name) for name in PRICE_COMPONENTS) + (
+    PriceTable.tiers, PriceTable.currency, PriceTable.effective_from, PriceTable.source,
+)
+
+
+# Prices and period starts repeat across thousands of catalog rows (one seeding writes one start
+# time; feeds share price points): each distinct text is converted once per process.
+_TIME_CACHE: dict[Any, datetime | None] = {}
+_DECIMAL_CACHE: dict[Any, Decimal] = {}
+
+
+def _time(value: Any) -> datetime | None:
+    if value is None:
+        return None
+    hit = _TIME_CACHE.get(value)
+    if hit is None:
+        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
+        hit = _TIME_CACHE[value] = as_utc(parsed)
+    return hit
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None:
+        return None
+    hit = _DECIMAL_CACHE.get(value)
+    if hit is None:
+        hit = _DECIMAL_CACHE[value] = Decimal(str(value))
+    return hit
+
+
+_JSON_CACHE: dict[str, Any] = {}
+
+
+def _json(value: Any) -> Any:
+    if value is None or not isinstance(value, str):
+        return value
+    hit = _JSON_CACHE.get(value)
+    if hit is None:
+        hit = _JSON_CACHE[value] = json.loads(value)
+    return hit
+
+
+def _price(raw: Sequence[Any]) -> tuple[Price | None, datetime | None, str | None]:
+    """Price from the price columns of one row (None when the model has no period)."""
+    n = len(PRICE_COMPONENTS)
+    tiers_json, currency, start, source = raw[n], raw[n + 1], raw[n + 2], raw[n + 3]
+    if start is None:
+        return None, None, None
+    values = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
+    tiers = tuple(PriceTier.from_json(t) for t in (_json(tiers_json) or ()))
+    return Price(**values, tiers=tiers, currency=currency or "USD"), _time(start), source
+
+
+def _candidate(row: Sequence[Any]) -> Candidate:
+    price, start, source = _price(row[len(_MODEL_COLUMNS):])
+    return Candidate(
+        pk=row[0], provider=row[1], model_id=row[2], name=row[3], type=row[4], status=row[5],
+        context_length=row[6], max_output_tokens=row[7], capabilities=tuple(_json(row[8]) or ()),
+        available=bool(row[9]), in_catalog=bool(row[10]), deprecated_at=_time(row[11]),
+        price=price, price_from=start, price_source=source,
+    )
+
+
+def _json_list_has(column: pw.Field, item: str) -> pw.Expression:
+    """A JSON-text list column holds `item` (a substring test, confirmed exactly by the caller).
+
+    The pattern must reach the database as written: the column's own converter would JSON-encode
+    it, and Peewee turns SQLite's LIKE into a case-sensitive GLOB where % is not a wildcard.
+    """
+    pattern = pw.Value(f'%"{item}"%', converter=False)
+    return pw.Expression(column, pw.OP.ILIKE, pattern)
+
+
+def _run(query: pw.Select) -> list[Candidate]:
+    sql, params = query.sql()
+    cursor = Model._meta.database.execute_sql(sql, params)
+    return [_candidate(row) for row in cursor.fetchall()]
+
+
+def _with_current_price() -> pw.ModelSelect:
+    return (
+        Model.select(*_MODEL_COLUMNS, *_PRICE_COLUMNS)
+        .join(Provider)
+        .switch(Model)
+        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=((PriceTable.model == Model.id) & PriceTable.effective_until.is_null()))
+    )
+
+
+def candidates(
+    *,
+    providers: Iterable[str] = (),
+    type: str | None = None,
+    capabilities: Iterable[str] = (),
+    min_context: int | None = None,
+    available: bool | None = None,
+) -> list[Candidate]:
+    """Runnable models matching every filter, with their current price. Order is unspecified."""
+    query = _with_current_price().where(Model.status.in_(RUNNABLE))
+    wanted = list(providers)
+    if wanted:
+        query = query.where(Provider.slug.in_(wanted))
+    if type:
+        query = query.where(Model.type == type)
+    for cap in capabilities:
+        query = query.where(_json_list_has(Model.capabilities, cap))
+    if min_context is not None:
+        query = query.where(Model.context_length >= min_context)
+    if available is True:
+        query = query.where(Model.available == True)  # noqa: E712
+    elif available is False:
+        query = query.where(Model.available == False)  # noqa: E712
+    found = _run(query)
+    # `contains` is a substring match on the JSON text: keep only exact capability names.
+    caps = set(capabilities)
+    return [c for c in found if caps.issubset(c.capabilities)] if caps else found
+
+
+def find(model_id: str, provider: str) -> Candidate | None:
+    """The model `model_id` of `provider` with its current price: by exact id first, then by an
+    alias that provider stated for one of its models (never across providers)."""
+    exact = _run(_with_current_price().where((Provider.slug == provider) & (Model.model_id == model_id)))
+    if exact:
+        return exact[0]
+    rows = (
+        Model.select(Model.id, Model.aliases)
+        .join(Provider)
+        .where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
+        .tuples()
+    )
+    for row in rows:
+        pk, aliases = int(row[0]), row[1]
+        if model_id in (_json(aliases) or ()):
+            found = _run(_with_current_price().where(Model.id == pk))
+            if found:
+                return found[0]
+    return None
+
+
+def price_at(model_pk: int, at: datetime) -> tuple[Price, datetime, str] | None:
+    """The price period in force at `at` (effective_from <= at < effective_until), or None."""
+    from .queries import price_from_row
+
+    row = (
+        PriceTable.select()
+        .where(
+            (PriceTable.model == model_pk)
+            & (PriceTable.effective_from <= at)
+            & (PriceTable.effective_until.is_null() | (PriceTable.effective_until > at))
+        )
+        .order_by(PriceTable.effective_from.desc(), PriceTable.id.desc())
+        .first()
+    )
+    if row is None:
+        return None
+    return price_from_row(row), as_utc(row.effective_from) or at, row.source
