@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain import CAPABILITIES
+from ...domain import CAPABILITIES, TOKEN_COMPONENTS
 from ...render import money
 from ...render.inert import inert
 from .. import format as fmt
@@ -45,7 +45,8 @@ def basic_section(d: Any) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str)}
+    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
     for label, value in rows:
