@@ -224,7 +224,9 @@ def model_rows_query(
         by_alias = ModelAlias.select(ModelAlias.model).where(ModelAlias.name.contains(search))
         query = query.where(Model.model_id.contains(search) | (Model.name ** like) | Model.id.in_(by_alias))
     for cap in capabilities:
-        query = query.where(Model.capabilities.contains(f'"{cap}"'))
+        # The pattern must reach the database as written: the column's converter would JSON-encode
+        # it, and Peewee makes SQLite's LIKE a case-sensitive GLOB where % is no wildcard.
+        query = query.where(pw.Expression(Model.capabilities, pw.OP.ILIKE, pw.Value(f'%"{cap}"%', converter=False)))
     return query.order_by(*_sort_key(sort))
 
 

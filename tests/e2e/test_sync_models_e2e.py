@@ -291,3 +291,22 @@ def test_piping_a_long_listing_into_head_is_not_an_error(sandbox):
     assert first.startswith(b"+")
     assert proc.returncode == 0
     assert b"Traceback" not in err and b"BrokenPipe" not in err
+
+
+def test_models_list_by_capability_lists_exactly_the_models_that_have_it(sandbox, three_providers, keys_env):
+    _setup(sandbox, three_providers, "openai", "gemini")
+    synced = sandbox.run("sync-models", "--provider", "openai", "--provider", "gemini", env=keys_env)
+    assert synced.returncode == 0, synced.stdout
+    r = sandbox.run("models", "list", "--available", "--capability", "vision", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    listed = json.loads(r.stdout)
+    con = sqlite3.connect(sandbox.db)
+    try:
+        rows = con.execute("select model_id, capabilities from model where available = 1").fetchall()
+    finally:
+        con.close()
+    expected = {mid for mid, caps in rows if "vision" in json.loads(caps or "[]")}
+    assert expected, "the fixture lists vision models"
+    assert {m["id"] for m in listed} == expected
+    both = sandbox.run("models", "list", "--available", "--capability", "vision", "--capability", "functions", "--format", "json")
+    assert {m["id"] for m in json.loads(both.stdout)} < expected | {""}
