@@ -40,7 +40,7 @@ def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str,
         cols=", ".join(f"{quote[0]}{c}{quote[1]}" for c in columns),
         marks=", ".join([db.param] * len(columns)),
     )
-    convert = [(n, _memo_json(f) if isinstance(f, (JSONTextField, UTCDateTimeField)) else f.db_value) for n, f in zip(names, fields)]
+    convert = [(n, _converter(f)) for n, f in zip(names, fields)]
     extra = [f.db_value(d() if callable(d) else d) for f, d in defaults]
     params = [tuple([to_db(row[n]) for n, to_db in convert] + extra) for row in rows]
     db.cursor().executemany(sql, params)
@@ -70,8 +70,30 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
         assignments = ", ".join(f"{quote[0]}{f.column_name}{quote[1]} = {db.param}" for f in fields)
         key = meta.fields["id"].column_name
         sql = f"UPDATE {quote[0]}{meta.table_name}{quote[1]} SET {assignments} WHERE {quote[0]}{key}{quote[1]} = {db.param}"
-        convert = [(n, _memo_json(f) if isinstance(f, (JSONTextField, UTCDateTimeField)) else f.db_value) for n, f in zip(names, fields)]
+        convert = [(n, _converter(f)) for n, f in zip(names, fields)]
         db.cursor().executemany(sql, [tuple([to_db(values[n]) for n, to_db in convert] + [pk]) for pk, values in rows])
+
+
+def _converter(field: pw.Field) -> Callable[[Any], Any]:
+    """The field's `db_value`, remembering what repeats: JSON values by content, and a time when
+    it is the same as the row before (the run's own time on every row)."""
+    if isinstance(field, JSONTextField):
+        return _memo_json(field)
+    if isinstance(field, UTCDateTimeField):
+        return _memo_last(field.db_value)
+    encode: Callable[[Any], Any] = field.db_value
+    return encode
+
+
+def _memo_last(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    last: list[Any] = [object(), None]
+
+    def convert(value: Any) -> Any:
+        if value is not last[0]:
+            last[0], last[1] = value, encode(value)
+        return last[1]
+
+    return convert
 
 
 def _frozen(value: Any) -> Hashable:
@@ -88,8 +110,8 @@ _JSON_MEMO: dict[str, dict[Hashable, Any]] = {}
 
 
 def _memo_json(field: pw.Field) -> Callable[[Any], Any]:
-    """`field.db_value` for a JSON or time column, encoding each distinct value once: capability
-    and modality lists, field_sources and the run's own time repeat across thousands of rows."""
+    """`field.db_value` for a JSON column, encoding each distinct value once: capability and
+    modality lists and field_sources repeat across thousands of rows."""
     cache = _JSON_MEMO.setdefault(f"{field.model.__name__}.{field.name}", {})
     if len(cache) > 20_000:
         cache.clear()
