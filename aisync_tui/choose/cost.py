@@ -1,6 +1,6 @@
 """The cost of a workload at one price: exact Decimal arithmetic, one line per price component.
 
-A workload is per request (tokens in and out, cached tokens, images, seconds) times a number of
+A workload is per request (tokens in and out, cached tokens, images, seconds, characters) times a number of
 requests. Each quantity the workload has needs its price component; a component the price does
 not know makes the whole cost unknown and is named in `missing`, never counted as 0. A per-request
 fee is added when the price states one (most models have none, and its absence is not unknown).
@@ -24,8 +24,14 @@ _EXACT = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overf
 
 #: Workload quantities other than tokens, per request -> the price component each is billed at.
 UNIT_QUANTITIES: tuple[tuple[str, str], ...] = (
+    ("input_images", "input_per_image"),
     ("images", "per_image"),
-    ("seconds", "input_per_second"),  # seconds of audio or video read (transcription)
+    ("input_seconds", "input_per_second"),
+    ("output_seconds", "output_per_second"),
+    ("input_characters", "input_per_character"),
+    ("output_characters", "output_per_character"),
+    ("input_video_seconds", "input_per_video_second"),
+    ("video_seconds", "output_per_video_second"),
 )
 #: Components a long-context tier can replace.
 TIERED = ("input", "output", "cached_input")
@@ -39,10 +45,22 @@ class Workload:
     input_tokens: int = 0
     output_tokens: int = 0
     cached_tokens: int = 0
+    input_images: int = 0
+    """Images read per request, where a model prices them per image."""
     images: int = 0
-    """Images per request (generated, or read where a model prices them per image)."""
-    seconds: Decimal = Decimal(0)
-    """Seconds of audio or video per request."""
+    """Images generated per request."""
+    input_seconds: Decimal = Decimal(0)
+    """Seconds of audio read per request (transcription, audio input priced per second)."""
+    output_seconds: Decimal = Decimal(0)
+    """Seconds of audio produced per request."""
+    input_characters: int = 0
+    """Characters read per request (models priced per character, e.g. speech synthesis)."""
+    output_characters: int = 0
+    """Characters written per request."""
+    input_video_seconds: Decimal = Decimal(0)
+    """Seconds of video read per request."""
+    video_seconds: Decimal = Decimal(0)
+    """Seconds of video generated per request."""
     requests: int = 1
 
     def quantities(self) -> list[tuple[str, Decimal]]:
@@ -116,6 +134,16 @@ class Quote:
 
     def breakdown_json(self) -> dict[str, Any]:
         return {line.component: line.to_json() for line in self.lines}
+
+
+def component_label(component: str) -> str:
+    """How a component is named in a table: its label, with its unit unless that is a token
+    ("Input /second" and "Input" are different prices)."""
+    from ..domain import COMPONENT_LABELS, COMPONENT_UNITS
+
+    label = COMPONENT_LABELS.get(component, component)
+    unit = COMPONENT_UNITS.get(component, "token")
+    return label if unit in ("token", "request") else f"{label} /{unit}"
 
 
 def decimal_text(value: Decimal | None) -> str | None:

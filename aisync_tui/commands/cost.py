@@ -38,8 +38,14 @@ def seconds(text: str) -> Decimal:
 #: The workload's non-token quantities (choose.cost.UNIT_QUANTITIES): option -> (count or
 #: seconds, what it counts, which models charge for it), in the order `--help` shows them.
 UNIT_OPTIONS: dict[str, tuple[str, str, str]] = {
-    "images": ("count", "images", "models priced per image"),
-    "seconds": ("seconds", "seconds of audio or video", "models priced per second"),
+    "input_images": ("count", "images read", "models that price input images"),
+    "images": ("count", "images generated", "image models"),
+    "input_seconds": ("seconds", "seconds of audio read", "transcription, audio priced per second"),
+    "output_seconds": ("seconds", "seconds of audio produced", "speech priced per second"),
+    "input_characters": ("count", "characters read", "models priced per character"),
+    "output_characters": ("count", "characters written", "models priced per character"),
+    "input_video_seconds": ("seconds", "seconds of video read", "video input priced per second"),
+    "video_seconds": ("seconds", "seconds of video generated", "video models"),
 }
 
 
@@ -144,7 +150,7 @@ def run_cost(ctx: Any) -> int:
 
 
 #: Column order: what a request reads, then what it writes, then the other units.
-SHOWN_ORDER = ("input", "cached_input", "output", "per_image", "input_per_second", "per_request")
+SHOWN_ORDER = ("input", "cached_input", "output")
 
 
 def _components(results: Sequence[Any]) -> list[str]:
@@ -153,13 +159,13 @@ def _components(results: Sequence[Any]) -> list[str]:
 
 
 def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> None:
-    from ..domain import COMPONENT_LABELS
+    from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd
     from ..render.table import ascii_table
 
     components = _components(results)
-    headers = (["#"] if ranks else []) + ["Model", "Provider", "Context"] + [COMPONENT_LABELS[c] for c in components] + ["Total"]
+    headers = (["#"] if ranks else []) + ["Model", "Provider", "Context"] + [component_label(c) for c in components] + ["Total"]
     rows = []
     for i, r in enumerate(results, 1):
         by = {line.component: line for line in r.quote.lines}
@@ -170,7 +176,7 @@ def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> Non
     ctx.print(ascii_table(headers, rows, align_right=tuple(range(first, len(headers)))))
     for r in results:
         if r.quote.missing:
-            names = ", ".join(COMPONENT_LABELS[c].lower() for c in r.quote.missing)
+            names = ", ".join(component_label(c).lower() for c in r.quote.missing)
             when = " at that date" if r.at else ""
             ctx.print(f"{inert(r.model.model_id, 60)} ({inert(r.model.provider, 30)}): cost unknown, no {names} price{when}")
         if r.quote.tier is not None:

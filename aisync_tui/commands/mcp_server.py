@@ -29,21 +29,25 @@ def _tool_error() -> type[Exception]:
     return ToolError
 
 
-def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, images: int, seconds: float | str, requests: int) -> Any:
+def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, requests: int, units: dict[str, Any]) -> Any:
+    """A Workload from a tool call's arguments; `units` are the non-token quantities by name."""
     from ..choose.cost import Workload
 
-    try:
-        seconds_value = Decimal(str(seconds))
-    except ArithmeticError:
-        raise _tool_error()(f"seconds must be a number, not {seconds!r}") from None
-    if not seconds_value.is_finite():
-        raise _tool_error()("seconds must be a finite number")
-    w = Workload(
-        input_tokens=int(input_tokens), output_tokens=int(output_tokens), cached_tokens=int(cached_tokens),
-        images=int(images), seconds=seconds_value, requests=int(requests),
-    )
+    values: dict[str, Any] = {}
+    for name, value in units.items():
+        if isinstance(value, int) and not isinstance(value, bool):
+            values[name] = value
+            continue
+        try:
+            number = Decimal(str(value))
+        except ArithmeticError:
+            raise _tool_error()(f"{name} must be a number, not {value!r}") from None
+        if not number.is_finite():
+            raise _tool_error()(f"{name} must be a finite number")
+        values[name] = number if "seconds" in name else int(number)
+    w = Workload(input_tokens=int(input_tokens), output_tokens=int(output_tokens), cached_tokens=int(cached_tokens), requests=int(requests), **values)
     limit = 10**15
-    if max(w.input_tokens, w.output_tokens, w.images, w.requests) > limit or w.seconds > limit:
+    if max(w.input_tokens, w.output_tokens, w.requests, *values.values()) > limit:
         raise _tool_error()(f"counts are limited to {limit:,}")
     problems = w.problems()
     if problems:
@@ -117,17 +121,28 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
         input_tokens: int = 0,
         output_tokens: int = 0,
         cached_tokens: int = 0,
-        images: int = 0,
-        seconds: str = "0",
         requests: int = 1,
+        input_images: int = 0,
+        images: int = 0,
+        input_seconds: str = "0",
+        output_seconds: str = "0",
+        input_characters: int = 0,
+        output_characters: int = 0,
+        input_video_seconds: str = "0",
+        video_seconds: str = "0",
         at: str | None = None,
     ) -> list[dict[str, Any]]:
-        """What a workload costs on each model: `models` is a list of {"id": ..., "provider": ...}; tokens, images and
-        seconds are per request, times `requests`; input_tokens includes cached_tokens. `at` (YYYY-MM-DD) prices at the
+        """What a workload costs on each model: `models` is a list of {"id": ..., "provider": ...}; tokens, images,
+        seconds (of audio; video_seconds of video) and characters are per request, times `requests`; input_tokens
+        includes cached_tokens. `at` (YYYY-MM-DD) prices at the
         price in force then. Exact decimal strings; a component without a price makes cost_usd null and is in `missing`."""
         from ..choose.advice import NotFound, cost_of
 
-        w = _workload(input_tokens, output_tokens, cached_tokens, images, seconds, requests)
+        w = _workload(input_tokens, output_tokens, cached_tokens, requests, {
+            "input_images": input_images, "images": images, "input_seconds": input_seconds, "output_seconds": output_seconds,
+            "input_characters": input_characters, "output_characters": output_characters,
+            "input_video_seconds": input_video_seconds, "video_seconds": video_seconds,
+        })
         when = _at(at) if at else None
         pairs = [(str(m.get("id", "")), str(m.get("provider", ""))) for m in models[:MAX_ROWS]]
         out: list[dict[str, Any]] = []
@@ -143,9 +158,15 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
         input_tokens: int = 0,
         output_tokens: int = 0,
         cached_tokens: int = 0,
-        images: int = 0,
-        seconds: str = "0",
         requests: int = 1,
+        input_images: int = 0,
+        images: int = 0,
+        input_seconds: str = "0",
+        output_seconds: str = "0",
+        input_characters: int = 0,
+        output_characters: int = 0,
+        input_video_seconds: str = "0",
+        video_seconds: str = "0",
         capabilities: list[str] | None = None,
         min_context: int | None = None,
         type: str | None = None,
@@ -157,7 +178,11 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
         at least `min_context`. Models without a known price for the workload are left out and counted in `unpriced`."""
         from ..choose.advice import cheapest as rank
 
-        w = _workload(input_tokens, output_tokens, cached_tokens, images, seconds, requests)
+        w = _workload(input_tokens, output_tokens, cached_tokens, requests, {
+            "input_images": input_images, "images": images, "input_seconds": input_seconds, "output_seconds": output_seconds,
+            "input_characters": input_characters, "output_characters": output_characters,
+            "input_video_seconds": input_video_seconds, "video_seconds": video_seconds,
+        })
         ranking = rank(
             w, providers=providers or (), type=type, capabilities=capabilities or (), min_context=min_context,
             available=True if available_only else None, top=max(1, min(int(top), MAX_ROWS)),

@@ -49,7 +49,7 @@ def run_whatif(ctx: Any) -> int:
 
 
 def print_whatif(ctx: Any, r: Any) -> None:
-    from ..domain import COMPONENT_LABELS
+    from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd, usd_grouped
     from ..render.table import ascii_table
@@ -65,7 +65,7 @@ def print_whatif(ctx: Any, r: Any) -> None:
     ctx.print(f"  What it cost: {actual}")
     whatif = usd_grouped(r.whatif_cost, 4)
     if r.whatif_unpriced:
-        reasons = ", ".join(f"{COMPONENT_LABELS.get(k, 'long-context tiers' if k == 'long_context_tier' else k).lower()} ({n:,})" for k, n in sorted(r.missing.items()))
+        reasons = ", ".join(f"{('long-context tiers' if k == 'long_context_tier' else component_label(k).lower())} ({n:,})" for k, n in sorted(r.missing.items()))
         whatif += f" ({plural(r.whatif_unpriced, 'record')} it cannot price left out: no price for {reasons})"
     ctx.print(f"  On {name}: {whatif}")
     if r.both_records:

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from .models import Model, Provider, tuples
+from .models import Model, Provider
 from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
@@ -97,7 +97,7 @@ def _price(raw: Sequence[Any]) -> tuple[Price | None, datetime | None, str | Non
     tiers_json, currency, start, source = raw[n], raw[n + 1], raw[n + 2], raw[n + 3]
     if start is None:
         return None, None, None
-    values = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
+    values: dict[str, Any] = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
     tiers = tuple(PriceTier.from_json(t) for t in (_json(tiers_json) or ()))
     return Price(**values, tiers=tiers, currency=currency or "USD"), _time(start), source
 
@@ -167,19 +167,15 @@ def candidates(
 
 
 def find(model_id: str, provider: str) -> Candidate | None:
-    """The model `model_id` of `provider` with its current price: by exact id first, then by an
-    alias that provider stated for one of its models (never across providers)."""
-    exact = _run(_with_current_price().where((Provider.slug == provider) & (Model.model_id == model_id)))
-    if exact:
-        return exact[0]
-    query = Model.select(Model.id, Model.aliases).join(Provider).where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
-    for row in tuples(query):
-        pk, aliases = int(row[0]), row[1]
-        if model_id in (_json(aliases) or ()):
-            found = _run(_with_current_price().where(Model.id == pk))
-            if found:
-                return found[0]
-    return None
+    """The model `model_id` names at `provider` (its own id, else an alias that provider states;
+    never across providers: `store.queries.resolve_model`), with its current price."""
+    from .queries import resolve_model
+
+    model = resolve_model(model_id, provider)
+    if model is None:
+        return None
+    found = _run(_with_current_price().where(Model.id == model.id))
+    return found[0] if found else None
 
 
 def price_at(model_pk: int, at: datetime) -> tuple[Price, datetime, str] | None:

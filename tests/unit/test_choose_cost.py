@@ -45,14 +45,22 @@ def test_the_highest_tier_the_prompt_exceeds_wins():
     assert quote(price, Workload(input_tokens=150)).cost == D("450")
 
 
-def test_per_request_image_and_second_prices_multiply_by_the_requests():
+def test_per_request_image_second_and_character_prices_multiply_by_the_requests():
     per_request = Price(input=D("0.000001"), per_request=D("0.005"))
     # 1,000 x 10 x $1/1M = $0.01, plus 10 x $0.005 = $0.05
     assert quote(per_request, Workload(input_tokens=1000, requests=10)).cost == D("0.06")
-    images = Price(per_image=D("0.04"))
-    assert quote(images, Workload(images=3, requests=5)).cost == D("0.60")
-    audio = Price(input_per_second=D("0.006"))
-    assert quote(audio, Workload(seconds=D("12.5"), requests=2)).cost == D("0.15")
+    images = Price(per_image=D("0.04"), input_per_image=D("0.001"))
+    # 3 x 5 x $0.04 generated + 2 x 5 x $0.001 read
+    assert quote(images, Workload(images=3, input_images=2, requests=5)).cost == D("0.61")
+    transcription = Price(input_per_second=D("0.0001"))  # $0.006 a minute
+    assert quote(transcription, Workload(input_seconds=D("12.5"), requests=2)).cost == D("0.0025")
+    speech = Price(input_per_character=D("0.000015"), output_per_second=D("0.0002"))
+    # 1,000 characters x $15/1M + 60 s x $0.0002, times 3
+    assert quote(speech, Workload(input_characters=1000, output_seconds=D(60), requests=3)).cost == D("0.081")
+    video = Price(output_per_video_second=D("0.40"))
+    assert quote(video, Workload(video_seconds=D(8))).cost == D("3.20")
+    # Reading audio is not producing it: a speech model has no price for transcribing.
+    assert quote(speech, Workload(input_seconds=D(1))).missing == ("input_per_second",)
 
 
 def test_fractions_of_a_cent_stay_exact():
@@ -75,7 +83,7 @@ def test_a_component_without_a_price_makes_the_cost_unknown_and_is_named():
 
 
 def test_no_price_at_all_names_every_component_the_workload_needs():
-    q = quote(None, Workload(input_tokens=10, output_tokens=10, seconds=D(1)))
+    q = quote(None, Workload(input_tokens=10, output_tokens=10, input_seconds=D(1)))
     assert q.cost is None and q.missing == ("input", "output", "input_per_second")
 
 
@@ -91,7 +99,7 @@ def test_a_price_in_another_currency_is_never_added_to_dollars():
 
 def test_a_workload_that_makes_no_sense_says_which_option_is_wrong():
     assert Workload(input_tokens=10, cached_tokens=20).problems() == ["--cached-tokens counts part of the input: it cannot exceed --input-tokens"]
-    assert Workload().problems()[0].startswith("the workload is empty: give at least one of --input-tokens, --output-tokens, --images")
+    assert Workload().problems()[0].startswith("the workload is empty: give at least one of --input-tokens, --output-tokens, --input-images, --images")
     assert Workload(input_tokens=1, requests=0).problems() == ["--requests must be at least 1"]
 
 
@@ -133,11 +141,13 @@ def test_cost_at_a_date_uses_the_ledger_period_in_force_then(store):
 
 def test_a_model_is_found_by_an_alias_its_provider_stated_but_not_across_providers(store):
     from aisync_tui.choose.advice import NotFound, cost_of
-    from aisync_tui.store.models import Model
+    from aisync_tui.store.models import Model, ModelAlias
     from tests.unit.usage_helpers import seed_price
 
     seed_price("anthropic", "claude-sonnet-4-5-20250929", [(JAN, None, "0.000003", "0.000015")])
-    Model.update(aliases=["claude-sonnet-4-5"]).execute()
+    sonnet = Model.get(Model.model_id == "claude-sonnet-4-5-20250929")
+    Model.update(aliases=["claude-sonnet-4-5"]).where(Model.id == sonnet.id).execute()
+    ModelAlias.create(model=sonnet, provider=sonnet.provider_id, name="claude-sonnet-4-5")
     seed_price("openai", "gpt-4o", [(JAN, None, "0.0000025", "0.00001")])
     found, elsewhere = cost_of([("claude-sonnet-4-5", "anthropic"), ("claude-sonnet-4-5", "openai")], Workload(input_tokens=1000))
     assert isinstance(found, ModelCost) and found.model.model_id == "claude-sonnet-4-5-20250929" and found.cost == D("0.003")
@@ -183,10 +193,10 @@ def test_the_ranking_total_is_the_quote_total_for_every_shape_of_price():
 
     prices = [
         None, GPT4O, TIERED, Price(input=D("0.000001")), Price(per_image=D("0.04"), input=D("0.000002")),
-        Price(input_per_second=D("0.006")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
+        Price(input_per_second=D("0.006"), output_per_character=D("0.00001")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
     ]
     workloads = [
-        Workload(input_tokens=i, output_tokens=o, cached_tokens=c, images=im, seconds=s, requests=r)
+        Workload(input_tokens=i, output_tokens=o, cached_tokens=c, images=im, input_seconds=s, output_characters=im * 100, requests=r)
         for i, o, c, im, s, r in product((0, 1000, 250_000), (0, 77), (0, 500), (0, 2), (D(0), D("1.5")), (1, 3))
         if c <= i and (i or o or im or s)
     ]

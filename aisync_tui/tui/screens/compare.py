@@ -17,7 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Static
 
-from ...choose.cost import Workload, quote
+from ...choose.cost import Workload, component_label, quote
 from ...domain import (
     CAPABILITIES,
     CAPABILITY_LABELS,
@@ -171,7 +171,7 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[Any], pe
     prices = [d.price.price if d is not None and d.price is not None else None for d in details]
     for component in PRICE_COMPONENTS:
         if any(p is not None and getattr(p, component) is not None for p in prices):
-            label = f"{COMPONENT_LABELS[component]} /{unit}" if component in TOKEN_COMPONENTS else COMPONENT_LABELS[component]
+            label = f"{COMPONENT_LABELS[component]} /{unit}" if component in TOKEN_COMPONENTS else component_label(component)
             row(label, [_price_cell(component, getattr(p, component), per) if p is not None else "—" for p in prices])
     if any(p is not None and p.tiers for p in prices):
         row("Long context", [", ".join(f"> {fmt.tokens(tier.threshold)}" for tier in p.tiers) if p is not None and p.tiers else "—" for p in prices])
@@ -182,7 +182,7 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[Any], pe
             if q.cost is not None:
                 cells.append(Text(money.usd(q.cost), style="bold"))
             else:
-                cells.append(Text("no " + ", ".join(COMPONENT_LABELS[c].lower() for c in q.missing) + " price", style="yellow"))
+                cells.append(Text("no " + ", ".join(component_label(c).lower() for c in q.missing) + " price", style="yellow"))
         row(f"Workload $ ({workload.input_tokens:,}/{workload.output_tokens:,} ×{workload.requests:,})", cells)
     t.add_section()
     for cap in CAPABILITIES:
