@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterable
 
 import peewee as pw
 
@@ -246,8 +246,8 @@ class UsageRecord(BaseTable):
 ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, ModelAlias, Price, SyncRun, ModelChange, UsageRecord]
 
 
-def tuples(query: Any) -> Iterator[tuple[Any, ...]]:
-    """A query's rows as plain tuples (`query.tuples()`), typed as such: Peewee's stubs say the
-    rows of `.tuples()` are model instances."""
-    rows: Iterator[tuple[Any, ...]] = iter(query.tuples())
+def tuples(query: Any) -> Iterable[tuple[Any, ...]]:
+    """`query.tuples()`, typed as what it yields: plain tuples (Peewee's stubs say model
+    instances). Like `.tuples()` it can be iterated more than once."""
+    rows: Iterable[tuple[Any, ...]] = query.tuples()
     return rows

@@ -148,12 +148,11 @@ def list_providers(*, count_available: bool = True) -> list[ProviderRow]:
         query = (
             Model.select(Model.provider, pw.fn.COUNT(Model.id), pw.fn.SUM(pw.Case(None, [(Model.available == True, 1)], 0)))  # noqa: E712
             .group_by(Model.provider)
-            .tuples()
         )
-        for provider_id, total, available in query:
+        for provider_id, total, available in tuples(query):
             counts[provider_id] = (int(total or 0), int(available or 0))
     else:
-        for provider_id, total in Model.select(Model.provider, pw.fn.COUNT(pw.SQL("*"))).group_by(Model.provider).tuples():
+        for provider_id, total in tuples(Model.select(Model.provider, pw.fn.COUNT(pw.SQL("*"))).group_by(Model.provider)):
             counts[provider_id] = (int(total or 0), None)
     rows = []
     for p in Provider.select().order_by(Provider.slug):
@@ -171,7 +170,7 @@ def _sort_key(sort: str) -> list[Any]:
     # Prices are decimal text; NUMERIC sorts them by value on both backends (REAL is a 4-byte
     # float on PostgreSQL, which ties prices that differ past the 7th digit).
     name = pw.fn.COALESCE(Model.name, Model.model_id)
-    keys = {
+    keys: dict[str, list[Any]] = {
         "name": [Model.model_id, Provider.slug],
         "provider": [Provider.slug, Model.model_id],
         "type": [Model.type, Model.model_id],
@@ -195,7 +194,7 @@ def model_rows_query(
     search: str | None = None,
     capabilities: Iterable[str] = (),
     sort: str = "name",
-) -> pw.ModelSelect:
+) -> pw.ModelSelect[Model]:
     """The model list as one SELECT (current price joined); callers add .tuples() and limits."""
     query = (
         Model.select(
@@ -245,16 +244,17 @@ def list_models(**filters: Any) -> list[ModelRow]:
     query = model_rows_query(**filters)
     if limit:
         query = query.limit(limit)
-    return [row_from_tuple(t) for t in query.tuples()]
+    return [row_from_tuple(t) for t in tuples(query)]
 
 
 def _find_model(model_id: str, provider: str) -> Model | None:
-    return (
+    found: Model | None = (
         Model.select(Model, Provider)
         .join(Provider)
         .where((Provider.slug == provider) & (Model.model_id == model_id))
         .first()
     )
+    return found
 
 
 def resolve_model(ident: str, provider: str) -> Model | None:
@@ -319,13 +319,12 @@ def aliases_by_model(provider_pks: Iterable[int] | None = None) -> dict[int, tup
 
 def close_matches(model_id: str, provider: str | None = None, n: int = 5) -> list[tuple[str, str]]:
     """(model_id, provider) pairs that look like what the user typed."""
-    query = Model.select(Model.model_id, Provider.slug).join(Provider).tuples()
-    candidates = list(query)
+    candidates = list(tuples(Model.select(Model.model_id, Provider.slug).join(Provider)))
     ids = {m for m, _ in candidates}
     names = difflib.get_close_matches(model_id, list(ids), n=n, cutoff=0.6)
     sub = [m for m in ids if model_id.lower() in m.lower() and m not in names][: max(0, n - len(names))]
     wanted = names + sorted(sub, key=len)
-    out = []
+    out: list[tuple[str, str]] = []
     for mid in wanted:
         provs = sorted({p for m, p in candidates if m == mid}, key=lambda p: (p != provider, p))
         out.extend((mid, p) for p in provs[:2])
@@ -391,7 +390,8 @@ def model_count() -> int:
 
 
 def last_sync_time() -> datetime | None:
-    return stored_utc(Provider.select(pw.fn.MAX(Provider.last_synced_at)).scalar())
+    latest: datetime | str | None = Provider.select(pw.fn.MAX(Provider.last_synced_at)).scalar()
+    return stored_utc(latest)
 
 
 def model_table_tuples(limit: int | None = None) -> list[tuple[Any, ...]]:

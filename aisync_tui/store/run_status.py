@@ -10,7 +10,7 @@ from typing import Iterable
 
 import peewee as pw
 
-from .models import SyncRun
+from .models import SyncRun, tuples
 from .queries import RunRow, run_from_row
 
 #: Run statuses that count as a failure: the provider failed, or the process died mid-run.
@@ -42,9 +42,10 @@ def mark_interrupted_runs() -> int:
     """
     from ..domain import utcnow
 
-    return SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
+    marked: int = SyncRun.update(status="interrupted", finished_at=utcnow(), error="the process stopped before finishing").where(
         SyncRun.status == "running"
     ).execute()
+    return marked
 
 
 def _key(kind: str, provider: str | None) -> tuple[str, str]:
@@ -56,9 +57,8 @@ def _latest_ids(statuses: Iterable[str]) -> dict[tuple[str, str], int]:
         SyncRun.select(SyncRun.kind, SyncRun.provider, pw.fn.MAX(SyncRun.id))
         .where(SyncRun.status.in_(list(statuses)))
         .group_by(SyncRun.kind, SyncRun.provider)
-        .tuples()
     )
-    return {_key(kind, provider): int(last) for kind, provider, last in query}
+    return {_key(kind, provider): int(last) for kind, provider, last in tuples(query)}
 
 
 def _failure_streaks(last_ok: dict[tuple[str, str], int]) -> dict[tuple[str, str], int]:
@@ -77,9 +77,8 @@ def _failure_streaks(last_ok: dict[tuple[str, str], int]) -> dict[tuple[str, str
         .join(ok, pw.JOIN.LEFT_OUTER, on=same)
         .where(f.status.in_(list(FAILED_STATUSES)) & (ok.c.ok_id.is_null() | (f.id > ok.c.ok_id)))
         .group_by(f.kind, f.provider)
-        .tuples()
     )
-    return {_key(kind, provider): int(n) for kind, provider, n in query}
+    return {_key(kind, provider): int(n) for kind, provider, n in tuples(query)}
 
 
 def provider_health(kinds: Iterable[str] | None = None) -> list[ProviderHealth]:

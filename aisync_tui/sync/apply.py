@@ -148,8 +148,8 @@ def check_plan_base(plan: ProviderPlan, provider_pk: int) -> None:
     new_ids = [a.remote.model_id for a in plan.added if a.pk is None]
     if new_ids:
         wanted = set(new_ids)
-        query = Model.select(Model.model_id).where(Model.provider == provider_pk).tuples()
-        stale.extend(model_id for (model_id,) in query if model_id in wanted)
+        query = Model.select(Model.model_id).where(Model.provider == provider_pk)
+        stale.extend(model_id for (model_id,) in tuples(query) if model_id in wanted)
     if stale:
         shown = ", ".join(sorted(stale)[:3]) + (f" and {len(stale) - 3} more" if len(stale) > 3 else "")
         raise StalePlan(f"{plan.provider}: the store changed after this plan was made ({shown}); nothing was written")
@@ -322,10 +322,11 @@ def apply_plan(
                 values.update(provider=provider_pk, model_id=a.remote.model_id, first_seen_at=now, in_catalog=False)
                 rows.append(values)
             bulk_insert(db, Model, rows)
-            ids = dict(
-                Model.select(Model.model_id, Model.id)
-                .where((Model.provider == provider_pk) & Model.model_id.in_([a.remote.model_id for a in batch]))
-                .tuples()
+            ids: dict[str, int] = dict(
+                tuples(
+                    Model.select(Model.model_id, Model.id)
+                    .where((Model.provider == provider_pk) & Model.model_id.in_([a.remote.model_id for a in batch]))
+                )
             )
             change_rows = []
             for a in batch:
@@ -338,12 +339,12 @@ def apply_plan(
 
         existing: list[Added | Updated] = [a for a in plan.added if a.pk is not None]
         existing.extend(plan.updated)
-        for batch in chunks(existing, batch_size):
+        for known in chunks(existing, batch_size):
             change_rows = []
             row_updates: list[tuple[int, dict[str, Any]]] = []
-            for item in batch:
+            for item in known:
+                assert item.pk is not None
                 pk = item.pk
-                assert pk is not None
                 sources = dict(item.sources)  # a copy: _row_values marks the provider's fields in it
                 cleared = [c.field for c in item.changes if c.new is None]
                 values = _row_values(item.remote, now, sources, cleared=cleared)
@@ -363,22 +364,22 @@ def apply_plan(
                     PriceLedger.record(pk, item.remote.price, "provider", at=now)
             bulk_update(db, Model, row_updates)
             bulk_insert(db, ModelChange, change_rows)
-            step(len(batch))
+            step(len(known))
 
-        for batch in chunks(plan.missing, batch_size):
-            pks = [m.pk for m in batch]
+        for gone in chunks(plan.missing, batch_size):
+            pks = [m.pk for m in gone]
             Model.update(status="missing", missing_since=now, available=False).where(Model.id.in_(pks)).execute()
             bulk_insert(
                 db, ModelChange,
-                [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in batch],
+                [{"model": m.pk, "run": run_id, "field": "status", "old": m.old_status, "new": "missing", "at": now} for m in gone],
             )
-            step(len(batch))
+            step(len(gone))
 
         write_aliases(plan, provider_pk, db)
 
-        for batch in chunks(plan.unchanged_pks, max(batch_size, IN_CHUNK)):
-            touch_synced(db, batch, now)
-            step(len(batch))
+        for same in chunks(plan.unchanged_pks, max(batch_size, IN_CHUNK)):
+            touch_synced(db, same, now)
+            step(len(same))
 
         Provider.update(last_synced_at=now, last_attempt_at=now, last_status="ok", last_error=None, last_error_kind=None).where(
             Provider.id == provider_pk

@@ -77,11 +77,11 @@ def plan_cleanup(older_than: datetime, *, provider: str | None = None) -> Cleanu
     )
     if provider:
         query = query.where(Provider.slug == provider)
-    rows = list(query.tuples())
+    rows = list(tuples(query))
     # A model is referenced by what a record resolved to and by what it asked for.
     used = {
         (p, m)
-        for p, m in UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).distinct().tuples()
+        for p, m in tuples(UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).distinct())
     } | {
         (p, m)
         for p, m in tuples(

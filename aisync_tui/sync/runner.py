@@ -42,7 +42,7 @@ from ..events import (
 from ..outcomes import ProviderOutcome, RunSummary
 from ..providers.registry import has_adapter, make_adapter
 from ..store.db import Store
-from ..store.models import Provider, SyncRun
+from ..store.models import Provider, SyncRun, tuples
 from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
 from .plan import compute_plan
@@ -132,16 +132,15 @@ class ModelSyncRunner:
 
         out = {
             slug: ts
-            for slug, ts in Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok").tuples()
+            for slug, ts in tuples(Provider.select(Provider.slug, Provider.last_synced_at).where(Provider.last_status == "ok"))
             if ts is not None
         }
         started = (
             SyncRun.select(SyncRun.provider, fn.MAX(SyncRun.started_at))
             .where((SyncRun.kind == "models") & (SyncRun.status == "ok") & SyncRun.provider.in_(list(out)))
             .group_by(SyncRun.provider)
-            .tuples()
         )
-        for slug, ts in started:
+        for slug, ts in tuples(started):
             if ts is not None:
                 out[slug] = SyncRun.started_at.python_value(ts)
         return out

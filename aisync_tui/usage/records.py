@@ -364,13 +364,13 @@ def write_rows(
 
 def reprice_unpriced(book: Any = None) -> int:
     """Price the stored records that had no known price when imported. Returns how many now have one."""
-    from ..store.models import UsageRecord
+    from ..store.models import UsageRecord, tuples
     from ..usage.cost import PriceBook
 
     book = book or PriceBook()
     unpriced = UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null()
     # Only models that now have a price are worth visiting (most unpriced usage stays unpriced).
-    pairs = UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct().tuples()
+    pairs = tuples(UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct())
     priced_pairs = [(p, m) for p, m in pairs if book.periods(p, m)]
     cols = (UsageRecord.id, UsageRecord.ts, UsageRecord.requests, UsageRecord.input_tokens, UsageRecord.output_tokens, UsageRecord.cached_tokens)
     updates: list[tuple[Any, Any, Any]] = []

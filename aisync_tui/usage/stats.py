@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Iterable, NamedTuple
+from typing import Any, Iterable, NamedTuple
 
 from ..domain import stored_utc, utcnow
 
@@ -277,11 +277,12 @@ def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple
     return tuple(out)
 
 
-def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[tuple]:
+def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[tuple[Any, ...]]:
     """Records in the window: (ts, provider, model_id, requests, input, output, cached, cost,
     cost_source, source, requested_model). With `model_ids`, those that asked for one of them or
     resolved to one of them (an OR: a record that did both is still one row)."""
     from ..store.models import UsageRecord as U
+    from ..store.models import tuples
 
     query = U.select(
         U.ts, U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens, U.cached_tokens, U.cost_usd,
@@ -292,7 +293,7 @@ def _rows(since: datetime, until: datetime, provider: str | None = None, model_i
     ids = sorted(set(model_ids))
     if ids:
         query = query.where(U.model_id.in_(ids) | U.requested_model.in_(ids))
-    return query.order_by(U.ts).tuples()
+    return tuples(query.order_by(U.ts))
 
 
 def _dec(value: object) -> Decimal | None:
@@ -350,7 +351,7 @@ def model_usage(
     )
 
 
-def _order(item: GroupUsage) -> tuple:
+def _order(item: GroupUsage) -> tuple[Any, ...]:
     # Highest known cost first; unpriced groups after priced ones, then by tokens.
     cost = item.total_cost
     return (cost is None, -(cost or Decimal(0)), -item.total_tokens, item.provider, item.model_id)
