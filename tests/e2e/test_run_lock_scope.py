@@ -28,21 +28,23 @@ def test_sync_all_keeps_the_lock_between_the_model_and_pricing_stages(sandbox: S
     so a usage import could slip in and the pricing stage then exited 75)."""
     from aisync_tui import cli
     from aisync_tui.errors import LockHeld
-    from aisync_tui.pricing import sync as pricing_sync
+    from aisync_tui.commands import pricing_stage as pricing_sync
+    from aisync_tui.domain import utcnow
+    from aisync_tui.outcomes import RunSummary
     from aisync_tui.store.lock import run_lock
 
     for key, value in sandbox.env().items():
         monkeypatch.setenv(key, value)
     seen: list[str] = []
 
-    def pricing_stage(ctx, *, force: bool = False, dry_run: bool = False):
-        models_written = ctx.store().db.execute_sql("SELECT count(*) FROM model").fetchone()[0]
+    def pricing_stage(ctx, *, force: bool = False, dry_run: bool = False, timeout=None):
+        models_written = ctx.store().db.execute_sql("SELECT count(*) FROM model WHERE status != 'catalog'").fetchone()[0]
         try:
             with run_lock(ctx.store(), "aisync usage import csv (another run)"):
                 seen.append("another run got the lock")
         except LockHeld as exc:
             seen.append(f"held after {models_written} models: {exc.message}")
-        return pricing_sync.RunSummary("pricing", "g", dry_run, pricing_sync.utcnow())
+        return RunSummary("pricing", "g", dry_run, utcnow())
 
     monkeypatch.setattr(pricing_sync, "sync_all_stage", pricing_stage)
     assert cli.main(["--sync-all", "--quiet"]) == 0
