@@ -407,7 +407,9 @@ def _build_notify(path: Path, data: Any) -> NotifySettings:
         provider, _, model = entry.partition("/")
         if not provider or not model:
             raise ConfigError(f"{path}: notify.watch entry {entry!r} is not provider/model-id", hint='e.g. "openai/gpt-4o"')
-    numbers = {"deprecation_days": (int, 0, 3650), "fail_after": (int, 1, 1000), "timeout": ((int, float), 0.1, 600)}
+    numbers: dict[str, tuple[type | tuple[type, ...], float, float]] = {
+        "deprecation_days": (int, 0, 3650), "fail_after": (int, 1, 1000), "timeout": ((int, float), 0.1, 600),
+    }
     values: dict[str, Any] = {}
     for key, (kind, low, high) in numbers.items():
         if key in data:

@@ -44,7 +44,19 @@ CAPABILITIES: tuple[str, ...] = (
     "web_search",
     "caching",
     "batch",
+    "fim",
 )
+
+#: `--type` families: a broad type the reference documents matches its finer types too.
+TYPE_FAMILIES: dict[str, tuple[str, ...]] = {
+    "audio": ("audio", "tts", "transcription"),
+}
+
+
+def types_matching(name: str) -> tuple[str, ...]:
+    """The stored types a `--type NAME` filter selects: the family's members, or NAME itself."""
+    return TYPE_FAMILIES.get(name, (name,))
+
 
 #: Price components, in the order they are shown. The first group is USD per token.
 TOKEN_COMPONENTS: tuple[str, ...] = (
@@ -338,6 +350,9 @@ class RemoteModel:
     owned_by: str | None = None
     aliases: tuple[str, ...] = ()
     price: Price | None = None
+    stated: frozenset[str] = frozenset()
+    """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
+    are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
     raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
     deprecated: bool = False
     """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
@@ -364,7 +379,19 @@ TRACKED_FIELDS: tuple[str, ...] = (
     "deprecated_at",
     "description",
     "owned_by",
+    "aliases",
 )
+
+#: Fields a provider's value may be withdrawn from: when the provider stated one and stops
+#: sending it, the stored value is cleared (with a change-log entry), never kept as its word.
+CLEARABLE_FIELDS: frozenset[str] = frozenset(
+    {"name", "context_length", "max_output_tokens", "created_at", "deprecated_at", "description", "owned_by"}
+)
+
+
+def capability_source_key(capability: str) -> str:
+    """The `field_sources` key that says who stated one capability ("capability:vision")."""
+    return f"capability:{capability}"
 
 
 #: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.
@@ -412,4 +439,5 @@ CAPABILITY_LABELS: dict[str, str] = {
     "web_search": "Web search",
     "caching": "Prompt caching",
     "batch": "Batch API",
+    "fim": "Fill-in-the-middle",
 }

@@ -4,14 +4,15 @@ whose encoding has no ✓ or →.
 `guard(stream)` wraps stdout so a failed write raises `OutputError` (one line, exit 2) instead of
 an `OSError` traceback; a closed pipe (`| head`) stays a BrokenPipeError for the caller's quiet
 exit. `degrade_symbols(stream)` makes a stream that cannot encode the symbols the output uses
-write ASCII stand-ins (✓ as "OK", → as "->") instead of raising UnicodeEncodeError mid-output.
+write ASCII stand-ins (✓ as "OK", → as "->") and escapes (`\u00e9`) for other characters
+instead of raising UnicodeEncodeError mid-output.
 """
 
 from __future__ import annotations
 
 import codecs
 import errno
-from typing import Any
+from typing import Any, TextIO
 
 from .errors import AisyncError
 
@@ -47,7 +48,17 @@ def _stand_in(exc: UnicodeError) -> tuple[str, int]:
     if not isinstance(exc, UnicodeEncodeError):
         raise exc
     text = exc.object[exc.start : exc.end]
-    return "".join(ASCII_STAND_INS.get(ch, "?") for ch in text), exc.end
+    return "".join(ASCII_STAND_INS.get(ch) or _escape(ch) for ch in text), exc.end
+
+
+def _escape(ch: str) -> str:
+    """A character the stream cannot encode, as a JSON-style escape: nothing is lost, and in
+    `--format json` output the result is still the same JSON."""
+    code = ord(ch)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
 def degrade_symbols(stream: Any) -> bool:
@@ -76,7 +87,7 @@ _WRITE_FAILURES = {errno.ENOSPC, errno.EIO, errno.EFBIG, getattr(errno, "EDQUOT"
 class GuardedStream:
     """A text stream whose write/flush failures become OutputError."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def _failed(self, exc: OSError) -> OutputError:

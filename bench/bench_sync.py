@@ -76,6 +76,30 @@ def bench_big_sync(runs: int, n: int, kind: str = "openai") -> list[Result]:
     return [first, again, dry_full, dry_empty, mem]
 
 
+def bench_changed_sync(runs: int, n: int) -> Result:
+    """A re-sync where every one of `n` OpenAI-style models changed one field (its `created`
+    date): the update path, one UPDATE and one change-log row per model."""
+    result = Result(f"sync-models re-sync, every model changed one field, {n:,} OpenAI-style (CPU)", 1.2)
+    env = {k: v for k, v in keys_env().items() if k.startswith("OPENAI")}
+    models = openai_models(n)
+    with FakeProviderServer() as server:
+        server.add("openai", models=models)
+        sb = new_sandbox()
+        sb.write_config(_config(server, "openai"))
+        aisync(sb, "sync-models", env=env)
+        for i in range(runs + 1):
+            shifted = [dict(m, created=int(m.get("created") or 1700000000) + 86400 * (i + 1)) for m in models]
+            server.providers["openai"].models = shifted
+            r = aisync(sb, "sync-models", env=env)
+            assert f"Updated {n:,} models" in r.stdout, r.stdout[-500:]
+            if i:
+                result.samples.append(r.cpu)
+                result.cpu.append(r.cpu)
+        cleanup([sb.root])
+    result.note = "the median column is the child's CPU time (user+system), which the target is about"
+    return result
+
+
 def six_slow_providers(server: FakeProviderServer, latency: float, *, with_xai: bool) -> list[str]:
     """Six providers, every request answered after `latency` s. xAI's adapter makes three
     requests (/models, /language-models, /image-generation-models), all at once."""
@@ -134,8 +158,16 @@ def main(argv: list[str] | None = None) -> list[Result]:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--models", type=int, default=10_000)
     ap.add_argument("--gemini", action="store_true", help="also the Gemini-style (paged) list")
+    ap.add_argument("--changed-only", action="store_true", help="only the re-sync where every model changed one field")
     args = ap.parse_args(argv)
+    if args.changed_only:
+        from .report import print_table
+
+        changed = [bench_changed_sync(args.runs, args.models)]
+        print_table(changed)
+        return changed
     results = bench_big_sync(args.runs, args.models)
+    results.append(bench_changed_sync(args.runs, args.models))
     if args.gemini:
         results += bench_big_sync(args.runs, args.models, "gemini")
     results.append(bench_sync_all(args.runs))

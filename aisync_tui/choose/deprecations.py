@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable, cast
+from typing import Any, Iterable
 
 from ..domain import as_utc, utcnow
 
@@ -46,10 +46,11 @@ def recent_usage(days: int = RECENT_DAYS, now: datetime | None = None) -> dict[t
     import peewee as pw
 
     from ..store.models import UsageRecord as U
+    from ..store.models import tuples
 
     since = (now or utcnow()) - timedelta(days=days)
     query = U.select(U.provider, U.model_id, pw.fn.MAX(U.ts)).where(U.ts >= since).group_by(U.provider, U.model_id)
-    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
+    rows = tuples(query)
     out: dict[tuple[str, str], datetime] = {}
     for provider, model_id, last in rows:
         if isinstance(last, str):
@@ -69,7 +70,7 @@ def used_by(provider: str, model_id: str, aliases: Iterable[str], usage: dict[tu
 def deprecations(*, within: int | None = None, used_only: bool = False, now: datetime | None = None) -> list[Deprecation]:
     """Models with a date, soonest first (past dates included: those are already gone or going).
     within: only the coming dates, from today up to that many days ahead."""
-    from ..store.models import Model, Provider
+    from ..store.models import Model, Provider, tuples
 
     now = now or utcnow()
     usage = recent_usage(now=now)
@@ -82,7 +83,7 @@ def deprecations(*, within: int | None = None, used_only: bool = False, now: dat
         today = now.replace(hour=0, minute=0, second=0, microsecond=0)
         query = query.where((Model.deprecated_at >= today) & (Model.deprecated_at <= now + timedelta(days=within)))
     out = []
-    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
+    rows = tuples(query)
     for slug, model_id, name, status, date, available, aliases in rows:
         if isinstance(date, str):
             date = datetime.fromisoformat(date)

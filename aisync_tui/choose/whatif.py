@@ -14,7 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, cast
+from typing import Any
 
 from ..domain import Price
 from .cost import Workload, decimal_text, quote
@@ -117,6 +117,7 @@ class WhatIf:
 def whatif(provider: str, model_id: str, price: Price | None, *, days: int = 30, price_from: datetime | None = None, now: datetime | None = None) -> WhatIf:
     """Every usage record of the last `days` UTC days (today included), re-priced at `price`."""
     from ..store.models import UsageRecord as U
+    from ..store.models import tuples
     from ..usage.stats import window
 
     since, until = window(days, now)
@@ -127,7 +128,7 @@ def whatif(provider: str, model_id: str, price: Price | None, *, days: int = 30,
         .where((U.ts >= since) & (U.ts <= until))
         .order_by(U.ts)
     )
-    rows = cast("Iterable[tuple[Any, ...]]", query.tuples())
+    rows = tuples(query)
     for prov, mid, requests, inp, out, cached, cost in rows:
         inp, out, cached = int(inp or 0), int(out or 0), int(cached or 0)
         actual = None if cost is None else Decimal(str(cost))

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Callable, TextIO
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from ..errors import EXIT_USAGE, redact
 
@@ -38,13 +38,21 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+class TextOut(Protocol):
+    """Where a command writes: a text stream (stdout, or stdout guarded against a full disk)."""
+
+    def write(self, text: str, /) -> int: ...
+
+    def flush(self) -> None: ...
+
+
 @dataclass
 class Context:
     """What a command gets: parsed args, settings (loaded on first use), the store and output."""
 
     args: argparse.Namespace
-    out: TextIO = field(default_factory=lambda: sys.stdout)
-    err: TextIO = field(default_factory=lambda: sys.stderr)
+    out: TextOut = field(default_factory=lambda: sys.stdout)
+    err: TextOut = field(default_factory=lambda: sys.stderr)
     _settings: Settings | None = None
     _store: Store | None = None
     _warned: bool = False

@@ -168,8 +168,8 @@ def build_server(settings: Any) -> tuple[MCPServer, Store]:
     async def usage_summary(days: int = 30, provider: str | None = None, top: int = 10) -> dict[str, Any]:
         """The user's own usage and spend over the last `days` UTC days (today included): totals, per provider, per model,
         top models by cost, daily series. Costs the store could not price are counted as unpriced, never as zero."""
-        from .usage import report_json
         from ..usage.stats import usage_summary as summary
+        from .usage import report_json
 
         return report_json(summary(max(1, min(int(days), 3650)), provider=provider), max(1, min(int(top), MAX_ROWS)))
 

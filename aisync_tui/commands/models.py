@@ -16,7 +16,7 @@ SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length"
 
 
 def register(sub: Subparsers) -> None:
-    from ..domain import CAPABILITIES, MODEL_TYPES
+    from ..domain import CAPABILITIES, MODEL_TYPES, TYPE_FAMILIES
     from ._base import Parser, add_common
 
     models = sub.add_parser("models", help="list, inspect and clean up the models in the store")
@@ -25,7 +25,8 @@ def register(sub: Subparsers) -> None:
     p = msub.add_parser("list", help="list models", description="List the models in the store: what your providers list, and the price catalog.")
     add_common(p)
     p.add_argument("--provider", metavar="NAME", help="only this provider")
-    p.add_argument("--type", choices=MODEL_TYPES, metavar="TYPE", help=f"only this type ({', '.join(MODEL_TYPES)})")
+    families = "; ".join(f"{k} also matches {', '.join(v[1:])}" for k, v in TYPE_FAMILIES.items())
+    p.add_argument("--type", choices=MODEL_TYPES, metavar="TYPE", help=f"only this type ({', '.join(MODEL_TYPES)}; {families})")
     p.add_argument("--active", action="store_true", help="only active models")
     p.add_argument("--available", action="store_true", help="only models your providers listed (not catalog entries)")
     p.add_argument("--catalog", action="store_true", help="only catalog entries (known from price feeds, not listed by your providers)")
@@ -39,7 +40,7 @@ def register(sub: Subparsers) -> None:
 
     p = msub.add_parser("info", help="everything about one model", description="Show one model: basics, capabilities, pricing (and its history), usage and sync state.")
     add_common(p)
-    p.add_argument("model", help="model id, e.g. gpt-4o")
+    p.add_argument("model", help="model id or an alias its provider states, e.g. gpt-4o or codestral-latest")
     p.add_argument("provider", help="provider, e.g. openai")
     p.add_argument("--history", action="store_true", help="include the pricing history")
     p.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
@@ -132,7 +133,7 @@ def run_info(ctx: Context) -> int:
         raise UsageError(f"Model {args.model!r} not found for provider {args.provider!r}", hint=hint)
     from ..usage.stats import model_usage
 
-    usage = model_usage(detail.provider, detail.model_id, days=args.days)
+    usage = model_usage(detail.provider, detail.model_id, days=args.days, aliases=detail.aliases)
     if args.format == "json":
         from ..render.inert import inert_json
 

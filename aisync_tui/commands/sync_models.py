@@ -211,6 +211,7 @@ def run_sync_all(ctx: Context) -> int:
             p_summary = sync_all_stage(ctx, force=args.force, dry_run=args.dry_run, timeout=args.timeout)
             stages["pricing"] = p_summary
             exit_code = max(exit_code, p_summary.exit_code)
+    # After the lock is released: the message goes out once the whole job has committed.
     _notify(ctx, list(stages.values()))
     return _print_sync_all(ctx, stages, exit_code)
 

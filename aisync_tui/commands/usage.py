@@ -258,7 +258,10 @@ def report_json(s: Any, top: int) -> dict[str, Any]:
         "provider": s.provider,
         "totals": group_json(s.totals),
         "by_provider": [{"provider": g.provider, **group_json(g)} for g in s.by_provider],
-        "by_model": [{"provider": g.provider, "model": g.model_id, "in_catalog": g.in_store, **group_json(g)} for g in s.by_model],
+        "by_model": [
+            {"provider": g.provider, "model": g.model_id, "resolved_models": list(g.resolved), "in_catalog": g.in_store, **group_json(g)}
+            for g in s.by_model
+        ],
         "top_models_by_cost": [{"provider": g.provider, "model": g.model_id, "cost_usd": _dec(g.total_cost)} for g in s.top_models(top)],
         "daily": [{"date": d.date.isoformat(), "requests": d.requests, "tokens": d.tokens, "cost_usd": _dec(d.cost)} for d in s.daily],
         "sources": s.sources,
@@ -267,8 +270,32 @@ def report_json(s: Any, top: int) -> dict[str, Any]:
 
 CSV_HEADERS = (
     "provider", "model", "in_catalog", "records", "requests", "records_without_request_count", "input_tokens", "output_tokens",
-    "cached_tokens", "cost_usd", "average_cost_per_request_usd", "unpriced_records", "unpriced_tokens",
+    "cached_tokens", "cost_usd", "average_cost_per_request_usd", "unpriced_records", "unpriced_tokens", "resolved_models",
 )
+
+
+def _cost_parts(t: Any) -> str:
+    """The same split the JSON gives: reported, computed, and estimated when there is any."""
+    from ..render.money import usd_grouped
+
+    parts = [f"reported {usd_grouped(t.reported_cost)}", f"computed {usd_grouped(t.computed_cost)}"]
+    if t.estimated_cost:
+        parts.append(f"estimated {usd_grouped(t.estimated_cost)}")
+    return ", ".join(parts)
+
+
+def average_text(value: Decimal | None) -> str:
+    """The average as the JSON gives it (whole millionths of a dollar), with at least two decimals."""
+    if value is None:
+        return "—"
+    places = max(2, -value.as_tuple().exponent)  # type: ignore[operator]
+    return f"${value:,.{places}f}"
+
+
+def model_label(g: Any) -> str:
+    """`gpt-4o-mini → gpt-4o-mini-2024-07-18`: what was asked for, then what it resolved to."""
+    label = str(g.model_id) + (f" → {', '.join(g.resolved)}" if g.resolved else "")
+    return label + ("" if g.in_store else " *")
 
 
 def run_report(ctx: Context) -> int:
@@ -293,7 +320,8 @@ def run_report(ctx: Context) -> int:
     if args.format == "csv":
         rows = [
             (g.provider, g.model_id, "yes" if g.in_store else "no", g.records, g.total_requests, g.unknown_request_records, g.input_tokens,
-             g.output_tokens, g.cached_tokens, _dec(g.total_cost), _dec(g.average_cost_per_request), g.unpriced_records, g.unpriced_tokens)
+             g.output_tokens, g.cached_tokens, _dec(g.total_cost), _dec(g.average_cost_per_request), g.unpriced_records, g.unpriced_tokens,
+             " ".join(g.resolved))
             for g in s.by_model
         ]
         ctx.out.write(csv_text(CSV_HEADERS, rows))
@@ -308,11 +336,11 @@ def run_report(ctx: Context) -> int:
 
     ctx.print(f"  Total Requests: {_requests(t)}" + (f" ({plural(t.unknown_request_records, 'record')} without a request count)" if t.unknown_request_records else ""))
     ctx.print(f"  Total Tokens: {t.total_tokens:,} (input {t.input_tokens:,}, output {t.output_tokens:,}, cached {t.cached_tokens:,})")
-    ctx.print(f"  Total Cost: {usd_grouped(t.total_cost)}" + (f" (reported {usd_grouped(t.reported_cost)}, computed {usd_grouped(t.computed_cost + t.estimated_cost)})" if t.total_cost else ""))
-    ctx.print(f"  Average Cost per Request: {usd_grouped(t.average_cost_per_request, 4)}")
+    ctx.print(f"  Total Cost: {usd_grouped(t.total_cost)}" + (f" ({_cost_parts(t)})" if t.total_cost else ""))
+    ctx.print(f"  Average Cost per Request: {average_text(t.average_cost_per_request)}")
     if t.unpriced_records:
         ctx.print(
-            f"  Unpriced: {t.unpriced_records:,} records, {t.unpriced_tokens:,} tokens ({_share(t.unpriced_share)} of tokens) had no known price; "
+            f"  Unpriced: {plural(t.unpriced_records, 'record')}, {t.unpriced_tokens:,} tokens ({_share(t.unpriced_share)} of tokens) had no known price; "
             "the cost above leaves them out (run `aisync sync-pricing`, then re-import)"
         )
     if t.estimated_cost:
@@ -336,8 +364,8 @@ def run_report(ctx: Context) -> int:
     ctx.print(ascii_table(
         ("Provider", "Model", "Requests", "Input", "Output", "Cost", "Avg/request", "Unpriced"),
         [
-            (g.provider, g.model_id + ("" if g.in_store else " *"), _requests(g), _int(g.input_tokens), _int(g.output_tokens),
-             usd_grouped(g.total_cost), usd_grouped(g.average_cost_per_request, 4), _share(g.unpriced_share))
+            (g.provider, model_label(g), _requests(g), _int(g.input_tokens), _int(g.output_tokens),
+             usd_grouped(g.total_cost), average_text(g.average_cost_per_request), _share(g.unpriced_share))
             for g in s.by_model
         ],
         align_right=(2, 3, 4, 5, 6, 7),

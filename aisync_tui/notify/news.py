@@ -134,12 +134,11 @@ def price_news(since: datetime, scope: Scope) -> list[PriceNews]:
 
 
 def model_news(since: datetime, scope: Scope) -> tuple[list[ModelNews], list[ModelNews]]:
-    from ..store.models import Model, ModelChange, Provider, SyncRun
+    from ..store.models import Model, ModelChange, Provider, SyncRun, tuples
 
     # A provider's first successful sync lists everything it has: that is not news.
-    known = {
-        slug for (slug,) in SyncRun.select(SyncRun.provider).where((SyncRun.kind == "models") & (SyncRun.status == "ok") & (SyncRun.started_at < since)).distinct().tuples()
-    }
+    ok_before = SyncRun.select(SyncRun.provider).where((SyncRun.kind == "models") & (SyncRun.status == "ok") & (SyncRun.started_at < since)).distinct()
+    known = {row[0] for row in tuples(ok_before)}
     new = []
     query = (
         Model.select(Provider.slug, Model.model_id, Model.aliases, Model.available)
@@ -153,7 +152,7 @@ def model_news(since: datetime, scope: Scope) -> tuple[list[ModelNews], list[Mod
     missing = []
     changes = ModelChange.select(ModelChange.model).where((ModelChange.at >= since) & (ModelChange.field == "status") & (ModelChange.new == "missing"))
     pks = sorted({c.model_id for c in changes})
-    for pk, (slug, model_id, aliases, _available, _dep) in sorted(_models(pks).items(), key=lambda kv: kv[1][:2]):
+    for slug, model_id, aliases, _available, _dep in sorted(_models(pks).values(), key=lambda v: (v[0], v[1])):
         # It was listed for the user until this run: in scope by definition.
         missing.append(ModelNews(slug, model_id, used=scope.used(slug, model_id, aliases)))
     return new, missing

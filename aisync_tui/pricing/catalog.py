@@ -3,8 +3,12 @@
 Enrichment fills what a provider's own list lacks (OpenAI: context length, max output,
 capabilities) from the feed entry matched to the model. Each filled field records its origin in
 `field_sources`; a field the provider set itself (`field_sources[f] == "provider"`) is never
-touched. Feed capabilities live in `field_sources["feed_capabilities"]`, which the model sync
-unions with the provider's own (see sync/plan.py), so they survive a model sync.
+touched, and a feed value that contradicts the provider's own numbers (a max output above the
+provider's context length) is not applied. A capability the provider stated, true or false
+(`field_sources["capability:X"] == "provider"`), is the provider's word: the feed adds only the
+capabilities the provider is silent on. Feed capabilities live in
+`field_sources["feed_capabilities"]`, which the model sync merges by the same rule (see
+sync/plan.py), so they survive a model sync.
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Mapping
 
-from ..domain import as_utc
+from ..domain import as_utc, capability_source_key
 from .feeds import FeedEntry
 
 #: Fields a feed may fill, besides capabilities.
@@ -45,6 +49,13 @@ def enrich(
         old = _norm(name, values.get(name))
         if sources.get(name) == "provider" and old not in (None, ()):
             continue  # the provider's own value always wins
+        if name == "max_output_tokens" and _exceeds_provider_context(new, values, sources):
+            if old is not None and sources.get(name) != "provider" and _exceeds_provider_context(old, values, sources):
+                # An earlier feed value that the provider's own context contradicts goes too.
+                updates[name] = None
+                new_sources.pop(name, None)
+                changes.append((name, old, None))
+            continue
         if old != new:
             updates[name] = list(new) if isinstance(new, tuple) else new
             new_sources[name] = source
@@ -52,9 +63,15 @@ def enrich(
     old_feed = frozenset(sources.get("feed_capabilities") or ())
     new_feed = entry.capabilities
     current = frozenset(capabilities or ())
-    caps = (current - old_feed) | new_feed
+    said = frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+    added = new_feed - said
+    caps = frozenset(c for c in current if c in said or c not in old_feed) | added
     if new_feed != old_feed or caps != current:
         new_sources["feed_capabilities"] = sorted(new_feed)
+        for cap in old_feed - said:
+            new_sources.pop(capability_source_key(cap), None)
+        for cap in added:
+            new_sources[capability_source_key(cap)] = source
         if caps != current:
             updates["capabilities"] = sorted(caps)
             changes.append(("capabilities", current, caps))
@@ -63,10 +80,18 @@ def enrich(
     return updates, new_sources, changes
 
 
+def _exceeds_provider_context(max_output: Any, values: Mapping[str, Any], sources: Mapping[str, Any]) -> bool:
+    """A feed's max output above the context length the provider itself states cannot be right."""
+    context = values.get("context_length")
+    return sources.get("context_length") == "provider" and isinstance(context, int) and isinstance(max_output, int) and max_output > context
+
+
 def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
     """Column values of a catalog-only model created from a feed entry."""
     sources: dict[str, Any] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
     sources["feed_capabilities"] = sorted(entry.capabilities)
+    for cap in entry.capabilities:
+        sources[capability_source_key(cap)] = source
     return {
         "model_id": entry.model_id,
         "type": entry.type or "other",
@@ -77,7 +102,8 @@ def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
         "input_modalities": list(entry.input_modalities),
         "output_modalities": list(entry.output_modalities),
         "deprecated_at": entry.deprecated_at,
-        "aliases": [entry.alias_of] if entry.alias_of else [],
+        # The feed's `alias_of` names the entry it copies, not an id of this model.
+        "aliases": [],
         "available": False,
         "in_catalog": True,
         "field_sources": sources,

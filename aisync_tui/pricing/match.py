@@ -7,6 +7,10 @@
   `match` rules accept our id: the feed's own semantics, with exact ids tried first.
 
 Never across providers, never fuzzy: no match means the price stays unknown.
+
+A model is also every alias its provider states (`store.model_alias`): when no entry has the
+model's own id, an entry under one of its aliases is the model's entry (`for_model`), and a feed
+entry under an alias is never a second, catalog-only model (`identity_pairs`).
 """
 
 from __future__ import annotations
@@ -14,10 +18,12 @@ from __future__ import annotations
 import operator
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .clouds import cloud_entry
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
+
+_Found = TypeVar("_Found")
 
 
 @lru_cache(maxsize=256)
@@ -151,3 +157,24 @@ class Matcher:
             if matches(model_id):
                 return m
         return None
+
+    def litellm_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> FeedEntry | None:
+        """The entry of the model's own id, else of the first alias (sorted) that has one."""
+        return for_model(self.litellm_for, provider, model_id, aliases)
+
+    def genai_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> GenaiModel | None:
+        return for_model(self.genai_for, provider, model_id, aliases)
+
+
+
+def for_model(lookup: Callable[[str, str], _Found | None], provider: str, model_id: str, aliases: Iterable[str] = ()) -> _Found | None:
+    """`lookup(provider, id)` for the model's own id first, then for each alias its provider
+    states (in sorted order, so the choice is stable). None when none matches."""
+    found = lookup(provider, model_id)
+    if found is not None:
+        return found
+    for alias in sorted(aliases):
+        found = lookup(provider, alias)
+        if found is not None:
+            return found
+    return None

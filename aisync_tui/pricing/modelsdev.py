@@ -317,7 +317,8 @@ def parse_entry(provider: str, model_id: str, model: Mapping[str, Any]) -> Model
     inputs = _modalities(modalities.get("input")) if isinstance(modalities, Mapping) else ()
     outputs = _modalities(modalities.get("output")) if isinstance(modalities, Mapping) else ()
     caps, stated = _capabilities(model, inputs, outputs)
-    limit = model.get("limit") if isinstance(model.get("limit"), Mapping) else {}
+    raw_limit = model.get("limit")
+    limit: Mapping[str, Any] = raw_limit if isinstance(raw_limit, Mapping) else {}
     open_weights = model.get("open_weights")
     return ModelsDevEntry(
         provider=provider,

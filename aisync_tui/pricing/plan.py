@@ -252,9 +252,10 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
     seen: set[tuple[str, str]] = set()
     for m in inputs.state.models:
         seen.add((m.provider, m.model_id))
+        seen.update((m.provider, a) for a in m.aliases)
         plan = plan_for(m.provider, m.available)
-        entry = matcher.litellm_for(m.provider, m.model_id)
-        g = matcher.genai_for(m.provider, m.model_id)
+        entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
+        g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
         if entry is not None:
             updates, _, changes = enrich(m.values, list(m.capabilities), m.sources, entry, lsrc)
             if updates:

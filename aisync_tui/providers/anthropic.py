@@ -114,6 +114,9 @@ class AnthropicAdapter(ProviderAdapter):
             caps.add("structured_output")
         if flag("thinking", bool(_REASONING_FAMILY.match(model_id))):
             caps.add("reasoning")
+        # The capabilities object has every known capability as a key ("always present"): it is a
+        # complete statement of what it covers, falses included.
+        stated = frozenset({"vision", "batch", "structured_output", "reasoning"}) if isinstance(caps_obj, dict) else frozenset()
         # Deprecation: the announced date, else the scheduled retirement.
         deprecated = iso_time(item.get("deprecated_at")) or iso_time(item.get("retires_at"))
         return RemoteModel(
@@ -129,5 +132,6 @@ class AnthropicAdapter(ProviderAdapter):
             created_at=_created(item.get("created_at")),
             deprecated_at=deprecated,
             owned_by="anthropic",
+            stated=stated,
             raw=item,
         )

@@ -46,8 +46,9 @@ def _shape(caps: Any) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, 
 
 
 def _created(item: dict[str, Any]) -> float:
-    value = item.get("created_at")
-    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+    """Unix seconds for ordering versions; absent or out of range (10**400 has no float) is 0."""
+    ts = unix_time(item.get("created_at"))
+    return ts.timestamp() if ts is not None else 0.0
 
 
 def parse_models(provider: str, body: Any) -> list[RemoteModel]:

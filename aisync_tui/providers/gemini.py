@@ -102,6 +102,8 @@ class GeminiAdapter(ProviderAdapter):
                     output_modalities=outputs,
                     description=opt_str(item, "description"),
                     owned_by="google",
+                    # `thinking: true|false` is Gemini's own word on reasoning, where it sends it.
+                    stated=frozenset({"reasoning"}) if isinstance(item.get("thinking"), bool) else frozenset(),
                     raw=item,
                 )
             )

@@ -30,9 +30,9 @@ import httpx
 from .. import __version__
 from ..errors import (
     ApiTimeout,
-    HostNotFound,
     BadResponse,
     Cancelled,
+    HostNotFound,
     InvalidApiKey,
     NotRunning,
     PermissionDenied,

@@ -5,6 +5,10 @@ is `mistral-medium-2508`). They are folded: the entry whose id equals its `name`
 the others become its `aliases`. An id that is a model in its own right is never folded into
 another one, even when a later entry claims it (the live list has such contradictions).
 `created` is the time of the request, the same for every entry, so it is ignored.
+
+The `capabilities` object is a complete statement: a capability it does not mark true (a false,
+or a key it leaves out, such as `reasoning` for most models) is false for that model, and a price
+feed cannot turn it on (`RemoteModel.stated`). `completion_fim` is the `fim` capability.
 """
 
 from __future__ import annotations
@@ -57,6 +61,11 @@ def classify(model_id: str, flags: set[str]) -> tuple[str, frozenset[str], tuple
     return "other", frozenset(caps), (), ()
 
 
+_TRUE_FLAGS = {"completion_chat": "chat", "function_calling": "functions", "vision": "vision", "completion_fim": "fim", "reasoning": "reasoning"}
+#: What the `capabilities` object speaks for, in our capability names.
+STATED = frozenset({"chat", "functions", "vision", "reasoning", "audio_in", "fim"})
+
+
 class MistralAdapter(ProviderAdapter):
     kind = "mistral"
     models_path = "/models"
@@ -94,7 +103,11 @@ class MistralAdapter(ProviderAdapter):
         return out
 
     def _one(self, model_id: str, item: dict[str, Any], aliases: tuple[str, ...]) -> RemoteModel:
-        mtype, caps, inputs, outputs = classify(model_id, _flags(item))
+        flags = _flags(item)
+        mtype, caps, inputs, outputs = classify(model_id, flags)
+        # Every capability the object marks true is true, whatever type the model has.
+        caps = caps | {cap for flag, cap in _TRUE_FLAGS.items() if flag in flags}
+        stated = STATED if isinstance(item.get("capabilities"), dict) else frozenset()
         name = opt_str(item, "name")
         owned_by = opt_str(item, "owned_by")
         return RemoteModel(
@@ -110,5 +123,6 @@ class MistralAdapter(ProviderAdapter):
             description=opt_str(item, "description"),
             owned_by=owned_by,
             aliases=aliases,
+            stated=stated,
             raw=item,
         )

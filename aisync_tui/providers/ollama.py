@@ -25,6 +25,10 @@ from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_int, opt_str,
 SHOW_CONCURRENCY = 4
 
 
+#: What Ollama's capability list speaks for, in our capability names.
+STATED = frozenset({"vision", "audio_in", "reasoning", "functions", "fim", "image_generation"})
+
+
 def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
     """Type and capabilities from Ollama's capability list (completion, tools, insert, vision,
     embedding, thinking, image, audio); from the name when the server is too old to send one."""
@@ -47,6 +51,8 @@ def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tu
         caps.add("reasoning")
     if "tools" in have:
         caps.add("functions")
+    if "insert" in have:
+        caps.add("fim")  # fill-in-the-middle (`suffix` in /api/generate)
     if "image" in have:
         return "image", frozenset(caps | {"image_generation"}), tuple(inputs), ("image",)
     if "embedding" in have and "completion" not in have:
@@ -132,6 +138,8 @@ class OllamaAdapter(ProviderAdapter):
         caps_raw = show.get("capabilities", item.get("capabilities"))
         capabilities = str_list(caps_raw) if isinstance(caps_raw, list) else None
         mtype, caps, inputs, outputs = classify(name, capabilities, str(details.get("family") or ""))
+        # The server's capability list is a complete statement of what it covers.
+        stated = STATED if capabilities is not None else frozenset()
         remote_host = opt_str(item, "remote_host")
         return RemoteModel(
             provider=self.slug,
@@ -144,6 +152,7 @@ class OllamaAdapter(ProviderAdapter):
             created_at=iso_time(item.get("modified_at")),
             description=_describe(details, remote_host),
             owned_by=opt_str(details, "family"),
+            stated=stated,
             raw={"tags": item, "show": _slim(show)} if show else item,
         )
 

@@ -9,8 +9,11 @@ from typing import Any, Callable, Sequence
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, cost_tier
 from .inert import inert
 from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
+from .words import plural
 
 Printer = Callable[[str], None]
+#: A description longer than this is cut (with …) in the text view; JSON has all of it.
+DESCRIPTION_LIMIT = 400
 
 LIST_HEADERS = ["Model", "Provider", "Type", "Status", "Context Length", "Input /{u}", "Output /{u}", "Cost"]
 
@@ -59,6 +62,8 @@ def list_json(row: Any) -> dict[str, Any]:
         "in_catalog": row.in_catalog,
         "created_at": iso(row.created_at),
         "last_synced": iso(row.last_synced_at),
+        "aliases": list(row.aliases),
+        "description": row.description,
     }
 
 
@@ -125,6 +130,8 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
     if d.aliases:
         out(f"  Aliases: {inert(', '.join(d.aliases), 2 * LONG)}")
+    if d.description:
+        out(f"  Description: {inert(d.description, DESCRIPTION_LIMIT)}")
     out("")
     out("Capabilities:")
     caps = set(d.capabilities)
@@ -154,7 +161,7 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out(f"  Total Requests: {requests:,}" if requests is not None else "  Total Requests: unknown")
         out(f"  Total Tokens: {usage.total_tokens:,}")
         cost = usage.total_cost
-        out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {usage.unpriced_records:,} unpriced records)" if getattr(usage, "unpriced_records", 0) else ""))
+        out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {plural(usage.unpriced_records, 'unpriced record')})" if getattr(usage, "unpriced_records", 0) else ""))
         avg = usage.average_cost_per_request
         out(f"  Average Cost per Request: {_avg(avg)}")
     out("")
@@ -202,6 +209,7 @@ def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]
         "first_seen_at": iso(d.first_seen_at),
         "missing_since": iso(d.missing_since),
         "aliases": list(d.aliases),
+        "description": d.description,
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from .models import Model, Provider
+from .models import Model, Provider, tuples
 from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
@@ -128,7 +128,7 @@ def _run(query: pw.Select) -> list[Candidate]:
     return [_candidate(row) for row in cursor.fetchall()]
 
 
-def _with_current_price() -> pw.ModelSelect:
+def _with_current_price() -> pw.ModelSelect[Model]:
     return (
         Model.select(*_MODEL_COLUMNS, *_PRICE_COLUMNS)
         .join(Provider)
@@ -172,13 +172,8 @@ def find(model_id: str, provider: str) -> Candidate | None:
     exact = _run(_with_current_price().where((Provider.slug == provider) & (Model.model_id == model_id)))
     if exact:
         return exact[0]
-    rows = (
-        Model.select(Model.id, Model.aliases)
-        .join(Provider)
-        .where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
-        .tuples()
-    )
-    for row in rows:
+    query = Model.select(Model.id, Model.aliases).join(Provider).where((Provider.slug == provider) & _json_list_has(Model.aliases, model_id))
+    for row in tuples(query):
         pk, aliases = int(row[0]), row[1]
         if model_id in (_json(aliases) or ()):
             found = _run(_with_current_price().where(Model.id == pk))

@@ -139,7 +139,7 @@ class PostgresRunLock:
         self._conn: Any = None
 
     def acquire(self) -> None:
-        conn = self.store.db._connect()  # a fresh psycopg2 connection in autocommit mode
+        conn = self.store.db._connect()  # type: ignore[attr-defined]  # a fresh psycopg2 connection in autocommit mode
         try:
             cur = conn.cursor()
 

@@ -1,7 +1,8 @@
 """Numbered schema migrations. The store keeps its version in `aisync_meta.schema_version`.
 
 To change the schema: change the table in `models.py`, add a function `_vN(db)` that makes the
-same change (`playhouse.migrate`), and append it to `STEPS`. Schema 1 is frozen in `schema_v1.py`,
+same change (`playhouse.migrate`), and add it to `STEPS` under its version number (numbers may
+have gaps: a store records the last step it ran). Schema 1 is frozen in `schema_v1.py`,
 so older stores are still built as they really were: tests/unit/test_migrations.py checks that
 every step from an empty database gives exactly the tables of `models.py`, and
 tests/e2e/test_faults_store.py opens stores written at older versions.
@@ -9,13 +10,14 @@ tests/e2e/test_faults_store.py opens stores written at older versions.
 
 from __future__ import annotations
 
+import json
 from typing import Callable
 
 import peewee as pw
 
 from ..errors import StoreError
 from . import schema_v1
-from .models import JSONTextField, Meta, Price
+from .models import JSONTextField, Meta, ModelAlias, Price, UsageRecord
 
 
 def _v1(db: pw.Database) -> None:
@@ -56,10 +58,51 @@ def _v10(db: pw.Database) -> None:
             db.execute_sql(f"UPDATE price SET other = {db.param} WHERE id = {db.param}", (other, row_id))
 
 
-#: Ordered upgrade steps; STEPS[i] brings the schema from version i to i+1. Numbered by function
-#: name (_v10 is the third step on this line of history).
-STEPS: list[Callable[[pw.Database], None]] = [_v1, _v2, _v10]
-LATEST = len(STEPS)
+def _v7(db: pw.Database) -> None:
+    """One identity per model: the aliases a provider states, indexed for lookup (every path
+    resolves an id through them), and the id a usage record asked for next to the one that
+    served it."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    with db.bind_ctx([ModelAlias]):
+        db.create_tables([ModelAlias], safe=True)
+    columns = {c.name for c in db.get_columns(UsageRecord._meta.table_name)}
+    if "requested_model" not in columns:
+        migrate(SchemaMigrator.from_database(db).add_column(UsageRecord._meta.table_name, "requested_model", UsageRecord.requested_model))
+    db.execute_sql("CREATE INDEX IF NOT EXISTS usage_record_provider_requested_model ON usage_record (provider, requested_model)")
+    # The aliases a store has kept in model.aliases until now go into the index.
+    rows = []
+    taken: set[tuple[int, str]] = set()
+    for pk, provider_pk, model_id, aliases in db.execute_sql(
+        f"SELECT id, provider_id, model_id, aliases FROM model WHERE available = {db.param} AND aliases IS NOT NULL AND aliases != '[]'",
+        (True,),
+    ).fetchall():
+        try:
+            names = json.loads(aliases)
+        except ValueError:
+            continue
+        for alias in names if isinstance(names, list) else ():
+            if isinstance(alias, str) and alias != model_id and (provider_pk, alias) not in taken:
+                taken.add((provider_pk, alias))
+                rows.append({"model": pk, "provider": provider_pk, "alias": alias})
+    if rows:
+        # Plain SQL: a migration runs on the database it is given, bound or not.
+        for row in rows:
+            db.execute_sql(
+                f"INSERT INTO model_alias (model_id, provider_id, name) VALUES ({db.param}, {db.param}, {db.param})",
+                (row["model"], row["provider"], row["alias"]),
+            )
+        # A price-catalog row named like an alias is that model, not a second one.
+        db.execute_sql(
+            f"DELETE FROM model WHERE available = {db.param} AND status = 'catalog' AND EXISTS (SELECT 1 FROM model_alias a"
+            " WHERE a.provider_id = model.provider_id AND a.name = model.model_id)",
+            (False,),
+        )
+
+
+#: Upgrade steps by the version they bring the schema to. Numbers may have gaps.
+STEPS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 7: _v7, 10: _v10}
+LATEST = max(STEPS)
 
 #: PostgreSQL advisory lock key held while migrating: crc32("aisync-migrate").
 MIGRATION_LOCK_KEY = 0x6D1A7E0
@@ -90,7 +133,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
             f"{where}: written by a newer aisync (schema {before}, this one knows {LATEST})",
             hint="upgrade aisync-tui",
         )
-    for version in range(before, target):
+    for version in [v - 1 for v in sorted(STEPS) if before < v <= target]:
         with db.atomic():
             if isinstance(db, pw.PostgresqlDatabase):
                 # Several servers starting at once on a fresh database would race on CREATE TABLE
@@ -99,7 +142,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
                 if current_version(db) > version:
                     continue
-            STEPS[version](db)
+            STEPS[version + 1](db)
             Meta.insert(key="schema_version", value=str(version + 1)).on_conflict(
                 conflict_target=[Meta.key], update={Meta.value: str(version + 1)}
             ).execute()

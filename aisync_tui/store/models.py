@@ -127,6 +127,21 @@ class Model(BaseTable):
         indexes = ((("provider", "model_id"), True),)
 
 
+class ModelAlias(BaseTable):
+    """An id the provider states for one of its models besides the model's own id (Mistral's
+    `mistral-large-latest`, xAI's `grok-4-latest`): the index every lookup resolves through."""
+
+    id = pw.AutoField()
+    model = pw.ForeignKeyField(Model, backref="alias_rows", on_delete="CASCADE")
+    provider = pw.ForeignKeyField(Provider, on_delete="CASCADE")
+    name = pw.TextField()
+    """The alias itself (`codestral-latest`)."""
+
+    class Meta:
+        table_name = "model_alias"
+        indexes = ((("provider", "name"), True),)
+
+
 class Price(BaseTable):
     """One dated price period of one model. effective_until NULL = the current price."""
 
@@ -208,6 +223,10 @@ class UsageRecord(BaseTable):
     ts = UTCDateTimeField(index=True)
     provider = pw.CharField(max_length=100)
     model_id = pw.TextField()
+    """The model that served the request (llm's `resolved_model`, an admin API's snapshot id)."""
+    requested_model = pw.TextField(null=True)
+    """The id the caller asked for, when it differs from model_id (`gpt-4o-mini` resolved to
+    `gpt-4o-mini-2024-07-18`); None when the source gives only one id."""
     requests = pw.IntegerField(null=True)
     """None = the source does not say (Anthropic's reports)."""
     input_tokens = pw.BigIntegerField(default=0)
@@ -221,10 +240,10 @@ class UsageRecord(BaseTable):
     imported_at = UTCDateTimeField()
 
     class Meta:
-        indexes = ((("provider", "model_id", "ts"), False),)
+        indexes = ((("provider", "model_id", "ts"), False), (("provider", "requested_model"), False))
 
 
-ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, Price, SyncRun, ModelChange, UsageRecord]
+ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, ModelAlias, Price, SyncRun, ModelChange, UsageRecord]
 
 
 def tuples(query: Any) -> Iterator[tuple[Any, ...]]:

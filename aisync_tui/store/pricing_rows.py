@@ -47,6 +47,8 @@ class StoredPricingModel:
     """The fields a feed may fill (the caller names them), by name."""
     capabilities: tuple[str, ...]
     sources: dict[str, Any]
+    aliases: tuple[str, ...] = ()
+    """The ids the provider states for this model besides its own (matched when its own is not)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +109,9 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     )
     if wanted is not None:
         query = query.where(Model.provider.in_([p.pk for p in providers.values() if p.slug in wanted]))
+    from .queries import aliases_by_model
+
+    aliases = aliases_by_model()
     models = []
     listed = [name for name in fields if name in _LIST_FIELDS]
     timed = [name for name in fields if name in _TIME_FIELDS]
@@ -120,7 +125,7 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
         models.append(
             StoredPricingModel(
                 pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
-                values, tuple(_json(caps) or ()), dict(_json(sources) or {}),
+                values, tuple(_json(caps) or ()), dict(_json(sources) or {}), aliases.get(pk, ()),
             )
         )
     return PricingState(providers, models, load_current_prices(db))

@@ -12,8 +12,8 @@ from typing import Any, Iterable, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc
-from .models import Model, ModelChange, Provider, SyncRun
+from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
+from .models import Model, ModelAlias, ModelChange, Provider, SyncRun, tuples
 from .models import Price as PriceTable
 
 
@@ -51,6 +51,8 @@ class ModelRow:
     created_at: datetime | None
     available: bool
     in_catalog: bool
+    aliases: tuple[str, ...] = ()
+    description: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +201,7 @@ def model_rows_query(
         Model.select(
             Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
             Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
-            Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog,
+            Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog, Model.aliases, Model.description,
         )
         .join(Provider)
         .switch(Model)
@@ -208,7 +210,8 @@ def model_rows_query(
     if provider:
         query = query.where(Provider.slug == provider)
     if type:
-        query = query.where(Model.type == type)
+        kinds = types_matching(type)
+        query = query.where(Model.type == kinds[0] if len(kinds) == 1 else Model.type.in_(kinds))
     if active:
         query = query.where(Model.status == "active")
     if available is True:
@@ -217,7 +220,9 @@ def model_rows_query(
         query = query.where(Model.available == False)  # noqa: E712
     if search:
         like = f"%{search}%"
-        query = query.where(Model.model_id.contains(search) | Model.name ** like)
+        # An id the provider states as an alias finds its model too (`codestral-latest`).
+        by_alias = ModelAlias.select(ModelAlias.model).where(ModelAlias.name.contains(search))
+        query = query.where(Model.model_id.contains(search) | (Model.name ** like) | Model.id.in_(by_alias))
     for cap in capabilities:
         query = query.where(Model.capabilities.contains(f'"{cap}"'))
     return query.order_by(*_sort_key(sort))
@@ -229,6 +234,7 @@ def row_from_tuple(t: Sequence[Any]) -> ModelRow:
         provider=t[0], model_id=t[1], name=t[2], type=t[3], status=t[4], context_length=t[5],
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
+        aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
     )
 
 
@@ -249,6 +255,66 @@ def _find_model(model_id: str, provider: str) -> Model | None:
     )
 
 
+def resolve_model(ident: str, provider: str) -> Model | None:
+    """The store model `ident` names at `provider`: its own id first, then an alias the provider
+    states. A model the user's provider lists wins over a price-catalog entry of the same id, so
+    `codestral-latest` is Mistral's codestral model even when a feed also has a row for it.
+    Never across providers. The Model row comes with its Provider joined."""
+    exact = _find_model(ident, provider)
+    if exact is not None and exact.available:
+        return exact
+    via_alias: Model | None = (
+        Model.select(Model, Provider)
+        .join(Provider)
+        .switch(Model)
+        .join(ModelAlias, on=(ModelAlias.model == Model.id))
+        .where((Provider.slug == provider) & (ModelAlias.name == ident))
+        .first()
+    )
+    if via_alias is not None and (exact is None or via_alias.available):
+        return via_alias
+    return exact
+
+
+def resolve_ids(pairs: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, bool]]:
+    """Bulk `resolve_model` for (provider, id) pairs: pair -> (the model's own id, available).
+    Pairs that resolve to nothing are absent."""
+    wanted = set(pairs)
+    out: dict[tuple[str, str], tuple[str, bool]] = {}
+    if not wanted:
+        return out
+    ids = sorted({m for _, m in wanted})
+    for i in range(0, len(ids), 500):
+        chunk = ids[i : i + 500]
+        for slug, mid, available in tuples(
+            Model.select(Provider.slug, Model.model_id, Model.available).join(Provider).where(Model.model_id.in_(chunk))
+        ):
+            if (slug, mid) in wanted:
+                out[(slug, mid)] = (mid, bool(available))
+        for slug, alias, mid, available in tuples(
+            ModelAlias.select(Provider.slug, ModelAlias.name, Model.model_id, Model.available)
+            .join(Model, on=(ModelAlias.model == Model.id))
+            .switch(ModelAlias)
+            .join(Provider, on=(ModelAlias.provider == Provider.id))
+            .where(ModelAlias.name.in_(chunk))
+        ):
+            key = (slug, alias)
+            if key in wanted and (key not in out or (available and not out[key][1])):
+                out[key] = (mid, bool(available))
+    return out
+
+
+def aliases_by_model(provider_pks: Iterable[int] | None = None) -> dict[int, tuple[str, ...]]:
+    """model pk -> the aliases its provider states, from the alias index (one query)."""
+    query = ModelAlias.select(ModelAlias.model, ModelAlias.name).order_by(ModelAlias.name)
+    if provider_pks is not None:
+        query = query.where(ModelAlias.provider.in_(list(provider_pks)))
+    out: dict[int, list[str]] = {}
+    for pk, alias in tuples(query):
+        out.setdefault(pk, []).append(alias)
+    return {pk: tuple(v) for pk, v in out.items()}
+
+
 def close_matches(model_id: str, provider: str | None = None, n: int = 5) -> list[tuple[str, str]]:
     """(model_id, provider) pairs that look like what the user typed."""
     query = Model.select(Model.model_id, Provider.slug).join(Provider).tuples()
@@ -265,7 +331,8 @@ def close_matches(model_id: str, provider: str | None = None, n: int = 5) -> lis
 
 
 def get_model(model_id: str, provider: str) -> ModelDetail | None:
-    m = _find_model(model_id, provider)
+    """One model in full, found by its id or an alias its provider states (`resolve_model`)."""
+    m = resolve_model(model_id, provider)
     if m is None:
         return None
     history = tuple(

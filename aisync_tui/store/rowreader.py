@@ -91,3 +91,17 @@ def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> 
         for i, c in converters:
             row[i] = c(row[i])
         yield tuple(row)
+
+
+def read_raw_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """`read_rows`, each row also as the driver returned it: (raw, converted). Two raw rows that
+    are equal hold equal values, which is a cheap way to tell that a row did not change."""
+    if isinstance(db, pw.DatabaseProxy):
+        db = db.obj
+    sql, params = query.sql()
+    converters = [(i, c) for i, c in enumerate(converter(f, db) for f in fields) if c is not None]
+    for raw in db.execute_sql(sql, params):
+        row = list(raw)
+        for i, c in converters:
+            row[i] = c(row[i])
+        yield tuple(raw), tuple(row)

@@ -23,7 +23,7 @@ import peewee as pw
 from ..domain import as_utc, utcnow
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
-from ..store.models import Model, Provider, SyncRun, UsageRecord
+from ..store.models import Model, Provider, SyncRun, UsageRecord, tuples
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,9 +78,15 @@ def plan_cleanup(older_than: datetime, *, provider: str | None = None) -> Cleanu
     if provider:
         query = query.where(Provider.slug == provider)
     rows = list(query.tuples())
+    # A model is referenced by what a record resolved to and by what it asked for.
     used = {
         (p, m)
         for p, m in UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).distinct().tuples()
+    } | {
+        (p, m)
+        for p, m in tuples(
+            UsageRecord.select(UsageRecord.provider, UsageRecord.requested_model).where(UsageRecord.requested_model.is_null(False)).distinct()
+        )
     }
     for pk, slug, model_id, status, last_synced, missing_since, deprecated_at in rows:
         reason = _reason(status, as_utc(last_synced), as_utc(missing_since), as_utc(deprecated_at), cutoff)

@@ -2,8 +2,11 @@
 
 `compute_plan` compares what a provider listed with what the store holds for that provider:
 Added (new, or known only from a price feed until now), Updated (with each `FieldChange`),
-Unchanged, Missing (stored as available, absent from the list). The provider's own values win;
-an unknown (None) from the provider never erases a value we know.
+Unchanged, Missing (stored as available, absent from the list). The provider's own values win:
+- a capability the provider states (true or false) beats a feed's; a feed keeps only the
+  capabilities the provider is silent on (`RemoteModel.stated`);
+- a value the provider stated before and no longer sends is cleared (`CLEARABLE_FIELDS`);
+- an unknown (None) from the provider never erases a value another source gave.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Iterable, Sequence
 
-from ..domain import TRACKED_FIELDS, Price, RemoteModel, as_utc
+from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, as_utc
 
 #: A list that loses more than this share of the active models is suspicious.
 SHRINK_GUARD = 0.5
@@ -57,6 +60,9 @@ class StoredModel:
     field_sources: dict[str, Any]
     price: Price | None
     price_source: str | None
+    raw: tuple[Any, ...] | None = field(default=None, compare=False)
+    """The model's row as the store returned it, when read for a plan: the check before applying
+    compares it with the row then (equal text, equal values) and decodes only rows that differ."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +149,47 @@ def desired_status(remote: RemoteModel, now: datetime) -> str:
 _MODALITIES = ("input_modalities", "output_modalities")
 
 
+def merged_capabilities(remote: RemoteModel, sources: dict[str, Any]) -> frozenset[str]:
+    """The provider's true capabilities plus the feed's, minus every one the provider stated."""
+    feed = sources.get("feed_capabilities")
+    if not feed:
+        return frozenset(remote.capabilities)
+    return frozenset(remote.capabilities) | (frozenset(feed) - remote.stated)
+
+
 def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:
     # Runs once per listed model (10,000+ on a large account), so each field takes the shortest
     # path to "unchanged"; the outcome is the same as normalising both sides of every field.
     changes = []
     values = stored.values
+    sources = stored.field_sources
     for name in TRACKED_FIELDS:
         raw_new = getattr(remote, name)
         raw_old = values.get(name)
         if name == "capabilities":
-            if not raw_new:
-                continue  # unknown from the provider: keep what we know
-            new: Any = frozenset(raw_new) | frozenset(stored.field_sources.get("feed_capabilities") or ())
+            if not raw_new and not remote.stated:
+                continue  # the provider says nothing about capabilities: keep what we know
+            new: Any = merged_capabilities(remote, sources)
             old: Any = frozenset(raw_old or ())
-        elif name in _MODALITIES:
+            if new != old:
+                changes.append(FieldChange(name, old or None, new or None))
+            continue
+        if name == "aliases":
+            # The provider's own list of its other ids: an empty list is a statement too.
+            if tuple(raw_new) != tuple(raw_old or ()):
+                changes.append(FieldChange(name, tuple(raw_old or ()) or None, tuple(raw_new) or None))
+            continue
+        if name in _MODALITIES:
             new = tuple(raw_new or ())
             old = tuple(raw_old or ())
         else:
-            if raw_new is None or raw_new == "" or raw_new == raw_old:
-                continue  # unknown from the provider, or the same value
+            if raw_new is None or raw_new == "":
+                if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider":
+                    # The provider stated it before and no longer does: its word is withdrawn.
+                    changes.append(FieldChange(name, _normalise(name, raw_old), None))
+                continue
+            if raw_new == raw_old:
+                continue
             new = _normalise(name, raw_new)
             old = _normalise(name, raw_old)
         if new in (None, (), frozenset()) or (name == "type" and new == "other"):

@@ -9,9 +9,10 @@ sorted list keeps it sorted, so typing never re-sorts.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from operator import itemgetter
-from typing import Any, Callable, Sequence
+from typing import Any
 
 # Positions in a row from store.queries.model_table_tuples().
 PROVIDER, MODEL_ID, NAME, TYPE, STATUS, CONTEXT, MAX_OUT, CAPS, INPUT, OUTPUT, SYNCED, AVAILABLE, IN_CATALOG = range(13)

@@ -4,7 +4,7 @@ so it is cheap to test and the virtual table can call it for just the rows on sc
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -53,7 +53,7 @@ def ago(value: Any, reference: datetime | None = None) -> str:
 def when(value: Any) -> str:
     """Absolute UTC time for detail views: '2025-06-01 11:48 UTC'."""
     parsed = parse_time(value)
-    return "—" if parsed is None else parsed.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return "—" if parsed is None else parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def decimal(value: Any) -> Decimal | None:

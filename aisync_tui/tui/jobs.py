@@ -13,10 +13,11 @@ says so) until the user opens the log; the preview never takes a single-letter c
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
@@ -253,13 +254,14 @@ class Jobs:
         severity = "error" if phase == "failed" else ("warning" if message.failed or phase == "cancelled" else "information")
         self._finish(job, phase, message.summary, severity=severity)
 
-    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information") -> None:
+    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information", notify: bool = True) -> None:
         job.phase = phase
         job.outcome = summary
         self.syncing.clear()
         self.line(summary, "bold" if phase in ("done", "dropped") else "bold yellow")
         self._progress()
-        self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)  # type: ignore[arg-type]
+        if notify:
+            self.app.notify(summary.split(". ")[0] + ".", title=job.title, severity=severity, timeout=6, markup=False)
         self.app.sync_finished()
 
     def worker_failed(self, error: BaseException) -> bool:
@@ -271,7 +273,8 @@ class Jobs:
             self._finish(job, "cancelled", self._with_failures(job, f"{job.title} cancelled: nothing was written."), severity="warning")
             return True
         line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
-        self._finish(job, "failed", f"Failed: {app_words(line)}", severity="error")
+        # The app shows the error in a dialog: one report, not a notification as well.
+        self._finish(job, "failed", f"Failed: {app_words(line)}", severity="error", notify=False)
         return False
 
     # ------------------------------------------------------------------ starting
@@ -338,15 +341,14 @@ class Jobs:
         app = self.app
         runner = job.runner
         cancelled = False
-        with app.store.db.connection_context():
-            with self.store_lock("model sync"):
-                try:
-                    runner.apply()
-                except Cancelled:
-                    cancelled = True
-                except StalePlan:
-                    app.post_message(PlanStale("models"))
-                    return
+        with app.store.db.connection_context(), self.store_lock("model sync"):
+            try:
+                runner.apply()
+            except Cancelled:
+                cancelled = True
+            except StalePlan:
+                app.post_message(PlanStale("models"))
+                return
         runner.summary.finished_at = utcnow()
         runner.emit(RunFinished("models", runner.summary, cancelled))
         phase, text, failed = summarise_models(runner.summary, app.provider_names())
@@ -431,10 +433,13 @@ def _summary_line(job: Job) -> str:
                     totals[k] += c[k]
             elif o.status == "failed":
                 failed += 1
-            elif o.status == "skipped":
+            elif o.status == "skipped" and o.skip_reason != "disabled":
                 skipped += 1
-        parts = [f"{totals['added']:,} to add, {totals['updated']:,} to update, {totals['missing']:,} to mark missing "
-                 f"across {plural(planned, 'provider')}"]
+        if planned:
+            parts = [f"{totals['added']:,} to add, {totals['updated']:,} to update, {totals['missing']:,} to mark missing "
+                     f"across {plural(planned, 'provider')}"]
+        else:
+            parts = ["Nothing to apply"]
         if failed:
             parts.append(f"{failed} failed (recorded in the sync history)")
         if skipped:

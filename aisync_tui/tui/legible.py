@@ -8,7 +8,7 @@ falls back to the plain text colour. The app exposes them as CSS variables (`$st
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 from textual.color import Color
 

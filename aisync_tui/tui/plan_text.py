@@ -3,7 +3,8 @@ missing and skip. Pure functions from plans to Rich Text (no Textual)."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from rich.text import Text
 
@@ -116,13 +117,15 @@ def model_plan_text(outcomes: Sequence[Any], names: dict[str, str], per: str = "
 
 def cleanup_plan_text(plan: Any, palette: Palette = PLAIN) -> tuple[Text, bool]:
     text = Text()
-    text.append(f"Cut-off: {fmt.when(plan.older_than)}\n", style="bold")
+    text.append(f"Cut-off: {fmt.when(plan.older_than)} UTC", style="bold")
+    text.append(" (models not seen by their provider since this moment)\n")
     text.append(f"{plural(len(plan.remove), 'model')} to remove", style="bold")
     text.append(f", {len(plan.kept_for_usage)} kept because usage records refer to them\n\n")
     for c in plan.remove[:LIST_LIMIT]:
         text.append("  − ", style=f"{palette.err} bold")
         text.append(inert(f"{c.provider}/{c.model_id}", 200), style=palette.err)
-        text.append(f"  {c.reason}\n", style=palette.muted)
+        seen = f"; last seen {fmt.when(c.last_seen)} UTC" if c.last_seen is not None else ""
+        text.append(f"  {inert(c.reason, 200)}{seen}\n", style=palette.muted)
     if len(plan.remove) > LIST_LIMIT:
         text.append(f"  … and {len(plan.remove) - LIST_LIMIT:,} more\n", style=f"{palette.muted} italic")
     for c in plan.kept_for_usage[:20]:

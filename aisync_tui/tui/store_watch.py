@@ -36,7 +36,8 @@ class StoreWatch:
         with self.store.db.connection_context():
             from peewee import fn
 
-            row = SyncRun.select(fn.COUNT(SyncRun.id), fn.MAX(SyncRun.id), fn.MAX(SyncRun.finished_at)).tuples().first()
+            run_id = SyncRun._meta.primary_key  # Peewee's implicit id field
+            row = SyncRun.select(fn.COUNT(run_id), fn.MAX(run_id), fn.MAX(SyncRun.finished_at)).tuples().first()
         return tuple(str(v) for v in row) if row else None
 
     def baseline(self) -> None:

@@ -30,23 +30,13 @@ class Period:
 def price_periods(provider: str, model_id: str) -> list[Period]:
     """Every price period of one store model, oldest first (reads the price table directly).
 
-    Matches the model by exact id first, then by an alias the store recorded for a model of the
-    same provider (never across providers).
+    The model is found as every lookup finds it (`store.queries.resolve_model`): its own id, then an
+    alias its provider states (never across providers).
     """
-    from ..store.models import Model, Provider
     from ..store.models import Price as PriceTable
-    from ..store.queries import price_from_row
+    from ..store.queries import price_from_row, resolve_model
 
-    model = (
-        Model.select(Model.id).join(Provider).where((Provider.slug == provider) & (Model.model_id == model_id)).first()
-    )
-    if model is None:
-        candidates = (
-            Model.select(Model.id, Model.aliases)
-            .join(Provider)
-            .where((Provider.slug == provider) & Model.aliases.contains(f'"{model_id}"'))
-        )
-        model = next((m for m in candidates if model_id in (m.aliases or ())), None)
+    model = resolve_model(model_id, provider)
     if model is None:
         return []
     rows = PriceTable.select().where(PriceTable.model == model.id).order_by(PriceTable.effective_from, PriceTable.id)

@@ -7,7 +7,8 @@ Layouts read (see tests/fixtures/llm_logs/schemas.json, made by llm's own migrat
   message-store layout; same columns, same ids as their copies, so ids already read are skipped.
 - `logs` (m007..m008, kept by m009 when it had rows): the oldest layout, integer ids, no tokens.
 
-One row is one request. llm stores no provider and no cost: the provider comes from the model id
+One row is one request, kept with the id it asked for (`model`) and the one that served it
+(`resolved_model`, when llm logged one). llm stores no provider and no cost: the provider comes from the model id
 (`usage.records.infer_provider`), the cost from the price ledger at the row's time. The file is
 opened read-only and never written.
 """
@@ -167,16 +168,21 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
                     continue
                 if since is not None and ts < since:
                     continue
-                provider, model_id = infer_provider(str(model))
+                provider, requested = infer_provider(str(model))
+                model_id = requested
                 if resolved:
-                    # resolved_model is the provider's own id, without the plugin prefix.
+                    # resolved_model is the provider's own id, without the plugin prefix. Both are
+                    # kept: what was asked for (`gpt-4o-mini`) and what served it (the snapshot).
                     model_id = str(resolved).split("/", 1)[1] if str(resolved).lower().startswith(provider + "/") else str(resolved)
                 try:
                     check_model_id(model_id)
+                    check_model_id(requested)
                     i, o, c = tokens(inp, out, details)
                 except ValueError as exc:
                     raise UsageDataError(f"{path}: table {table}, row id {bounds.preview(rid)}: {exc}", hint=_ROW_HINT) from None
-                rows.append(UsageRow(ts, provider, model_id, 1, i, o, c, SOURCE, ref))
+                rows.append(
+                    UsageRow(ts, provider, model_id, 1, i, o, c, SOURCE, ref, requested_model=requested if requested != model_id else None)
+                )
         if skipped_no_model:
             notes.append(f"{skipped_no_model} rows without a model were skipped")
         if skipped_bad_time:

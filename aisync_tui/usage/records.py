@@ -48,6 +48,9 @@ class UsageRow:
     source_ref: str
     cost_usd: Decimal | None = None
     """A cost the source reported itself; None = compute it from the price ledger."""
+    requested_model: str | None = None
+    """The id the caller asked for when the source also names the one that served it (llm's
+    `model` next to `resolved_model`); None when it gives one id, or the same one."""
 
 
 @dataclass
@@ -284,7 +287,7 @@ def write_rows(
             u.source_ref: u
             for u in U.select(
                 U.id, U.source_ref, U.ts, U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens,
-                U.cached_tokens, U.cost_usd, U.cost_source, U.source,
+                U.cached_tokens, U.cost_usd, U.cost_source, U.source, U.requested_model,
             ).where(U.source_ref.in_(refs)).namedtuples()
         }
         inserts = []
@@ -296,12 +299,17 @@ def write_rows(
                 # A cost the provider reported is never replaced by one we computed.
                 cost, how = old.cost_usd, "reported"
             else:
-                cost, how = book.cost(
-                    row.provider, row.model_id, row.ts, requests=row.requests, input_tokens=row.input_tokens,
-                    output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
-                )
+                cost, how = None, None
+                # The model that served it first; the one asked for when the store knows only that.
+                for ident in (row.model_id, row.requested_model):
+                    if ident and cost is None:
+                        cost, how = book.cost(
+                            row.provider, ident, row.ts, requests=row.requests, input_tokens=row.input_tokens,
+                            output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
+                        )
+            requested = row.requested_model if row.requested_model != row.model_id else None
             values = dict(
-                ts=row.ts, provider=row.provider, model_id=row.model_id, requests=row.requests,
+                ts=row.ts, provider=row.provider, model_id=row.model_id, requested_model=requested, requests=row.requests,
                 input_tokens=row.input_tokens, output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
                 cost_usd=cost, cost_source=how, source=row.source,
             )
@@ -562,7 +570,7 @@ def record(
             with write_transaction(db):
                 result = write_rows([row], source="api", reprice_older=False, log_run=False)
                 stored = UsageRecord.get(UsageRecord.source_ref == row.source_ref)
-        except (pw.DatabaseError, sqlite3.Error) as exc:
+        except (pw.PeeweeException, sqlite3.Error) as exc:
             # Busy beyond the busy timeout, read-only, full disk...: nothing was stored, and the
             # caller gets one documented error rather than a driver's.
             raise describe_sqlite_error(where, exc) from None

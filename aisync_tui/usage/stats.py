@@ -10,7 +10,13 @@ Unknown stays unknown:
 - `cost` is None for records no price could be found for; totals add only the priced records and
   say how much they could not price (`unpriced_records`, `unpriced_tokens`, `unpriced_share`).
   `total_cost` is None when nothing in the window was priced.
-- The average cost per request divides only over records whose requests AND cost are both known.
+- The average cost per request divides only over records whose requests AND cost are both known;
+  it is rounded to a millionth of a dollar, the same figure in every view.
+
+Requested and resolved: a record keeps the id it asked for (`requested_model`, e.g. llm's
+`gpt-4o-mini`) and the one that served it (`model_id`, `gpt-4o-mini-2024-07-18`). The report groups
+by what was asked for and lists what it resolved to; one model's figures count every record that
+asked for it (or one of its aliases) or resolved to it, each record once.
 """
 
 from __future__ import annotations
@@ -25,6 +31,12 @@ from ..domain import stored_utc, utcnow
 
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
 _PLACES = Decimal("1e-12")
+#: The average cost per request is in whole millionths of a dollar.
+_AVERAGE_PLACES = Decimal("1e-6")
+
+
+def _avg(value: Decimal) -> Decimal:
+    return value.quantize(_AVERAGE_PLACES).normalize() if value else Decimal(0)
 
 
 def _q(value: Decimal) -> Decimal:
@@ -120,7 +132,10 @@ class GroupUsage(UsageTotals):
 
     provider: str = ""
     model_id: str = ""
+    """For a model group: the id the records asked for."""
     in_store: bool = True
+    resolved: tuple[str, ...] = ()
+    """The ids those requests resolved to, where they differ from model_id."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,7 +242,7 @@ class _Acc:
             unpriced_records=self.unpriced,
             unpriced_tokens=self.unpriced_tokens,
             unpriced_requests=self.unpriced_requests,
-            average_cost_per_request=_q(self.avg_cost / self.avg_requests) if self.avg_requests else None,
+            average_cost_per_request=_avg(self.avg_cost / self.avg_requests) if self.avg_requests else None,
             first_ts=self.first,
             last_ts=self.last,
         )
@@ -262,17 +277,21 @@ def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple
     return tuple(out)
 
 
-def _rows(since: datetime, until: datetime, provider: str | None = None, model_id: str | None = None) -> Iterable[tuple]:
+def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[tuple]:
+    """Records in the window: (ts, provider, model_id, requests, input, output, cached, cost,
+    cost_source, source, requested_model). With `model_ids`, those that asked for one of them or
+    resolved to one of them (an OR: a record that did both is still one row)."""
     from ..store.models import UsageRecord as U
 
     query = U.select(
         U.ts, U.provider, U.model_id, U.requests, U.input_tokens, U.output_tokens, U.cached_tokens, U.cost_usd,
-        U.cost_source, U.source,
+        U.cost_source, U.source, U.requested_model,
     ).where((U.ts >= since) & (U.ts <= until))
     if provider:
         query = query.where(U.provider == provider)
-    if model_id:
-        query = query.where(U.model_id == model_id)
+    ids = sorted(set(model_ids))
+    if ids:
+        query = query.where(U.model_id.in_(ids) | U.requested_model.in_(ids))
     return query.order_by(U.ts).tuples()
 
 
@@ -290,26 +309,20 @@ def _dec(value: object) -> Decimal | None:
 
 
 def _store_models(pairs: Iterable[tuple[str, str]]) -> set[tuple[str, str]]:
-    from ..store.models import Model, Provider
+    """The pairs that name a store model, by its id or an alias its provider states."""
+    from ..store.queries import resolve_ids
 
-    wanted = set(pairs)
-    if not wanted:
-        return set()
-    ids = {m for _, m in wanted}
-    found: set[tuple[str, str]] = set()
-    id_list = list(ids)
-    for i in range(0, len(id_list), 500):
-        chunk = id_list[i : i + 500]
-        query = Model.select(Provider.slug, Model.model_id).join(Provider).where(Model.model_id.in_(chunk)).tuples()
-        found.update((p, m) for p, m in query if (p, m) in wanted)
-    return found
+    return set(resolve_ids(pairs))
 
 
 # ----------------------------------------------------------------------------- public API
 
 
-def model_usage(provider: str, model_id: str, days: int = 30, *, now: datetime | None = None) -> ModelUsage:
-    """One model's usage over the last `days` days (today included), with a daily series.
+def model_usage(
+    provider: str, model_id: str, days: int = 30, *, now: datetime | None = None, aliases: Iterable[str] = ()
+) -> ModelUsage:
+    """One model's usage over the last `days` days (today included), with a daily series: every
+    record that asked for `model_id` (or one of its `aliases`) or resolved to it, each once.
 
     Needs an open store (tables bound). A model with no usage gives zero counts, total_requests 0,
     total_cost Decimal(0) and average None: "no usage" is known, not unknown.
@@ -317,7 +330,7 @@ def model_usage(provider: str, model_id: str, days: int = 30, *, now: datetime |
     since, until = window(days, now)
     total = _Acc()
     per_day: dict[date, _Acc] = defaultdict(_Acc)
-    for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src in _rows(since, until, provider, model_id):
+    for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src, _req in _rows(since, until, provider, (model_id, *aliases)):
         ts = stored_utc(ts)
         cost = _dec(cost)
         total.add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
@@ -349,21 +362,31 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
     total = _Acc()
     per_provider: dict[str, _Acc] = defaultdict(_Acc)
     per_model: dict[tuple[str, str], _Acc] = defaultdict(_Acc)
+    resolved: dict[tuple[str, str], set[str]] = defaultdict(set)
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     sources: dict[str, int] = defaultdict(int)
-    for ts, prov, model, requests, inp, out, cached, cost, cost_source, src in _rows(since, until, provider):
+    for ts, prov, model, requests, inp, out, cached, cost, cost_source, src, requested in _rows(since, until, provider):
         ts = stored_utc(ts)
         cost = _dec(cost)
         args = (ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
         total.add(*args)
         per_provider[prov].add(*args)
-        per_model[(prov, model)].add(*args)
+        asked = requested or model
+        per_model[(prov, asked)].add(*args)
+        if model != asked:
+            resolved[(prov, asked)].add(model)
         per_day[ts.date()].add(*args)
         sources[src] += 1
-    known = _store_models(per_model)
+    known = _store_models([*per_model, *((p, r) for (p, _), ids in resolved.items() for r in ids)])
     by_provider = sorted((GroupUsage(**acc.fields(), provider=p) for p, acc in per_provider.items()), key=_order)  # type: ignore[arg-type]
     by_model = sorted(
-        (GroupUsage(**acc.fields(), provider=p, model_id=m, in_store=(p, m) in known) for (p, m), acc in per_model.items()),  # type: ignore[arg-type]
+        (
+            GroupUsage(
+                **acc.fields(), provider=p, model_id=m, resolved=tuple(sorted(resolved.get((p, m), ()))),  # type: ignore[arg-type]
+                in_store=(p, m) in known or any((p, r) in known for r in resolved.get((p, m), ())),
+            )
+            for (p, m), acc in per_model.items()
+        ),
         key=_order,
     )
     return UsageSummary(

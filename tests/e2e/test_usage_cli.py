@@ -42,12 +42,16 @@ def test_llm_import_then_report_and_reimport_counts_nothing_twice(sandbox, tmp_p
     report = _report(sandbox, "--days", "7")
     assert report["totals"]["requests"] == 2 and report["totals"]["total_tokens"] == 154
     # The store the import created was seeded from the bundled price catalog: gpt-4o-mini is priced
-    # (100 x $0.15 + 10 x $0.60 per 1M); the dated Claude snapshot id is in no catalog.
+    # (100 x $0.15 + 10 x $0.60 per 1M); the Claude record is grouped by what was asked for, with
+    # what it resolved to.
+    by_model = {(m["provider"], m["model"]): m for m in report["by_model"]}
+    assert set(by_model) == {("openai", "gpt-4o-mini"), ("anthropic", "claude-3-5-haiku-latest")}
+    assert by_model[("anthropic", "claude-3-5-haiku-latest")]["resolved_models"] == ["claude-3-5-haiku-20241022"]
+    assert by_model[("openai", "gpt-4o-mini")]["in_catalog"] is True
+    assert by_model[("openai", "gpt-4o-mini")]["cost_usd"] == "0.000021"
     assert report["totals"]["unpriced_records"] == 1 and report["totals"]["cost_usd"] == "0.000021"
-    assert {(m["provider"], m["model"], m["in_catalog"]) for m in report["by_model"]} == {("openai", "gpt-4o-mini", True), ("anthropic", "claude-3-5-haiku-20241022", False)}
     text = sandbox.run("usage", "report", "--days", "7")
-    assert "Unpriced: 1 record" in text.stdout and "44 tokens (28.6% of tokens)" in text.stdout
-    assert "claude-3-5-haiku-20241022 *" in text.stdout
+    assert "claude-3-5-haiku-latest → claude-3-5-haiku-20241022" in text.stdout
 
 
 def test_openai_admin_import_reads_every_page_and_attaches_reported_costs(sandbox, fake_server) -> None:

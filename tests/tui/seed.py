@@ -8,14 +8,14 @@ a catalog-sized set of generated models (50,000 for the performance target) with
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from aisync_tui.store.models import Model, ModelChange, Price, Provider, SyncRun, UsageRecord, tuples
 
 #: The frozen "now" of every seeded store and of the clock the tests install.
-NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 6, 1, 12, 0, 0, tzinfo=UTC)
 
 PROVIDERS = [
     # slug, name, kind, last_synced (minutes ago) or None, status, error
@@ -72,7 +72,7 @@ def seed_store(now: datetime = NOW) -> None:
         model = Model.create(
             provider=slugs[prov], model_id=mid, name=name, type=mtype, status=status, context_length=ctx,
             max_output_tokens=max_out, capabilities=caps, input_modalities=["text"], output_modalities=["text"],
-            created_at=datetime(2024, 5, 13, tzinfo=timezone.utc) + timedelta(days=7 * i), first_seen_at=first_seen,
+            created_at=datetime(2024, 5, 13, tzinfo=UTC) + timedelta(days=7 * i), first_seen_at=first_seen,
             last_synced_at=synced, missing_since=now - timedelta(days=20) if status == "missing" else None,
             available=available, in_catalog=status == "catalog" or prov == "anthropic",
             field_sources={"context_length": "provider" if available else "litellm"}, raw=json.dumps(raw),
@@ -82,13 +82,13 @@ def seed_store(now: datetime = NOW) -> None:
         if mid == "gpt-4o":
             # Two closed periods before the current one: a real price history for the detail screen.
             for start, end, pin, pout in (
-                (datetime(2024, 5, 13, tzinfo=timezone.utc), datetime(2024, 8, 6, tzinfo=timezone.utc), "5.00", "15.00"),
-                (datetime(2024, 8, 6, tzinfo=timezone.utc), datetime(2024, 10, 2, tzinfo=timezone.utc), "3.75", "12.50"),
+                (datetime(2024, 5, 13, tzinfo=UTC), datetime(2024, 8, 6, tzinfo=UTC), "5.00", "15.00"),
+                (datetime(2024, 8, 6, tzinfo=UTC), datetime(2024, 10, 2, tzinfo=UTC), "3.75", "12.50"),
             ):
                 Price.create(model=model.id, input=_per_token(pin), output=_per_token(pout), effective_from=start,
                              effective_until=end, source="genai-prices", recorded_at=first_seen)
             Price.create(model=model.id, input=_per_token(inp), output=_per_token(out), cached_input=_per_token("1.25"),
-                         effective_from=datetime(2024, 10, 2, tzinfo=timezone.utc), source="litellm", recorded_at=first_seen)
+                         effective_from=datetime(2024, 10, 2, tzinfo=UTC), source="litellm", recorded_at=first_seen)
             continue
         Price.create(model=model.id, input=_per_token(inp), output=_per_token(out), effective_from=first_seen,
                      source="provider" if prov == "xai" else "litellm", recorded_at=first_seen)

@@ -292,8 +292,9 @@ async def test_first_run_with_no_keys_and_no_network_shows_the_bundled_catalog(t
         async with app.run_test(size=(120, 35)) as pilot:
             await settle(pilot)  # the seeding worker, then the reload it triggers
             await settle(pilot)
-            assert len(app.main.table.rows) > 1000
-            pane = app.main.query_one(ProviderPane)
+            main = app.main
+            assert main is not None and len(main.table.rows) > 1000
+            pane = main.query_one(ProviderPane)
             openai = next(e for e in pane.entries if e.slug == "openai")
             assert openai.state == "not_configured" and openai.detail == "set $OPENAI_API_KEY"
     finally:

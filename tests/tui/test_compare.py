@@ -65,6 +65,7 @@ async def test_space_again_unmarks_and_equals_without_marks_compares_the_highlig
 
 def test_a_workload_is_typed_as_input_slash_output_times_requests() -> None:
     w = parse_workload("5,000/1000 x 100")
+    assert w is not None
     assert (w.input_tokens, w.output_tokens, w.requests) == (5000, 1000, 100)
     assert parse_workload("") is None
     for bad in ("5000", "a/b", "1/1x0"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -14,7 +14,7 @@ from aisync_tui.tui.job_state import LogLine, summarise_models
 
 
 def _summary(*outcomes: ProviderOutcome) -> Any:
-    s = RunSummary("models", "g", False, datetime(2025, 6, 1, tzinfo=timezone.utc))
+    s = RunSummary("models", "g", False, datetime(2025, 6, 1, tzinfo=UTC))
     s.outcomes.extend(outcomes)
     return s
 

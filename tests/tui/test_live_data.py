@@ -56,3 +56,20 @@ async def test_the_headers_last_sync_ages_as_time_passes(make_app: Any, monkeypa
         app._age_times()
         await pilot.pause()
         assert "last sync 42 min ago" in app.sub_title
+
+
+def test_the_run_table_signature_notices_a_new_run_where_data_version_is_not_available(tui_store: Any) -> None:
+    """PostgreSQL has no data_version: the watch compares a signature of the run table instead
+    (every sync writes a run row). Exercised here on SQLite with the cheap path turned off."""
+    from aisync_tui.store.models import SyncRun
+    from aisync_tui.tui.store_watch import StoreWatch
+    from tests.tui.seed import NOW
+
+    watch = StoreWatch(tui_store)
+    watch.close()  # no data_version connection: the signature path
+    assert not watch.cheap
+    watch.baseline()
+    assert not watch.changed()
+    with tui_store.db.connection_context():
+        SyncRun.create(kind="models", provider="openai", group="g", started_at=NOW, finished_at=NOW, status="ok")
+    assert watch.changed() and not watch.changed()

@@ -26,7 +26,7 @@ async def test_keys_never_appear_on_the_main_settings_or_help_screens(make_app: 
     async with app.run_test(size=(160, 50)) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
-        shot = lambda: app.export_screenshot().replace("&#160;", " ")  # noqa: E731
+        shot = lambda: app.export_screenshot().replace("&#160;", " ")
         screens = {"main": shot()}
         await pilot.press("comma")
         await pilot.pause()

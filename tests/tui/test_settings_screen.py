@@ -35,7 +35,7 @@ per = "1m"  # keep pricing offline
 
 
 def commented_app(make_app: Any, make_settings: Any) -> Any:
-    settings = make_settings()
+    make_settings()  # the isolated user and the base config, rewritten below
     Path("config.toml").write_text(COMMENTED + "\n" + base_config().replace("[pricing]\nremote = false\n", ""))
     os.chmod("config.toml", 0o644)
     from aisync_tui.config import load_settings

@@ -62,7 +62,7 @@ def test_sync_preview_modal(snap_compare: Any, make_app: Any) -> None:
     from aisync_tui.tui.plan_text import model_plan_text
     from aisync_tui.tui.screens.preview import PreviewModal
 
-    per_token = lambda s: Price(input=__import__("decimal").Decimal(s) / 1_000_000)  # noqa: E731
+    per_token = lambda s: Price(input=__import__("decimal").Decimal(s) / 1_000_000)
     plan = ProviderPlan("openai", found=9)
     plan.added.append(Added(RemoteModel("openai", "gpt-5", type="chat", context_length=400_000)))
     plan.updated.append(Updated(RemoteModel("openai", "gpt-4o"), 1, (

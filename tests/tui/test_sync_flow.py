@@ -46,7 +46,7 @@ async def start_openai_sync(app: Any, pilot: Any) -> None:
 
 
 def gpt5_stored() -> bool:
-    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()  # noqa: E712
+    return Model.select().where((Model.model_id == "gpt-5") & (Model.available == True)).exists()  # noqa: E712 (a Peewee expression, not a truth test)
 
 
 async def test_sync_previews_the_plan_and_writes_only_after_confirming(openai_app: Any) -> None:
@@ -141,6 +141,7 @@ async def test_a_held_run_lock_is_reported_and_the_store_is_untouched(openai_app
             await settle(pilot)
         assert isinstance(app.screen, ErrorModal)
         assert "holds the store's lock" in app.screen.message and "--sync-all (cron)" in app.screen.message
+        assert not [n for n in app._notifications if "lock" in n.message]  # one report: the dialog, not a toast as well
         assert app.job.phase == "failed"
         assert not gpt5_stored()
 
@@ -199,7 +200,7 @@ async def test_applying_over_a_store_changed_since_the_preview_shows_a_new_previ
     from aisync_tui.errors import StalePlan
     from aisync_tui.sync import runner as runner_module
 
-    real_apply = runner_module.apply_plan
+    real_apply = runner_module.apply_plan  # type: ignore[attr-defined]  # patched below, where the runner looks it up
     calls: list[int] = []
 
     def apply_once_stale(*args: Any, **kwargs: Any) -> Any:
@@ -252,11 +253,17 @@ async def test_quitting_while_a_provider_hangs_asks_first_and_stay_keeps_the_run
         gate.set()
 
 
-async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any) -> None:
+async def test_a_recently_synced_provider_says_press_f_and_f_forces_its_sync(fake_server: Any, make_app: Any, monkeypatch: Any) -> None:
     fake_server.add("openai", models=[{"id": m, "object": "model", "created": 1_700_000_000, "owned_by": "openai"} for m in LISTED])
     app = make_app(f'[providers.openai]\nbase_url = "{fake_server.base_url("openai")}"\n', OPENAI_API_KEY=DEFAULT_KEYS["openai"])
+    from aisync_tui.sync import runner
+    from tests.tui.seed import NOW
+
+    # The engine's clock at the seeded "now" (it may have bound the real one at import): OpenAI
+    # synced 12 minutes before it, so cache_ttl (one hour) skips it.
+    monkeypatch.setattr(runner, "utcnow", lambda: NOW)
     async with app.run_test(size=(120, 35)) as pilot:
-        await start_openai_sync(app, pilot)  # synced 12 minutes ago, cache_ttl one hour: skipped
+        await start_openai_sync(app, pilot)
         body = text_of(app.screen.query_one("#preview-text"))
         assert "press F to force a sync of this provider" in body and "--force" not in body
         await pilot.press("escape")

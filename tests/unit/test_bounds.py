@@ -169,9 +169,19 @@ def test_a_refused_value_names_the_model_it_came_from() -> None:
     body = {"data": [{"id": "acme/big", "context_length": 10**30, "pricing": {"prompt": "1e+999999999"}}, {"id": "acme/long", "name": "x" * 600}]}
     with bounds.collect() as refused:
         models = [bounds.check_model(m) for m in _adapter("openrouter").parse(body)]
-    assert [m.model_id for m in models] == ["acme/big", "acme/long"]
+    assert [m.model_id if m else None for m in models] == ["acme/big", "acme/long"]
     assert [r.line() for r in refused] == [
         "'acme/big': pricing.prompt '1e+999999999' is not a plain decimal number; shown as unknown",
         "'acme/big': context_length (31-digit number) is out of range (1 to 10,000,000,000); shown as unknown",
         "'acme/long': name 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'… is longer than 512 characters; cut",
     ]
+
+
+def test_an_azure_model_list_with_an_absurd_creation_time_still_lists_every_model() -> None:
+    from aisync_tui.providers.azure import parse_models
+
+    body = json.loads((Path(__file__).resolve().parents[1] / "fixtures" / "azure__models-france-central-2023.json").read_text())
+    expected = len(parse_models("azure", body))
+    body["data"][0]["created_at"] = 10**400  # no float holds it: this used to be an OverflowError
+    body["data"][1]["created_at"] = float("nan")
+    assert len(parse_models("azure", body)) == expected

@@ -123,7 +123,9 @@ def test_cost_at_a_date_uses_the_ledger_period_in_force_then(store):
     (feb,) = cost_of([("gpt-4o", "openai")], w, at=datetime(2025, 2, 14, tzinfo=timezone.utc))
     (now,) = cost_of([("gpt-4o", "openai")], w)
     (before,) = cost_of([("gpt-4o", "openai")], w, at=datetime(2024, 6, 1, tzinfo=timezone.utc))
+    assert isinstance(feb, ModelCost) and isinstance(now, ModelCost) and isinstance(before, ModelCost)
     # 10,000 x $5/1M + 1,000 x $15/1M = $0.065; now 10,000 x $2.50/1M + 1,000 x $10/1M = $0.035
+    assert isinstance(feb, ModelCost) and isinstance(now, ModelCost) and isinstance(before, ModelCost)
     assert feb.cost == D("0.065") and feb.price_from == JAN
     assert now.cost == D("0.035") and now.price_from == MAR
     assert before.cost is None and before.quote.missing == ("input", "output")

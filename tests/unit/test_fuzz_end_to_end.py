@@ -49,7 +49,7 @@ HOSTILE_TEXT = (
     st.lists(PIECES | st.text(max_size=4), max_size=10).map("".join)
     | st.builds(lambda piece, n: piece * n, st.sampled_from(["H", "\x1b[", "漢"]), st.integers(0, 4000))
 )
-HOSTILE_NUMBER = (
+HOSTILE_NUMBER: st.SearchStrategy[Any] = (
     st.sampled_from([10**30, 2**63, 2**64 + 1, -1, 0, 1e300, 1e25, float("inf"), float("nan"), "1e+999999999", "1_000", "0x10",
                      "NaN", "-0.5", "1e-400", "0.000002", "128000", 128000, "9" * 5000, 10**400, True, None, [], {}])
     | st.integers(min_value=-(2**80), max_value=2**80)

@@ -16,9 +16,9 @@ PACKAGE = Path(__file__).resolve().parents[2] / "aisync_tui"
 #: Top layer first. A module belongs to the longest entry that is a prefix of its dotted name
 #: (relative to aisync_tui); it may import its own package and anything in a lower layer.
 LAYERS: tuple[tuple[str, ...], ...] = (
-    # Entry points: the `aisync` command and the MCP server.
+    # The entry point: the `aisync` command.
     ("__main__", "cli"),
-    # The two faces: the CLI's subcommands and the Textual app.
+    # The faces: the CLI's subcommands (the MCP server among them) and the Textual app.
     ("commands", "tui"),
     # What is said after a run: notifications of new models, price changes, deprecations.
     ("notify",),

@@ -163,7 +163,7 @@ def test_every_migration_from_scratch_gives_the_tables_the_program_uses(tmp_path
 
 
 def test_each_step_records_the_version_it_reached(tmp_path: Path) -> None:
-    for target in range(1, migrations.LATEST + 1):
+    for target in sorted(migrations.STEPS):  # version numbers may have gaps
         path = _build(tmp_path / f"v{target}.db", target)
         conn = sqlite3.connect(path)
         try:

@@ -70,3 +70,25 @@ def test_re_sync_marks_exactly_the_unchanged_models_as_synced_now(store: Any) ->
     Model.update(last_synced_at=now).where(Model.id == pks[0]).execute()
     raw = dict(store.db.execute_sql("SELECT id, last_synced_at FROM model").fetchall())
     assert raw[pks[1]] == raw[pks[0]]  # the same text Peewee writes
+
+
+def test_models_updated_in_bulk_are_stored_exactly_as_peewee_would_update_them(store: Any) -> None:
+    from aisync_tui.sync.apply import bulk_update
+
+    a = Provider.insert(slug="a", name="A", kind="openai").execute()
+    b = Provider.insert(slug="b", name="B", kind="openai").execute()
+    Model.insert_many(_rows(a, "m")).execute()
+    Model.insert_many(_rows(b, "m")).execute()
+    later = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
+    changes = [
+        {"name": "Renamed ✓", "capabilities": ["chat", "fim"], "field_sources": {"name": "provider", "feed_capabilities": ["vision"]}},
+        {"context_length": None, "last_synced_at": later, "aliases": ["m-latest"]},
+        {"name": "Renamed ✓", "capabilities": ["chat", "fim"], "field_sources": {"name": "provider", "feed_capabilities": ["vision"]}},
+    ]
+    a_pks = [pk for (pk,) in Model.select(Model.id).where(Model.provider == a).order_by(Model.id).tuples()]
+    b_pks = [pk for (pk,) in Model.select(Model.id).where(Model.provider == b).order_by(Model.id).tuples()]
+    for pk, values in zip(a_pks, changes):
+        Model.update(**values).where(Model.id == pk).execute()
+    bulk_update(store.db, Model, list(zip(b_pks, changes)))
+    bulk_update(store.db, Model, [])
+    assert _dump(b) == _dump(a)

@@ -67,7 +67,7 @@ def test_legacy_is_deprecated_and_profiles_take_their_models_shape():
     assert "vision" in haiku.capabilities and haiku.description == "Invoked through an inference profile"
     profile = models["us.anthropic.claude-3-5-haiku-20241022-v1:0"]
     assert (profile.name, profile.type, profile.capabilities, profile.owned_by) == ("US Claude 3.5 Haiku", "chat", haiku.capabilities, "Anthropic")
-    assert profile.description.endswith("Routes to us-east-1, us-east-2, us-west-2")
+    assert (profile.description or "").endswith("Routes to us-east-1, us-east-2, us-west-2")
     assert "us.meta.llama3-2-1b-instruct-v1:0" not in models  # INACTIVE profiles are not callable
 
 

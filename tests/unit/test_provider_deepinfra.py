@@ -54,7 +54,7 @@ def test_tags_decide_type_and_capabilities():
 
 def test_free_token_priced_model_is_free_and_garbage_prices_are_unknown():
     free = parse_price({"input_tokens": 0, "output_tokens": 0})
-    assert (free.input, free.output) == (Decimal(0), Decimal(0))
+    assert free is not None and (free.input, free.output) == (Decimal(0), Decimal(0))
     assert parse_price({"input_tokens": -1, "output_tokens": "x"}) is None
     assert parse_price({"input_tokens": True}) is None and parse_price([]) is None
 

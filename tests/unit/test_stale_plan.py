@@ -15,7 +15,7 @@ import pytest
 
 from aisync_tui.domain import Price, RemoteModel
 from aisync_tui.errors import StalePlan
-from aisync_tui.store.models import Model, ModelChange
+from aisync_tui.store.models import Model, ModelChange, tuples
 from aisync_tui.store.models import Price as PriceTable
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan
@@ -34,7 +34,7 @@ def sync(store, provider_pk: int, models: list[RemoteModel], at: datetime, *, ac
 
 
 def contexts(provider_pk: int) -> dict[str, int | None]:
-    return dict(Model.select(Model.model_id, Model.context_length).where(Model.provider == provider_pk).tuples())
+    return dict(tuples(Model.select(Model.model_id, Model.context_length).where(Model.provider == provider_pk)))
 
 
 def test_a_preview_applied_after_another_run_changed_the_models_is_refused_and_writes_nothing(store) -> None:
@@ -104,11 +104,15 @@ def test_checking_the_base_of_10000_updated_models_stays_cheap(store) -> None:
     plan = compute_plan("synth", [remote(f"m{i:05d}", 2000) for i in range(n)], load_stored(pk), now=T0)
     from aisync_tui.sync.apply import check_plan_base
 
-    started = time.perf_counter()
-    check_plan_base(plan, pk)
-    checked = time.perf_counter() - started
-    started = time.perf_counter()
-    load_stored(pk)
-    one_load = time.perf_counter() - started
+    def best_of_3(fn: object) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            fn()  # type: ignore[operator]
+            times.append(time.perf_counter() - started)
+        return min(times)  # the least disturbed by other work on a shared machine
+
+    checked = best_of_3(lambda: check_plan_base(plan, pk))
+    one_load = best_of_3(lambda: load_stored(pk))
     # About one more read of the provider's models, next to a write of 10,000 rows.
     assert checked < max(5 * one_load, 1.0), (checked, one_load)

@@ -171,3 +171,4 @@ def test_importing_llm_logs_from_a_pipe_is_refused_at_once_instead_of_hanging(tm
     with pytest.raises(UsageDataError, match="not a regular file"):
         llm_logs.read_rows(fifo)
     assert time.monotonic() - started < 2
+

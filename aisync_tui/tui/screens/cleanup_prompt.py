@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +24,7 @@ def parse_cutoff(text: str) -> datetime | None:
         parsed = datetime.strptime(value, "%Y-%m-%d")
     except ValueError:
         return None
-    return parsed.replace(tzinfo=timezone.utc)
+    return parsed.replace(tzinfo=UTC)
 
 
 class CleanupPrompt(ModalScreen["datetime | None"]):
@@ -35,8 +35,9 @@ class CleanupPrompt(ModalScreen["datetime | None"]):
         with Vertical(classes="dialog"):
             yield Static("Clean up models", classes="dialog-title")
             yield Static(
-                "Remove models that are missing, deprecated or not synced since this date. "
-                "You will see the list before anything is removed; usage records are never touched."
+                "Remove models that are missing, deprecated or not synced since this date (UTC midnight), or "
+                "since this many days ago counted from now (0 means now, not today). You will see the list before "
+                "anything is removed; usage records are never touched."
             )
             yield Input(value=default, placeholder="YYYY-MM-DD or days ago", id="cutoff")
             yield Static("", id="cutoff-error", classes="error-text")

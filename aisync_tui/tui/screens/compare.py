@@ -156,7 +156,7 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[Any], pe
     """One column per model, one row per attribute."""
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False)
     t.add_column("", style="bold", no_wrap=True)
-    for (provider, model_id), d in zip(keys, details):
+    for provider, model_id in keys:
         t.add_column(Text(f"{inert(model_id, 40)}\n{inert(provider, 30)}"), justify="right")
 
     def row(label: str, cells: list[Any]) -> None:

@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain import CAPABILITIES
+from ...domain import CAPABILITIES, TOKEN_COMPONENTS
 from ...render import money
 from ...render.inert import inert
 from .. import format as fmt
@@ -45,7 +45,8 @@ def basic_section(d: Any) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str)}
+    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
     for label, value in rows:
@@ -75,6 +76,8 @@ def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
     t.add_column("Price", justify="right")
     t.add_column("Per")
     for name, value in d.price.price.components().items():
+        if name not in TOKEN_COMPONENTS and not value:
+            continue  # a zero per-request or per-search fee is no fee: not a row of its own
         amount, _, per_words = money.component_text(name, value, per).partition(" per ")
         t.add_row(money.component_label(name), amount, per_words)
     for name, value in d.price.price.other:
@@ -99,6 +102,8 @@ def history_section(d: Any, per: str, width: int = 40, palette: Palette = PLAIN)
             h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
             money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
         )
+    if len(d.history) == 1:  # one price: a chart of two flat bars says nothing more
+        return Group(t, Text(f"One price since {fmt.when(d.history[0].effective_from)}.", style=palette.muted))
     periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
     periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
     end = fmt.now()
@@ -202,11 +207,15 @@ class DetailScreen(Screen[None]):
 
     def on_mount(self) -> None:
         # Another theme: draw again in its colours.
-        self.watch(self.app, "theme", lambda _: self.detail is not None and self.show(self.detail, self.usage), init=False)
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
         self.query_one("#detail-body").focus()
         self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
+
+    def _theme_changed(self) -> None:
+        if self.detail is not None:
+            self.show(self.detail, self.usage)
 
     def show(self, detail: Any, usage: Any) -> None:
         self.detail, self.usage = detail, usage

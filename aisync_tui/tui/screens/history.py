@@ -11,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header
 
 from .. import format as fmt
+from ..host import host
 
 STATUS_STYLE = {"ok": "bold", "failed": "bold reverse", "cancelled": "italic", "interrupted": "italic", "running": "bold", "dry_run": ""}
 """Styles that need no colour (legible in every theme and with NO_COLOR); the words say the result."""
@@ -65,7 +66,7 @@ class HistoryScreen(Screen[None]):
             table.action_select_cursor()
 
     def action_reload(self) -> None:
-        self.app.load_runs()  # type: ignore[attr-defined]
+        host(self).load_runs()
 
     def show(self, runs: list[Any]) -> None:
         table = self.query_one(DataTable)

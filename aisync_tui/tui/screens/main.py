@@ -15,7 +15,18 @@ from textual.widgets import Footer, Header, Input, Static
 
 from ...render.inert import inert
 from .. import format as fmt
-from ..catalog import AVAILABILITY_CYCLE, CAPABILITY_FILTERS, SORT_CYCLE, SORT_KEYS, TYPE_CYCLE, CatalogView, Filters, RowKey, row_key
+from ..catalog import (
+    AVAILABILITY_CYCLE,
+    CAPABILITY_FILTERS,
+    SORT_CYCLE,
+    SORT_KEYS,
+    TYPE_CYCLE,
+    CatalogView,
+    Filters,
+    RowKey,
+    row_key,
+)
+from ..host import host
 from ..widgets.model_table import ModelTable
 from ..widgets.preview_pane import PreviewPane
 from ..widgets.provider_pane import ProviderPane, provider_entries
@@ -90,7 +101,7 @@ class MainScreen(Screen[None]):
         self.set_class(self.size.width >= self.WIDE, "-wide")
         self.query_one(ModelTable).focus()
         # Read the store only once the table exists to receive the rows.
-        self.app.load_catalog(first=True)  # type: ignore[attr-defined]
+        host(self).load_catalog(first=True)
 
     @property
     def table(self) -> ModelTable:
@@ -101,7 +112,14 @@ class MainScreen(Screen[None]):
         """The highlighted model's details: the third column when wide, the strip otherwise."""
         return self.query_one("#details" if self.has_class("-wide") else "#preview", PreviewPane)
 
+    NARROW = 80
+    """Below this width the provider pane starts hidden (the table needs the room); f or ctrl+b shows it."""
+    pane_chosen: bool = False
+    """The user showed or hid the pane: the width no longer decides."""
+
     def on_resize(self) -> None:
+        if not self.pane_chosen:
+            self.query_one(ProviderPane).display = self.size.width >= self.NARROW
         wide = self.size.width >= self.WIDE
         if wide != self.has_class("-wide"):
             self.set_class(wide, "-wide")
@@ -160,7 +178,7 @@ class MainScreen(Screen[None]):
         table = self.table
         if self.total:
             table.empty_text = "No models match these filters: press 0 to clear them."
-        elif not getattr(self.app, "seed_done", None) or not self.app.seed_done.is_set():  # type: ignore[attr-defined]
+        elif not host(self).seed_done.is_set():
             table.empty_text = "Loading the bundled catalog…"
         else:
             table.empty_text = "The store has no models yet: sync a provider (R) or the price catalog (p)."
@@ -218,7 +236,7 @@ class MainScreen(Screen[None]):
 
     @on(ModelTable.Selected)
     def _selected(self, event: ModelTable.Selected) -> None:
-        self.app.open_model(*event.key)  # type: ignore[attr-defined]
+        host(self).open_model(*event.key)
 
     @on(ModelTable.HeaderClicked)
     def _header_clicked(self, event: ModelTable.HeaderClicked) -> None:
@@ -242,11 +260,13 @@ class MainScreen(Screen[None]):
         open_compare(self)
 
     def action_focus_providers(self) -> None:
+        self.pane_chosen = True
         pane = self.query_one(ProviderPane)
         pane.display = True
         pane.focus()
 
     def action_toggle_pane(self) -> None:
+        self.pane_chosen = True
         pane = self.query_one(ProviderPane)
         pane.display = not pane.display
         if not pane.display:

@@ -5,7 +5,7 @@ no single letter typed by someone who has not read the plan can confirm it."""
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from rich.text import Text
 from textual.app import ComposeResult

@@ -13,7 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
 
 from ...errors import AisyncError
-from ..settings_form import ProviderForm, SettingsForm, form_from_settings, parse_seconds, save_settings
+from ..host import host
+from ..settings_form import (
+    ProviderForm,
+    SettingsForm,
+    form_from_settings,
+    parse_seconds,
+    save_settings,
+)
 
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
@@ -132,7 +139,7 @@ class SettingsScreen(Screen[None]):
         self.settings = new
         for slug, p in new.providers.items():
             self.query_one(f"#key-{slug}", Static).update(key_status(p))
-        self.app.apply_settings(new)  # type: ignore[attr-defined]
+        host(self).apply_settings(new)
         self.notify(f"Settings saved to {new.config_path}", timeout=3, markup=False)
 
     def _show_error(self, exc: AisyncError) -> None:

@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...render import money
+from ..host import host
 from ..widgets.charts import bar, sparkline
 
 
@@ -83,7 +84,7 @@ class UsageScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = "usage"
         self.query_one("#usage-body").focus()
-        self.app.load_usage()  # type: ignore[attr-defined]
+        host(self).load_usage()
 
     def show(self, summary: Any, error: str | None) -> None:
         if error or summary is None:

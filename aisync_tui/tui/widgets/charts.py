@@ -3,9 +3,9 @@ in every terminal and in SVG snapshots."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Sequence
 
 BLOCKS = "▁▂▃▄▅▆▇█"
 

@@ -8,7 +8,8 @@ swaps the list and repaints the visible lines.
 
 from __future__ import annotations
 
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -90,6 +91,7 @@ class ModelTable(ScrollView, can_focus=True):
     ModelTable {
         background: $background;
         scrollbar-gutter: stable;
+        overflow-x: hidden;  /* columns fit the width: a horizontal bar would only scroll blanks */
     }
     ModelTable > .model-table--header { text-style: bold underline; color: $foreground; background: $background; }
     ModelTable > .model-table--cursor { background: $background; color: $foreground; text-style: bold reverse; }

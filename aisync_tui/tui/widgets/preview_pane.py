@@ -10,7 +10,21 @@ from textual.widgets import Static
 
 from ...render.inert import inert
 from .. import format as fmt
-from ..catalog import AVAILABLE, CAPS, CONTEXT, INPUT, MAX_OUT, MODEL_ID, NAME, OUTPUT, PROVIDER, STATUS, SYNCED, TYPE, Row
+from ..catalog import (
+    AVAILABLE,
+    CAPS,
+    CONTEXT,
+    INPUT,
+    MAX_OUT,
+    MODEL_ID,
+    NAME,
+    OUTPUT,
+    PROVIDER,
+    STATUS,
+    SYNCED,
+    TYPE,
+    Row,
+)
 
 
 def details_text(row: Row | None, per: str = "1m") -> Content:

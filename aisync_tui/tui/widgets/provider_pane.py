@@ -3,8 +3,9 @@ last sync. Highlighting an entry filters the table."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from textual.content import Content
 from textual.message import Message
