@@ -27,8 +27,9 @@ def _one(db, sql: str, *params: Any) -> Any:
 
 #: slug, display name, server set-up, key variable, models found, a model and its context length
 CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str, int | None]] = [
+    # Cerebras states no context length: the store's catalog (seeded from the bundled feed) has it.
     ("cerebras", "Cerebras", lambda s: s.add("cerebras", models=fixture_json("cerebras__terminal-paste-2026.json")["data"]),
-     "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
+     "CEREBRAS_API_KEY", 4, "gpt-oss-120b", 131072),
     ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("examples/deepinfra.json")["data"]),
      "DEEPINFRA_API_KEY", 1, "Qwen/Qwen3-Max", 131072),
     ("fireworks", "Fireworks", lambda s: s.add("fireworks", models=fixture_json("examples/fireworks.json")["data"]),
@@ -55,7 +56,7 @@ def test_sync_models_adds_every_model_and_a_wrong_key_is_invalid(sandbox, fake_s
     assert DEFAULT_KEYS[slug] not in r.stdout + r.stderr
     shown = json.loads(sandbox.run("providers", "--format", "json", env=env).stdout)
     entry = next(p for p in shown if p["provider"] == slug)
-    assert (entry["configured"], entry["key_source"], entry["models"]) == (True, f"${key_var}", found)
+    assert (entry["configured"], entry["key_source"], entry["available_models"]) == (True, f"${key_var}", found)
     env[key_var] = "wrong-key-0123456789"
     bad = sandbox.run("sync-models", "--provider", slug, "--force", env=env)
     assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout, bad.stdout + bad.stderr
@@ -93,14 +94,14 @@ def test_huggingface_router_ids_carry_each_providers_price_with_source_provider(
     try:
         rows = dict(con.execute(
             "select m.model_id, pr.input || ' ' || pr.output || ' ' || pr.source from price pr join model m on m.id = pr.model_id "
-            "where pr.effective_until is null").fetchall())
+            "join provider v on v.id = m.provider_id where v.slug = 'huggingface' and pr.effective_until is null").fetchall())
     finally:
         con.close()
     base = "deepseek-ai/DeepSeek-V4-Pro"
     assert sorted(rows) == [f"{base}:deepinfra", f"{base}:novita", f"{base}:together"]
     inp, out, source = rows[f"{base}:together"].split()
     assert (Decimal(inp), Decimal(out), source) == (Decimal("0.0000021"), Decimal("0.0000044"), "provider")
-    described = _one(sandbox.db, "select description from model where model_id = ?", base)
+    described = _one(sandbox.db, "select m.description from model m join provider v on v.id = m.provider_id where v.slug = 'huggingface' and m.model_id = ?", base)
     assert described == "Served by novita, together, fireworks-ai, featherless-ai, deepinfra"
 
 
@@ -131,10 +132,10 @@ def test_bedrock_syncs_foundation_models_and_every_profile_page_through_botocore
     assert r.returncode == 0, r.stdout + r.stderr
     assert "AWS Bedrock:\n  ✓ Found 19 models\n  ✓ Added 19 new models" in r.stdout
     assert [q["query"].get("nextToken") for q in fake_server.requests("bedrock") if q["path"] == "/inference-profiles"] == [None, "1"]
-    assert _one(sandbox.db, "select name from model where model_id = 'us.anthropic.claude-instant-v1'") == "US Claude Instant"
+    assert _one(sandbox.db, "select m.name from model m join provider v on v.id = m.provider_id where v.slug = 'bedrock' and m.model_id = 'us.anthropic.claude-instant-v1'") == "US Claude Instant"
     assert DEFAULT_KEYS["bedrock"] not in r.stdout + r.stderr and "dummy-secret-for-tests" not in r.stdout + r.stderr
     shown = next(p for p in json.loads(sandbox.run("providers", "--format", "json", env=AWS_ENV).stdout) if p["provider"] == "bedrock")
-    assert (shown["configured"], shown["credentials"], shown["location"], shown["models"]) == (True, "$AWS_ACCESS_KEY_ID", "region us-east-1", 19)
+    assert (shown["configured"], shown["credentials"], shown["location"], shown["available_models"]) == (True, "$AWS_ACCESS_KEY_ID", "region us-east-1", 19)
     # Prices from the bundled feed's bedrock rows, matched to these ids (profiles through their model).
     p = sandbox.run("sync-pricing", "--offline")
     assert p.returncode == 0, p.stdout + p.stderr
@@ -144,7 +145,8 @@ def test_bedrock_syncs_foundation_models_and_every_profile_page_through_botocore
     # priced: the Claude one by the feed's us-east-1 row, the Titan one through its model.
     assert priced == 10, priced
     def input_price(model_id: str) -> Any:
-        return _one(sandbox.db, "select pr.input from price pr join model m on m.id = pr.model_id where m.model_id = ? and pr.effective_until is null", model_id)
+        return _one(sandbox.db, "select pr.input from price pr join model m on m.id = pr.model_id join provider v on v.id = m.provider_id "
+                    "where v.slug = 'bedrock' and m.model_id = ? and pr.effective_until is null", model_id)
     assert Decimal(input_price("us.anthropic.claude-instant-v1")) == Decimal("8E-7")
     assert input_price("us.amazon.titan-text-express-v1") == input_price("amazon.titan-text-express-v1") is not None
 
@@ -186,7 +188,7 @@ def test_azure_syncs_models_and_deployments_and_prices_a_deployment_by_its_model
     r = sandbox.run("sync-models", "--provider", "azure", env=env)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Azure OpenAI:\n  ✓ Found 24 models\n  ✓ Added 24 new models" in r.stdout
-    assert _one(sandbox.db, "select description from model where model_id = 'chat-prod'") == "Deployment of gpt-35-turbo"
+    assert _one(sandbox.db, "select m.description from model m join provider v on v.id = m.provider_id where v.slug = 'azure' and m.model_id = 'chat-prod'") == "Deployment of gpt-35-turbo"
     shown = next(p for p in json.loads(sandbox.run("providers", "--format", "json", env=env).stdout) if p["provider"] == "azure")
     assert (shown["configured"], shown["credentials"], shown["location"]) == (True, "$AZURE_OPENAI_API_KEY", fake_server.base_url("azure"))
     p = sandbox.run("sync-pricing", "--offline")
