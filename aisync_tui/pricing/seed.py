@@ -27,12 +27,17 @@ def ensure_seeded(store: Store) -> bool:
     """
     if is_seeded(store):
         return False
+    import sys
+
     from ..errors import LockHeld
     from ..store.lock import run_lock
     from .runner import PricingRun
 
+    # The holder another run is told about is this command (it is what the user started), with
+    # what it is doing first.
+    label = " ".join(["aisync", *sys.argv[1:]]) + " (seeding the bundled price catalog)"
     try:
-        with run_lock(store, "aisync (seeding the bundled price catalog)"):
+        with run_lock(store, label):
             if is_seeded(store):
                 return False
             PricingRun(None, store, offline=True).run()
