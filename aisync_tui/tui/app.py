@@ -84,6 +84,21 @@ class AisyncApp(App[int]):
         self.watch: Any = None
         """Notices writes to the store by other processes (store_watch.StoreWatch)."""
 
+    leave_now = False
+    """The user quit during a run: end the process as soon as the terminal is restored."""
+
+    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
+        """Leaving during a run: once the terminal is restored, end the process here, before the
+        event loop joins its worker threads (one may be waiting on a silent provider or on the
+        start-up seeding)."""
+        result = await super().run_async(*args, **kwargs)
+        job = self.job
+        # Not during an apply: its thread still talks to this loop while it rolls back; run_app
+        # waits for it after the loop has ended.
+        if self.leave_now and not self.is_headless and job is not None and job.running and job.phase != "applying":
+            leave_without_waiting(self, int(self.return_code or 0))
+        return result
+
     def get_css_variables(self) -> dict[str, str]:
         """The theme's variables plus status colours legible on this theme's backgrounds."""
         from .legible import status_colours
@@ -134,6 +149,7 @@ class AisyncApp(App[int]):
         def interrupted() -> None:
             if self.job is not None:
                 self.job.cancel.set()
+                self.leave_now = True
             self.exit(return_code=EXIT_INTERRUPTED)
 
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -491,6 +507,7 @@ class AisyncApp(App[int]):
         def answered(leave: bool | None) -> None:
             if leave and self.job is not None:
                 self.job.cancel.set()
+                self.leave_now = True
                 self.exit()
 
         if not isinstance(self.screen, QuitPrompt):
