@@ -406,7 +406,7 @@ def model_table_tuples(limit: int | None = None) -> list[tuple[Any, ...]]:
         Model.select(
             Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
             Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
-            Model.last_synced_at, Model.available, Model.in_catalog,
+            Model.last_synced_at, Model.available, Model.in_catalog, Model.aliases,
         )
         .join(Provider)
         .switch(Model)

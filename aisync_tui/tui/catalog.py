@@ -8,6 +8,7 @@ sorted list keeps it sorted, so typing never re-sorts.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,7 +16,7 @@ from operator import itemgetter
 from typing import Any
 
 # Positions in a row from store.queries.model_table_tuples().
-PROVIDER, MODEL_ID, NAME, TYPE, STATUS, CONTEXT, MAX_OUT, CAPS, INPUT, OUTPUT, SYNCED, AVAILABLE, IN_CATALOG = range(13)
+PROVIDER, MODEL_ID, NAME, TYPE, STATUS, CONTEXT, MAX_OUT, CAPS, INPUT, OUTPUT, SYNCED, AVAILABLE, IN_CATALOG, ALIASES = range(14)
 
 Row = tuple[Any, ...]
 RowKey = tuple[str, str]
@@ -146,10 +147,18 @@ def squash(text: str) -> str:
 
 
 def haystack(row: Row) -> str:
-    """What the search box matches: lower-cased id, name, and both squashed, NUL-separated so a
-    match never spans two of them."""
-    model_id, name = str(row[MODEL_ID]).lower(), str(row[NAME] or "").lower()
-    return f"{model_id}\x00{name}\x00{squash(model_id)}\x00{squash(name)}"
+    """What the search box matches: lower-cased id, name and the aliases the provider states
+    (`codestral-latest` finds codestral-2501), each also squashed, NUL-separated so a match never
+    spans two of them."""
+    parts = [str(row[MODEL_ID]).lower(), str(row[NAME] or "").lower()]
+    raw_aliases = row[ALIASES] if len(row) > ALIASES else None
+    if raw_aliases and raw_aliases != "[]":
+        try:
+            decoded = json.loads(raw_aliases) if isinstance(raw_aliases, str) else raw_aliases
+        except ValueError:
+            decoded = ()
+        parts += [str(a).lower() for a in decoded if isinstance(a, str)] if isinstance(decoded, list) else []
+    return "\x00".join(parts + [squash(p) for p in parts])
 
 
 def search_terms(text: str) -> list[tuple[str, str]]:

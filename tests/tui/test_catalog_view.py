@@ -142,3 +142,15 @@ def test_narrowing_a_search_does_not_rescan_the_whole_catalog() -> None:
     assert [r[MODEL_ID] for r in view.rows] == ["model-00012"]
     view.set_filters(view.filters.with_(search="model-0001"))  # backspace: the cached result
     assert len(view.rows) == 10
+
+
+def test_search_finds_a_model_by_an_alias_its_provider_states() -> None:
+    from aisync_tui.tui.catalog import haystack, matches, search_terms
+
+    row = ("mistral", "codestral-2501", "Codestral", "chat", "active", 256000, None, "[]", None, None, None, 1, 0, '["codestral-latest", "codestral-2412"]')
+    plain = row[:13] + ("[]",)
+    for typed in ("codestral-latest", "codestrallatest", "2412"):
+        assert matches(haystack(row), search_terms(typed)), typed
+        assert not matches(haystack(plain), search_terms(typed)), typed
+    # A row without the aliases column (an older tuple) is still searchable by id and name.
+    assert matches(haystack(row[:13]), search_terms("codestral 2501"))
