@@ -216,7 +216,7 @@ def run_sync_all(ctx: Context) -> int:
     return _print_sync_all(ctx, stages, exit_code)
 
 
-def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
+def _print_sync_all(ctx: Context, stages: dict[str, Any], exit_code: int) -> int:
     args = ctx.args
     settings = ctx.settings
     names = _names(settings)

@@ -6,10 +6,10 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:
-    from ._base import Context
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import add_common
 
     p = sub.add_parser(
