@@ -10,6 +10,7 @@ from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Sequence
 
 if TYPE_CHECKING:
+    from ..choose.advice import ModelCost
     from ._base import Context, Subparsers
 
 #: Upper bound of any count on the command line: far above any real workload, far below what
@@ -156,12 +157,12 @@ def run_cost(ctx: Context) -> int:
 SHOWN_ORDER = ("input", "cached_input", "output")
 
 
-def _components(results: Sequence[Any]) -> list[str]:
+def _components(results: Sequence[ModelCost]) -> list[str]:
     seen = {line.component for r in results for line in r.quote.lines}
     return [c for c in SHOWN_ORDER if c in seen] + sorted(seen.difference(SHOWN_ORDER))
 
 
-def print_costs(ctx: Context, results: Sequence[Any], *, ranks: bool = False) -> None:
+def print_costs(ctx: Context, results: Sequence[ModelCost], *, ranks: bool = False) -> None:
     from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd

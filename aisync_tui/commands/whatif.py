@@ -4,9 +4,10 @@ model, next to what it cost. Registered under `usage` by commands/usage.py."""
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..choose.whatif import WhatIf
     from ._base import Context, Subparsers
 
 
@@ -51,7 +52,7 @@ def run_whatif(ctx: Context) -> int:
     return 0
 
 
-def print_whatif(ctx: Context, r: Any) -> None:
+def print_whatif(ctx: Context, r: WhatIf) -> None:
     from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd, usd_grouped
