@@ -4,7 +4,7 @@ Saved to the config file; a key's value is never shown, only whether it is set a
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -21,6 +21,9 @@ from ..settings_form import (
     parse_seconds,
     save_settings,
 )
+
+if TYPE_CHECKING:
+    from ...config import Settings
 
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
@@ -51,7 +54,7 @@ class SettingsScreen(Screen[None]):
         Binding("escape,q", "back", "Back", id="settings.back", tooltip="Back to the catalog (asks before dropping unsaved edits)."),
     ]
 
-    def __init__(self, settings: Any, theme: str, themes: list[str]) -> None:
+    def __init__(self, settings: Settings, theme: str, themes: list[str]) -> None:
         super().__init__()
         self.settings = settings
         self.form = form_from_settings(settings, theme)
