@@ -32,6 +32,8 @@ from ..widgets.preview_pane import PreviewPane
 from ..widgets.provider_pane import ProviderPane, provider_entries
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ...config import Settings
 
 
@@ -317,5 +319,5 @@ class MainScreen(Screen[None]):
         self.query_one(ProviderPane).select_slug(slug)
         self.apply_filters(self.view.filters.with_(provider=slug))
 
-    def header_subtitle(self, store_location: str, last_sync: Any) -> str:
+    def header_subtitle(self, store_location: str, last_sync: datetime | None) -> str:
         return f"{store_location} · last sync {fmt.ago(last_sync)}"

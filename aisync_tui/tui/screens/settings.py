@@ -4,7 +4,7 @@ Saved to the config file; a key's value is never shown, only whether it is set a
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,7 +23,7 @@ from ..settings_form import (
 )
 
 if TYPE_CHECKING:
-    from ...config import Settings
+    from ...config import ProviderSettings, Settings
 
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
@@ -38,7 +38,7 @@ class FieldError(AisyncError):
         self.field_id = field_id
 
 
-def key_status(p: Any) -> str:
+def key_status(p: ProviderSettings) -> str:
     if not p.needs_key:
         return "no key needed"
     _, source = p.resolve_key()
