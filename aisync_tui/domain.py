@@ -260,6 +260,23 @@ class Price:
     """Prices the source states that aisync has no component for, under the source's own names
     (sorted): kept and shown as such, never taken as free and never used in a cost."""
 
+    @classmethod
+    def from_components(
+        cls,
+        components: Mapping[str, Decimal | None],
+        *,
+        tiers: tuple[PriceTier, ...] = (),
+        currency: str = "USD",
+        other: tuple[tuple[str, Decimal], ...] = (),
+    ) -> Price:
+        """A price from component name -> amount (names from PRICE_COMPONENTS only)."""
+        unknown = sorted(set(components) - set(PRICE_COMPONENTS))
+        if unknown:
+            raise TypeError(f"not a price component: {', '.join(unknown)}")
+        # Every name is now one of the `Decimal | None` fields above.
+        amounts: dict[str, Any] = dict(components)
+        return cls(**amounts, tiers=tiers, currency=currency, other=other)
+
     def components(self) -> dict[str, Decimal]:
         """The known components only, in display order."""
         out: dict[str, Decimal] = {}

@@ -7,7 +7,10 @@ Events are plain frozen dataclasses and carry no secrets (URLs are logged withou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    from .sync.plan import ProviderPlan
 
 
 class Event:
@@ -74,8 +77,8 @@ class ProviderFetched(Event):
 @dataclass(frozen=True)
 class ProviderPlanned(Event):
     provider: str
-    plan: Any
-    """A sync.plan.ProviderPlan (typed Any to keep this module import-free)."""
+    plan: ProviderPlan
+    """The provider's model plan (imported for type checking only: this module imports nothing of ours)."""
 
 
 @dataclass(frozen=True)

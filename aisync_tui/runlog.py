@@ -99,7 +99,7 @@ def log_summary(settings: Settings, summary: RunSummary) -> None:
         log_line(settings, summary.group, summary.kind, o.provider, o.status, **fields)
 
 
-def log_traceback(settings: Any, run: str, provider: str, stage: str, exc: BaseException) -> None:
+def log_traceback(settings: Settings, run: str, provider: str, stage: str, exc: BaseException) -> None:
     """An unexpected exception's traceback, for whoever reads the log file (never the terminal)."""
     import traceback
 

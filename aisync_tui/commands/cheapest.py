@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._base import Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ..domain import CAPABILITIES, MODEL_TYPES
     from ._base import add_common
     from .cost import add_workload, count, run_cheapest

@@ -7,7 +7,11 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence
+
+if TYPE_CHECKING:
+    from ..choose.advice import ModelCost
+    from ._base import Context, Subparsers
 
 #: Upper bound of any count on the command line: far above any real workload, far below what
 #: would make the exact arithmetic slow.
@@ -64,7 +68,7 @@ def add_workload(p: Any, *, requests: bool = True) -> None:
         g.add_argument("--requests", type=count, default=1, metavar="N", help="how many requests (default: 1)")
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import add_common
 
     p = sub.add_parser(
@@ -120,13 +124,13 @@ def describe_workload(w: Any) -> str:
     return ", ".join(parts) + f" per request × {plural(w.requests, 'request')}"
 
 
-def _seed(ctx: Any) -> None:
+def _seed(ctx: Context) -> None:
     from ..pricing.seed import ensure_seeded
 
     ensure_seeded(ctx.store())
 
 
-def run_cost(ctx: Any) -> int:
+def run_cost(ctx: Context) -> int:
     from ..choose.advice import NotFound, cost_of
     from ..errors import UsageError
 
@@ -153,12 +157,12 @@ def run_cost(ctx: Any) -> int:
 SHOWN_ORDER = ("input", "cached_input", "output")
 
 
-def _components(results: Sequence[Any]) -> list[str]:
+def _components(results: Sequence[ModelCost]) -> list[str]:
     seen = {line.component for r in results for line in r.quote.lines}
     return [c for c in SHOWN_ORDER if c in seen] + sorted(seen.difference(SHOWN_ORDER))
 
 
-def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> None:
+def print_costs(ctx: Context, results: Sequence[ModelCost], *, ranks: bool = False) -> None:
     from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd
@@ -183,7 +187,7 @@ def print_costs(ctx: Any, results: Sequence[Any], *, ranks: bool = False) -> Non
             ctx.print(f"{inert(r.model.model_id, 60)} ({inert(r.model.provider, 30)}): long-context prices (prompt above {r.quote.tier:,} tokens)")
 
 
-def run_cheapest(ctx: Any) -> int:
+def run_cheapest(ctx: Context) -> int:
     from ..choose.advice import cheapest
     from ..render.inert import inert
 

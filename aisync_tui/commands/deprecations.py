@@ -4,10 +4,13 @@ marking the ones you used recently. Registered under `models` by commands/models
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
 
 
-def add_parser(msub: Any) -> None:
+def add_parser(msub: Subparsers) -> None:
     from ._base import add_common
 
     p = msub.add_parser(
@@ -23,7 +26,7 @@ def add_parser(msub: Any) -> None:
     p.set_defaults(handler=run_deprecations)
 
 
-def run_deprecations(ctx: Any) -> int:
+def run_deprecations(ctx: Context) -> int:
     from ..choose.deprecations import RECENT_DAYS, deprecations
     from ..domain import utcnow
     from ..errors import UsageError

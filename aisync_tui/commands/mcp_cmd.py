@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import add_common
 
     p = sub.add_parser(
@@ -18,7 +21,7 @@ def register(sub: Any) -> None:
     p.set_defaults(handler=run_mcp)
 
 
-def run_mcp(ctx: Any) -> int:
+def run_mcp(ctx: Context) -> int:
     from ..errors import UsageError
     from .mcp_server import EXTRA_HINT
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from mcp.server.mcpserver import MCPServer
 
+    from ..config import Settings
     from ..store.db import Store
 
 EXTRA_HINT = "pip install 'aisync-tui[mcp]'"
@@ -55,7 +56,7 @@ def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, request
     return w
 
 
-def build_server(settings: Any) -> tuple[MCPServer, Store]:
+def build_server(settings: Settings) -> tuple[MCPServer, Store]:
     """The MCP server over the store named by `settings` (opened now, read only by the tools), and
     that store, for the caller to close when the server ends."""
     from mcp.server.mcpserver import MCPServer

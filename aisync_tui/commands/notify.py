@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import Parser, add_common
 
     notify = sub.add_parser("notify", help="notifications after sync runs (Apprise)", description="Notifications after sync runs, configured in [notify].")
@@ -16,7 +19,7 @@ def register(sub: Any) -> None:
     notify.set_defaults(handler=None)
 
 
-def run_test(ctx: Any) -> int:
+def run_test(ctx: Context) -> int:
     from ..errors import EXIT_PROVIDER_FAILED, UsageError
     from ..notify.send import EXTRA_HINT, apprise_missing, send, shown
     from ..runlog import log_line

@@ -178,7 +178,7 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _notify(ctx: Context, summaries: list[Any]) -> None:
+def _notify(ctx: Context, summaries: list[RunSummary]) -> None:
     """One notification per committed run (never on a dry run); it never changes the exit code."""
     if ctx.settings.notify.urls:
         from ..notify.hook import after_run
@@ -193,7 +193,7 @@ def run_sync_all(ctx: Context) -> int:
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    stages: dict[str, Any] = {}
+    stages: dict[str, RunSummary] = {}
     exit_code = 0
     # One lock for the whole job: let go between the stages, another run could take it and the
     # pricing stage would end in exit 75 after the models were written.
@@ -216,7 +216,7 @@ def run_sync_all(ctx: Context) -> int:
     return _print_sync_all(ctx, stages, exit_code)
 
 
-def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
+def _print_sync_all(ctx: Context, stages: dict[str, RunSummary], exit_code: int) -> int:
     args = ctx.args
     settings = ctx.settings
     names = _names(settings)
@@ -227,7 +227,7 @@ def _print_sync_all(ctx: Any, stages: dict[str, Any], exit_code: int) -> int:
         label = {"models": "model sync", "pricing": "pricing sync"}[kind]
         if args.quiet:
             for o in summary.failed:
-                ctx.warn(f"{label}: {o.provider}: {o.error.line()}")
+                ctx.warn(f"{label}: {o.provider}: {o.error.line() if o.error is not None else 'failed'}")
             continue
         parts = []
         for o in summary.outcomes:

@@ -6,10 +6,11 @@ import json
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 if TYPE_CHECKING:
-    from ._base import Context
+    from ..pricing.plan import PricingPlan
+    from ._base import Context, Subparsers
 
 
-def register(sub: Any) -> None:
+def register(sub: Subparsers) -> None:
     from ._base import add_common
 
     p = sub.add_parser(
@@ -153,7 +154,7 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
         out(f"Usage records priced now that their model has a price: {priced:,}")
 
 
-def print_catalog(out: Callable[[str], None], plan: Any, *, verbose: bool, dry_run: bool, per: str) -> None:
+def print_catalog(out: Callable[[str], None], plan: PricingPlan, *, verbose: bool, dry_run: bool, per: str) -> None:
     from ..render.inert import inert
     from ..render.words import plural
 

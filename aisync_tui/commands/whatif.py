@@ -4,10 +4,14 @@ model, next to what it cost. Registered under `usage` by commands/usage.py."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..choose.whatif import WhatIf
+    from ._base import Context, Subparsers
 
 
-def add_parser(usub: Any) -> None:
+def add_parser(usub: Subparsers) -> None:
     from ._base import add_common
 
     p = usub.add_parser(
@@ -23,7 +27,7 @@ def add_parser(usub: Any) -> None:
     p.set_defaults(handler=run_whatif)
 
 
-def run_whatif(ctx: Any) -> int:
+def run_whatif(ctx: Context) -> int:
     from ..choose.whatif import whatif
     from ..errors import UsageError
     from ..pricing.seed import ensure_seeded
@@ -48,7 +52,7 @@ def run_whatif(ctx: Any) -> int:
     return 0
 
 
-def print_whatif(ctx: Any, r: Any) -> None:
+def print_whatif(ctx: Context, r: WhatIf) -> None:
     from ..choose.cost import component_label
     from ..render.inert import inert
     from ..render.money import usd, usd_grouped

@@ -3,10 +3,23 @@ and report a failure as a warning and a log line. Never raises, never changes th
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import TYPE_CHECKING, Protocol, Sequence
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..outcomes import RunSummary
 
 
-def after_run(ctx: Any, summaries: Sequence[Any]) -> None:
+class RunContext(Protocol):
+    """What a notification needs of the command that ran: its settings and its warning line."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    def warn(self, text: str) -> None: ...
+
+
+def after_run(ctx: RunContext, summaries: Sequence[RunSummary | None]) -> None:
     """One notification for the run made of `summaries` (its stages), if it has news."""
     try:
         _after_run(ctx, [s for s in summaries if s is not None])
@@ -16,7 +29,7 @@ def after_run(ctx: Any, summaries: Sequence[Any]) -> None:
         _report(ctx, "failed", f"could not prepare the notification: {redact(type(exc).__name__ + ': ' + str(exc))}")
 
 
-def _after_run(ctx: Any, summaries: list[Any]) -> None:
+def _after_run(ctx: RunContext, summaries: list[RunSummary]) -> None:
     settings = ctx.settings
     cfg = settings.notify
     if not cfg.urls or not summaries or any(s.dry_run for s in summaries):
@@ -48,7 +61,7 @@ def _after_run(ctx: Any, summaries: list[Any]) -> None:
     log_line(settings, summaries[0].group, "notify", None, "ok", changes=news.count(), urls=delivery.urls)
 
 
-def _report(ctx: Any, status: str, line: str) -> None:
+def _report(ctx: RunContext, status: str, line: str) -> None:
     from ..errors import redact
 
     ctx.warn(f"warning: {redact(line)}")

@@ -6,9 +6,7 @@ each section is cut after a few dozen lines (chat services cap message sizes).
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..domain import COMPONENT_LABELS, PRICE_COMPONENTS, TOKEN_COMPONENTS
+from ..domain import COMPONENT_LABELS, PRICE_COMPONENTS, TOKEN_COMPONENTS, Price
 from ..render.inert import inert
 from ..render.money import token_price, usd
 from .news import News
@@ -21,7 +19,7 @@ def _name(provider: str, model_id: str) -> str:
     return f"{inert(provider, 40)}/{inert(model_id, 80)}"
 
 
-def _price_change(old: Any, new: Any) -> str:
+def _price_change(old: Price, new: Price) -> str:
     parts = []
     for component in PRICE_COMPONENTS:
         before, after = getattr(old, component), getattr(new, component)

@@ -16,9 +16,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Iterable, Sequence
 
 from ..domain import Price, as_utc, utcnow
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..outcomes import RunSummary
 
 ANNOUNCED_KEY = "notify.deprecations_announced"
 
@@ -182,7 +186,7 @@ def deprecation_news(days: int, scope: Scope, now: datetime, announced: set[str]
     return out
 
 
-def failure_news(summaries: Sequence[Any], fail_after: int) -> list[FailureNews]:
+def failure_news(summaries: Sequence[RunSummary], fail_after: int) -> list[FailureNews]:
     from ..store.run_status import provider_health
 
     failed = {(s.kind, o.provider): o for s in summaries for o in s.outcomes if o.status == "failed"}
@@ -225,7 +229,7 @@ def _still_relevant(key: str, now: datetime) -> bool:
     return date.date() >= (now - timedelta(days=400)).date()
 
 
-def collect(summaries: Sequence[Any], settings: Any, *, now: datetime | None = None) -> News:
+def collect(summaries: Sequence[RunSummary], settings: Settings, *, now: datetime | None = None) -> News:
     """The news of the run whose stages are `summaries`, limited to the configured events."""
     now = now or utcnow()
     cfg = settings.notify

@@ -9,10 +9,14 @@ the model it serves, which the adapter stores as the deployment's alias.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
 
 from ..providers.clouds import aws_region, bedrock_feed_ids
 from .feeds import FeedEntry
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from .match import Matcher
 
 CLOUDS = frozenset({"bedrock", "azure", "vertex"})
 
@@ -42,10 +46,10 @@ def cloud_entry(
     return None
 
 
-def prepare(matcher: Any, settings: Any) -> None:
+def prepare(matcher: Matcher, settings: Settings | None) -> None:
     """Give the matcher what cloud ids need: Bedrock's configured region, and which model each
     stored Azure deployment serves."""
-    providers = getattr(settings, "providers", None) or {}
+    providers = settings.providers if settings is not None else {}
     bedrock = providers.get("bedrock")
     region = aws_region(bedrock) if bedrock is not None else None
     matcher.regions = {"bedrock": region} if region else {}

@@ -137,6 +137,12 @@ def opt_str(item: dict[str, Any], key: str) -> str | None:
     return value if isinstance(value, str) and value.strip() else None
 
 
+def opt_dict(item: dict[str, Any], key: str) -> dict[str, Any]:
+    """A nested object, or `{}` when it is missing or not an object."""
+    value = item.get(key)
+    return value if isinstance(value, dict) else {}
+
+
 def opt_int(item: dict[str, Any], key: str) -> int | None:
     """A stated token limit or threshold: a positive whole number within `bounds.MAX_TOKEN_LIMIT`."""
     return bounds.token_limit(item.get(key), field=key)

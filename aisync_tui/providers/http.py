@@ -23,7 +23,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 import httpx
 
@@ -45,6 +45,9 @@ from ..errors import (
     scrub_secrets,
 )
 from ..events import EmitFn, RequestFinished, RequestRetrying, ignore
+
+if TYPE_CHECKING:
+    from ..config import ModelSyncSettings
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 520, 521, 522, 524, 529})
 MAX_REDIRECTS = 5
@@ -70,7 +73,7 @@ class HttpOptions:
     backoff_base: float = 0.5
 
 
-def options_from(model_sync: Any, timeout: float | None = None) -> HttpOptions:
+def options_from(model_sync: ModelSyncSettings, timeout: float | None = None) -> HttpOptions:
     """HttpOptions from the [model_sync] settings; `timeout` (e.g. --timeout) overrides theirs."""
     return HttpOptions(
         timeout=timeout or model_sync.timeout,

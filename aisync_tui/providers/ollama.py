@@ -19,7 +19,7 @@ from typing import Any
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotRunning
 from ..events import PageFetched
-from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_int, opt_str, str_list
+from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_dict, opt_int, opt_str, str_list
 
 #: /api/show calls in flight at once: enough to hide latency, few enough for a laptop's Ollama.
 SHOW_CONCURRENCY = 4
@@ -132,9 +132,7 @@ class OllamaAdapter(ProviderAdapter):
         return dedupe(out)
 
     def _one(self, name: str, item: dict[str, Any], show: dict[str, Any]) -> RemoteModel:
-        details = item.get("details") if isinstance(item.get("details"), dict) else {}
-        if isinstance(show.get("details"), dict):
-            details = {**details, **show["details"]}
+        details = {**opt_dict(item, "details"), **opt_dict(show, "details")}
         caps_raw = show.get("capabilities", item.get("capabilities"))
         capabilities = str_list(caps_raw) if isinstance(caps_raw, list) else None
         mtype, caps, inputs, outputs = classify(name, capabilities, str(details.get("family") or ""))

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urlsplit
 from .. import bounds
 from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
-from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
+from .base import ProviderAdapter, iso_time, items_of, opt_dict, opt_int, opt_str, req_str, str_list, unix_time
 
 PAGE_LIMIT = 1000
 
@@ -92,7 +92,7 @@ def parse_price(pricing: Any) -> Price | None:
         )
         if tier.input is not None or tier.output is not None:
             tiers.append(tier)
-    price = Price(**values, tiers=tuple(sorted(tiers, key=lambda t: t.threshold)))
+    price = Price.from_components(values, tiers=tuple(sorted(tiers, key=lambda t: t.threshold)))
     return None if price.is_empty() else price
 
 
@@ -202,8 +202,8 @@ class OpenRouterAdapter(ProviderAdapter):
 
     def _one(self, item: dict[str, Any]) -> RemoteModel:
         model_id = req_str(self.slug, item, "id")
-        arch = item.get("architecture") if isinstance(item.get("architecture"), dict) else {}
-        top = item.get("top_provider") if isinstance(item.get("top_provider"), dict) else {}
+        arch = opt_dict(item, "architecture")
+        top = opt_dict(item, "top_provider")
         inputs, outputs = _modalities(arch)
         params = set(str_list(item.get("supported_parameters")))
         price = parse_price(item.get("pricing"))

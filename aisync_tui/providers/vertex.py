@@ -17,7 +17,7 @@ or an expired login is "Invalid API key" naming `gcloud auth application-default
 from __future__ import annotations
 
 import os
-from typing import Any, Hashable
+from typing import Any, Hashable, Protocol
 
 from ..domain import RemoteModel
 from ..errors import InvalidApiKey, NotConfigured, register_secret
@@ -79,6 +79,15 @@ def parse_publisher_models(provider: str, body: Any) -> list[RemoteModel]:
     return dedupe(out)
 
 
+class _Credentials(Protocol):
+    """What aisync uses of google-auth's credentials (whose `refresh` carries no annotations)."""
+
+    @property
+    def token(self) -> object: ...
+
+    def refresh(self, request: Any) -> None: ...
+
+
 class VertexAdapter(ProviderAdapter):
     kind = "vertex"
     models_path = "/v1beta1/publishers/google/models"
@@ -103,7 +112,8 @@ class VertexAdapter(ProviderAdapter):
         except ImportError:
             raise missing_extra(self.settings) from None
         try:
-            credentials, project = google.auth.default(scopes=SCOPES)
+            found, project = google.auth.default(scopes=SCOPES)
+            credentials: _Credentials = found
             credentials.refresh(Request())
         except google.auth.exceptions.DefaultCredentialsError:
             raise InvalidApiKey(self.slug, "no Application Default Credentials", hint=f"run: {LOGIN}") from None

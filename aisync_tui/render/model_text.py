@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Callable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, cost_tier
 from .inert import inert
 from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
 from .words import plural
+
+if TYPE_CHECKING:
+    from ..store.queries import ModelDetail, ModelRow, PricePeriod
+    from ..usage.stats import ModelUsage
 
 Printer = Callable[[str], None]
 #: A description longer than this is cut (with …) in the text view; JSON has all of it.
@@ -30,7 +34,7 @@ def list_headers(per: str) -> list[str]:
     return [h.format(u=UNIT_LABEL[per]) for h in LIST_HEADERS]
 
 
-def list_row(row: Any, per: str) -> list[Any]:
+def list_row(row: ModelRow, per: str) -> list[Any]:
     return [
         row.model_id,
         row.provider,
@@ -43,7 +47,7 @@ def list_row(row: Any, per: str) -> list[Any]:
     ]
 
 
-def list_json(row: Any) -> dict[str, Any]:
+def list_json(row: ModelRow) -> dict[str, Any]:
     return {
         "id": row.model_id,
         "name": row.name or row.model_id,
@@ -95,7 +99,7 @@ def price_lines(price: Price, per: str) -> list[str]:
     return lines
 
 
-def history_line(period: Any, per: str) -> str:
+def history_line(period: PricePeriod, per: str) -> str:
     p = period.price
     parts = []
     if p.input is not None:
@@ -108,7 +112,7 @@ def history_line(period: Any, per: str) -> str:
     return f"{period.effective_from:%Y-%m-%d}: {', '.join(parts)}{until} [{inert(period.source, 60)}]"
 
 
-def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, days: int) -> None:
+def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: ModelUsage, days: int) -> None:
     title = f"Model Information: {inert(d.model_id, LONG)} ({inert(d.provider_name, LONG)})"
     out(title)
     out("=" * min(len(title), 80))
@@ -171,7 +175,7 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out("Last Synced: never (known from the price catalog only)")
 
 
-def has_usage(usage: Any) -> bool:
+def has_usage(usage: ModelUsage) -> bool:
     return usage is not None and bool(usage.total_tokens or usage.total_requests or usage.total_cost)
 
 
@@ -183,7 +187,7 @@ def _avg(value: Decimal | None) -> str:
     return usd(value.normalize())
 
 
-def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]:
+def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) -> dict[str, Any]:
     def period(p: Any) -> dict[str, Any]:
         return {
             "effective_from": iso(p.effective_from),

@@ -27,12 +27,13 @@ class PriceLedger:
 
     @staticmethod
     def current_row(model_pk: int) -> PriceTable | None:
-        return (
+        row: PriceTable | None = (
             PriceTable.select()
             .where((PriceTable.model == model_pk) & PriceTable.effective_until.is_null())
             .order_by(PriceTable.effective_from.desc())
             .first()
         )
+        return row
 
     @staticmethod
     def current(model_pk: int) -> Price | None:
@@ -56,7 +57,7 @@ class PriceLedger:
         if price.is_empty():
             return False
         now = at or utcnow()
-        row = PriceLedger.current_row(model_pk) if current is False else current
+        row = PriceLedger.current_row(model_pk) if isinstance(current, bool) else current
         if row is not None:
             if price_from_row(row).same_as(price):
                 return False

@@ -45,12 +45,12 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
     for row in query:
         prices[row.model_id] = row
     out = []
-    head = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    head: list[pw.Field[Any]] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
     tracked = [getattr(Model, f) for f in TRACKED_FIELDS]
     fields = head + tracked
-    query = Model.select(*fields).where(Model.provider == provider_pk)
+    model_query = Model.select(*fields).where(Model.provider == provider_pk)
     # Plain tuples through `read_rows`: a Model instance per row cost most of a re-sync.
-    for raw, (pk, model_id, status, available, in_catalog, sources, *values) in read_raw_rows(query, fields, Model._meta.database):
+    for raw, (pk, model_id, status, available, in_catalog, sources, *values) in read_raw_rows(model_query, fields, Model._meta.database):
         price_row = prices.get(pk)
         out.append(
             StoredModel(
@@ -77,7 +77,7 @@ def _stored_by_pk(
     not decoded again: re-reading 10,000 models to find them unchanged is then a plain fetch."""
     unchanged_raw = {pk: s.raw for pk, s in unchanged.items() if s.raw is not None} if unchanged else None
     unchanged = unchanged or {}
-    head = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    head: list[pw.Field[Any]] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
     fields = head + [getattr(Model, f) for f in TRACKED_FIELDS]
     prices: dict[int, PriceTable] = {}
     for batch in chunks(sorted(with_price), IN_CHUNK):
@@ -169,7 +169,8 @@ def _same_state(before: StoredModel, after: StoredModel, with_price: bool) -> bo
 def ensure_provider(slug: str, name: str, kind: str) -> int:
     row = Provider.get_or_none(Provider.slug == slug)
     if row is None:
-        return Provider.insert(slug=slug, name=name, kind=kind).execute()
+        pk: int = Provider.insert(slug=slug, name=name, kind=kind).execute()
+        return pk
     if row.kind != kind or row.name != name:
         Provider.update(kind=kind, name=name).where(Provider.id == row.id).execute()
     return row.id

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual import on, work
 from textual.app import App
@@ -34,6 +34,11 @@ from .messages import (
     UsageLoaded,
 )
 from .screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from ..commands._base import Context
+    from ..config import Settings
+    from ..store.db import Store
 
 #: App-wide actions bound to single letters: they act on the catalog screen only, never inside a
 #: form, a modal or another screen (where the same letter may mean something else, or text).
@@ -66,7 +71,7 @@ class AisyncApp(App[int]):
         Binding("comma", "settings", "Settings", show=False, id="view.settings", tooltip="Providers, price unit and theme."),
     ]
 
-    def __init__(self, settings: Any, store: Any, *, seed_catalog: bool = True) -> None:
+    def __init__(self, settings: Settings, store: Store, *, seed_catalog: bool = True) -> None:
         super().__init__()
         self.settings = settings
         self.store = store
@@ -310,7 +315,7 @@ class AisyncApp(App[int]):
         if self.main is not None and self.main.loaded:
             self.main.refresh_providers(self.syncing)
 
-    def apply_settings(self, settings: Any) -> None:
+    def apply_settings(self, settings: Settings) -> None:
         """After the settings screen saved: new theme, unit and provider states."""
         self.settings = settings
         if settings.ui.theme in self.available_themes:
@@ -566,7 +571,7 @@ class AisyncApp(App[int]):
         self.push_screen(HelpScreen(groups, dict(self.settings.ui.keymap)))
 
 
-def run_app(ctx: Any) -> int:
+def run_app(ctx: Context) -> int:
     """`aisync` without a command: open the app on the configured store."""
     settings = ctx.settings
     store = ctx.store()

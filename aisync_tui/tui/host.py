@@ -4,7 +4,10 @@ importing the app class (which imports them)."""
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from ..config import Settings
 
 
 class AppHost(Protocol):
@@ -14,7 +17,7 @@ class AppHost(Protocol):
     def open_model(self, provider: str, model_id: str) -> None: ...
     def load_usage(self) -> Any: ...
     def load_runs(self) -> Any: ...
-    def apply_settings(self, settings: Any) -> None: ...
+    def apply_settings(self, settings: Settings) -> None: ...
 
 
 def host(widget: Any) -> AppHost:

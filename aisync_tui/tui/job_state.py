@@ -8,10 +8,13 @@ import re
 import threading
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..render.inert import inert
 from ..render.words import plural
+
+if TYPE_CHECKING:
+    from ..outcomes import RunSummary
 
 #: Hints the engine words for the command line, and what they mean in the app.
 _APP_HINTS = (
@@ -94,7 +97,7 @@ def failure_note(names: list[str]) -> str:
     return f"The failure of {who} was recorded in the sync history (no models or prices were changed)."
 
 
-def summarise_models(summary: Any, names: dict[str, str]) -> tuple[str, str, bool]:
+def summarise_models(summary: RunSummary, names: dict[str, str]) -> tuple[str, str, bool]:
     """(phase, one line, any failure) for an applied model sync: "Applied 3 providers, 3 failed"."""
     applied, failed, cancelled, details = 0, 0, 0, []
     for o in summary.outcomes:

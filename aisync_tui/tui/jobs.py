@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
@@ -25,12 +25,16 @@ from ..render.words import describe, plural
 from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
 from .messages import JobFinished, PlanReady, PlanStale, RunEvent
 
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..store.db import Store
+
 
 class JobHost(Protocol):
     """What `Jobs` needs from the app."""
 
-    settings: Any
-    store: Any
+    settings: Settings
+    store: Store
     seed_done: threading.Event
 
     def post_message(self, message: Any) -> bool: ...

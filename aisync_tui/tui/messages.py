@@ -5,9 +5,16 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ..events import Event
+    from ..store.queries import ModelDetail, ProviderRow, RunRow
+    from ..usage.stats import ModelUsage, UsageSummary
 
 
 @dataclass
@@ -15,8 +22,8 @@ class CatalogLoaded(Message):
     """The model tuples and provider rows were read from the store (in a worker)."""
 
     rows: list[tuple[Any, ...]]
-    providers: list[Any]
-    last_sync: Any
+    providers: list[ProviderRow]
+    last_sync: datetime | None
     seconds: float
     complete: bool = True
     """False: only the first screenful of the catalog (at start-up); the rest follows."""
@@ -39,8 +46,9 @@ class CatalogSeeded(Message):
 class ModelLoaded(Message):
     """A ModelDetail (plus usage, when the usage module exists) for the detail screen."""
 
-    detail: Any
-    usage: Any = None
+    detail: ModelDetail | None
+    usage: ModelUsage | str | None = None
+    """The model's usage, or the line saying why it could not be read."""
 
 
 @dataclass
@@ -48,7 +56,7 @@ class RunEvent(Message):
     """One engine event (events.py) from a running job, to show in the live log."""
 
     job: str
-    event: Any
+    event: Event
 
 
 @dataclass
@@ -99,10 +107,10 @@ class StoreChanged(Message):
 
 @dataclass
 class RunsLoaded(Message):
-    runs: list[Any]
+    runs: list[RunRow]
 
 
 @dataclass
 class UsageLoaded(Message):
-    report: Any
+    report: UsageSummary
     error: str | None = None

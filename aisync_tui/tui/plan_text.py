@@ -4,7 +4,7 @@ missing and skip. Pure functions from plans to Rich Text (no Textual)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 
@@ -14,6 +14,11 @@ from ..render.inert import inert
 from ..render.words import plural
 from . import format as fmt
 from .palette import PLAIN, Palette
+
+if TYPE_CHECKING:
+    from ..outcomes import ProviderOutcome
+    from ..sync.cleanup import CleanupPlan
+    from ..sync.plan import FieldChange
 
 #: Items listed per section before "… and N more" (the counts are always complete).
 LIST_LIMIT = 200
@@ -37,7 +42,7 @@ def _value(value: Any, per: str) -> str:
     return str(value)
 
 
-def change_text(change: Any, per: str) -> str:
+def change_text(change: FieldChange, per: str) -> str:
     return inert(f"{change.field}: {_value(change.old, per)} → {_value(change.new, per)}", 400)
 
 
@@ -48,7 +53,7 @@ def app_hint(text: str) -> str:
     return app_words(text)
 
 
-def model_plan_text(outcomes: Sequence[Any], names: dict[str, str], per: str = "1m", palette: Palette = PLAIN) -> tuple[Text, bool]:
+def model_plan_text(outcomes: Sequence[ProviderOutcome], names: dict[str, str], per: str = "1m", palette: Palette = PLAIN) -> tuple[Text, bool]:
     """The preview of a model sync. Returns the text and whether there is anything to apply."""
     text = Text()
     applicable = False
@@ -115,7 +120,7 @@ def model_plan_text(outcomes: Sequence[Any], names: dict[str, str], per: str = "
     return text, applicable
 
 
-def cleanup_plan_text(plan: Any, palette: Palette = PLAIN) -> tuple[Text, bool]:
+def cleanup_plan_text(plan: CleanupPlan, palette: Palette = PLAIN) -> tuple[Text, bool]:
     text = Text()
     text.append(f"Cut-off: {fmt.when(plan.older_than)} UTC", style="bold")
     text.append(" (models not seen by their provider since this moment)\n")

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import threading
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -13,8 +13,14 @@ from ..events import EmitFn
 from ..render.words import plural
 from .plan_text import LIST_LIMIT, _value
 
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..pricing.plan import PricingPlan
+    from ..pricing.runner import PricingRun
+    from ..store.db import Store
 
-def pricing_plan_text(plans: list[Any], per: str) -> tuple[Text, bool]:
+
+def pricing_plan_text(plans: list[PricingPlan], per: str) -> tuple[Text, bool]:
     text = Text()
     applicable = False
     for plan in plans:
@@ -44,7 +50,7 @@ def pricing_plan_text(plans: list[Any], per: str) -> tuple[Text, bool]:
     return text, applicable
 
 
-def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel: threading.Event) -> tuple[Any, Text, bool]:
+def plan_pricing(settings: Settings, store: Store, *, force: bool, emit: EmitFn, cancel: threading.Event) -> tuple[PricingRun, Text, bool]:
     from ..pricing.runner import PricingRun
 
     sync = PricingRun(settings, store, force=force, emit=emit, cancel=cancel)
@@ -55,7 +61,7 @@ def plan_pricing(settings: Any, store: Any, *, force: bool, emit: EmitFn, cancel
     return sync, body, can_apply
 
 
-def apply_pricing(sync: Any, *, emit: EmitFn, cancel: threading.Event) -> str:
+def apply_pricing(sync: PricingRun, *, emit: EmitFn, cancel: threading.Event) -> str:
     """Apply the previewed plans (Esc sets the run's cancel event: rolled back between batches),
     then price the usage records that were waiting for a price."""
     from ..usage.records import reprice_unpriced

@@ -8,11 +8,14 @@ signature of the run table (every sync writes a run row), read in a worker."""
 from __future__ import annotations
 
 import sqlite3
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..store.db import Store
 
 
 class StoreWatch:
-    def __init__(self, store: Any) -> None:
+    def __init__(self, store: Store) -> None:
         self.store = store
         self._con: sqlite3.Connection | None = None
         self._last: Any = None

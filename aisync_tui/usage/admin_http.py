@@ -4,9 +4,13 @@ HTTP client with the configured timeouts and retries, and the `has_more`/`next_p
 from __future__ import annotations
 
 import os
-from typing import Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 
 from ..errors import BadResponse, InvalidApiKey, NotConfigured, PermissionDenied, ProviderError, register_secret
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..providers.http import HttpClient
 
 #: A bound on pages per endpoint: 1000 pages of daily buckets is years of data; a server that
 #: keeps answering has_more beyond that is broken, and we stop rather than loop forever.
@@ -28,7 +32,7 @@ def check_url(url: str, option: str) -> str:
     return check_base_url(url, allow_http=False, where=option)
 
 
-def make_client(settings: Any = None, timeout: float | None = None) -> Any:
+def make_client(settings: Settings | None = None, timeout: float | None = None) -> HttpClient:
     from ..providers.http import HttpClient, HttpOptions, options_from
 
     if settings is None:
@@ -81,8 +85,8 @@ def pages(
 def fetch_reports(
     provider: str,
     *,
-    client: Any,
-    settings: Any,
+    client: HttpClient | None,
+    settings: Settings | None,
     base: str,
     headers: Mapping[str, str],
     classify: Callable[[str, int, Any], ProviderError],

@@ -17,12 +17,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
 from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..providers.http import HttpClient
 
 PROVIDER = "anthropic"
 SOURCE = "anthropic"
@@ -110,7 +114,7 @@ def merge(usage: list[UsageRow], costs: Mapping[tuple[datetime, str], Decimal]) 
     return out
 
 
-def fetch(days: int, *, base_url: str | None = None, settings: Any = None, client: Any = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
+def fetch(days: int, *, base_url: str | None = None, settings: Settings | None = None, client: HttpClient | None = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
     from .stats import window
 
     key = admin_key(PROVIDER, KEY_ENV, "console.anthropic.com, Settings, Admin keys")

@@ -16,12 +16,16 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .. import bounds
 from ..errors import BadResponse
 from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
 from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
+
+if TYPE_CHECKING:
+    from ..config import Settings
+    from ..providers.http import HttpClient
 
 PROVIDER = "openai"
 SOURCE = "openai"
@@ -138,7 +142,7 @@ def _with_cost(row: UsageRow, cost: Decimal) -> UsageRow:
     return UsageRow(row.ts, row.provider, row.model_id, row.requests, row.input_tokens, row.output_tokens, row.cached_tokens, row.source, row.source_ref, cost)
 
 
-def fetch(days: int, *, base_url: str | None = None, settings: Any = None, client: Any = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
+def fetch(days: int, *, base_url: str | None = None, settings: Settings | None = None, client: HttpClient | None = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
     """Fetch usage (and costs) for the last `days` days. Returns (rows, pages fetched)."""
     from .stats import window
 

@@ -20,11 +20,17 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .. import bounds, provider_spec
 from ..domain import utcnow
 from ..errors import AisyncError
+
+if TYPE_CHECKING:
+    import peewee as pw
+
+    from ..store.db import Store
+    from .cost import PriceBook
 
 
 class UsageDataError(AisyncError):
@@ -362,7 +368,7 @@ def write_rows(
     return result
 
 
-def reprice_unpriced(book: Any = None) -> int:
+def reprice_unpriced(book: PriceBook | None = None) -> int:
     """Price the stored records that had no known price when imported. Returns how many now have one."""
     from ..store.models import UsageRecord, tuples
     from ..usage.cost import PriceBook
@@ -440,13 +446,13 @@ class RecordedUsage:
 
 #: The stores `record()` opened itself, by location: one connection per process and store,
 #: kept open between calls (opening a store per call is slow, and every open is a new connection).
-_stores: dict[str, Any] = {}
+_stores: dict[str, Store] = {}
 _stores_pid = os.getpid()
 #: `record()` calls are serialised: its own connections are shared by every thread.
 _record_lock = threading.RLock()
 
 
-def _store_for(database: str | None) -> Any:
+def _store_for(database: str | None) -> Store | None:
     """The store `record()` writes to, or None for the store this process already has open.
 
     Without `database`, the open store (the app, a command) is used, else the configured one.
@@ -482,7 +488,7 @@ def _store_for(database: str | None) -> Any:
     return store
 
 
-def _same_store(db: Any, location: str) -> bool:
+def _same_store(db: pw.Database, location: str) -> bool:
     """True when `db` (the open store) is the SQLite file at `location`."""
     from pathlib import Path
 
@@ -497,11 +503,11 @@ def _same_store(db: Any, location: str) -> bool:
         return False
 
 
-def _bound_to(store: Any) -> Any:
+def _bound_to(store: Store | None) -> pw.Database | None:
     """Bind the tables to `store` for one call; returns what to restore afterwards."""
     from ..store.models import database_proxy
 
-    previous = database_proxy.obj
+    previous: pw.Database | None = database_proxy.obj
     if store is not None and previous is not store.db:
         database_proxy.initialize(store.db)
     return previous

@@ -215,7 +215,7 @@ def test_a_faulty_provider_fails_alone_with_the_right_message_and_writes_nothing
             assert other.requests("openai") == [], "the key travelled to another host"
     finally:
         if hasattr(sb, "other"):
-            sb.other.stop()  # type: ignore[attr-defined]
+            sb.other.stop()
 
 
 def _prime(sb: Sandbox) -> None:

@@ -255,7 +255,7 @@ def _build_store_at(path: Path, version: int) -> dict[str, list[tuple]]:
         cols = db.execute_sql(f'PRAGMA table_info("{table}")').fetchall()
         rows = []
         for n in (1, 2, 3):
-            values = []
+            values: list[object] = []
             for _, name, ctype, _notnull, _default, pk in cols:
                 ctype = (ctype or "").upper()
                 if pk or name.endswith("_id") and "INT" in ctype:
@@ -304,6 +304,7 @@ def test_a_store_written_by_any_schema_version_opens_and_keeps_every_row(tmp_pat
 
 def test_an_upgraded_empty_store_syncs_with_the_real_command(sandbox: Sandbox) -> None:
     sb = sandbox
-    _build_store_at(sb.db.parent.mkdir(parents=True, exist_ok=True) or sb.db, 0)
+    sb.db.parent.mkdir(parents=True, exist_ok=True)
+    _build_store_at(sb.db, 0)
     synced(sb)
     assert sb.model_ids("openai")

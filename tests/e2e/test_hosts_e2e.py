@@ -26,7 +26,7 @@ def _one(db, sql: str, *params: Any) -> Any:
 
 
 #: slug, display name, server set-up, key variable, models found, a model and its context length
-CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str, int, str, int | None]] = [
+CASES: list[tuple[str, str, Callable[[FakeProviderServer], object], str, int, str, int | None]] = [
     ("cerebras", "Cerebras", lambda s: s.add("cerebras", models=fixture_json("cerebras__terminal-paste-2026.json")["data"]),
      "CEREBRAS_API_KEY", 4, "gpt-oss-120b", None),
     ("deepinfra", "DeepInfra", lambda s: s.add("deepinfra", models=fixture_json("examples/deepinfra.json")["data"]),

@@ -49,7 +49,7 @@ def _compatible(server: FakeProviderServer) -> None:
 
 
 #: slug, display name, server set-up, key variable (None: keyless), models found, a model and its context length
-CASES: list[tuple[str, str, Callable[[FakeProviderServer], None], str | None, int, str, int | None]] = [
+CASES: list[tuple[str, str, Callable[[FakeProviderServer], object], str | None, int, str, int | None]] = [
     ("anthropic", "Anthropic", lambda s: s.add("anthropic", models=_anthropic_models(), max_page_size=5),
      "ANTHROPIC_API_KEY", 12, "claude-sonnet-4-5-20250929", 200000),
     ("openrouter", "OpenRouter", lambda s: s.add("openrouter", models=fixture_json("openrouter__cline__2025-05-23.json")["data"], page_size=100),

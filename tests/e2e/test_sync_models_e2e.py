@@ -285,6 +285,7 @@ def test_piping_a_long_listing_into_head_is_not_an_error(sandbox):
         [sys.executable, "-m", "aisync_tui", "models", "list"],
         env=sandbox.env, cwd=sandbox.root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
     )
+    assert proc.stdout is not None
     first = proc.stdout.readline()  # the catalog listing is far larger than a pipe buffer
     proc.stdout.close()  # like `| head -1` exiting
     _, err = proc.communicate(timeout=60)

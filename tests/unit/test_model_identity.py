@@ -7,6 +7,7 @@ import json
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import peewee as pw
 import pytest
@@ -57,7 +58,7 @@ def test_a_capability_the_provider_states_false_is_not_added_back_by_the_feed():
 
 
 def _entry(**kw) -> FeedEntry:
-    base = dict(provider="p", model_id="m", key="m", feed_provider="p", price=None)
+    base: dict[str, Any] = dict(provider="p", model_id="m", key="m", feed_provider="p", price=None)
     base.update(kw)
     return FeedEntry(**base)
 
@@ -95,21 +96,25 @@ def test_a_catalog_row_named_like_an_alias_becomes_the_listed_model(store):
     pk = Provider.insert(slug="mistral", name="Mistral", kind="mistral").execute()
     row = new_model_values(_entry(provider="mistral", model_id="codestral-latest", capabilities=frozenset({"vision"})), "litellm")
     Model.insert(**row, provider=pk).execute()
-    assert resolve_model("codestral-latest", "mistral").available is False
+    listed = resolve_model("codestral-latest", "mistral")
+    assert listed is not None and listed.available is False
     _sync(store, "mistral", [RemoteModel("mistral", "codestral-2508", type="chat", aliases=("codestral-latest",))])
     found = resolve_model("codestral-latest", "mistral")
+    assert found is not None
     assert (found.model_id, found.available) == ("codestral-2508", True)
     assert Model.select().where(Model.model_id == "codestral-latest").count() == 0
     assert [r.model_id for r in list_models(search="codestral-latest")] == ["codestral-2508"]
     # An alias Mistral stops stating no longer finds the model.
     _sync(store, "mistral", [RemoteModel("mistral", "codestral-2508", type="chat")])
-    assert resolve_model("codestral-latest", "mistral") is None and get_model("codestral-2508", "mistral").aliases == ()
+    detail = get_model("codestral-2508", "mistral")
+    assert resolve_model("codestral-latest", "mistral") is None and detail is not None and detail.aliases == ()
 
 
 def test_a_feed_price_under_an_alias_is_the_price_of_its_model():
     price = Price(input=Decimal("0.0000003"), output=Decimal("0.0000009"))
     m = Matcher([_entry(provider="mistral", model_id="codestral-latest", key="codestral-latest", price=price)])
-    assert m.litellm_for_model("mistral", "codestral-2508", ("codestral-latest",)).price == price
+    entry = m.litellm_for_model("mistral", "codestral-2508", ("codestral-latest",))
+    assert entry is not None and entry.price == price
     assert m.litellm_for_model("mistral", "codestral-2508", ()) is None
     assert m.litellm_for_model("xai", "codestral-2508", ("codestral-latest",)) is None  # never across providers
 
@@ -146,7 +151,8 @@ def test_a_schema_2_store_upgrades_with_its_aliases_indexed(tmp_path: Path):
     store = open_store(str(path))
     try:
         assert [(a.name, a.model.model_id) for a in ModelAlias.select()] == [("codestral-latest", "codestral-2508")]
-        assert resolve_model("codestral-latest", "mistral").model_id == "codestral-2508"
+        resolved = resolve_model("codestral-latest", "mistral")
+        assert resolved is not None and resolved.model_id == "codestral-2508"
         assert Model.select().count() == 1
         assert "requested_model" in {c.name for c in store.db.get_columns(UsageRecord._meta.table_name)}
     finally:

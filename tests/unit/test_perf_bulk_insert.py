@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from aisync_tui.store.bulk import bulk_insert
-from aisync_tui.store.models import Model, ModelChange, Provider
+from aisync_tui.store.models import Model, ModelChange, Provider, tuples
 
 
 def _rows(provider_pk: int, prefix: str) -> list[dict[str, Any]]:
@@ -34,8 +34,8 @@ def _rows(provider_pk: int, prefix: str) -> list[dict[str, Any]]:
 
 def _dump(provider_pk: int) -> list[tuple[Any, ...]]:
     cols = [f for f in Model._meta.sorted_fields if f.name not in ("id", "provider")]
-    query = Model.select(*cols).where(Model.provider == provider_pk).order_by(Model.id).tuples()
-    return [tuple(str(v) for v in row) for row in query]
+    query = Model.select(*cols).where(Model.provider == provider_pk).order_by(Model.id)
+    return [tuple(str(v) for v in row) for row in tuples(query)]
 
 
 def test_synced_models_are_stored_exactly_as_peewee_would_store_them(store: Any) -> None:
@@ -73,20 +73,20 @@ def test_re_sync_marks_exactly_the_unchanged_models_as_synced_now(store: Any) ->
 
 
 def test_models_updated_in_bulk_are_stored_exactly_as_peewee_would_update_them(store: Any) -> None:
-    from aisync_tui.sync.apply import bulk_update
+    from aisync_tui.store.bulk import bulk_update
 
     a = Provider.insert(slug="a", name="A", kind="openai").execute()
     b = Provider.insert(slug="b", name="B", kind="openai").execute()
     Model.insert_many(_rows(a, "m")).execute()
     Model.insert_many(_rows(b, "m")).execute()
     later = datetime(2026, 1, 2, 3, 4, 5, tzinfo=timezone.utc)
-    changes = [
+    changes: list[dict[str, Any]] = [
         {"name": "Renamed ✓", "capabilities": ["chat", "fim"], "field_sources": {"name": "provider", "feed_capabilities": ["vision"]}},
         {"context_length": None, "last_synced_at": later, "aliases": ["m-latest"]},
         {"name": "Renamed ✓", "capabilities": ["chat", "fim"], "field_sources": {"name": "provider", "feed_capabilities": ["vision"]}},
     ]
-    a_pks = [pk for (pk,) in Model.select(Model.id).where(Model.provider == a).order_by(Model.id).tuples()]
-    b_pks = [pk for (pk,) in Model.select(Model.id).where(Model.provider == b).order_by(Model.id).tuples()]
+    a_pks = [pk for (pk,) in tuples(Model.select(Model.id).where(Model.provider == a).order_by(Model.id))]
+    b_pks = [pk for (pk,) in tuples(Model.select(Model.id).where(Model.provider == b).order_by(Model.id))]
     for pk, values in zip(a_pks, changes):
         Model.update(**values).where(Model.id == pk).execute()
     bulk_update(store.db, Model, list(zip(b_pks, changes)))

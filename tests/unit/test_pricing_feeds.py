@@ -83,6 +83,7 @@ def test_every_genai_prices_model_is_parsed(genai):
 def test_litellm_prices_are_exact_decimals_per_token(litellm):
     by = _by(litellm)
     gpt4o = by[("openai", "gpt-4o")]
+    assert gpt4o.price is not None
     assert gpt4o.price.input == Decimal("0.0000025")
     assert gpt4o.price.output == Decimal("0.00001")
     assert gpt4o.price.cached_input == Decimal("0.00000125")
@@ -96,6 +97,7 @@ def test_litellm_prices_are_exact_decimals_per_token(litellm):
 def test_long_context_tiers_above_200k_are_kept(litellm):
     pro = _by(litellm)[("gemini", "gemini-2.5-pro")]
     assert pro.key == "gemini/gemini-2.5-pro"  # Google AI Studio's row wins over the Vertex copy
+    assert pro.price is not None
     assert pro.price.input == Decimal("0.00000125")
     (tier,) = pro.price.tiers
     assert tier.threshold == 200_000
@@ -104,6 +106,7 @@ def test_long_context_tiers_above_200k_are_kept(litellm):
 
 def test_tiered_pricing_ranges_become_base_and_tier(litellm):
     flash = _by(litellm)[("dashscope", "qwen-flash")]
+    assert flash.price is not None
     assert flash.price.input == Decimal("5E-8")
     assert flash.price.tiers[0].threshold == 256_000
     assert flash.price.tiers[0].output == Decimal("0.000002")

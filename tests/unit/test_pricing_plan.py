@@ -42,6 +42,7 @@ def test_a_new_feed_price_is_planned_as_a_write_that_replaces_the_open_period():
     result = build_plans(_inputs({"gpt-4o": GPT4O}, [_model(1, "gpt-4o")], {1: _current(1, old)}))
     (openai,) = [p for p in result.plans if p.provider == "openai"]
     (write,) = openai.writes
+    assert write.replaces is not None
     assert write.model_pk == 1 and write.price.input == Decimal("0.0000025") and write.replaces.price == old
     assert _items(openai) == {"gpt-4o": "updated"}
     assert openai.counts()["prices_changed"] == 1
@@ -65,7 +66,7 @@ def test_a_malformed_feed_price_keeps_the_previous_one_and_says_why():
     (openai,) = [p for p in result.plans if p.provider == "openai"]
     assert openai.writes == []
     (item,) = openai.items
-    assert item.status == "refused" and item.old == old and "input_cost_per_token" in item.note
+    assert item.status == "refused" and item.old == old and item.note is not None and "input_cost_per_token" in item.note
     assert openai.counts()["refused"] == 1
 
 

@@ -16,7 +16,7 @@ from aisync_tui.pricing.sources import snapshot_bytes
 from aisync_tui.store.db import open_store
 from aisync_tui.store.models import Meta, Model, ModelChange, SyncRun
 from aisync_tui.store.models import Price as PriceTable
-from aisync_tui.store.queries import get_model
+from aisync_tui.store.queries import ModelDetail, get_model
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan
 
@@ -47,6 +47,12 @@ def sync(env: Any, *, now: datetime, **kw: Any) -> Any:
     return PricingRun(env.settings, env.store, now=now, **kw).run()
 
 
+def stored(model_id: str, provider: str) -> ModelDetail:
+    d = get_model(model_id, provider)
+    assert d is not None, f"{provider}/{model_id} not stored"
+    return d
+
+
 def periods(provider: str, model_id: str) -> list[Any]:
     d = get_model(model_id, provider)
     assert d is not None
@@ -63,7 +69,7 @@ def test_ledger_periods_across_three_syncs(env, real_litellm):
     # genai-prices dates o3's current price: $2/$8 since 2025-06-10, not "first seen by us".
     (o3,) = periods("openai", "o3")
     assert o3.effective_from == datetime(2025, 6, 10, tzinfo=timezone.utc)
-    assert get_model("my-finetune", "openai").price is None, "no match keeps an unknown price"
+    assert stored("my-finetune", "openai").price is None, "no match keeps an unknown price"
     rows_after_first = PriceTable.select().count()
 
     s2 = sync(env, now=T1 + timedelta(days=1))
@@ -153,19 +159,19 @@ def test_feed_fills_what_the_provider_lacks_and_the_provider_value_wins(env):
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))])
     list_models(env.store, "gemini", [RemoteModel("gemini", "gemini-2.5-pro", type="chat", context_length=1_000_000)])
     sync(env, now=T1)
-    gpt = get_model("gpt-4o", "openai")
+    gpt = stored("gpt-4o", "openai")
     assert gpt.context_length == 128000 and gpt.field_sources["context_length"] == "litellm"
     assert gpt.max_output_tokens == 16384
     assert {"chat", "vision", "caching"} <= set(gpt.capabilities)
-    pro = get_model("gemini-2.5-pro", "gemini")
+    pro = stored("gemini-2.5-pro", "gemini")
     assert pro.context_length == 1_000_000 and pro.field_sources["context_length"] == "provider"
     assert pro.max_output_tokens == 65536 and pro.field_sources["max_output_tokens"] == "litellm"
     # A later model sync keeps the feed's capabilities (the field_sources contract).
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))], now=T1 + timedelta(hours=2))
-    assert {"vision", "caching"} <= set(get_model("gpt-4o", "openai").capabilities)
+    assert {"vision", "caching"} <= set(stored("gpt-4o", "openai").capabilities)
     # ...also when that sync updates the model: the feed's fields keep their origin.
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}), owned_by="system")], now=T1 + timedelta(hours=4))
-    gpt = get_model("gpt-4o", "openai")
+    gpt = stored("gpt-4o", "openai")
     assert gpt.owned_by == "system" and gpt.field_sources["owned_by"] == "provider"
     assert gpt.field_sources["context_length"] == "litellm" and {"vision", "caching"} <= set(gpt.capabilities)
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from aisync_tui.domain import Price, RemoteModel
+from aisync_tui.events import Event
 from aisync_tui.events import Warning as WarningEvent
 from aisync_tui.providers.openrouter import parse_price as openrouter_price
 from aisync_tui.sync.runner import plausible_prices
@@ -98,12 +99,13 @@ def test_an_unreadable_provider_price_leaves_the_whole_price_unknown(value):
     # Half a price would erase the known half: the model keeps its previous price whole.
     assert openrouter_price({"prompt": value, "completion": "0.00001"}) is None
     assert openrouter_price({"prompt": "-1", "completion": "-1"}) is None  # the documented sentinel
-    assert openrouter_price({"prompt": "0.000003", "completion": "-1"}).input == Decimal("0.000003")
+    known = openrouter_price({"prompt": "0.000003", "completion": "-1"})
+    assert known is not None and known.input == Decimal("0.000003")
 
 
 @pytest.mark.parametrize("price", [Price(input=Decimal("0.05")), Price(per_request=Decimal(500)), Price(input_per_second=Decimal(-1))])
 def test_an_implausible_provider_price_is_refused_and_the_model_kept(price):
-    events = []
+    events: list[Event] = []
     (model,) = plausible_prices("openrouter", [RemoteModel("openrouter", "x/y", price=price)], events.append)
     assert model.price is None and model.model_id == "x/y"
     (warning,) = [e for e in events if isinstance(e, WarningEvent)]
@@ -122,6 +124,6 @@ def test_a_plausible_provider_price_passes_untouched():
      ("per_image", "0.6", "11"), ("per_request", "0.06", "11"), ("output_per_video_second", "1.6", "11")],
 )
 def test_each_unit_has_its_own_ceiling(component, ok, bad):
-    assert Price(**{component: Decimal(ok)}).problems() == []
-    (problem,) = Price(**{component: Decimal(bad)}).problems()
+    assert Price.from_components({component: Decimal(ok)}).problems() == []
+    (problem,) = Price.from_components({component: Decimal(bad)}).problems()
     assert component in problem and "ceiling" in problem

@@ -54,7 +54,7 @@ def test_image_input_and_generated_image_are_two_components():
         "gen": {"litellm_provider": "openai", "mode": "image_generation", "output_cost_per_image": 0.04},
         "see": {"litellm_provider": "gemini", "mode": "chat", "input_cost_per_image": 0.0025, "input_cost_per_token": 1e-07},
     })
-    got = {e.key: e.price for e in feed.entries}
+    got = {e.key: e.price for e in feed.entries if e.price is not None}
     assert got["gen"].per_image == Decimal("0.04") and got["gen"].input_per_image is None
     assert got["see"].input_per_image == Decimal("0.0025") and got["see"].per_image is None
 
@@ -64,7 +64,7 @@ def test_a_video_model_is_priced_per_video_second():
         "sora": {"litellm_provider": "openai", "mode": "video_generation", "output_cost_per_second": 0.1},
         "veo": {"litellm_provider": "gemini", "mode": "chat", "input_cost_per_video_per_second": 0.0003, "output_cost_per_video_per_second": 0.5},
     })
-    got = {e.key: e.price for e in feed.entries}
+    got = {e.key: e.price for e in feed.entries if e.price is not None}
     assert got["sora"].output_per_video_second == Decimal("0.1") and got["sora"].output_per_second is None
     assert got["veo"].input_per_video_second == Decimal("0.0003") and got["veo"].output_per_video_second == Decimal("0.5")
     assert "Video generated: $0.50 per video second" in price_lines(got["veo"], "1m")
@@ -72,6 +72,7 @@ def test_a_video_model_is_priced_per_video_second():
 
 def test_a_price_aisync_cannot_represent_is_kept_and_shown_as_such(entries):
     price = entries["gpt-4o"].price
+    assert price is not None
     assert dict(price.other)["input_cost_per_token_batches"] == Decimal("0.00000125")
     lines = price_lines(price, "1m")
     assert "Other prices the source states (not used in costs):" in lines
@@ -80,6 +81,7 @@ def test_a_price_aisync_cannot_represent_is_kept_and_shown_as_such(entries):
 
 def test_a_model_charged_per_query_is_not_free(entries):
     price = entries["rerank-english-v3.0"].price
+    assert price is not None
     assert price.input is None and price.output is None and dict(price.other)["input_cost_per_query"] == Decimal("0.002")
     assert cost_tier(price.input, price.output) is None
 
@@ -91,6 +93,7 @@ def test_every_price_component_of_the_real_feed_is_parsed_or_kept(entries):
             continue
         stated = {k for k, v in real[key].items() if "cost" in k and isinstance(v, (int, float))}
         price = parse_litellm({key: real[key]}).entries[0].price
+        assert price is not None
         kept = set(dict(price.other))
         assert stated - kept <= {
             "input_cost_per_token", "output_cost_per_token", "cache_read_input_token_cost", "input_cost_per_second",
@@ -116,7 +119,8 @@ def test_the_ledger_stores_and_reads_back_every_component(tmp_path):
             other=(("input_cost_per_token_batches", Decimal("0.00000125")),),
         )
         assert PriceLedger.record(model, price, "litellm")
-        assert PriceLedger.current(model).same_as(price)
+        stored = PriceLedger.current(model)
+        assert stored is not None and stored.same_as(price)
         assert not PriceLedger.record(model, price, "litellm")  # the same price writes nothing
     finally:
         store.close()
@@ -141,6 +145,7 @@ def test_a_schema_2_per_second_price_is_kept_under_other_after_the_upgrade(tmp_p
     )
     migrations.upgrade(db, str(path))
     price = PriceLedger.current(model)
+    assert price is not None
     assert price.other == (("per_second", Decimal("0.0001")),) and price.input_per_second is None
     assert not price.is_empty()
     db.close()

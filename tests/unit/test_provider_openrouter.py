@@ -59,11 +59,13 @@ def test_price_edge_cases():
     assert parse_price(None) is None
     assert parse_price({"prompt": "-1", "completion": "-1"}) is None
     p = parse_price({"prompt": "0.000002", "completion": "-1", "internal_reasoning": "0", "discount": 0.25})
+    assert p is not None
     assert p.input == Decimal("0.0000015") and p.output is None
     # An unreadable stated price makes the whole price unknown: the model keeps its previous one.
     assert parse_price({"prompt": "0.000002", "completion": "garbage"}) is None
     assert p.reasoning is None  # "0" here means billed as completion tokens, not free
     timed = parse_price({"prompt": "0.000001", "completion": "0.000002", "overrides": [{"utc_start": 100, "utc_end": 500, "prompt": "0"}]})
+    assert timed is not None
     assert timed.tiers == ()
 
 

@@ -24,7 +24,7 @@ from aisync_tui.pricing.catalog import enrich
 from aisync_tui.pricing.feeds import FeedEntry
 from aisync_tui.store.db import open_store
 from aisync_tui.store.models import Model, Provider
-from aisync_tui.store.queries import get_model, resolve_model
+from aisync_tui.store.queries import ModelDetail, get_model, resolve_model
 from aisync_tui.sync.apply import apply_plan, ensure_provider, load_stored
 from aisync_tui.sync.plan import compute_plan
 from tests.unit.provider_helpers import make
@@ -205,6 +205,12 @@ def store(tmp_path):
     s.close()
 
 
+def _stored(model_id: str, slug: str) -> ModelDetail:
+    d = get_model(model_id, slug)
+    assert d is not None, f"{slug}/{model_id} not stored"
+    return d
+
+
 def _sync(store: Any, slug: str, body: Any) -> int:
     adapter = make(slug)
     remote = adapter.parse(body)
@@ -272,17 +278,17 @@ def test_a_max_output_openrouter_stopped_sending_is_cleared_with_a_change_log_en
     dropped = sorted(k for k in before if k in after and before[k] and not after[k])
     assert len(dropped) == 8  # what the captures hold; the test is about each of them
     _sync(store, "openrouter", older)
-    assert all(get_model(k, "openrouter").max_output_tokens == before[k] for k in dropped)
+    assert all(_stored(k, "openrouter").max_output_tokens == before[k] for k in dropped)
     _sync(store, "openrouter", newer)
     for k in dropped:
-        d = get_model(k, "openrouter")
+        d = _stored(k, "openrouter")
         assert d.max_output_tokens is None, k
         assert "max_output_tokens" not in d.field_sources, k
         assert any(c.field == "max_output_tokens" and c.old == str(before[k]) and c.new is None for c in d.changes), k
     kept = [k for k in before if k in after and before[k] and after[k]]
-    assert kept and all(get_model(k, "openrouter").max_output_tokens == after[k] for k in kept)
+    assert kept and all(_stored(k, "openrouter").max_output_tokens == after[k] for k in kept)
     # A model the newer list leaves out is missing (dated), its values kept: that is not a withdrawal.
     gone = sorted(k for k in before if k not in after)
     assert gone
-    d = get_model(gone[0], "openrouter")
+    d = _stored(gone[0], "openrouter")
     assert d.status == "missing" and d.context_length is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.console import Group
@@ -22,8 +22,12 @@ from .. import format as fmt
 from ..palette import PLAIN, Palette, palette_for
 from ..widgets.charts import sparkline, step_series
 
+if TYPE_CHECKING:
+    from ...store.queries import ModelDetail
+    from ...usage.stats import ModelUsage
 
-def basic_section(d: Any) -> Table:
+
+def basic_section(d: ModelDetail) -> Table:
     t = Table.grid(padding=(0, 2))
     t.add_column(style="bold", no_wrap=True)
     t.add_column()
@@ -56,7 +60,7 @@ def basic_section(d: Any) -> Table:
     return t
 
 
-def capabilities_section(d: Any, palette: Palette = PLAIN) -> Text:
+def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Text:
     have = set(d.capabilities)
     text = Text()
     for i, cap in enumerate(CAPABILITIES):
@@ -67,7 +71,7 @@ def capabilities_section(d: Any, palette: Palette = PLAIN) -> Text:
     return text
 
 
-def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
+def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Any:
     if d.price is None:
         return Text("No price known for this model (unknown, not free).", style=palette.muted)
     unit = money.UNIT_WORDS[per]
@@ -90,7 +94,7 @@ def pricing_section(d: Any, per: str, palette: Palette = PLAIN) -> Any:
     return Group(t, foot)
 
 
-def history_section(d: Any, per: str, width: int = 40, palette: Palette = PLAIN) -> Any:
+def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette = PLAIN) -> Any:
     if not d.history:
         return Text("No price history yet.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
@@ -125,7 +129,7 @@ def _range(values: list[Any], per: str) -> str:
     return f"{money.token_price(min(known), per)} – {money.token_price(max(known), per)}"
 
 
-def usage_section(usage: Any, width: int = 30, palette: Palette = PLAIN) -> Any:
+def usage_section(usage: ModelUsage | str | None, width: int = 30, palette: Palette = PLAIN) -> Any:
     if usage is None:
         return Text("Usage statistics are not available in this version.", style=palette.muted)
     if isinstance(usage, str):
@@ -151,7 +155,7 @@ def usage_section(usage: Any, width: int = 30, palette: Palette = PLAIN) -> Any:
     return Group(t, chart)
 
 
-def changes_section(d: Any, per: str = "1m", limit: int = 50, palette: Palette = PLAIN) -> Any:
+def changes_section(d: ModelDetail, per: str = "1m", limit: int = 50, palette: Palette = PLAIN) -> Any:
     if not d.changes:
         return Text("No changes recorded.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
@@ -178,8 +182,8 @@ class DetailScreen(Screen[None]):
         self.provider = provider
         self.model_id = model_id
         self.per = per
-        self.detail: Any = None
-        self.usage: Any = None
+        self.detail: ModelDetail | None = None
+        self.usage: ModelUsage | str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -217,7 +221,7 @@ class DetailScreen(Screen[None]):
         if self.detail is not None:
             self.show(self.detail, self.usage)
 
-    def show(self, detail: Any, usage: Any) -> None:
+    def show(self, detail: ModelDetail | None, usage: ModelUsage | str | None) -> None:
         self.detail, self.usage = detail, usage
         if detail is None:
             self.query_one("#sec-basic", Static).update(fmt.plain(f"{self.model_id} ({self.provider}) is no longer in the store.", style="bold"))

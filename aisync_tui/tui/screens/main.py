@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.cells import cell_len
 from textual import on
@@ -30,6 +30,11 @@ from ..host import host
 from ..widgets.model_table import ModelTable
 from ..widgets.preview_pane import PreviewPane
 from ..widgets.provider_pane import ProviderPane, provider_entries
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from ...config import Settings
 
 
 class FilterInput(Input):
@@ -68,7 +73,7 @@ class MainScreen(Screen[None]):
     WIDE = 140
     """From this width on, the highlighted model's details are a third column, not a strip."""
 
-    def __init__(self, settings: Any) -> None:
+    def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
         self.view = CatalogView()
@@ -314,5 +319,5 @@ class MainScreen(Screen[None]):
         self.query_one(ProviderPane).select_slug(slug)
         self.apply_filters(self.view.filters.with_(provider=slug))
 
-    def header_subtitle(self, store_location: str, last_sync: Any) -> str:
+    def header_subtitle(self, store_location: str, last_sync: datetime | None) -> str:
         return f"{store_location} · last sync {fmt.ago(last_sync)}"

@@ -4,7 +4,7 @@ Saved to the config file; a key's value is never shown, only whether it is set a
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -22,6 +22,9 @@ from ..settings_form import (
     save_settings,
 )
 
+if TYPE_CHECKING:
+    from ...config import ProviderSettings, Settings
+
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
 _FIELD_IDS = {"enabled": "enabled", "api_key_env": "env", "base_url": "url", "timeout": "timeout"}
@@ -35,7 +38,7 @@ class FieldError(AisyncError):
         self.field_id = field_id
 
 
-def key_status(p: Any) -> str:
+def key_status(p: ProviderSettings) -> str:
     if not p.needs_key:
         return "no key needed"
     _, source = p.resolve_key()
@@ -51,7 +54,7 @@ class SettingsScreen(Screen[None]):
         Binding("escape,q", "back", "Back", id="settings.back", tooltip="Back to the catalog (asks before dropping unsaved edits)."),
     ]
 
-    def __init__(self, settings: Any, theme: str, themes: list[str]) -> None:
+    def __init__(self, settings: Settings, theme: str, themes: list[str]) -> None:
         super().__init__()
         self.settings = settings
         self.form = form_from_settings(settings, theme)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich import box
 from rich.table import Table
@@ -16,6 +16,9 @@ from textual.widgets import Footer, Header, Static
 from ...render import money
 from ..host import host
 from ..widgets.charts import bar, sparkline
+
+if TYPE_CHECKING:
+    from ...usage.stats import UsageSummary
 
 
 def totals_text(s: Any) -> Text:
@@ -86,7 +89,7 @@ class UsageScreen(Screen[None]):
         self.query_one("#usage-body").focus()
         host(self).load_usage()
 
-    def show(self, summary: Any, error: str | None) -> None:
+    def show(self, summary: UsageSummary | None, error: str | None) -> None:
         if error or summary is None:
             self.query_one("#usage-totals", Static).update(Text(error or "No usage data.", style="dim"))
             return

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
@@ -14,6 +14,10 @@ from textual.widgets.option_list import Option
 
 from ...render.inert import inert
 from .. import format as fmt
+
+if TYPE_CHECKING:
+    from ...config import Settings
+    from ...store.queries import ProviderRow
 
 ALL = "__all__"
 
@@ -29,7 +33,7 @@ class ProviderEntry:
     """One short line: "synced 12 min ago", "set $OPENAI_API_KEY", "failed: Invalid API key"."""
 
 
-def provider_entries(settings: Any, rows: Sequence[Any], syncing: Iterable[str] = ()) -> list[ProviderEntry]:
+def provider_entries(settings: Settings, rows: Sequence[ProviderRow], syncing: Iterable[str] = ()) -> list[ProviderEntry]:
     """Configured providers first (in the config's order), then every other provider in the store."""
     from ...providers.registry import has_adapter
 
