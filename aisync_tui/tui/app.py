@@ -82,6 +82,8 @@ class AisyncApp(App[int]):
         self.catalog_seconds: float | None = None
         """How long the last catalog read took in its worker."""
         self.main: MainScreen | None = None
+        self.workload: Any = None
+        """The session workload (choose.cost.Workload) behind the table's Workload $ column, or None."""
         self.seed_done = threading.Event()
         """Set once the start-up catalog seeding (which holds the store lock briefly) is over."""
         self.last_sync: Any = None
@@ -332,6 +334,21 @@ class AisyncApp(App[int]):
         if self.main is not None:
             self.main.settings = self.settings
             self.main.set_per(per)
+
+    def ask_workload(self) -> None:
+        from .screens.workload_prompt import WorkloadPrompt
+
+        def chosen(workload: Any) -> None:
+            if workload is not None:
+                self.set_workload(workload)
+
+        self.push_screen(WorkloadPrompt(self.workload), chosen)
+
+    def set_workload(self, workload: Any) -> None:
+        """Set (or clear, with None) the session workload: the Workload $ column comes and goes."""
+        self.workload = workload
+        if (main := self._on_main()) is not None:
+            main.set_workload(workload)
 
     def _on_main(self) -> MainScreen | None:
         if self.main is not None and self.screen is not self.main and self.main in self.screen_stack:

@@ -99,6 +99,46 @@ COLUMNS: tuple[Column, ...] = (
 )
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS}
 
+WORKLOAD = "workload"
+"""Key of the column a session workload adds (not in COLUMNS: it shows only while one is set)."""
+
+
+def workload_cost(input_tokens: int, output_tokens: int, requests: int) -> Callable[[Any, Any], float | None]:
+    """(input price, output price) -> requests × (input tokens × input price + output tokens × output
+    price) in USD, from the floats as the price columns sort (exact Decimal arithmetic is `aisync cost`).
+    None when a price the workload needs is unknown: never a $0 for a model whose price is missing."""
+
+    def cost(input_value: Any, output_value: Any) -> float | None:
+        total = 0.0
+        if input_tokens:
+            i = _float(input_value)
+            if i is None:
+                return None
+            total += input_tokens * i
+        if output_tokens:
+            o = _float(output_value)
+            if o is None:
+                return None
+            total += output_tokens * o
+        return requests * total
+
+    return cost
+
+
+def workload_column(input_tokens: int, output_tokens: int, requests: int) -> Column:
+    """The "Workload $" column for this workload; it sorts like the price columns, unknown last."""
+    return Column(WORKLOAD, "Workload $", 11, "workload cost",
+                  ((INPUT, OUTPUT), workload_cost(input_tokens, output_tokens, requests)), right=True, priority=85)
+
+
+def with_workload(column: Column | None) -> tuple[Column, ...]:
+    """COLUMNS with the workload column (after the output price) when one is set."""
+    if column is None:
+        return COLUMNS
+    at = next(i for i, c in enumerate(COLUMNS) if c.key == "output") + 1
+    return COLUMNS[:at] + (column,) + COLUMNS[at:]
+
+
 #: column key -> (label, sort key); a key returning None sorts last in both directions.
 SORT_KEYS: dict[str, tuple[str, Callable[[Row], Any]]] = {c.key: (c.sort_label, c.sort_key) for c in COLUMNS}
 SORT_CYCLE: tuple[str, ...] = tuple(SORT_KEYS)
@@ -176,11 +216,12 @@ def matches(hay: str, terms: list[tuple[str, str]]) -> bool:
     return True
 
 
-def sort_order(rows: Sequence[Row], key: str) -> tuple[list[Row], list[Row]]:
+def sort_order(rows: Sequence[Row], key: str,
+               source: tuple[tuple[int, ...], Callable[..., Any] | None] | None = None) -> tuple[list[Row], list[Row]]:
     """(rows with a value, ascending by it; rows without, in their order): a stable sort by
     SORT_KEYS[key], done with C-level key lookups. Each distinct value is converted once (prices
     and times repeat across thousands of rows), then the row indices are sorted by the keys."""
-    columns, convert = _SORT_SOURCES[key]
+    columns, convert = source if source is not None else _SORT_SOURCES[key]
     if len(columns) == 1:
         values: list[Any] = list(map(itemgetter(columns[0]), rows))
     else:
@@ -220,6 +261,8 @@ class CatalogView:
     _orders: dict[str, tuple[list[Row], list[Row]]] = field(default_factory=dict)
     """sort key -> (rows with a value, ascending; rows without), computed once per load."""
     _results: dict[tuple[Filters, str, bool], list[Row]] = field(default_factory=dict)
+    workload: Column | None = None
+    """The session workload's column (sortable as WORKLOAD), or None."""
 
     def load(self, rows: Sequence[Row], hay: dict[int, str] | None = None) -> None:
         """New data (start-up, after a sync). Rows come ordered by model id, then provider.
@@ -234,8 +277,19 @@ class CatalogView:
     def total(self) -> int:
         return len(self.all_rows)
 
+    def set_workload(self, column: Column | None) -> None:
+        """A new workload column (or none): its order is computed again; sorting by it without one
+        falls back to the model id."""
+        self.workload = column
+        self._orders.pop(WORKLOAD, None)
+        self._results = {k: v for k, v in self._results.items() if k[1] != WORKLOAD}
+        if self.sort == WORKLOAD:
+            if column is None:
+                self.sort, self.descending = "model", False
+            self._resort()
+
     def set_sort(self, key: str, descending: bool | None = None) -> None:
-        if key not in SORT_KEYS:
+        if key not in SORT_KEYS and not (key == WORKLOAD and self.workload is not None):
             raise KeyError(key)
         if descending is None:
             descending = not self.descending if key == self.sort else False
@@ -250,7 +304,8 @@ class CatalogView:
         order = self._orders.get(self.sort)
         if order is None:
             # Rows come in (model id, provider) order; the sort is stable, so ties keep it.
-            order = self._orders[self.sort] = sort_order(self.all_rows, self.sort)
+            source = self.workload.sort_source if self.sort == WORKLOAD and self.workload is not None else None
+            order = self._orders[self.sort] = sort_order(self.all_rows, self.sort, source)
         known_rows, unknown_rows = order
         # Unknown values (no price, no limit) stay last in both directions.
         ordered = (known_rows[::-1] if self.descending else known_rows) + unknown_rows

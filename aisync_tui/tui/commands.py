@@ -36,6 +36,12 @@ def app_commands(app: AisyncApp) -> list[Command]:
     for key, (label, _) in SORT_KEYS.items():
         cmds.append((f"sort: by {label}", partial(app.sort_by, key, False), f"Sort the table by {label}, ascending."))
         cmds.append((f"sort: by {label} (descending)", partial(app.sort_by, key, True), f"Sort the table by {label}, descending."))
+    cmds.append(("workload: set…", app.ask_workload,
+                 "Type input/output tokens per request × requests: the table gets a sortable Workload $ column."))
+    if app.workload is not None:
+        cmds.append(("workload: clear", partial(app.set_workload, None), "Remove the Workload $ column."))
+        cmds.append(("sort: by workload cost", partial(app.sort_by, "workload", False), "Cheapest for your workload first."))
+        cmds.append(("sort: by workload cost (descending)", partial(app.sort_by, "workload", True), "Dearest for your workload first."))
     cmds.append(("go: all providers", partial(app.go_provider, None), "Show every model in the store."))
     for slug, name in names.items():
         cmds.append((f"go: provider {slug}", partial(app.go_provider, slug), f"Show {name}'s models."))

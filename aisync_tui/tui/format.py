@@ -72,6 +72,17 @@ def price(value: Any, per: str = "1m") -> str:
     return money.token_price(decimal(value), per)
 
 
+def workload_usd(value: float | None) -> str:
+    """A workload's cost from float prices, for the table: "$12.35", "$0.0042"; "—" when unknown."""
+    if value is None:
+        return "—"
+    if value >= 1000:
+        return f"${value:,.0f}"
+    if value >= 0.01 or value == 0:
+        return f"${value:,.2f}"
+    return f"${value:.2g}" if value >= 0.0001 else f"${value:.1e}"
+
+
 def tier(input_value: Any, output_value: Any) -> str:
     return domain.cost_tier(decimal(input_value), decimal(output_value)) or "—"
 

@@ -21,6 +21,7 @@ from ..catalog import (
     SORT_CYCLE,
     SORT_KEYS,
     TYPE_CYCLE,
+    WORKLOAD,
     CatalogView,
     Filters,
     RowKey,
@@ -217,6 +218,16 @@ class MainScreen(Screen[None]):
         self._show(keep)
         self.last_timing["filter"] = time.perf_counter() - start
 
+    def set_workload(self, workload: Any) -> None:
+        """Show (or, with None, remove) the Workload $ column for this workload."""
+        from ..catalog import workload_column
+
+        column = None if workload is None else workload_column(workload.input_tokens, workload.output_tokens, workload.requests)
+        keep = self._current_key()
+        self.view.set_workload(column)
+        self.table.set_workload(column)
+        self._show(keep)
+
     def sort_by(self, key: str, descending: bool | None = None) -> None:
         start = time.perf_counter()
         keep = self._current_key()
@@ -302,7 +313,7 @@ class MainScreen(Screen[None]):
 
     def action_next_sort(self) -> None:
         """The next column on screen (hidden columns at this width are skipped)."""
-        shown = [k for k in self.table.visible_columns() if k in SORT_KEYS] or list(SORT_CYCLE)
+        shown = [k for k in self.table.visible_columns() if k in SORT_KEYS or k == WORKLOAD] or list(SORT_CYCLE)
         i = shown.index(self.view.sort) if self.view.sort in shown else -1
         self.sort_by(shown[(i + 1) % len(shown)], False)
 

@@ -35,6 +35,7 @@ from ..catalog import (
     STATUS,
     SYNCED,
     TYPE,
+    WORKLOAD,
     Column,
     Row,
     RowKey,
@@ -45,18 +46,18 @@ MODEL_MAX = 42
 GAP = 1
 
 
-def layout(width: int) -> list[tuple[Column, int]]:
+def layout(width: int, columns: Sequence[Column] = COLUMNS) -> list[tuple[Column, int]]:
     """Columns that fit in `width`, each with its width; the model column absorbs the slack."""
     chosen: set[str] = {"model"}
     used = COLUMNS[0].width
-    for col in sorted(COLUMNS[1:], key=lambda c: -c.priority):
+    for col in sorted(columns[1:], key=lambda c: -c.priority):
         if used + GAP + col.width <= width:
             chosen.add(col.key)
             used += GAP + col.width
     out = []
     slack = max(0, width - used)
     model_width = min(COLUMNS[0].width + slack, MODEL_MAX)
-    for col in COLUMNS:
+    for col in columns:
         if col.key in chosen:
             out.append((col, model_width if col.key == "model" else col.width))
     # Any width left after capping the model column goes to the last column's padding.
@@ -133,6 +134,17 @@ class ModelTable(ScrollView, can_focus=True):
         self._layout_width = -1
         self._layout: list[tuple[Column, int]] = []
         self._on_painted: list[Callable[[], object]] = []
+        self.workload: Column | None = None
+        """The session workload's column, shown while one is set."""
+        self._all_columns: Sequence[Column] = COLUMNS
+
+    def set_workload(self, column: Column | None) -> None:
+        from ..catalog import with_workload
+
+        self.workload = column
+        self._all_columns = with_workload(column)
+        self._layout_width = -1
+        self.refresh()
 
     # ------------------------------------------------------------------ data
 
@@ -255,7 +267,7 @@ class ModelTable(ScrollView, can_focus=True):
     def _columns(self) -> list[tuple[Column, int]]:
         width = self.scrollable_content_region.width
         if width != self._layout_width:
-            self._layout = layout(width)
+            self._layout = layout(width, self._all_columns)
             self._layout_width = width
         return self._layout
 
@@ -273,6 +285,8 @@ class ModelTable(ScrollView, can_focus=True):
             "tier": fmt.tier(row[INPUT], row[OUTPUT]),
             "synced": fmt.ago(row[SYNCED]) if row[SYNCED] is not None else "—",
         }
+        if self.workload is not None:
+            out[WORKLOAD] = fmt.workload_usd(self.workload.sort_key(row))
         return out
 
     def _header_label(self, col: Column, width: int) -> str:
