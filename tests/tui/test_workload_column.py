@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from aisync_tui.tui.catalog import AVAILABLE, MODEL_ID, WORKLOAD
 from aisync_tui.tui.screens.workload_prompt import WorkloadPrompt
@@ -39,7 +40,7 @@ async def test_setting_a_workload_adds_a_sortable_workload_column(make_app: Any)
         await pilot.press(*"oops", "enter")  # a bad workload says what to type and keeps the prompt
         await pilot.pause()
         assert isinstance(app.screen, WorkloadPrompt)
-        app.screen.query_one("#workload-input").value = ""
+        app.screen.query_one("#workload-input", Input).value = ""
         await pilot.press(*"1,000,000/1,000,000 x 2", "enter")
         await settle(pilot)
         assert app.screen is app.main
@@ -93,4 +94,4 @@ def test_sorting_50000_models_by_workload_cost_puts_unknown_prices_last() -> Non
     # an unknown ("" or missing) input or output price is unknown, a stated 0 is not
     assert all((v is None) == (r[8] in (None, "") or r[9] in (None, "")) for r, v in zip(view.rows, values))
     view.set_workload(None)
-    assert view.sort == "model" and [r[MODEL_ID] for r in view.rows] == sorted(r[MODEL_ID] for r in rows)
+    assert view.sort == "model" and [r[MODEL_ID] for r in view.rows] == sorted(str(r[MODEL_ID]) for r in rows)
