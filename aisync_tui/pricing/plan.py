@@ -4,8 +4,8 @@
 and returns one PricingPlan per configured provider plus one for the catalog. pricing/apply.py
 writes them; `--dry-run` and the app's preview show them.
 
-Trust, in order: the provider's own published price > the LiteLLM feed > genai-prices > the bundled
-snapshot (store/ledger.SOURCE_TRUST). A less trusted source never replaces a current price from a
+Trust, in order: the provider's own published price > the LiteLLM feed > genai-prices > models.dev >
+the bundled snapshot (store/ledger.SOURCE_TRUST). A less trusted source never replaces a current price from a
 more trusted one; the same price writes nothing; an entry whose stated price was refused (malformed
 or implausible, see feeds.py) leaves the model's current price as it is.
 """
@@ -23,6 +23,7 @@ from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
 from .catalog import enrich
 from .feeds import FeedEntry, GenaiFeed, GenaiModel, LiteLLMFeed
 from .match import Matcher
+from .modelsdev import ModelsDevEntry
 
 CATALOG = "catalog"
 #: A feed that lists fewer than this share of a provider's catalog models does not retire the rest.
@@ -160,6 +161,7 @@ class PlanInputs:
     accept_shrink: bool = False
     undated_from: datetime | None = None
     """When an undated feed price took effect, if known (the bundled snapshot's date)."""
+    modelsdev_source: str = "models.dev"
     matcher: Matcher | None = None
     """A matcher already told what cloud ids need (pricing/clouds.py); else one over the feeds."""
 
@@ -175,12 +177,14 @@ def _same_list_price(a: Price, b: Price) -> bool:
 
 
 def desired_price(
-    entry: FeedEntry | None, genai: GenaiModel | None, now: datetime, litellm_source: str, genai_source: str
+    entry: FeedEntry | None, genai: GenaiModel | None, now: datetime, litellm_source: str, genai_source: str,
+    modelsdev: ModelsDevEntry | None = None, modelsdev_source: str = "models.dev",
 ) -> DesiredPrice | None:
     """The best feed's price for a model, or None.
 
     LiteLLM gives the current price; genai-prices dates it when its period in force says the same.
-    genai-prices alone gives both the price and its dated history.
+    genai-prices alone gives both the price and its dated history. models.dev only fills a price
+    neither of them states.
     """
     active = genai.active(now) if genai else None
     history: tuple[DatedPrice, ...] = ()
@@ -193,6 +197,8 @@ def desired_price(
         return DesiredPrice(entry.price, litellm_source, None)
     if active is not None:
         return DesiredPrice(active.price, genai_source, active.start, history)
+    if modelsdev is not None and modelsdev.price is not None:
+        return DesiredPrice(modelsdev.price, modelsdev_source, None)
     return None
 
 
@@ -256,18 +262,19 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         plan = plan_for(m.provider, m.available)
         entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
+        md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
         if entry is not None:
             updates, _, changes = enrich(m.values, list(m.capabilities), m.sources, entry, lsrc)
             if updates:
                 plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
-        if (entry is not None or g is not None) and not m.in_catalog:
+        if (entry is not None or g is not None or md is not None) and not m.in_catalog:
             plan.flag_in_catalog.append(m.pk)
         if (
-            inputs.may_retire and entry is None and g is None and m.status == CATALOG and not m.available
+            inputs.may_retire and entry is None and g is None and md is None and m.status == CATALOG and not m.available
             and m.in_catalog and m.provider not in guarded
         ):
             plan.retire.append(m.pk)  # gone upstream: kept (with its price history), marked retired
-        _price_item(plan, m, entry, g, inputs.state.current.get(m.pk), inputs, dated, jumps)
+        _price_item(plan, m, entry, g, md, inputs.state.current.get(m.pk), inputs, dated, jumps)
     for entry in inputs.litellm.entries:
         if (entry.provider, entry.model_id) in seen or (wanted is not None and entry.provider not in wanted):
             continue
@@ -287,14 +294,14 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
 
 
 def _price_item(
-    plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None,
+    plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None,
     cur: CurrentPrice | None, inputs: PlanInputs, dated: Any, jumps: list[str],
 ) -> None:
     if entry is not None and entry.price_problem and cur is not None:
         # The previous price stays whole (not a less complete one from another feed).
         plan.items.append(PricedModel(m.model_id, "refused", cur.price, cur.price, cur.source, note=entry.price_problem))
         return
-    want = desired_price(entry, g, inputs.now, inputs.litellm_source, inputs.genai_source)
+    want = desired_price(entry, g, inputs.now, inputs.litellm_source, inputs.genai_source, md, inputs.modelsdev_source)
     if want is None:
         if cur is None:
             plan.items.append(PricedModel(m.model_id, "unmatched"))

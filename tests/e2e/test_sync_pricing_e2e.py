@@ -66,12 +66,12 @@ def test_sync_pricing_offline_prints_the_reference_report_and_the_snapshot_age(s
 def test_remote_feed_with_etag_and_a_rejected_copy_keeps_the_last_good_one(sandbox, fake_server):
     litellm = snapshot_bytes("litellm")
     genai = snapshot_bytes("genai")
-    feeds = fake_server.add("feeds", "feed", key=None, files={"/litellm.json": litellm, "/genai.json": genai})
+    feeds = fake_server.add("feeds", "feed", key=None, files={"/litellm.json": litellm, "/genai.json": genai, "/modelsdev.json": snapshot_bytes("modelsdev")})
     _openai_only(fake_server)
     base = f"http://127.0.0.1:{fake_server.port}/feeds"
     sandbox.write_config(
         provider_config(fake_server, "openai")
-        + f'\n[pricing]\nfeed_url = "{base}/litellm.json"\ngenai_prices_url = "{base}/genai.json"\n'
+        + f'\n[pricing]\nfeed_url = "{base}/litellm.json"\ngenai_prices_url = "{base}/genai.json"\nmodelsdev_url = "{base}/modelsdev.json"\n'
     )
     env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
     assert sandbox.run("sync-models", env=env).returncode == 0
@@ -125,7 +125,9 @@ def _feed_file(tmp_path, change):
     path.write_text(json.dumps(data))
     genai = tmp_path / "genai.json"
     genai.write_bytes(snapshot_bytes("genai"))
-    return f'\n[pricing]\nfeed_url = "{path}"\ngenai_prices_url = "{genai}"\ncache_ttl = 0\n'
+    modelsdev = tmp_path / "modelsdev.json"
+    modelsdev.write_bytes(snapshot_bytes("modelsdev"))
+    return f'\n[pricing]\nfeed_url = "{path}"\ngenai_prices_url = "{genai}"\nmodelsdev_url = "{modelsdev}"\ncache_ttl = 0\n'
 
 
 def test_whisper_and_speech_prices_show_in_their_own_units_never_as_zero(sandbox, fake_server):

@@ -1,0 +1,66 @@
+"""models.dev as the third feed of a pricing sync, against a real SQLite store (feeds from local files)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from aisync_tui.domain import RemoteModel
+from aisync_tui.pricing.sources import snapshot_bytes
+from aisync_tui.store.models import Meta
+from tests.unit.test_pricing_sync import T1, list_models, periods, sync
+
+
+@pytest.fixture
+def env(pricing_env: Any) -> Any:
+    return pricing_env
+
+
+def _modelsdev() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(snapshot_bytes("modelsdev"))
+    return data
+
+
+def _write(env: Any, data: dict[str, Any]) -> None:
+    env.modelsdev.write_text(json.dumps(data))
+
+
+def test_models_dev_prices_a_model_no_other_feed_prices_under_its_own_name(env):
+    data = _modelsdev()
+    data["openai"]["models"]["house-model-1"] = {**copy.deepcopy(data["openai"]["models"]["gpt-4o"]), "id": "house-model-1",
+                                                 "cost": {"input": 7, "output": 21}}
+    _write(env, data)
+    list_models(env.store, "openai", [RemoteModel("openai", "house-model-1"), RemoteModel("openai", "gpt-4o")])
+    s = sync(env, now=T1)
+    (p,) = periods("openai", "house-model-1")
+    assert p.source == "models.dev" and (p.price.input, p.price.output) == (Decimal("0.000007"), Decimal("0.000021"))
+    # LiteLLM states gpt-4o's price: models.dev never replaces it.
+    (g,) = periods("openai", "gpt-4o")
+    assert g.source == "litellm"
+    assert {f["feed"]: f["origin"] for f in s.extra["feeds"]}["modelsdev"] == "file"
+    # The accepted copy is kept in the store like the other feeds'.
+    assert Meta.get_or_none(Meta.key == "pricing.modelsdev.copy") is not None
+
+
+def test_models_dev_matches_a_provider_stated_alias_but_never_another_provider(env):
+    data = _modelsdev()
+    data["openai"]["models"]["house-model-2"] = {"id": "house-model-2", "cost": {"input": 1, "output": 2}}
+    data["anthropic"]["models"]["house-model-3"] = {"id": "house-model-3", "cost": {"input": 1, "output": 2}}
+    _write(env, data)
+    list_models(env.store, "openai", [RemoteModel("openai", "house-model-2-latest", aliases=("house-model-2",)),
+                                      RemoteModel("openai", "house-model-3")])
+    sync(env, now=T1)
+    (p,) = periods("openai", "house-model-2-latest")
+    assert p.source == "models.dev" and p.price.input == Decimal("0.000001")
+    assert periods("openai", "house-model-3") == []
+
+
+def test_a_tiny_models_dev_file_is_rejected_and_the_bundled_copy_is_used(env):
+    _write(env, {"openai": {"id": "openai", "models": {"gpt-4o": {"id": "gpt-4o"}}}})
+    s = sync(env, now=T1)
+    assert any("models.dev feed" in w and "rejected" in w and "bundled snapshot" in w for w in s.extra["warnings"])
+    assert {f["feed"]: f["origin"] for f in s.extra["feeds"]}["modelsdev"] == "snapshot"
