@@ -20,7 +20,7 @@ from typing import Any, Literal, Mapping
 from ..domain import Price, as_utc
 from ..store.ledger import trust
 from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
-from .catalog import enrich
+from .catalog import enrich_all
 from .feeds import FeedEntry, GenaiFeed, GenaiModel, LiteLLMFeed
 from .match import Matcher
 from .modelsdev import ModelsDevEntry
@@ -88,6 +88,8 @@ class FieldUpdate:
 class NewCatalogModel:
     entry: FeedEntry
     price: PriceWrite | None
+    modelsdev: ModelsDevEntry | None = None
+    """models.dev's entry of the same provider and id: its limits, modalities and facts go in too."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +265,8 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
         md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
-        if entry is not None:
-            updates, _, changes = enrich(m.values, list(m.capabilities), m.sources, entry, lsrc)
+        if entry is not None or md is not None:
+            updates, changes = enrich_all(m.values, list(m.capabilities), m.sources, entry, lsrc, md, inputs.modelsdev_source)
             if updates:
                 plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
         if (entry is not None or g is not None or md is not None) and not m.in_catalog:
@@ -284,7 +286,7 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         if want is not None:
             want = dated(want)
             write = PriceWrite(None, want.price, want.source, want.effective_from, None, want.history)
-        plan.new_models.append(NewCatalogModel(entry, write))
+        plan.new_models.append(NewCatalogModel(entry, write, matcher.modelsdev_for(entry.provider, entry.model_id)))
         plan.items.append(PricedModel(entry.model_id, "added", write.price if write else None, None, write.source if write else None))
     if jumps:
         shown = ", ".join(jumps[:5]) + (f" and {len(jumps) - 5:,} more" if len(jumps) > 5 else "")

@@ -19,7 +19,7 @@ from ..outcomes import ProviderOutcome, RunSummary
 from ..store.pricing_rows import load_pricing_state
 from ..store.run_status import mark_interrupted_runs
 from .apply import ApplyContext, apply_plans
-from .catalog import ENRICH_FIELDS, SEEDED_KEY
+from .catalog import SEEDED_KEY, STATE_FIELDS
 from .clouds import prepare as prepare_cloud_matching
 from .feeds import GenaiFeed, LiteLLMFeed, ParseReport, parse_genai, parse_litellm, provider_names
 from .match import Matcher
@@ -140,7 +140,7 @@ class PricingRun:
         configured = self._configured()
         feed_names = provider_names(lfeed.entries)
         wanted = frozenset(self.requested) if self.requested else None
-        state = load_pricing_state(self.store.db, ENRICH_FIELDS, set(wanted) if wanted else None)
+        state = load_pricing_state(self.store.db, STATE_FIELDS, set(wanted) if wanted else None)
         if wanted:
             known = set(configured) | set(state.providers) | set(feed_names)
             for slug in sorted(wanted - known):
@@ -202,6 +202,7 @@ class PricingRun:
             db=self.store.db, group=self.group, now=self.now, litellm_source=self.litellm_source,
             provider_specs=self._provider_specs(), priced_providers=frozenset(self._configured()),
             meta_updates=meta, meta_set=self.store.meta_set,
+            modelsdev_source=self.feeds[2].source if len(self.feeds) > 2 else "models.dev",
             error="; ".join(self.warnings)[:2000] or None,
         )
         todo = [o for o in self.summary.outcomes if o.status == "planned"]

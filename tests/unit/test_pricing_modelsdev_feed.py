@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -11,7 +12,7 @@ import pytest
 
 from aisync_tui.domain import RemoteModel
 from aisync_tui.pricing.sources import snapshot_bytes
-from aisync_tui.store.models import Meta
+from aisync_tui.store.models import Meta, Model
 from tests.unit.test_pricing_sync import T1, list_models, periods, sync
 
 
@@ -64,3 +65,29 @@ def test_a_tiny_models_dev_file_is_rejected_and_the_bundled_copy_is_used(env):
     s = sync(env, now=T1)
     assert any("models.dev feed" in w and "rejected" in w and "bundled snapshot" in w for w in s.extra["warnings"])
     assert {f["feed"]: f["origin"] for f in s.extra["feeds"]}["modelsdev"] == "snapshot"
+
+
+def test_sync_fills_cutoff_release_update_and_open_weights_naming_models_dev(env):
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o")])
+    sync(env, now=T1)
+    row = Model.get(Model.model_id == "gpt-4o")
+    assert (row.knowledge_cutoff, row.released_at, row.last_updated, row.open_weights) == ("2023-09", "2024-05-13", "2024-08-06", False)
+    assert all(row.field_sources[f] == "models.dev" for f in ("knowledge_cutoff", "released_at", "last_updated", "open_weights"))
+    # A catalog model added from LiteLLM gets models.dev's facts too.
+    sonnet = Model.get(Model.model_id == "claude-sonnet-4-5")
+    assert sonnet.released_at is not None and sonnet.field_sources["released_at"] == "models.dev"
+
+
+def test_models_dev_limits_come_before_litellm_but_never_before_the_provider(env):
+    data = _modelsdev()
+    data["openai"]["models"]["gpt-4o"]["limit"] = {"context": 64000, "output": 8000}
+    _write(env, data)
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o"), RemoteModel("openai", "o3", context_length=150_000)])
+    sync(env, now=T1)
+    gpt = Model.get(Model.model_id == "gpt-4o")
+    assert (gpt.context_length, gpt.max_output_tokens) == (64000, 8000) and gpt.field_sources["context_length"] == "models.dev"
+    o3 = Model.get(Model.model_id == "o3", Model.available == True)  # noqa: E712
+    assert o3.context_length == 150_000 and o3.field_sources["context_length"] == "provider"
+    # A second sync with the same feeds changes nothing (no flip-flop between the two sources).
+    s = sync(env, now=T1 + timedelta(hours=1))
+    assert sum(o.plan.counts()["enriched"] for o in s.outcomes) == 0
