@@ -39,7 +39,6 @@ class ApplyContext:
     meta_updates: Mapping[str, str | None]
     meta_set: Callable[[str, str | None], None]
     batch_size: int = 400
-    modelsdev_source: str = "models.dev"
     error: str | None = None
     """Feed warnings recorded with each run."""
 
@@ -105,7 +104,7 @@ def _apply_plan(plan: PricingPlan, run_id: int, ctx: ApplyContext, step: Callabl
         for batch in _batches(plan.new_models, size):
             values = []
             for n in batch:
-                row = new_model_values(n.entry, ctx.litellm_source, n.modelsdev, ctx.modelsdev_source)
+                row = new_model_values(n.entry, ctx.litellm_source, n.modelsdev)
                 row.update(provider=provider_pks[n.entry.provider], first_seen_at=now)
                 values.append(row)
             pks = rows.insert_models(db, values)

@@ -26,6 +26,9 @@ from .match import Matcher
 from .modelsdev import ModelsDevEntry
 
 CATALOG = "catalog"
+#: What `field_sources` names for a fact from models.dev, the live feed or its bundled copy alike
+#: (prices from the bundled copy are recorded as "snapshot", so any live feed replaces them).
+MODELSDEV = "models.dev"
 #: A feed that lists fewer than this share of a provider's catalog models does not retire the rest.
 PROVIDER_SHRINK = 0.5
 #: Providers with fewer catalog models than this are not guarded (a small list changes a lot).
@@ -266,7 +269,7 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
         md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
         if entry is not None or md is not None:
-            updates, changes = enrich_all(m.values, list(m.capabilities), m.sources, entry, lsrc, md, inputs.modelsdev_source)
+            updates, changes = enrich_all(m.values, list(m.capabilities), m.sources, entry, lsrc, md, MODELSDEV)
             if updates:
                 plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
         if (entry is not None or g is not None or md is not None) and not m.in_catalog:

@@ -202,7 +202,6 @@ class PricingRun:
             db=self.store.db, group=self.group, now=self.now, litellm_source=self.litellm_source,
             provider_specs=self._provider_specs(), priced_providers=frozenset(self._configured()),
             meta_updates=meta, meta_set=self.store.meta_set,
-            modelsdev_source=self.feeds[2].source if len(self.feeds) > 2 else "models.dev",
             error="; ".join(self.warnings)[:2000] or None,
         )
         todo = [o for o in self.summary.outcomes if o.status == "planned"]

@@ -64,6 +64,8 @@ def list_json(row: Any) -> dict[str, Any]:
         "last_synced": iso(row.last_synced_at),
         "aliases": list(row.aliases),
         "description": row.description,
+        "released_at": row.released_at,
+        "open_weights": row.open_weights,
     }
 
 
@@ -126,6 +128,15 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out(f"  Released: {d.created_at:%Y-%m-%d}")
     if d.deprecated_at:
         out(f"  Deprecated: {d.deprecated_at:%Y-%m-%d}")
+    for label, name, value in (
+        ("Knowledge cutoff", "knowledge_cutoff", d.knowledge_cutoff),
+        ("Release date", "released_at", d.released_at),
+        ("Last updated", "last_updated", d.last_updated),
+        ("Open weights", "open_weights", None if d.open_weights is None else ("yes" if d.open_weights else "no")),
+    ):
+        if value is not None:
+            said = d.field_sources.get(name)
+            out(f"  {label}: {inert(value, 40)}" + (f" ({inert(said, 40)})" if isinstance(said, str) else ""))
     if d.missing_since:
         out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
     if d.aliases:
@@ -206,6 +217,10 @@ def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]
         "output_modalities": list(d.output_modalities),
         "created_at": iso(d.created_at),
         "deprecated_at": iso(d.deprecated_at),
+        "knowledge_cutoff": d.knowledge_cutoff,
+        "released_at": d.released_at,
+        "last_updated": d.last_updated,
+        "open_weights": d.open_weights,
         "first_seen_at": iso(d.first_seen_at),
         "missing_since": iso(d.missing_since),
         "aliases": list(d.aliases),

@@ -91,3 +91,17 @@ def test_models_dev_limits_come_before_litellm_but_never_before_the_provider(env
     # A second sync with the same feeds changes nothing (no flip-flop between the two sources).
     s = sync(env, now=T1 + timedelta(hours=1))
     assert sum(o.plan.counts()["enriched"] for o in s.outcomes) == 0
+
+
+def test_models_list_filters_open_weights_and_release_date_and_sorts_by_release(env):
+    sync(env, now=T1)
+    from aisync_tui.store.queries import get_model, list_models as rows
+
+    newest = rows(released_after="2025-06-01", sort="released", limit=50)
+    assert newest and all(r.released_at > "2025-06-01" for r in newest)
+    assert [r.released_at for r in newest] == sorted((r.released_at for r in newest), reverse=True)
+    opened = rows(open_weights=True, limit=50)
+    assert opened and all(r.open_weights is True for r in opened)
+    assert not any(r.model_id == "gpt-4o" and r.provider == "openai" for r in rows(open_weights=True))
+    d = get_model("gpt-4o", "openai")
+    assert (d.knowledge_cutoff, d.released_at, d.open_weights) == ("2023-09", "2024-05-13", False)
