@@ -95,7 +95,8 @@ def test_models_dev_limits_come_before_litellm_but_never_before_the_provider(env
 
 def test_models_list_filters_open_weights_and_release_date_and_sorts_by_release(env):
     sync(env, now=T1)
-    from aisync_tui.store.queries import get_model, list_models as rows
+    from aisync_tui.store.queries import get_model
+    from aisync_tui.store.queries import list_models as rows
 
     newest = rows(released_after="2025-06-01", sort="released", limit=50)
     assert newest and all(r.released_at > "2025-06-01" for r in newest)
