@@ -103,6 +103,9 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
     head = list(summary.extra.get("notices", []))
     if verbose:
         head += [line for report in reports for line in report.lines()]
+        disputed = sum(len(o.plan.disputed) for o in summary.outcomes if o.plan is not None)
+        if disputed:
+            head.append(f"Sources disagree on {plural(disputed, 'model')} (current price or limits; see `aisync models list --disputed`)")
     for line in head:
         out(line)
     if head:

@@ -21,6 +21,7 @@ from ..domain import Price, as_utc
 from ..store.ledger import trust
 from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
 from .catalog import enrich_all
+from .disputes import Statement, disputes
 from .feeds import FeedEntry, GenaiFeed, GenaiModel, LiteLLMFeed
 from .match import Matcher
 from .modelsdev import ModelsDevEntry
@@ -93,6 +94,7 @@ class NewCatalogModel:
     price: PriceWrite | None
     modelsdev: ModelsDevEntry | None = None
     """models.dev's entry of the same provider and id: its limits, modalities and facts go in too."""
+    disputes: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,8 @@ class PricingPlan:
     retire: list[int] = field(default_factory=list)
     guard: str | None = None
     fetch_seconds: float = 0.0
+    disputed: list[str] = field(default_factory=list)
+    """Ids of models whose sources state different current prices or limits (recorded, not acted on)."""
 
     def by_status(self, status: str) -> list[PricedModel]:
         return [i for i in self.items if i.status == status]
@@ -268,10 +272,21 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
         md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
-        if entry is not None or md is not None:
-            updates, changes = enrich_all(m.values, list(m.capabilities), m.sources, entry, lsrc, md, MODELSDEV)
-            if updates:
-                plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
+        updates, changes = ({}, []) if entry is None and md is None else enrich_all(
+            m.values, list(m.capabilities), m.sources, entry, lsrc, md, MODELSDEV
+        )
+        said = _disputes(entry, g, md, now)
+        if said:
+            plan.disputed.append(m.model_id)
+        if said != m.sources.get("disputes", []):
+            new_sources = dict(updates.get("field_sources") or m.sources)
+            if said:
+                new_sources["disputes"] = said
+            else:
+                new_sources.pop("disputes", None)
+            updates["field_sources"] = new_sources
+        if updates:
+            plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
         if (entry is not None or g is not None or md is not None) and not m.in_catalog:
             plan.flag_in_catalog.append(m.pk)
         if (
@@ -284,18 +299,39 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         if (entry.provider, entry.model_id) in seen or (wanted is not None and entry.provider not in wanted):
             continue
         plan = plan_for(entry.provider, False)
-        want = desired_price(entry, matcher.genai_for(entry.provider, entry.model_id), now, lsrc, gsrc)
+        g = matcher.genai_for(entry.provider, entry.model_id)
+        want = desired_price(entry, g, now, lsrc, gsrc)
         write = None
         if want is not None:
             want = dated(want)
             write = PriceWrite(None, want.price, want.source, want.effective_from, None, want.history)
-        plan.new_models.append(NewCatalogModel(entry, write, matcher.modelsdev_for(entry.provider, entry.model_id)))
+        md = matcher.modelsdev_for(entry.provider, entry.model_id)
+        said = _disputes(entry, g, md, now)
+        if said:
+            plan.disputed.append(entry.model_id)
+        plan.new_models.append(NewCatalogModel(entry, write, md, tuple(said)))
         plan.items.append(PricedModel(entry.model_id, "added", write.price if write else None, None, write.source if write else None))
     if jumps:
         shown = ", ".join(jumps[:5]) + (f" and {len(jumps) - 5:,} more" if len(jumps) > 5 else "")
         warnings.append(f"{len(jumps):,} prices changed tenfold or more (check the feed): {shown}")
     order = [s for s in sorted(plans) if s != CATALOG] + ([CATALOG] if CATALOG in plans else [])
     return PlanResult([plans[k] for k in order], warnings)
+
+
+def _disputes(entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None, now: datetime) -> list[dict[str, Any]]:
+    """Where the feeds state different current prices or limits for one model, in the order of
+    trust (LiteLLM, genai-prices, models.dev), as JSON for `field_sources["disputes"]`."""
+    statements = []
+    if entry is not None and entry.price_problem is None:
+        statements.append(Statement("LiteLLM", entry.price, entry.context_length, entry.max_output_tokens))
+    active = g.active(now) if g is not None else None
+    if active is not None:
+        statements.append(Statement("genai-prices", active.price))
+    if md is not None:
+        statements.append(Statement("models.dev", md.price, md.context_length, md.max_output_tokens))
+    if len(statements) < 2:
+        return []
+    return [d.to_json() for d in disputes(statements)]
 
 
 def _price_item(

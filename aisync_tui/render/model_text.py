@@ -156,6 +156,8 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         for line in price_lines(d.price.price, per):
             out(f"  {line}")
         out(f"  Source: {inert(d.price.source, 60)}, since {d.price.effective_from:%Y-%m-%d}")
+    for line in dispute_lines(d.field_sources.get("disputes"), per):
+        out(f"  {line}")
     if history:
         out("")
         out("Pricing History:")
@@ -180,6 +182,29 @@ def print_info(out: Printer, d: Any, *, per: str, history: bool, usage: Any, day
         out(f"Last Synced: {d.last_synced_at:%Y-%m-%d %H:%M:%S} UTC")
     else:
         out("Last Synced: never (known from the price catalog only)")
+
+
+_DISPUTE_LABELS = {
+    "input": "input", "output": "output", "cached_input": "cached input", "cache_write": "cache write",
+    "context_length": "context length", "max_output_tokens": "max output",
+}
+
+
+def dispute_lines(recorded: Any, per: str) -> list[str]:
+    """'Sources disagree on input: LiteLLM $2.50, models.dev $3.00' per field the last pricing sync
+    found the sources disagreeing on (field_sources["disputes"]); the order of trust decided."""
+    out = []
+    for item in recorded if isinstance(recorded, list) else ():
+        try:
+            name, values = str(item["field"]), dict(item["values"])
+            if name in ("context_length", "max_output_tokens"):
+                shown = ", ".join(f"{inert(str(src), 40)} {int(v):,}" for src, v in values.items())
+            else:
+                shown = ", ".join(f"{inert(str(src), 40)} {token_price(Decimal(str(v)), per)}" for src, v in values.items())
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # a hand-edited or damaged record is not shown rather than shown wrong
+        out.append(f"Sources disagree on {_DISPUTE_LABELS.get(name, inert(name, 40))}: {shown}")
+    return out
 
 
 def has_usage(usage: Any) -> bool:
@@ -228,6 +253,7 @@ def info_json(d: Any, *, usage: Any, days: int, history: bool) -> dict[str, Any]
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
+        "disputes": [x for x in d.field_sources.get("disputes") or () if isinstance(x, dict)],
         "pricing": {
             "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
             "output_cost_per_token": json_number(d.price.price.output) if d.price else None,

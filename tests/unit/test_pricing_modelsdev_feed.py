@@ -106,3 +106,27 @@ def test_models_list_filters_open_weights_and_release_date_and_sorts_by_release(
     assert not any(r.model_id == "gpt-4o" and r.provider == "openai" for r in rows(open_weights=True))
     d = get_model("gpt-4o", "openai")
     assert (d.knowledge_cutoff, d.released_at, d.open_weights) == ("2023-09", "2024-05-13", False)
+
+
+def test_sources_that_disagree_on_a_price_are_recorded_while_the_order_of_trust_decides(env):
+    data = _modelsdev()
+    data["openai"]["models"]["gpt-4o"]["cost"]["input"] = 3.0
+    _write(env, data)
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o")])
+    s = sync(env, now=T1)
+    openai = next(o for o in s.outcomes if o.provider == "openai")
+    assert openai.plan.disputed == ["gpt-4o"]
+    (p,) = periods("openai", "gpt-4o")
+    assert p.source == "litellm" and p.price.input == Decimal("0.0000025")
+    from aisync_tui.store.queries import get_model
+    from aisync_tui.store.queries import list_models as rows
+
+    recorded = get_model("gpt-4o", "openai").field_sources["disputes"]
+    input_dispute = next(d for d in recorded if d["field"] == "input")
+    assert input_dispute["values"]["LiteLLM"] == "0.0000025" and input_dispute["values"]["models.dev"] == "0.000003"
+    assert ("openai", "gpt-4o") in {(r.provider, r.model_id) for r in rows(disputed=True)}
+    # Once the sources agree again, the record goes.
+    data["openai"]["models"]["gpt-4o"]["cost"]["input"] = 2.5
+    _write(env, data)
+    sync(env, now=T1 + timedelta(hours=1))
+    assert not any(d["field"] == "input" for d in get_model("gpt-4o", "openai").field_sources.get("disputes", []))
