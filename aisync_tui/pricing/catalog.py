@@ -13,6 +13,7 @@ sync/plan.py), so they survive a model sync.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, Mapping
 
@@ -103,11 +104,22 @@ def enrich_all(
     """(column updates, [(field, old, new)]) from the LiteLLM entry and the models.dev entry together.
 
     Order of trust per field: the provider's own value; then for limits, modalities and the facts
-    (dates, open weights) models.dev before LiteLLM; capabilities and type from LiteLLM (`enrich`).
+    (dates, open weights) and the capabilities it states (true or false) models.dev before LiteLLM;
+    type from LiteLLM (`enrich`).
     Each value written names its source in `field_sources`. Empty results mean nothing to write.
     """
-    if entry is not None:
-        updates, new_sources, _ = enrich(values, capabilities, sources, entry, source)
+    base = entry
+    if md is not None and md.stated_capabilities:
+        # Capabilities: what models.dev states (true or false) before what LiteLLM states.
+        litellm_caps = entry.capabilities if entry is not None else frozenset()
+        merged = (litellm_caps - md.stated_capabilities) | md.capabilities
+        base = replace(entry, capabilities=merged) if entry is not None else FeedEntry(md.provider, md.model_id, md.model_id, "", None, capabilities=merged)
+    if base is not None:
+        updates, new_sources, _ = enrich(values, capabilities, sources, base, source)
+        if md is not None:
+            said = frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+            for cap in md.capabilities - said:
+                new_sources[capability_source_key(cap)] = md_source
     else:
         updates, new_sources = {}, dict(sources)
     current = {name: updates.get(name, values.get(name)) for name in STATE_FIELDS}
@@ -145,11 +157,13 @@ def _exceeds_provider_context(max_output: Any, values: Mapping[str, Any], source
 
 def new_model_values(entry: FeedEntry, source: str, md: ModelsDevEntry | None = None, md_source: str = "models.dev") -> dict[str, Any]:
     """Column values of a catalog-only model created from a feed entry (and models.dev's entry of
-    the same provider and id, trusted first for limits, modalities and the facts)."""
+    the same provider and id, trusted first for capabilities, limits, modalities and the facts)."""
+    if md is not None and md.stated_capabilities:
+        entry = replace(entry, capabilities=(entry.capabilities - md.stated_capabilities) | md.capabilities)
     sources: dict[str, Any] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
     sources["feed_capabilities"] = sorted(entry.capabilities)
     for cap in entry.capabilities:
-        sources[capability_source_key(cap)] = source
+        sources[capability_source_key(cap)] = md_source if md is not None and cap in md.capabilities else source
     row: dict[str, Any] = {
         "model_id": entry.model_id,
         "type": entry.type or "other",

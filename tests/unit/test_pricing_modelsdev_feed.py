@@ -130,3 +130,19 @@ def test_sources_that_disagree_on_a_price_are_recorded_while_the_order_of_trust_
     _write(env, data)
     sync(env, now=T1 + timedelta(hours=1))
     assert not any(d["field"] == "input" for d in get_model("gpt-4o", "openai").field_sources.get("disputes", []))
+
+
+def test_models_dev_capabilities_come_before_litellm_but_never_before_the_provider(env):
+    data = _modelsdev()
+    data["openai"]["models"]["gpt-4o"]["tool_call"] = False  # LiteLLM says it calls functions
+    data["openai"]["models"]["o3"]["reasoning"] = False
+    _write(env, data)
+    list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o"),
+                                      RemoteModel("openai", "o3", capabilities=frozenset({"chat", "reasoning"}),
+                                                  stated=frozenset({"chat", "reasoning"}))])
+    sync(env, now=T1)
+    gpt = Model.get(Model.model_id == "gpt-4o", Model.available == True)  # noqa: E712
+    assert "functions" not in gpt.capabilities and "vision" in gpt.capabilities
+    assert gpt.field_sources["capability:vision"] == "models.dev"
+    o3 = Model.get(Model.model_id == "o3", Model.available == True)  # noqa: E712
+    assert "reasoning" in o3.capabilities
