@@ -28,7 +28,8 @@ from .modelsdev import ModelsDevEntry
 
 CATALOG = "catalog"
 #: What `field_sources` names for a fact from models.dev, the live feed or its bundled copy alike
-#: (prices from the bundled copy are recorded as "snapshot", so any live feed replaces them).
+#: (prices from the bundled copy are recorded as "snapshot:models.dev", trusted as the snapshot, so
+#: any live feed replaces them).
 MODELSDEV = "models.dev"
 #: A feed that lists fewer than this share of a provider's catalog models does not retire the rest.
 PROVIDER_SHRINK = 0.5

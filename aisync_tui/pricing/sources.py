@@ -102,7 +102,10 @@ def load_snapshot(kind: str, now: datetime | None = None) -> LoadedFeed:
     raw = snapshot_bytes(kind)
     data = json.loads(raw)
     key = _SNAPSHOT_KEYS[kind]
-    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), "snapshot")
+    # The bundled models.dev copy names itself: its prices are the least trusted ("snapshot" first),
+    # and `models info` says where a price only it states came from.
+    source = "snapshot:models.dev" if kind == "modelsdev" else "snapshot"
+    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), source)
 
 
 # ----------------------------------------------------------------------------- checks

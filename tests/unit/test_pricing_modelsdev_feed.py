@@ -146,3 +146,11 @@ def test_models_dev_capabilities_come_before_litellm_but_never_before_the_provid
     assert gpt.field_sources["capability:vision"] == "models.dev"
     o3 = Model.get(Model.model_id == "o3", Model.available == True)  # noqa: E712
     assert "reasoning" in o3.capabilities
+
+
+def test_offline_a_price_only_the_bundled_models_dev_states_names_models_dev(env):
+    list_models(env.store, "azure", [RemoteModel("azure", "gpt-4-32k")])
+    s = sync(env, now=T1, offline=True)
+    assert {f["feed"]: f["origin"] for f in s.extra["feeds"]}["modelsdev"] == "snapshot"
+    (p,) = periods("azure", "gpt-4-32k")
+    assert p.source == "snapshot:models.dev"
