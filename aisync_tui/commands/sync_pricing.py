@@ -60,7 +60,7 @@ def run_sync_pricing(ctx: Context) -> int:
         ]
         ctx.print(json.dumps(data, indent=2))
         return summary.exit_code
-    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=run.reports)
+    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=[*run.reports, run.modelsdev_report])
     return summary.exit_code
 
 

@@ -175,6 +175,11 @@ class ModelsDevReport:
     models: int = 0
     skipped: list[str] = field(default_factory=list)
 
+    def lines(self) -> list[str]:
+        out = [f"models.dev: {self.providers:,} providers mapped to ours, {self.models:,} models read, {len(self.skipped):,} skipped"]
+        out.extend(f"  skipped: {why}" for why in self.skipped[:5])
+        return out
+
 
 def _text(value: Any, limit: int) -> str | None:
     if not isinstance(value, str):

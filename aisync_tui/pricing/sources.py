@@ -93,7 +93,7 @@ def snapshot_notice(now: datetime | None = None) -> str:
     age = snapshot_age_days(now)
     return (
         f"Using the bundled price snapshot from {info['date']} ({age} days old; LiteLLM {info['litellm']['version']}, "
-        f"genai-prices {info['genai-prices']['revision'][:7]}); prices may have changed since. "
+        f"genai-prices {info['genai-prices']['revision'][:7]}, models.dev {info['models.dev']['revision'][:7]}); prices may have changed since. "
         "Run `aisync sync-pricing` online for current prices."
     )
 

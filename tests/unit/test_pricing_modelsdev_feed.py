@@ -154,3 +154,17 @@ def test_offline_a_price_only_the_bundled_models_dev_states_names_models_dev(env
     assert {f["feed"]: f["origin"] for f in s.extra["feeds"]}["modelsdev"] == "snapshot"
     (p,) = periods("azure", "gpt-4-32k")
     assert p.source == "snapshot:models.dev"
+
+
+def test_verbose_report_says_what_models_dev_gave(env):
+    from aisync_tui.commands.sync_pricing import print_report
+    from aisync_tui.pricing.runner import PricingRun
+
+    run = PricingRun(env.settings, env.store, now=T1, accept_shrink=True)
+    summary = run.run()
+    lines: list[str] = []
+    print_report(lines.append, summary, per="1m", verbose=True, dry_run=False, reports=[*run.reports, run.modelsdev_report])
+    said = next(x for x in lines if x.startswith("models.dev: "))
+    from aisync_tui.pricing.modelsdev import MODELSDEV_PROVIDERS
+
+    assert f"{len(MODELSDEV_PROVIDERS)} providers mapped to ours" in said and run.modelsdev_report.models > 500
