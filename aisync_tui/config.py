@@ -28,6 +28,7 @@ CUSTOM_KINDS: tuple[str, ...] = tuple(CUSTOM_KIND_ADAPTERS)
 
 DEFAULT_FEED_URL = "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
 DEFAULT_GENAI_PRICES_URL = "https://raw.githubusercontent.com/pydantic/genai-prices/main/prices/new_data/v2/data.json"
+DEFAULT_MODELSDEV_URL = "https://models.dev/api.json"
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +59,8 @@ class PricingSettings:
     """LiteLLM-format price feed: URL or local file path."""
     genai_prices_url: str = DEFAULT_GENAI_PRICES_URL
     """genai-prices v2 data (dated price periods): URL or local file path."""
+    modelsdev_url: str = DEFAULT_MODELSDEV_URL
+    """models.dev `api.json` (dates, open weights, capabilities, limits): URL or local file path."""
     per: str = "1m"
     """Unit prices are shown in: `1m` (per million tokens) or `1k`."""
     cache_ttl: int = 86400

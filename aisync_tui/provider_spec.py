@@ -299,6 +299,11 @@ def litellm_names() -> dict[str, tuple[str, int]]:
     return {name: (spec.slug, rank) for spec in SPECS for rank, name in enumerate(spec.litellm_names)}
 
 
+def modelsdev_names() -> dict[str, str]:
+    """models.dev provider id -> our slug."""
+    return {spec.modelsdev_id: spec.slug for spec in SPECS if spec.modelsdev_id}
+
+
 def genai_names() -> dict[str, tuple[str, ...]]:
     """genai-prices provider id -> the slugs its rules apply to."""
     out: dict[str, tuple[str, ...]] = {}

@@ -12,7 +12,7 @@ if TYPE_CHECKING:
     from ._base import Context, Subparsers
 
 
-SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status")
+SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status", "released")
 
 
 def register(sub: Subparsers) -> None:
@@ -32,6 +32,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--catalog", action="store_true", help="only catalog entries (known from price feeds, not listed by your providers)")
     p.add_argument("--capability", action="append", choices=CAPABILITIES, metavar="CAP", help="only models with this capability (repeatable)")
     p.add_argument("--search", metavar="TEXT", help="only ids or names containing TEXT")
+    p.add_argument("--open-weights", action="store_true", help="only models whose weights are published (as a source states)")
+    p.add_argument("--released-after", metavar="DATE", help="only models released after DATE (YYYY-MM-DD), as a source states")
+    p.add_argument("--disputed", action="store_true", help="only models whose sources disagree on a price or a limit")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
     p.add_argument("--sort", choices=SORTS, default="name", help="sort field (default: name)")
     p.add_argument("--per", choices=("1m", "1k"), help="price unit: per 1M (default) or 1K tokens")
@@ -85,6 +88,9 @@ def run_list(ctx: Context) -> int:
         raise UsageError("--available and --catalog exclude each other")
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    released_after = None
+    if args.released_after is not None:
+        released_after = parse_date(args.released_after, "--released-after").date().isoformat()
     per = args.per or ctx.settings.pricing.per
     store = ctx.store()
     _seed_catalog(ctx, store)
@@ -92,6 +98,7 @@ def run_list(ctx: Context) -> int:
     query = model_rows_query(
         provider=args.provider, type=args.type, active=args.active, available=available,
         search=args.search, capabilities=args.capability or (), sort=args.sort,
+        open_weights=args.open_weights, released_after=released_after, disputed=args.disputed,
     )
     if args.limit:
         query = query.limit(args.limit)
@@ -143,13 +150,13 @@ def run_info(ctx: Context) -> int:
     return 0
 
 
-def parse_date(text: str) -> datetime:
+def parse_date(text: str, option: str = "--older-than") -> datetime:
     from ..errors import UsageError
 
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--older-than {text!r} is not a date", hint="write it as YYYY-MM-DD") from None
+        raise UsageError(f"{option} {text[:40]!r} is not a date", hint="write it as YYYY-MM-DD") from None
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 

@@ -61,7 +61,7 @@ def run_sync_pricing(ctx: Context) -> int:
         ]
         ctx.print(json.dumps(data, indent=2))
         return summary.exit_code
-    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=run.reports)
+    print_report(ctx.print, summary, per=per, verbose=args.verbose, dry_run=args.dry_run, reports=[*run.reports, run.modelsdev_report])
     return summary.exit_code
 
 
@@ -104,6 +104,9 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
     head = list(summary.extra.get("notices", []))
     if verbose:
         head += [line for report in reports for line in report.lines()]
+        disputed = sum(len(o.plan.disputed) for o in summary.outcomes if o.plan is not None)
+        if disputed:
+            head.append(f"Sources disagree on {plural(disputed, 'model')} (current price or limits; see `aisync models list --disputed`)")
     for line in head:
         out(line)
     if head:

@@ -104,7 +104,9 @@ def _apply_plan(plan: PricingPlan, run_id: int, ctx: ApplyContext, step: Callabl
         for batch in _batches(plan.new_models, size):
             values = []
             for n in batch:
-                row = new_model_values(n.entry, ctx.litellm_source)
+                row = new_model_values(n.entry, ctx.litellm_source, n.modelsdev)
+                if n.disputes:
+                    row["field_sources"]["disputes"] = list(n.disputes)
                 row.update(provider=provider_pks[n.entry.provider], first_seen_at=now)
                 values.append(row)
             pks = rows.insert_models(db, values)

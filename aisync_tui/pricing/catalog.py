@@ -13,20 +13,32 @@ sync/plan.py), so they survive a model sync.
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any, Mapping
 
 from ..domain import as_utc, capability_source_key
 from .feeds import FeedEntry
+from .modelsdev import ModelsDevEntry
 
 #: Fields a feed may fill, besides capabilities.
 ENRICH_FIELDS: tuple[str, ...] = ("type", "context_length", "max_output_tokens", "input_modalities", "output_modalities", "deprecated_at")
+#: Facts only a catalog source states (models.dev): never a provider's list, never LiteLLM.
+FACT_FIELDS: tuple[str, ...] = ("knowledge_cutoff", "released_at", "last_updated", "open_weights")
+#: Fields where models.dev is trusted before LiteLLM (the provider's own word still comes first).
+MODELSDEV_FIELDS: tuple[str, ...] = ("context_length", "max_output_tokens", "input_modalities", "output_modalities")
+#: Every stored field a pricing sync reads to decide its enrichment.
+STATE_FIELDS: tuple[str, ...] = ENRICH_FIELDS + FACT_FIELDS
 SEEDED_KEY = "pricing.seeded"
 
 
 def _norm(name: str, value: Any) -> Any:
     if name in ("input_modalities", "output_modalities"):
         return tuple(value or ())
+    if name == "open_weights":
+        return None if value is None else bool(value)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value.isoformat()
     if isinstance(value, datetime):
         return as_utc(value).replace(microsecond=0)  # type: ignore[union-attr]
     return value
@@ -80,19 +92,79 @@ def enrich(
     return updates, new_sources, changes
 
 
+def modelsdev_value(md: ModelsDevEntry, name: str) -> Any:
+    """models.dev's value for one of MODELSDEV_FIELDS / FACT_FIELDS, normalised as stored."""
+    return _norm(name, getattr(md, name))
+
+
+def enrich_all(
+    values: Mapping[str, Any], capabilities: tuple[str, ...] | list[str], sources: Mapping[str, Any],
+    entry: FeedEntry | None, source: str, md: ModelsDevEntry | None, md_source: str,
+) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
+    """(column updates, [(field, old, new)]) from the LiteLLM entry and the models.dev entry together.
+
+    Order of trust per field: the provider's own value; then for limits, modalities and the facts
+    (dates, open weights) and the capabilities it states (true or false) models.dev before LiteLLM;
+    type from LiteLLM (`enrich`).
+    Each value written names its source in `field_sources`. Empty results mean nothing to write.
+    """
+    base = entry
+    if md is not None and md.stated_capabilities:
+        # Capabilities: what models.dev states (true or false) before what LiteLLM states.
+        litellm_caps = entry.capabilities if entry is not None else frozenset()
+        merged = (litellm_caps - md.stated_capabilities) | md.capabilities
+        base = replace(entry, capabilities=merged) if entry is not None else FeedEntry(md.provider, md.model_id, md.model_id, "", None, capabilities=merged)
+    if base is not None:
+        updates, new_sources, _ = enrich(values, capabilities, sources, base, source)
+        if md is not None:
+            said = frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+            for cap in md.capabilities - said:
+                new_sources[capability_source_key(cap)] = md_source
+    else:
+        updates, new_sources = {}, dict(sources)
+    current = {name: updates.get(name, values.get(name)) for name in STATE_FIELDS}
+    if md is not None:
+        for name in MODELSDEV_FIELDS + FACT_FIELDS:
+            new = modelsdev_value(md, name)
+            if new in (None, ()):
+                continue
+            if sources.get(name) == "provider" and _norm(name, values.get(name)) not in (None, ()):
+                continue  # the provider's own value always wins
+            if name == "max_output_tokens" and _exceeds_provider_context(new, current, sources):
+                continue
+            current[name] = list(new) if isinstance(new, tuple) else new
+            new_sources[name] = md_source
+    out: dict[str, Any] = {}
+    changes: list[tuple[str, Any, Any]] = []
+    for name in STATE_FIELDS:
+        old, new = _norm(name, values.get(name)), _norm(name, current[name])
+        if old != new:
+            out[name] = current[name]
+            changes.append((name, old, new))
+    if "capabilities" in updates:
+        out["capabilities"] = updates["capabilities"]
+        changes.append(("capabilities", frozenset(capabilities or ()), frozenset(updates["capabilities"])))
+    if new_sources != dict(sources):
+        out["field_sources"] = new_sources
+    return out, changes
+
+
 def _exceeds_provider_context(max_output: Any, values: Mapping[str, Any], sources: Mapping[str, Any]) -> bool:
     """A feed's max output above the context length the provider itself states cannot be right."""
     context = values.get("context_length")
     return sources.get("context_length") == "provider" and isinstance(context, int) and isinstance(max_output, int) and max_output > context
 
 
-def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
-    """Column values of a catalog-only model created from a feed entry."""
+def new_model_values(entry: FeedEntry, source: str, md: ModelsDevEntry | None = None, md_source: str = "models.dev") -> dict[str, Any]:
+    """Column values of a catalog-only model created from a feed entry (and models.dev's entry of
+    the same provider and id, trusted first for capabilities, limits, modalities and the facts)."""
+    if md is not None and md.stated_capabilities:
+        entry = replace(entry, capabilities=(entry.capabilities - md.stated_capabilities) | md.capabilities)
     sources: dict[str, Any] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
     sources["feed_capabilities"] = sorted(entry.capabilities)
     for cap in entry.capabilities:
-        sources[capability_source_key(cap)] = source
-    return {
+        sources[capability_source_key(cap)] = md_source if md is not None and cap in md.capabilities else source
+    row: dict[str, Any] = {
         "model_id": entry.model_id,
         "type": entry.type or "other",
         "status": "catalog",
@@ -107,4 +179,12 @@ def new_model_values(entry: FeedEntry, source: str) -> dict[str, Any]:
         "available": False,
         "in_catalog": True,
         "field_sources": sources,
+        **{name: None for name in FACT_FIELDS},
     }
+    if md is not None:
+        for name in MODELSDEV_FIELDS + FACT_FIELDS:
+            value = modelsdev_value(md, name)
+            if value not in (None, ()):
+                row[name] = list(value) if isinstance(value, tuple) else value
+                sources[name] = md_source
+    return row

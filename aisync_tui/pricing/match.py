@@ -2,6 +2,7 @@
 
 - LiteLLM: the entry of the same provider with the same id; an `alias_of` row is an entry of its
   own (already resolved by the parser, only within one provider).
+- models.dev: the entry of the same provider (mapped by the provider specs) with the same id.
 - genai-prices: a model of a genai-prices provider mapped to the same slug whose id equals ours,
   or that one of its `equals` clauses names, else the first one (in feed order) whose other
   `match` rules accept our id: the feed's own semantics, with exact ids tried first.
@@ -22,6 +23,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 
 from .clouds import cloud_entry
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
+from .modelsdev import ModelsDevEntry
 
 _Found = TypeVar("_Found")
 
@@ -120,8 +122,14 @@ def _compiled(m: GenaiModel, cache: dict[int, Callable[[str], bool]]) -> Callabl
 
 
 class Matcher:
-    def __init__(self, entries: Iterable[FeedEntry], genai: GenaiFeed | None = None) -> None:
+    def __init__(
+        self, entries: Iterable[FeedEntry], genai: GenaiFeed | None = None, modelsdev: Iterable[ModelsDevEntry] = ()
+    ) -> None:
         self.litellm: dict[tuple[str, str], FeedEntry] = {(e.provider, e.model_id): e for e in entries}
+        self.modelsdev: dict[tuple[str, str], ModelsDevEntry] = {}
+        """(our slug, id) -> models.dev's entry; exact ids only (models.dev states no aliases)."""
+        for md in modelsdev:
+            self.modelsdev.setdefault((md.provider, md.model_id), md)
         self.regions: dict[str, str] = {}
         """Provider slug -> the cloud region its prices are for (see pricing/clouds.py)."""
         self.targets: dict[tuple[str, str], str] = {}
@@ -164,6 +172,12 @@ class Matcher:
 
     def genai_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> GenaiModel | None:
         return for_model(self.genai_for, provider, model_id, aliases)
+
+    def modelsdev_for(self, provider: str, model_id: str) -> ModelsDevEntry | None:
+        return self.modelsdev.get((provider, model_id))
+
+    def modelsdev_for_model(self, provider: str, model_id: str, aliases: Iterable[str] = ()) -> ModelsDevEntry | None:
+        return for_model(self.modelsdev_for, provider, model_id, aliases)
 
 
 

@@ -26,6 +26,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
+from .. import provider_spec
 from ..domain import Price, PriceTier, to_decimal
 
 #: Model keys kept in the bundled copy: what `parse_modelsdev` reads, nothing more.
@@ -47,28 +48,11 @@ PER_MILLION = Decimal(1_000_000)
 
 _MODALITIES = frozenset({"text", "audio", "image", "video", "pdf"})
 
-#: models.dev provider id -> our provider slug. models.dev names providers its own way; only these
-#: are read, each only for the provider it names (no guessing across providers). Local runtimes
-#: (Ollama) have no models.dev list: what they serve depends on the machine.
-MODELSDEV_PROVIDERS: dict[str, str] = {
-    "openai": "openai",
-    "anthropic": "anthropic",
-    "google": "gemini",
-    "xai": "xai",
-    "mistral": "mistral",
-    "groq": "groq",
-    "deepseek": "deepseek",
-    "openrouter": "openrouter",
-    "togetherai": "together",
-    "amazon-bedrock": "bedrock",
-    "azure": "azure",
-    "google-vertex": "vertex",
-    "cohere": "cohere",
-    "fireworks-ai": "fireworks",
-    "cerebras": "cerebras",
-    "deepinfra": "deepinfra",
-    "huggingface": "huggingface",
-}
+#: models.dev provider id -> our provider slug, from the provider specs (`ProviderSpec.modelsdev_id`).
+#: models.dev names providers its own way; only these are read, each only for the provider it
+#: names (no guessing across providers). Local runtimes (Ollama) have no models.dev list: what
+#: they serve depends on the machine.
+MODELSDEV_PROVIDERS: dict[str, str] = provider_spec.modelsdev_names()
 
 
 # ------------------------------------------------------------------ building api.json from TOML
@@ -190,6 +174,11 @@ class ModelsDevReport:
     providers: int = 0
     models: int = 0
     skipped: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        out = [f"models.dev: {self.providers:,} providers mapped to ours, {self.models:,} models read, {len(self.skipped):,} skipped"]
+        out.extend(f"  skipped: {why}" for why in self.skipped[:5])
+        return out
 
 
 def _text(value: Any, limit: int) -> str | None:

@@ -4,8 +4,8 @@
 and returns one PricingPlan per configured provider plus one for the catalog. pricing/apply.py
 writes them; `--dry-run` and the app's preview show them.
 
-Trust, in order: the provider's own published price > the LiteLLM feed > genai-prices > the bundled
-snapshot (store/ledger.SOURCE_TRUST). A less trusted source never replaces a current price from a
+Trust, in order: the provider's own published price > the LiteLLM feed > genai-prices > models.dev >
+the bundled snapshot (store/ledger.SOURCE_TRUST). A less trusted source never replaces a current price from a
 more trusted one; the same price writes nothing; an entry whose stated price was refused (malformed
 or implausible, see feeds.py) leaves the model's current price as it is.
 """
@@ -20,11 +20,17 @@ from typing import Any, Literal, Mapping
 from ..domain import Price, as_utc
 from ..store.ledger import trust
 from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
-from .catalog import enrich
+from .catalog import enrich_all
+from .disputes import Statement, disputes
 from .feeds import FeedEntry, GenaiFeed, GenaiModel, LiteLLMFeed
 from .match import Matcher
+from .modelsdev import ModelsDevEntry
 
 CATALOG = "catalog"
+#: What `field_sources` names for a fact from models.dev, the live feed or its bundled copy alike
+#: (prices from the bundled copy are recorded as "snapshot:models.dev", trusted as the snapshot, so
+#: any live feed replaces them).
+MODELSDEV = "models.dev"
 #: A feed that lists fewer than this share of a provider's catalog models does not retire the rest.
 PROVIDER_SHRINK = 0.5
 #: Providers with fewer catalog models than this are not guarded (a small list changes a lot).
@@ -87,6 +93,9 @@ class FieldUpdate:
 class NewCatalogModel:
     entry: FeedEntry
     price: PriceWrite | None
+    modelsdev: ModelsDevEntry | None = None
+    """models.dev's entry of the same provider and id: its limits, modalities and facts go in too."""
+    disputes: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +125,8 @@ class PricingPlan:
     retire: list[int] = field(default_factory=list)
     guard: str | None = None
     fetch_seconds: float = 0.0
+    disputed: list[str] = field(default_factory=list)
+    """Ids of models whose sources state different current prices or limits (recorded, not acted on)."""
 
     def by_status(self, status: str) -> list[PricedModel]:
         return [i for i in self.items if i.status == status]
@@ -160,6 +171,7 @@ class PlanInputs:
     accept_shrink: bool = False
     undated_from: datetime | None = None
     """When an undated feed price took effect, if known (the bundled snapshot's date)."""
+    modelsdev_source: str = "models.dev"
     matcher: Matcher | None = None
     """A matcher already told what cloud ids need (pricing/clouds.py); else one over the feeds."""
 
@@ -175,12 +187,14 @@ def _same_list_price(a: Price, b: Price) -> bool:
 
 
 def desired_price(
-    entry: FeedEntry | None, genai: GenaiModel | None, now: datetime, litellm_source: str, genai_source: str
+    entry: FeedEntry | None, genai: GenaiModel | None, now: datetime, litellm_source: str, genai_source: str,
+    modelsdev: ModelsDevEntry | None = None, modelsdev_source: str = "models.dev",
 ) -> DesiredPrice | None:
     """The best feed's price for a model, or None.
 
     LiteLLM gives the current price; genai-prices dates it when its period in force says the same.
-    genai-prices alone gives both the price and its dated history.
+    genai-prices alone gives both the price and its dated history. models.dev only fills a price
+    neither of them states.
     """
     active = genai.active(now) if genai else None
     history: tuple[DatedPrice, ...] = ()
@@ -193,6 +207,8 @@ def desired_price(
         return DesiredPrice(entry.price, litellm_source, None)
     if active is not None:
         return DesiredPrice(active.price, genai_source, active.start, history)
+    if modelsdev is not None and modelsdev.price is not None:
+        return DesiredPrice(modelsdev.price, modelsdev_source, None)
     return None
 
 
@@ -256,28 +272,45 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         plan = plan_for(m.provider, m.available)
         entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
-        if entry is not None:
-            updates, _, changes = enrich(m.values, list(m.capabilities), m.sources, entry, lsrc)
-            if updates:
-                plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
-        if (entry is not None or g is not None) and not m.in_catalog:
+        md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
+        updates, changes = ({}, []) if entry is None and md is None else enrich_all(
+            m.values, list(m.capabilities), m.sources, entry, lsrc, md, MODELSDEV
+        )
+        said = _disputes(entry, g, md, now)
+        if said:
+            plan.disputed.append(m.model_id)
+        if said != m.sources.get("disputes", []):
+            new_sources = dict(updates.get("field_sources") or m.sources)
+            if said:
+                new_sources["disputes"] = said
+            else:
+                new_sources.pop("disputes", None)
+            updates["field_sources"] = new_sources
+        if updates:
+            plan.field_updates.append(FieldUpdate(m.pk, updates, tuple(MetadataChange(*c) for c in changes)))
+        if (entry is not None or g is not None or md is not None) and not m.in_catalog:
             plan.flag_in_catalog.append(m.pk)
         if (
-            inputs.may_retire and entry is None and g is None and m.status == CATALOG and not m.available
+            inputs.may_retire and entry is None and g is None and md is None and m.status == CATALOG and not m.available
             and m.in_catalog and m.provider not in guarded
         ):
             plan.retire.append(m.pk)  # gone upstream: kept (with its price history), marked retired
-        _price_item(plan, m, entry, g, inputs.state.current.get(m.pk), inputs, dated, jumps)
+        _price_item(plan, m, entry, g, md, inputs.state.current.get(m.pk), inputs, dated, jumps)
     for entry in inputs.litellm.entries:
         if (entry.provider, entry.model_id) in seen or (wanted is not None and entry.provider not in wanted):
             continue
         plan = plan_for(entry.provider, False)
-        want = desired_price(entry, matcher.genai_for(entry.provider, entry.model_id), now, lsrc, gsrc)
+        g = matcher.genai_for(entry.provider, entry.model_id)
+        want = desired_price(entry, g, now, lsrc, gsrc)
         write = None
         if want is not None:
             want = dated(want)
             write = PriceWrite(None, want.price, want.source, want.effective_from, None, want.history)
-        plan.new_models.append(NewCatalogModel(entry, write))
+        md = matcher.modelsdev_for(entry.provider, entry.model_id)
+        said = _disputes(entry, g, md, now)
+        if said:
+            plan.disputed.append(entry.model_id)
+        plan.new_models.append(NewCatalogModel(entry, write, md, tuple(said)))
         plan.items.append(PricedModel(entry.model_id, "added", write.price if write else None, None, write.source if write else None))
     if jumps:
         shown = ", ".join(jumps[:5]) + (f" and {len(jumps) - 5:,} more" if len(jumps) > 5 else "")
@@ -286,15 +319,31 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
     return PlanResult([plans[k] for k in order], warnings)
 
 
+def _disputes(entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None, now: datetime) -> list[dict[str, Any]]:
+    """Where the feeds state different current prices or limits for one model, in the order of
+    trust (LiteLLM, genai-prices, models.dev), as JSON for `field_sources["disputes"]`."""
+    statements = []
+    if entry is not None and entry.price_problem is None:
+        statements.append(Statement("LiteLLM", entry.price, entry.context_length, entry.max_output_tokens))
+    active = g.active(now) if g is not None else None
+    if active is not None:
+        statements.append(Statement("genai-prices", active.price))
+    if md is not None:
+        statements.append(Statement("models.dev", md.price, md.context_length, md.max_output_tokens))
+    if len(statements) < 2:
+        return []
+    return [d.to_json() for d in disputes(statements)]
+
+
 def _price_item(
-    plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None,
+    plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None,
     cur: CurrentPrice | None, inputs: PlanInputs, dated: Any, jumps: list[str],
 ) -> None:
     if entry is not None and entry.price_problem and cur is not None:
         # The previous price stays whole (not a less complete one from another feed).
         plan.items.append(PricedModel(m.model_id, "refused", cur.price, cur.price, cur.source, note=entry.price_problem))
         return
-    want = desired_price(entry, g, inputs.now, inputs.litellm_source, inputs.genai_source)
+    want = desired_price(entry, g, inputs.now, inputs.litellm_source, inputs.genai_source, md, inputs.modelsdev_source)
     if want is None:
         if cur is None:
             plan.items.append(PricedModel(m.model_id, "unmatched"))

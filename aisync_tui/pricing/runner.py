@@ -19,10 +19,11 @@ from ..outcomes import ProviderOutcome, RunSummary
 from ..store.pricing_rows import load_pricing_state
 from ..store.run_status import mark_interrupted_runs
 from .apply import ApplyContext, apply_plans
-from .catalog import ENRICH_FIELDS, SEEDED_KEY
+from .catalog import SEEDED_KEY, STATE_FIELDS
 from .clouds import prepare as prepare_cloud_matching
 from .feeds import GenaiFeed, LiteLLMFeed, ParseReport, parse_genai, parse_litellm, provider_names
 from .match import Matcher
+from .modelsdev import MODELSDEV_PROVIDERS, ModelsDevReport, parse_modelsdev
 from .plan import CATALOG, PlanInputs, PricingPlan, build_plans
 from .sources import LoadedFeed, load_feed, snapshot_date
 
@@ -67,6 +68,7 @@ class PricingRun:
         self.summary = RunSummary("pricing", self.group, dry_run, self.now)
         self.feeds: list[LoadedFeed] = []
         self.reports: list[ParseReport] = []
+        self.modelsdev_report = ModelsDevReport()
         self.plans: list[PricingPlan] = []
         self.warnings: list[str] = []
         self.litellm_source = "snapshot"
@@ -96,7 +98,7 @@ class PricingRun:
 
         return fetch
 
-    def load_feeds(self) -> tuple[LoadedFeed, LoadedFeed]:
+    def load_feeds(self) -> tuple[LoadedFeed, LoadedFeed, LoadedFeed]:
         pricing = self.settings.pricing if self.settings is not None else None
         fetch = None if self.offline else self._fetcher()
         feeds = []
@@ -104,6 +106,7 @@ class PricingRun:
             for kind, location in (
                 ("litellm", pricing.feed_url if pricing else ""),
                 ("genai", pricing.genai_prices_url if pricing else ""),
+                ("modelsdev", pricing.modelsdev_url if pricing else ""),
             ):
                 self.emit(Progress(None, f"loading the {kind} price feed"))
                 feed = load_feed(
@@ -117,7 +120,7 @@ class PricingRun:
                 self._client.close()
                 self._client = None
         self.feeds = feeds
-        return feeds[0], feeds[1]
+        return feeds[0], feeds[1], feeds[2]
 
     # ------------------------------------------------------------------ plan
 
@@ -128,14 +131,16 @@ class PricingRun:
 
     def prepare(self) -> list[PricingPlan]:
         """Load the feeds and the store, and plan. Writes nothing."""
-        litellm, genai = self.load_feeds()
+        litellm, genai, modelsdev = self.load_feeds()
         lfeed: LiteLLMFeed = parse_litellm(litellm.data)
         gfeed: GenaiFeed = parse_genai(genai.data)
+        md_entries, md_report = parse_modelsdev(modelsdev.data, MODELSDEV_PROVIDERS)
         self.reports = [lfeed.report, gfeed.report]
+        self.modelsdev_report = md_report
         configured = self._configured()
         feed_names = provider_names(lfeed.entries)
         wanted = frozenset(self.requested) if self.requested else None
-        state = load_pricing_state(self.store.db, ENRICH_FIELDS, set(wanted) if wanted else None)
+        state = load_pricing_state(self.store.db, STATE_FIELDS, set(wanted) if wanted else None)
         if wanted:
             known = set(configured) | set(state.providers) | set(feed_names)
             for slug in sorted(wanted - known):
@@ -148,12 +153,13 @@ class PricingRun:
         names = {**feed_names, **{s: spec.name for s, spec in KNOWN_PROVIDERS.items()}, **{s: p.name for s, p in state.providers.items()}, **configured}
         detailed = frozenset({m.provider for m in state.models if m.available and m.provider in configured} | (wanted or set()))
         self.litellm_source = litellm.source
-        matcher = Matcher(lfeed.entries, gfeed)
+        matcher = Matcher(lfeed.entries, gfeed, md_entries)
         prepare_cloud_matching(matcher, self.settings)
         result = build_plans(
             PlanInputs(
                 matcher=matcher,
                 litellm=lfeed, genai=gfeed, litellm_source=litellm.source, genai_source=genai.source, state=state,
+                modelsdev_source=modelsdev.source,
                 now=self.now, names=names, detailed=detailed, requested=wanted,
                 may_retire=wanted is None and litellm.origin not in ("snapshot", "cache"),
                 accept_shrink=self.accept_shrink,

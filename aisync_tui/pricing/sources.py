@@ -36,7 +36,10 @@ RECENT_DAYS = 90
 KINDS: dict[str, tuple[str, str, str]] = {
     "litellm": ("LiteLLM", "litellm", "litellm.json.gz"),
     "genai": ("genai-prices", "genai-prices", "genai-prices-v2.json.gz"),
+    "modelsdev": ("models.dev", "models.dev", "modelsdev.json.gz"),
 }
+#: feed kind -> its key in SNAPSHOT.json
+_SNAPSHOT_KEYS: dict[str, str] = {"litellm": "litellm", "genai": "genai-prices", "modelsdev": "models.dev"}
 
 
 class FeedRejected(Exception):
@@ -78,7 +81,7 @@ def snapshot_date() -> datetime:
 
 
 def snapshot_count(kind: str) -> int:
-    return int(snapshot_info()["litellm" if kind == "litellm" else "genai-prices"]["models"])
+    return int(snapshot_info()[_SNAPSHOT_KEYS[kind]]["models"])
 
 
 def snapshot_age_days(now: datetime | None = None) -> int:
@@ -90,7 +93,7 @@ def snapshot_notice(now: datetime | None = None) -> str:
     age = snapshot_age_days(now)
     return (
         f"Using the bundled price snapshot from {info['date']} ({age} days old; LiteLLM {info['litellm']['version']}, "
-        f"genai-prices {info['genai-prices']['revision'][:7]}); prices may have changed since. "
+        f"genai-prices {info['genai-prices']['revision'][:7]}, models.dev {info['models.dev']['revision'][:7]}); prices may have changed since. "
         "Run `aisync sync-pricing` online for current prices."
     )
 
@@ -98,8 +101,11 @@ def snapshot_notice(now: datetime | None = None) -> str:
 def load_snapshot(kind: str, now: datetime | None = None) -> LoadedFeed:
     raw = snapshot_bytes(kind)
     data = json.loads(raw)
-    key = "litellm" if kind == "litellm" else "genai-prices"
-    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), "snapshot")
+    key = _SNAPSHOT_KEYS[kind]
+    # The bundled models.dev copy names itself: its prices are the least trusted ("snapshot" first),
+    # and `models info` says where a price only it states came from.
+    source = "snapshot:models.dev" if kind == "modelsdev" else "snapshot"
+    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), source)
 
 
 # ----------------------------------------------------------------------------- checks
@@ -110,6 +116,10 @@ def feed_count(kind: str, data: Any) -> int:
         from .feeds import litellm_count
 
         return litellm_count(data)
+    if kind == "modelsdev":
+        if not isinstance(data, dict):
+            return 0
+        return sum(len(p["models"]) for p in data.values() if isinstance(p, dict) and isinstance(p.get("models"), dict))
     if not isinstance(data, list):
         return 0
     return sum(len(p.get("models") or ()) for p in data if isinstance(p, dict) and isinstance(p.get("models"), list))
@@ -120,8 +130,8 @@ def check_integrity(kind: str, data: Any, baseline: int | None, *, accept_shrink
 
     `baseline`: the largest of the bundled snapshot and the copies accepted recently."""
     label = KINDS[kind][0]
-    expected = "a JSON object" if kind == "litellm" else "a JSON list of providers"
-    if (kind == "litellm" and not isinstance(data, dict)) or (kind == "genai" and not isinstance(data, list)):
+    expected = {"litellm": "a JSON object", "genai": "a JSON list of providers", "modelsdev": "a JSON object of providers"}[kind]
+    if (kind in ("litellm", "modelsdev") and not isinstance(data, dict)) or (kind == "genai" and not isinstance(data, list)):
         raise FeedRejected(f"the {label} feed is not {expected}")
     count = feed_count(kind, data)
     if count < MIN_MODELS:

@@ -68,6 +68,8 @@ def list_json(row: ModelRow) -> dict[str, Any]:
         "last_synced": iso(row.last_synced_at),
         "aliases": list(row.aliases),
         "description": row.description,
+        "released_at": row.released_at,
+        "open_weights": row.open_weights,
     }
 
 
@@ -130,6 +132,15 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         out(f"  Released: {d.created_at:%Y-%m-%d}")
     if d.deprecated_at:
         out(f"  Deprecated: {d.deprecated_at:%Y-%m-%d}")
+    for label, name, value in (
+        ("Knowledge cutoff", "knowledge_cutoff", d.knowledge_cutoff),
+        ("Release date", "released_at", d.released_at),
+        ("Last updated", "last_updated", d.last_updated),
+        ("Open weights", "open_weights", None if d.open_weights is None else ("yes" if d.open_weights else "no")),
+    ):
+        if value is not None:
+            said = d.field_sources.get(name)
+            out(f"  {label}: {inert(value, 40)}" + (f" ({inert(said, 40)})" if isinstance(said, str) else ""))
     if d.missing_since:
         out(f"  Missing since: {d.missing_since:%Y-%m-%d %H:%M:%S} UTC")
     if d.aliases:
@@ -149,6 +160,8 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         for line in price_lines(d.price.price, per):
             out(f"  {line}")
         out(f"  Source: {inert(d.price.source, 60)}, since {d.price.effective_from:%Y-%m-%d}")
+    for line in dispute_lines(d.field_sources.get("disputes"), per):
+        out(f"  {line}")
     if history:
         out("")
         out("Pricing History:")
@@ -173,6 +186,29 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         out(f"Last Synced: {d.last_synced_at:%Y-%m-%d %H:%M:%S} UTC")
     else:
         out("Last Synced: never (known from the price catalog only)")
+
+
+_DISPUTE_LABELS = {
+    "input": "input", "output": "output", "cached_input": "cached input", "cache_write": "cache write",
+    "context_length": "context length", "max_output_tokens": "max output",
+}
+
+
+def dispute_lines(recorded: Any, per: str) -> list[str]:
+    """'Sources disagree on input: LiteLLM $2.50, models.dev $3.00' per field the last pricing sync
+    found the sources disagreeing on (field_sources["disputes"]); the order of trust decided."""
+    out = []
+    for item in recorded if isinstance(recorded, list) else ():
+        try:
+            name, values = str(item["field"]), dict(item["values"])
+            if name in ("context_length", "max_output_tokens"):
+                shown = ", ".join(f"{inert(str(src), 40)} {int(v):,}" for src, v in values.items())
+            else:
+                shown = ", ".join(f"{inert(str(src), 40)} {token_price(Decimal(str(v)), per)}" for src, v in values.items())
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            continue  # a hand-edited or damaged record is not shown rather than shown wrong
+        out.append(f"Sources disagree on {_DISPUTE_LABELS.get(name, inert(name, 40))}: {shown}")
+    return out
 
 
 def has_usage(usage: ModelUsage) -> bool:
@@ -210,6 +246,10 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "output_modalities": list(d.output_modalities),
         "created_at": iso(d.created_at),
         "deprecated_at": iso(d.deprecated_at),
+        "knowledge_cutoff": d.knowledge_cutoff,
+        "released_at": d.released_at,
+        "last_updated": d.last_updated,
+        "open_weights": d.open_weights,
         "first_seen_at": iso(d.first_seen_at),
         "missing_since": iso(d.missing_since),
         "aliases": list(d.aliases),
@@ -217,6 +257,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
+        "disputes": [x for x in d.field_sources.get("disputes") or () if isinstance(x, dict)],
         "pricing": {
             "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
             "output_cost_per_token": json_number(d.price.price.output) if d.price else None,

@@ -15,7 +15,7 @@ from .models import Price as PriceTable
 from .queries import price_from_row
 
 #: Higher wins when two sources price the same model (see pricing-feeds in the README).
-SOURCE_TRUST: dict[str, int] = {"provider": 40, "litellm": 30, "genai-prices": 20, "snapshot": 10, "manual": 50}
+SOURCE_TRUST: dict[str, int] = {"provider": 40, "litellm": 30, "genai-prices": 20, "models.dev": 15, "snapshot": 10, "manual": 50}
 
 
 def trust(source: str) -> int:

@@ -17,7 +17,7 @@ import peewee as pw
 
 from ..errors import StoreError
 from . import schema_v1
-from .models import JSONTextField, Meta, ModelAlias, Price, UsageRecord
+from .models import JSONTextField, Meta, Model, ModelAlias, Price, UsageRecord
 
 
 def _v1(db: pw.Database) -> None:
@@ -100,8 +100,23 @@ def _v7(db: pw.Database) -> None:
         )
 
 
+#: Facts a catalog source states about a model besides its limits (models.dev).
+_V14_MODEL_COLUMNS = ("knowledge_cutoff", "released_at", "last_updated", "open_weights")
+
+
+def _v14(db: pw.Database) -> None:
+    """Knowledge cutoff, release date, last update and open weights on every model (all null until
+    a source states them)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    have = {c.name for c in db.get_columns(Model._meta.table_name)}
+    fields = Model._meta.fields
+    migrator = SchemaMigrator.from_database(db)
+    migrate(*(migrator.add_column(Model._meta.table_name, name, fields[name]) for name in _V14_MODEL_COLUMNS if name not in have))
+
+
 #: Upgrade steps by the version they bring the schema to. Numbers may have gaps.
-STEPS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 7: _v7, 10: _v10}
+STEPS: dict[int, Callable[[pw.Database], None]] = {1: _v1, 2: _v2, 7: _v7, 10: _v10, 14: _v14}
 LATEST = max(STEPS)
 
 #: PostgreSQL advisory lock key held while migrating: crc32("aisync-migrate").

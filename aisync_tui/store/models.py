@@ -121,6 +121,14 @@ class Model(BaseTable):
     """Present in a price feed or the bundled snapshot."""
     field_sources = JSONTextField(default=dict)
     """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
+    knowledge_cutoff = pw.TextField(null=True)
+    """Training data cutoff as its source states it: "YYYY-MM" or "YYYY-MM-DD"."""
+    released_at = pw.TextField(null=True)
+    """Release date, ISO "YYYY-MM-DD" (text, so it compares and sorts alike on SQLite and PostgreSQL)."""
+    last_updated = pw.TextField(null=True)
+    """Last update of the model, ISO "YYYY-MM-DD"."""
+    open_weights = pw.BooleanField(null=True)
+    """True when the weights are published; None when no source says."""
     raw = pw.TextField(null=True)  # type: ignore[assignment]  # a column named like Peewee's Model.raw()
 
     class Meta:

@@ -53,6 +53,8 @@ class ModelRow:
     in_catalog: bool
     aliases: tuple[str, ...] = ()
     description: str | None = None
+    released_at: str | None = None
+    open_weights: bool | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,10 +97,15 @@ class ModelDetail:
     missing_since: datetime | None
     available: bool
     in_catalog: bool
-    field_sources: dict[str, str]
+    field_sources: dict[str, Any]
+    """Field name -> its source; `disputes` -> the disagreements the last pricing sync recorded."""
     raw: dict[str, Any] | None
     price: PricePeriod | None
     history: tuple[PricePeriod, ...] = ()
+    knowledge_cutoff: str | None = None
+    released_at: str | None = None
+    last_updated: str | None = None
+    open_weights: bool | None = None
     changes: tuple[ChangeRow, ...] = field(default_factory=tuple)
 
 
@@ -181,6 +188,7 @@ def _sort_key(sort: str) -> list[Any]:
         "input_price": [PriceTable.input.cast("NUMERIC").asc(nulls="LAST"), Model.model_id],
         "output_price": [PriceTable.output.cast("NUMERIC").asc(nulls="LAST"), Model.model_id],
         "display_name": [name, Model.model_id],
+        "released": [Model.released_at.desc(nulls="LAST"), Model.model_id],
     }
     return keys[sort]
 
@@ -194,6 +202,9 @@ def model_rows_query(
     search: str | None = None,
     capabilities: Iterable[str] = (),
     sort: str = "name",
+    open_weights: bool = False,
+    released_after: str | None = None,
+    disputed: bool = False,
 ) -> pw.ModelSelect[Model]:
     """The model list as one SELECT (current price joined); callers add .tuples() and limits."""
     query = (
@@ -201,6 +212,7 @@ def model_rows_query(
             Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
             Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
             Model.last_synced_at, Model.created_at, Model.available, Model.in_catalog, Model.aliases, Model.description,
+            Model.released_at, Model.open_weights,
         )
         .join(Provider)
         .switch(Model)
@@ -226,6 +238,14 @@ def model_rows_query(
         # The pattern must reach the database as written: the column's converter would JSON-encode
         # it, and Peewee makes SQLite's LIKE a case-sensitive GLOB where % is no wildcard.
         query = query.where(pw.Expression(Model.capabilities, pw.OP.ILIKE, pw.Value(f'%"{cap}"%', converter=False)))
+    if open_weights:
+        query = query.where(Model.open_weights == True)  # noqa: E712
+    if released_after:
+        # ISO dates compare as text; a model whose release date nobody states is left out.
+        query = query.where(Model.released_at > released_after)
+    if disputed:
+        # As for capabilities: the pattern reaches the database as written, not JSON-encoded.
+        query = query.where(pw.Expression(Model.field_sources, pw.OP.ILIKE, pw.Value('%"disputes"%', converter=False)))
     return query.order_by(*_sort_key(sort))
 
 
@@ -236,6 +256,7 @@ def row_from_tuple(t: Sequence[Any]) -> ModelRow:
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
         aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
+        released_at=t[16] if len(t) > 16 else None, open_weights=None if len(t) <= 17 or t[17] is None else bool(t[17]),
     )
 
 
@@ -359,6 +380,7 @@ def get_model(model_id: str, provider: str) -> ModelDetail | None:
         description=m.description, owned_by=m.owned_by, aliases=tuple(m.aliases or ()), first_seen_at=m.first_seen_at,
         last_synced_at=m.last_synced_at, missing_since=m.missing_since, available=m.available, in_catalog=m.in_catalog,
         field_sources=dict(m.field_sources or {}), raw=raw, price=current, history=history, changes=changes,
+        knowledge_cutoff=m.knowledge_cutoff, released_at=m.released_at, last_updated=m.last_updated, open_weights=m.open_weights,
     )
 
 

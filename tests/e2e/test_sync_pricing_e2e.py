@@ -66,12 +66,12 @@ def test_sync_pricing_offline_prints_the_reference_report_and_the_snapshot_age(s
 def test_remote_feed_with_etag_and_a_rejected_copy_keeps_the_last_good_one(sandbox, fake_server):
     litellm = snapshot_bytes("litellm")
     genai = snapshot_bytes("genai")
-    feeds = fake_server.add("feeds", "feed", key=None, files={"/litellm.json": litellm, "/genai.json": genai})
+    feeds = fake_server.add("feeds", "feed", key=None, files={"/litellm.json": litellm, "/genai.json": genai, "/modelsdev.json": snapshot_bytes("modelsdev")})
     _openai_only(fake_server)
     base = f"http://127.0.0.1:{fake_server.port}/feeds"
     sandbox.write_config(
         provider_config(fake_server, "openai")
-        + f'\n[pricing]\nfeed_url = "{base}/litellm.json"\ngenai_prices_url = "{base}/genai.json"\n'
+        + f'\n[pricing]\nfeed_url = "{base}/litellm.json"\ngenai_prices_url = "{base}/genai.json"\nmodelsdev_url = "{base}/modelsdev.json"\n'
     )
     env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
     assert sandbox.run("sync-models", env=env).returncode == 0
@@ -125,7 +125,9 @@ def _feed_file(tmp_path, change):
     path.write_text(json.dumps(data))
     genai = tmp_path / "genai.json"
     genai.write_bytes(snapshot_bytes("genai"))
-    return f'\n[pricing]\nfeed_url = "{path}"\ngenai_prices_url = "{genai}"\ncache_ttl = 0\n'
+    modelsdev = tmp_path / "modelsdev.json"
+    modelsdev.write_bytes(snapshot_bytes("modelsdev"))
+    return f'\n[pricing]\nfeed_url = "{path}"\ngenai_prices_url = "{genai}"\nmodelsdev_url = "{modelsdev}"\ncache_ttl = 0\n'
 
 
 def test_whisper_and_speech_prices_show_in_their_own_units_never_as_zero(sandbox, fake_server):
@@ -194,3 +196,31 @@ def test_a_feed_host_that_does_not_resolve_is_named_as_a_dns_failure(sandbox):
     assert r.stdout.count("Using the bundled price snapshot") == 1
     bad = sandbox.run("sync-pricing", "--timeout", "0")
     assert bad.returncode == 2 and "--timeout must be a positive number" in bad.stderr
+
+
+def test_models_dev_file_fills_release_facts_and_a_changed_litellm_price_is_reported_as_a_disagreement(sandbox, fake_server, tmp_path):
+    _openai_only(fake_server)
+
+    def change(data):
+        data["gpt-4o"]["input_cost_per_token"] = 2.75e-06
+
+    sandbox.write_config(provider_config(fake_server, "openai") + _feed_file(tmp_path, change))
+    env = {"OPENAI_API_KEY": "sk-test-openai-0123456789"}
+    assert sandbox.run("sync-models", env=env).returncode == 0
+    r = sandbox.run("sync-pricing", "--verbose", "--accept-shrink", env=env)
+    assert r.returncode == 0, r.stderr
+    assert "Sources disagree on" in r.stdout and "models list --disputed" in r.stdout
+    info = sandbox.run("models", "info", "gpt-4o", "openai", env=env).stdout
+    assert "Release date: 2024-05-13 (models.dev)" in info and "Knowledge cutoff: 2023-09 (models.dev)" in info
+    assert "Open weights: no (models.dev)" in info
+    line = next(x for x in info.splitlines() if "Sources disagree on input" in x)
+    assert "LiteLLM $2.75" in line and "models.dev $2.50" in line
+    # The order of trust still decides: LiteLLM's price is the current one.
+    assert "Input: $2.75 per 1M tokens" in info
+    data = json.loads(sandbox.run("models", "info", "gpt-4o", "openai", "--format", "json", env=env).stdout)
+    assert (data["knowledge_cutoff"], data["released_at"], data["last_updated"], data["open_weights"]) == ("2023-09", "2024-05-13", "2024-08-06", False)
+    disputed = json.loads(sandbox.run("models", "list", "--disputed", "--provider", "openai", "--format", "json", env=env).stdout)
+    assert "gpt-4o" in {m["id"] for m in disputed}
+    opened = json.loads(sandbox.run("models", "list", "--open-weights", "--released-after", "2025-01-01", "--sort", "released",
+                                    "--limit", "20", "--format", "json", env=env).stdout)
+    assert opened and all(m["open_weights"] is True and m["released_at"] > "2025-01-01" for m in opened)

@@ -28,8 +28,10 @@ def pricing_env(tmp_path: Path, real_litellm: dict[str, Any]) -> Iterator[Any]:
     genai = tmp_path / "genai.json"
     feed.write_text(json.dumps(subset(real_litellm)))
     genai.write_bytes(snapshot_bytes("genai"))
+    modelsdev = tmp_path / "modelsdev.json"
+    modelsdev.write_bytes(snapshot_bytes("modelsdev"))
     config = tmp_path / "config.toml"
-    config.write_text(f'[pricing]\nfeed_url = "{feed}"\ngenai_prices_url = "{genai}"\n')
+    config.write_text(f'[pricing]\nfeed_url = "{feed}"\ngenai_prices_url = "{genai}"\nmodelsdev_url = "{modelsdev}"\n')
     store = open_store(str(tmp_path / "aisync.db"))
     settings = load_settings(str(config), database=str(tmp_path / "aisync.db"), environ={})
 
@@ -37,6 +39,7 @@ def pricing_env(tmp_path: Path, real_litellm: dict[str, Any]) -> Iterator[Any]:
         pass
 
     e = Env()
+    e.modelsdev = modelsdev  # type: ignore[attr-defined]
     e.feed, e.genai, e.store, e.settings, e.tmp = feed, genai, store, settings, tmp_path  # type: ignore[attr-defined]
     yield e
     store.close()

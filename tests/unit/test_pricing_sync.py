@@ -160,12 +160,13 @@ def test_feed_fills_what_the_provider_lacks_and_the_provider_value_wins(env):
     list_models(env.store, "gemini", [RemoteModel("gemini", "gemini-2.5-pro", type="chat", context_length=1_000_000)])
     sync(env, now=T1)
     gpt = stored("gpt-4o", "openai")
-    assert gpt.context_length == 128000 and gpt.field_sources["context_length"] == "litellm"
+    # models.dev is trusted before LiteLLM for limits (both say 128,000 here).
+    assert gpt.context_length == 128000 and gpt.field_sources["context_length"] == "models.dev"
     assert gpt.max_output_tokens == 16384
     assert {"chat", "vision", "caching"} <= set(gpt.capabilities)
     pro = stored("gemini-2.5-pro", "gemini")
     assert pro.context_length == 1_000_000 and pro.field_sources["context_length"] == "provider"
-    assert pro.max_output_tokens == 65536 and pro.field_sources["max_output_tokens"] == "litellm"
+    assert pro.max_output_tokens == 65536 and pro.field_sources["max_output_tokens"] == "models.dev"
     # A later model sync keeps the feed's capabilities (the field_sources contract).
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}))], now=T1 + timedelta(hours=2))
     assert {"vision", "caching"} <= set(stored("gpt-4o", "openai").capabilities)
@@ -173,7 +174,7 @@ def test_feed_fills_what_the_provider_lacks_and_the_provider_value_wins(env):
     list_models(env.store, "openai", [RemoteModel("openai", "gpt-4o", type="chat", capabilities=frozenset({"chat"}), owned_by="system")], now=T1 + timedelta(hours=4))
     gpt = stored("gpt-4o", "openai")
     assert gpt.owned_by == "system" and gpt.field_sources["owned_by"] == "provider"
-    assert gpt.field_sources["context_length"] == "litellm" and {"vision", "caching"} <= set(gpt.capabilities)
+    assert gpt.field_sources["context_length"] == "models.dev" and {"vision", "caching"} <= set(gpt.capabilities)
 
 
 def test_feed_models_nobody_listed_are_kept_as_catalog_and_become_available_when_listed(env):
