@@ -9,10 +9,8 @@ come from the price feeds' `cerebras/` entries.
 from __future__ import annotations
 
 import re
-from typing import Any
 
-from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
+from .openai import OpenAIAdapter
 
 _REASONING = re.compile(r"gpt-oss|glm|thinking|qwen-3-32b|qwq|deepseek-r1")
 
@@ -24,26 +22,11 @@ def classify(model_id: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple
     return "chat", frozenset(caps), ("text",), ("text",)
 
 
-class CerebrasAdapter(ProviderAdapter):
+class CerebrasAdapter(OpenAIAdapter):
+    """OpenAI's list shape; only the family rules differ."""
+
     kind = "cerebras"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
-        out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
-            mtype, caps, inputs, outputs = classify(model_id)
-            out.append(
-                RemoteModel(
-                    provider=self.slug,
-                    model_id=model_id,
-                    type=mtype,
-                    capabilities=caps,
-                    input_modalities=inputs,
-                    output_modalities=outputs,
-                    created_at=unix_time(item.get("created")),
-                    owned_by=opt_str(item, "owned_by"),
-                    raw=item,
-                )
-            )
-        return dedupe(out)
+    def classify(self, model_id: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+        return classify(model_id)

@@ -67,11 +67,15 @@ class OpenAIAdapter(ProviderAdapter):
     kind = "openai"
     models_path = "/models"
 
+    def classify(self, model_id: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+        """Type, capabilities and modalities from the id: the list itself states none of them."""
+        return infer_family(model_id)
+
     def parse(self, body: Any) -> list[RemoteModel]:
         out = []
         for item in items_of(self.slug, body, "data"):
             model_id = req_str(self.slug, item, "id")
-            mtype, caps, inputs, outputs = infer_family(model_id)
+            mtype, caps, inputs, outputs = self.classify(model_id)
             out.append(
                 RemoteModel(
                     provider=self.slug,

@@ -17,7 +17,7 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from .models import Model, Provider
+from .models import Model, Provider, json_text_has
 from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
@@ -112,16 +112,6 @@ def _candidate(row: Sequence[Any]) -> Candidate:
     )
 
 
-def _json_list_has(column: pw.Field, item: str) -> pw.Expression:
-    """A JSON-text list column holds `item` (a substring test, confirmed exactly by the caller).
-
-    The pattern must reach the database as written: the column's own converter would JSON-encode
-    it, and Peewee turns SQLite's LIKE into a case-sensitive GLOB where % is not a wildcard.
-    """
-    pattern = pw.Value(f'%"{item}"%', converter=False)
-    return pw.Expression(column, pw.OP.ILIKE, pattern)
-
-
 def _run(query: pw.Select) -> list[Candidate]:
     sql, params = query.sql()
     cursor = Model._meta.database.execute_sql(sql, params)
@@ -153,7 +143,7 @@ def candidates(
     if type:
         query = query.where(Model.type == type)
     for cap in capabilities:
-        query = query.where(_json_list_has(Model.capabilities, cap))
+        query = query.where(json_text_has(Model.capabilities, cap))
     if min_context is not None:
         query = query.where(Model.context_length >= min_context)
     if available is True:

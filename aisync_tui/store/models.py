@@ -259,3 +259,14 @@ def tuples(query: Any) -> Iterable[tuple[Any, ...]]:
     instances). Like `.tuples()` it can be iterated more than once."""
     rows: Iterable[tuple[Any, ...]] = query.tuples()
     return rows
+
+
+def json_text_has(column: pw.Field, item: str) -> pw.Expression:
+    """A JSON-text column holds the string `item` (as a list element or an object key): a test on
+    the text, `"item"` with its quotes, so `vision` never matches `vision_beta`.
+
+    The pattern must reach the database as written: the column's own converter would JSON-encode
+    it, and Peewee turns SQLite's LIKE into a case-sensitive GLOB where % is not a wildcard.
+    """
+    return pw.Expression(column, pw.OP.ILIKE, pw.Value(f'%"{item}"%', converter=False))
+

@@ -13,7 +13,7 @@ from typing import Any, Iterable, Sequence
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
-from .models import Model, ModelAlias, ModelChange, Provider, SyncRun, tuples
+from .models import Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
 from .models import Price as PriceTable
 
 
@@ -235,9 +235,7 @@ def model_rows_query(
         by_alias = ModelAlias.select(ModelAlias.model).where(ModelAlias.name.contains(search))
         query = query.where(Model.model_id.contains(search) | (Model.name ** like) | Model.id.in_(by_alias))
     for cap in capabilities:
-        # The pattern must reach the database as written: the column's converter would JSON-encode
-        # it, and Peewee makes SQLite's LIKE a case-sensitive GLOB where % is no wildcard.
-        query = query.where(pw.Expression(Model.capabilities, pw.OP.ILIKE, pw.Value(f'%"{cap}"%', converter=False)))
+        query = query.where(json_text_has(Model.capabilities, cap))
     if open_weights:
         query = query.where(Model.open_weights == True)  # noqa: E712
     if released_after:
@@ -245,7 +243,7 @@ def model_rows_query(
         query = query.where(Model.released_at > released_after)
     if disputed:
         # As for capabilities: the pattern reaches the database as written, not JSON-encoded.
-        query = query.where(pw.Expression(Model.field_sources, pw.OP.ILIKE, pw.Value('%"disputes"%', converter=False)))
+        query = query.where(json_text_has(Model.field_sources, "disputes"))
     return query.order_by(*_sort_key(sort))
 
 
