@@ -306,8 +306,9 @@ def test_models_list_by_capability_lists_exactly_the_models_that_have_it(sandbox
         rows = con.execute("select model_id, capabilities from model where available = 1").fetchall()
     finally:
         con.close()
-    expected = {mid for mid, caps in rows if "vision" in json.loads(caps or "[]")}
-    assert expected, "the fixture lists vision models"
+    caps_of = {mid: set(json.loads(caps or "[]")) for mid, caps in rows}
+    expected = {mid for mid, caps in caps_of.items() if "vision" in caps}
+    assert expected and expected != set(caps_of), "the fixture lists vision models and others"
     assert {m["id"] for m in listed} == expected
     both = sandbox.run("models", "list", "--available", "--capability", "vision", "--capability", "functions", "--format", "json")
-    assert {m["id"] for m in json.loads(both.stdout)} < expected | {""}
+    assert {m["id"] for m in json.loads(both.stdout)} == {mid for mid, caps in caps_of.items() if {"vision", "functions"} <= caps}
