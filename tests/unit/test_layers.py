@@ -31,7 +31,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("config",),
     # Shared by every layer: value types, events, errors, run outcomes, the provider records, bounds
     # on outside values, output formatting (pure functions of those values), the run log.
-    ("", "domain", "events", "errors", "outcomes", "provider_spec", "bounds", "render", "runlog", "outstream"),
+    ("", "domain", "events", "errors", "outcomes", "provider_spec", "bounds", "render", "runlog", "outstream", "jsonvalue"),
 )
 
 #: Layers whose modules may import each other (the cycle test still applies): the entry points,
