@@ -1,7 +1,7 @@
 """The package's import layers, read statically from the source: imports point down only, never
 sideways between the packages of one layer, and no two modules import each other (directly or
 round a loop). Imports inside functions count; imports under `if TYPE_CHECKING:` do not (they
-never run). The headless half never imports Textual: tests/unit/test_core_layers.py also checks
+never run). The headless half never imports Textual: tests/unit/test_headless_imports.py also checks
 that in a real process.
 """
 
