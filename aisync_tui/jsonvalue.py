@@ -12,10 +12,10 @@ strings to values `json.dumps` accepts; its values are ours, so they are typed l
 from __future__ import annotations
 
 import json
-from typing import Mapping, TypeAlias, Union
+from typing import Mapping, TypeAlias
 
 #: A decoded JSON value of unknown shape.
-JSON: TypeAlias = Union[None, bool, int, float, str, list["JSON"], dict[str, "JSON"]]
+JSON: TypeAlias = None | bool | int | float | str | list["JSON"] | dict[str, "JSON"]
 
 #: A decoded JSON object, read-only.
 JSONObject: TypeAlias = Mapping[str, JSON]
