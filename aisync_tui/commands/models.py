@@ -41,6 +41,10 @@ class ModelFacts:
         return [field for d in self.disputes or () if isinstance(field := d.get("field"), str)]
 
 
+#: The facts of a row read without them (a table or CSV with no --columns).
+NO_FACTS = ModelFacts(None, None, [])
+
+
 @dataclass(frozen=True, slots=True)
 class FactColumn:
     """An optional column of the table and CSV: `--columns NAME`."""
@@ -198,14 +202,17 @@ def _fact_cells(row: ModelRow, facts: ModelFacts, columns: Sequence[FactColumn],
     return out
 
 
-def _json_doc(row: ModelRow, facts: ModelFacts) -> JSONOut:
+def _json_doc(row: ModelRow, cutoff: object, updated: object, sources: object) -> JSONOut:
+    """A model of `models list --format json`: the list row's keys, then the facts and disputes
+    (the cells `_facts` reads, written straight in: this runs once per model of the catalog)."""
     from ..render.model_text import list_json
 
     doc: JSONOut = list_json(row)
-    doc["knowledge_cutoff"] = facts.knowledge_cutoff
-    doc["last_updated"] = facts.last_updated
-    doc["disputed"] = facts.disputed
-    doc["disputes"] = facts.disputes
+    doc["knowledge_cutoff"] = cutoff if isinstance(cutoff, str) else None
+    doc["last_updated"] = updated if isinstance(updated, str) else None
+    disputes = [] if sources is None else _disputes(sources)
+    doc["disputed"] = None if disputes is None else bool(disputes)
+    doc["disputes"] = disputes
     return doc
 
 
@@ -237,28 +244,32 @@ def run_list(ctx: Context) -> int:
         search=args.search, capabilities=args.capability or (), sort=args.sort,
         open_weights=args.open_weights, released_after=released_after, disputed=args.disputed,
     )
-    # Beside each list row: the two facts it lacks, and the model's field_sources only when they
-    # record a disagreement (the same text test as --disputed), so the other rows decode nothing.
-    width = len(query.selected_columns)
-    query = query.select_extend(
-        Model.knowledge_cutoff, Model.last_updated,
-        pw.Case(None, [(json_text_has(Model.field_sources, "disputes"), Model.field_sources)]),
-    )
+    # Beside each list row, when JSON or a --columns shows them: the two facts it lacks, and the
+    # model's field_sources only when they record a disagreement (the same text test as
+    # --disputed), so the other rows decode nothing.
+    fields = list(query.selected_columns)
+    width = len(fields)
+    with_facts = args.format == "json" or bool(columns)
+    if with_facts:
+        query = query.select_extend(
+            Model.knowledge_cutoff, Model.last_updated,
+            pw.Case(None, [(json_text_has(Model.field_sources, "disputes"), Model.field_sources)]),
+        )
+        # The third cell is taken as text (field_sources, or NULL) and decoded by `_disputes`.
+        fields += [Model.knowledge_cutoff, Model.last_updated, pw.TextField()]
     if args.limit:
         query = query.limit(args.limit)
-    # Plain tuples (store/rowreader.py): the same rows without a Peewee conversion per cell. The
-    # third added cell is taken as text (field_sources, or NULL) and decoded by `_disputes`.
-    fields = [*query.selected_columns[:width], Model.knowledge_cutoff, Model.last_updated, pw.TextField()]
-    rows: list[tuple[ModelRow, ModelFacts]] = [
-        (row_from_tuple(t), _facts(t[width], t[width + 1], t[width + 2])) for t in read_rows(query, fields, store.db)
-    ]
+    # Plain tuples (store/rowreader.py): the same rows without a Peewee conversion per cell.
+    found = read_rows(query, fields, store.db)
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
         from ..render.inert import inert_json
 
-        ctx.out.write(inert_json(dumps_indent2([_json_doc(r, f) for r, f in rows])))
+        docs = [_json_doc(row_from_tuple(t), t[width], t[width + 1], t[width + 2]) for t in found]
+        ctx.out.write(inert_json(dumps_indent2(docs)))
         ctx.out.write("\n")
         return 0
+    rows = [(row_from_tuple(t), _facts(t[width], t[width + 1], t[width + 2]) if with_facts else NO_FACTS) for t in found]
     headers = list_headers(per) + [c.header for c in columns]
     if args.format == "csv":
         ctx.out.write(csv_text(headers, (list_row(r, per) + _fact_cells(r, f, columns, "") for r, f in rows)))
