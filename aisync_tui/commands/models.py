@@ -169,9 +169,9 @@ def _text_or_none(value: object) -> str | None:
 
 
 def _disputes(sources: object) -> list[dict[str, JSON]] | None:
-    """The disagreements in a model's field_sources text (None: there is none to read); None when
-    the text is not a JSON object whose `disputes` is absent or a list, so a damaged record reads
-    as unknown for its own model and the list goes on."""
+    """The disagreements recorded in a model's field_sources text (`sources` is None for a model
+    that records none). None when the text is not a JSON object whose `disputes` is absent or a
+    list: a damaged record reads as unknown for its own model, and the list goes on."""
     if sources is None:
         return []
     from ..jsonvalue import decode, objects
@@ -202,12 +202,9 @@ def _fact_cells(row: ModelRow, facts: ModelFacts, columns: Sequence[FactColumn],
     return out
 
 
-def _json_doc(row: ModelRow, cutoff: object, updated: object, sources: object) -> JSONOut:
+def _with_facts(doc: JSONOut, cutoff: object, updated: object, sources: object) -> JSONOut:
     """A model of `models list --format json`: the list row's keys, then the facts and disputes
     (the cells `_facts` reads, written straight in: this runs once per model of the catalog)."""
-    from ..render.model_text import list_json
-
-    doc: JSONOut = list_json(row)
     doc["knowledge_cutoff"] = cutoff if isinstance(cutoff, str) else None
     doc["last_updated"] = updated if isinstance(updated, str) else None
     disputes = [] if sources is None else _disputes(sources)
@@ -220,7 +217,7 @@ def run_list(ctx: Context) -> int:
     import peewee as pw
 
     from ..errors import UsageError
-    from ..render.model_text import list_headers, list_row
+    from ..render.model_text import list_headers, list_json, list_row
     from ..render.table import ascii_table, csv_text
     from ..store.models import Model, json_text_has
     from ..store.queries import model_rows_query, row_from_tuple
@@ -265,7 +262,7 @@ def run_list(ctx: Context) -> int:
         from ..render.fastjson import dumps_indent2
         from ..render.inert import inert_json
 
-        docs = [_json_doc(row_from_tuple(t), t[width], t[width + 1], t[width + 2]) for t in found]
+        docs = [_with_facts(list_json(row_from_tuple(t)), t[width], t[width + 1], t[width + 2]) for t in found]
         ctx.out.write(inert_json(dumps_indent2(docs)))
         ctx.out.write("\n")
         return 0
