@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from ..errors import EXIT_INTERRUPTED, AisyncError
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS
-from .commands import AisyncCommands
+from .commands import AisyncCommands, Command, app_commands
 from .job_state import Job
 from .jobs import Jobs
 from .messages import (
@@ -311,6 +311,10 @@ class AisyncApp(App[int]):
         self.jobs.start_pricing_sync(force)
 
     # ------------------------------------------------------------------ helpers used by screens and the palette
+
+    def palette_commands(self) -> list[Command]:
+        """Every command palette entry for the app's current state."""
+        return app_commands(self)
 
     def provider_names(self) -> dict[str, str]:
         names = {slug: p.name for slug, p in self.settings.providers.items()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -69,12 +69,17 @@ def app_commands(app: AisyncApp) -> list[Command]:
     return cmds
 
 
+@runtime_checkable
+class PaletteHost(Protocol):
+    """An app that lists its palette entries (the aisync app: `app_commands` of itself)."""
+
+    def palette_commands(self) -> list[Command]: ...
+
+
 class AisyncCommands(Provider):
     def _commands(self) -> list[Command]:
-        from .app import AisyncApp
-
         app = self.app
-        return app_commands(app) if isinstance(app, AisyncApp) else []
+        return app.palette_commands() if isinstance(app, PaletteHost) else []
 
     async def discover(self) -> Hits:
         for title, callback, help_text in self._commands():
