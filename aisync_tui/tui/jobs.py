@@ -270,7 +270,8 @@ class Jobs:
             self._worker(job, partial(self._plan_models, job), "job-plan", "Planning the model sync")
         elif job.kind == "pricing":
             self._worker(job, partial(self._plan_pricing, job), "job-plan", "Planning the pricing sync")
-        elif job.cutoff is not None:
+        else:
+            assert job.cutoff is not None, "a cleanup is planned from the cut-off the user chose"
             self._worker(job, partial(self._plan_cleanup, job, job.cutoff), "job-plan", "Planning the cleanup")
 
     def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
