@@ -16,8 +16,9 @@ from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse, ProviderError, QuotaExceeded
+from ..jsonvalue import JSON
 from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str
-from .http import _QUOTA_WORDS, classify_error
+from .http import _QUOTA_WORDS, Query, classify_error
 
 ANTHROPIC_VERSION = "2023-06-01"
 PAGE_LIMIT = 1000
@@ -65,7 +66,7 @@ class AnthropicAdapter(ProviderAdapter):
             headers["x-api-key"] = key
         return headers
 
-    def get(self, path: str, key: str | None, params: dict[str, Any] | None = None) -> Any:
+    def get(self, path: str, key: str | None, params: Query | None = None) -> JSON:
         return self.client.get_json(
             self.slug, self.url(path), headers=self.headers(key), params=params, timeout=self.timeout, classify=classify
         )

@@ -25,6 +25,7 @@ from typing import Any
 from ..domain import RemoteModel
 from ..errors import BadResponse, InvalidApiKey, NotConfigured, register_secret
 from ..events import PageFetched
+from ..jsonvalue import as_list, as_object
 from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
 from .clouds import endpoint_of, missing_extra
 
@@ -164,7 +165,7 @@ class AzureAdapter(ProviderAdapter):
         version = self.settings.options.get("api_version") or DEFAULT_API_VERSION
         get = self.client.get_json
         models_body = get(self.slug, self.url("/openai/models"), headers=headers, params={"api-version": version}, timeout=self.timeout)
-        self.emit(PageFetched(self.slug, 1, len(models_body.get("data") or ()) if isinstance(models_body, dict) else 0))
+        self.emit(PageFetched(self.slug, 1, len(as_list(as_object(models_body).get("data")))))
         try:
             deployments_body = get(
                 self.slug, self.url("/openai/deployments"), headers=headers, params={"api-version": DEPLOYMENTS_API_VERSION}, timeout=self.timeout
@@ -173,5 +174,5 @@ class AzureAdapter(ProviderAdapter):
             if "404" not in exc.detail:
                 raise
             deployments_body = {"data": []}  # a resource that no longer offers the listing: its models stand
-        self.emit(PageFetched(self.slug, 2, len(deployments_body.get("data") or ()) if isinstance(deployments_body, dict) else 0))
+        self.emit(PageFetched(self.slug, 2, len(as_list(as_object(deployments_body).get("data")))))
         return self.parse({"models": models_body, "deployments": deployments_body})

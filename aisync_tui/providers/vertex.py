@@ -17,7 +17,7 @@ or an expired login is "Invalid API key" naming `gcloud auth application-default
 from __future__ import annotations
 
 import os
-from typing import Any, Hashable, Protocol
+from typing import Any, Protocol
 
 from ..domain import RemoteModel
 from ..errors import InvalidApiKey, NotConfigured, register_secret
@@ -144,17 +144,18 @@ class VertexAdapter(ProviderAdapter):
         from ..events import PageFetched
 
         out: list[RemoteModel] = []
-        token: Hashable | None = None
-        seen: set[Hashable] = set()
+        token: str | None = None
+        seen: set[str] = set()
         for page in range(1, 201):
-            params = {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
+            params: dict[str, str | int] = {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
             body = self.client.get_json(self.slug, self.url(path), headers=headers, params=params, timeout=self.timeout)
             found = self.parse(body)
             out.extend(found)
             self.emit(PageFetched(self.slug, page, len(found)))
-            token = body.get("nextPageToken") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
+            next_token = body.get("nextPageToken") if isinstance(body, dict) else None
+            if not isinstance(next_token, str) or not next_token:
                 return out
+            token = next_token
             if token in seen:
                 raise BadResponse(self.slug, f"page {page} repeats an earlier page token; stopped paging")
             seen.add(token)
