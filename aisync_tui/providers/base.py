@@ -37,10 +37,13 @@ class ProviderAdapter:
         self.settings = settings
         self.client = client
         self.emit = emit
-        self.unidentified = 0
+        self.lists = ListReader(settings.slug, emit)
+
+    @property
+    def unidentified(self) -> int:
         """List items skipped because they name no model (not an object, no usable id). Any one
-        of them may be a stored model, so a list that had them is no evidence that a stored model
-        is gone."""
+        of them may be a stored model, so a list that had them is no evidence that one is gone."""
+        return self.lists.unidentified
 
     @property
     def slug(self) -> str:
@@ -102,16 +105,26 @@ class ProviderAdapter:
     def parse(self, body: JSON) -> list[RemoteModel]:  # pragma: no cover - abstract
         raise NotImplementedError
 
-    def models_in(self, body: JSON, *keys: str, id_key: str | tuple[str, ...] = "id", allow_bare_list: bool = True) -> Iterator[tuple[str, Item]]:
-        """(id, object) of each model in the list under one of `keys` (see `items_of`)."""
-        return self.identified(model_list(self.slug, body, *keys, allow_bare_list=allow_bare_list), id_key)
+
+class ListReader:
+    """Reads the model objects of one provider's lists, one at a time.
+
+    An item that is not an object, or has no usable id, is skipped alone: the other models of the
+    list stand, one warning per list names what was skipped, and `unidentified` counts it."""
+
+    def __init__(self, provider: str, emit: EmitFn = ignore) -> None:
+        self.provider = provider
+        self.emit = emit
+        self.unidentified = 0
+        """Items skipped so far because they name no model."""
+
+    def models(self, body: JSON, *keys: str, id_key: str | tuple[str, ...] = "id", allow_bare_list: bool = True) -> Iterator[tuple[str, Item]]:
+        """(id, object) of each model in the list under the first of `keys` (see `model_list`)."""
+        return self.identified(model_list(self.provider, body, *keys, allow_bare_list=allow_bare_list), id_key)
 
     def identified(self, items: Iterable[JSON], id_key: str | tuple[str, ...] = "id") -> Iterator[tuple[str, Item]]:
-        """(id, object) of each model in `items`, with the id stripped; the first usable one of
-        `id_key` when it names several. While a model is read, refused values name it.
-
-        An item that is not an object, or has no usable id, is skipped alone: the list's other
-        models stand, one warning names what was skipped, and `unidentified` counts it."""
+        """(id, object) of each model in `items`, the id stripped; the first usable one of `id_key`
+        when it names several. While a model is read, values refused from it name it."""
         id_keys = (id_key,) if isinstance(id_key, str) else id_key
         skipped: list[str] = []
         try:
@@ -133,12 +146,12 @@ class ProviderAdapter:
             self.skipped(skipped)
 
     def skipped(self, reasons: list[str]) -> None:
-        """Report list items that name no model: counted, and one warning for them all."""
+        """Report items that name no model: counted, and one warning for them all."""
         self.unidentified += len(reasons)
         named = "; ".join(reasons[:MAX_SKIPS_NAMED])
         more = f"; and {len(reasons) - MAX_SKIPS_NAMED} more" if len(reasons) > MAX_SKIPS_NAMED else ""
         noun = "item" if len(reasons) == 1 else "items"
-        self.emit(Warning(self.slug, f"skipped {len(reasons)} {noun} of the model list that name no model: {named}{more}"))
+        self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list that name no model: {named}{more}"))
 
 
 def _kind(value: JSON) -> str:
