@@ -24,7 +24,9 @@ from tests.unit.provider_helpers import make
 BODIES: dict[str, tuple[dict[str, Any], Any]] = {
     "bedrock": ({}, {"modelSummaries": [{"modelId": "good"}, 7, {"modelName": "no id"}]}),
     "cerebras": ({}, {"data": [{"id": "good"}, [], {"object": "model"}]}),
+    "ollama": ({"key": None}, {"models": [{"name": "good"}, True, {"size": 1}]}),
     "openai": ({}, [{"id": "good"}, None, {"id": None}]),
+    "xai": ({}, {"data": [{"id": "good"}, "grok", {"name": "no id"}]}),
 }
 
 
@@ -76,3 +78,14 @@ def test_a_stored_model_stays_active_when_the_list_has_an_item_naming_no_model(s
     assert {m.model_id: m.status for m in Model.select()} == {"gpt-4o": "active", "gpt-4.1": "active"}
     said = [e.message for e in events if isinstance(e, Warning) and e.provider == "openai"]
     assert any("has no usable 'id'" in m for m in said) and any("naming no model" in m for m in said)
+
+
+@respx.mock
+def test_ollama_reports_a_tag_naming_no_model_once_and_asks_only_about_the_others() -> None:
+    events: list[Any] = []
+    adapter = make("ollama", key=None, events=events)
+    respx.get(adapter.url("/api/tags")).mock(return_value=httpx.Response(200, json={"models": [{"name": "good"}, {"size": 1}]}))
+    show = respx.post(adapter.url("/api/show")).mock(return_value=httpx.Response(200, json={"capabilities": ["completion"]}))
+    assert [m.model_id for m in adapter.fetch()] == ["good"]
+    assert show.call_count == 1
+    assert adapter.unidentified == 1 and sum(isinstance(e, Warning) for e in events) == 1
