@@ -22,10 +22,16 @@ from tests.unit.provider_helpers import make
 
 #: slug -> (make() keywords, a body listing the model "good" and two items that name no model).
 BODIES: dict[str, tuple[dict[str, Any], Any]] = {
+    "anthropic": ({}, {"data": [{"id": "good"}, 1, {"id": None}]}),
+    "azure": (
+        {"base_url": "https://contoso.openai.azure.com"},
+        {"data": [{"id": "good", "capabilities": {"inference": True, "chat_completion": True}}, 5, {"capabilities": {}}]},
+    ),
     "bedrock": ({}, {"modelSummaries": [{"modelId": "good"}, 7, {"modelName": "no id"}]}),
     "cerebras": ({}, {"data": [{"id": "good"}, [], {"object": "model"}]}),
     "ollama": ({"key": None}, {"models": [{"name": "good"}, True, {"size": 1}]}),
     "openai": ({}, [{"id": "good"}, None, {"id": None}]),
+    "openrouter": ({}, {"data": [{"id": "good"}, None, {"name": "no id"}]}),
     "xai": ({}, {"data": [{"id": "good"}, "grok", {"name": "no id"}]}),
 }
 
