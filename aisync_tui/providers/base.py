@@ -118,13 +118,23 @@ class ListReader:
         self.unidentified = 0
         """Items skipped so far because they name no model."""
 
-    def models(self, body: JSON, *keys: str, id_key: str | tuple[str, ...] = "id", allow_bare_list: bool = True) -> Iterator[tuple[str, Item]]:
+    def models(
+        self,
+        body: JSON,
+        *keys: str,
+        id_key: str | tuple[str, ...] = "id",
+        id_of: Callable[[str], str | None] | None = None,
+        allow_bare_list: bool = True,
+    ) -> Iterator[tuple[str, Item]]:
         """(id, object) of each model in the list under the first of `keys` (see `model_list`)."""
-        return self.identified(model_list(self.provider, body, *keys, allow_bare_list=allow_bare_list), id_key)
+        return self.identified(model_list(self.provider, body, *keys, allow_bare_list=allow_bare_list), id_key, id_of)
 
-    def identified(self, items: Iterable[JSON], id_key: str | tuple[str, ...] = "id") -> Iterator[tuple[str, Item]]:
-        """(id, object) of each model in `items`, the id stripped; the first usable one of `id_key`
-        when it names several. While a model is read, values refused from it name it."""
+    def identified(
+        self, items: Iterable[JSON], id_key: str | tuple[str, ...] = "id", id_of: Callable[[str], str | None] | None = None
+    ) -> Iterator[tuple[str, Item]]:
+        """(id, object) of each model in `items`, the id stripped: the first usable one of `id_key`
+        when it names several, and `id_of(text)` of it when the field holds more than the id (None:
+        it names no model). While a model is read, values refused from it name it."""
         id_keys = (id_key,) if isinstance(id_key, str) else id_key
         skipped: list[str] = []
         try:
@@ -138,6 +148,12 @@ class ListReader:
                     skipped.append(f"item #{index} has no usable {shown} ({bounds.preview(item)})")
                     continue
                 model_id = model_id.strip()
+                if id_of is not None:
+                    found = id_of(model_id)
+                    if not found:
+                        skipped.append(f"item #{index} names no model ({bounds.preview(model_id)})")
+                        continue
+                    model_id = found
                 bounds.reading(model_id)
                 yield model_id, item
         finally:
@@ -198,24 +214,6 @@ def model_list(provider: str, body: JSON, *keys: str, allow_bare_list: bool = Tr
     if not isinstance(items, list):
         raise BadResponse(provider, f"the model list is {type(items).__name__}, not a list")
     return items
-
-
-def items_of(provider: str, body: JSON, *keys: str, allow_bare_list: bool = True) -> list[Item]:
-    """The list of model objects in a body, or BadResponse. Non-object items are an error too."""
-    items = model_list(provider, body, *keys, allow_bare_list=allow_bare_list)
-    checked: list[Item] = []
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BadResponse(provider, f"model #{i} is {type(item).__name__}, not an object")
-        checked.append(item)
-    return bounds.Items(checked)  # names each model while it is parsed, for refused values
-
-
-def req_str(provider: str, item: Mapping[str, JSON], key: str) -> str:
-    value = item.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise BadResponse(provider, f"a model has no usable {key!r} ({type(value).__name__})")
-    return value.strip()
 
 
 def opt_str(item: Mapping[str, JSON], key: str) -> str | None:
