@@ -143,7 +143,7 @@ class ListReader:
                     skipped.append(f"item #{index} is {_kind(item)}, not an object")
                     continue
                 model_id = next((found for found in map(item.get, id_keys) if isinstance(found, str) and found.strip()), None)
-                if not isinstance(model_id, str):
+                if model_id is None:
                     shown = " or ".join(repr(k) for k in id_keys)
                     skipped.append(f"item #{index} has no usable {shown} ({bounds.preview(item)})")
                     continue
@@ -167,7 +167,7 @@ class ListReader:
         named = "; ".join(reasons[:MAX_SKIPS_NAMED])
         more = f"; and {len(reasons) - MAX_SKIPS_NAMED} more" if len(reasons) > MAX_SKIPS_NAMED else ""
         noun = "item" if len(reasons) == 1 else "items"
-        self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list that name no model: {named}{more}"))
+        self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list naming no model: {named}{more}"))
 
 
 def _kind(value: JSON) -> str:
@@ -196,7 +196,7 @@ def _len(body: JSON) -> int:
 def model_list(provider: str, body: JSON, *keys: str, allow_bare_list: bool = True) -> list[JSON]:
     """The model list in a body: under the first of `keys` the body has, or the body itself when
     it is a bare list (and `allow_bare_list`). A body of another shape is BadResponse; the items
-    are checked one by one as they are read (`ProviderAdapter.identified`)."""
+    are checked one by one as they are read (`ListReader.identified`)."""
     items: JSON = None
     if isinstance(body, list) and allow_bare_list:
         items = body
