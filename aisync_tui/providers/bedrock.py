@@ -75,13 +75,13 @@ def classify(summary: Item) -> tuple[str, frozenset[str], tuple[str, ...], tuple
     return mtype, frozenset(caps), inputs, outputs
 
 
-def as_json(value: object) -> JSON:
+def from_botocore(value: object) -> JSON:
     """A botocore answer as JSON: its timestamps (datetime) become text, as the raw payload
     always stored them (`str()`, read back by `iso_time`; a naive one is UTC)."""
     if isinstance(value, dict):
-        return {str(k): as_json(v) for k, v in value.items()}
+        return {str(k): from_botocore(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [as_json(v) for v in value]
+        return [from_botocore(v) for v in value]
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     return str(value)  # datetime (and the blobs botocore never sends here)
@@ -151,7 +151,7 @@ def parse_lists(provider: str, foundation_body: object, profile_pages: Sequence[
     """Pure: the two APIs' answers (botocore's, or the same as JSON) to models. A body of the wrong
     shape is BadResponse; an item naming no model is skipped and reported through `lists`."""
     lists = lists or ListReader(provider)
-    body = as_json(foundation_body)
+    body = from_botocore(foundation_body)
     if not isinstance(body, dict) or not isinstance(body.get("modelSummaries", []), list):
         raise BadResponse(provider, "ListFoundationModels did not return a modelSummaries list")
     out: list[RemoteModel] = []
@@ -160,7 +160,7 @@ def parse_lists(provider: str, foundation_body: object, profile_pages: Sequence[
         model = foundation_model(provider, model_id, item)
         foundations.setdefault(model.model_id, model)
         out.append(model)
-    for page in map(as_json, profile_pages):
+    for page in map(from_botocore, profile_pages):
         items = page.get("inferenceProfileSummaries") if isinstance(page, dict) else None
         if not isinstance(items, list):
             raise BadResponse(provider, "ListInferenceProfiles did not return an inferenceProfileSummaries list")
