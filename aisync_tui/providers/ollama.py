@@ -14,16 +14,19 @@ is used as the creation date.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotRunning
 from ..events import PageFetched
-from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_dict, opt_int, opt_str, str_list
+from ..jsonvalue import JSON
+from .base import Item, ListReader, ProviderAdapter, dedupe, iso_time, opt_dict, opt_int, opt_str, str_list
 
 #: /api/show calls in flight at once: enough to hide latency, few enough for a laptop's Ollama.
 SHOW_CONCURRENCY = 4
 
+
+#: Where a tag names its model: `name`, or `model` on some servers.
+NAME_KEYS = ("name", "model")
 
 #: What Ollama's capability list speaks for, in our capability names.
 STATED = frozenset({"vision", "audio_in", "reasoning", "functions", "fim", "image_generation"})
@@ -63,7 +66,7 @@ def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tu
     return "other", frozenset(caps), tuple(inputs), ()
 
 
-def context_length(show: dict[str, Any]) -> int | None:
+def context_length(show: Item) -> int | None:
     info = show.get("model_info")
     if not isinstance(info, dict):
         return None
@@ -87,9 +90,10 @@ class OllamaAdapter(ProviderAdapter):
         tags = self.client.get_json(
             self.slug, self.url(self.models_path), headers=self.headers(key), timeout=self.timeout, connect_error=NotRunning
         )
-        names = [self._name(item) for item in items_of(self.slug, tags, "models", allow_bare_list=False)]
+        # The names to ask /api/show about; items naming no model are reported once, by parse_all.
+        names = [name for name, _ in ListReader(self.slug).models(tags, "models", id_key=NAME_KEYS, allow_bare_list=False)]
         self.emit(PageFetched(self.slug, 1, len(names)))
-        shows: dict[str, Any] = {}
+        shows: dict[str, JSON] = {}
         if names:
             with ThreadPoolExecutor(max_workers=min(SHOW_CONCURRENCY, len(names)), thread_name_prefix="aisync-ollama") as pool:
                 for name, body in zip(names, pool.map(lambda n: self._show(n, key), names)):
@@ -97,7 +101,7 @@ class OllamaAdapter(ProviderAdapter):
                         shows[name] = body
         return self.parse_all(tags, shows)
 
-    def _show(self, name: str, key: str | None) -> Any:
+    def _show(self, name: str, key: str | None) -> JSON:
         try:
             return self.client.request_json(
                 self.slug,
@@ -111,27 +115,20 @@ class OllamaAdapter(ProviderAdapter):
         except BadResponse:
             return None  # deleted meanwhile, or a show this server cannot give: keep the tag data
 
-    def _name(self, item: dict[str, Any]) -> str:
-        name = opt_str(item, "name") or opt_str(item, "model")
-        if name is None:
-            raise BadResponse(self.slug, "a model in /api/tags has no name")
-        return name.strip()
-
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         """The /api/tags list alone (no /api/show details)."""
         return self.parse_all(body, {})
 
-    def parse_all(self, tags: Any, shows: dict[str, Any]) -> list[RemoteModel]:
+    def parse_all(self, tags: JSON, shows: dict[str, JSON]) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, tags, "models", allow_bare_list=False):
-            name = self._name(item)
+        for name, item in self.lists.models(tags, "models", id_key=NAME_KEYS, allow_bare_list=False):
             show = shows.get(name)
             if show is not None and not isinstance(show, dict):
                 raise BadResponse(self.slug, f"/api/show for {name} is {type(show).__name__}, not an object")
             out.append(self._one(name, item, show or {}))
         return dedupe(out)
 
-    def _one(self, name: str, item: dict[str, Any], show: dict[str, Any]) -> RemoteModel:
+    def _one(self, name: str, item: Item, show: Item) -> RemoteModel:
         details = {**opt_dict(item, "details"), **opt_dict(show, "details")}
         caps_raw = show.get("capabilities", item.get("capabilities"))
         capabilities = str_list(caps_raw) if isinstance(caps_raw, list) else None
@@ -155,16 +152,16 @@ class OllamaAdapter(ProviderAdapter):
         )
 
 
-def _describe(details: dict[str, Any], remote_host: str | None) -> str | None:
-    parts = [str(details[k]) for k in ("parameter_size", "quantization_level", "format") if isinstance(details.get(k), str) and details[k]]
+def _describe(details: Item, remote_host: str | None) -> str | None:
+    parts = [value for value in map(details.get, ("parameter_size", "quantization_level", "format")) if isinstance(value, str) and value]
     if remote_host:
         parts.append(f"cloud ({remote_host})")
     return ", ".join(parts) or None
 
 
-def _slim(show: dict[str, Any]) -> dict[str, Any]:
+def _slim(show: Item) -> Item:
     """The show payload without the bulky parts (templates, modelfile, tensors, token lists)."""
-    keep = {k: v for k, v in show.items() if k in ("details", "capabilities", "modified_at", "parameters", "remote_model", "remote_host")}
+    keep: Item = {k: v for k, v in show.items() if k in ("details", "capabilities", "modified_at", "parameters", "remote_model", "remote_host")}
     info = show.get("model_info")
     if isinstance(info, dict):
         keep["model_info"] = {k: v for k, v in info.items() if not isinstance(v, (list, dict))}
