@@ -396,7 +396,9 @@ class RemoteModel:
     stated: frozenset[str] = frozenset()
     """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
     are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
-    raw: Mapping[str, JSON] | None = field(default=None, compare=False, hash=False)
+    raw: Mapping[str, object] | None = field(default=None, compare=False, hash=False)
+    """The provider's own record of the model, stored as JSON text. Mostly decoded JSON, but a cloud
+    SDK (botocore) hands back times as datetime objects: those are stored as their text."""
     deprecated: bool = False
     """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
 
@@ -428,7 +430,7 @@ class ModelChanges(TypedDict, total=False):
     aliases: tuple[str, ...]
     price: Price | None
     stated: frozenset[str]
-    raw: Mapping[str, JSON] | None
+    raw: Mapping[str, object] | None
     deprecated: bool
 
 
