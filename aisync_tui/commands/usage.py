@@ -292,7 +292,8 @@ def average_text(value: Decimal | None) -> str:
     """The average as the JSON gives it (whole millionths of a dollar), with at least two decimals."""
     if value is None:
         return "—"
-    places = max(2, -value.as_tuple().exponent)  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter only for NaN and infinity, which no sum makes
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"${value:,.{places}f}"
 
 
