@@ -396,9 +396,9 @@ class RemoteModel:
     stated: frozenset[str] = frozenset()
     """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
     are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
-    raw: Mapping[str, object] | None = field(default=None, compare=False, hash=False)
-    """The provider's own record of the model, stored as JSON text. Mostly decoded JSON, but a cloud
-    SDK (botocore) hands back times as datetime objects: those are stored as their text."""
+    raw: Mapping[str, JSON] | None = field(default=None, compare=False, hash=False)
+    """The provider's own record of the model as decoded JSON (an SDK's answer is turned into JSON
+    first), kept as text in the store."""
     deprecated: bool = False
     """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
 
@@ -430,7 +430,7 @@ class ModelChanges(TypedDict, total=False):
     aliases: tuple[str, ...]
     price: Price | None
     stated: frozenset[str]
-    raw: Mapping[str, object] | None
+    raw: Mapping[str, JSON] | None
     deprecated: bool
 
 
