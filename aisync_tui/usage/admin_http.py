@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .records import ImportResult, UsageRow
 
 #: Maps an error answer (provider, HTTP status, decoded body) to the error the user sees.
-Classify = Callable[[str, int, object], ProviderError]
+Classify = Callable[[str, int, JSON], ProviderError]
 #: The query string of a report request.
 Query = Mapping[str, str | int]
 #: One page of a report: a JSON object whose `data` is a list (checked by `pages`).
@@ -56,7 +56,7 @@ def admin_classifier(admin_env: str) -> Classify:
     """The usual error mapping, worded for the admin endpoints (a project key gets 401/403 here)."""
     from ..providers.http import classify_error
 
-    def classify(provider: str, status: int, body: object) -> ProviderError:
+    def classify(provider: str, status: int, body: JSON) -> ProviderError:
         err = classify_error(provider, status, body)
         if isinstance(err, InvalidApiKey):
             return InvalidApiKey(provider, err.detail, hint=f"{admin_env} must hold an organization Admin key, not a project API key")
