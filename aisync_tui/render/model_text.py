@@ -7,7 +7,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, cost_tier
-from ..jsonvalue import objects
 from .inert import inert
 from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
 from .words import plural
@@ -258,7 +257,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
-        "disputes": objects(d.field_sources.get("disputes")),
+        "disputes": [x for x in d.field_sources.get("disputes") or () if isinstance(x, dict)],
         "pricing": {
             "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
             "output_cost_per_token": json_number(d.price.price.output) if d.price else None,

@@ -53,6 +53,16 @@ def other(text: str) -> tuple[tuple[str, Decimal], ...]:
     return other_from_json(decode(text))
 
 
+#: A model's `field_sources`: field (or `capability:X`) -> the source that stated it, and
+#: `disputes` -> the disagreements between sources the last pricing sync recorded.
+FieldSources = dict[str, str | list[JSON]]
+
+
+def field_sources_of(value: JSON) -> FieldSources:
+    """A decoded `field_sources` column as a fresh dict; entries of any other kind are left out."""
+    return {key: item for key, item in as_object(value).items() if isinstance(item, (str, list))}
+
+
 def mapping(text: str | None) -> dict[str, JSON]:
     """A JSON object column (field_sources), as a fresh dict the caller may change; missing or
     of another kind reads as empty."""

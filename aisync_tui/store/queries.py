@@ -12,7 +12,7 @@ from typing import Iterable, TypedDict, Unpack
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
-from ..jsonvalue import JSON, as_object, decode
+from ..jsonvalue import JSON, decode
 from . import coerce
 from .models import DBRow, Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
 from .models import Price as PriceTable
@@ -98,7 +98,7 @@ class ModelDetail:
     missing_since: datetime | None
     available: bool
     in_catalog: bool
-    field_sources: dict[str, JSON]
+    field_sources: coerce.FieldSources
     """Field name -> its source; `disputes` -> the disagreements the last pricing sync recorded."""
     raw: JSON
     """The provider's payload as stored; None when none was (or it is not readable JSON)."""
@@ -393,7 +393,7 @@ def get_model(model_id: str, provider: str) -> ModelDetail | None:
         output_modalities=coerce.texts_of(m.output_modalities), created_at=m.created_at, deprecated_at=m.deprecated_at,
         description=m.description, owned_by=m.owned_by, aliases=coerce.texts_of(m.aliases), first_seen_at=m.first_seen_at,
         last_synced_at=m.last_synced_at, missing_since=m.missing_since, available=m.available, in_catalog=m.in_catalog,
-        field_sources=dict(as_object(m.field_sources)), raw=raw, price=current, history=history, changes=changes,
+        field_sources=coerce.field_sources_of(m.field_sources), raw=raw, price=current, history=history, changes=changes,
         knowledge_cutoff=m.knowledge_cutoff, released_at=m.released_at, last_updated=m.last_updated, open_weights=m.open_weights,
     )
 

@@ -31,3 +31,9 @@ def test_field_sources_of_another_kind_read_as_empty_and_are_the_callers_to_chan
     first = coerce.mapping('{"name": "provider"}')
     first["name"] = "litellm"
     assert coerce.mapping('{"name": "provider"}') == {"name": "provider"}
+
+
+def test_field_sources_keep_source_names_and_the_disputes_list_only() -> None:
+    stored = coerce.decoded('{"name": "provider", "capability:vision": "litellm", "disputes": [{"field": "input"}], "odd": 3, "bad": {"x": 1}}')
+    assert coerce.field_sources_of(stored) == {"name": "provider", "capability:vision": "litellm", "disputes": [{"field": "input"}]}
+    assert coerce.field_sources_of(coerce.decoded('"provider"')) == {}
