@@ -341,10 +341,10 @@ def _read_toml(path: Path) -> TOMLTable:
         raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the syntax at that line and column") from None
 
 
-def _build_section(path: Path, name: str, value: TOMLValue | None, cls: type[_T]) -> _T:
-    if value is None:
+def _build_section(path: Path, name: str, section: TOMLValue | None, cls: type[_T]) -> _T:
+    if section is None:
         return cls()
-    data = _table(path, f"[{name}]", value)
+    data = _table(path, f"[{name}]", section)
     schema = _section_schema(cls)
     for key, value in data.items():
         if key not in schema:
@@ -408,10 +408,10 @@ def register_url_secrets(url: str) -> None:
             register_secret(piece)
 
 
-def _build_notify(path: Path, value: TOMLValue | None) -> NotifySettings:
-    if value is None:
+def _build_notify(path: Path, section: TOMLValue | None) -> NotifySettings:
+    if section is None:
         return NotifySettings()
-    data = _table(path, "[notify]", value)
+    data = _table(path, "[notify]", section)
     valid = {f.name for f in fields(NotifySettings)}
     for key in data:
         if key not in valid:
@@ -454,8 +454,8 @@ def _build_notify(path: Path, value: TOMLValue | None) -> NotifySettings:
     )
 
 
-def _build_provider(path: Path, slug: str, value: TOMLValue) -> ProviderSettings:
-    table = _table(path, f"[providers.{slug}]", value)
+def _build_provider(path: Path, slug: str, section: TOMLValue) -> ProviderSettings:
+    table = _table(path, f"[providers.{slug}]", section)
     spec = KNOWN_PROVIDERS.get(slug)
     kind = table.get("kind", spec.kind if spec else None)
     cloud_keys = set(CLOUD_OPTIONS.get(kind, ())) if isinstance(kind, str) else set()
