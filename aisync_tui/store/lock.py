@@ -128,7 +128,7 @@ class FileRunLock:
         try:
             data = os.pread(fd, 4096, 0)
             return _record(data.decode()) if data else None
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested past the stack
             return None
 
     def release(self) -> None:

@@ -384,7 +384,7 @@ def get_model(model_id: str, provider: str) -> ModelDetail | None:
     if m.raw:
         try:
             raw = decode(m.raw)
-        except ValueError:
+        except (ValueError, RecursionError):
             raw = None
     return ModelDetail(
         provider=m.provider.slug, provider_name=m.provider.name, model_id=m.model_id, name=m.name, type=m.type,

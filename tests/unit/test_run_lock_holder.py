@@ -20,7 +20,7 @@ def _held_with(path: Path, record: bytes) -> int:
     return fd
 
 
-@pytest.mark.parametrize("record", [b"[1, 2]", b"42", b'"a text"', b'{"pid": 7, "host": "h"', b"\xff\xfe"])
+@pytest.mark.parametrize("record", [b"[1, 2]", b"42", b'"a text"', b'{"pid": 7, "host": "h"', b"\xff\xfe", b"[" * 4000])
 def test_a_damaged_holder_record_still_refuses_with_one_plain_line(tmp_path: Path, record: bytes) -> None:
     path = tmp_path / "store.db.lock"
     fd = _held_with(path, record)
