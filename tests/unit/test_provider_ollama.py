@@ -15,7 +15,7 @@ import respx
 
 from aisync_tui import bounds
 from aisync_tui.errors import BadResponse, InvalidApiKey, NotRunning
-from aisync_tui.events import Warning
+from aisync_tui.events import Event, Warning
 from aisync_tui.providers.ollama import SHOW_CONCURRENCY
 from tests.helpers import fixture_json
 from tests.unit.provider_helpers import make
@@ -73,7 +73,7 @@ def _warnings(events):
 
 @pytest.mark.parametrize("answer, said", [(["nope"], "a list"), ("nope", "text"), (42, "a number"), (None, "null")])
 def test_a_show_answer_that_is_not_an_object_fails_only_its_model_which_keeps_the_tag_facts(answer, said):
-    events = []
+    events: list[Event] = []
     tags = {"models": [{"name": "bad:latest", "details": {"family": "llama", "parameter_size": "8B"}}, {"name": "good:latest"}]}
     models = {m.model_id: m for m in make("ollama", key=None, events=events).parse_all(tags, {"bad:latest": answer, "good:latest": GOOD_SHOW})}
     bad = models["bad:latest"]
@@ -131,7 +131,7 @@ def test_a_model_deleted_between_tags_and_show_keeps_its_tag_data():
     respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": "gone:latest"}, {"name": "here:latest"}]}))
     respx.post(f"{BASE}/api/show").mock(side_effect=lambda r: httpx.Response(404, json={"error": "model 'gone:latest' not found"})
                                         if b"gone" in r.content else httpx.Response(200, json={"capabilities": ["completion", "vision"]}))
-    events = []
+    events: list[Event] = []
     models = {m.model_id: m for m in make("ollama", key=None, events=events).fetch()}
     assert set(models) == {"gone:latest", "here:latest"} and "vision" in models["here:latest"].capabilities
     assert _warnings(events) == []  # deleted meanwhile: nothing to fix
@@ -156,7 +156,7 @@ def test_a_show_that_answers_garbage_or_http_500_fails_only_its_model():
         "err:latest": httpx.Response(500, json={"error": "llama runner process has terminated"}),
     }
     respx.post(f"{BASE}/api/show").mock(side_effect=_show_by_name(answers))
-    events = []
+    events: list[Event] = []
     models = {m.model_id: m for m in make("ollama", key=None, events=events).fetch()}
     assert list(models) == names  # every model stays
     for name in ("ok1:latest", "ok2:latest"):
@@ -176,7 +176,7 @@ def test_when_every_show_fails_the_tag_facts_stand_and_it_is_said_once():
     names = ["a:latest", "b:latest", "c:latest"]
     respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": n, "details": {"family": "llama"}} for n in names]}))
     respx.post(f"{BASE}/api/show").mock(return_value=httpx.Response(500, text="Internal Server Error"))
-    events = []
+    events: list[Event] = []
     models = make("ollama", key=None, events=events).fetch()
     assert [m.model_id for m in models] == names and all(m.owned_by == "llama" and m.context_length is None for m in models)
     [warning] = _warnings(events)
