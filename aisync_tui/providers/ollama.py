@@ -156,7 +156,7 @@ class OllamaAdapter(ProviderAdapter):
         except _ModelGone as exc:
             return ShowFailed(exc.detail, gone=True)
         except (BadResponse, ProviderUnavailable) as exc:
-            return ShowFailed(f"failed ({exc.message})")
+            return ShowFailed(f"failed ({exc.detail or exc.title})")
 
     def parse(self, body: JSON) -> list[RemoteModel]:
         """The /api/tags list alone (no /api/show details)."""
