@@ -6,6 +6,11 @@ applied to the base URL by the config. A stopped Ollama is one "Not running" err
 errors are not retried and stop the sync of this provider at the first request. A model that
 disappears between the two calls (404 on show) keeps what the tag list says.
 
+One model's unusable show (an answer that is not an object, an HTTP error for that model) fails only
+that model's details: it keeps the tag list's facts, its context length and capabilities stay unknown
+(not guessed), and one warning names it; the other models keep their full details. When every show
+fails, one warning says so for them all. A show field of the wrong kind is refused alone.
+
 Context length is the trained maximum, `model_info["<general.architecture>.context_length"]`
 (the runtime `num_ctx` may be lower). `modified_at` (when the model was pulled or updated locally)
 is used as the creation date.
@@ -14,12 +19,16 @@ is used as the creation date.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Mapping
 
+from .. import bounds
 from ..domain import RemoteModel
-from ..errors import BadResponse, NotRunning
-from ..events import PageFetched
+from ..errors import BadResponse, NotRunning, ProviderError, ProviderUnavailable
+from ..events import PageFetched, Warning
 from ..jsonvalue import JSON
 from .base import Item, ListReader, ProviderAdapter, dedupe, iso_time, opt_dict, opt_int, opt_str, str_list
+from .http import classify_error
 
 #: /api/show calls in flight at once: enough to hide latency, few enough for a laptop's Ollama.
 SHOW_CONCURRENCY = 4
@@ -30,6 +39,9 @@ NAME_KEYS = ("name", "model")
 
 #: What Ollama's capability list speaks for, in our capability names.
 STATED = frozenset({"vision", "audio_in", "reasoning", "functions", "fim", "image_generation"})
+
+#: Type, capabilities and modalities of a model nothing speaks for ("other": could not tell).
+UNKNOWN_KIND: tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]] = ("other", frozenset(), (), ())
 
 
 def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
@@ -69,6 +81,8 @@ def classify(name: str, capabilities: tuple[str, ...] | None, family: str) -> tu
 def context_length(show: Item) -> int | None:
     info = show.get("model_info")
     if not isinstance(info, dict):
+        if info is not None:
+            bounds.refuse("model_info", info, "is not an object")
         return None
     arch = info.get("general.architecture")
     if isinstance(arch, str) and arch:
@@ -78,6 +92,26 @@ def context_length(show: Item) -> int | None:
     # An unknown architecture key: any single "*.context_length" is still the answer.
     found = {v for k, v in info.items() if k.endswith(".context_length") and isinstance(v, int) and not isinstance(v, bool) and v > 0}
     return found.pop() if len(found) == 1 else None
+
+
+class _ModelGone(BadResponse):
+    """/api/show answers 404: the model was deleted after the tag list was read."""
+
+
+def _show_error(provider: str, status: int, body: JSON) -> ProviderError:
+    if status == 404:
+        return _ModelGone(provider, "the model is no longer there (HTTP 404)")
+    return classify_error(provider, status, body)
+
+
+@dataclass(frozen=True)
+class ShowFailed:
+    """An /api/show call that gave no usable answer for its model."""
+
+    reason: str
+    """What went wrong, worded to follow "/api/show"."""
+    gone: bool = False
+    """The model was deleted meanwhile: nothing to warn about, its tag data stands."""
 
 
 class OllamaAdapter(ProviderAdapter):
@@ -94,14 +128,20 @@ class OllamaAdapter(ProviderAdapter):
         names = [name for name, _ in ListReader(self.slug).models(tags, "models", id_key=NAME_KEYS, allow_bare_list=False)]
         self.emit(PageFetched(self.slug, 1, len(names)))
         shows: dict[str, JSON] = {}
+        failed: dict[str, str] = {}
         if names:
             with ThreadPoolExecutor(max_workers=min(SHOW_CONCURRENCY, len(names)), thread_name_prefix="aisync-ollama") as pool:
-                for name, body in zip(names, pool.map(lambda n: self._show(n, key), names)):
-                    if body is not None:
-                        shows[name] = body
-        return self.parse_all(tags, shows)
+                for name, outcome in zip(names, pool.map(lambda n: self._show(n, key), names)):
+                    if not isinstance(outcome, ShowFailed):
+                        shows[name] = outcome
+                    elif not outcome.gone:
+                        failed[name] = outcome.reason
+        return self.parse_all(tags, shows, failed)
 
-    def _show(self, name: str, key: str | None) -> JSON:
+    def _show(self, name: str, key: str | None) -> JSON | ShowFailed:
+        """One model's show. An error that speaks for the server as a whole (not running, a bad
+        key, rate limits, timeouts) fails the provider; one that may be this model's alone fails
+        only its details."""
         try:
             return self.client.request_json(
                 self.slug,
@@ -110,29 +150,72 @@ class OllamaAdapter(ProviderAdapter):
                 headers=self.headers(key),
                 json_body={"model": name, "name": name},  # `name` for Ollama versions before `model`
                 timeout=self.timeout,
+                classify=_show_error,
                 connect_error=NotRunning,
             )
-        except BadResponse:
-            return None  # deleted meanwhile, or a show this server cannot give: keep the tag data
+        except _ModelGone as exc:
+            return ShowFailed(exc.detail, gone=True)
+        except (BadResponse, ProviderUnavailable) as exc:
+            return ShowFailed(f"failed ({exc.detail or exc.title})")
 
     def parse(self, body: JSON) -> list[RemoteModel]:
         """The /api/tags list alone (no /api/show details)."""
         return self.parse_all(body, {})
 
-    def parse_all(self, tags: JSON, shows: dict[str, JSON]) -> list[RemoteModel]:
+    def parse_all(self, tags: JSON, shows: Mapping[str, JSON], failed: Mapping[str, str] | None = None) -> list[RemoteModel]:
+        """The tag list, each model with its /api/show answer from `shows`. A model absent from
+        `shows` keeps the tag list's facts, read as from a server too old to say more. A model in
+        `failed` (why its show failed) or whose answer is not an object keeps them too, with what
+        only its show could tell unknown, and a warning names it."""
+        failures = dict(failed or {})
         out = []
+        listed: list[str] = []
         for name, item in self.lists.models(tags, "models", id_key=NAME_KEYS, allow_bare_list=False):
-            show = shows.get(name)
-            if show is not None and not isinstance(show, dict):
-                raise BadResponse(self.slug, f"/api/show for {name} is {type(show).__name__}, not an object")
-            out.append(self._one(name, item, show or {}))
+            listed.append(name)
+            show: Item = {}
+            if name not in failures and name in shows:
+                body = shows[name]
+                if isinstance(body, dict):
+                    show = body
+                else:
+                    failures[name] = f"answered {_kind(body)}, not an object"
+            out.append(self._one(name, item, show, show_failed=name in failures))
+        self._warn_failed(listed, {name: failures[name] for name in dict.fromkeys(listed) if name in failures})
         return dedupe(out)
 
-    def _one(self, name: str, item: Item, show: Item) -> RemoteModel:
-        details = {**opt_dict(item, "details"), **opt_dict(show, "details")}
+    def _warn_failed(self, listed: list[str], failures: dict[str, str]) -> None:
+        """One warning per model whose show failed, or one for all when every show failed."""
+        if not failures:
+            return
+        if len(failures) == len(set(listed)) > 1:
+            first, reason = next(iter(failures.items()))
+            how = f"for every one, /api/show {reason}" if len(set(failures.values())) == 1 else (
+                f"/api/show gave no usable answer for any of them (for {first} it {reason})"
+            )
+            self.emit(Warning(self.slug, (
+                f"kept all {len(failures)} models with the tag list's facts only, their context lengths and capabilities "
+                f"unknown: {how}; check the Ollama server (`ollama show {first}`)"
+            )))
+            return
+        for name, reason in failures.items():
+            self.emit(Warning(self.slug, (
+                f"kept {name} with the tag list's facts only, its context length and capabilities unknown: "
+                f"/api/show {reason}; check the Ollama server (`ollama show {name}`)"
+            )))
+
+    def _one(self, name: str, item: Item, show: Item, *, show_failed: bool = False) -> RemoteModel:
+        details = {**opt_dict(item, "details"), **_object(show, "details")}
         caps_raw = show.get("capabilities", item.get("capabilities"))
         capabilities = str_list(caps_raw) if isinstance(caps_raw, list) else None
-        mtype, caps, inputs, outputs = classify(name, capabilities, str(details.get("family") or ""))
+        unknown = show_failed
+        if caps_raw is not None and capabilities is None:
+            bounds.refuse("capabilities", caps_raw, "is not a list")
+            unknown = True
+        if unknown and capabilities is None:
+            # Nothing says what it can do: unknown, not a guess from the name.
+            mtype, caps, inputs, outputs = UNKNOWN_KIND
+        else:
+            mtype, caps, inputs, outputs = classify(name, capabilities, str(details.get("family") or ""))
         # The server's capability list is a complete statement of what it covers.
         stated = STATED if capabilities is not None else frozenset()
         remote_host = opt_str(item, "remote_host")
@@ -150,6 +233,26 @@ class OllamaAdapter(ProviderAdapter):
             stated=stated,
             raw={"tags": item, "show": _slim(show)} if show else item,
         )
+
+
+def _object(show: Item, key: str) -> Item:
+    """A nested object of the show answer; one of another kind is refused and read as empty."""
+    value = show.get(key)
+    if value is not None and not isinstance(value, dict):
+        bounds.refuse(key, value, "is not an object")
+    return value if isinstance(value, dict) else {}
+
+
+def _kind(value: JSON) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
 
 
 def _describe(details: Item, remote_host: str | None) -> str | None:
