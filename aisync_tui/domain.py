@@ -401,6 +401,9 @@ class RemoteModel:
     first), kept as text in the store."""
     deprecated: bool = False
     """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
+    unread: frozenset[str] = frozenset()
+    """Fields the provider could not tell this time (one model's details call failed): unknown, so a
+    value it stated before stays instead of being withdrawn."""
 
     def with_changes(self, **changes: Unpack[ModelChanges]) -> RemoteModel:
         return replace(self, **changes)
@@ -432,6 +435,7 @@ class ModelChanges(TypedDict, total=False):
     stated: frozenset[str]
     raw: Mapping[str, JSON] | None
     deprecated: bool
+    unread: frozenset[str]
 
 
 #: The fields a model sync compares, in the order changes are reported.

@@ -40,6 +40,9 @@ NAME_KEYS = ("name", "model")
 #: What Ollama's capability list speaks for, in our capability names.
 STATED = frozenset({"vision", "audio_in", "reasoning", "functions", "fim", "image_generation"})
 
+#: What only /api/show tells: unknown, not withdrawn, when a model's show fails.
+UNREAD_WITHOUT_SHOW = frozenset({"context_length"})
+
 #: Type, capabilities and modalities of a model nothing speaks for ("other": could not tell).
 UNKNOWN_KIND: tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]] = ("other", frozenset(), (), ())
 
@@ -231,6 +234,7 @@ class OllamaAdapter(ProviderAdapter):
             description=_describe(details, remote_host),
             owned_by=opt_str(details, "family"),
             stated=stated,
+            unread=UNREAD_WITHOUT_SHOW if show_failed else frozenset(),
             raw={"tags": item, "show": _slim(show)} if show else item,
         )
 

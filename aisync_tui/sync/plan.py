@@ -184,7 +184,7 @@ def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]
             old = tuple(raw_old or ())
         else:
             if raw_new is None or raw_new == "":
-                if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider":
+                if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider" and name not in remote.unread:
                     # The provider stated it before and no longer does: its word is withdrawn.
                     changes.append(FieldChange(name, _normalise(name, raw_old), None))
                 continue

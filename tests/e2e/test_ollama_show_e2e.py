@@ -58,7 +58,6 @@ def test_a_server_whose_every_show_fails_keeps_the_tag_list_and_says_so_once(san
     assert available == {t["name"] for t in tags}
 
 
-@pytest.mark.xfail(strict=True, reason="the model plan reads an unknown context length as withdrawn by the provider and clears it")
 def test_a_failed_show_does_not_withdraw_a_context_length_stored_before(sandbox, fake_server: FakeProviderServer) -> None:
     state = fake_server.add("ollama", models=[{"name": "a:latest"}, {"name": "b:latest"}], key=None, shows={"a:latest": GOOD, "b:latest": GOOD})
     env = {"OLLAMA_HOST": fake_server.base_url("ollama")}
