@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..sync.runner import RunSummary
+    from ..outcomes import Plan, RunSummary
+    from ..sync.plan import ProviderPlan
     from ._base import Context, Subparsers
 
 
@@ -64,7 +65,7 @@ def _check_timeout(value: float | None) -> None:
 
 def run_model_sync(
     ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
-) -> RunSummary:
+) -> RunSummary[ProviderPlan]:
     from ..runlog import log_summary
     from ..sync.runner import ModelSyncRunner
 
@@ -130,7 +131,7 @@ def run_sync_models(ctx: Context) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Context, summary: RunSummary) -> None:
+def print_totals(ctx: Context, summary: RunSummary[Plan]) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -164,7 +165,7 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary[Plan], names: dict[str, str]) -> dict[str, Any]:
     return {
         "kind": summary.kind,
         "run": summary.group,
@@ -178,7 +179,7 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _notify(ctx: Context, summaries: list[RunSummary]) -> None:
+def _notify(ctx: Context, summaries: list[RunSummary[Plan]]) -> None:
     """One notification per committed run (never on a dry run); it never changes the exit code."""
     if ctx.settings.notify.urls:
         from ..notify.hook import after_run
@@ -193,7 +194,7 @@ def run_sync_all(ctx: Context) -> int:
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    stages: dict[str, RunSummary] = {}
+    stages: dict[str, RunSummary[Plan]] = {}
     exit_code = 0
     # One lock for the whole job: let go between the stages, another run could take it and the
     # pricing stage would end in exit 75 after the models were written.
@@ -216,7 +217,7 @@ def run_sync_all(ctx: Context) -> int:
     return _print_sync_all(ctx, stages, exit_code)
 
 
-def _print_sync_all(ctx: Context, stages: dict[str, RunSummary], exit_code: int) -> int:
+def _print_sync_all(ctx: Context, stages: dict[str, RunSummary[Plan]], exit_code: int) -> int:
     args = ctx.args
     settings = ctx.settings
     names = _names(settings)

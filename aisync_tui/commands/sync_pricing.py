@@ -52,7 +52,7 @@ def run_sync_pricing(ctx: Context) -> int:
     if args.json:
         from .sync_models import summary_json
 
-        names = {o.provider: o.plan.name for o in summary.outcomes}
+        names = {o.provider: o.plan.name for o in summary.outcomes if o.plan is not None}
         data = summary_json(summary, names)
         data["parse"] = [
             {"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped),
