@@ -620,8 +620,8 @@ def genai_periods(prices: JSON) -> tuple[PricePeriod, ...] | None:
         else:
             return None
     undated = [p for p in periods if p.start is None][-1:]
-    dated = sorted((p for p in periods if p.start is not None), key=lambda p: p.start)  # type: ignore[arg-type, return-value]
-    result = tuple(undated + dated)
+    dated = sorted(((p.start, p) for p in periods if p.start is not None), key=lambda started: started[0])
+    result = tuple(undated + [p for _, p in dated])
     return result or None
 
 

@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NotRequired, TypedDict, cast
 
-from ..domain import as_utc, utcnow
+from ..domain import as_utc, stored_utc, utcnow
 from ..jsonvalue import JSON, as_list, as_object, decode
 
 MIN_MODELS = 50
@@ -280,7 +280,7 @@ def load_feed(
     last_fetch = meta_get(_meta_key(kind, "fetched_at"))
     has_copy = bool(meta_get(_meta_key(kind, "revision")))
     if _is_url(location) and has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
-        age = (now - as_utc(datetime.fromisoformat(last_fetch))).total_seconds()  # type: ignore[operator]
+        age = (now - stored_utc(last_fetch)).total_seconds()
         if 0 <= age < cache_ttl:
             return cached(f"{label} feed fetched {_ago(age)} ago (pricing.cache_ttl {cache_ttl}s); using that copy (--force fetches now)")
 
