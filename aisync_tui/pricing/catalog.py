@@ -17,7 +17,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
-from ..domain import as_utc, capability_source_key
+from ..domain import capability_source_key, stored_utc
 from .disputes import DisputeJSON
 from .feeds import FeedEntry
 from .modelsdev import ModelsDevEntry
@@ -44,8 +44,7 @@ def _norm(name: str, value: object) -> object:
     if name == "open_weights":
         return None if value is None else bool(value)
     if isinstance(value, datetime):
-        utc = as_utc(value)
-        return utc.replace(microsecond=0) if utc is not None else None
+        return stored_utc(value).replace(microsecond=0)
     if isinstance(value, date):
         return value.isoformat()
     return value

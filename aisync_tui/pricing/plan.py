@@ -13,11 +13,11 @@ or implausible, see feeds.py) leaves the model's current price as it is.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Callable, Literal, Mapping
 
-from ..domain import Price
+from ..domain import Price, stored_utc
 from ..store.ledger import trust
 from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
 from .catalog import enrich_all
@@ -374,7 +374,7 @@ def change_text(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ") if value.tzinfo else value.strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stored_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (set, frozenset)):
         return ", ".join(sorted(str(v) for v in value))
     if isinstance(value, (list, tuple)):

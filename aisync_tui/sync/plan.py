@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
-from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel
+from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, stored_utc
 
 #: A list that loses more than this share of the active models is suspicious.
 SHRINK_GUARD = 0.5
@@ -35,16 +35,11 @@ class FieldChange:
         return format_value(self.new)
 
 
-def _utc(value: datetime) -> datetime:
-    """`value` as aware UTC (a naive time is UTC already, as the store keeps it)."""
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
-
-
 def format_value(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return _utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return stored_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(sorted(str(v) for v in value)) if isinstance(value, (set, frozenset)) else ", ".join(str(v) for v in value)
     if isinstance(value, Price):
@@ -143,7 +138,7 @@ def _normalise(name: str, value: object) -> object:
     if name in ("input_modalities", "output_modalities"):
         return _listed(value)
     if isinstance(value, datetime):
-        return _utc(value).replace(microsecond=0)
+        return stored_utc(value).replace(microsecond=0)
     if value == "":
         return None
     return value
@@ -152,7 +147,7 @@ def _normalise(name: str, value: object) -> object:
 def desired_status(remote: RemoteModel, now: datetime) -> str:
     if remote.deprecated:
         return "deprecated"
-    if remote.deprecated_at is not None and _utc(remote.deprecated_at) <= now:
+    if remote.deprecated_at is not None and stored_utc(remote.deprecated_at) <= now:
         return "deprecated"
     return "active"
 
