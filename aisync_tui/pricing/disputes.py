@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Mapping, Sequence, TypedDict
 
-from ..domain import Price
+from ..domain import Price, to_decimal
 
 #: Price components compared between sources (USD per token).
 COMPARED_COMPONENTS: tuple[str, ...] = ("input", "output", "cached_input", "cache_write")
@@ -65,9 +65,10 @@ class Dispute:
             raise ValueError("a dispute needs a field name and an object of values")
         values: list[tuple[str, Decimal | int]] = []
         for source, value in said.items():
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                raise ValueError(f"{field}: {type(value).__name__} is not an amount")
-            values.append((str(source), int(value) if field in COMPARED_LIMITS else Decimal(str(value))))
+            amount = to_decimal(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+            if amount is None:
+                raise ValueError(f"{field}: {str(value)[:20]!r} is not an amount")
+            values.append((str(source), int(amount) if field in COMPARED_LIMITS else amount))
         return cls(field=field, values=tuple(values))
 
 

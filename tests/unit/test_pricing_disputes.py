@@ -69,7 +69,8 @@ def test_a_dispute_survives_its_json_form_exactly() -> None:
 @pytest.mark.parametrize(
     "stored",
     [{}, {"field": "input"}, {"field": "input", "values": ["litellm", "2.5"]}, {"field": "input", "values": {"litellm": [2.5]}},
-     {"field": 3, "values": {}}, {"field": "context_length", "values": {"litellm": True}}],
+     {"field": 3, "values": {}}, {"field": "context_length", "values": {"litellm": True}},
+     {"field": "input", "values": {"litellm": "abc"}}, {"field": "input", "values": {"litellm": "1e+999999999"}}],
 )
 def test_a_stored_dispute_of_the_wrong_shape_is_refused_as_such(stored: dict[str, object]) -> None:
     with pytest.raises(ValueError):
