@@ -269,12 +269,12 @@ def run_list(ctx: Context) -> int:
     rows = [(row_from_tuple(t), _facts(t[width], t[width + 1], t[width + 2]) if with_facts else NO_FACTS) for t in found]
     headers = list_headers(per) + [c.header for c in columns]
     if args.format == "csv":
-        ctx.out.write(csv_text(headers, (list_row(r, per) + _fact_cells(r, f, columns, "") for r, f in rows)))
+        ctx.out.write(csv_text(headers, ([*list_row(r, per), *_fact_cells(r, f, columns, "")] for r, f in rows)))
         return 0
     if not rows:
         ctx.print("No models match." + ("" if args.provider or args.type else " Run `aisync sync-models` to fetch your providers' lists."))
         return 0
-    ctx.print(ascii_table(headers, (list_row(r, per) + _fact_cells(r, f, columns, UNKNOWN) for r, f in rows), align_right=(4, 5, 6)))
+    ctx.print(ascii_table(headers, ([*list_row(r, per), *_fact_cells(r, f, columns, UNKNOWN)] for r, f in rows), align_right=(4, 5, 6)))
     ctx.print(f"{len(rows):,} models" + (f" (prices per {'1M' if per == '1m' else '1K'} tokens)" if rows else ""))
     return 0
 

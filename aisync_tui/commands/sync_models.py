@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..sync.runner import RunSummary
+    from ..events import EmitFn, Event
+    from ..outcomes import Plan, ProviderOutcome, RunSummary
+    from ..sync.plan import ProviderPlan
     from ._base import Context, Subparsers
 
 
@@ -30,13 +34,13 @@ def _names(settings: Settings) -> dict[str, str]:
     return {slug: p.name for slug, p in settings.providers.items()}
 
 
-def _emitter(ctx: Context, verbose: bool) -> Any:
+def _emitter(ctx: Context, verbose: bool) -> EmitFn:
     from ..events import ProviderPlanned, RequestFinished, RequestRetrying, ValuesRefused, Warning
     from ..render.words import describe
 
     planned: set[str] = set()
 
-    def emit(event: Any) -> None:
+    def emit(event: Event) -> None:
         if isinstance(event, ProviderPlanned):
             planned.add(event.provider)
         if verbose and isinstance(event, (RequestFinished, RequestRetrying, ValuesRefused)):
@@ -64,7 +68,7 @@ def _check_timeout(value: float | None) -> None:
 
 def run_model_sync(
     ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
-) -> RunSummary:
+) -> RunSummary[ProviderPlan]:
     from ..runlog import log_summary
     from ..sync.runner import ModelSyncRunner
 
@@ -130,7 +134,7 @@ def run_sync_models(ctx: Context) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Context, summary: RunSummary) -> None:
+def print_totals(ctx: Context, summary: RunSummary[Plan]) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -146,10 +150,10 @@ def print_totals(ctx: Context, summary: RunSummary) -> None:
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
-def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
+def outcome_json(o: ProviderOutcome[Plan], names: dict[str, str]) -> JSONOut:
     from ..errors import error_kind
 
-    data: dict[str, Any] = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
+    data: JSONOut = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
     if o.plan is not None:
         data.update(o.plan.counts())
         if o.plan.guard:
@@ -164,7 +168,7 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary[Plan], names: dict[str, str]) -> JSONOut:
     return {
         "kind": summary.kind,
         "run": summary.group,
@@ -178,7 +182,7 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _notify(ctx: Context, summaries: list[RunSummary]) -> None:
+def _notify(ctx: Context, summaries: list[RunSummary[Plan]]) -> None:
     """One notification per committed run (never on a dry run); it never changes the exit code."""
     if ctx.settings.notify.urls:
         from ..notify.hook import after_run
@@ -193,7 +197,7 @@ def run_sync_all(ctx: Context) -> int:
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    stages: dict[str, RunSummary] = {}
+    stages: dict[str, RunSummary[Plan]] = {}
     exit_code = 0
     # One lock for the whole job: let go between the stages, another run could take it and the
     # pricing stage would end in exit 75 after the models were written.
@@ -216,7 +220,7 @@ def run_sync_all(ctx: Context) -> int:
     return _print_sync_all(ctx, stages, exit_code)
 
 
-def _print_sync_all(ctx: Context, stages: dict[str, RunSummary], exit_code: int) -> int:
+def _print_sync_all(ctx: Context, stages: dict[str, RunSummary[Plan]], exit_code: int) -> int:
     args = ctx.args
     settings = ctx.settings
     names = _names(settings)

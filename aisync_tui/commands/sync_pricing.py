@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 if TYPE_CHECKING:
-    from ..pricing.plan import PricingPlan
+    from ..outcomes import RunSummary
+    from ..pricing.plan import PricedModel, PricingPlan
     from ._base import Context, Subparsers
 
 
@@ -52,7 +53,7 @@ def run_sync_pricing(ctx: Context) -> int:
     if args.json:
         from .sync_models import summary_json
 
-        names = {o.provider: o.plan.name for o in summary.outcomes}
+        names = {o.provider: o.plan.name for o in summary.outcomes if o.plan is not None}
         data = summary_json(summary, names)
         data["parse"] = [
             {"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped),
@@ -65,7 +66,13 @@ def run_sync_pricing(ctx: Context) -> int:
     return summary.exit_code
 
 
-def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[str]:
+class FeedReport(Protocol):
+    """What a feed's parse kept and skipped, as lines for `--verbose`."""
+
+    def lines(self) -> list[str]: ...
+
+
+def _price_lines(item: PricedModel, per: str, changed_only_extras: bool = True) -> list[str]:
     from ..domain import PRICE_COMPONENTS
     from ..render.inert import inert
     from ..render.money import UNIT_WORDS, component_label, component_text, other_text, token_price
@@ -94,7 +101,9 @@ def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[
     return lines
 
 
-def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose: bool, dry_run: bool, reports: Sequence[Any] = ()) -> None:
+def print_report(
+    out: Callable[[str], None], summary: RunSummary[PricingPlan], *, per: str, verbose: bool, dry_run: bool, reports: Sequence[FeedReport] = ()
+) -> None:
     from ..render.inert import inert
     from ..render.words import plural
 
@@ -113,6 +122,8 @@ def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose:
         out("")
     for outcome in summary.outcomes:
         plan = outcome.plan
+        if plan is None:  # a provider that failed before planning has nothing to report here
+            continue
         if plan.provider == "catalog":
             print_catalog(out, plan, verbose=verbose, dry_run=dry_run, per=per)
             continue
