@@ -203,13 +203,13 @@ def _fact_cells(row: ModelRow, facts: ModelFacts, columns: Sequence[FactColumn],
 
 
 def _with_facts(doc: JSONOut, cutoff: object, updated: object, sources: object) -> JSONOut:
-    """A model of `models list --format json`: the list row's keys, then the facts and disputes
-    (the cells `_facts` reads, written straight in: this runs once per model of the catalog)."""
+    """A model of `models list --format json`: the list row's keys, then the facts and whether
+    the sources disagree (the cells `_facts` reads, written straight in: this runs once per model
+    of the catalog). What they disagree on is `models info`'s; here it would cost every model a key."""
     doc["knowledge_cutoff"] = cutoff if isinstance(cutoff, str) else None
     doc["last_updated"] = updated if isinstance(updated, str) else None
     disputes = [] if sources is None else _disputes(sources)
     doc["disputed"] = None if disputes is None else bool(disputes)
-    doc["disputes"] = disputes
     return doc
 
 
