@@ -33,10 +33,6 @@ class ModelFacts:
     empty when the sources agree, None when the record cannot be read (a damaged store)."""
 
     @property
-    def disputed(self) -> bool | None:
-        return None if self.disputes is None else bool(self.disputes)
-
-    @property
     def disputed_fields(self) -> list[str]:
         return [field for d in self.disputes or () if isinstance(field := d.get("field"), str)]
 
