@@ -673,5 +673,3 @@ def _validate_numbers(path: Path, ms: ModelSyncSettings, pricing: PricingSetting
     if log is not None:
         check_range(path, "log.max_bytes", log.max_bytes)
         check_range(path, "log.backups", log.backups)
-
-

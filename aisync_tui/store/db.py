@@ -232,5 +232,3 @@ def write_transaction(db: pw.Database) -> AbstractContextManager[object]:
     if isinstance(db, pw.SqliteDatabase):
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
-
-
