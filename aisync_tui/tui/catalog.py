@@ -168,12 +168,13 @@ COLUMNS: tuple[Column, ...] = (
     Column("synced", "Synced", 12, "last synced", ((SYNCED,), _text), priority=20),
 )
 
-#: Columns the user turns on (palette: "column: show …"); off by default. Placed before Synced and
-#: kept ahead of most default columns when the terminal is narrow: the user asked for them.
+#: Columns the user turns on (palette: "column: show …"); off by default. Placed before Synced; when
+#: the terminal is narrow they stay longer than the default columns but the model and provider
+#: (and a workload's cost): the user asked for them.
 OPTIONAL_COLUMNS: tuple[Column, ...] = (
-    Column("released", "Released", 10, "release date", ((RELEASED,), _fact), priority=66, cell=_fact_cell(RELEASED)),
-    Column("knowledge", "Cutoff", 10, "knowledge cutoff", ((KNOWLEDGE,), _fact), priority=65, cell=_fact_cell(KNOWLEDGE)),
-    Column("open_weights", "Weights", 7, "open weights", ((OPEN_WEIGHTS,), _weights_order), priority=64, cell=_weights_cell),
+    Column("released", "Released", 10, "release date", ((RELEASED,), _fact), priority=84, cell=_fact_cell(RELEASED)),
+    Column("knowledge", "Cutoff", 10, "knowledge cutoff", ((KNOWLEDGE,), _fact), priority=83, cell=_fact_cell(KNOWLEDGE)),
+    Column("open_weights", "Weights", 7, "open weights", ((OPEN_WEIGHTS,), _weights_order), priority=82, cell=_weights_cell),
 )
 OPTIONAL_KEYS: frozenset[str] = frozenset(c.key for c in OPTIONAL_COLUMNS)
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS + OPTIONAL_COLUMNS}

@@ -28,6 +28,7 @@ from ..catalog import (
     count_at,
     dispute_label,
     dispute_values,
+    is_disputed,
     row_facts,
 )
 
@@ -66,11 +67,11 @@ def details_text(row: Row | None, per: str = "1m") -> Content:
         if fact.name == "open_weights":
             value = "open" if value == "yes" else "closed"
         parts += [(f"{label:<11}", "bold"), value + (f" ({fact.source})" if fact.source else "") + "\n"]
-    if facts.disputes:
+    if is_disputed(row):
         parts.append((f"\n{DISPUTE_MARK} Sources disagree\n", "bold"))
-        for dispute in facts.disputes:
-            shown = ", ".join(f"{source} {value}" for source, value in dispute_values(dispute, per))
-            parts.append(f"  {dispute_label(dispute)}: {shown}\n")
+        for dispute in facts.disputes:  # one source a line: the column is narrow
+            parts.append(f"  {dispute_label(dispute)}\n")
+            parts += [f"    {source:<11} {value}\n" for source, value in dispute_values(dispute, per)]
     caps = _caps(row[CAPS])
     parts += [("\nCapabilities\n", "bold"), ("\n".join(f"  {c}" for c in caps) or "  unknown") + "\n",
               ("\nenter: details · c: copy id", "italic")]
@@ -99,8 +100,9 @@ def preview_text(row: Row | None, per: str = "1m") -> Content:
     parts: list[Part] = [(inert(row[MODEL_ID], 200), "bold")]
     if row[NAME] and row[NAME] != row[MODEL_ID]:
         parts.append(f"  {inert(row[NAME], 200)}")
-    if facts.disputes:
-        parts.append((f"  {DISPUTE_MARK} sources disagree on {', '.join(dispute_label(d) for d in facts.disputes)}", "bold"))
+    if is_disputed(row):
+        fields = ", ".join(dispute_label(d) for d in facts.disputes)
+        parts.append((f"  {DISPUTE_MARK} sources disagree" + (f" on {fields}" if fields else ""), "bold"))
     parts.append(f"\n{inert(row[PROVIDER], 60)} · {inert(row[TYPE], 40)} · {inert(row[STATUS], 40)}")
     parts.append(" · listed by the provider" if row[AVAILABLE] else " · catalog entry (not verified for you)")
     parts.append(f"\nContext {fmt.tokens(count_at(row, CONTEXT))} · max output {fmt.tokens(count_at(row, MAX_OUT))}")
