@@ -366,11 +366,16 @@ def sort_order(rows: Sequence[Row], key: str,
     and times repeat across thousands of rows), then the row indices are sorted by the keys."""
     columns, convert = source if source is not None else _SORT_SOURCES[key]
     raw: list[object] = list(map(itemgetter(*columns), rows))
-    if len(columns) == 1:
-        mapping = {v: convert(v) for v in set(raw)}
+    distinct = set(raw)
+    values: list[SortValue | None]
+    if convert is _same and all(v is None or isinstance(v, (str, int, float)) for v in distinct):
+        values = cast("list[SortValue | None]", raw)  # the value itself, every distinct one checked just above
     else:
-        mapping = {v: convert(*v) for v in set(raw) if isinstance(v, tuple)}
-    values = list(map(mapping.__getitem__, raw))
+        if len(columns) == 1:
+            mapping = {v: convert(v) for v in distinct}
+        else:
+            mapping = {v: convert(*v) for v in distinct if isinstance(v, tuple)}
+        values = list(map(mapping.__getitem__, raw))
     if None in values:
         # `in` compares with == too; only the identity test matters for None.
         known_idx = [i for i, v in enumerate(values) if v is not None]
