@@ -10,14 +10,23 @@ import ipaddress
 import os
 import stat
 from dataclasses import MISSING, dataclass, field, fields, replace
+from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Mapping, TypeAlias, TypeVar
 from urllib.parse import urlsplit
 
 from .errors import ConfigError, register_secret
 from .provider_spec import BY_SLUG, CUSTOM_KIND_ADAPTERS, ProviderSpec
 
 APP_NAME = "aisync-tui"
+
+#: A value of a parsed TOML file: JSON's kinds (but no null) and TOML's dates and times. What the
+#: user wrote, so its shape is checked against the settings' schema before it is used.
+TOMLValue: TypeAlias = bool | int | float | str | datetime | date | time | list["TOMLValue"] | dict[str, "TOMLValue"]
+#: A parsed TOML table.
+TOMLTable: TypeAlias = dict[str, TOMLValue]
+
+_T = TypeVar("_T")
 
 
 #: Every provider the program knows, in the order they are shown (one record each: provider_spec.py).
@@ -163,7 +172,7 @@ class Settings:
     ui: UiSettings
     log: LogSettings
     providers: Mapping[str, ProviderSettings]
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    raw: Mapping[str, TOMLValue] = field(default_factory=dict, repr=False)
     warnings: tuple[str, ...] = ()
     notify: NotifySettings = field(default_factory=NotifySettings)
 
@@ -234,14 +243,6 @@ def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
     return out
 
 
-_SECTIONS: dict[str, type] = {
-    "model_sync": ModelSyncSettings,
-    "pricing": PricingSettings,
-    "ui": UiSettings,
-    "log": LogSettings,
-}
-
-
 def _type_name(expected: type | tuple[type, ...]) -> str:
     names = {bool: "true/false", int: "an integer", float: "a number", str: "a string", dict: "a table"}
     if isinstance(expected, tuple):
@@ -249,13 +250,30 @@ def _type_name(expected: type | tuple[type, ...]) -> str:
     return names.get(expected, expected.__name__)
 
 
-def _check_type(path: Path, where: str, value: Any, expected: type | tuple[type, ...]) -> None:
+def _wrong_type(path: Path, where: str, value: object, expected: type | tuple[type, ...]) -> ConfigError:
+    return ConfigError(
+        f"{path}: {where} must be {_type_name(expected)}, not {type(value).__name__} {value!r}",
+        hint="fix the value in the config file",
+    )
+
+
+def _check_type(path: Path, where: str, value: object, expected: type | tuple[type, ...]) -> None:
     ok = isinstance(value, expected) and not (expected in (int, (int, float)) and isinstance(value, bool))
     if not ok:
-        raise ConfigError(
-            f"{path}: {where} must be {_type_name(expected)}, not {type(value).__name__} {value!r}",
-            hint="fix the value in the config file",
-        )
+        raise _wrong_type(path, where, value, expected)
+
+
+def _table(path: Path, where: str, value: object) -> TOMLTable:
+    """`value` when it is a TOML table, else the ConfigError naming `where`."""
+    if not isinstance(value, dict):
+        raise _wrong_type(path, where, value, dict)
+    return value
+
+
+def _checked(table: Mapping[str, TOMLValue], key: str, kind: type[_T]) -> _T | None:
+    """`table[key]` once the schema check has made sure it is a `kind`; None when absent."""
+    value = table.get(key)
+    return value if isinstance(value, kind) else None
 
 
 def _unknown(path: Path, where: str, key: str, valid: set[str] | list[str]) -> ConfigError:
@@ -305,7 +323,7 @@ def check_base_url(url: str, *, allow_http: bool, where: str) -> str:
 # ----------------------------------------------------------------------------- loading
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
+def _read_toml(path: Path) -> TOMLTable:
     import tomllib
 
     try:
@@ -315,29 +333,33 @@ def _read_toml(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read config file: {exc.strerror}") from None
     try:
-        return tomllib.loads(data.decode("utf-8"))
+        parsed: TOMLTable = tomllib.loads(data.decode("utf-8"))
+        return parsed
     except UnicodeDecodeError:
         raise ConfigError(f"{path}: config file is not UTF-8 text", hint="save it as UTF-8 TOML") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}", hint="fix the syntax at that line and column") from None
 
 
-def _build_section(path: Path, name: str, data: Any, cls: type) -> Any:
-    if data is None:
+def _build_section(path: Path, name: str, section: TOMLValue | None, cls: type[_T]) -> _T:
+    if section is None:
         return cls()
-    _check_type(path, f"[{name}]", data, dict)
+    data = _table(path, f"[{name}]", section)
     schema = _section_schema(cls)
     for key, value in data.items():
         if key not in schema:
             raise _unknown(path, f"in [{name}] ", key, set(schema))
         _check_type(path, f"{name}.{key}", value, schema[key])
     kwargs = dict(data)
-    if "keymap" in kwargs:
-        for k, v in kwargs["keymap"].items():
+    keymap = kwargs.get("keymap")
+    if isinstance(keymap, dict):  # a table, checked above
+        for k, v in keymap.items():
             _check_type(path, f"{name}.keymap.{k}", v, str)
     for key in ("timeout", "max_retry_wait", "max_response_mb"):
-        if key in kwargs:
-            kwargs[key] = _as_float(path, f"{name}.{key}", kwargs[key])
+        number = kwargs.get(key)
+        if isinstance(number, (int, float)):  # a number, checked above
+            kwargs[key] = _as_float(path, f"{name}.{key}", number)
+    # Every key is a field of `cls` with a value of its type (the schema check above).
     return cls(**kwargs)
 
 
@@ -348,7 +370,7 @@ def _as_float(path: Path, name: str, value: int | float) -> float:
         raise ConfigError(f"{path}: {name} = {value!r} is out of range", hint="use a smaller number") from None
 
 
-def _string_list(path: Path, where: str, value: Any) -> tuple[str, ...]:
+def _string_list(path: Path, where: str, value: object) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         raise ConfigError(f"{path}: {where} must be a list of strings", hint='write it like ["a", "b"]')
     return tuple(value)
@@ -386,10 +408,10 @@ def register_url_secrets(url: str) -> None:
             register_secret(piece)
 
 
-def _build_notify(path: Path, data: Any) -> NotifySettings:
-    if data is None:
+def _build_notify(path: Path, section: TOMLValue | None) -> NotifySettings:
+    if section is None:
         return NotifySettings()
-    _check_type(path, "[notify]", data, dict)
+    data = _table(path, "[notify]", section)
     valid = {f.name for f in fields(NotifySettings)}
     for key in data:
         if key not in valid:
@@ -410,21 +432,30 @@ def _build_notify(path: Path, data: Any) -> NotifySettings:
         provider, _, model = entry.partition("/")
         if not provider or not model:
             raise ConfigError(f"{path}: notify.watch entry {entry!r} is not provider/model-id", hint='e.g. "openai/gpt-4o"')
-    numbers: dict[str, tuple[type | tuple[type, ...], float, float]] = {
-        "deprecation_days": (int, 0, 3650), "fail_after": (int, 1, 1000), "timeout": ((int, float), 0.1, 600),
-    }
-    values: dict[str, Any] = {}
-    for key, (kind, low, high) in numbers.items():
-        if key in data:
-            _check_type(path, f"notify.{key}", data[key], kind)
-            if not low <= data[key] <= high:
-                raise ConfigError(f"{path}: notify.{key} = {data[key]!r} is out of range ({low} to {high})")
-            values[key] = float(data[key]) if key == "timeout" else data[key]
-    return NotifySettings(urls=urls, events=events, watch=watch, **values)
+
+    def number(key: str, kind: type | tuple[type, ...], low: float, high: float) -> int | float | None:
+        if key not in data:
+            return None
+        value = data[key]
+        _check_type(path, f"notify.{key}", value, kind)
+        if not isinstance(value, (int, float)) or not low <= value <= high:
+            raise ConfigError(f"{path}: notify.{key} = {value!r} is out of range ({low} to {high})")
+        return value
+
+    default = NotifySettings()
+    days = number("deprecation_days", int, 0, 3650)
+    fail_after = number("fail_after", int, 1, 1000)
+    timeout = number("timeout", (int, float), 0.1, 600)
+    return NotifySettings(
+        urls=urls, events=events, watch=watch,
+        deprecation_days=default.deprecation_days if days is None else int(days),
+        fail_after=default.fail_after if fail_after is None else int(fail_after),
+        timeout=default.timeout if timeout is None else float(timeout),
+    )
 
 
-def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> ProviderSettings:
-    _check_type(path, f"[providers.{slug}]", table, dict)
+def _build_provider(path: Path, slug: str, section: TOMLValue) -> ProviderSettings:
+    table = _table(path, f"[providers.{slug}]", section)
     spec = KNOWN_PROVIDERS.get(slug)
     kind = table.get("kind", spec.kind if spec else None)
     cloud_keys = set(CLOUD_OPTIONS.get(kind, ())) if isinstance(kind, str) else set()
@@ -439,7 +470,8 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
             hint="or set kind = \"openai-compatible\" and base_url for a custom endpoint",
         )
     valid_kinds = sorted({s.kind for s in KNOWN_PROVIDERS.values()} | set(CUSTOM_KINDS))
-    _check_type(path, f"providers.{slug}.kind", kind, str)
+    if not isinstance(kind, str):
+        raise _wrong_type(path, f"providers.{slug}.kind", kind, str)
     if kind not in valid_kinds:
         raise ConfigError(f"{path}: providers.{slug}.kind {kind!r} is unknown; valid kinds: {', '.join(valid_kinds)}")
     if spec is None and "base_url" not in table:
@@ -454,30 +486,33 @@ def _build_provider(path: Path, slug: str, table: Mapping[str, Any]) -> Provider
         if isinstance(value, str):
             envs = (value,)
         elif isinstance(value, list) and all(isinstance(v, str) for v in value):
-            envs = tuple(value)
+            envs = tuple(v for v in value if isinstance(v, str))
         else:
             raise ConfigError(f"{path}: providers.{slug}.api_key_env must be a variable name or a list of names")
     else:
         envs = spec.key_envs if spec else (f"{slug.upper().replace('-', '_')}_API_KEY",)
-    base_url = table.get("base_url")
+    base_url: TOMLValue | None = table.get("base_url")
     if base_url is None and spec is not None:
         base_url = spec.base_url
         if spec.host_env and os.environ.get(spec.host_env):
             base_url = host_url(os.environ[spec.host_env], spec.base_url)
     allow_http = bool(table.get("allow_http", False))
     base_url = check_base_url(str(base_url), allow_http=allow_http, where=f"{path}: providers.{slug}")
-    api_key = table.get("api_key")
+    api_key = _checked(table, "api_key", str)
     if api_key:
         register_secret(api_key)
-    timeout = table.get("timeout")
-    if timeout is not None:
-        timeout = _as_float(path, f"providers.{slug}.timeout", timeout)
+    stated_timeout = table.get("timeout")
+    timeout = None
+    if isinstance(stated_timeout, (int, float)):  # a number, checked above
+        timeout = _as_float(path, f"providers.{slug}.timeout", stated_timeout)
         check_range(path, f"providers.{slug}.timeout", timeout, "providers.timeout")
+    name = _checked(table, "name", str)
+    enabled = _checked(table, "enabled", bool)
     return ProviderSettings(
         slug=slug,
-        name=table.get("name", spec.name if spec else slug),
+        name=name if name is not None else spec.name if spec else slug,
         kind=kind,
-        enabled=table.get("enabled", True),
+        enabled=True if enabled is None else enabled,
         api_key_env=envs,
         base_url=base_url,
         timeout=float(timeout) if timeout is not None else None,
@@ -555,25 +590,25 @@ def load_settings(
     explicit = config_path or env.get("AISYNC_CONFIG")
     path = Path(explicit).expanduser() if explicit else default_config_path()
     exists = path.is_file()
-    raw: dict[str, Any] = {}
+    raw: TOMLTable = {}
     warnings: list[str] = []
     if explicit or exists:
         raw = _read_toml(path)
     for key in raw:
         if key not in _TOP_KEYS:
             raise _unknown(path, "", key, _TOP_KEYS)
-    sections = {name: _build_section(path, name, raw.get(name), cls) for name, cls in _SECTIONS.items()}
-    model_sync: ModelSyncSettings = sections["model_sync"]
+    model_sync = _build_section(path, "model_sync", raw.get("model_sync"), ModelSyncSettings)
+    pricing = _build_section(path, "pricing", raw.get("pricing"), PricingSettings)
+    ui = _build_section(path, "ui", raw.get("ui"), UiSettings)
+    log = _build_section(path, "log", raw.get("log"), LogSettings)
     if "AISYNC_MODEL_SYNC_ENABLED" in env:
         model_sync = replace(model_sync, enabled=_env_bool("AISYNC_MODEL_SYNC_ENABLED", env["AISYNC_MODEL_SYNC_ENABLED"]))
-    pricing: PricingSettings = sections["pricing"]
-    _validate_numbers(path, model_sync, pricing, sections["log"])
+    _validate_numbers(path, model_sync, pricing, log)
     if pricing.per not in ("1m", "1k"):
         raise ConfigError(f"{path}: pricing.per must be \"1m\" or \"1k\", not {pricing.per!r}")
 
     providers: dict[str, ProviderSettings] = {slug: _default_provider(spec) for slug, spec in KNOWN_PROVIDERS.items()}
-    table = raw.get("providers", {})
-    _check_type(path, "[providers]", table, dict)
+    table = _table(path, "[providers]", raw.get("providers", {}))
     has_file_key = False
     for slug, body in table.items():
         providers[slug] = _build_provider(path, slug, body)
@@ -594,8 +629,8 @@ def load_settings(
         database=str(db),
         model_sync=model_sync,
         pricing=pricing,
-        ui=sections["ui"],
-        log=sections["log"],
+        ui=ui,
+        log=log,
         providers=providers,
         raw=raw,
         warnings=tuple(warnings),
@@ -640,7 +675,7 @@ def _validate_numbers(path: Path, ms: ModelSyncSettings, pricing: PricingSetting
         check_range(path, "log.backups", log.backups)
 
 
-def save_config(path: Path, raw: Mapping[str, Any]) -> None:
+def save_config(path: Path, raw: Mapping[str, TOMLValue]) -> None:
     """Write the config atomically with tomli-w, mode 0600 (it may hold keys)."""
     import tomli_w
 

@@ -10,9 +10,10 @@ import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, overload
+from typing import Iterable, Mapping, TypedDict, Unpack, overload
 
 from . import bounds
+from .jsonvalue import JSON, JSONOut
 
 MODEL_TYPES: tuple[str, ...] = (
     "chat",
@@ -195,7 +196,7 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-def to_decimal(value: Any) -> Decimal | None:
+def to_decimal(value: object) -> Decimal | None:
     """Exact, bounded Decimal from an outside value (see `bounds.decimal`), or None when it is
     absent, malformed or out of range. Floats go through `repr` so 2.5e-06 stays 0.0000025."""
     return bounds.decimal(value)
@@ -210,7 +211,7 @@ class PriceTier:
     output: Decimal | None = None
     cached_input: Decimal | None = None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> dict[str, int | str | None]:
         return {
             "threshold": self.threshold,
             "input": _dec_str(self.input),
@@ -219,9 +220,13 @@ class PriceTier:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PriceTier:
+    def from_json(cls, data: Mapping[str, JSON]) -> PriceTier:
+        """A tier as the store keeps it. A threshold that is not a number raises TypeError or ValueError."""
+        threshold = data["threshold"]
+        if not isinstance(threshold, (int, float, str)):
+            raise TypeError(f"a price tier's threshold is {type(threshold).__name__}, not a number")
         return cls(
-            threshold=int(data["threshold"]),
+            threshold=int(threshold),
             input=to_decimal(data.get("input")),
             output=to_decimal(data.get("output")),
             cached_input=to_decimal(data.get("cached_input")),
@@ -273,9 +278,30 @@ class Price:
         unknown = sorted(set(components) - set(PRICE_COMPONENTS))
         if unknown:
             raise TypeError(f"not a price component: {', '.join(unknown)}")
-        # Every name is now one of the `Decimal | None` fields above.
-        amounts: dict[str, Any] = dict(components)
-        return cls(**amounts, tiers=tiers, currency=currency, other=other)
+        get = components.get
+        return cls(
+            input=get("input"),
+            output=get("output"),
+            cached_input=get("cached_input"),
+            cache_write=get("cache_write"),
+            reasoning=get("reasoning"),
+            audio_input=get("audio_input"),
+            audio_output=get("audio_output"),
+            image_input=get("image_input"),
+            per_request=get("per_request"),
+            input_per_image=get("input_per_image"),
+            per_image=get("per_image"),
+            input_per_second=get("input_per_second"),
+            output_per_second=get("output_per_second"),
+            input_per_character=get("input_per_character"),
+            output_per_character=get("output_per_character"),
+            input_per_video_second=get("input_per_video_second"),
+            output_per_video_second=get("output_per_video_second"),
+            web_search=get("web_search"),
+            tiers=tiers,
+            currency=currency,
+            other=other,
+        )
 
     def components(self) -> dict[str, Decimal]:
         """The known components only, in display order."""
@@ -324,8 +350,8 @@ class Price:
                 return False
         return self.tiers == other.tiers and self.currency == other.currency and self.other == other.other
 
-    def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {name: _dec_str(v) for name, v in self.components().items()}
+    def to_json(self) -> JSONOut:
+        data: JSONOut = {name: _dec_str(v) for name, v in self.components().items()}
         if self.tiers:
             data["tiers"] = [t.to_json() for t in self.tiers]
         if self.other:
@@ -336,7 +362,7 @@ def other_to_json(other: Iterable[tuple[str, Decimal]]) -> dict[str, str]:
     return {name: format(value, "f") for name, value in other}
 
 
-def other_from_json(data: Any) -> tuple[tuple[str, Decimal], ...]:
+def other_from_json(data: object) -> tuple[tuple[str, Decimal], ...]:
     """The stored `other` map back as sorted pairs; values that do not read as numbers are left out."""
     if not isinstance(data, Mapping):
         return ()
@@ -370,17 +396,46 @@ class RemoteModel:
     stated: frozenset[str] = frozenset()
     """Capabilities the provider made a statement about, true *or false*: those in `capabilities`
     are true, the rest of `stated` are false. A price feed may add only capabilities outside it."""
-    raw: Mapping[str, Any] | None = field(default=None, compare=False, hash=False)
+    raw: Mapping[str, JSON] | None = field(default=None, compare=False, hash=False)
+    """The provider's own record of the model as decoded JSON (an SDK's answer is turned into JSON
+    first), kept as text in the store."""
     deprecated: bool = False
     """The provider marks the model deprecated without a date (Bedrock LEGACY, Cohere is_deprecated)."""
+    unread: frozenset[str] = frozenset()
+    """Fields the provider could not tell this time (one model's details call failed): unknown, so a
+    value it stated before stays instead of being withdrawn."""
 
-    def with_changes(self, **changes: Any) -> RemoteModel:
+    def with_changes(self, **changes: Unpack[ModelChanges]) -> RemoteModel:
         return replace(self, **changes)
 
     def raw_json(self) -> str | None:
         if self.raw is None:
             return None
         return json.dumps(self.raw, sort_keys=True, separators=(",", ":"), default=str)
+
+
+class ModelChanges(TypedDict, total=False):
+    """Fields of a `RemoteModel` to replace (`RemoteModel.with_changes`), each with its own type."""
+
+    provider: str
+    model_id: str
+    name: str | None
+    type: str
+    context_length: int | None
+    max_output_tokens: int | None
+    capabilities: frozenset[str]
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    created_at: datetime | None
+    deprecated_at: datetime | None
+    description: str | None
+    owned_by: str | None
+    aliases: tuple[str, ...]
+    price: Price | None
+    stated: frozenset[str]
+    raw: Mapping[str, JSON] | None
+    deprecated: bool
+    unread: frozenset[str]
 
 
 #: The fields a model sync compares, in the order changes are reported.

@@ -7,9 +7,10 @@ Events are plain frozen dataclasses and carry no secrets (URLs are logged withou
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Callable, TypeVar
 
 if TYPE_CHECKING:
+    from .outcomes import RunSummary
     from .sync.plan import ProviderPlan
 
 
@@ -136,9 +137,11 @@ class Progress(Event):
 @dataclass(frozen=True)
 class RunFinished(Event):
     kind: str
-    summary: Any
-    """A sync.runner.RunSummary."""
+    summary: RunSummary
     cancelled: bool = False
+
+
+E = TypeVar("E", bound=Event)
 
 
 def ignore(event: Event) -> None:
@@ -154,7 +157,7 @@ class Recorder:
     def __call__(self, event: Event) -> None:
         self.events.append(event)
 
-    def of(self, cls: type[Event]) -> list[Any]:
+    def of(self, cls: type[E]) -> list[E]:
         return [e for e in self.events if isinstance(e, cls)]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import codecs
 import errno
-from typing import Any, TextIO
+from typing import TextIO
 
 from .errors import AisyncError
 
@@ -61,7 +61,7 @@ def _escape(ch: str) -> str:
     return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
 
 
-def degrade_symbols(stream: Any) -> bool:
+def degrade_symbols(stream: object) -> bool:
     """Make `stream` write ASCII stand-ins for characters its encoding lacks. True if it had to."""
     encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
@@ -73,8 +73,11 @@ def degrade_symbols(stream: Any) -> bool:
         codecs.lookup_error(_HANDLER)
     except LookupError:
         codecs.register_error(_HANDLER, _stand_in)
+    reconfigure = getattr(stream, "reconfigure", None)  # io.TextIOWrapper's; a replaced stream may lack it
+    if not callable(reconfigure):
+        return False
     try:
-        stream.reconfigure(errors=_HANDLER)
+        reconfigure(errors=_HANDLER)
     except (AttributeError, ValueError, OSError):
         return False
     return True
@@ -113,5 +116,5 @@ class GuardedStream:
                 raise self._failed(exc) from None
             raise
 
-    def __getattr__(self, name: str) -> Any:
+    def __getattr__(self, name: str) -> object:
         return getattr(self._stream, name)

@@ -10,7 +10,7 @@ import logging
 import logging.handlers
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .domain import utcnow
 from .errors import redact
@@ -66,7 +66,7 @@ def _logger(path: Path, max_bytes: int, backups: int) -> logging.Logger | None:
     return logger
 
 
-def log_line(settings: Settings, run: str, kind: str, provider: str | None, status: str, **fields: Any) -> None:
+def log_line(settings: Settings, run: str, kind: str, provider: str | None, status: str, **fields: object) -> None:
     logger = _logger(settings.log_file, settings.log.max_bytes, settings.log.backups)
     if logger is None:
         return
@@ -87,7 +87,7 @@ def log_line(settings: Settings, run: str, kind: str, provider: str | None, stat
 
 def log_summary(settings: Settings, summary: RunSummary) -> None:
     for o in summary.outcomes:
-        fields: dict[str, Any] = {}
+        fields: dict[str, object] = {}
         if o.plan is not None:
             fields.update(o.plan.counts())
         if getattr(o, "refused", 0):

@@ -1,5 +1,6 @@
 """Start-up and read commands: `aisync --help` against `python -c "import rich"` measured alongside,
-and `models list --format json` / `models info M P --history` on a store of 5,000 models.
+`models list --format json` / `models info M P --history` on a store of 5,000 models, and
+`models list` (JSON, and the table with every fact column) once that store carries models.dev facts.
 
     python -m bench.bench_cli [--runs 15]
 """
@@ -46,9 +47,10 @@ def main(argv: list[str] | None = None) -> list[Result]:
     ap.add_argument("--runs", type=int, default=15)
     args = ap.parse_args(argv)
     results = bench_help(args.runs)
-    from .store_bench import bench_read_commands
+    from .store_bench import bench_facts_list, bench_read_commands
 
     results += bench_read_commands(max(5, args.runs // 2))
+    results += bench_facts_list(max(5, args.runs // 2))
     from .report import print_table
 
     print_table(results)

@@ -19,7 +19,7 @@ from .common import Result
 def main(argv: list[str] | None = None) -> list[Result]:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--runs", type=int, default=5, help="measured runs per figure (after one warm-up)")
-    ap.add_argument("--skip", default="", help="comma-separated: help, read, sync, syncall, pricing, tui")
+    ap.add_argument("--skip", default="", help="comma-separated: help, read, facts, sync, syncall, pricing, tui")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     results: list[Result] = []
@@ -33,6 +33,10 @@ def main(argv: list[str] | None = None) -> list[Result]:
         from .store_bench import bench_read_commands
 
         results += bench_read_commands(args.runs + 2)
+    if "facts" not in skip:
+        from .store_bench import bench_facts_list
+
+        results += bench_facts_list(args.runs + 2)
     if "sync" not in skip:
         from .bench_sync import bench_big_sync
 

@@ -2,6 +2,13 @@
 the first `models list`) plus real syncs of OpenAI-, Gemini- and xAI-style lists from the loopback
 server, a second xAI sync with new prices (so `--history` has periods), and usage records.
 Then `models list --format json` and `models info M P --history` are timed on it.
+
+`bench_facts_list` times `models list` on the same store once a `sync-pricing` from local feed
+files has given every model models.dev facts (knowledge cutoff, release and update dates, open
+weights): the bundled copy states them for the catalog, and a models.dev file made from it states
+them for every listed OpenAI-, Gemini- and xAI-style model too.
+
+    python -m bench.store_bench [RUNS]
 """
 
 from __future__ import annotations
@@ -10,6 +17,7 @@ import json
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from .common import FakeProviderServer, Result, Sandbox, aisync, cleanup, keys_env, new_sandbox
 from .synth import gemini_models, openai_models, xai_language_models, xai_models_list
@@ -80,6 +88,74 @@ def _add_usage(db_path: Path) -> None:
     store.close()
 
 
+def _modelsdev_entry(i: int, model_id: str) -> dict[str, Any]:
+    """Facts for one model models.dev does not list, varied so the column values are not all alike.
+    No limits or prices: those would make up disagreements with the other feeds."""
+    year, month = 2023 + i % 3, 1 + i % 12
+    return {
+        "id": model_id,
+        "name": model_id,
+        "knowledge": f"{year - 1}-{month:02d}",
+        "release_date": f"{year}-{month:02d}-{1 + i % 28:02d}",
+        "last_updated": f"{year + 1}-{month:02d}-{1 + i % 28:02d}",
+        "open_weights": i % 4 == 0,
+    }
+
+
+def fill_modelsdev_facts(sb: Sandbox) -> str:
+    """Run a real `sync-pricing` from local copies of the bundled feeds, with a models.dev file
+    that states facts for every model of the store whose provider models.dev knows (the bundled
+    entries as they are, made-up dates for the rest). Returns a note for the results table."""
+    from aisync_tui.pricing.modelsdev import MODELSDEV_PROVIDERS
+    from aisync_tui.pricing.sources import snapshot_bytes
+
+    ours = {slug: mid for mid, slug in MODELSDEV_PROVIDERS.items()}
+    api = json.loads(snapshot_bytes("modelsdev"))
+    stored = json.loads(aisync(sb, "models", "list", "--format", "json").stdout)
+    for i, m in enumerate(stored):
+        mid = ours.get(m["provider"])
+        if mid is not None:
+            provider = api.setdefault(mid, {"id": mid, "name": mid, "models": {}})
+            provider["models"].setdefault(m["id"], _modelsdev_entry(i, m["id"]))
+    feeds = sb.root / "feeds"
+    feeds.mkdir(exist_ok=True)
+    (feeds / "litellm.json").write_bytes(snapshot_bytes("litellm"))
+    (feeds / "genai-prices.json").write_bytes(snapshot_bytes("genai"))
+    (feeds / "modelsdev.json").write_text(json.dumps(api))
+    sb.write_config(sb.config.read_text().replace(
+        "[pricing]\nremote = false\n",
+        f'[pricing]\nfeed_url = "{feeds / "litellm.json"}"\ngenai_prices_url = "{feeds / "genai-prices.json"}"\n'
+        f'modelsdev_url = "{feeds / "modelsdev.json"}"\ncache_ttl = 0\n',
+    ))
+    aisync(sb, "sync-pricing", "--force")
+    models = json.loads(aisync(sb, "models", "list", "--format", "json").stdout)
+    dated = sum(1 for m in models if m["released_at"])
+    disputed = sum(1 for m in models if m["disputed"])
+    return f"{len(models):,} models, {dated:,} with a models.dev release date, {disputed:,} with sources that disagree"
+
+
+def bench_facts_list(runs: int) -> list[Result]:
+    """`models list --format json` and the table with every fact column, on a store whose models
+    carry models.dev facts."""
+    sb, _ = build_store()
+    note = fill_modelsdev_facts(sb)
+    lst = Result("models list --format json, ~5,000-model store with models.dev facts", 0.35, note=note)
+    table = Result("models list --columns all (table), same store", 0.35)
+    for i in range(runs + 1):
+        r = aisync(sb, "models", "list", "--format", "json")
+        r2 = aisync(sb, "models", "list", "--columns", "all")
+        if i == 0:
+            assert all("knowledge_cutoff" in m for m in json.loads(r.stdout)), r.stdout[:300]
+            assert "Knowledge Cutoff" in r2.stdout, r2.stdout[:800]
+            continue
+        lst.samples.append(r.wall)
+        lst.cpu.append(r.cpu)
+        table.samples.append(r2.wall)
+        table.cpu.append(r2.cpu)
+    cleanup([sb.root])
+    return [lst, table]
+
+
 def bench_read_commands(runs: int) -> list[Result]:
     sb, desc = build_store()
     model, provider = INFO_MODEL
@@ -103,4 +179,5 @@ def bench_read_commands(runs: int) -> list[Result]:
 if __name__ == "__main__":
     from .report import print_table
 
-    print_table(bench_read_commands(int(sys.argv[1]) if len(sys.argv) > 1 else 7))
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 7
+    print_table(bench_read_commands(runs) + bench_facts_list(runs))

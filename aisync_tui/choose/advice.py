@@ -8,8 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
+from ..jsonvalue import JSONOut
 from ..store.candidates import Candidate
 from .cost import Quote, Workload, decimal_text, quote, total
 
@@ -29,7 +30,7 @@ class ModelCost:
     def cost(self) -> Decimal | None:
         return self.quote.cost
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONOut:
         c = self.model
         return {
             "provider": c.provider,

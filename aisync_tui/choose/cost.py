@@ -14,9 +14,9 @@ from __future__ import annotations
 import decimal
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from ..domain import Price, PriceTier
+from ..jsonvalue import JSONOut
 
 #: Enough digits that no product of a bounded token count and a feed price is ever rounded.
 _EXACT = decimal.Context(prec=80, traps=[decimal.InvalidOperation, decimal.Overflow])
@@ -105,7 +105,7 @@ class CostLine:
     unit_price: Decimal | None
     cost: Decimal | None
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONOut:
         return {
             "quantity": decimal_text(self.quantity),
             "unit_price_usd": decimal_text(self.unit_price),
@@ -132,7 +132,7 @@ class Quote:
             total = _EXACT.add(total, line.cost)
         return total
 
-    def breakdown_json(self) -> dict[str, Any]:
+    def breakdown_json(self) -> JSONOut:
         return {line.component: line.to_json() for line in self.lines}
 
 

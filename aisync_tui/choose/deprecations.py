@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Iterable
+from typing import Iterable
 
 from ..domain import as_utc, utcnow
+from ..jsonvalue import JSONOut
 
 #: What "used recently" means for deprecations and notifications.
 RECENT_DAYS = 30
@@ -32,7 +33,7 @@ class Deprecation:
     def days_left(self, now: datetime) -> int:
         return (self.date.date() - now.date()).days
 
-    def to_json(self, now: datetime) -> dict[str, Any]:
+    def to_json(self, now: datetime) -> JSONOut:
         return {
             "provider": self.provider, "id": self.model_id, "name": self.name, "status": self.status,
             "deprecation_date": self.date.strftime("%Y-%m-%d"), "days_left": self.days_left(now),

@@ -14,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
 
 from ..domain import Price
+from ..jsonvalue import JSONOut
 from .cost import Workload, decimal_text, quote
 
 LONG_CONTEXT = "long_context_tier"
@@ -59,7 +59,7 @@ class ModelLine:
     whatif_cost: Decimal | None = None
     whatif_unpriced: int = 0
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONOut:
         return {
             "provider": self.provider, "model": self.model_id, "records": self.records,
             "input_tokens": self.input_tokens, "cached_tokens": self.cached_tokens, "output_tokens": self.output_tokens,
@@ -95,7 +95,7 @@ class WhatIf:
     both_whatif: Decimal = Decimal(0)
     by_model: list[ModelLine] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONOut:
         def iso(v: datetime | None) -> str | None:
             return None if v is None else v.strftime("%Y-%m-%dT%H:%M:%SZ")
 

@@ -7,10 +7,11 @@ from __future__ import annotations
 import argparse
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Sequence
 
 if TYPE_CHECKING:
     from ..choose.advice import ModelCost
+    from ..choose.cost import Workload
     from ._base import Context, Subparsers
 
 #: Upper bound of any count on the command line: far above any real workload, far below what
@@ -53,7 +54,7 @@ UNIT_OPTIONS: dict[str, tuple[str, str, str]] = {
 }
 
 
-def add_workload(p: Any, *, requests: bool = True) -> None:
+def add_workload(p: argparse.ArgumentParser, *, requests: bool = True) -> None:
     g = p.add_argument_group("workload (per request)")
     g.add_argument("--input-tokens", type=count, default=0, metavar="N", help="prompt tokens per request, cached ones included")
     g.add_argument("--output-tokens", type=count, default=0, metavar="N", help="output tokens per request")
@@ -85,7 +86,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=run_cost)
 
 
-def workload_from(args: Any) -> Any:
+def workload_from(args: argparse.Namespace) -> Workload:
     from ..choose.cost import Workload
     from ..errors import UsageError
 
@@ -110,7 +111,7 @@ def plural(n: int, word: str) -> str:
     return f"{n:,} {word if n == 1 else word + 's'}"
 
 
-def describe_workload(w: Any) -> str:
+def describe_workload(w: Workload) -> str:
     parts = []
     if w.input_tokens:
         cached = f" ({w.cached_tokens:,} cached)" if w.cached_tokens else ""

@@ -4,9 +4,10 @@ marking the ones you used recently. Registered under `models` by commands/models
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from ..choose.deprecations import Deprecation
     from ._base import Context, Subparsers
 
 
@@ -49,7 +50,7 @@ def run_deprecations(ctx: Context) -> int:
         ctx.print(f"No {'used ' if args.used else ''}model has a deprecation date{scope}.")
         return 0
 
-    def when(d: Any) -> str:
+    def when(d: Deprecation) -> str:
         left = d.days_left(now)
         return "today" if left == 0 else (f"in {plural(left, 'day')}" if left > 0 else f"{plural(-left, 'day')} ago")
 

@@ -10,12 +10,19 @@ connection for the whole server, as everywhere else in the program.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Mapping
+
+# At run time, not only for the type checker: the SDK reads the tools' annotations to describe them.
+from ..jsonvalue import JSON, JSONOut
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from mcp.server.mcpserver import MCPServer
 
+    from ..choose.cost import Workload
     from ..config import Settings
+    from ..store.candidates import Candidate
     from ..store.db import Store
 
 EXTRA_HINT = "pip install 'aisync-tui[mcp]'"
@@ -30,25 +37,39 @@ def _tool_error() -> type[Exception]:
     return ToolError
 
 
-def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, requests: int, units: dict[str, Any]) -> Any:
+def _quantity(name: str, value: JSON) -> int | Decimal:
+    """One non-token quantity of a tool call: a whole number, or for seconds a decimal one."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        raise _tool_error()(f"{name} must be a number, not {value!r}") from None
+    if not number.is_finite():
+        raise _tool_error()(f"{name} must be a finite number")
+    return number if "seconds" in name else int(number)
+
+
+def _workload(input_tokens: int, output_tokens: int, cached_tokens: int, requests: int, units: Mapping[str, JSON]) -> Workload:
     """A Workload from a tool call's arguments; `units` are the non-token quantities by name."""
     from ..choose.cost import Workload
 
-    values: dict[str, Any] = {}
-    for name, value in units.items():
-        if isinstance(value, int) and not isinstance(value, bool):
-            values[name] = value
-            continue
-        try:
-            number = Decimal(str(value))
-        except ArithmeticError:
-            raise _tool_error()(f"{name} must be a number, not {value!r}") from None
-        if not number.is_finite():
-            raise _tool_error()(f"{name} must be a finite number")
-        values[name] = number if "seconds" in name else int(number)
-    w = Workload(input_tokens=int(input_tokens), output_tokens=int(output_tokens), cached_tokens=int(cached_tokens), requests=int(requests), **values)
+    def count(name: str) -> int:
+        return int(_quantity(name, units.get(name, 0)))
+
+    def seconds(name: str) -> Decimal:
+        return Decimal(_quantity(name, units.get(name, 0)))
+
+    w = Workload(
+        input_tokens=int(input_tokens), output_tokens=int(output_tokens), cached_tokens=int(cached_tokens), requests=int(requests),
+        input_images=count("input_images"), images=count("images"),
+        input_seconds=seconds("input_seconds"), output_seconds=seconds("output_seconds"),
+        input_characters=count("input_characters"), output_characters=count("output_characters"),
+        input_video_seconds=seconds("input_video_seconds"), video_seconds=seconds("video_seconds"),
+    )
     limit = 10**15
-    if max(w.input_tokens, w.output_tokens, w.requests, *values.values()) > limit:
+    counts = (w.input_tokens, w.output_tokens, w.requests, w.input_images, w.images, w.input_characters, w.output_characters)
+    if max(counts) > limit or max(w.input_seconds, w.output_seconds, w.input_video_seconds, w.video_seconds) > limit:
         raise _tool_error()(f"counts are limited to {limit:,}")
     problems = w.problems()
     if problems:
@@ -82,7 +103,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         search: str | None = None,
         available_only: bool = False,
         limit: int = 50,
-    ) -> dict[str, Any]:
+    ) -> JSONOut:
         """Models that can still be used (active, deprecated or catalog), filtered: provider, type (chat, embedding, image, ...),
         every named capability (vision, functions, reasoning, ...), minimum context, a substring of the id or name, only the
         models the user's providers list. Sorted by provider then id; at most `limit` (up to 500), with the total that matched."""
@@ -100,7 +121,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         return {"total": len(found), "models": [_model_json(c) for c in shown]}
 
     @server.tool(annotations=read_only)
-    async def model_info(model: str, provider: str, history: bool = False, usage_days: int = 30) -> dict[str, Any]:
+    async def model_info(model: str, provider: str, history: bool = False, usage_days: int = 30) -> JSONOut:
         """Everything about one model (id or an alias its provider states): capabilities, context, current price per
         component, optionally the dated price history, and the user's usage of the last `usage_days` days."""
         from ..render.model_text import info_json
@@ -132,7 +153,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         input_video_seconds: str = "0",
         video_seconds: str = "0",
         at: str | None = None,
-    ) -> list[dict[str, Any]]:
+    ) -> list[JSONOut]:
         """What a workload costs on each model: `models` is a list of {"id": ..., "provider": ...}; tokens, images,
         seconds (of audio; video_seconds of video) and characters are per request, times `requests`; input_tokens
         includes cached_tokens. `at` (YYYY-MM-DD) prices at the
@@ -146,7 +167,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         })
         when = _at(at) if at else None
         pairs = [(str(m.get("id", "")), str(m.get("provider", ""))) for m in models[:MAX_ROWS]]
-        out: list[dict[str, Any]] = []
+        out: list[JSONOut] = []
         for r in cost_of(pairs, w, at=when):
             if isinstance(r, NotFound):
                 out.append({"id": r.model_id, "provider": r.provider, "error": "not found", "did_you_mean": [{"id": m, "provider": p} for m, p in r.suggestions]})
@@ -174,7 +195,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         providers: list[str] | None = None,
         available_only: bool = False,
         top: int = 10,
-    ) -> dict[str, Any]:
+    ) -> JSONOut:
         """The models that can run a workload, cheapest first (ties: larger context, then id): every named capability,
         at least `min_context`. Models without a known price for the workload are left out and counted in `unpriced`."""
         from ..choose.advice import cheapest as rank
@@ -191,7 +212,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
         return {"ranked": [r.to_json() for r in ranking.ranked], "matched": ranking.considered, "unpriced": ranking.unpriced}
 
     @server.tool(annotations=read_only)
-    async def usage_summary(days: int = 30, provider: str | None = None, top: int = 10) -> dict[str, Any]:
+    async def usage_summary(days: int = 30, provider: str | None = None, top: int = 10) -> JSONOut:
         """The user's own usage and spend over the last `days` UTC days (today included): totals, per provider, per model,
         top models by cost, daily series. Costs the store could not price are counted as unpriced, never as zero."""
         from ..usage.stats import usage_summary as summary
@@ -202,7 +223,7 @@ def build_server(settings: Settings) -> tuple[MCPServer, Store]:
     return server, store
 
 
-def _at(text: str) -> Any:
+def _at(text: str) -> datetime:
     from ..choose.advice import price_date
     from ..errors import UsageError
 
@@ -212,7 +233,7 @@ def _at(text: str) -> Any:
         raise _tool_error()(exc.line()) from None
 
 
-def _model_json(c: Any) -> dict[str, Any]:
+def _model_json(c: Candidate) -> JSONOut:
     from ..choose.cost import decimal_text
 
     price = c.price

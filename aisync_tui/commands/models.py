@@ -4,15 +4,78 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 if TYPE_CHECKING:
+    from ..jsonvalue import JSON, JSONOut
     from ..store.db import Store
+    from ..store.queries import ModelRow
     from ._base import Context, Subparsers
 
 
 SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status", "released")
+
+#: What the table shows for a fact no source states (CSV leaves the cell empty).
+UNKNOWN = "—"
+
+
+@dataclass(frozen=True, slots=True)
+class ModelFacts:
+    """What `models list` reads beside a model's list row: the facts models.dev states that the
+    row does not carry, and the disagreements between sources the last pricing sync recorded."""
+
+    knowledge_cutoff: str | None
+    last_updated: str | None
+    disputes: list[dict[str, JSON]] | None
+    """As recorded in `field_sources["disputes"]`: `{"field": ..., "values": {source: value}}`;
+    empty when the sources agree, None when the record cannot be read (a damaged store)."""
+
+    @property
+    def disputed(self) -> bool | None:
+        return None if self.disputes is None else bool(self.disputes)
+
+    @property
+    def disputed_fields(self) -> list[str]:
+        return [field for d in self.disputes or () if isinstance(field := d.get("field"), str)]
+
+
+#: The facts of a row read without them (a table or CSV with no --columns).
+NO_FACTS = ModelFacts(None, None, [])
+
+
+@dataclass(frozen=True, slots=True)
+class FactColumn:
+    """An optional column of the table and CSV: `--columns NAME`."""
+
+    name: str
+    header: str
+    cell: Callable[[ModelRow, ModelFacts], str | None]
+    """The cell's text; None when no source states it."""
+
+
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def _disputed_cell(facts: ModelFacts) -> str | None:
+    """What the sources disagree on ("input, context length"), "no", or None when unreadable."""
+    if facts.disputes is None:
+        return None
+    fields = facts.disputed_fields
+    return ", ".join(f.replace("_", " ") for f in fields) if fields else _yes_no(bool(facts.disputes))
+
+
+#: The optional columns, in the order they are shown whatever order `--columns` names them in.
+FACT_COLUMNS: tuple[FactColumn, ...] = (
+    FactColumn("released", "Released", lambda row, facts: row.released_at),
+    FactColumn("cutoff", "Knowledge Cutoff", lambda row, facts: facts.knowledge_cutoff),
+    FactColumn("updated", "Last Updated", lambda row, facts: facts.last_updated),
+    FactColumn("open_weights", "Open Weights", lambda row, facts: _yes_no(row.open_weights)),
+    FactColumn("disputed", "Disputed", lambda row, facts: _disputed_cell(facts)),
+)
+COLUMN_NAMES: tuple[str, ...] = tuple(c.name for c in FACT_COLUMNS)
 
 
 def register(sub: Subparsers) -> None:
@@ -36,6 +99,12 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--released-after", metavar="DATE", help="only models released after DATE (YYYY-MM-DD), as a source states")
     p.add_argument("--disputed", action="store_true", help="only models whose sources disagree on a price or a limit")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)")
+    p.add_argument(
+        "--columns", action="append", metavar="NAMES",
+        help=f"more table/CSV columns, comma-separated: {', '.join(COLUMN_NAMES)} or all "
+        "(release date, knowledge cutoff, last update, open weights, what sources disagree on; "
+        f"{UNKNOWN} when no source states it). JSON always has them",
+    )
     p.add_argument("--sort", choices=SORTS, default="name", help="sort field (default: name)")
     p.add_argument("--per", choices=("1m", "1k"), help="price unit: per 1M (default) or 1K tokens")
     p.add_argument("--limit", type=int, metavar="N", help="at most N models")
@@ -76,10 +145,81 @@ def _seed_catalog(ctx: Context, store: Store) -> None:
     ensure_seeded(store)
 
 
+def fact_columns(requested: Iterable[str] | None) -> list[FactColumn]:
+    """The optional columns `--columns` names (comma-separated, repeatable; `all` for every one)."""
+    from ..errors import UsageError
+
+    names: set[str] = set()
+    for text in requested or ():
+        for item in text.split(","):
+            name = item.strip().lower().replace("-", "_")
+            if not name:
+                continue
+            if name == "all":
+                names.update(COLUMN_NAMES)
+            elif name in COLUMN_NAMES:
+                names.add(name)
+            else:
+                raise UsageError(f"--columns: no column named {item.strip()[:40]!r}", hint=f"valid columns: {', '.join(COLUMN_NAMES)}, all")
+    return [c for c in FACT_COLUMNS if c.name in names]
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _disputes(sources: object) -> list[dict[str, JSON]] | None:
+    """The disagreements recorded in a model's field_sources text (`sources` is None for a model
+    that records none). None when the text is not a JSON object whose `disputes` is absent or a
+    list: a damaged record reads as unknown for its own model, and the list goes on."""
+    if sources is None:
+        return []
+    from ..jsonvalue import decode, objects
+
+    try:
+        decoded = decode(sources) if isinstance(sources, (str, bytes)) else None
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(decoded, dict):
+        return None
+    recorded = decoded.get("disputes")
+    if recorded is None:
+        return []
+    return objects(recorded) if isinstance(recorded, list) else None
+
+
+def _facts(cutoff: object, updated: object, sources: object) -> ModelFacts:
+    """The three cells `run_list` selects beside a list row (see there), checked: a store edited by
+    hand may hold anything in them, and a wrong kind reads as unknown."""
+    return ModelFacts(_text_or_none(cutoff), _text_or_none(updated), _disputes(sources))
+
+
+def _fact_cells(row: ModelRow, facts: ModelFacts, columns: Sequence[FactColumn], unknown: str) -> list[str]:
+    out = []
+    for column in columns:
+        value = column.cell(row, facts)
+        out.append(unknown if value is None else value)
+    return out
+
+
+def _with_facts(doc: JSONOut, cutoff: object, updated: object, sources: object) -> JSONOut:
+    """A model of `models list --format json`: the list row's keys, then the facts and disputes
+    (the cells `_facts` reads, written straight in: this runs once per model of the catalog)."""
+    doc["knowledge_cutoff"] = cutoff if isinstance(cutoff, str) else None
+    doc["last_updated"] = updated if isinstance(updated, str) else None
+    disputes = [] if sources is None else _disputes(sources)
+    doc["disputed"] = None if disputes is None else bool(disputes)
+    doc["disputes"] = disputes
+    return doc
+
+
 def run_list(ctx: Context) -> int:
+    import peewee as pw
+
     from ..errors import UsageError
     from ..render.model_text import list_headers, list_json, list_row
     from ..render.table import ascii_table, csv_text
+    from ..store.models import Model, json_text_has
     from ..store.queries import model_rows_query, row_from_tuple
     from ..store.rowreader import read_rows
 
@@ -88,6 +228,7 @@ def run_list(ctx: Context) -> int:
         raise UsageError("--available and --catalog exclude each other")
     if args.limit is not None and args.limit < 1:
         raise UsageError("--limit must be at least 1")
+    columns = fact_columns(args.columns)
     released_after = None
     if args.released_after is not None:
         released_after = parse_date(args.released_after, "--released-after").date().isoformat()
@@ -100,24 +241,40 @@ def run_list(ctx: Context) -> int:
         search=args.search, capabilities=args.capability or (), sort=args.sort,
         open_weights=args.open_weights, released_after=released_after, disputed=args.disputed,
     )
+    # Beside each list row, when JSON or a --columns shows them: the two facts it lacks, and the
+    # model's field_sources only when they record a disagreement (the same text test as
+    # --disputed), so the other rows decode nothing.
+    fields = list(query.selected_columns)
+    width = len(fields)
+    with_facts = args.format == "json" or bool(columns)
+    if with_facts:
+        query = query.select_extend(
+            Model.knowledge_cutoff, Model.last_updated,
+            pw.Case(None, [(json_text_has(Model.field_sources, "disputes"), Model.field_sources)]),
+        )
+        # The third cell is taken as text (field_sources, or NULL) and decoded by `_disputes`.
+        fields += [Model.knowledge_cutoff, Model.last_updated, pw.TextField()]
     if args.limit:
         query = query.limit(args.limit)
     # Plain tuples (store/rowreader.py): the same rows without a Peewee conversion per cell.
-    rows = [row_from_tuple(t) for t in read_rows(query, query.selected_columns, store.db)]
+    found = read_rows(query, fields, store.db)
     if args.format == "json":
         from ..render.fastjson import dumps_indent2
         from ..render.inert import inert_json
 
-        ctx.out.write(inert_json(dumps_indent2([list_json(r) for r in rows])))
+        docs = [_with_facts(list_json(row_from_tuple(t)), t[width], t[width + 1], t[width + 2]) for t in found]
+        ctx.out.write(inert_json(dumps_indent2(docs)))
         ctx.out.write("\n")
         return 0
+    rows = [(row_from_tuple(t), _facts(t[width], t[width + 1], t[width + 2]) if with_facts else NO_FACTS) for t in found]
+    headers = list_headers(per) + [c.header for c in columns]
     if args.format == "csv":
-        ctx.out.write(csv_text(list_headers(per), (list_row(r, per) for r in rows)))
+        ctx.out.write(csv_text(headers, ([*list_row(r, per), *_fact_cells(r, f, columns, "")] for r, f in rows)))
         return 0
     if not rows:
         ctx.print("No models match." + ("" if args.provider or args.type else " Run `aisync sync-models` to fetch your providers' lists."))
         return 0
-    ctx.print(ascii_table(list_headers(per), (list_row(r, per) for r in rows), align_right=(4, 5, 6)))
+    ctx.print(ascii_table(headers, ([*list_row(r, per), *_fact_cells(r, f, columns, UNKNOWN)] for r, f in rows), align_right=(4, 5, 6)))
     ctx.print(f"{len(rows):,} models" + (f" (prices per {'1M' if per == '1m' else '1K'} tokens)" if rows else ""))
     return 0
 

@@ -6,10 +6,14 @@ value), its base URL, whether it is enabled and when it was last synced.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
     from ..config import ProviderSettings
+    from ..store.queries import ProviderRow
     from ._base import Context, Subparsers
 
 
@@ -28,41 +32,51 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(handler=run_providers)
 
 
-def key_status(settings: ProviderSettings) -> dict[str, Any]:
-    """Where the key comes from, without the key: {"set", "source", "env"}."""
+@dataclass(frozen=True, slots=True)
+class KeyStatus:
+    """Where a provider's key comes from, without the key."""
+
+    set: bool
+    source: str | None
+    """The variable's name or "config file"; None when no key is set."""
+    env: list[str]
+    """The variables the key is read from, in order."""
+
+
+def key_status(settings: ProviderSettings) -> KeyStatus:
     key, source = settings.resolve_key()
-    return {"set": key is not None, "source": source, "env": list(settings.api_key_env)}
+    return KeyStatus(set=key is not None, source=source, env=list(settings.api_key_env))
 
 
-def key_text(p: Any, status: dict[str, Any]) -> str:
+def key_text(p: ProviderSettings, status: KeyStatus) -> str:
     from ..providers.clouds import credential_source
 
     cloud = credential_source(p)
     if cloud is not None:
         return cloud
-    envs = " or ".join(f"${e}" for e in status["env"]) or "-"
-    if status["set"]:
-        return f"{status['source']} (set)"
+    envs = " or ".join(f"${e}" for e in status.env) or "-"
+    if status.set:
+        return f"{status.source} (set)"
     if not p.needs_key:
         return f"optional: {envs} (not set)"
     return f"{envs} (not set)"
 
 
-def is_configured(p: Any, status: dict[str, Any]) -> bool:
+def is_configured(p: ProviderSettings, status: KeyStatus) -> bool:
     """What the sync runner goes by: a key, or a keyless provider the user opted into with a
     [providers.NAME] table (Ollama and OpenRouter are not tried on every machine uninvited)."""
     return bool(p.is_configured())
 
 
-def configured_text(p: Any, status: dict[str, Any]) -> str:
-    if status["set"]:
+def configured_text(p: ProviderSettings, status: KeyStatus) -> str:
+    if status.set:
         return "yes"
     if not p.needs_key:
         return "yes (no key needed)" if p.explicit else f"opt-in: add [providers.{p.slug}]"
     return "no"
 
 
-def _store_rows(ctx: Context) -> tuple[dict[str, Any], str | None]:
+def _store_rows(ctx: Context) -> tuple[dict[str, ProviderRow], str | None]:
     """Provider rows from the store, or an explanation of why there are none."""
     from ..errors import StoreError
 
@@ -96,7 +110,7 @@ def run_providers(ctx: Context) -> int:
         entries.append((p, status, row))
 
     if ctx.args.format == "json":
-        data = []
+        data: list[JSONOut] = []
         for p, status, row in entries:
             data.append(
                 {
@@ -107,9 +121,9 @@ def run_providers(ctx: Context) -> int:
                     "enabled": p.enabled,
                     "configured": is_configured(p, status),
                     "needs_key": p.needs_key,
-                    "api_key_env": status["env"],
-                    "key_set": status["set"],
-                    "key_source": status["source"],
+                    "api_key_env": status.env,
+                    "key_set": status.set,
+                    "key_source": status.source,
                     "base_url": p.base_url,
                     "credentials": credential_source(p),
                     "location": location(p),

@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
+    from ..store.queries import RunRow
+    from ..store.run_status import ProviderHealth
     from ._base import Context, Subparsers
 
 
@@ -89,14 +93,14 @@ def when(ts: datetime | None, now: datetime) -> str:
     return f"{ts.strftime('%Y-%m-%d %H:%M')} ({ago(ts, now)})"
 
 
-def changes_text(run: Any) -> str:
+def changes_text(run: RunRow | None) -> str:
     if run is None:
         return "-"
     parts = [f"{n} {label}" for n, label in ((run.added, "added"), (run.updated, "updated"), (run.missing, "missing"), (run.removed, "removed"), (run.prices_changed, "prices")) if n]
     return ", ".join(parts) if parts else "no changes"
 
 
-def run_json(run: Any) -> dict[str, Any] | None:
+def run_json(run: RunRow | None) -> JSONOut | None:
     if run is None:
         return None
     return {
@@ -119,7 +123,7 @@ def run_json(run: Any) -> dict[str, Any] | None:
     }
 
 
-def _provider_label(h: Any) -> str:
+def _provider_label(h: ProviderHealth) -> str:
     return h.provider or "(all)"
 
 

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
     from ..config import Settings
+    from ..events import EmitFn, Event
+    from ..outcomes import ProviderOutcome
     from ..sync.runner import RunSummary
     from ._base import Context, Subparsers
 
@@ -30,13 +34,13 @@ def _names(settings: Settings) -> dict[str, str]:
     return {slug: p.name for slug, p in settings.providers.items()}
 
 
-def _emitter(ctx: Context, verbose: bool) -> Any:
+def _emitter(ctx: Context, verbose: bool) -> EmitFn:
     from ..events import ProviderPlanned, RequestFinished, RequestRetrying, ValuesRefused, Warning
     from ..render.words import describe
 
     planned: set[str] = set()
 
-    def emit(event: Any) -> None:
+    def emit(event: Event) -> None:
         if isinstance(event, ProviderPlanned):
             planned.add(event.provider)
         if verbose and isinstance(event, (RequestFinished, RequestRetrying, ValuesRefused)):
@@ -146,10 +150,10 @@ def print_totals(ctx: Context, summary: RunSummary) -> None:
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
-def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
+def outcome_json(o: ProviderOutcome, names: dict[str, str]) -> JSONOut:
     from ..errors import error_kind
 
-    data: dict[str, Any] = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
+    data: JSONOut = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
     if o.plan is not None:
         data.update(o.plan.counts())
         if o.plan.guard:
@@ -164,7 +168,7 @@ def outcome_json(o: Any, names: dict[str, str]) -> dict[str, Any]:
     return data
 
 
-def summary_json(summary: RunSummary, names: dict[str, str]) -> dict[str, Any]:
+def summary_json(summary: RunSummary, names: dict[str, str]) -> JSONOut:
     return {
         "kind": summary.kind,
         "run": summary.group,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Protocol, Sequence
 
 if TYPE_CHECKING:
-    from ..pricing.plan import PricingPlan
+    from ..outcomes import RunSummary
+    from ..pricing.plan import PricedModel, PricingPlan
     from ._base import Context, Subparsers
 
 
@@ -65,7 +66,13 @@ def run_sync_pricing(ctx: Context) -> int:
     return summary.exit_code
 
 
-def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[str]:
+class FeedReport(Protocol):
+    """What a feed's parse kept and skipped, as lines for `--verbose`."""
+
+    def lines(self) -> list[str]: ...
+
+
+def _price_lines(item: PricedModel, per: str, changed_only_extras: bool = True) -> list[str]:
     from ..domain import PRICE_COMPONENTS
     from ..render.inert import inert
     from ..render.money import UNIT_WORDS, component_label, component_text, other_text, token_price
@@ -94,7 +101,9 @@ def _price_lines(item: Any, per: str, changed_only_extras: bool = True) -> list[
     return lines
 
 
-def print_report(out: Callable[[str], None], summary: Any, *, per: str, verbose: bool, dry_run: bool, reports: Sequence[Any] = ()) -> None:
+def print_report(
+    out: Callable[[str], None], summary: RunSummary, *, per: str, verbose: bool, dry_run: bool, reports: Sequence[FeedReport] = ()
+) -> None:
     from ..render.inert import inert
     from ..render.words import plural
 

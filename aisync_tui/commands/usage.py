@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
-    from ._base import Context, Subparsers
+    from ..usage.records import ImportResult
+    from ..usage.stats import GroupUsage, UsageSummary, UsageTotals
+    from ._base import Context, Parser, Subparsers
 
 
 FORMATS = ("table", "json", "csv")
@@ -68,7 +72,7 @@ def register(sub: Subparsers) -> None:
     usage.set_defaults(handler=None)
 
 
-def _output(p: Any) -> None:
+def _output(p: Parser) -> None:
     p.add_argument("--json", action="store_true", help="print a machine-readable summary")
 
 
@@ -88,7 +92,7 @@ def _check_days(days: int) -> None:
 # ----------------------------------------------------------------------------- imports
 
 
-def _print_result(ctx: Context, title: str, result: Any) -> None:
+def _print_result(ctx: Context, title: str, result: ImportResult) -> None:
     from ..render.words import plural
 
     if ctx.args.json:
@@ -205,7 +209,7 @@ def _int(n: int | None) -> str:
     return "—" if n is None else f"{n:,}"
 
 
-def _requests(t: Any) -> str:
+def _requests(t: UsageTotals) -> str:
     if t.total_requests is None:
         return "—"
     text = f"{t.total_requests:,}"
@@ -227,8 +231,8 @@ def _dec(value: Decimal | None) -> str | None:
     return json_text(value)
 
 
-def group_json(g: Any) -> dict[str, Any]:
-    data = {
+def group_json(g: UsageTotals) -> JSONOut:
+    data: JSONOut = {
         "records": g.records,
         "requests": g.total_requests,
         "records_without_request_count": g.unknown_request_records,
@@ -250,7 +254,7 @@ def group_json(g: Any) -> dict[str, Any]:
     return data
 
 
-def report_json(s: Any, top: int) -> dict[str, Any]:
+def report_json(s: UsageSummary, top: int) -> JSONOut:
     return {
         "days": s.days,
         "since": s.since.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -274,7 +278,7 @@ CSV_HEADERS = (
 )
 
 
-def _cost_parts(t: Any) -> str:
+def _cost_parts(t: UsageTotals) -> str:
     """The same split the JSON gives: reported, computed, and estimated when there is any."""
     from ..render.money import usd_grouped
 
@@ -288,11 +292,12 @@ def average_text(value: Decimal | None) -> str:
     """The average as the JSON gives it (whole millionths of a dollar), with at least two decimals."""
     if value is None:
         return "—"
-    places = max(2, -value.as_tuple().exponent)  # type: ignore[operator]
+    exponent = value.as_tuple().exponent  # a letter only for NaN and infinity, which no sum makes
+    places = max(2, -exponent) if isinstance(exponent, int) else 2
     return f"${value:,.{places}f}"
 
 
-def model_label(g: Any) -> str:
+def model_label(g: GroupUsage) -> str:
     """`gpt-4o-mini → gpt-4o-mini-2024-07-18`: what was asked for, then what it resolved to."""
     label = str(g.model_id) + (f" → {', '.join(g.resolved)}" if g.resolved else "")
     return label + ("" if g.in_store else " *")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 from ..domain import Price, as_utc, utcnow
 
@@ -66,10 +66,12 @@ class News:
         return len(self.prices) + len(self.new) + len(self.missing) + len(self.deprecations) + len(self.failures)
 
 
-def _aware(value: Any) -> datetime | None:
+def _aware(value: object) -> datetime | None:
+    """A stored time as aware UTC: the store hands back a datetime, or text where a read skips
+    Peewee's conversion; anything else is no date."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
-    return as_utc(value)
+    return as_utc(value) if isinstance(value, datetime) else None
 
 
 def _watched(watch: Iterable[str]) -> set[tuple[str, str]]:
@@ -98,15 +100,16 @@ class Scope:
         return self.used(provider, model_id, aliases)
 
 
-def _models(pks: Sequence[int]) -> dict[int, tuple[str, str, list[str], bool, Any]]:
+def _models(pks: Sequence[int]) -> dict[int, tuple[str, str, list[str], bool]]:
+    """Model pk -> (provider, model id, aliases, available)."""
     from ..store.models import Model, Provider
 
-    out: dict[int, tuple[str, str, list[str], bool, Any]] = {}
+    out: dict[int, tuple[str, str, list[str], bool]] = {}
     for i in range(0, len(pks), 500):
         chunk = list(pks[i : i + 500])
-        query = Model.select(Model.id, Provider.slug, Model.model_id, Model.aliases, Model.available, Model.deprecated_at).join(Provider).where(Model.id.in_(chunk))
+        query = Model.select(Model.id, Provider.slug, Model.model_id, Model.aliases, Model.available).join(Provider).where(Model.id.in_(chunk))
         for m in query:
-            out[m.id] = (m.provider.slug, m.model_id, list(m.aliases or ()), bool(m.available), m.deprecated_at)
+            out[m.id] = (m.provider.slug, m.model_id, list(m.aliases or ()), bool(m.available))
     return out
 
 
@@ -156,7 +159,7 @@ def model_news(since: datetime, scope: Scope) -> tuple[list[ModelNews], list[Mod
     missing = []
     changes = ModelChange.select(ModelChange.model).where((ModelChange.at >= since) & (ModelChange.field == "status") & (ModelChange.new == "missing"))
     pks = sorted({c.model_id for c in changes})
-    for slug, model_id, aliases, _available, _dep in sorted(_models(pks).values(), key=lambda v: (v[0], v[1])):
+    for slug, model_id, aliases, _available in sorted(_models(pks).values(), key=lambda v: (v[0], v[1])):
         # It was listed for the user until this run: in scope by definition.
         missing.append(ModelNews(slug, model_id, used=scope.used(slug, model_id, aliases)))
     return new, missing

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Sequence
 
 from ..config import register_url_secrets
 from ..errors import redact
@@ -78,6 +78,17 @@ class _Collect(logging.Handler):
             self.lines.append("(unreadable log line)")
 
 
+@dataclass
+class _Attempt:
+    """What the sending thread found, read once it is done (or given up on)."""
+
+    ok: bool = False
+    bad: int = 0
+    """notify.urls Apprise did not understand."""
+    error: str | None = None
+    """A plugin's exception, redacted."""
+
+
 def send(urls: Sequence[str], title: str, body: str, *, timeout: float) -> Delivery:
     """Send one message to every URL. Never raises; never takes (much) longer than `timeout`."""
     for url in urls:
@@ -93,20 +104,20 @@ def send(urls: Sequence[str], title: str, body: str, *, timeout: float) -> Deliv
     logger.addHandler(collect)
     old_propagate = logger.propagate
     logger.propagate = False  # Python's last-resort handler would print URLs on stderr
-    outcome: dict[str, Any] = {}
+    outcome = _Attempt()
 
     def work() -> None:
         try:
             box = apprise.Apprise()
             added = [box.add(bounded(url, timeout)) for url in urls]
             if not all(added):
-                outcome["bad"] = sum(1 for a in added if not a)
+                outcome.bad = sum(1 for a in added if not a)
             if len(box) == 0:
-                outcome["ok"] = False
+                outcome.ok = False
                 return
-            outcome["ok"] = bool(box.notify(title=title, body=body))
+            outcome.ok = bool(box.notify(title=title, body=body))
         except Exception as exc:  # a plugin's surprise must not end the run
-            outcome["error"] = redact(f"{type(exc).__name__}: {exc}")
+            outcome.error = redact(f"{type(exc).__name__}: {exc}")
 
     worker = threading.Thread(target=work, name="aisync-notify", daemon=True)
     try:
@@ -118,11 +129,11 @@ def send(urls: Sequence[str], title: str, body: str, *, timeout: float) -> Deliv
     details = collect.lines[-5:]
     if worker.is_alive():
         return Delivery(False, len(urls), f"sending took longer than {timeout:g} s; gave up waiting", details)
-    if "error" in outcome:
-        return Delivery(False, len(urls), str(outcome["error"]), details)
-    bad = int(outcome.get("bad", 0) or 0)
+    if outcome.error is not None:
+        return Delivery(False, len(urls), outcome.error, details)
+    bad = outcome.bad
     if bad:
         return Delivery(False, len(urls), f"{bad} of {len(urls)} notify.urls not understood by Apprise", details)
-    if not outcome.get("ok"):
+    if not outcome.ok:
         return Delivery(False, len(urls), "Apprise could not deliver the message", details)
     return Delivery(True, len(urls))

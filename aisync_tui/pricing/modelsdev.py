@@ -191,7 +191,7 @@ def _text(value: Any, limit: int) -> str | None:
 def _limit(value: Any) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    if value != value or value <= 0 or value > MAX_LIMIT:
+    if value != value or value < 1 or value > MAX_LIMIT:  # below one token is no limit (0.5 is not 0)
         return None
     return int(value)
 

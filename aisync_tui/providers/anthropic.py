@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timezone
-from typing import Any
 
 from ..domain import RemoteModel
 from ..errors import BadResponse, ProviderError, QuotaExceeded
-from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str
-from .http import _QUOTA_WORDS, classify_error
+from ..jsonvalue import JSON, as_object
+from .base import Item, ProviderAdapter, iso_time, opt_int, opt_str
+from .http import _QUOTA_WORDS, Query, classify_error
 
 ANTHROPIC_VERSION = "2023-06-01"
 PAGE_LIMIT = 1000
@@ -28,27 +28,26 @@ _MODERN = re.compile(r"^claude-(3|opus-4|sonnet-4|haiku-4|[4-9])")
 _REASONING_FAMILY = re.compile(r"^claude-(3-7|opus-4|sonnet-4|haiku-4|[4-9])")
 
 
-def classify(provider: str, status: int, body: Any) -> ProviderError:
+def classify(provider: str, status: int, body: JSON) -> ProviderError:
     """Anthropic sends "credit balance is too low" as a 400: that is exhausted quota, not a bad request."""
     error = classify_error(provider, status, body)
     if status == 400 and not isinstance(error, QuotaExceeded):
-        text = str(body.get("error", {}).get("message", "")) if isinstance(body, dict) and isinstance(body.get("error"), dict) else ""
+        text = str(as_object(as_object(body).get("error")).get("message", ""))
         if _QUOTA_WORDS.search(text):
             return QuotaExceeded(provider, text[:160])
     return error
 
 
-def supported(caps: Any, key: str) -> bool | None:
+def supported(caps: JSON, key: str) -> bool | None:
     """True/False from a `{"supported": bool}` leaf; None when the leaf is absent or malformed."""
     if not isinstance(caps, dict):
         return None
     leaf = caps.get(key)
-    if isinstance(leaf, dict) and isinstance(leaf.get("supported"), bool):
-        return bool(leaf["supported"])
-    return None
+    value = leaf.get("supported") if isinstance(leaf, dict) else None
+    return value if isinstance(value, bool) else None
 
 
-def _created(value: Any) -> datetime | None:
+def _created(value: JSON) -> datetime | None:
     parsed = iso_time(value)
     if parsed is None or parsed < _EPOCH_CUTOFF:
         return None
@@ -65,16 +64,16 @@ class AnthropicAdapter(ProviderAdapter):
             headers["x-api-key"] = key
         return headers
 
-    def get(self, path: str, key: str | None, params: dict[str, Any] | None = None) -> Any:
+    def get(self, path: str, key: str | None, params: Query | None = None) -> JSON:
         return self.client.get_json(
             self.slug, self.url(path), headers=self.headers(key), params=params, timeout=self.timeout, classify=classify
         )
 
     def fetch(self) -> list[RemoteModel]:
-        def params(after: Any) -> dict[str, Any]:
+        def params(after: str | None) -> Query:
             return {"limit": PAGE_LIMIT, **({"after_id": after} if after else {})}
 
-        def next_cursor(body: dict[str, Any], page: int, collected: int) -> str | None:
+        def next_cursor(body: dict[str, JSON], page: int, collected: int) -> str | None:
             if body.get("has_more") is not True:
                 return None
             last = body.get("last_id")
@@ -84,14 +83,10 @@ class AnthropicAdapter(ProviderAdapter):
 
         return self.fetch_pages(self.api_key(), params, next_cursor)
 
-    def parse(self, body: Any) -> list[RemoteModel]:
-        out = []
-        for item in items_of(self.slug, body, "data", allow_bare_list=False):
-            out.append(self._one(item))
-        return out
+    def parse(self, body: JSON) -> list[RemoteModel]:
+        return [self._one(model_id, item) for model_id, item in self.lists.models(body, "data", allow_bare_list=False)]
 
-    def _one(self, item: dict[str, Any]) -> RemoteModel:
-        model_id = req_str(self.slug, item, "id")
+    def _one(self, model_id: str, item: Item) -> RemoteModel:
         caps_obj = item.get("capabilities")
         modern = bool(_MODERN.match(model_id))
         caps = {"chat", "streaming"}

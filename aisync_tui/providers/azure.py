@@ -20,12 +20,11 @@ through azure-identity (the `[azure]` extra; `az login`, managed identity, ...).
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import RemoteModel
 from ..errors import BadResponse, InvalidApiKey, NotConfigured, register_secret
 from ..events import PageFetched
-from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
+from ..jsonvalue import JSON, as_list, as_object
+from .base import Item, ListReader, ProviderAdapter, dedupe, opt_dict, opt_str, unix_time
 from .clouds import endpoint_of, missing_extra
 
 DEFAULT_API_VERSION = "2024-10-21"
@@ -34,8 +33,7 @@ DEPLOYMENTS_API_VERSION = "2022-12-01"
 SCOPE = "https://cognitiveservices.azure.com/.default"
 
 
-def _shape(caps: Any) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
-    caps = caps if isinstance(caps, dict) else {}
+def _shape(caps: Item) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
     if caps.get("chat_completion") is True:
         return "chat", frozenset({"chat", "streaming"}), ("text",), ("text",)
     if caps.get("completion") is True:
@@ -45,27 +43,29 @@ def _shape(caps: Any) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, 
     return "other", frozenset(), (), ()
 
 
-def _created(item: dict[str, Any]) -> float:
+def _created(item: Item) -> float:
     """Unix seconds for ordering versions; absent or out of range (10**400 has no float) is 0."""
     ts = unix_time(item.get("created_at"))
     return ts.timestamp() if ts is not None else 0.0
 
 
-def parse_models(provider: str, body: Any) -> list[RemoteModel]:
-    items = items_of(provider, body, "data")
-    versions: dict[str, list[dict[str, Any]]] = {}
-    for item in items:
-        versions.setdefault(req_str(provider, item, "id"), []).append(item)
-    base_caps = {mid: next((v["capabilities"] for v in vs if isinstance(v.get("capabilities"), dict)), None) for mid, vs in versions.items()}
+def parse_models(provider: str, body: JSON, lists: ListReader | None = None) -> list[RemoteModel]:
+    """Pure: the model list to models. A body of the wrong shape is BadResponse; an item naming no
+    model is skipped and reported through `lists`."""
+    lists = lists or ListReader(provider)
+    versions: dict[str, list[Item]] = {}
+    for model_id, item in lists.models(body, "data"):
+        versions.setdefault(model_id, []).append(item)
+    base_caps = {mid: next((caps for caps in map(_capabilities, vs) if caps is not None), None) for mid, vs in versions.items()}
     out = []
     for model_id, entries in versions.items():
-        serving = [e for e in entries if isinstance(e.get("capabilities"), dict) and e["capabilities"].get("inference") is True]
+        serving = [e for e in entries if opt_dict(e, "capabilities").get("inference") is True]
         fine_tuned = [e for e in entries if opt_str(e, "fine_tune") and opt_str(e, "model")]
         if not serving and not fine_tuned:
             continue
         chosen = max(serving or fine_tuned, key=_created)
-        caps = chosen.get("capabilities") if serving else base_caps.get(str(chosen.get("model")))
-        mtype, capabilities, inputs, outputs = _shape(caps)
+        caps = opt_dict(chosen, "capabilities") if serving else base_caps.get(str(chosen.get("model")))
+        mtype, capabilities, inputs, outputs = _shape(caps or {})
         deprecation = chosen.get("deprecation")
         lifecycle = str(chosen.get("lifecycle_status") or "").lower()
         out.append(
@@ -86,7 +86,13 @@ def parse_models(provider: str, body: Any) -> list[RemoteModel]:
     return out
 
 
-def _served(item: dict[str, Any]) -> tuple[str | None, str | None]:
+def _capabilities(item: Item) -> dict[str, JSON] | None:
+    """An entry's capabilities object; None when it has none (a fine-tuned entry's are its base's)."""
+    caps = item.get("capabilities")
+    return caps if isinstance(caps, dict) else None
+
+
+def _served(item: Item) -> tuple[str | None, str | None]:
     """(model, version) a deployment serves: `model` is a name, or {name, version} in newer shapes."""
     model = item.get("model")
     if isinstance(model, dict):
@@ -94,10 +100,11 @@ def _served(item: dict[str, Any]) -> tuple[str | None, str | None]:
     return (model.strip() if isinstance(model, str) and model.strip() else None), None
 
 
-def parse_deployments(provider: str, body: Any, models: dict[str, RemoteModel]) -> list[RemoteModel]:
+def parse_deployments(provider: str, body: JSON, models: dict[str, RemoteModel], lists: ListReader | None = None) -> list[RemoteModel]:
+    """Pure: the deployments list to models, each under its deployment name."""
+    lists = lists or ListReader(provider)
     out = []
-    for item in items_of(provider, body, "data"):
-        name = req_str(provider, item, "id")
+    for name, item in lists.models(body, "data"):
         if str(item.get("status") or "succeeded").lower() != "succeeded":
             continue
         model, version = _served(item)
@@ -148,15 +155,15 @@ class AzureAdapter(ProviderAdapter):
         register_secret(token)
         return token
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         """The model list, a deployments list, or `{"models": <model list>, "deployments": <deployment list>}`."""
         if isinstance(body, dict) and "deployments" in body:
-            models = parse_models(self.slug, body.get("models"))
-            return dedupe(parse_deployments(self.slug, body["deployments"], {m.model_id: m for m in models}) + models)
+            models = parse_models(self.slug, body.get("models"), self.lists)
+            return dedupe(parse_deployments(self.slug, body["deployments"], {m.model_id: m for m in models}, self.lists) + models)
         items = body.get("data") if isinstance(body, dict) else None
         if isinstance(items, list) and items and all(isinstance(i, dict) and i.get("object") == "deployment" for i in items):
-            return parse_deployments(self.slug, body, {})  # a deployments list on its own
-        return parse_models(self.slug, body)
+            return parse_deployments(self.slug, body, {}, self.lists)  # a deployments list on its own
+        return parse_models(self.slug, body, self.lists)
 
     def fetch(self) -> list[RemoteModel]:
         key = self.api_key()
@@ -164,7 +171,7 @@ class AzureAdapter(ProviderAdapter):
         version = self.settings.options.get("api_version") or DEFAULT_API_VERSION
         get = self.client.get_json
         models_body = get(self.slug, self.url("/openai/models"), headers=headers, params={"api-version": version}, timeout=self.timeout)
-        self.emit(PageFetched(self.slug, 1, len(models_body.get("data") or ()) if isinstance(models_body, dict) else 0))
+        self.emit(PageFetched(self.slug, 1, len(as_list(as_object(models_body).get("data")))))
         try:
             deployments_body = get(
                 self.slug, self.url("/openai/deployments"), headers=headers, params={"api-version": DEPLOYMENTS_API_VERSION}, timeout=self.timeout
@@ -173,5 +180,5 @@ class AzureAdapter(ProviderAdapter):
             if "404" not in exc.detail:
                 raise
             deployments_body = {"data": []}  # a resource that no longer offers the listing: its models stand
-        self.emit(PageFetched(self.slug, 2, len(deployments_body.get("data") or ()) if isinstance(deployments_body, dict) else 0))
+        self.emit(PageFetched(self.slug, 2, len(as_list(as_object(deployments_body).get("data")))))
         return self.parse({"models": models_body, "deployments": deployments_body})

@@ -5,17 +5,25 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, ClassVar, Hashable, Iterable
+from typing import Callable, ClassVar, Hashable, Iterable, Iterator, Mapping, TypeAlias, TypeVar
 
 from .. import bounds
 from ..config import ProviderSettings
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotConfigured
-from ..events import EmitFn, PageFetched, ignore
-from .http import HttpClient
+from ..events import EmitFn, PageFetched, Warning, ignore
+from ..jsonvalue import JSON
+from .http import HttpClient, Query
 
 #: Safety bound on pagination: a server that hands out page tokens forever stops here.
 MAX_PAGES = 200
+#: The skipped items one warning describes (the rest are counted).
+MAX_SKIPS_NAMED = 3
+
+#: One model object of a provider's list; each field is checked as it is read.
+Item: TypeAlias = dict[str, JSON]
+#: Where the next page of a paged list starts (a token, an offset, a (offset, limit) pair).
+Cursor = TypeVar("Cursor", bound=Hashable)
 
 
 class ProviderAdapter:
@@ -29,6 +37,13 @@ class ProviderAdapter:
         self.settings = settings
         self.client = client
         self.emit = emit
+        self.lists = ListReader(settings.slug, emit)
+
+    @property
+    def unidentified(self) -> int:
+        """List items skipped because they name no model (not an object, no usable id). Any one
+        of them may be a stored model, so a list that had them is no evidence that one is gone."""
+        return self.lists.unidentified
 
     @property
     def slug(self) -> str:
@@ -51,7 +66,7 @@ class ProviderAdapter:
     def timeout(self) -> float | None:
         return self.settings.timeout
 
-    def get(self, path: str, key: str | None, params: dict[str, Any] | None = None) -> Any:
+    def get(self, path: str, key: str | None, params: Query | None = None) -> JSON:
         return self.client.get_json(self.slug, self.url(path), headers=self.headers(key), params=params, timeout=self.timeout)
 
     def fetch(self) -> list[RemoteModel]:
@@ -64,16 +79,16 @@ class ProviderAdapter:
     def fetch_pages(
         self,
         key: str | None,
-        params: Callable[[Hashable | None], dict[str, Any]],
-        next_cursor: Callable[[Any, int, int], Hashable | None],
+        params: Callable[[Cursor | None], Query],
+        next_cursor: Callable[[dict[str, JSON], int, int], Cursor | None],
     ) -> list[RemoteModel]:
         """Every page of a paged list. `params(cursor)` builds a page's query (cursor None for the
         first); `next_cursor(body, page, collected)` says where the next page starts, or None after
         the last. A cursor seen before, or more than MAX_PAGES pages, stops with BadResponse: a
         server that hands out tokens forever cannot keep us looping."""
         models: list[RemoteModel] = []
-        cursor: Hashable | None = None
-        seen: set[Hashable] = set()
+        cursor: Cursor | None = None
+        seen: set[Cursor] = set()
         for page in range(1, MAX_PAGES + 1):
             body = self.get(self.models_path, key, params(cursor))
             page_models = self.parse(body)
@@ -87,23 +102,102 @@ class ProviderAdapter:
             seen.add(cursor)
         raise BadResponse(self.slug, f"more than {MAX_PAGES} pages; stopped paging")
 
-    def parse(self, body: Any) -> list[RemoteModel]:  # pragma: no cover - abstract
+    def parse(self, body: JSON) -> list[RemoteModel]:  # pragma: no cover - abstract
         raise NotImplementedError
 
 
-def _len(body: Any) -> int:
+class ListReader:
+    """Reads the model objects of one provider's lists, one at a time.
+
+    An item that is not an object, or has no usable id, is skipped alone: the other models of the
+    list stand, one warning per list names what was skipped, and `unidentified` counts it."""
+
+    def __init__(self, provider: str, emit: EmitFn = ignore) -> None:
+        self.provider = provider
+        self.emit = emit
+        self.unidentified = 0
+        """Items skipped so far because they name no model."""
+
+    def models(
+        self,
+        body: JSON,
+        *keys: str,
+        id_key: str | tuple[str, ...] = "id",
+        id_of: Callable[[str], str | None] | None = None,
+        allow_bare_list: bool = True,
+    ) -> Iterator[tuple[str, Item]]:
+        """(id, object) of each model in the list under the first of `keys` (see `model_list`)."""
+        return self.identified(model_list(self.provider, body, *keys, allow_bare_list=allow_bare_list), id_key, id_of)
+
+    def identified(
+        self, items: Iterable[JSON], id_key: str | tuple[str, ...] = "id", id_of: Callable[[str], str | None] | None = None
+    ) -> Iterator[tuple[str, Item]]:
+        """(id, object) of each model in `items`, the id stripped: the first usable one of `id_key`
+        when it names several, and `id_of(text)` of it when the field holds more than the id (None:
+        it names no model). While a model is read, values refused from it name it."""
+        id_keys = (id_key,) if isinstance(id_key, str) else id_key
+        skipped: list[str] = []
+        try:
+            for index, item in enumerate(items, start=1):
+                if not isinstance(item, dict):
+                    skipped.append(f"item #{index} is {_kind(item)}, not an object")
+                    continue
+                model_id = next((found for found in map(item.get, id_keys) if isinstance(found, str) and found.strip()), None)
+                if model_id is None:
+                    shown = " or ".join(repr(k) for k in id_keys)
+                    skipped.append(f"item #{index} has no usable {shown} ({bounds.preview(item)})")
+                    continue
+                model_id = model_id.strip()
+                if id_of is not None:
+                    found = id_of(model_id)
+                    if not found:
+                        skipped.append(f"item #{index} names no model ({bounds.preview(model_id)})")
+                        continue
+                    model_id = found
+                bounds.reading(model_id)
+                yield model_id, item
+        finally:
+            bounds.reading(None)
+        if skipped:
+            self.skipped(skipped)
+
+    def skipped(self, reasons: list[str]) -> None:
+        """Report items that name no model: counted, and one warning for them all."""
+        self.unidentified += len(reasons)
+        named = "; ".join(reasons[:MAX_SKIPS_NAMED])
+        more = f"; and {len(reasons) - MAX_SKIPS_NAMED} more" if len(reasons) > MAX_SKIPS_NAMED else ""
+        noun = "item" if len(reasons) == 1 else "items"
+        self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list naming no model: {named}{more}"))
+
+
+def _kind(value: JSON) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    return "null"
+
+
+def _len(body: JSON) -> int:
     if isinstance(body, dict):
         for key in ("data", "models"):
-            if isinstance(body.get(key), list):
-                return len(body[key])
+            items = body.get(key)
+            if isinstance(items, list):
+                return len(items)
     if isinstance(body, list):
         return len(body)
     return 0
 
 
-def items_of(provider: str, body: Any, *keys: str, allow_bare_list: bool = True) -> list[dict[str, Any]]:
-    """The list of model objects in a body, or BadResponse. Non-object items are an error too."""
-    items: Any = None
+def model_list(provider: str, body: JSON, *keys: str, allow_bare_list: bool = True) -> list[JSON]:
+    """The model list in a body: under the first of `keys` the body has, or the body itself when
+    it is a bare list (and `allow_bare_list`). A body of another shape is BadResponse; the items
+    are checked one by one as they are read (`ListReader.identified`)."""
+    items: JSON = None
     if isinstance(body, list) and allow_bare_list:
         items = body
     elif isinstance(body, dict):
@@ -119,49 +213,39 @@ def items_of(provider: str, body: Any, *keys: str, allow_bare_list: bool = True)
         return []
     if not isinstance(items, list):
         raise BadResponse(provider, f"the model list is {type(items).__name__}, not a list")
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            raise BadResponse(provider, f"model #{i} is {type(item).__name__}, not an object")
-    return bounds.Items(items)  # names each model while it is parsed, for refused values
+    return items
 
 
-def req_str(provider: str, item: dict[str, Any], key: str) -> str:
-    value = item.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise BadResponse(provider, f"a model has no usable {key!r} ({type(value).__name__})")
-    return value.strip()
-
-
-def opt_str(item: dict[str, Any], key: str) -> str | None:
+def opt_str(item: Mapping[str, JSON], key: str) -> str | None:
     value = item.get(key)
     return value if isinstance(value, str) and value.strip() else None
 
 
-def opt_dict(item: dict[str, Any], key: str) -> dict[str, Any]:
+def opt_dict(item: Mapping[str, JSON], key: str) -> dict[str, JSON]:
     """A nested object, or `{}` when it is missing or not an object."""
     value = item.get(key)
     return value if isinstance(value, dict) else {}
 
 
-def opt_int(item: dict[str, Any], key: str) -> int | None:
+def opt_int(item: Mapping[str, JSON], key: str) -> int | None:
     """A stated token limit or threshold: a positive whole number within `bounds.MAX_TOKEN_LIMIT`."""
     return bounds.token_limit(item.get(key), field=key)
 
 
-def unix_time(value: Any) -> datetime | None:
+def unix_time(value: JSON) -> datetime | None:
     """Unix seconds between 1970 and 2100 (0 means "not stated")."""
     if value == 0 or value == "0":
         return None
     return bounds.unix_time(value, field="created")
 
 
-def iso_time(value: Any) -> datetime | None:
+def iso_time(value: JSON) -> datetime | None:
     if not isinstance(value, str) or not value:
         return None
     return bounds.iso_time(value)
 
 
-def str_list(value: Any) -> tuple[str, ...]:
+def str_list(value: JSON) -> tuple[str, ...]:
     return tuple(v.lower() for v in bounds.labels(value))
 
 

@@ -19,8 +19,7 @@ that ran out) are "Invalid API key" with the command that fixes it.
 from __future__ import annotations
 
 import os
-from datetime import datetime, timezone
-from typing import Any
+from typing import Protocol, Sequence
 
 from ..domain import RemoteModel
 from ..errors import (
@@ -37,7 +36,8 @@ from ..errors import (
     register_secret,
 )
 from ..events import PageFetched
-from .base import MAX_PAGES, ProviderAdapter, dedupe, opt_str, str_list
+from ..jsonvalue import JSON, as_list, objects
+from .base import MAX_PAGES, Item, ListReader, ProviderAdapter, dedupe, iso_time, opt_dict, opt_str, str_list
 from .clouds import aws_region, missing_extra
 
 _OUTPUT_TYPES = {"embedding": "embedding", "image": "image", "video": "video", "speech": "tts", "audio": "tts"}
@@ -47,11 +47,11 @@ _BAD_CREDENTIALS = frozenset(
 )
 
 
-def _modalities(value: Any) -> tuple[str, ...]:
+def _modalities(value: JSON) -> tuple[str, ...]:
     return tuple("audio" if m == "speech" else m for m in str_list(value))
 
 
-def classify(summary: dict[str, Any]) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+def classify(summary: Item) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
     inputs = _modalities(summary.get("inputModalities"))
     outputs = _modalities(summary.get("outputModalities"))
     mtype = next((t for m, t in _OUTPUT_TYPES.items() if m in outputs), None)
@@ -75,32 +75,30 @@ def classify(summary: dict[str, Any]) -> tuple[str, frozenset[str], tuple[str, .
     return mtype, frozenset(caps), inputs, outputs
 
 
-def _when(value: Any) -> datetime | None:
-    if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-    if isinstance(value, str):
-        from .base import iso_time
-
-        return iso_time(value)
-    return None
+def from_botocore(value: object) -> JSON:
+    """A botocore answer as JSON: its timestamps (datetime) become text, as the raw payload
+    always stored them (`str()`, read back by `iso_time`; a naive one is UTC)."""
+    if isinstance(value, dict):
+        return {str(k): from_botocore(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [from_botocore(v) for v in value]
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    return str(value)  # datetime (and the blobs botocore never sends here)
 
 
 _INFERENCE_WORDS = {"ON_DEMAND": "on demand", "PROVISIONED": "provisioned throughput", "INFERENCE_PROFILE": "through an inference profile"}
 
 
-def foundation_model(provider: str, summary: dict[str, Any]) -> RemoteModel | None:
-    model_id = opt_str(summary, "modelId")
-    if model_id is None:
-        return None
+def foundation_model(provider: str, model_id: str, summary: Item) -> RemoteModel:
     mtype, caps, inputs, outputs = classify(summary)
-    lifecycle = summary.get("modelLifecycle")
-    lifecycle = lifecycle if isinstance(lifecycle, dict) else {}
+    lifecycle = opt_dict(summary, "modelLifecycle")
     legacy = str(lifecycle.get("status") or "").upper() == "LEGACY"
-    kinds = [k for k in (summary.get("inferenceTypesSupported") or ()) if isinstance(k, str)]
+    kinds = [k for k in as_list(summary.get("inferenceTypesSupported")) if isinstance(k, str)]
     words = [_INFERENCE_WORDS.get(k, k.lower().replace("_", " ")) for k in kinds]
     return RemoteModel(
         provider=provider,
-        model_id=model_id.strip(),
+        model_id=model_id,
         name=opt_str(summary, "modelName"),
         type=mtype,
         capabilities=caps,
@@ -109,12 +107,12 @@ def foundation_model(provider: str, summary: dict[str, Any]) -> RemoteModel | No
         owned_by=opt_str(summary, "providerName"),
         description=("Invoked " + ", ".join(words)) if words else None,
         deprecated=legacy,
-        deprecated_at=_when(lifecycle.get("legacyTime")) if legacy else None,
+        deprecated_at=iso_time(lifecycle.get("legacyTime")) if legacy else None,
         raw=summary,
     )
 
 
-def _arn_model(arn: Any) -> tuple[str | None, str | None]:
+def _arn_model(arn: JSON) -> tuple[str | None, str | None]:
     """(region, model id) of a foundation-model ARN."""
     if not isinstance(arn, str):
         return None, None
@@ -124,18 +122,18 @@ def _arn_model(arn: Any) -> tuple[str | None, str | None]:
     return parts[3] or None, parts[5].split("/", 1)[1]
 
 
-def inference_profile(provider: str, summary: dict[str, Any], foundations: dict[str, RemoteModel]) -> RemoteModel | None:
-    profile_id = opt_str(summary, "inferenceProfileId")
-    if profile_id is None or str(summary.get("status") or "ACTIVE").upper() != "ACTIVE":
+def inference_profile(provider: str, profile_id: str, summary: Item, foundations: dict[str, RemoteModel]) -> RemoteModel | None:
+    """The model an ACTIVE inference profile is; None for any other status (it cannot be called)."""
+    if str(summary.get("status") or "ACTIVE").upper() != "ACTIVE":
         return None
-    routes = [_arn_model(m.get("modelArn")) for m in summary.get("models") or () if isinstance(m, dict)]
+    routes = [_arn_model(m.get("modelArn")) for m in objects(summary.get("models"))]
     regions = sorted({r for r, _ in routes if r})
     target = next((foundations[mid] for _, mid in routes if mid in foundations), None)
     text = opt_str(summary, "description")
     where = f"Routes to {', '.join(regions)}" if regions else None
     return RemoteModel(
         provider=provider,
-        model_id=profile_id.strip(),
+        model_id=profile_id,
         name=opt_str(summary, "inferenceProfileName"),
         # A profile whose model is not in this region's foundation list says nothing of its own.
         type=target.type if target else "other",
@@ -144,44 +142,53 @@ def inference_profile(provider: str, summary: dict[str, Any], foundations: dict[
         output_modalities=target.output_modalities if target else (),
         owned_by=target.owned_by if target else None,
         description=". ".join(t for t in (text, where) if t) or None,
-        created_at=_when(summary.get("createdAt")),
+        created_at=iso_time(summary.get("createdAt")),
         raw=summary,
     )
 
 
-def parse_lists(provider: str, foundation_body: Any, profile_pages: list[Any]) -> list[RemoteModel]:
-    """Pure: the two APIs' decoded bodies to models. A body of the wrong shape is BadResponse."""
-    if not isinstance(foundation_body, dict) or not isinstance(foundation_body.get("modelSummaries", []), list):
+def parse_lists(provider: str, foundation_body: object, profile_pages: Sequence[object], lists: ListReader | None = None) -> list[RemoteModel]:
+    """Pure: the two APIs' answers (botocore's, or the same as JSON) to models. A body of the wrong
+    shape is BadResponse; an item naming no model is skipped and reported through `lists`."""
+    lists = lists or ListReader(provider)
+    body = from_botocore(foundation_body)
+    if not isinstance(body, dict) or not isinstance(body.get("modelSummaries", []), list):
         raise BadResponse(provider, "ListFoundationModels did not return a modelSummaries list")
     out: list[RemoteModel] = []
     foundations: dict[str, RemoteModel] = {}
-    for item in foundation_body.get("modelSummaries") or ():
-        model = foundation_model(provider, item) if isinstance(item, dict) else None
-        if model is None:
-            raise BadResponse(provider, "a foundation model has no modelId")
+    for model_id, item in lists.models(body, "modelSummaries", id_key="modelId"):
+        model = foundation_model(provider, model_id, item)
         foundations.setdefault(model.model_id, model)
         out.append(model)
-    for page in profile_pages:
+    for page in map(from_botocore, profile_pages):
         items = page.get("inferenceProfileSummaries") if isinstance(page, dict) else None
         if not isinstance(items, list):
             raise BadResponse(provider, "ListInferenceProfiles did not return an inferenceProfileSummaries list")
-        for item in items:
-            profile = inference_profile(provider, item, foundations) if isinstance(item, dict) else None
+        for profile_id, item in lists.identified(items, "inferenceProfileId"):
+            profile = inference_profile(provider, profile_id, item, foundations)
             if profile is not None:
                 out.append(profile)
     return dedupe(out)
+
+
+class _BedrockClient(Protocol):
+    """What aisync calls of botocore's `bedrock` client (whose methods carry no annotations)."""
+
+    def list_foundation_models(self) -> dict[str, object]: ...
+
+    def list_inference_profiles(self, **params: object) -> dict[str, object]: ...
 
 
 class BedrockAdapter(ProviderAdapter):
     kind = "bedrock"
     models_path = "ListFoundationModels"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         """`{"modelSummaries": [...], "inferenceProfileSummaries": [...]}`: both lists in one body."""
         if not isinstance(body, dict):
             raise BadResponse(self.slug, f"expected a JSON object, got {type(body).__name__}")
         profiles = [{"inferenceProfileSummaries": body["inferenceProfileSummaries"]}] if "inferenceProfileSummaries" in body else []
-        return parse_lists(self.slug, body, profiles)
+        return parse_lists(self.slug, body, profiles, self.lists)
 
     def fetch(self) -> list[RemoteModel]:
         try:
@@ -199,7 +206,7 @@ class BedrockAdapter(ProviderAdapter):
             if not region:
                 raise NotConfigured(self.slug, "no AWS region", hint="set region under [providers.bedrock], or $AWS_REGION")
             timeout = self.timeout or self.client.options.timeout
-            client = session.create_client(
+            client: _BedrockClient = session.create_client(
                 "bedrock",
                 region_name=region,
                 endpoint_url=None if "{" in self.settings.base_url else self.settings.base_url,
@@ -211,18 +218,18 @@ class BedrockAdapter(ProviderAdapter):
                 ),
             )
             foundations = client.list_foundation_models()
-            self.emit(PageFetched(self.slug, 1, len(foundations.get("modelSummaries") or ())))
+            self.emit(PageFetched(self.slug, 1, _count(foundations, "modelSummaries")))
             pages = self._profile_pages(client)
         except ProviderError:
             raise
         except Exception as exc:  # botocore's own exception tree, mapped to ours
             raise self._map(exc, profile) from None
-        return parse_lists(self.slug, foundations, pages)
+        return parse_lists(self.slug, foundations, pages, self.lists)
 
-    def _profile_pages(self, client: Any) -> list[Any]:
+    def _profile_pages(self, client: _BedrockClient) -> list[dict[str, object]]:
         from botocore.exceptions import ClientError
 
-        pages: list[Any] = []
+        pages: list[dict[str, object]] = []
         token: str | None = None
         seen: set[str] = set()
         for page in range(1, MAX_PAGES + 1):
@@ -233,10 +240,11 @@ class BedrockAdapter(ProviderAdapter):
                     return pages  # not allowed or not offered in this region: the foundation models stand
                 raise
             pages.append(body)
-            self.emit(PageFetched(self.slug, page + 1, len(body.get("inferenceProfileSummaries") or ())))
-            token = body.get("nextToken") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
+            self.emit(PageFetched(self.slug, page + 1, _count(body, "inferenceProfileSummaries")))
+            next_token = body.get("nextToken")
+            if not isinstance(next_token, str) or not next_token:
                 return pages
+            token = next_token
             if token in seen:
                 raise BadResponse(self.slug, "ListInferenceProfiles repeats an earlier page token; stopped paging")
             seen.add(token)
@@ -256,7 +264,7 @@ class BedrockAdapter(ProviderAdapter):
             return InvalidApiKey(self.slug, "the AWS SSO session has expired or is missing", hint=f"run: {login}")
         if isinstance(exc, bx.ClientError):
             code = _code(exc)
-            message = redact(str(exc.response.get("Error", {}).get("Message") or code))[:160]
+            message = redact(str(_error(exc).get("Message") or code))[:160]
             if code in _BAD_CREDENTIALS:
                 return InvalidApiKey(self.slug, message, hint=f"refresh the credentials: {login}")
             if code in ("AccessDeniedException", "AccessDenied"):
@@ -265,7 +273,9 @@ class BedrockAdapter(ProviderAdapter):
                 return RateLimited(self.slug, message)
             if code == "ServiceQuotaExceededException":
                 return QuotaExceeded(self.slug, message)
-            status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0
+            meta = getattr(exc, "response", {}).get("ResponseMetadata")
+            http_status = meta.get("HTTPStatusCode") if isinstance(meta, dict) else None
+            status = http_status if isinstance(http_status, int) else 0
             if status >= 500 or code in ("InternalServerException", "ServiceUnavailableException"):
                 return ProviderUnavailable(self.slug, message)
             if status in (401,):
@@ -282,8 +292,18 @@ class BedrockAdapter(ProviderAdapter):
         raise exc
 
 
-def _code(exc: Any) -> str:
-    try:
-        return str(exc.response.get("Error", {}).get("Code") or "")
-    except AttributeError:
-        return ""
+def _error(exc: Exception) -> dict[str, object]:
+    """The `Error` part of a botocore ClientError's response ({} for any other exception)."""
+    response = getattr(exc, "response", None)
+    error = response.get("Error") if isinstance(response, dict) else None
+    return error if isinstance(error, dict) else {}
+
+
+def _code(exc: Exception) -> str:
+    return str(_error(exc).get("Code") or "")
+
+
+def _count(answer: dict[str, object], key: str) -> int:
+    """How many items a botocore answer lists under `key` (for progress)."""
+    items = answer.get(key)
+    return len(items) if isinstance(items, list) else 0

@@ -13,10 +13,10 @@ Fine-tuned models are listed under their own name. No prices here; the feeds' `c
 
 from __future__ import annotations
 
-from typing import Any, Hashable
-
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_int, req_str, str_list
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, dedupe, opt_int, str_list
+from .http import Query
 
 PAGE_SIZE = 1000
 
@@ -60,19 +60,18 @@ class CohereAdapter(ProviderAdapter):
     def fetch(self) -> list[RemoteModel]:
         key = self.api_key()
 
-        def params(cursor: Hashable | None) -> dict[str, Any]:
+        def params(cursor: str | None) -> Query:
             return {"page_size": PAGE_SIZE, **({"page_token": cursor} if cursor else {})}
 
-        def next_cursor(body: Any, page: int, collected: int) -> Hashable | None:
+        def next_cursor(body: dict[str, JSON], page: int, collected: int) -> str | None:
             token = body.get("next_page_token")
             return token if isinstance(token, str) and token else None
 
         return self.fetch_pages(key, params, next_cursor)
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "models", allow_bare_list=False):
-            name = req_str(self.slug, item, "name")
+        for name, item in self.lists.models(body, "models", id_key="name", allow_bare_list=False):
             mtype, caps, inputs, outputs = classify(
                 str_list(item.get("endpoints")), str_list(item.get("features")), item.get("supports_vision") is True
             )

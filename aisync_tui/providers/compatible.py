@@ -18,10 +18,11 @@ from server to server, and a wrong price is worse than an unknown one.
 from __future__ import annotations
 
 import re
-from typing import Any
+from datetime import datetime
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, iso_time, items_of, opt_int, opt_str, req_str, str_list, unix_time
+from ..jsonvalue import JSON
+from .base import Item, ProviderAdapter, dedupe, iso_time, opt_int, opt_str, str_list, unix_time
 
 CONTEXT_KEYS = ("context_length", "max_model_len", "context_window", "max_context_length", "context_size", "n_ctx")
 OUTPUT_KEYS = ("max_completion_tokens", "max_output_tokens")
@@ -71,7 +72,7 @@ _TYPE_SHAPES: dict[str, tuple[frozenset[str], tuple[str, ...], tuple[str, ...]]]
 }
 
 
-def first_int(item: dict[str, Any], keys: tuple[str, ...]) -> int | None:
+def first_int(item: Item, keys: tuple[str, ...]) -> int | None:
     for key in keys:
         value = opt_int(item, key)
         if value:
@@ -79,7 +80,7 @@ def first_int(item: dict[str, Any], keys: tuple[str, ...]) -> int | None:
     return None
 
 
-def created(item: dict[str, Any]) -> Any:
+def created(item: Item) -> datetime | None:
     for key in ("created", "created_at"):
         value = item.get(key)
         if isinstance(value, str):
@@ -95,10 +96,9 @@ class CompatibleAdapter(ProviderAdapter):
     kind = "openai-compatible"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data", "models"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data", "models"):
             declared = opt_str(item, "type")
             mtype = infer_type(model_id, declared)
             caps, inputs, outputs = _TYPE_SHAPES.get(mtype, (frozenset(), (), ()))

@@ -13,19 +13,10 @@ A `context_length` of 0 is unknown.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from ..domain import Price, RemoteModel, to_decimal
-from .base import (
-    ProviderAdapter,
-    dedupe,
-    items_of,
-    opt_int,
-    opt_str,
-    req_str,
-    str_list,
-    unix_time,
-)
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, dedupe, opt_dict, opt_int, opt_str, str_list, unix_time
 from .compatible import _TYPE_SHAPES, infer_type
 from .together import per_token
 
@@ -44,14 +35,14 @@ _TYPE_TAGS: tuple[tuple[str, str], ...] = (
 _CAP_TAGS = {"vision": "vision", "reasoning": "reasoning", "prompt_cache": "caching"}
 
 
-def _unit(value: Any) -> Decimal | None:
+def _unit(value: JSON) -> Decimal | None:
     if isinstance(value, bool):
         return None
     d = to_decimal(value)
     return d if d is not None and d > 0 else None
 
 
-def parse_price(pricing: Any) -> Price | None:
+def parse_price(pricing: JSON) -> Price | None:
     if not isinstance(pricing, dict):
         return None
     inp = per_token(pricing.get("input_tokens"))
@@ -81,12 +72,10 @@ class DeepInfraAdapter(ProviderAdapter):
     kind = "deepinfra"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
-            meta = item.get("metadata")
-            meta = meta if isinstance(meta, dict) else {}
+        for model_id, item in self.lists.models(body, "data"):
+            meta = opt_dict(item, "metadata")
             mtype, caps, inputs, outputs = classify(model_id, str_list(meta.get("tags")))
             out.append(
                 RemoteModel(

@@ -9,10 +9,9 @@ sync fills context length and prices from the feeds.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, dedupe, opt_str, unix_time
 
 
 def capabilities(model_id: str) -> frozenset[str]:
@@ -29,10 +28,9 @@ class DeepSeekAdapter(ProviderAdapter):
     kind = "deepseek"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             out.append(
                 RemoteModel(
                     provider=self.slug,

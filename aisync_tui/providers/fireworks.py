@@ -12,21 +12,12 @@ matched to these ids.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import RemoteModel
-from .base import (
-    ProviderAdapter,
-    dedupe,
-    items_of,
-    opt_int,
-    opt_str,
-    req_str,
-    unix_time,
-)
+from ..jsonvalue import JSON
+from .base import Item, ProviderAdapter, dedupe, opt_int, opt_str, unix_time
 
 
-def classify(model_id: str, item: dict[str, Any]) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
+def classify(model_id: str, item: Item) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]:
     kind = (opt_str(item, "kind") or "").upper()
     mid = model_id.lower()
     if kind.startswith("EMBEDDING"):
@@ -54,10 +45,9 @@ class FireworksAdapter(ProviderAdapter):
     kind = "fireworks"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             mtype, caps, inputs, outputs = classify(model_id, item)
             out.append(
                 RemoteModel(

@@ -6,11 +6,11 @@ false); ids lose their `models/` prefix.
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..domain import RemoteModel
 from ..errors import BadResponse
-from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, opt_int, opt_str
+from .http import Query
 
 PAGE_SIZE = 1000
 
@@ -59,6 +59,11 @@ def classify(model_id: str, methods: set[str], thinking: bool) -> tuple[str, fro
     return "other", frozenset(caps), (), ()
 
 
+def _without_prefix(name: str) -> str | None:
+    """The model id of a `models/ID` name (ids lose the prefix)."""
+    return (name.split("/", 1)[1] if name.startswith("models/") else name).strip() or None
+
+
 class GeminiAdapter(ProviderAdapter):
     kind = "gemini"
     models_path = "/models"
@@ -68,10 +73,10 @@ class GeminiAdapter(ProviderAdapter):
         return {"x-goog-api-key": key} if key else {}
 
     def fetch(self) -> list[RemoteModel]:
-        def params(token: Any) -> dict[str, Any]:
+        def params(token: str | None) -> Query:
             return {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
 
-        def next_token(body: dict[str, Any], page: int, collected: int) -> str | None:
+        def next_token(body: dict[str, JSON], page: int, collected: int) -> str | None:
             token = body.get("nextPageToken")  # omitted on the last page
             if token is not None and not isinstance(token, str):
                 raise BadResponse(self.slug, f"page {page} has a nextPageToken that is not text")
@@ -79,13 +84,11 @@ class GeminiAdapter(ProviderAdapter):
 
         return self.fetch_pages(self.api_key(), params, next_token)
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
         if isinstance(body, dict) and "models" not in body and "nextPageToken" in body:
             return []
-        for item in items_of(self.slug, body, "models", allow_bare_list=False):
-            name = req_str(self.slug, item, "name")
-            model_id = name.split("/", 1)[1] if name.startswith("models/") else name
+        for model_id, item in self.lists.models(body, "models", id_key="name", id_of=_without_prefix, allow_bare_list=False):
             methods_raw = item.get("supportedGenerationMethods")
             methods = {m for m in methods_raw if isinstance(m, str)} if isinstance(methods_raw, list) else set()
             mtype, caps, inputs, outputs = classify(model_id, methods, item.get("thinking") is True)

@@ -17,10 +17,10 @@ vision/audio. Older entries without them are classified from the id, as before.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str, unix_time
+from ..jsonvalue import JSON
+from .base import Item, ProviderAdapter, dedupe, opt_int, opt_str, unix_time
 
 _VISION = re.compile(r"llama-4|vision|llava")
 _REASONING = re.compile(r"gpt-oss|qwen3|qwq|deepseek-r1|magistral|kimi-k2-thinking")
@@ -52,11 +52,11 @@ FEATURES = {"tools": "functions", "json_mode": "json_mode", "structured_outputs"
 STATED = frozenset({*FEATURES.values(), "vision", "audio_in", "audio_out"})
 
 
-def _modal(value: Any) -> tuple[str, ...]:
+def _modal(value: JSON) -> tuple[str, ...]:
     return tuple(v.lower() for v in value if isinstance(v, str)) if isinstance(value, list) else ()
 
 
-def stated_shape(item: dict[str, Any], model_id: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]] | None:
+def stated_shape(item: Item, model_id: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]] | None:
     """(type, capabilities, inputs, outputs) from an entry's own modalities and features, or None
     for an entry of the older shape (no modalities)."""
     inputs, outputs = _modal(item.get("input_modalities")), _modal(item.get("output_modalities"))
@@ -84,10 +84,9 @@ class GroqAdapter(ProviderAdapter):
     kind = "groq"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             if item.get("active") is False:
                 continue
             shape = stated_shape(item, model_id)

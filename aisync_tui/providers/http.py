@@ -16,14 +16,13 @@ so a run takes at most about `timeout * retry_attempts` plus the capped waits, n
 from __future__ import annotations
 
 import email.utils
-import json
 import math
 import random
 import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, Mapping
+from typing import TYPE_CHECKING, Callable, Literal, Mapping, TypeAlias, overload
 
 import httpx
 
@@ -45,9 +44,16 @@ from ..errors import (
     scrub_secrets,
 )
 from ..events import EmitFn, RequestFinished, RequestRetrying, ignore
+from ..jsonvalue import JSON, as_object, decode, objects
 
 if TYPE_CHECKING:
     from ..config import ModelSyncSettings
+
+#: A query string's values, as httpx encodes them.
+Query: TypeAlias = Mapping[str, str | int | float | bool | None]
+#: Maps an error response (provider, HTTP status, decoded body or its first bytes as text) to
+#: the error a user sees.
+Classifier: TypeAlias = Callable[[str, int, JSON], "ProviderError"]
 
 RETRY_STATUSES = frozenset({408, 409, 429, 500, 502, 503, 504, 520, 521, 522, 524, 529})
 MAX_REDIRECTS = 5
@@ -83,7 +89,7 @@ def options_from(model_sync: ModelSyncSettings, timeout: float | None = None) ->
     )
 
 
-def error_text(body: Any) -> str:
+def error_text(body: JSON) -> str:
     """The human message inside any of the providers' error envelopes."""
     if isinstance(body, dict):
         err = body.get("error")
@@ -101,23 +107,21 @@ def error_text(body: Any) -> str:
     return ""
 
 
-def _error_code(body: Any) -> str:
+def _error_code(body: JSON) -> str:
     if isinstance(body, dict):
         err = body.get("error")
         parts = [str(body.get("code", ""))]
         if isinstance(err, dict):
             parts += [str(err.get("code", "")), str(err.get("type", "")), str(err.get("status", ""))]
-            for d in err.get("details") or ():
-                if isinstance(d, dict):
-                    parts.append(str(d.get("reason", "")))
-                    for v in d.get("violations") or ():
-                        if isinstance(v, dict):
-                            parts.append(str(v.get("quotaId", "")))
+            for d in objects(err.get("details")):
+                parts.append(str(d.get("reason", "")))
+                for v in objects(d.get("violations")):
+                    parts.append(str(v.get("quotaId", "")))
         return " ".join(parts)
     return ""
 
 
-def classify_error(provider: str, status: int, body: Any) -> ProviderError:
+def classify_error(provider: str, status: int, body: JSON) -> ProviderError:
     """Map an HTTP error response to the user-facing error. Works for every envelope we know."""
     text = error_text(body)
     code = _error_code(body)
@@ -140,7 +144,7 @@ def classify_error(provider: str, status: int, body: Any) -> ProviderError:
     return BadResponse(provider, f"HTTP {status}" + (f": {short}" if short else ""))
 
 
-def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
+def _parse_retry_after(headers: httpx.Headers, body: object) -> float | None:
     """Seconds the server asks us to wait, from any of the places servers put it. Garbage
     ("soon", ".s", NaN, a date in year 1) says nothing: None, and the usual backoff applies."""
     try:
@@ -150,7 +154,7 @@ def _parse_retry_after(headers: httpx.Headers, body: Any) -> float | None:
     return seconds if seconds is None or math.isfinite(seconds) else None
 
 
-def _retry_after(headers: httpx.Headers, body: Any) -> float | None:
+def _retry_after(headers: httpx.Headers, body: object) -> float | None:
     ms = headers.get("retry-after-ms")
     if ms:
         try:
@@ -172,12 +176,12 @@ def _retry_after(headers: httpx.Headers, body: Any) -> float | None:
 
                     parsed = parsed.replace(tzinfo=_dt.timezone.utc)
                 return max(0.0, parsed.timestamp() - time.time())
-    if isinstance(body, dict) and isinstance(body.get("error"), dict):
-        for d in body["error"].get("details") or ():
-            if isinstance(d, dict) and isinstance(d.get("retryDelay"), str):
-                m = re.fullmatch(r"\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)s\s*", d["retryDelay"][:64])
-                if m:
-                    return float(m.group(1))
+    for d in objects(as_object(as_object(body).get("error")).get("details")):
+        delay = d.get("retryDelay")
+        if isinstance(delay, str):
+            m = re.fullmatch(r"\s*([0-9]{1,9}(?:\.[0-9]{1,9})?)s\s*", delay[:64])
+            if m:
+                return float(m.group(1))
     return None
 
 
@@ -240,14 +244,46 @@ class HttpClient:
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
+        params: Query | None = None,
         timeout: float | None = None,
-        classify: Callable[[str, int, Any], ProviderError] = classify_error,
+        classify: Classifier = classify_error,
         connect_error: type[ProviderError] = ApiTimeout,
-    ) -> Any:
+    ) -> JSON:
         return self.request_json(
             provider, "GET", url, headers=headers, params=params, timeout=timeout, classify=classify, connect_error=connect_error
         )
+
+    @overload
+    def request_json(
+        self,
+        provider: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Query | None = None,
+        json_body: object = None,
+        timeout: float | None = None,
+        classify: Classifier = classify_error,
+        connect_error: type[ProviderError] = ApiTimeout,
+        raw: Literal[False] = False,
+    ) -> JSON: ...
+
+    @overload
+    def request_json(
+        self,
+        provider: str,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        params: Query | None = None,
+        json_body: object = None,
+        timeout: float | None = None,
+        classify: Classifier = classify_error,
+        connect_error: type[ProviderError] = ApiTimeout,
+        raw: Literal[True],
+    ) -> RawResponse: ...
 
     def request_json(
         self,
@@ -256,13 +292,13 @@ class HttpClient:
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
-        params: Mapping[str, Any] | None = None,
-        json_body: Any = None,
+        params: Query | None = None,
+        json_body: object = None,
         timeout: float | None = None,
-        classify: Callable[[str, int, Any], ProviderError] = classify_error,
+        classify: Classifier = classify_error,
         connect_error: type[ProviderError] = ApiTimeout,
         raw: bool = False,
-    ) -> Any:
+    ) -> JSON | RawResponse:
         """Send the request with retries; return the decoded JSON body or raise a ProviderError.
 
         With `raw=True` return a `RawResponse` (status, headers, undecoded bytes) instead, and
@@ -344,8 +380,8 @@ class HttpClient:
         method: str,
         url: str,
         headers: Mapping[str, str] | None,
-        params: Mapping[str, Any] | None,
-        json_body: Any,
+        params: Query | None,
+        json_body: object,
         timeout: float,
     ) -> tuple[int, httpx.Headers, bytes, float, httpx.URL]:
         start = time.monotonic()
@@ -390,11 +426,11 @@ class HttpClient:
         return b"".join(chunks)
 
     @staticmethod
-    def _decode(provider: str, body: bytes, headers: httpx.Headers) -> Any:
+    def _decode(provider: str, body: bytes, headers: httpx.Headers) -> JSON:
         if not body.strip():
             raise BadResponse(provider, "empty response body")
         try:
-            decoded = json.loads(body)
+            decoded = decode(body)
         except RecursionError:
             raise BadResponse(provider, f"the JSON is nested too deeply to read ({len(body):,} bytes)") from None
         except (ValueError, UnicodeDecodeError):  # a 5,000-digit number is a ValueError too
@@ -405,9 +441,12 @@ class HttpClient:
             # The provider echoed a key back inside a success body: scrub it before any adapter
             # sees the data, so it can reach neither the store nor any output.
             try:
-                decoded = scrub_secrets(decoded)
+                scrubbed = scrub_secrets(decoded)
             except RecursionError:
                 raise BadResponse(provider, "the response is nested too deeply") from None
+            # A copy of the same kinds with text replaced: only objects, arrays and text change.
+            if isinstance(scrubbed, (dict, list, str)):
+                return scrubbed
         return decoded
 
 
@@ -415,9 +454,10 @@ class _Deadline(Exception):
     pass
 
 
-def _try_json(body: bytes) -> Any:
+def _try_json(body: bytes) -> JSON:
+    """An error body decoded, or its first bytes as text when it is not JSON."""
     try:
-        return json.loads(body)
+        return decode(body)
     except (ValueError, UnicodeDecodeError, RecursionError):
         return body[:300].decode("utf-8", "replace")
 

@@ -15,19 +15,10 @@ unknown.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..domain import Price, RemoteModel
-from .base import (
-    ProviderAdapter,
-    dedupe,
-    items_of,
-    opt_int,
-    opt_str,
-    req_str,
-    str_list,
-    unix_time,
-)
+from ..jsonvalue import JSON, objects
+from .base import Item, ProviderAdapter, dedupe, opt_dict, opt_int, opt_str, str_list, unix_time
 from .together import per_token
 
 #: The most providers named in one bare model's description.
@@ -36,22 +27,21 @@ MAX_NAMED = 30
 _PROVIDER_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def parse_price(pricing: Any) -> Price | None:
+def parse_price(pricing: JSON) -> Price | None:
     if not isinstance(pricing, dict):
         return None
     price = Price(input=per_token(pricing.get("input")), output=per_token(pricing.get("output")))
     return None if price.is_empty() else price
 
 
-def _modalities(item: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    arch = item.get("architecture")
-    arch = arch if isinstance(arch, dict) else {}
+def _modalities(item: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    arch = opt_dict(item, "architecture")
     inputs = str_list(arch.get("input_modalities")) or ("text",)
     outputs = str_list(arch.get("output_modalities")) or ("text",)
     return inputs, outputs
 
 
-def _route_caps(route: dict[str, Any], base: frozenset[str]) -> frozenset[str]:
+def _route_caps(route: Item, base: frozenset[str]) -> frozenset[str]:
     caps = set(base)
     if route.get("supports_tools") is True:
         caps.add("functions")
@@ -64,26 +54,25 @@ class HuggingFaceAdapter(ProviderAdapter):
     kind = "huggingface"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out: list[RemoteModel] = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             inputs, outputs = _modalities(item)
             base = {"chat", "streaming"}
             if "image" in inputs:
                 base.add("vision")
-            common = dict(
+            # What every route of the model shares with the bare model.
+            common = RemoteModel(
+                provider=self.slug,
+                model_id=model_id,
                 type="chat",
                 input_modalities=inputs,
                 output_modalities=outputs,
                 created_at=unix_time(item.get("created")),
                 owned_by=opt_str(item, "owned_by"),
             )
-            routes = item.get("providers")
             live = [
-                r
-                for r in (routes if isinstance(routes, list) else ())
-                if isinstance(r, dict) and r.get("status") == "live" and _PROVIDER_NAME.fullmatch(str(r.get("provider")))
+                r for r in objects(item.get("providers")) if r.get("status") == "live" and _PROVIDER_NAME.fullmatch(str(r.get("provider")))
             ]
             route_caps = []
             for route in live:
@@ -91,26 +80,21 @@ class HuggingFaceAdapter(ProviderAdapter):
                 caps = _route_caps(route, frozenset(base))
                 route_caps.append(caps)
                 out.append(
-                    RemoteModel(
-                        provider=self.slug,
+                    common.with_changes(
                         model_id=f"{model_id}:{name}",
                         context_length=opt_int(route, "context_length"),
                         capabilities=caps,
                         price=parse_price(route.get("pricing")),
                         raw=route,
-                        **common,  # type: ignore[arg-type]
                     )
                 )
             names = [str(r["provider"]) for r in live]
             shown = ", ".join(names[:MAX_NAMED]) + (f" and {len(names) - MAX_NAMED} more" if len(names) > MAX_NAMED else "")
             out.append(
-                RemoteModel(
-                    provider=self.slug,
-                    model_id=model_id,
+                common.with_changes(
                     capabilities=frozenset.intersection(*route_caps) if route_caps else frozenset(base),
                     description=f"Served by {shown}" if names else None,
                     raw=item,
-                    **common,  # type: ignore[arg-type]
                 )
             )
         return dedupe(out)

@@ -13,13 +13,13 @@ feed cannot turn it on (`RemoteModel.stated`). `completion_fim` is the `fim` cap
 
 from __future__ import annotations
 
-from typing import Any
-
+from .. import bounds
 from ..domain import RemoteModel
-from .base import ProviderAdapter, iso_time, items_of, opt_int, opt_str, req_str
+from ..jsonvalue import JSON
+from .base import Item, ProviderAdapter, iso_time, opt_int, opt_str
 
 
-def _flags(item: dict[str, Any]) -> set[str]:
+def _flags(item: Item) -> set[str]:
     caps = item.get("capabilities")
     if not isinstance(caps, dict):
         return set()
@@ -70,9 +70,10 @@ class MistralAdapter(ProviderAdapter):
     kind = "mistral"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
-        items = items_of(self.slug, body, "data")
-        ids = [req_str(self.slug, item, "id") for item in items]
+    def parse(self, body: JSON) -> list[RemoteModel]:
+        entries = list(self.lists.models(body, "data"))
+        ids = [mid for mid, _ in entries]
+        items = [item for _, item in entries]
         # The model each id belongs to: itself when an entry says so, else the first entry's `name`.
         canonical: dict[str, str] = {}
         for mid, item in zip(ids, items):
@@ -95,14 +96,18 @@ class MistralAdapter(ProviderAdapter):
                     aliases[owner].append(alias)
         out: list[RemoteModel] = []
         done: set[str] = set()
-        for mid, item in zip(ids, items):
-            if canonical[mid] != mid or mid in done:
-                continue
-            done.add(mid)
-            out.append(self._one(mid, item, tuple(sorted(aliases.get(mid, ())))))
+        try:
+            for mid, item in zip(ids, items):
+                if canonical[mid] != mid or mid in done:
+                    continue
+                done.add(mid)
+                bounds.reading(mid)  # values refused while the model is read name it
+                out.append(self._one(mid, item, tuple(sorted(aliases.get(mid, ())))))
+        finally:
+            bounds.reading(None)
         return out
 
-    def _one(self, model_id: str, item: dict[str, Any], aliases: tuple[str, ...]) -> RemoteModel:
+    def _one(self, model_id: str, item: Item, aliases: tuple[str, ...]) -> RemoteModel:
         flags = _flags(item)
         mtype, caps, inputs, outputs = classify(model_id, flags)
         # Every capability the object marks true is true, whatever type the model has.

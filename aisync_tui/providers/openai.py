@@ -7,10 +7,10 @@ fills it from the price feeds, and the provider's own value always wins over a f
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from ..domain import RemoteModel
-from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str, unix_time
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, dedupe, opt_str, unix_time
 
 _DATE_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{4})$")
 
@@ -71,10 +71,9 @@ class OpenAIAdapter(ProviderAdapter):
         """Type, capabilities and modalities from the id: the list itself states none of them."""
         return infer_family(model_id)
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             mtype, caps, inputs, outputs = self.classify(model_id)
             out.append(
                 RemoteModel(

@@ -16,13 +16,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .. import bounds
 from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
-from .base import ProviderAdapter, iso_time, items_of, opt_dict, opt_int, opt_str, req_str, str_list, unix_time
+from ..jsonvalue import JSON, objects
+from .base import Item, ProviderAdapter, iso_time, opt_dict, opt_int, opt_str, str_list, unix_time
+from .http import Query
 
 PAGE_LIMIT = 1000
 
@@ -42,7 +43,7 @@ PRICE_KEYS: dict[str, str] = {
 }
 
 
-def price_value(value: Any, field: str = "price") -> Decimal | None:
+def price_value(value: JSON, field: str = "price") -> Decimal | None:
     """Exact Decimal from OpenRouter's string; negative or garbage is unknown, "0" is free."""
     if isinstance(value, bool):
         return None
@@ -52,12 +53,12 @@ def price_value(value: Any, field: str = "price") -> Decimal | None:
     return result
 
 
-def _negative(value: Any) -> bool:
+def _negative(value: JSON) -> bool:
     """OpenRouter's "-1" (and other negatives): the documented "variable, unknown" sentinel."""
     return isinstance(value, (str, int, float)) and not isinstance(value, bool) and str(value).strip().startswith("-")
 
 
-def parse_price(pricing: Any) -> Price | None:
+def parse_price(pricing: JSON) -> Price | None:
     if not isinstance(pricing, dict):
         return None
     values: dict[str, Decimal | None] = {}
@@ -77,9 +78,8 @@ def parse_price(pricing: Any) -> Price | None:
         factor = 1 - Decimal(repr(float(discount)))
         values = {k: (v * factor if v is not None else None) for k, v in values.items()}
     tiers = []
-    overrides = pricing.get("overrides")
-    for override in overrides if isinstance(overrides, list) else ():
-        if not isinstance(override, dict) or override.get("utc_start") is not None or override.get("utc_end") is not None:
+    for override in objects(pricing.get("overrides")):
+        if override.get("utc_start") is not None or override.get("utc_end") is not None:
             continue
         threshold = opt_int(override, "min_prompt_tokens")
         if not threshold:
@@ -100,7 +100,7 @@ def _times(value: Decimal | None, factor: Decimal) -> Decimal | None:
     return None if value is None else value * factor
 
 
-def _modalities(arch: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _modalities(arch: Item) -> tuple[tuple[str, ...], tuple[str, ...]]:
     inputs = str_list(arch.get("input_modalities"))
     outputs = str_list(arch.get("output_modalities"))
     modality = arch.get("modality")
@@ -111,7 +111,7 @@ def _modalities(arch: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...]]
     return inputs, outputs
 
 
-def classify(inputs: tuple[str, ...], outputs: tuple[str, ...], params: set[str], item: dict[str, Any], price: Price | None) -> tuple[str, frozenset[str]]:
+def classify(inputs: tuple[str, ...], outputs: tuple[str, ...], params: set[str], item: Item, price: Price | None) -> tuple[str, frozenset[str]]:
     caps: set[str] = set()
     out = set(outputs) or {"text"}
     if "embeddings" in out or "embedding" in out:
@@ -159,7 +159,7 @@ class OpenRouterAdapter(ProviderAdapter):
     def fetch(self) -> list[RemoteModel]:
         key = self.api_key()  # optional: the catalogue is public
 
-        def params(cursor: Any) -> dict[str, Any]:
+        def params(cursor: tuple[int, int] | None) -> Query:
             if cursor is None:
                 return {"output_modalities": "all"}  # no offset/limit: the full list
             offset, limit = cursor
@@ -167,8 +167,9 @@ class OpenRouterAdapter(ProviderAdapter):
 
         offsets = [0]
 
-        def next_cursor(body: dict[str, Any], page: int, collected: int) -> tuple[int, int] | None:
-            page_len = len(body["data"]) if isinstance(body.get("data"), list) else 0
+        def next_cursor(body: dict[str, JSON], page: int, collected: int) -> tuple[int, int] | None:
+            data = body.get("data")
+            page_len = len(data) if isinstance(data, list) else 0
             nxt = self._next_offset(body, collected, page_len)
             if nxt is not None:
                 if nxt[0] <= offsets[-1]:
@@ -178,10 +179,8 @@ class OpenRouterAdapter(ProviderAdapter):
 
         return self.fetch_pages(key, params, next_cursor)
 
-    def _next_offset(self, body: Any, collected: int, page_len: int) -> tuple[int, int] | None:
+    def _next_offset(self, body: dict[str, JSON], collected: int, page_len: int) -> tuple[int, int] | None:
         """(offset, limit) of the next page, or None when this was the last (or only) one."""
-        if not isinstance(body, dict):
-            return None
         links = body.get("links")
         nxt = links.get("next") if isinstance(links, dict) else None
         if isinstance(nxt, str) and nxt:
@@ -197,11 +196,10 @@ class OpenRouterAdapter(ProviderAdapter):
             return collected, PAGE_LIMIT
         return None
 
-    def parse(self, body: Any) -> list[RemoteModel]:
-        return [self._one(item) for item in items_of(self.slug, body, "data", allow_bare_list=False)]
+    def parse(self, body: JSON) -> list[RemoteModel]:
+        return [self._one(model_id, item) for model_id, item in self.lists.models(body, "data", allow_bare_list=False)]
 
-    def _one(self, item: dict[str, Any]) -> RemoteModel:
-        model_id = req_str(self.slug, item, "id")
+    def _one(self, model_id: str, item: Item) -> RemoteModel:
         arch = opt_dict(item, "architecture")
         top = opt_dict(item, "top_provider")
         inputs, outputs = _modalities(arch)

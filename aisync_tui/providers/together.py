@@ -11,10 +11,10 @@ a dedicated-endpoint model. In those cases the zero token prices stay unknown.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 from ..domain import Price, RemoteModel, to_decimal
-from .base import ProviderAdapter, dedupe, items_of, opt_int, opt_str, req_str, unix_time
+from ..jsonvalue import JSON
+from .base import ProviderAdapter, dedupe, opt_int, opt_str, unix_time
 
 #: Together's type -> (our type, capabilities, inputs, outputs)
 TYPES: dict[str, tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]] = {
@@ -32,7 +32,7 @@ TYPES: dict[str, tuple[str, frozenset[str], tuple[str, ...], tuple[str, ...]]] =
 TOKEN_PRICED = {"chat", "completion", "embedding", "moderation", "rerank"}
 
 
-def per_token(value: Any) -> Decimal | None:
+def per_token(value: JSON) -> Decimal | None:
     """USD per 1M tokens (a JSON float) -> USD per token, exactly (0.88 -> 8.8E-7)."""
     if isinstance(value, bool):
         return None
@@ -42,7 +42,7 @@ def per_token(value: Any) -> Decimal | None:
     return d.scaleb(-6)
 
 
-def parse_price(pricing: Any, mtype: str) -> Price | None:
+def parse_price(pricing: JSON, mtype: str) -> Price | None:
     if not isinstance(pricing, dict):
         return None
     inp = per_token(pricing.get("input"))
@@ -63,10 +63,9 @@ class TogetherAdapter(ProviderAdapter):
     kind = "together"
     models_path = "/models"
 
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         out = []
-        for item in items_of(self.slug, body, "data"):
-            model_id = req_str(self.slug, item, "id")
+        for model_id, item in self.lists.models(body, "data"):
             ttype = (opt_str(item, "type") or "").lower()
             mtype, caps, inputs, outputs = TYPES.get(ttype, ("other", frozenset(), (), ()))
             if mtype == "chat" and any(w in model_id.lower() for w in ("vision", "-vl", "llama-4", "scout", "maverick")):

@@ -17,11 +17,12 @@ or an expired login is "Invalid API key" naming `gcloud auth application-default
 from __future__ import annotations
 
 import os
-from typing import Any, Hashable, Protocol
+from typing import Protocol
 
 from ..domain import RemoteModel
 from ..errors import InvalidApiKey, NotConfigured, register_secret
-from .base import ProviderAdapter, dedupe, items_of, opt_str, req_str
+from ..jsonvalue import JSON
+from .base import ListReader, ProviderAdapter, dedupe, opt_str
 from .clouds import missing_extra
 
 PUBLISHERS = ("google", "anthropic", "meta", "mistralai")
@@ -47,16 +48,22 @@ def classify(name: str) -> tuple[str, frozenset[str], tuple[str, ...], tuple[str
     return "chat", frozenset({"chat", "streaming"}), ("text",), ("text",)
 
 
-def parse_publisher_models(provider: str, body: Any) -> list[RemoteModel]:
-    out = []
-    for item in items_of(provider, body, "publisherModels", allow_bare_list=False):
-        full = req_str(provider, item, "name")
-        parts = full.split("/")
-        if len(parts) != 4 or parts[0] != "publishers" or parts[2] != "models" or not parts[1] or not parts[3]:
-            from ..errors import BadResponse
+def _publisher_model(full: str) -> str | None:
+    """`full` when it has the form publishers/P/models/NAME, else None (it names no model)."""
+    parts = full.split("/")
+    if len(parts) != 4 or parts[0] != "publishers" or parts[2] != "models" or not parts[1] or not parts[3]:
+        return None
+    return full
 
-            raise BadResponse(provider, f"a publisher model name is not publishers/P/models/NAME ({full[:80]!r})")
-        publisher, name = parts[1], parts[3]
+
+def parse_publisher_models(provider: str, body: JSON, lists: ListReader | None = None) -> list[RemoteModel]:
+    """Pure: one page of publisher models to models. A body of the wrong shape is BadResponse; an
+    item naming no model (no name of the form publishers/P/models/NAME) is skipped and reported
+    through `lists`."""
+    lists = lists or ListReader(provider)
+    out = []
+    for full, item in lists.models(body, "publisherModels", id_key="name", id_of=_publisher_model, allow_bare_list=False):
+        _, publisher, _, name = full.split("/")
         mtype, caps, inputs, outputs = classify(name)
         facts = [
             f"version {opt_str(item, 'versionId')}" if opt_str(item, "versionId") else None,
@@ -85,7 +92,7 @@ class _Credentials(Protocol):
     @property
     def token(self) -> object: ...
 
-    def refresh(self, request: Any) -> None: ...
+    def refresh(self, request: object) -> None: ...
 
 
 class VertexAdapter(ProviderAdapter):
@@ -100,8 +107,8 @@ class VertexAdapter(ProviderAdapter):
         base = default_base(self.location) if "{" in self.settings.base_url else self.settings.base_url
         return base.rstrip("/") + path
 
-    def parse(self, body: Any) -> list[RemoteModel]:
-        return parse_publisher_models(self.slug, body)
+    def parse(self, body: JSON) -> list[RemoteModel]:
+        return parse_publisher_models(self.slug, body, self.lists)
 
     def _token(self) -> tuple[str, str | None]:
         """(access token, ADC project) through google-auth."""
@@ -144,17 +151,18 @@ class VertexAdapter(ProviderAdapter):
         from ..events import PageFetched
 
         out: list[RemoteModel] = []
-        token: Hashable | None = None
-        seen: set[Hashable] = set()
+        token: str | None = None
+        seen: set[str] = set()
         for page in range(1, 201):
-            params = {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
+            params: dict[str, str | int] = {"pageSize": PAGE_SIZE, **({"pageToken": token} if token else {})}
             body = self.client.get_json(self.slug, self.url(path), headers=headers, params=params, timeout=self.timeout)
             found = self.parse(body)
             out.extend(found)
             self.emit(PageFetched(self.slug, page, len(found)))
-            token = body.get("nextPageToken") if isinstance(body, dict) else None
-            if not isinstance(token, str) or not token:
+            next_token = body.get("nextPageToken") if isinstance(body, dict) else None
+            if not isinstance(next_token, str) or not next_token:
                 return out
+            token = next_token
             if token in seen:
                 raise BadResponse(self.slug, f"page {page} repeats an earlier page token; stopped paging")
             seen.add(token)

@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import threading
 from decimal import Decimal
-from typing import Any
 
 from .. import bounds
 from ..domain import Price, PriceTier, RemoteModel
 from ..errors import BadResponse
 from ..events import PageFetched
-from .base import ProviderAdapter, items_of, opt_int, opt_str, req_str, str_list, unix_time
+from ..jsonvalue import JSON
+from .base import Item, ProviderAdapter, model_list, opt_int, opt_str, str_list, unix_time
 
+#: Where each of the three lists keeps its models.
+LIST_KEYS = ("data", "models")
 #: The largest amount read in 1e-10 USD units (10^24 units = 10^14 USD): anything above is garbage.
 _MAX_UNITS = 10**24
 
 
-def xai_units(value: Any) -> Decimal | None:
+def xai_units(value: JSON) -> Decimal | None:
     """1e-10 USD units -> USD, exactly. Negative, non-integer or absurd values are unknown."""
     units = bounds.integer(value, ceiling=_MAX_UNITS, field="price")
     return None if units is None else Decimal(units).scaleb(-10)
 
 
-def image_price(value: Any) -> Decimal | None:
+def image_price(value: JSON) -> Decimal | None:
     """Docs say cents per image, observed values only make sense as 1e-10 USD: decide by size."""
     if isinstance(value, float):
         return None
@@ -39,7 +41,7 @@ def image_price(value: Any) -> Decimal | None:
     return Decimal(units).scaleb(-2)
 
 
-def price_of(item: dict[str, Any]) -> Price | None:
+def price_of(item: Item) -> Price | None:
     tiers: tuple[PriceTier, ...] = ()
     threshold = opt_int(item, "long_context_threshold")
     if threshold:
@@ -87,7 +89,7 @@ class XAIAdapter(ProviderAdapter):
         """
         key = self.api_key()
         optional = ("/language-models", "/image-generation-models")
-        results: dict[str, tuple[Any, BaseException | None]] = {}
+        results: dict[str, tuple[JSON, BaseException | None]] = {}
 
         def get(path: str) -> None:
             try:
@@ -102,7 +104,7 @@ class XAIAdapter(ProviderAdapter):
         get("/models")
         for t in threads:
             t.join()
-        bodies: dict[str, Any] = {}
+        bodies: dict[str, JSON] = {}
         for page, path in enumerate(("/models", *optional), start=1):
             body, exc = results[path]
             if exc is not None:
@@ -111,29 +113,25 @@ class XAIAdapter(ProviderAdapter):
                     raise exc
                 continue
             bodies[path] = body
-            self.emit(PageFetched(self.slug, page, len(self._items(body))))
+            self.emit(PageFetched(self.slug, page, len(model_list(self.slug, body, *LIST_KEYS))))
         return self.parse_all(bodies.get("/models"), bodies.get("/language-models"), bodies.get("/image-generation-models"))
 
-    def _items(self, body: Any) -> list[dict[str, Any]]:
-        return items_of(self.slug, body, "data", "models")
-
-    def parse(self, body: Any) -> list[RemoteModel]:
+    def parse(self, body: JSON) -> list[RemoteModel]:
         """Parse any one of the three lists (each is self-describing enough)."""
         return self.parse_all(body, None, None)
 
-    def parse_all(self, models: Any, language: Any, image: Any) -> list[RemoteModel]:
+    def parse_all(self, models: JSON, language: JSON, image: JSON) -> list[RemoteModel]:
         merged: dict[str, RemoteModel] = {}
         for body, default_type in ((language, "chat"), (image, "image"), (models, None)):
             if body is None:
                 continue
-            for item in self._items(body):
-                remote = self._one(item, default_type)
+            for model_id, item in self.lists.models(body, *LIST_KEYS):
+                remote = self._one(model_id, item, default_type)
                 old = merged.get(remote.model_id)
                 merged[remote.model_id] = remote if old is None else self._combine(old, remote)
         return list(merged.values())
 
-    def _one(self, item: dict[str, Any], default_type: str | None) -> RemoteModel:
-        model_id = req_str(self.slug, item, "id")
+    def _one(self, model_id: str, item: Item, default_type: str | None) -> RemoteModel:
         inputs = str_list(item.get("input_modalities"))
         outputs = str_list(item.get("output_modalities"))
         if default_type is None:

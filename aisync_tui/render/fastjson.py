@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 from json.encoder import encode_basestring  # the C escaper when available (ensure_ascii=False)
-from typing import Any
 
 _INF = float("inf")
 
@@ -20,7 +19,7 @@ class _Other(Exception):
     """A value this writer does not handle: let json.dumps do the whole document."""
 
 
-def dumps_indent2(obj: Any) -> str:
+def dumps_indent2(obj: object) -> str:
     out: list[str] = []
     try:
         _write(obj, out, "\n")
@@ -29,9 +28,9 @@ def dumps_indent2(obj: Any) -> str:
     return "".join(out)
 
 
-def _write(o: Any, out: list[str], nl: str) -> None:
-    t = o.__class__
-    if t is str:
+def _write(o: object, out: list[str], nl: str) -> None:
+    # Exact classes, compared on `o` itself so the type checker knows each branch's type.
+    if o.__class__ is str:
         out.append(encode_basestring(o))
     elif o is None:
         out.append("null")
@@ -39,9 +38,9 @@ def _write(o: Any, out: list[str], nl: str) -> None:
         out.append("true")
     elif o is False:
         out.append("false")
-    elif t is int:
+    elif o.__class__ is int:
         out.append(int.__repr__(o))
-    elif t is float:
+    elif o.__class__ is float:
         if o != o:
             out.append("NaN")
         elif o == _INF:
@@ -50,7 +49,7 @@ def _write(o: Any, out: list[str], nl: str) -> None:
             out.append("-Infinity")
         else:
             out.append(float.__repr__(o))
-    elif t is dict:
+    elif o.__class__ is dict:
         if not o:
             out.append("{}")
             return
@@ -59,11 +58,17 @@ def _write(o: Any, out: list[str], nl: str) -> None:
         for k, v in o.items():
             if k.__class__ is not str:
                 raise _Other
-            out.append(sep + encode_basestring(k) + ": ")
+            # Text and null, most of a document's values, are written here without a call.
+            if v.__class__ is str:
+                out.append(sep + encode_basestring(k) + ": " + encode_basestring(v))
+            elif v is None:
+                out.append(sep + encode_basestring(k) + ": null")
+            else:
+                out.append(sep + encode_basestring(k) + ": ")
+                _write(v, out, inner)
             sep = "," + inner
-            _write(v, out, inner)
         out.append(nl + "}")
-    elif t is list:
+    elif o.__class__ is list:
         if not o:
             out.append("[]")
             return

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
-from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, cost_tier
+from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, capability_source_key, cost_tier
+from ..jsonvalue import JSONOut
 from .inert import inert
 from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
 from .words import plural
 
 if TYPE_CHECKING:
     from ..store.queries import ModelDetail, ModelRow, PricePeriod
+    from ..sync.cleanup import CleanupCandidate
     from ..usage.stats import ModelUsage
 
 Printer = Callable[[str], None]
@@ -34,7 +37,7 @@ def list_headers(per: str) -> list[str]:
     return [h.format(u=UNIT_LABEL[per]) for h in LIST_HEADERS]
 
 
-def list_row(row: ModelRow, per: str) -> list[Any]:
+def list_row(row: ModelRow, per: str) -> list[str | int]:
     return [
         row.model_id,
         row.provider,
@@ -47,7 +50,7 @@ def list_row(row: ModelRow, per: str) -> list[Any]:
     ]
 
 
-def list_json(row: ModelRow) -> dict[str, Any]:
+def list_json(row: ModelRow) -> JSONOut:
     return {
         "id": row.model_id,
         "name": row.name or row.model_id,
@@ -79,6 +82,46 @@ def _title(text: str) -> str:
 
 def _tokens(n: int | None) -> str:
     return f"{n:,} tokens" if n is not None else "unknown"
+
+
+@dataclass(frozen=True, slots=True)
+class CapabilityState:
+    """What a model's sources say about one capability: yes, no, or nothing (unknown)."""
+
+    name: str
+    stated: bool | None
+    """True or False as a source stated it; None when no source said either (unknown, never no)."""
+    source: str | None
+    """Who stated it ("provider", "litellm", "models.dev"), when the store recorded it."""
+
+
+def capability_states(capabilities: Iterable[str], field_sources: Mapping[str, object]) -> list[CapabilityState]:
+    """Every capability aisync tracks, in display order, with what is known of it.
+
+    One the model has is stated yes. One it lacks but that a source is recorded for
+    (`field_sources["capability:X"]`: the provider states capabilities true *or false*) is stated
+    no. Any other is unknown: no source said, so it is not taken as a no."""
+    has = set(capabilities)
+    out = []
+    for cap in CAPABILITIES:
+        said = field_sources.get(capability_source_key(cap))
+        source = said if isinstance(said, str) else None
+        if cap in has:
+            out.append(CapabilityState(cap, True, source))
+        elif source is not None:
+            out.append(CapabilityState(cap, False, source))
+        else:
+            out.append(CapabilityState(cap, None, None))
+    return out
+
+
+def capability_line(state: CapabilityState) -> str:
+    """'✓ Vision (provider)', '✗ Vision (provider)' or '? Vision: unknown'."""
+    label = CAPABILITY_LABELS[state.name]
+    if state.stated is None:
+        return f"? {label}: unknown"
+    said = f" ({inert(state.source, 40)})" if state.source else ""
+    return f"{'✓' if state.stated else '✗'} {label}{said}"
 
 
 def price_lines(price: Price, per: str) -> list[str]:
@@ -149,9 +192,8 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         out(f"  Description: {inert(d.description, DESCRIPTION_LIMIT)}")
     out("")
     out("Capabilities:")
-    caps = set(d.capabilities)
-    for cap in CAPABILITIES:
-        out(f"  {'✓' if cap in caps else '✗'} {CAPABILITY_LABELS[cap]}")
+    for state in capability_states(d.capabilities, d.field_sources):
+        out(f"  {capability_line(state)}")
     out("")
     out("Current Pricing:")
     if d.price is None or d.price.price.is_empty():
@@ -194,7 +236,7 @@ _DISPUTE_LABELS = {
 }
 
 
-def dispute_lines(recorded: Any, per: str) -> list[str]:
+def dispute_lines(recorded: object, per: str) -> list[str]:
     """'Sources disagree on input: LiteLLM $2.50, models.dev $3.00' per field the last pricing sync
     found the sources disagreeing on (field_sources["disputes"]); the order of trust decided."""
     out = []
@@ -223,8 +265,8 @@ def _avg(value: Decimal | None) -> str:
     return usd(value.normalize())
 
 
-def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) -> dict[str, Any]:
-    def period(p: Any) -> dict[str, Any]:
+def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) -> JSONOut:
+    def period(p: PricePeriod) -> JSONOut:
         return {
             "effective_from": iso(p.effective_from),
             "effective_until": iso(p.effective_until),
@@ -232,7 +274,14 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
             "prices_per_token": p.price.to_json(),
         }
 
-    data: dict[str, Any] = {
+    pricing: JSONOut = {
+        "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
+        "output_cost_per_token": json_number(d.price.price.output) if d.price else None,
+        "current": period(d.price) if d.price else None,
+    }
+    if history:
+        pricing["history"] = [period(p) for p in d.history]
+    data: JSONOut = {
         "id": d.model_id,
         "name": d.name or d.model_id,
         "provider": d.provider,
@@ -242,6 +291,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "context_length": d.context_length,
         "max_output_tokens": d.max_output_tokens,
         "capabilities": list(d.capabilities),
+        "capability_states": {c.name: c.stated for c in capability_states(d.capabilities, d.field_sources)},
         "input_modalities": list(d.input_modalities),
         "output_modalities": list(d.output_modalities),
         "created_at": iso(d.created_at),
@@ -258,18 +308,12 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
         "disputes": [x for x in d.field_sources.get("disputes") or () if isinstance(x, dict)],
-        "pricing": {
-            "input_cost_per_token": json_number(d.price.price.input) if d.price else None,
-            "output_cost_per_token": json_number(d.price.price.output) if d.price else None,
-            "current": period(d.price) if d.price else None,
-        },
+        "pricing": pricing,
         "last_synced": iso(d.last_synced_at),
         "changes": [
             {"field": c.field, "old": c.old, "new": c.new, "at": iso(c.at)} for c in d.changes[:50]
         ],
     }
-    if history:
-        data["pricing"]["history"] = [period(p) for p in d.history]
     if has_usage(usage):
         data["usage"] = {
             "days": days,
@@ -284,7 +328,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
     return data
 
 
-def candidates_table(rows: Sequence[Any]) -> tuple[list[str], list[list[Any]]]:
+def candidates_table(rows: Sequence[CleanupCandidate]) -> tuple[list[str], list[list[str]]]:
     return ["Model", "Provider", "Status", "Last seen", "Reason"], [
         [c.model_id, c.provider, c.status, c.last_seen.strftime("%Y-%m-%d") if c.last_seen else "never", c.reason] for c in rows
     ]

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..domain import Price
+
+if TYPE_CHECKING:
+    from ..outcomes import ProviderOutcome, RunSummary
+    from ..sync.plan import FieldChange
 from .inert import inert
 from .money import UNIT_LABEL, token_price
 from .words import plural
@@ -29,7 +33,7 @@ def price_short(price: Price | None, per: str) -> str:
     return ", ".join(parts) or "unknown"
 
 
-def change_line(change: Any, per: str) -> str:
+def change_line(change: FieldChange, per: str) -> str:
     if change.field == "pricing":
         return f"✓ Updated pricing: {price_short(change.old, per)} → {price_short(change.new, per)}"
     old = change.old_text()
@@ -37,7 +41,7 @@ def change_line(change: Any, per: str) -> str:
     return f"✓ Updated {change.field}: {inert(old, LONG) if old is not None else '(none)'} → {inert(new, LONG) if new is not None else '(none)'}"
 
 
-def change_reason(changes: Any) -> str:
+def change_reason(changes: Sequence[FieldChange]) -> str:
     fields = [c.field for c in changes]
     if not fields:
         return "listed again"
@@ -48,11 +52,14 @@ def change_reason(changes: Any) -> str:
     return f"{', '.join(fields)} updated"
 
 
-def print_provider_result(out: Printer, name: str, outcome: Any) -> None:
+def print_provider_result(out: Printer, name: str, outcome: ProviderOutcome) -> None:
     """The per-provider block of a normal run."""
     out(f"{name}:")
     if outcome.status == "failed":
         err = outcome.error
+        if err is None:  # a failure is always recorded with its error; never crash on one that is not
+            out("  ✗ Failed")
+            return
         out(f"  ✗ {inert(err.message, LONG)}")
         if err.hint:
             out(f"    → {inert(err.hint, LONG)}")
@@ -78,7 +85,7 @@ def print_provider_result(out: Printer, name: str, outcome: Any) -> None:
         out("  ✓ All models up to date")
 
 
-def print_verbose(out: Printer, name: str, outcome: Any, per: str) -> None:
+def print_verbose(out: Printer, name: str, outcome: ProviderOutcome, per: str) -> None:
     """The reference's --verbose layout for one provider."""
     if outcome.status == "failed" or outcome.plan is None:
         print_provider_result(out, name, outcome)
@@ -123,7 +130,7 @@ def print_verbose(out: Printer, name: str, outcome: Any, per: str) -> None:
     out(f"- {plural(c['unchanged'], 'model')} unchanged")
 
 
-def print_dry_run(out: Printer, names: dict[str, str], summary: Any) -> None:
+def print_dry_run(out: Printer, names: dict[str, str], summary: RunSummary) -> None:
     out("DRY RUN - No changes will be made")
     out("")
     totals = {"added": 0, "updated": 0, "unchanged": 0, "missing": 0}

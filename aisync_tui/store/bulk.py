@@ -6,14 +6,19 @@ Shared by the model sync and the pricing sync (see bench/README.md for what each
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Callable, Hashable, Sequence
+from typing import Callable, Hashable, Mapping, Sequence
 
 import peewee as pw
 
 from .models import JSONTextField, Model, UTCDateTimeField
 
+#: One row to write: column name -> value as the model's field takes it.
+RowValues = Mapping[str, object]
+#: A field's `db_value`: the value a column is written with.
+Encoder = Callable[[object], object]
 
-def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str, Any]]) -> None:
+
+def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[RowValues]) -> None:
     """`table.insert_many(rows)` with one prepared statement on SQLite.
 
     Peewee builds the SQL of a multi-row insert value by value (about 0.3 ms per 30-column row,
@@ -46,7 +51,7 @@ def bulk_insert(db: pw.Database, table: type[pw.Model], rows: Sequence[dict[str,
     db.cursor().executemany(sql, params)
 
 
-def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[int, dict[str, Any]]]) -> None:
+def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[int, RowValues]]) -> None:
     """`table.update(**values).where(id == pk)` for each (pk, values), with one prepared statement
     per set of columns on SQLite.
 
@@ -62,7 +67,7 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
         return
     meta = table._meta
     quote = db.quote
-    groups: dict[tuple[str, ...], list[tuple[int, dict[str, Any]]]] = {}
+    groups: dict[tuple[str, ...], list[tuple[int, RowValues]]] = {}
     for pk, values in updates:
         groups.setdefault(tuple(values), []).append((pk, values))
     for names, rows in groups.items():
@@ -74,21 +79,21 @@ def bulk_update(db: pw.Database, table: type[pw.Model], updates: Sequence[tuple[
         db.cursor().executemany(sql, [tuple([to_db(values[n]) for n, to_db in convert] + [pk]) for pk, values in rows])
 
 
-def _converter(field: pw.Field) -> Callable[[Any], Any]:
+def _converter(field: pw.Field) -> Encoder:
     """The field's `db_value`, remembering what repeats: JSON values by content, and a time when
     it is the same as the row before (the run's own time on every row)."""
     if isinstance(field, JSONTextField):
         return _memo_json(field)
     if isinstance(field, UTCDateTimeField):
         return _memo_last(field.db_value)
-    encode: Callable[[Any], Any] = field.db_value
+    encode: Encoder = field.db_value
     return encode
 
 
-def _memo_last(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    last: list[Any] = [object(), None]
+def _memo_last(encode: Encoder) -> Encoder:
+    last: list[object] = [object(), None]
 
-    def convert(value: Any) -> Any:
+    def convert(value: object) -> object:
         if value is not last[0]:
             last[0], last[1] = value, encode(value)
         return last[1]
@@ -96,7 +101,7 @@ def _memo_last(encode: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return convert
 
 
-def _frozen(value: Any) -> Hashable:
+def _frozen(value: object) -> Hashable:
     """A cheap hashable key for the JSON values a model row repeats: a list of texts, or a dict
     of text to text (field_sources; a nested list makes it unhashable, then it is encoded as is)."""
     if isinstance(value, list):
@@ -106,18 +111,18 @@ def _frozen(value: Any) -> Hashable:
     return (type(value), value)
 
 
-_JSON_MEMO: dict[str, dict[Hashable, Any]] = {}
+_JSON_MEMO: dict[str, dict[Hashable, object]] = {}
 
 
-def _memo_json(field: pw.Field) -> Callable[[Any], Any]:
+def _memo_json(field: pw.Field) -> Encoder:
     """`field.db_value` for a JSON column, encoding each distinct value once: capability and
     modality lists and field_sources repeat across thousands of rows."""
     cache = _JSON_MEMO.setdefault(f"{field.model.__name__}.{field.name}", {})
     if len(cache) > 20_000:
         cache.clear()
-    encode: Callable[[Any], Any] = field.db_value
+    encode: Encoder = field.db_value
 
-    def convert(value: Any) -> Any:
+    def convert(value: object) -> object:
         try:
             key = _frozen(value)
             found = cache.get(key)

@@ -8,16 +8,16 @@ objects, decimals built only for the components a price has.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Iterable
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, as_utc
-from .models import Model, Provider, json_text_has
+from ..domain import PRICE_COMPONENTS, Price, as_utc
+from . import coerce
+from .models import DBRow, Model, Provider, json_text_has
 from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
@@ -55,12 +55,13 @@ _PRICE_COLUMNS = tuple(getattr(PriceTable, name) for name in PRICE_COMPONENTS) +
 
 
 # Prices and period starts repeat across thousands of catalog rows (one seeding writes one start
-# time; feeds share price points): each distinct text is converted once per process.
-_TIME_CACHE: dict[Any, datetime | None] = {}
-_DECIMAL_CACHE: dict[Any, Decimal] = {}
+# time; feeds share price points): each distinct value is converted once per process.
+_TIME_CACHE: dict[str | datetime, datetime | None] = {}
+_DECIMAL_CACHE: dict[object, Decimal] = {}
 
 
-def _time(value: Any) -> datetime | None:
+def _time(value: str | datetime | None) -> datetime | None:
+    """A time column as the driver returns it (text on SQLite, a naive datetime on PostgreSQL)."""
     if value is None:
         return None
     hit = _TIME_CACHE.get(value)
@@ -70,7 +71,7 @@ def _time(value: Any) -> datetime | None:
     return hit
 
 
-def _decimal(value: Any) -> Decimal | None:
+def _decimal(value: object) -> Decimal | None:
     if value is None:
         return None
     hit = _DECIMAL_CACHE.get(value)
@@ -79,34 +80,22 @@ def _decimal(value: Any) -> Decimal | None:
     return hit
 
 
-_JSON_CACHE: dict[str, Any] = {}
-
-
-def _json(value: Any) -> Any:
-    if value is None or not isinstance(value, str):
-        return value
-    hit = _JSON_CACHE.get(value)
-    if hit is None:
-        hit = _JSON_CACHE[value] = json.loads(value)
-    return hit
-
-
-def _price(raw: Sequence[Any]) -> tuple[Price | None, datetime | None, str | None]:
+def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
     """Price from the price columns of one row (None when the model has no period)."""
     n = len(PRICE_COMPONENTS)
     tiers_json, currency, start, source = raw[n], raw[n + 1], raw[n + 2], raw[n + 3]
     if start is None:
         return None, None, None
-    values: dict[str, Any] = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
-    tiers = tuple(PriceTier.from_json(t) for t in (_json(tiers_json) or ()))
-    return Price(**values, tiers=tiers, currency=currency or "USD"), _time(start), source
+    values = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
+    tiers = coerce.tiers(tiers_json) if tiers_json else ()
+    return Price(**values, tiers=tiers, currency=currency or "USD", other=()), _time(start), source
 
 
-def _candidate(row: Sequence[Any]) -> Candidate:
+def _candidate(row: DBRow) -> Candidate:
     price, start, source = _price(row[len(_MODEL_COLUMNS):])
     return Candidate(
         pk=row[0], provider=row[1], model_id=row[2], name=row[3], type=row[4], status=row[5],
-        context_length=row[6], max_output_tokens=row[7], capabilities=tuple(_json(row[8]) or ()),
+        context_length=row[6], max_output_tokens=row[7], capabilities=coerce.texts(row[8]) if row[8] else (),
         available=bool(row[9]), in_catalog=bool(row[10]), deprecated_at=_time(row[11]),
         price=price, price_from=start, price_source=source,
     )

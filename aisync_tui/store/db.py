@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Iterator
 
 import peewee as pw
 
@@ -222,7 +222,7 @@ def _check_not_foreign(path: Path, where: str) -> None:
         raise migrations.foreign_database(where, tables)
 
 
-def write_transaction(db: pw.Database) -> Any:
+def write_transaction(db: pw.Database) -> AbstractContextManager[object]:
     """A transaction that takes SQLite's write lock when it begins (BEGIN IMMEDIATE).
 
     A deferred transaction that reads first and writes later cannot wait for another writer: if

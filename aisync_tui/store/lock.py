@@ -14,9 +14,10 @@ import socket
 import sys
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable, Mapping, Protocol, Sequence, TypedDict
 
 from ..errors import LockHeld, redact
+from ..jsonvalue import JSON, decode
 from .db import Store
 
 #: Advisory lock key for PostgreSQL: crc32("aisync-run-lock").
@@ -25,7 +26,33 @@ ADVISORY_KEY = 0x4A1571C
 HOLDER_KEY = "run_lock_holder"
 
 
-def holder_info(command: str) -> dict[str, Any]:
+class HolderInfo(TypedDict):
+    """Who holds the lock, as this run writes it."""
+
+    pid: int
+    host: str
+    command: str
+    since: str
+
+
+#: Who holds the lock, as its holder wrote it: pid, host, command, since. Read back from a file or a
+#: table another process wrote, so every field is checked (or only formatted) before use.
+HolderRecord = Mapping[str, JSON]
+
+
+class _Cursor(Protocol):
+    """The part of a DB-API cursor (psycopg2's) the PostgreSQL lock uses."""
+
+    def execute(self, sql: str, params: Sequence[object] = ..., /) -> object: ...
+    def fetchone(self) -> Sequence[object] | None: ...
+
+
+class _Connection(Protocol):
+    def cursor(self) -> _Cursor: ...
+    def close(self) -> None: ...
+
+
+def holder_info(command: str) -> HolderInfo:
     """Who holds the lock, as other runs (and other servers, for a shared store) are told.
     The command line is redacted: a `--db` URL's password must not reach a shared table."""
     return {
@@ -36,7 +63,7 @@ def holder_info(command: str) -> dict[str, Any]:
     }
 
 
-def describe_holder(info: dict[str, Any] | None) -> str:
+def describe_holder(info: HolderRecord | None) -> str:
     if not info:
         return "another aisync run holds the store's lock"
     return (
@@ -45,7 +72,7 @@ def describe_holder(info: dict[str, Any] | None) -> str:
     )
 
 
-def _try_until_named(take: Callable[[], bool], read: Callable[[], dict[str, Any] | None], within: float = 0.5) -> dict[str, Any] | None:
+def _try_until_named(take: Callable[[], bool], read: Callable[[], HolderRecord | None], within: float = 0.5) -> HolderRecord | None:
     """Take the lock (returns None), or return who holds it ({} if they never said).
 
     A held lock with no holder record is a run in the instant between taking the lock and writing
@@ -95,11 +122,13 @@ class FileRunLock:
         _after_acquire(self)
 
     @staticmethod
-    def _read(fd: int) -> dict[str, Any] | None:
+    def _read(fd: int) -> HolderRecord | None:
+        """The holder's record, or None when there is none or it is damaged (cut short, not JSON,
+        not an object): then the holder reads as a run that has not named itself yet."""
         try:
             data = os.pread(fd, 4096, 0)
-            return json.loads(data.decode()) if data else None
-        except (OSError, ValueError):
+            return _record(data.decode()) if data else None
+        except (OSError, ValueError, RecursionError):  # RecursionError: nested past the stack
             return None
 
     def release(self) -> None:
@@ -136,16 +165,17 @@ class PostgresRunLock:
         self.store = store
         self.command = command
         self.on_acquire = on_acquire
-        self._conn: Any = None
+        self._conn: _Connection | None = None
 
     def acquire(self) -> None:
-        conn = self.store.db._connect()  # type: ignore[attr-defined]  # a fresh psycopg2 connection in autocommit mode
+        conn: _Connection = self.store.db._connect()  # type: ignore[attr-defined]  # a fresh psycopg2 connection in autocommit mode
         try:
             cur = conn.cursor()
 
             def take() -> bool:
                 cur.execute("SELECT pg_try_advisory_lock(%s)", (ADVISORY_KEY,))
-                return bool(cur.fetchone()[0])
+                row = cur.fetchone()
+                return bool(row and row[0])
 
             holder = _try_until_named(take, lambda: self._holder(cur))
             if holder is not None:
@@ -161,11 +191,11 @@ class PostgresRunLock:
         _after_acquire(self)
 
     @staticmethod
-    def _holder(cur: Any) -> dict[str, Any] | None:
+    def _holder(cur: _Cursor) -> HolderRecord | None:
         try:
             cur.execute("SELECT value FROM aisync_meta WHERE key = %s", (HOLDER_KEY,))
             row = cur.fetchone()
-            return json.loads(row[0]) if row and row[0] else None
+            return _record(row[0]) if row and isinstance(row[0], str) and row[0] else None
         except Exception:  # the message is a nicety; never let it hide the LockHeld
             return None
 
@@ -188,6 +218,12 @@ class PostgresRunLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def _record(text: str) -> HolderRecord | None:
+    """A holder record's text, decoded; None unless it is a JSON object (ValueError if not JSON)."""
+    value = decode(text)
+    return value if isinstance(value, dict) else None
 
 
 def _after_acquire(lock: FileRunLock | PostgresRunLock) -> None:

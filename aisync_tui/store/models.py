@@ -9,9 +9,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, TypeAlias
 
 import peewee as pw
+
+from ..jsonvalue import JSON, decode
 
 database_proxy = pw.DatabaseProxy()
 
@@ -19,14 +21,14 @@ database_proxy = pw.DatabaseProxy()
 class DecimalTextField(pw.TextField):
     """A Decimal kept as its exact text ("0.0000025"), never as a float."""
 
-    def db_value(self, value: Any) -> str | None:
+    def db_value(self, value: object) -> str | None:
         if value is None:
             return None
         if not isinstance(value, Decimal):
             value = Decimal(str(value))
         return format(value, "f")
 
-    def python_value(self, value: Any) -> Decimal | None:
+    def python_value(self, value: object) -> Decimal | None:
         if value is None:
             return None
         return Decimal(str(value))
@@ -35,26 +37,26 @@ class DecimalTextField(pw.TextField):
 class JSONTextField(pw.TextField):
     """JSON as compact text; works the same on SQLite and PostgreSQL."""
 
-    def db_value(self, value: Any) -> str | None:
+    def db_value(self, value: object) -> str | None:
         if value is None:
             return None
         return json.dumps(value, separators=(",", ":"), sort_keys=True, default=str)
 
-    def python_value(self, value: Any) -> Any:
+    def python_value(self, value: str | bytes | None) -> JSON:
         if value is None:
             return None
-        return json.loads(value)
+        return decode(value)
 
 
 class UTCDateTimeField(pw.DateTimeField):
     """Stores naive UTC, returns aware UTC."""
 
-    def db_value(self, value: Any) -> Any:
+    def db_value(self, value: object) -> object:
         if isinstance(value, datetime) and value.tzinfo is not None:
             value = value.astimezone(timezone.utc).replace(tzinfo=None)
         return super().db_value(value)  # type: ignore[no-untyped-call]
 
-    def python_value(self, value: Any) -> Any:
+    def python_value(self, value: object) -> object:
         value = super().python_value(value)  # type: ignore[no-untyped-call]
         if isinstance(value, datetime) and value.tzinfo is None:
             value = value.replace(tzinfo=timezone.utc)
@@ -254,10 +256,15 @@ class UsageRecord(BaseTable):
 ALL_TABLES: list[type[BaseTable]] = [Meta, Provider, Model, ModelAlias, Price, SyncRun, ModelChange, UsageRecord]
 
 
-def tuples(query: Any) -> Iterable[tuple[Any, ...]]:
+#: A row of database values, in the order of the SELECT's columns. Their kinds are what those
+#: columns hold, which only the query knows: the code that wrote the SELECT unpacks the row.
+DBRow: TypeAlias = tuple[Any, ...]
+
+
+def tuples(query: pw.BaseQuery) -> Iterable[DBRow]:
     """`query.tuples()`, typed as what it yields: plain tuples (Peewee's stubs say model
     instances). Like `.tuples()` it can be iterated more than once."""
-    rows: Iterable[tuple[Any, ...]] = query.tuples()
+    rows: Iterable[DBRow] = query.tuples()
     return rows
 
 

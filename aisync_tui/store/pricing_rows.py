@@ -7,19 +7,19 @@ distinct JSON text once: the JSON columns repeat the same few texts across thous
 
 from __future__ import annotations
 
-import json
 import os
 import socket
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from functools import lru_cache
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, utcnow
-from .bulk import bulk_insert
+from ..domain import PRICE_COMPONENTS, Price, stored_utc, utcnow
+from ..jsonvalue import JSON
+from . import coerce
+from .bulk import RowValues, bulk_insert
 from .models import Model, ModelChange, Provider, SyncRun, tuples
 from .models import Price as PriceTable
 
@@ -43,10 +43,11 @@ class StoredPricingModel:
     status: str
     available: bool
     in_catalog: bool
-    values: dict[str, Any]
-    """The fields a feed may fill (the caller names them), by name."""
+    values: dict[str, object]
+    """The fields a feed may fill (the caller names them), by name: as Peewee's fields give them,
+    except list columns, which are a shared decoded list (or () when empty): copy before changing."""
     capabilities: tuple[str, ...]
-    sources: dict[str, Any]
+    sources: dict[str, JSON]
     aliases: tuple[str, ...] = ()
     """The ids the provider states for this model besides its own (matched when its own is not)."""
 
@@ -70,28 +71,6 @@ class PricingState:
     current: dict[int, CurrentPrice]
 
 
-@lru_cache(maxsize=4096)
-def _json_text(text: str) -> Any:
-    return json.loads(text)
-
-
-def _json(value: Any) -> Any:
-    """A raw JSON column, decoded. Cached by text: callers copy before changing the result."""
-    if value is None or not isinstance(value, str):
-        return value
-    return _json_text(value)
-
-
-@lru_cache(maxsize=4096)
-def _tiers(text: str) -> tuple[PriceTier, ...]:
-    return tuple(PriceTier.from_json(t) for t in json.loads(text) or ())
-
-
-@lru_cache(maxsize=4096)
-def _other(text: str) -> tuple[tuple[str, Decimal], ...]:
-    return other_from_json(json.loads(text))
-
-
 _LIST_FIELDS = frozenset({"input_modalities", "output_modalities", "capabilities", "aliases"})
 _TIME_FIELDS = frozenset({"deprecated_at", "created_at", "first_seen_at", "last_synced_at", "missing_since"})
 
@@ -113,19 +92,22 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
 
     aliases = aliases_by_model()
     models = []
+    values: dict[str, object]
     listed = [name for name in fields if name in _LIST_FIELDS]
     timed = [name for name in fields if name in _TIME_FIELDS]
     for pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw in db.execute_sql(*query.sql()):
         values = dict(zip(fields, raw))
         for name in listed:
-            values[name] = _json(values[name]) or ()
+            text = values[name]
+            values[name] = (coerce.decoded(text) if isinstance(text, str) else text) or ()
         for name in timed:
-            if values[name] is not None:
-                values[name] = stored_utc(values[name])
+            when = values[name]
+            if isinstance(when, (str, datetime)):  # the driver's text (SQLite) or naive datetime
+                values[name] = stored_utc(when)
         models.append(
             StoredPricingModel(
                 pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
-                values, tuple(_json(caps) or ()), dict(_json(sources) or {}), aliases.get(pk, ()),
+                values, coerce.texts(caps) if caps else (), coerce.mapping(sources), aliases.get(pk, ()),
             )
         )
     return PricingState(providers, models, load_current_prices(db))
@@ -146,9 +128,9 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
             continue
         price = Price(
             **{name: Decimal(v if isinstance(v, str) else str(v)) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
-            tiers=_tiers(tiers) if tiers else (),
+            tiers=coerce.tiers(tiers) if tiers else (),
             currency=currency,
-            other=_other(other) if other else (),
+            other=coerce.other(other) if other else (),
         )
         out[model_pk] = CurrentPrice(row_id, price, source, eff)
     return out
@@ -166,13 +148,16 @@ def ensure_providers(wanted: Mapping[str, tuple[str, str]]) -> dict[str, int]:
     return have
 
 
-def insert_models(db: pw.Database, rows: Sequence[dict[str, Any]]) -> dict[tuple[int, str], int]:
+def insert_models(db: pw.Database, rows: Sequence[RowValues]) -> dict[tuple[int, str], int]:
     """Insert model rows (each with provider and model_id); (provider pk, model id) -> new pk."""
-    bulk_insert(db, Model, rows)
-    pks: dict[tuple[int, str], int] = {}
     by_provider: dict[int, list[str]] = {}
     for row in rows:
-        by_provider.setdefault(row["provider"], []).append(row["model_id"])
+        provider_pk, model_id = row["provider"], row["model_id"]
+        if not isinstance(provider_pk, int) or not isinstance(model_id, str):
+            raise TypeError(f"a new model row needs a provider pk and a model id, not {provider_pk!r} and {model_id!r}")
+        by_provider.setdefault(provider_pk, []).append(model_id)
+    bulk_insert(db, Model, rows)
+    pks: dict[tuple[int, str], int] = {}
     for provider_pk, ids in by_provider.items():
         for i in range(0, len(ids), CHUNK):
             query = Model.select(Model.id, Model.model_id).where(
@@ -183,7 +168,7 @@ def insert_models(db: pw.Database, rows: Sequence[dict[str, Any]]) -> dict[tuple
     return pks
 
 
-def update_model(pk: int, columns: Mapping[str, Any]) -> None:
+def update_model(pk: int, columns: Mapping[str, object]) -> None:
     Model.update(**columns).where(Model.id == pk).execute()
 
 
@@ -197,12 +182,12 @@ def retire(pks: Sequence[int]) -> None:
         Model.update(status="retired", in_catalog=False).where(Model.id.in_(list(pks[i : i + CHUNK]))).execute()
 
 
-def insert_changes(db: pw.Database, rows: Sequence[dict[str, Any]]) -> None:
+def insert_changes(db: pw.Database, rows: Sequence[RowValues]) -> None:
     for i in range(0, len(rows), CHUNK):
         bulk_insert(db, ModelChange, rows[i : i + CHUNK])
 
 
-def insert_prices(db: pw.Database) -> Any:
+def insert_prices(db: pw.Database) -> Callable[[list[dict[str, object]]], None]:
     """The `insert` that store.ledger.record_many takes: bulk rows into the price table."""
     return lambda rows: bulk_insert(db, PriceTable, rows)
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import difflib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 from operator import itemgetter
-from typing import Any, Iterable, Sequence
+from typing import Iterable, TypedDict, Unpack
 
 import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
-from .models import Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
+from ..jsonvalue import JSON, decode
+from . import coerce
+from .models import DBRow, Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
 from .models import Price as PriceTable
 
 
@@ -97,9 +98,10 @@ class ModelDetail:
     missing_since: datetime | None
     available: bool
     in_catalog: bool
-    field_sources: dict[str, Any]
+    field_sources: coerce.FieldSources
     """Field name -> its source; `disputes` -> the disagreements the last pricing sync recorded."""
-    raw: dict[str, Any] | None
+    raw: JSON
+    """The provider's payload as stored; None when none was (or it is not readable JSON)."""
     price: PricePeriod | None
     history: tuple[PricePeriod, ...] = ()
     knowledge_cutoff: str | None = None
@@ -173,11 +175,11 @@ def list_providers(*, count_available: bool = True) -> list[ProviderRow]:
     return rows
 
 
-def _sort_key(sort: str) -> list[Any]:
+def _sort_key(sort: str) -> list[pw.ColumnBase]:
     # Prices are decimal text; NUMERIC sorts them by value on both backends (REAL is a 4-byte
     # float on PostgreSQL, which ties prices that differ past the 7th digit).
     name = pw.fn.COALESCE(Model.name, Model.model_id)
-    keys: dict[str, list[Any]] = {
+    keys: dict[str, list[pw.ColumnBase]] = {
         "name": [Model.model_id, Provider.slug],
         "provider": [Provider.slug, Model.model_id],
         "type": [Model.type, Model.model_id],
@@ -247,7 +249,7 @@ def model_rows_query(
     return query.order_by(*_sort_key(sort))
 
 
-def row_from_tuple(t: Sequence[Any]) -> ModelRow:
+def row_from_tuple(t: DBRow) -> ModelRow:
     caps = t[7]
     return ModelRow(
         provider=t[0], model_id=t[1], name=t[2], type=t[3], status=t[4], context_length=t[5],
@@ -258,8 +260,22 @@ def row_from_tuple(t: Sequence[Any]) -> ModelRow:
     )
 
 
-def list_models(**filters: Any) -> list[ModelRow]:
-    limit = filters.pop("limit", None)
+class ModelFilters(TypedDict, total=False):
+    """The filters and order of `model_rows_query`, by name."""
+
+    provider: str | None
+    type: str | None
+    active: bool
+    available: bool | None
+    search: str | None
+    capabilities: Iterable[str]
+    sort: str
+    open_weights: bool
+    released_after: str | None
+    disputed: bool
+
+
+def list_models(*, limit: int | None = None, **filters: Unpack[ModelFilters]) -> list[ModelRow]:
     query = model_rows_query(**filters)
     if limit:
         query = query.limit(limit)
@@ -364,20 +380,20 @@ def get_model(model_id: str, provider: str) -> ModelDetail | None:
         ChangeRow(c.field, c.old, c.new, c.at, c.run_id)
         for c in ModelChange.select().where(ModelChange.model == m.id).order_by(ModelChange.at.desc(), ModelChange.id.desc())
     )
-    raw = None
+    raw: JSON = None
     if m.raw:
         try:
-            raw = json.loads(m.raw)
-        except ValueError:
+            raw = decode(m.raw)
+        except (ValueError, RecursionError):
             raw = None
     return ModelDetail(
         provider=m.provider.slug, provider_name=m.provider.name, model_id=m.model_id, name=m.name, type=m.type,
         status=m.status, context_length=m.context_length, max_output_tokens=m.max_output_tokens,
-        capabilities=tuple(m.capabilities or ()), input_modalities=tuple(m.input_modalities or ()),
-        output_modalities=tuple(m.output_modalities or ()), created_at=m.created_at, deprecated_at=m.deprecated_at,
-        description=m.description, owned_by=m.owned_by, aliases=tuple(m.aliases or ()), first_seen_at=m.first_seen_at,
+        capabilities=coerce.texts_of(m.capabilities), input_modalities=coerce.texts_of(m.input_modalities),
+        output_modalities=coerce.texts_of(m.output_modalities), created_at=m.created_at, deprecated_at=m.deprecated_at,
+        description=m.description, owned_by=m.owned_by, aliases=coerce.texts_of(m.aliases), first_seen_at=m.first_seen_at,
         last_synced_at=m.last_synced_at, missing_since=m.missing_since, available=m.available, in_catalog=m.in_catalog,
-        field_sources=dict(m.field_sources or {}), raw=raw, price=current, history=history, changes=changes,
+        field_sources=coerce.field_sources_of(m.field_sources), raw=raw, price=current, history=history, changes=changes,
         knowledge_cutoff=m.knowledge_cutoff, released_at=m.released_at, last_updated=m.last_updated, open_weights=m.open_weights,
     )
 
@@ -414,7 +430,7 @@ def last_sync_time() -> datetime | None:
     return stored_utc(latest)
 
 
-def model_table_tuples(limit: int | None = None) -> list[tuple[Any, ...]]:
+def model_table_tuples(limit: int | None = None) -> list[DBRow]:
     """Every model with its current price as *raw* database values, ordered by id then provider
     (only the first `limit` of them in that order, when given).
 

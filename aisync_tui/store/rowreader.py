@@ -17,21 +17,22 @@ cursor and each column gets one converter:
 from __future__ import annotations
 
 import copy
-import json
-from typing import Any, Callable, Iterable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import peewee as pw
 
 from ..domain import stored_utc
-from .models import JSONTextField, UTCDateTimeField
+from ..jsonvalue import JSON, decode
+from .models import DBRow, JSONTextField, UTCDateTimeField
 
-Converter = Callable[[Any], Any]
+#: A column's value as the driver returns it -> the value Peewee's field would give.
+Converter = Callable[[object], object]
 
 
 def _time_converter(field: pw.Field) -> Converter:
     slow: Converter = field.python_value
 
-    def convert(value: Any) -> Any:
+    def convert(value: object) -> object:
         if value is None:
             return None
         if isinstance(value, str):
@@ -45,16 +46,17 @@ def _time_converter(field: pw.Field) -> Converter:
 
 
 def _json_converter() -> Converter:
-    cache: dict[str, tuple[Any, bool]] = {}
+    cache: dict[str, tuple[JSON, bool]] = {}
 
-    def convert(value: Any) -> Any:
+    def convert(value: object) -> object:
         if value is None:
             return None
         if not isinstance(value, str):
-            return json.loads(value)
+            # Not text: bytes from a driver that hands them, else a value decoded already.
+            return decode(value) if isinstance(value, bytes) else value
         hit = cache.get(value)
         if hit is None:
-            decoded = json.loads(value)
+            decoded = decode(value)
             items = decoded.values() if isinstance(decoded, dict) else decoded if isinstance(decoded, list) else ()
             hit = cache[value] = (decoded, any(isinstance(v, (list, dict)) for v in items))
         decoded, nested = hit
@@ -76,7 +78,7 @@ def converter(field: pw.Field, db: pw.Database) -> Converter | None:
     return field.python_value
 
 
-def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[tuple[Any, ...]]:
+def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[DBRow]:
     """Run `query` (which selects exactly `fields`, in order) and yield converted tuples."""
     if isinstance(db, pw.DatabaseProxy):
         db = db.obj
@@ -93,7 +95,7 @@ def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> 
         yield tuple(row)
 
 
-def read_raw_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+def read_raw_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[tuple[DBRow, DBRow]]:
     """`read_rows`, each row also as the driver returned it: (raw, converted). Two raw rows that
     are equal hold equal values, which is a cheap way to tell that a row did not change."""
     if isinstance(db, pw.DatabaseProxy):

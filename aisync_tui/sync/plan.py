@@ -184,7 +184,7 @@ def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]
             old = tuple(raw_old or ())
         else:
             if raw_new is None or raw_new == "":
-                if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider":
+                if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider" and name not in remote.unread:
                     # The provider stated it before and no longer does: its word is withdrawn.
                     changes.append(FieldChange(name, _normalise(name, raw_old), None))
                 continue
@@ -209,7 +209,10 @@ def compute_plan(
     *,
     now: datetime,
     accept_shrink: bool = False,
+    unidentified: int = 0,
 ) -> ProviderPlan:
+    """`unidentified`: items of the provider's list that named no model and were skipped. Any of
+    them may be a stored model, so then no model is marked missing unless the shrink is accepted."""
     by_id = {s.model_id: s for s in stored}
     plan = ProviderPlan(provider=provider, found=len(remote_models))
     seen: set[str] = set()
@@ -243,7 +246,12 @@ def compute_plan(
     gone = [s for s in by_id.values() if s.model_id not in seen and s.available and s.status != "missing"]
     active_before = sum(1 for s in by_id.values() if s.available and s.status != "missing")
     if gone:
-        if not remote_models:
+        if unidentified:
+            plan.guard = (
+                f"the list had {unidentified} item{'s' if unidentified != 1 else ''} naming no model; kept the {len(gone)} models "
+                "it did not name (use --accept-shrink to mark them missing)"
+            )
+        elif not remote_models:
             plan.guard = f"the provider returned an empty list; kept all {active_before} models (use --accept-shrink to mark them missing)"
         elif len(gone) > active_before * SHRINK_GUARD:
             plan.guard = (

@@ -88,6 +88,7 @@ class ModelSyncRunner:
         self.group = uuid.uuid4().hex[:12]
         self.summary = RunSummary("models", self.group, dry_run, utcnow())
         self._refused: dict[str, int] = {}
+        self._unidentified: dict[str, int] = {}
 
     # ------------------------------------------------------------------ selection
 
@@ -206,6 +207,7 @@ class ModelSyncRunner:
         adapter = make_adapter(p, client, self.emit)
         with bounds.collect() as refused:
             checked = [m for m in map(bounds.check_model, adapter.fetch()) if m is not None]
+        self._unidentified[p.slug] = adapter.unidentified
         if refused:
             self._refused[p.slug] = len(refused)
             self.emit(ValuesRefused(p.slug, tuple(r.line() for r in refused)))
@@ -228,7 +230,9 @@ class ModelSyncRunner:
         try:
             provider_pk = self._provider_pk(p)
             stored = load_stored(provider_pk) if provider_pk else []
-            plan = compute_plan(p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink)
+            plan = compute_plan(
+                p.slug, models, stored, now=utcnow(), accept_shrink=self.accept_shrink, unidentified=self._unidentified.get(p.slug, 0)
+            )
         except Exception as exc:  # a planning bug fails this provider only
             self._fail(p, self._internal(p.slug, "plan", exc))
             return None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import App
@@ -16,7 +16,7 @@ from textual.worker import Worker, WorkerState
 from ..errors import EXIT_INTERRUPTED, AisyncError
 from . import format as fmt
 from .catalog import CAPABILITY_FILTERS, SEARCH_WORDS, row_key
-from .commands import AisyncCommands
+from .commands import AisyncCommands, Command, app_commands
 from .job_state import Job
 from .jobs import Jobs
 from .messages import (
@@ -36,9 +36,17 @@ from .messages import (
 from .screens.main import MainScreen
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
+    from textual.app import AutopilotCallbackType
+    from textual.content import Content
+
+    from ..choose.cost import Workload
     from ..commands._base import Context
     from ..config import Settings
     from ..store.db import Store
+    from ..usage.stats import ModelUsage
+    from .store_watch import StoreWatch
 
 #: App-wide actions bound to single letters: they act on the catalog screen only, never inside a
 #: form, a modal or another screen (where the same letter may mean something else, or text).
@@ -82,23 +90,25 @@ class AisyncApp(App[int]):
         self.catalog_seconds: float | None = None
         """How long the last catalog read took in its worker."""
         self.main: MainScreen | None = None
-        self.workload: Any = None
-        """The session workload (choose.cost.Workload) behind the table's Workload $ column, or None."""
+        self.workload: Workload | None = None
+        """The session workload behind the table's Workload $ column, or None."""
         self.seed_done = threading.Event()
         """Set once the start-up catalog seeding (which holds the store lock briefly) is over."""
-        self.last_sync: Any = None
+        self.last_sync: datetime | None = None
         """When the store was last synced (the header says how long ago, and that ages)."""
-        self.watch: Any = None
-        """Notices writes to the store by other processes (store_watch.StoreWatch)."""
+        self.store_watch: StoreWatch | None = None
+        """Notices writes to the store by other processes."""
 
     leave_now = False
     """The user quit during a run: end the process as soon as the terminal is restored."""
 
-    async def run_async(self, *args: Any, **kwargs: Any) -> int | None:
+    async def run_async(self, *, headless: bool = False, inline: bool = False, inline_no_clear: bool = False, mouse: bool = True,
+                        size: tuple[int, int] | None = None, auto_pilot: AutopilotCallbackType | None = None) -> int | None:
         """Leaving during a run: once the terminal is restored, end the process here, before the
         event loop joins its worker threads (one may be waiting on a silent provider or on the
         start-up seeding)."""
-        result = await super().run_async(*args, **kwargs)
+        result = await super().run_async(headless=headless, inline=inline, inline_no_clear=inline_no_clear, mouse=mouse, size=size,
+                                         auto_pilot=auto_pilot)
         job = self.job
         # Not during an apply: its thread still talks to this loop while it rolls back; run_app
         # waits for it after the loop has ended.
@@ -114,7 +124,7 @@ class AisyncApp(App[int]):
         variables.update(status_colours(variables))
         return variables
 
-    def format_title(self, title: str, sub_title: str) -> Any:
+    def format_title(self, title: str, sub_title: str) -> Content:
         """The header: the store and its last sync in the header's own colour (Textual dims the
         sub-title, which is too faint to read in several themes)."""
         from textual.content import Content
@@ -140,7 +150,7 @@ class AisyncApp(App[int]):
             self.seed_done.set()
         from .store_watch import StoreWatch
 
-        self.watch = StoreWatch(self.store)
+        self.store_watch = StoreWatch(self.store)
         self.set_interval(self.WATCH_SECONDS, self._watch_store, name="watch the store")
         self.set_interval(30, self._age_times, name="age relative times")
 
@@ -177,8 +187,8 @@ class AisyncApp(App[int]):
 
         worker = get_current_worker()
         start = time.perf_counter()
-        if self.watch is not None and not self.watch.cheap:
-            self.watch.baseline()
+        if self.store_watch is not None and not self.store_watch.cheap:
+            self.store_watch.baseline()
         # Other databases may collate ids differently from Python: their first N would not be
         # the first N rows of the full list, so they get the whole list at once.
         first = first and self.store.is_sqlite
@@ -227,17 +237,17 @@ class AisyncApp(App[int]):
 
     def _watch_store(self) -> None:
         """Another process wrote to the store: read the catalog again (the cursor stays on its model)."""
-        if self.watch is None or self.main is None or not self.main.complete or self.jobs.running:
+        if self.store_watch is None or self.main is None or not self.main.complete or self.jobs.running:
             return
-        if self.watch.cheap:
-            if self.watch.changed():
+        if self.store_watch.cheap:
+            if self.store_watch.changed():
                 self.load_catalog()
         else:
             self._watch_in_worker()
 
     @work(thread=True, exclusive=True, group="watch", exit_on_error=False, description="Checking the store for changes")
     def _watch_in_worker(self) -> None:
-        if self.watch is not None and self.watch.changed():
+        if self.store_watch is not None and self.store_watch.changed():
             self.post_message(StoreChanged())
 
     def on_store_changed(self, message: StoreChanged) -> None:
@@ -290,8 +300,8 @@ class AisyncApp(App[int]):
     def sync_finished(self) -> None:
         """A run ended or stopped to wait for the user: the pane and the table show the store."""
         self.refresh_providers()
-        if self.watch is not None and self.watch.cheap:
-            self.watch.baseline()  # our own writes are read now; the watch need not report them
+        if self.store_watch is not None and self.store_watch.cheap:
+            self.store_watch.baseline()  # our own writes are read now; the watch need not report them
         self.load_catalog()
 
     def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
@@ -301,6 +311,10 @@ class AisyncApp(App[int]):
         self.jobs.start_pricing_sync(force)
 
     # ------------------------------------------------------------------ helpers used by screens and the palette
+
+    def palette_commands(self) -> list[Command]:
+        """Every command palette entry for the app's current state."""
+        return app_commands(self)
 
     def provider_names(self) -> dict[str, str]:
         names = {slug: p.name for slug, p in self.settings.providers.items()}
@@ -338,13 +352,13 @@ class AisyncApp(App[int]):
     def ask_workload(self) -> None:
         from .screens.workload_prompt import WorkloadPrompt
 
-        def chosen(workload: Any) -> None:
+        def chosen(workload: Workload | None) -> None:
             if workload is not None:
                 self.set_workload(workload)
 
         self.push_screen(WorkloadPrompt(self.workload), chosen)
 
-    def set_workload(self, workload: Any) -> None:
+    def set_workload(self, workload: Workload | None) -> None:
         """Set (or clear, with None) the session workload: the Workload $ column comes and goes."""
         self.workload = workload
         if (main := self._on_main()) is not None:
@@ -368,9 +382,15 @@ class AisyncApp(App[int]):
         if (main := self._on_main()) is not None:
             main.go_provider(slug)
 
-    def set_filter(self, **changes: Any) -> None:
+    def filter_type(self, model_type: str | None) -> None:
+        """Only models of this type (None: every type)."""
         if (main := self._on_main()) is not None:
-            main.apply_filters(main.view.filters.with_(**changes))
+            main.apply_filters(main.view.filters.with_(type=model_type))
+
+    def filter_available(self, available: bool | None) -> None:
+        """Only models the user's providers list (True), only catalog entries (False), or both (None)."""
+        if (main := self._on_main()) is not None:
+            main.apply_filters(main.view.filters.with_(available=available))
 
     def toggle_capability(self, label: str) -> None:
         if (main := self._on_main()) is not None and label in CAPABILITY_FILTERS:
@@ -404,7 +424,7 @@ class AisyncApp(App[int]):
     def _load_model(self, provider: str, model_id: str) -> None:
         from ..store.queries import get_model
 
-        usage: Any = None
+        usage: ModelUsage | str | None = None
         with self.store.db.connection_context():
             detail = get_model(model_id, provider)
             from ..usage.stats import model_usage

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
@@ -14,7 +14,8 @@ from .catalog import CAPABILITY_FILTERS, OPTIONAL_COLUMNS, SORT_KEYS, TYPE_CYCLE
 if TYPE_CHECKING:
     from .app import AisyncApp
 
-Command = tuple[str, Callable[[], Any], str]
+Command = tuple[str, Callable[[], object], str]
+"""(title, what it does, help text)."""
 
 
 def app_commands(app: AisyncApp) -> list[Command]:
@@ -53,13 +54,13 @@ def app_commands(app: AisyncApp) -> list[Command]:
     for slug, name in names.items():
         cmds.append((f"go: provider {slug}", partial(app.go_provider, slug), f"Show {name}'s models."))
     for t in TYPE_CYCLE:
-        cmds.append((f"filter: type {t or 'any'}", partial(app.set_filter, type=t), "Filter the table by model type."))
+        cmds.append((f"filter: type {t or 'any'}", partial(app.filter_type, t), "Filter the table by model type."))
     for label, cap in CAPABILITY_FILTERS.items():
         cmds.append((f"filter: {label}", partial(app.toggle_capability, label), f"Only models with {cap} (toggle)."))
     cmds += [
         ("filter: active only (toggle)", partial(app.toggle_active), "Only active models, or all again."),
-        ("filter: available to me", partial(app.set_filter, available=True), "Only models your providers list."),
-        ("filter: catalog only", partial(app.set_filter, available=False), "Only catalog entries from the price feeds."),
+        ("filter: available to me", partial(app.filter_available, True), "Only models your providers list."),
+        ("filter: catalog only", partial(app.filter_available, False), "Only catalog entries from the price feeds."),
         ("filter: clear all", app.clear_filters, "Remove every filter and the search text."),
         ("view: sync history", app.action_history, "Every run: result, counts, duration, error."),
         ("view: usage", app.action_usage, "Spend per day, top models, by provider."),
@@ -75,14 +76,25 @@ def app_commands(app: AisyncApp) -> list[Command]:
     return cmds
 
 
+@runtime_checkable
+class PaletteHost(Protocol):
+    """An app that lists its palette entries (the aisync app: `app_commands` of itself)."""
+
+    def palette_commands(self) -> list[Command]: ...
+
+
 class AisyncCommands(Provider):
+    def _commands(self) -> list[Command]:
+        app = self.app
+        return app.palette_commands() if isinstance(app, PaletteHost) else []
+
     async def discover(self) -> Hits:
-        for title, callback, help_text in app_commands(self.app):  # type: ignore[arg-type]
+        for title, callback, help_text in self._commands():
             yield DiscoveryHit(title, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for title, callback, help_text in app_commands(self.app):  # type: ignore[arg-type]
+        for title, callback, help_text in self._commands():
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, matcher.highlight(title), callback, help=help_text)

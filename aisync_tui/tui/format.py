@@ -6,10 +6,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .. import domain
 from ..render import money
+
+if TYPE_CHECKING:
+    from rich.text import Text
+
+    from ..jsonvalue import JSON
 
 
 def now() -> datetime:
@@ -17,7 +22,7 @@ def now() -> datetime:
     return domain.utcnow()
 
 
-def parse_time(value: Any) -> datetime | None:
+def parse_time(value: object) -> datetime | None:
     """A stored time (driver text such as '2025-06-01 11:48:00' or a datetime) as aware UTC."""
     if value is None or value == "":
         return None
@@ -30,7 +35,7 @@ def parse_time(value: Any) -> datetime | None:
     return domain.as_utc(parsed)
 
 
-def ago(value: Any, reference: datetime | None = None) -> str:
+def ago(value: object, reference: datetime | None = None) -> str:
     """'just now', '12 min ago', '3 h ago', '5 days ago'; '—' for never."""
     when = parse_time(value)
     if when is None:
@@ -50,13 +55,13 @@ def ago(value: Any, reference: datetime | None = None) -> str:
     return when.strftime("%Y-%m-%d")
 
 
-def when(value: Any) -> str:
+def when(value: object) -> str:
     """Absolute UTC time for detail views: '2025-06-01 11:48 UTC'."""
     parsed = parse_time(value)
     return "—" if parsed is None else parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def decimal(value: Any) -> Decimal | None:
+def decimal(value: object) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, Decimal):
@@ -67,7 +72,7 @@ def decimal(value: Any) -> Decimal | None:
         return None
 
 
-def price(value: Any, per: str = "1m") -> str:
+def price(value: object, per: str = "1m") -> str:
     """Exact price per 1M (or 1K) tokens from a per-token decimal (text or Decimal)."""
     return money.token_price(decimal(value), per)
 
@@ -83,7 +88,7 @@ def workload_usd(value: float | None) -> str:
     return f"${value:.2g}" if value >= 0.0001 else f"${value:.1e}"
 
 
-def tier(input_value: Any, output_value: Any) -> str:
+def tier(input_value: object, output_value: object) -> str:
     return domain.cost_tier(decimal(input_value), decimal(output_value)) or "—"
 
 
@@ -109,7 +114,7 @@ def duration(seconds: float | None) -> str:
     return f"{int(seconds // 60)}m {int(seconds % 60):02d}s"
 
 
-def plain(text: Any, limit: int | None = None, style: str = "") -> Any:
+def plain(text: object, limit: int | None = None, style: str = "") -> Text:
     """Outside text (an id, a name, an error) as a Rich Text: inert for the terminal and never
     read as markup, so `[/]` in a model id is shown, not parsed."""
     from rich.text import Text
@@ -122,16 +127,15 @@ def plain(text: Any, limit: int | None = None, style: str = "") -> Any:
 def change_words(field: str, old: str | None, new: str | None, per: str = "1m") -> str:
     """A stored change (JSON text) in words: a price shows only the components that changed, in
     the user's unit ("input $3.00 → $2.50"); a set shows what left and what came (−caching +fim)."""
-    import json
-
     from ..domain import COMPONENT_LABELS
+    from ..jsonvalue import decode
     from ..render.inert import inert
 
-    def load(value: str | None) -> Any:
+    def load(value: str | None) -> JSON:
         if value is None:
             return None
         try:
-            return json.loads(value)
+            return decode(value)
         except ValueError:
             return value
 
@@ -153,7 +157,7 @@ def change_words(field: str, old: str | None, new: str | None, per: str = "1m") 
     return inert(f"{'—' if a is None else a} → {'—' if b is None else b}")
 
 
-def _price_word(value: Any, per: str) -> str:
+def _price_word(value: JSON, per: str) -> str:
     if value is None:
         return "—"
     try:

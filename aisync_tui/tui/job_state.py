@@ -7,14 +7,37 @@ from __future__ import annotations
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 from ..render.inert import inert
 from ..render.words import plural
 
 if TYPE_CHECKING:
-    from ..outcomes import RunSummary
+    from datetime import datetime
+
+    from rich.text import Text
+
+    from ..outcomes import ProviderOutcome, RunSummary
+    from ..pricing.runner import PricingRun
+    from ..sync.cleanup import CleanupPlan
+    from ..sync.runner import ModelSyncRunner
+    from .palette import Palette
+
+    RunPlan: TypeAlias = "list[ProviderOutcome] | CleanupPlan | PricingRun"
+    """What a run planned: the model sync's outcomes per provider, the models a cleanup removes, or
+    the pricing run holding its per-provider plans."""
+
+JobKind = Literal["models", "pricing", "cleanup"]
+"""What a run changes: the model lists, the prices, or stale models (removed)."""
+
+JobPhase = Literal["planning", "preview", "applying", "done", "failed", "cancelled", "dropped"]
+"""Where a run is: planning, preview, applying while it runs; then how it ended (dropped: the user
+closed the preview without applying)."""
+
+EndPhase = Literal["done", "failed", "cancelled"]
+"""How an applied run ended."""
 
 #: Hints the engine words for the command line, and what they mean in the app.
 _APP_HINTS = (
@@ -33,10 +56,10 @@ def app_words(text: str) -> str:
     return text
 
 
-JOB_TITLES = {"models": "Model sync", "pricing": "Pricing sync", "cleanup": "Cleanup"}
+JOB_TITLES: dict[JobKind, str] = {"models": "Model sync", "pricing": "Pricing sync", "cleanup": "Cleanup"}
 
 #: What the run log says under its title in each phase.
-PHASE_WORDS = {
+PHASE_WORDS: dict[JobPhase, str] = {
     "planning": "Planning: fetching and comparing; nothing is written yet.",
     "preview": "Plan ready: waiting for you to review and apply it.",
     "applying": "Applying… esc cancels between batches.",
@@ -53,23 +76,27 @@ class LogLine:
 
 @dataclass
 class Job:
-    kind: str
+    kind: JobKind
     title: str
     cancel: threading.Event = field(default_factory=threading.Event)
-    phase: str = "planning"
-    """planning, preview, applying, done, failed, cancelled, dropped (the user closed the preview)"""
+    phase: JobPhase = "planning"
     outcome: str = ""
     """How it ended, in words ("Applied 3 providers, 3 failed."): the log's phase line."""
     lines: list[LogLine] = field(default_factory=list)
     done: int = 0
     total: int = 0
-    runner: Any = None
-    plan: Any = None
+    runner: ModelSyncRunner | None = None
+    """A model sync: the runner that made the plan and applies it."""
+    pricing: PricingRun | None = None
+    """A pricing sync: the run that made the plan and applies it."""
+    cutoff: datetime | None = None
+    """A cleanup: models not seen since then are removed."""
+    plan: RunPlan | None = None
     providers: list[str] = field(default_factory=list)
     force: bool = False
     started: float = field(default_factory=time.monotonic)
-    preview: tuple[str, Any, bool] | None = None
-    """A preview waiting to be shown: (title, body or a function of the palette giving it, can_apply). Set when the plan finished while
+    preview: tuple[str, Callable[[Palette], Text], bool] | None = None
+    """A preview waiting to be shown: (title, a function of the palette giving its body, can_apply). Set when the plan finished while
     the user was elsewhere; the run log shows it when the user opens the log."""
     notice: str = ""
     """A line shown at the top of the next preview (e.g. why the plan was made again)."""
@@ -97,7 +124,7 @@ def failure_note(names: list[str]) -> str:
     return f"The failure of {who} was recorded in the sync history (no models or prices were changed)."
 
 
-def summarise_models(summary: RunSummary, names: dict[str, str]) -> tuple[str, str, bool]:
+def summarise_models(summary: RunSummary, names: dict[str, str]) -> tuple[EndPhase, str, bool]:
     """(phase, one line, any failure) for an applied model sync: "Applied 3 providers, 3 failed"."""
     applied, failed, cancelled, details = 0, 0, 0, []
     for o in summary.outcomes:
@@ -122,6 +149,7 @@ def summarise_models(summary: RunSummary, names: dict[str, str]) -> tuple[str, s
         head.append(f"{failed} failed")
     if cancelled:
         head.append(f"{cancelled} cancelled")
+    phase: EndPhase
     if cancelled:
         phase = "cancelled"
     elif failed and not applied:

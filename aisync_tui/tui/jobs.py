@@ -17,38 +17,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING
 
 from ..errors import AisyncError, Cancelled, StalePlan
 from ..events import BatchApplied, Event, ProviderFailed, ProviderStarted, RunFinished
 from ..render.words import describe, plural
-from .job_state import JOB_TITLES, Job, app_words, failure_note, summarise_models
+from .job_state import JOB_TITLES, Job, JobKind, JobPhase, app_words, failure_note, summarise_models
 from .messages import JobFinished, PlanReady, PlanStale, RunEvent
 
 if TYPE_CHECKING:
-    from ..config import Settings
-    from ..store.db import Store
+    from textual.notifications import SeverityLevel
 
-
-class JobHost(Protocol):
-    """What `Jobs` needs from the app."""
-
-    settings: Settings
-    store: Store
-    seed_done: threading.Event
-
-    def post_message(self, message: Any) -> bool: ...
-    def notify(self, message: str, *, title: str = ..., severity: Any = ..., timeout: float | None = ..., markup: bool = ...) -> None: ...
-    def push_screen(self, screen: Any, callback: Any = ...) -> Any: ...
-    def run_worker(self, work: Any, name: str | None = ..., group: str = ..., description: str = ..., exit_on_error: bool = ...,
-                   start: bool = ..., exclusive: bool = ..., thread: bool = ...) -> Any: ...
-    @property
-    def screen(self) -> Any: ...
-    @property
-    def screen_stack(self) -> list[Any]: ...
-    def provider_names(self) -> dict[str, str]: ...
-    def mark_syncing(self, slug: str, on_: bool) -> None: ...
-    def sync_finished(self) -> None: ...
+    from ..store.lock import FileRunLock, PostgresRunLock
+    from .app import AisyncApp
+    from .screens.job import JobScreen
 
 
 @dataclass(frozen=True)
@@ -61,7 +43,7 @@ class _Line(Event):
 class Jobs:
     """The app's one run at a time: starting it, its workers, its log, its preview and its end."""
 
-    def __init__(self, app: JobHost) -> None:
+    def __init__(self, app: AisyncApp) -> None:
         self.app = app
         self.job: Job | None = None
         self.syncing: set[str] = set()
@@ -79,22 +61,19 @@ class Jobs:
 
         return emit
 
-    def _worker(self, fn: Callable[[], None], group: str, description: str) -> None:
-        job = self.job
-
+    def _worker(self, job: Job, fn: Callable[[], None], group: str, description: str) -> None:
         def work() -> None:
-            if job is not None:
-                job.thread = threading.current_thread()
+            job.thread = threading.current_thread()
             if not self.app.seed_done.is_set():
                 # Plan against the store as it will be: the start-up catalog seeding adds rows a plan
                 # made before it would try to add again.
-                self.app.post_message(RunEvent(job.kind if job else "", _Line("Waiting for the bundled catalog to finish loading…")))
+                self.app.post_message(RunEvent(job.kind, _Line("Waiting for the bundled catalog to finish loading…")))
                 self.app.seed_done.wait(timeout=120)
             fn()
 
         self.app.run_worker(work, group=group, description=description, exit_on_error=False, exclusive=True, thread=True)
 
-    def _new_job(self, kind: str, title: str, providers: list[str] | None = None, force: bool = False) -> Job | None:
+    def _new_job(self, kind: JobKind, title: str, providers: list[str] | None = None, force: bool = False) -> Job | None:
         if self.running:
             assert self.job is not None
             self.app.notify(f"{self.job.title} is still running: wait for it or cancel it (l shows its log).", severity="warning", markup=False)
@@ -115,7 +94,7 @@ class Jobs:
         if screen is not None:
             screen.add_line(entry)
 
-    def log_screen(self) -> Any:
+    def log_screen(self) -> JobScreen | None:
         """The run log of the current job, if it is on the screen stack."""
         from .screens.job import JobScreen
 
@@ -129,7 +108,7 @@ class Jobs:
         if screen is not None:
             screen.update_progress()
 
-    def store_lock(self, what: str) -> Any:
+    def store_lock(self, what: str) -> FileRunLock | PostgresRunLock:
         """The store's run lock for an apply. The app's own start-up catalog seeding holds that
         lock for a moment; an apply confirmed meanwhile waits for it instead of failing with
         "another run holds the lock" about ourselves."""
@@ -182,6 +161,7 @@ class Jobs:
         self._progress()
         from rich.text import Text
 
+        from ..sync.cleanup import CleanupPlan
         from .palette import PLAIN, Palette
         from .plan_text import cleanup_plan_text, model_plan_text
 
@@ -190,12 +170,14 @@ class Jobs:
 
         def body(palette: Palette = PLAIN) -> tuple[Text, bool]:
             """The preview in the colours of the theme it is shown in (drawn again on a theme change)."""
-            if job.kind == "models":
+            if isinstance(plan, list):
                 text, can = model_plan_text(plan, names, per, palette)
-            elif job.kind == "cleanup":
+            elif isinstance(plan, CleanupPlan):
                 text, can = cleanup_plan_text(plan, palette)
-            else:
+            elif context is not None:
                 text, can = context
+            else:
+                text, can = Text(), False
             return (Text.assemble((notice + "\n\n", "bold"), text) if notice else text), can
 
         can_apply = body()[1]
@@ -228,7 +210,7 @@ class Jobs:
             elif can_apply:
                 self._finish(job, "dropped", self._with_failures(job, "Plan dropped: nothing was written."))
             else:
-                phase = "failed" if job.recorded_failures and not _planned_any(job) else "done"
+                phase: JobPhase = "failed" if job.recorded_failures and not _planned_any(job) else "done"
                 lead = "Failed" if phase == "failed" else "Done"
                 self._finish(job, phase, self._with_failures(job, f"{lead}: nothing to apply."),
                              severity="error" if phase == "failed" else "information")
@@ -254,11 +236,11 @@ class Jobs:
         job = self.job
         if job is None or job.kind != message.job:
             return
-        phase = message.phase or ("cancelled" if message.cancelled else ("failed" if message.failed else "done"))
-        severity = "error" if phase == "failed" else ("warning" if message.failed or phase == "cancelled" else "information")
+        phase: JobPhase = message.phase or ("cancelled" if message.cancelled else ("failed" if message.failed else "done"))
+        severity: SeverityLevel = "error" if phase == "failed" else ("warning" if message.failed or phase == "cancelled" else "information")
         self._finish(job, phase, message.summary, severity=severity)
 
-    def _finish(self, job: Job, phase: str, summary: str, severity: str = "information", notify: bool = True) -> None:
+    def _finish(self, job: Job, phase: JobPhase, summary: str, severity: SeverityLevel = "information", notify: bool = True) -> None:
         job.phase = phase
         job.outcome = summary
         self.syncing.clear()
@@ -285,11 +267,12 @@ class Jobs:
 
     def _plan(self, job: Job) -> None:
         if job.kind == "models":
-            self._worker(partial(self._plan_models, job), "job-plan", "Planning the model sync")
+            self._worker(job, partial(self._plan_models, job), "job-plan", "Planning the model sync")
         elif job.kind == "pricing":
-            self._worker(partial(self._plan_pricing, job), "job-plan", "Planning the pricing sync")
+            self._worker(job, partial(self._plan_pricing, job), "job-plan", "Planning the pricing sync")
         else:
-            self._worker(partial(self._plan_cleanup, job, job.plan), "job-plan", "Planning the cleanup")
+            assert job.cutoff is not None, "a cleanup is planned from the cut-off the user chose"
+            self._worker(job, partial(self._plan_cleanup, job, job.cutoff), "job-plan", "Planning the cleanup")
 
     def start_model_sync(self, providers: list[str] | None = None, force: bool = False) -> None:
         names = self.app.provider_names()
@@ -318,7 +301,7 @@ class Jobs:
                 return
             job = self._new_job("cleanup", f"Cleanup: models not seen since {cutoff:%Y-%m-%d %H:%M} UTC")
             if job is not None:
-                job.plan = cutoff
+                job.cutoff = cutoff
                 self._plan(job)
 
         self.app.push_screen(CleanupPrompt(), chosen)
@@ -337,13 +320,14 @@ class Jobs:
         app.post_message(PlanReady("models", list(runner.summary.outcomes)))
 
     def _apply_models(self, job: Job) -> None:
-        self._worker(partial(self._apply_models_work, job), "job-apply", "Applying the model sync")
+        self._worker(job, partial(self._apply_models_work, job), "job-apply", "Applying the model sync")
 
     def _apply_models_work(self, job: Job) -> None:
         from ..domain import utcnow
 
         app = self.app
         runner = job.runner
+        assert runner is not None, "a model sync is applied after its plan"
         cancelled = False
         with app.store.db.connection_context(), self.store_lock("model sync"):
             try:
@@ -370,16 +354,18 @@ class Jobs:
         self.app.post_message(PlanReady("cleanup", plan))
 
     def _apply_cleanup(self, job: Job) -> None:
-        self._worker(partial(self._apply_cleanup_work, job), "job-apply", "Applying the cleanup")
+        self._worker(job, partial(self._apply_cleanup_work, job), "job-apply", "Applying the cleanup")
 
     def _apply_cleanup_work(self, job: Job) -> None:
-        from ..sync.cleanup import apply_cleanup
+        from ..sync.cleanup import CleanupPlan, apply_cleanup
 
         app = self.app
+        plan = job.plan
+        assert isinstance(plan, CleanupPlan), "a cleanup is applied after its plan"
         with app.store.db.connection_context():
             with self.store_lock("cleanup"):
                 try:
-                    removed = apply_cleanup(job.plan, db=app.store.db, emit=self._emitter(job), cancel=job.cancel)
+                    removed = apply_cleanup(plan, db=app.store.db, emit=self._emitter(job), cancel=job.cancel)
                 except Cancelled:
                     app.post_message(JobFinished("cleanup", "Cancelled: the cleanup rolled back; nothing was removed.", cancelled=True))
                     return
@@ -393,20 +379,22 @@ class Jobs:
         app = self.app
         with app.store.db.connection_context():
             plan, body, can_apply = plan_pricing(app.settings, app.store, force=job.force, emit=self._emitter(job), cancel=job.cancel)
-        job.runner = plan
+        job.pricing = plan
         app.post_message(PlanReady("pricing", plan, context=(body, can_apply)))
 
     def _apply_pricing(self, job: Job) -> None:
-        self._worker(partial(self._apply_pricing_work, job), "job-apply", "Applying the pricing sync")
+        self._worker(job, partial(self._apply_pricing_work, job), "job-apply", "Applying the pricing sync")
 
     def _apply_pricing_work(self, job: Job) -> None:
         from .pricing_flow import apply_pricing
 
         app = self.app
+        run = job.pricing
+        assert run is not None, "a pricing sync is applied after its plan"
         with app.store.db.connection_context():
             with self.store_lock("pricing sync"):
                 try:
-                    text = apply_pricing(job.runner, emit=self._emitter(job), cancel=job.cancel)
+                    text = apply_pricing(run, emit=self._emitter(job), cancel=job.cancel)
                 except Cancelled:
                     app.post_message(JobFinished("pricing", "Cancelled: the pricing sync rolled back; no price was changed.", cancelled=True))
                     return
@@ -449,6 +437,8 @@ def _summary_line(job: Job) -> str:
         if skipped:
             parts.append(f"{skipped} skipped")
         return "; ".join(parts) + "."
-    if job.kind == "cleanup" and plan is not None and hasattr(plan, "remove"):
+    from ..sync.cleanup import CleanupPlan
+
+    if job.kind == "cleanup" and isinstance(plan, CleanupPlan):
         return f"{plural(len(plan.remove), 'model')} to remove."
     return ""

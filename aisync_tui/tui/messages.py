@@ -5,23 +5,27 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from rich.text import Text
+
     from ..events import Event
     from ..store.queries import ModelDetail, ProviderRow, RunRow
     from ..usage.stats import ModelUsage, UsageSummary
+    from .catalog import Row
+    from .job_state import EndPhase, JobKind, RunPlan
 
 
 @dataclass
 class CatalogLoaded(Message):
     """The model tuples and provider rows were read from the store (in a worker)."""
 
-    rows: list[tuple[Any, ...]]
+    rows: list[Row]
     providers: list[ProviderRow]
     last_sync: datetime | None
     seconds: float
@@ -55,7 +59,7 @@ class ModelLoaded(Message):
 class RunEvent(Message):
     """One engine event (events.py) from a running job, to show in the live log."""
 
-    job: str
+    job: JobKind
     event: Event
 
 
@@ -63,31 +67,32 @@ class RunEvent(Message):
 class PlanReady(Message):
     """A job finished planning: the preview modal shows `plan` and asks to confirm."""
 
-    job: str
-    plan: Any
-    """model sync: list[ProviderOutcome]; cleanup: CleanupPlan; pricing: the pricing plan."""
-    context: Any = None
+    job: JobKind
+    plan: RunPlan
+    """model sync: list[ProviderOutcome]; cleanup: CleanupPlan; pricing: the pricing run with its plans."""
+    context: tuple[Text, bool] | None = None
+    """The pricing preview, worded in the worker: (text, anything to apply)."""
 
 
 @dataclass
 class JobFinished(Message):
     """A job applied (or was cancelled, or had nothing to do)."""
 
-    job: str
+    job: JobKind
     summary: str
     """The one-line notification."""
     cancelled: bool = False
     failed: bool = False
     details: list[str] = field(default_factory=list)
-    phase: str = ""
-    """done, failed or cancelled; empty: derived from `cancelled` and `failed`."""
+    phase: EndPhase | None = None
+    """None: derived from `cancelled` and `failed`."""
 
 
 @dataclass
 class PlanStale(Message):
     """Applying found the store changed after the plan was made: nothing was written; plan again."""
 
-    job: str
+    job: JobKind
 
 
 @dataclass

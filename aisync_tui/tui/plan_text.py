@@ -4,7 +4,7 @@ missing and skip. Pure functions from plans to Rich Text (no Textual)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 LIST_LIMIT = 200
 
 
-def _value(value: Any, per: str) -> str:
+def _value(value: object, per: str) -> str:
     if value is None:
         return "—"
     if isinstance(value, Price):

@@ -9,12 +9,17 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TypeAlias
 
 from ..config import Settings, load_settings
 from ..errors import ConfigError
+
+TomlTable: TypeAlias = MutableMapping[str, object]
+"""A table of the config document as tomlkit edits it (the document itself, a table, an inline
+table, or the view tomlkit gives of a table written in several places)."""
 
 
 @dataclass
@@ -54,19 +59,29 @@ def parse_seconds(text: str) -> int | float | None:
     return value
 
 
-def _table(parent: Any, key: str, super_table: bool = False) -> Any:
+def _table(parent: TomlTable, key: str, super_table: bool = False) -> TomlTable:
     import tomlkit
 
     if key not in parent:
         # A super table ([providers] holding only [providers.x] tables) gets no header of its own.
         parent[key] = tomlkit.table(is_super_table=super_table)
-    return parent[key]
+    table = parent[key]
+    if not isinstance(table, MutableMapping):
+        raise ConfigError(f"{key} in the config file is a value, not a table: the settings cannot be written into it",
+                          hint=f"make {key} a [{key}] table in the config file, then save again")
+    return table
 
 
-def _set(parent: Any, section: str, key: str, value: Any, current: Any) -> None:
+def _existing(parent: TomlTable, key: str) -> TomlTable | None:
+    """The table `key` of `parent` when the file has it."""
+    table = parent.get(key)
+    return table if isinstance(table, MutableMapping) else None
+
+
+def _set(parent: TomlTable, section: str, key: str, value: object, current: object) -> None:
     """Write `value` when it differs from what is in effect, or when the file already has the key;
     None removes the key (back to the default)."""
-    table = parent.get(section)
+    table = _existing(parent, section)
     if value is None:
         if table is not None and key in table:
             del table[key]
@@ -87,7 +102,7 @@ def edit_document(text: str, settings: Settings, form: SettingsForm) -> str:
     _set(doc, "ui", "theme", form.theme, settings.ui.theme)
     for slug, f in form.providers.items():
         p = settings.providers[slug]
-        had = "providers" in doc and slug in doc["providers"]
+        had = (known := _existing(doc, "providers")) is not None and slug in known
         changed = (f.enabled != p.enabled or [e for e in f.api_key_env if e] != list(p.api_key_env)
                    or (f.base_url.strip() or p.base_url) != p.base_url or f.timeout != p.timeout)
         if not had and not changed:
@@ -97,7 +112,7 @@ def edit_document(text: str, settings: Settings, form: SettingsForm) -> str:
         _set(providers, slug, "enabled", f.enabled, p.enabled)
         envs = [e.strip() for e in f.api_key_env if e.strip()]
         if envs and (envs != list(p.api_key_env) or "api_key_env" in table):
-            value: Any = envs[0] if len(envs) == 1 else envs
+            value: str | list[str] = envs[0] if len(envs) == 1 else envs
             if table.get("api_key_env") != value:
                 table["api_key_env"] = value
         if f.base_url.strip():

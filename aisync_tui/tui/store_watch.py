@@ -8,17 +8,20 @@ signature of the run table (every sync writes a run row), read in a worker."""
 from __future__ import annotations
 
 import sqlite3
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypeAlias
 
 if TYPE_CHECKING:
     from ..store.db import Store
+
+Version: TypeAlias = int | tuple[str, ...] | None
+"""SQLite's data_version, or the run table's (count, last id, last finish) as text elsewhere."""
 
 
 class StoreWatch:
     def __init__(self, store: Store) -> None:
         self.store = store
         self._con: sqlite3.Connection | None = None
-        self._last: Any = None
+        self._last: Version = None
         path = getattr(store, "path", None)
         if store.is_sqlite and path is not None and str(path) != ":memory:":
             try:
@@ -31,9 +34,10 @@ class StoreWatch:
         """True when a poll is cheap enough for the UI thread."""
         return self._con is not None
 
-    def _version(self) -> Any:
+    def _version(self) -> Version:
         if self._con is not None:
-            return self._con.execute("PRAGMA data_version").fetchone()[0]
+            version: int = self._con.execute("PRAGMA data_version").fetchone()[0]
+            return version
         from ..store.models import SyncRun
 
         with self.store.db.connection_context():

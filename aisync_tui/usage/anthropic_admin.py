@@ -17,16 +17,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
+from typing import Iterable, Iterator, Mapping, Unpack
 
 from .. import bounds
 from ..errors import BadResponse
-from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
-
-if TYPE_CHECKING:
-    from ..config import Settings
-    from ..providers.http import HttpClient
+from ..jsonvalue import JSON, as_list, as_object, objects
+from . import admin_http
+from .admin_http import AdminReports, FetchOptions, Page, Query
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts
 
 PROVIDER = "anthropic"
 SOURCE = "anthropic"
@@ -38,27 +36,27 @@ COST_PATH = "/organizations/cost_report"
 GROUPS = ("api_key_id", "workspace_id", "service_tier", "context_window")
 
 
-def _count(result: Mapping[str, Any], key: str) -> int:
+def _count(result: Mapping[str, JSON], key: str) -> int:
     try:
         return as_count(result.get(key), key)
     except ValueError as exc:
         raise BadResponse(PROVIDER, f"usage result: {exc}") from None
 
 
-def _results(pages_: Iterable[Mapping[str, Any]], what: str) -> Iterator[tuple[datetime, dict[str, Any]]]:
+def _results(pages_: Iterable[Mapping[str, object]], what: str) -> Iterator[tuple[datetime, dict[str, JSON]]]:
     """(bucket start, result) for every result object of every daily bucket of every page."""
     for page in pages_:
-        for bucket in page.get("data") or ():
+        for item in as_list(page.get("data")):
+            bucket = as_object(item)
             try:
-                ts = parse_ts(bucket.get("starting_at") if isinstance(bucket, dict) else None, "starting_at")
+                ts = parse_ts(bucket.get("starting_at"), "starting_at")
             except ValueError as exc:
                 raise BadResponse(PROVIDER, f"a {what} bucket: {exc}") from None
-            for result in bucket.get("results") or ():
-                if isinstance(result, dict):
-                    yield ts, result
+            for result in objects(bucket.get("results")):
+                yield ts, result
 
 
-def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
+def parse_usage_pages(pages_: Iterable[Mapping[str, object]]) -> list[UsageRow]:
     rows: list[UsageRow] = []
     for ts, result in _results(pages_, "usage"):
         model = str(result.get("model") or "unknown")
@@ -67,6 +65,8 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
         except ValueError as exc:
             raise BadResponse(PROVIDER, f"usage result: {exc}") from None
         creation = result.get("cache_creation") or {}
+        if not isinstance(creation, dict):
+            raise BadResponse(PROVIDER, f"usage result for {model}: cache_creation is not an object but {bounds.preview(creation)}")
         created = _count(creation, "ephemeral_5m_input_tokens") + _count(creation, "ephemeral_1h_input_tokens")
         read = _count(result, "cache_read_input_tokens")
         inp = _count(result, "uncached_input_tokens") + created + read
@@ -77,7 +77,7 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
     return rows
 
 
-def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[datetime, str], Decimal]:
+def parse_cost_pages(pages_: Iterable[Mapping[str, object]]) -> dict[tuple[datetime, str], Decimal]:
     """(day, model or description) -> USD. Amounts come in cents."""
     costs: dict[tuple[datetime, str], Decimal] = defaultdict(Decimal)
     for ts, result in _results(pages_, "cost"):
@@ -114,27 +114,29 @@ def merge(usage: list[UsageRow], costs: Mapping[tuple[datetime, str], Decimal]) 
     return out
 
 
-def fetch(days: int, *, base_url: str | None = None, settings: Settings | None = None, client: HttpClient | None = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
-    from .stats import window
-
-    key = admin_key(PROVIDER, KEY_ENV, "console.anthropic.com, Settings, Admin keys")
-    base = check_url(base_url or DEFAULT_BASE_URL, "--base-url")
-    since, _ = window(days, now)
-    starting_at = since.strftime("%Y-%m-%dT%H:%M:%SZ")
-    headers = {"x-api-key": key, "anthropic-version": API_VERSION}
-    usage_pages, cost_pages = fetch_reports(
-        PROVIDER, client=client, settings=settings, base=base, headers=headers, classify=admin_classifier(KEY_ENV),
-        usage=(USAGE_PATH, {"starting_at": starting_at, "bucket_width": "1d", "group_by[]": "model", "limit": 31}),
-        costs=(COST_PATH, {"starting_at": starting_at, "group_by[]": "description", "limit": 31}) if costs else None,
-    )
-    rows = parse_usage_pages(usage_pages)
-    if costs:
-        rows = merge(rows, parse_cost_pages(cost_pages))
-    return rows, len(usage_pages) + len(cost_pages)
+def add_costs(rows: list[UsageRow], cost_pages: list[Page]) -> list[UsageRow]:
+    return merge(rows, parse_cost_pages(cost_pages))
 
 
-def import_usage(days: int = 30, **kwargs: Any) -> ImportResult:
-    rows, count = fetch(days, **kwargs)
-    result = write_rows(rows, source=SOURCE)
-    result.notes.append(f"{count} pages fetched")
-    return result
+def _usage_query(since: datetime) -> tuple[str, Query]:
+    return USAGE_PATH, {"starting_at": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "bucket_width": "1d", "group_by[]": "model", "limit": 31}
+
+
+def _cost_query(since: datetime) -> tuple[str, Query]:
+    return COST_PATH, {"starting_at": since.strftime("%Y-%m-%dT%H:%M:%SZ"), "group_by[]": "description", "limit": 31}
+
+
+API = AdminReports(
+    provider=PROVIDER, source=SOURCE, key_env=KEY_ENV, where_to_get="console.anthropic.com, Settings, Admin keys",
+    default_base_url=DEFAULT_BASE_URL, headers=lambda key: {"x-api-key": key, "anthropic-version": API_VERSION},
+    usage=_usage_query, costs=_cost_query, parse_usage=parse_usage_pages, add_costs=add_costs,
+)
+
+
+def fetch(days: int, **options: Unpack[FetchOptions]) -> tuple[list[UsageRow], int]:
+    """Fetch usage (and costs) for the last `days` days. Returns (rows, pages fetched)."""
+    return admin_http.fetch(API, days, **options)
+
+
+def import_usage(days: int = 30, **options: Unpack[FetchOptions]) -> ImportResult:
+    return admin_http.import_usage(API, days, options)

@@ -28,11 +28,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import json
 from pathlib import Path
-from typing import Any
+from typing import Mapping
 
 from .. import bounds
+from ..jsonvalue import decode
 from .records import (
     ImportResult,
     UsageDataError,
@@ -57,7 +57,7 @@ def _norm(name: str) -> str:
     return name.strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _row_from_documented(data: dict[str, Any], source: str) -> tuple[UsageRow, str | None]:
+def _row_from_documented(data: Mapping[str, object], source: str) -> tuple[UsageRow, str | None]:
     """A UsageRow (with a placeholder ref) and the row's own ref, from documented columns."""
     model = data.get("model")
     if model is None or not str(model).strip():
@@ -84,7 +84,7 @@ def _row_from_documented(data: dict[str, Any], source: str) -> tuple[UsageRow, s
     return UsageRow(ts, provider, model_id, requests, inp, out, cached, source, "", cost), own
 
 
-def _row_from_openai_export(data: dict[str, Any]) -> tuple[UsageRow, str]:
+def _row_from_openai_export(data: Mapping[str, object]) -> tuple[UsageRow, str]:
     """One row of the OpenAI dashboard usage export; its ref matches the admin API importer's key."""
     from .openai_admin import usage_ref
 
@@ -189,19 +189,19 @@ def parse_jsonl(path: Path, text: str | None = None) -> list[UsageRow]:
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
+            data = decode(line)
         except ValueError as exc:  # JSONDecodeError has .msg; a 5,000-digit number is a plain ValueError
             raise UsageDataError(f"{path}: line {number}: not valid JSON ({getattr(exc, 'msg', None) or str(exc)[:120]})") from None
         except RecursionError:
             raise UsageDataError(f"{path}: line {number}: the JSON is nested too deeply", hint="each line is one flat object with the documented keys") from None
         if not isinstance(data, dict):
             raise UsageDataError(f"{path}: line {number}: expected a JSON object, got {type(data).__name__}")
-        data = {_norm(k): v for k, v in data.items()}
-        missing = [c for c in REQUIRED if c not in data]
+        fields = {_norm(k): v for k, v in data.items()}
+        missing = [c for c in REQUIRED if c not in fields]
         if missing:
             raise UsageDataError(f"{path}: line {number}: missing {', '.join(missing)}", hint="each line needs " + ", ".join(REQUIRED))
         try:
-            row, own = _row_from_documented(data, "jsonl")
+            row, own = _row_from_documented(fields, "jsonl")
         except ValueError as exc:
             raise UsageDataError(f"{path}: line {number}: {exc}") from None
         rows.append(_finish(row, f"jsonl:ref:{own}" if own else _content_ref("jsonl", row, counts)))

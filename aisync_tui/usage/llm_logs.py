@@ -16,14 +16,14 @@ opened read-only and never written.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import sqlite3
 import sys
+from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from .. import bounds
+from ..jsonvalue import JSON, decode
 from .records import (
     ImportResult,
     OutOfRange,
@@ -80,11 +80,11 @@ def _columns(conn: sqlite3.Connection, table: str) -> set[str]:
     return {row[1] for row in conn.execute(f'PRAGMA table_info("{table}")')}
 
 
-def _details(text: str | None) -> dict[str, Any]:
+def _details(text: str | None) -> dict[str, JSON]:
     if not text:
         return {}
     try:
-        data = json.loads(text)
+        data = decode(text)
     except (ValueError, RecursionError):  # not JSON, a 5,000-digit number, or nested past the stack
         return {}
     return data if isinstance(data, dict) else {}
@@ -117,7 +117,7 @@ def tokens(input_tokens: int | None, output_tokens: int | None, token_details: s
 _ROW_HINT = "nothing was imported from this file; fix or delete that row (llm logs) and import again"
 
 
-def legacy_ref(rid: Any, when: Any, model: Any) -> str:
+def legacy_ref(rid: object, when: object, model: object) -> str:
     """The reference of a row of the oldest `logs` table. Its ids are 1, 2, 3... in every file, so
     the row's time and model are part of it: two machines' logs never overwrite each other, and
     the same file imported again gives the same references."""
@@ -125,7 +125,7 @@ def legacy_ref(rid: Any, when: Any, model: Any) -> str:
     return f"llm:logs:{rid}:{digest}"
 
 
-def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[str]]:
+def read_rows(path: Path, *, since: datetime | None = None) -> tuple[list[UsageRow], list[str]]:
     """Every request in the logs.db as UsageRows (oldest layout included), plus notes on what was skipped."""
     conn = _open(path)
     notes: list[str] = []
@@ -194,7 +194,7 @@ def read_rows(path: Path, *, since: Any = None) -> tuple[list[UsageRow], list[st
     return rows, notes
 
 
-def import_logs(path: Path | str | None = None, *, since: Any = None) -> ImportResult:
+def import_logs(path: Path | str | None = None, *, since: datetime | None = None) -> ImportResult:
     """Read logs.db and write its requests to the store (needs an open store). Re-import adds only new rows."""
     target = Path(path).expanduser() if path else default_path()
     rows, notes = read_rows(target, since=since)

@@ -16,16 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import datetime
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Iterable, Mapping, Unpack
 
 from .. import bounds
 from ..errors import BadResponse
-from .admin_http import admin_classifier, admin_key, check_url, fetch_reports
-from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts, write_rows
-
-if TYPE_CHECKING:
-    from ..config import Settings
-    from ..providers.http import HttpClient
+from ..jsonvalue import as_list, as_object, objects
+from . import admin_http
+from .admin_http import AdminReports, FetchOptions, Page, Query
+from .records import ImportResult, UsageRow, as_cost, as_count, check_model_id, parse_ts
 
 PROVIDER = "openai"
 SOURCE = "openai"
@@ -36,7 +34,7 @@ COSTS_PATH = "/organization/costs"
 GROUPS = ("project_id", "user_id", "api_key_id", "batch", "service_tier")
 
 
-def usage_ref(bucket_start: int, model: str, groups: Mapping[str, Any] | None = None) -> str:
+def usage_ref(bucket_start: int, model: str, groups: Mapping[str, object] | None = None) -> str:
     """The record reference of one (bucket, model[, group]) result; shared with the dashboard export."""
     extra = ":".join(str((groups or {}).get(g) or "") for g in GROUPS)
     return f"openai:usage:{bucket_start}:{model}:{extra}"
@@ -54,19 +52,17 @@ def line_item_model(line_item: str) -> str | None:
     return head or None
 
 
-def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
+def parse_usage_pages(pages_: Iterable[Mapping[str, object]]) -> list[UsageRow]:
     rows: list[UsageRow] = []
     for page in pages_:
-        for bucket in page.get("data") or ():
+        for bucket in as_list(page.get("data")):
             if not isinstance(bucket, dict):
                 raise BadResponse(PROVIDER, "a usage bucket is not an object")
             start = bucket.get("start_time")
             if not isinstance(start, int):
                 raise BadResponse(PROVIDER, "a usage bucket has no start_time")
             ts = _bucket_time(start)
-            for result in bucket.get("results") or ():
-                if not isinstance(result, dict):
-                    continue
+            for result in objects(bucket.get("results")):
                 model = result.get("model") or "unknown"
                 try:
                     check_model_id(str(model))
@@ -82,16 +78,17 @@ def parse_usage_pages(pages_: Iterable[Mapping[str, Any]]) -> list[UsageRow]:
     return rows
 
 
-def parse_cost_pages(pages_: Iterable[Mapping[str, Any]]) -> dict[tuple[int, str], Decimal]:
+def parse_cost_pages(pages_: Iterable[Mapping[str, object]]) -> dict[tuple[int, str], Decimal]:
     """(bucket start, model or line item) -> USD, summed over the line items of that day."""
     costs: dict[tuple[int, str], Decimal] = defaultdict(Decimal)
     for page in pages_:
-        for bucket in page.get("data") or ():
-            start = bucket.get("start_time") if isinstance(bucket, dict) else None
+        for item in as_list(page.get("data")):
+            bucket = as_object(item)
+            start = bucket.get("start_time")
             if not isinstance(start, int):
                 raise BadResponse(PROVIDER, "a cost bucket has no start_time")
-            for result in bucket.get("results") or ():
-                amount = result.get("amount") if isinstance(result, dict) else None
+            for result in objects(bucket.get("results")):
+                amount = result.get("amount")
                 if not isinstance(amount, dict):
                     continue
                 currency = str(amount.get("currency") or "usd").lower()
@@ -142,28 +139,29 @@ def _with_cost(row: UsageRow, cost: Decimal) -> UsageRow:
     return UsageRow(row.ts, row.provider, row.model_id, row.requests, row.input_tokens, row.output_tokens, row.cached_tokens, row.source, row.source_ref, cost)
 
 
-def fetch(days: int, *, base_url: str | None = None, settings: Settings | None = None, client: HttpClient | None = None, costs: bool = True, now: datetime | None = None) -> tuple[list[UsageRow], int]:
+def add_costs(rows: list[UsageRow], cost_pages: list[Page]) -> list[UsageRow]:
+    return merge(rows, parse_cost_pages(cost_pages))
+
+
+def _usage_query(since: datetime) -> tuple[str, Query]:
+    return USAGE_PATH, {"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "model", "limit": 31}
+
+
+def _costs_query(since: datetime) -> tuple[str, Query]:
+    return COSTS_PATH, {"start_time": int(since.timestamp()), "bucket_width": "1d", "group_by": "line_item", "limit": 180}
+
+
+API = AdminReports(
+    provider=PROVIDER, source=SOURCE, key_env=KEY_ENV, where_to_get="platform.openai.com/settings/organization/admin-keys",
+    default_base_url=DEFAULT_BASE_URL, headers=lambda key: {"authorization": f"Bearer {key}"},
+    usage=_usage_query, costs=_costs_query, parse_usage=parse_usage_pages, add_costs=add_costs,
+)
+
+
+def fetch(days: int, **options: Unpack[FetchOptions]) -> tuple[list[UsageRow], int]:
     """Fetch usage (and costs) for the last `days` days. Returns (rows, pages fetched)."""
-    from .stats import window
-
-    key = admin_key(PROVIDER, KEY_ENV, "platform.openai.com/settings/organization/admin-keys")
-    base = check_url(base_url or DEFAULT_BASE_URL, "--base-url")
-    since, _ = window(days, now)
-    headers = {"authorization": f"Bearer {key}"}
-    start = int(since.timestamp())
-    usage_pages, cost_pages = fetch_reports(
-        PROVIDER, client=client, settings=settings, base=base, headers=headers, classify=admin_classifier(KEY_ENV),
-        usage=(USAGE_PATH, {"start_time": start, "bucket_width": "1d", "group_by": "model", "limit": 31}),
-        costs=(COSTS_PATH, {"start_time": start, "bucket_width": "1d", "group_by": "line_item", "limit": 180}) if costs else None,
-    )
-    rows = parse_usage_pages(usage_pages)
-    if costs:
-        rows = merge(rows, parse_cost_pages(cost_pages))
-    return rows, len(usage_pages) + len(cost_pages)
+    return admin_http.fetch(API, days, **options)
 
 
-def import_usage(days: int = 30, **kwargs: Any) -> ImportResult:
-    rows, count = fetch(days, **kwargs)
-    result = write_rows(rows, source=SOURCE)
-    result.notes.append(f"{count} pages fetched")
-    return result
+def import_usage(days: int = 30, **options: Unpack[FetchOptions]) -> ImportResult:
+    return admin_http.import_usage(API, days, options)

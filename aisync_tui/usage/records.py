@@ -20,11 +20,13 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Iterable, Mapping
 
 from .. import bounds, provider_spec
 from ..domain import utcnow
 from ..errors import AisyncError
+from ..jsonvalue import JSONOut
 
 if TYPE_CHECKING:
     import peewee as pw
@@ -78,7 +80,7 @@ class ImportResult:
     models_not_in_store: set[tuple[str, str]] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> JSONOut:
         return {
             "source": self.source,
             "read": self.read,
@@ -149,11 +151,11 @@ class OutOfRange(ValueError):
     """A value that was read but lies outside what can be true (a future date, year 1)."""
 
 
-def _refusal(value: Any, what: str, expected: str) -> ValueError:
+def _refusal(value: object, what: str, expected: str) -> ValueError:
     return ValueError(f"{what} must be {expected}, not {bounds.preview(value)}")
 
 
-def as_count(value: Any, what: str) -> int:
+def as_count(value: object, what: str) -> int:
     """A non-negative token/request count from int, float-shaped text ("10.0") or None (= 0),
     at most `bounds.MAX_USAGE_COUNT`."""
     if value is None or value == "":
@@ -172,7 +174,7 @@ def as_count(value: Any, what: str) -> int:
     return number
 
 
-def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
+def as_cost(value: object, what: str = "cost_usd") -> Decimal | None:
     """A non-negative USD amount of at most `bounds.MAX_USAGE_COST` (one record), or None when empty."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -189,7 +191,7 @@ def as_cost(value: Any, what: str = "cost_usd") -> Decimal | None:
     return dec
 
 
-def parse_ts(value: Any, what: str = "timestamp", *, now: datetime | None = None) -> datetime:
+def parse_ts(value: object, what: str = "timestamp", *, now: datetime | None = None) -> datetime:
     """Aware UTC from a datetime, ISO-8601 text ("...Z", "+00:00" or naive = UTC), a date, or Unix
     seconds; between 2000 and tomorrow."""
     latest = (now or utcnow()) + timedelta(days=1)
@@ -236,7 +238,7 @@ def check_model_id(model_id: str, what: str = "model") -> str:
     return model_id
 
 
-def check_regular_file(path: Any) -> None:
+def check_regular_file(path: Path) -> None:
     """Refuse a path that is not a regular file before opening it: reading a FIFO or a device
     would wait forever (or never end)."""
     import stat
@@ -256,10 +258,12 @@ def check_regular_file(path: Any) -> None:
 # ----------------------------------------------------------------------------- writing
 
 
-def _same(existing: Any, values: dict[str, Any]) -> bool:
+def _same(existing: object, values: Mapping[str, object]) -> bool:
+    """The stored record `existing` (a row with the columns of `values` as attributes) already
+    holds `values`; its time to the second, as some drivers drop the microseconds."""
     for key, value in values.items():
         old = getattr(existing, key)
-        if key == "ts":
+        if key == "ts" and isinstance(value, datetime):
             old = old if old.tzinfo else old.replace(tzinfo=timezone.utc)
             if old.replace(microsecond=0) != value.replace(microsecond=0) and old != value:
                 return False
@@ -379,7 +383,7 @@ def reprice_unpriced(book: PriceBook | None = None) -> int:
     pairs = tuples(UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct())
     priced_pairs = [(p, m) for p, m in pairs if book.periods(p, m)]
     cols = (UsageRecord.id, UsageRecord.ts, UsageRecord.requests, UsageRecord.input_tokens, UsageRecord.output_tokens, UsageRecord.cached_tokens)
-    updates: list[tuple[Any, Any, Any]] = []
+    updates: list[tuple[object, str | None, int]] = []
     for provider, model_id in priced_pairs:
         query = UsageRecord.select(*cols).where(unpriced & (UsageRecord.provider == provider) & (UsageRecord.model_id == model_id))
         for rec_id, ts, requests, input_tokens, output_tokens, cached_tokens in query.tuples().iterator():

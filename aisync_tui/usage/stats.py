@@ -25,9 +25,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple
 
 from ..domain import stored_utc, utcnow
+
+if TYPE_CHECKING:
+    from ..store.models import DBRow
 
 #: Quotients (averages, shares) are rounded to 12 places: exact sums, readable ratios.
 _PLACES = Decimal("1e-12")
@@ -277,7 +280,7 @@ def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple
     return tuple(out)
 
 
-def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[tuple[Any, ...]]:
+def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[DBRow]:
     """Records in the window: (ts, provider, model_id, requests, input, output, cached, cost,
     cost_source, source, requested_model). With `model_ids`, those that asked for one of them or
     resolved to one of them (an OR: a record that did both is still one row)."""
@@ -351,7 +354,7 @@ def model_usage(
     )
 
 
-def _order(item: GroupUsage) -> tuple[Any, ...]:
+def _order(item: GroupUsage) -> tuple[bool, Decimal, int, str, str]:
     # Highest known cost first; unpriced groups after priced ones, then by tokens.
     cost = item.total_cost
     return (cost is None, -(cost or Decimal(0)), -item.total_tokens, item.provider, item.model_id)

@@ -480,6 +480,7 @@ class Handler(BaseHTTPRequestHandler):
 
     def _route_ollama(self, provider: str, state: ProviderState, method: str, rest: str, query: dict[str, str], body: bytes) -> tuple[int, Any, dict[str, str]]:
         """Local Ollama: no auth. `extra["shows"]` maps a model name to its /api/show body;
+        `extra["show_errors"]` maps a model name to the HTTP status its show fails with;
         `extra["show_delay"]` slows each show so tests can observe the concurrency bound
         (`extra["max_inflight"]` records the most shows in flight at once)."""
         if rest == "/api/tags" and method == "GET":
@@ -489,6 +490,9 @@ class Handler(BaseHTTPRequestHandler):
                 name = json.loads(body or b"{}").get("model")
             except ValueError:
                 return 400, {"error": "invalid JSON body"}, {}
+            failing = (state.extra.get("show_errors") or {}).get(name)
+            if failing is not None:
+                return failing, {"error": f"failed to show model '{name}'"}, {}
             show = (state.extra.get("shows") or {}).get(name)
             if show is None:
                 return 404, {"error": f"model '{name}' not found"}, {}

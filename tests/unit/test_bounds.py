@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from aisync_tui import bounds
-from aisync_tui.domain import Price, RemoteModel, to_decimal
+from aisync_tui.domain import Price, PriceTier, RemoteModel, to_decimal
 from aisync_tui.providers.http import _parse_retry_after
 
 
@@ -84,7 +84,7 @@ def test_a_model_with_an_over_long_id_is_skipped_and_long_text_is_cut() -> None:
                 price=Price(input=Decimal("1e40"), output=Decimal("0.000002")),
             )
         )
-    assert m is not None
+    assert m is not None and m.name is not None and m.description is not None and m.price is not None
     assert len(m.name) == bounds.MAX_NAME_CHARS and m.name.endswith("…")
     assert len(m.description) == bounds.MAX_DESCRIPTION_CHARS
     assert m.context_length is None and m.created_at is None
@@ -185,3 +185,23 @@ def test_an_azure_model_list_with_an_absurd_creation_time_still_lists_every_mode
     body["data"][0]["created_at"] = 10**400  # no float holds it: this used to be an OverflowError
     body["data"][1]["created_at"] = float("nan")
     assert len(parse_models("azure", body)) == expected
+
+
+def test_a_model_whose_fields_hold_the_wrong_kind_keeps_them_unknown() -> None:
+    wrong: object = ["not", "text"]
+    m = RemoteModel("p", "odd", name=wrong, context_length="128000", max_output_tokens=True)  # type: ignore[arg-type]
+    with bounds.collect() as refused:
+        checked = bounds.check_model(m)
+    assert checked is not None
+    assert checked.name is None and checked.context_length == 128_000 and checked.max_output_tokens is None
+    assert any("max_output_tokens" in r.line() for r in refused)
+
+
+def test_a_price_with_a_component_out_of_range_keeps_its_tiers_and_other_prices() -> None:
+    price = Price(
+        input=Decimal("1e40"), output=Decimal("0.000002"),
+        tiers=(PriceTier(200_000, Decimal("0.000004")),), other=(("per_page", Decimal("0.01")),),
+    )
+    checked = bounds.check_price(price)
+    assert checked.input is None and checked.output == Decimal("0.000002")
+    assert checked.tiers == price.tiers and checked.other == price.other

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from aisync_tui.domain import RemoteModel
+from aisync_tui.jsonvalue import as_object, objects
 from aisync_tui.pricing.sources import snapshot_bytes
 from aisync_tui.store.models import Meta, Model
 from tests.unit.test_pricing_sync import T1, list_models, periods, sync
@@ -125,9 +126,10 @@ def test_sources_that_disagree_on_a_price_are_recorded_while_the_order_of_trust_
 
     detail = get_model("gpt-4o", "openai")
     assert detail is not None
-    recorded = detail.field_sources["disputes"]
+    recorded = objects(detail.field_sources["disputes"])
     input_dispute = next(d for d in recorded if d["field"] == "input")
-    assert input_dispute["values"]["LiteLLM"] == "0.0000025" and input_dispute["values"]["models.dev"] == "0.000003"
+    values = as_object(input_dispute["values"])
+    assert values["LiteLLM"] == "0.0000025" and values["models.dev"] == "0.000003"
     assert ("openai", "gpt-4o") in {(r.provider, r.model_id) for r in rows(disputed=True)}
     # Once the sources agree again, the record goes.
     data["openai"]["models"]["gpt-4o"]["cost"]["input"] = 2.5
@@ -135,7 +137,7 @@ def test_sources_that_disagree_on_a_price_are_recorded_while_the_order_of_trust_
     sync(env, now=T1 + timedelta(hours=1))
     detail = get_model("gpt-4o", "openai")
     assert detail is not None
-    assert not any(d["field"] == "input" for d in detail.field_sources.get("disputes", []))
+    assert not any(d["field"] == "input" for d in objects(detail.field_sources.get("disputes")))
 
 
 def test_models_dev_capabilities_come_before_litellm_but_never_before_the_provider(env):

@@ -71,7 +71,7 @@ def test_legacy_is_deprecated_and_profiles_take_their_models_shape():
     assert "us.meta.llama3-2-1b-instruct-v1:0" not in models  # INACTIVE profiles are not callable
 
 
-@pytest.mark.parametrize("body", [[], {"modelSummaries": "x"}, {"modelSummaries": [{"modelName": "no id"}]}, {"modelSummaries": [], "inferenceProfileSummaries": 3}])
+@pytest.mark.parametrize("body", [[], {"modelSummaries": "x"}, {"modelSummaries": [], "inferenceProfileSummaries": 3}])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("bedrock").parse(body)

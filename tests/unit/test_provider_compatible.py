@@ -46,7 +46,7 @@ def test_context_fields_of_vllm_lm_studio_and_others_are_kept():
     assert (bare.context_length, bare.max_output_tokens, bare.created_at, bare.owned_by) == (None, None, None, None)
 
 
-@pytest.mark.parametrize("body", [{"object": "list"}, {"data": [{"id": None}]}, {"data": [[]]}, "<html>", 3])
+@pytest.mark.parametrize("body", [{"object": "list"}, "<html>", 3])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("gw", key=None, base_url=BASE).parse(body)

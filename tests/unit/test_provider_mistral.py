@@ -65,7 +65,7 @@ def test_null_and_missing_fields_stay_unknown():
     assert (m.type, m.context_length, m.aliases, m.deprecated_at) == ("other", None, (), None)
 
 
-@pytest.mark.parametrize("body", [{"object": "list"}, {"data": {}}, {"data": ["m1"]}, {"data": [{"id": ""}]}, None])
+@pytest.mark.parametrize("body", [{"object": "list"}, {"data": {}}, None])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("mistral").parse(body)

@@ -1,5 +1,6 @@
 """Ollama: tags + bounded concurrent show calls, context length from model_info, capabilities,
-and a stopped server reported once as "Not running" (respx)."""
+one model's unusable show failing only that model, and a stopped server reported once as
+"Not running" (respx)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ import httpx
 import pytest
 import respx
 
-from aisync_tui.errors import BadResponse, NotRunning
+from aisync_tui import bounds
+from aisync_tui.errors import BadResponse, InvalidApiKey, NotRunning
+from aisync_tui.events import Event, Warning
 from aisync_tui.providers.ollama import SHOW_CONCURRENCY
 from tests.helpers import fixture_json
 from tests.unit.provider_helpers import make
@@ -55,15 +58,47 @@ def test_missing_and_null_fields_stay_unknown():
     assert models["nomic-embed-text:latest"].type == "embedding"  # an old server without capabilities: by name
 
 
-@pytest.mark.parametrize("tags", [{"data": []}, {"models": [{"size": 1}]}, {"models": "x"}, []])
+@pytest.mark.parametrize("tags", [{"data": []}, {"models": "x"}, []])
 def test_garbage_tags_are_a_bad_response(tags):
     with pytest.raises(BadResponse):
         make("ollama", key=None).parse(tags)
 
 
-def test_a_show_body_that_is_not_an_object_is_a_bad_response():
-    with pytest.raises(BadResponse):
-        make("ollama", key=None).parse_all({"models": [{"name": "a"}]}, {"a": ["nope"]})
+GOOD_SHOW = {"model_info": {"general.architecture": "llama", "llama.context_length": 8192}, "capabilities": ["completion", "vision"]}
+
+
+def _warnings(events):
+    return [e for e in events if isinstance(e, Warning)]
+
+
+@pytest.mark.parametrize("answer, said", [(["nope"], "a list"), ("nope", "text"), (42, "a number"), (None, "null")])
+def test_a_show_answer_that_is_not_an_object_fails_only_its_model_which_keeps_the_tag_facts(answer, said):
+    events: list[Event] = []
+    tags = {"models": [{"name": "bad:latest", "details": {"family": "llama", "parameter_size": "8B"}}, {"name": "good:latest"}]}
+    models = {m.model_id: m for m in make("ollama", key=None, events=events).parse_all(tags, {"bad:latest": answer, "good:latest": GOOD_SHOW})}
+    bad = models["bad:latest"]
+    assert (bad.description, bad.owned_by) == ("8B", "llama")  # the tag list's facts stand
+    # What only /api/show could tell is unknown: no context length, no capabilities, no guessed type.
+    assert (bad.context_length, bad.capabilities, bad.stated, bad.type, bad.input_modalities) == (None, frozenset(), frozenset(), "other", ())
+    good = models["good:latest"]
+    assert good.context_length == 8192 and "vision" in good.capabilities
+    [warning] = _warnings(events)
+    assert warning.provider == "ollama"
+    assert "bad:latest" in warning.message and said in warning.message and "check the Ollama server" in warning.message
+    assert "good:latest" not in warning.message
+
+
+def test_show_fields_of_the_wrong_kind_are_refused_alone_and_the_rest_is_used():
+    show = {"model_info": {"general.architecture": "llama", "llama.context_length": 4096}, "capabilities": "vision", "details": 5}
+    with bounds.collect() as refused:
+        [model] = make("ollama", key=None).parse_all({"models": [{"name": "m:latest"}]}, {"m:latest": show})
+    assert model.context_length == 4096
+    assert (model.capabilities, model.stated, model.type) == (frozenset(), frozenset(), "other")  # not guessed from the name
+    assert sorted(r.field for r in refused) == ["'m:latest': capabilities", "'m:latest': details"]
+    with bounds.collect() as refused:
+        [model] = make("ollama", key=None).parse_all({"models": [{"name": "m:latest"}]}, {"m:latest": {"model_info": [1], "capabilities": ["completion"]}})
+    assert model.context_length is None and model.type == "chat"
+    assert [r.field for r in refused] == ["'m:latest': model_info"]
 
 
 @respx.mock
@@ -96,8 +131,65 @@ def test_a_model_deleted_between_tags_and_show_keeps_its_tag_data():
     respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": "gone:latest"}, {"name": "here:latest"}]}))
     respx.post(f"{BASE}/api/show").mock(side_effect=lambda r: httpx.Response(404, json={"error": "model 'gone:latest' not found"})
                                         if b"gone" in r.content else httpx.Response(200, json={"capabilities": ["completion", "vision"]}))
-    models = {m.model_id: m for m in make("ollama", key=None).fetch()}
+    events: list[Event] = []
+    models = {m.model_id: m for m in make("ollama", key=None, events=events).fetch()}
     assert set(models) == {"gone:latest", "here:latest"} and "vision" in models["here:latest"].capabilities
+    assert _warnings(events) == []  # deleted meanwhile: nothing to fix
+
+
+def _show_by_name(answers):
+    def show(request: httpx.Request) -> httpx.Response:
+        return answers.get(json.loads(request.content)["model"], httpx.Response(200, json=GOOD_SHOW))
+
+    return show
+
+
+@respx.mock
+def test_a_show_that_answers_garbage_or_http_500_fails_only_its_model():
+    names = ["ok1:latest", "list:latest", "text:latest", "number:latest", "html:latest", "err:latest", "ok2:latest"]
+    respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": n} for n in names]}))
+    answers = {
+        "list:latest": httpx.Response(200, json=["completion"]),
+        "text:latest": httpx.Response(200, json="nope"),
+        "number:latest": httpx.Response(200, json=7),
+        "html:latest": httpx.Response(200, text="<html>proxy error</html>", headers={"content-type": "text/html"}),
+        "err:latest": httpx.Response(500, json={"error": "llama runner process has terminated"}),
+    }
+    respx.post(f"{BASE}/api/show").mock(side_effect=_show_by_name(answers))
+    events: list[Event] = []
+    models = {m.model_id: m for m in make("ollama", key=None, events=events).fetch()}
+    assert list(models) == names  # every model stays
+    for name in ("ok1:latest", "ok2:latest"):
+        assert models[name].context_length == 8192 and "vision" in models[name].capabilities
+    for name in answers:
+        assert (models[name].context_length, models[name].capabilities, models[name].type) == (None, frozenset(), "other")
+    warnings = _warnings(events)
+    assert len(warnings) == len(answers) and all(w.provider == "ollama" for w in warnings)
+    by_model = {name: w.message for w in warnings for name in answers if f"kept {name} " in w.message}
+    assert set(by_model) == set(answers)
+    assert "a list, not an object" in by_model["list:latest"] and "HTTP 500" in by_model["err:latest"]
+    assert all(f"`ollama show {name}`" in message for name, message in by_model.items())
+
+
+@respx.mock
+def test_when_every_show_fails_the_tag_facts_stand_and_it_is_said_once():
+    names = ["a:latest", "b:latest", "c:latest"]
+    respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": n, "details": {"family": "llama"}} for n in names]}))
+    respx.post(f"{BASE}/api/show").mock(return_value=httpx.Response(500, text="Internal Server Error"))
+    events: list[Event] = []
+    models = make("ollama", key=None, events=events).fetch()
+    assert [m.model_id for m in models] == names and all(m.owned_by == "llama" and m.context_length is None for m in models)
+    [warning] = _warnings(events)
+    assert "all 3 models" in warning.message and "HTTP 500" in warning.message and "check the Ollama server" in warning.message
+
+
+@respx.mock
+def test_a_show_refused_for_the_key_still_fails_the_provider():
+    # A bad ollama.com key speaks for every model, not one: the provider's error says what to fix.
+    respx.get(f"{BASE}/api/tags").mock(return_value=httpx.Response(200, json={"models": [{"name": "a:latest"}]}))
+    respx.post(f"{BASE}/api/show").mock(return_value=httpx.Response(401, json={"error": "unauthorized"}))
+    with pytest.raises(InvalidApiKey):
+        make("ollama", key="ollama-cloud-0123456789").fetch()
 
 
 @respx.mock

@@ -88,7 +88,7 @@ def test_non_text_output_models_get_their_type_and_expiration_is_the_deprecation
     assert (bare.context_length, bare.price, bare.created_at, bare.type) == (None, None, None, "chat")
 
 
-@pytest.mark.parametrize("body", [[], {"models": []}, {"data": "nope"}, {"data": [{"name": "no id"}]}, {"data": [None]}, 42])
+@pytest.mark.parametrize("body", [[], {"models": []}, {"data": "nope"}, 42])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("openrouter").parse(body)

@@ -45,7 +45,7 @@ def test_envelope_and_unknown_types_and_null_fields():
     assert (m.type, m.context_length, m.price, m.name) == ("other", None, None, None)
 
 
-@pytest.mark.parametrize("body", [{"models": []}, [1, 2], [{"type": "chat"}], "x"])
+@pytest.mark.parametrize("body", [{"models": []}, "x"])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("together").parse(body)

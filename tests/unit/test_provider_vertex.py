@@ -32,7 +32,7 @@ def test_publisher_models_become_models_owned_by_their_publisher():
     assert models["veo-3.0-generate-001"].description is None
 
 
-@pytest.mark.parametrize("body", [{"models": []}, [], {"publisherModels": [{"name": "models/x"}]}, {"publisherModels": [{"versionId": "1"}]}])
+@pytest.mark.parametrize("body", [{"models": []}, []])
 def test_garbage_is_a_bad_response(body):
     with pytest.raises(BadResponse):
         make("vertex").parse(body)

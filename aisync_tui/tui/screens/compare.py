@@ -5,7 +5,8 @@ here costs on each (the same arithmetic as `aisync cost`)."""
 from __future__ import annotations
 
 import re
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
@@ -29,6 +30,12 @@ from ...render import money
 from ...render.inert import inert
 from .. import format as fmt
 
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from ...store.queries import ModelDetail
+    from .main import MainScreen
+
 #: More columns than this do not fit side by side on a terminal.
 MAX_MODELS = 6
 
@@ -49,7 +56,7 @@ def parse_workload(text: str) -> Workload | None:
     return w
 
 
-def toggle_mark(screen: Any) -> None:
+def toggle_mark(screen: MainScreen) -> None:
     """Mark (or unmark) the main screen's highlighted model."""
     from ..catalog import row_key
 
@@ -57,7 +64,7 @@ def toggle_mark(screen: Any) -> None:
     if row is None:
         return
     key = row_key(row)
-    marked: list[tuple[str, str]] = screen.marked
+    marked = screen.marked
     if key in marked:
         marked.remove(key)
         verb = "Unmarked"
@@ -70,7 +77,7 @@ def toggle_mark(screen: Any) -> None:
     screen.app.notify(f"{verb} {inert(key[1], 60)} ({inert(key[0], 30)}): {len(marked)} marked, = compares", timeout=2)
 
 
-def open_compare(screen: Any) -> None:
+def open_compare(screen: MainScreen) -> None:
     """Open the comparison of the marked models (or of the highlighted one when none is marked)."""
     from ..catalog import row_key
 
@@ -101,7 +108,7 @@ class CompareScreen(Screen[None]):
         self.keys = list(keys)[:MAX_MODELS]
         self.per = per
         self.workload = workload
-        self.details: list[Any] = []
+        self.details: list[ModelDetail | None] = []
         """ModelDetail per key (None for a model no longer in the store), once loaded."""
 
     def compose(self) -> ComposeResult:
@@ -125,7 +132,7 @@ class CompareScreen(Screen[None]):
         details = [get_model(model_id, provider) for provider, model_id in self.keys]
         self.app.call_from_thread(self.show, details)
 
-    def show(self, details: list[Any]) -> None:
+    def show(self, details: list[ModelDetail | None]) -> None:
         self.details = details
         self.query_one("#compare-table", Static).update(comparison_table(self.keys, details, self.per, self.workload))
 
@@ -146,20 +153,20 @@ class CompareScreen(Screen[None]):
         self.set_focus(self.query_one("#compare-workload", Input))
 
 
-def _price_cell(component: str, value: Any, per: str) -> str:
+def _price_cell(component: str, value: Decimal | None, per: str) -> str:
     if component in TOKEN_COMPONENTS:
         return money.token_price(value, per)
     return money.usd(value)
 
 
-def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[Any], per: str, workload: Workload | None) -> Table:
+def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[ModelDetail | None], per: str, workload: Workload | None) -> Table:
     """One column per model, one row per attribute."""
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False)
     t.add_column("", style="bold", no_wrap=True)
     for provider, model_id in keys:
         t.add_column(Text(f"{inert(model_id, 40)}\n{inert(provider, 30)}"), justify="right")
 
-    def row(label: str, cells: list[Any]) -> None:
+    def row(label: str, cells: Sequence[str | Text]) -> None:
         t.add_row(label, *cells)
 
     present = [d for d in details if d is not None]
@@ -176,7 +183,7 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[Any], pe
     if any(p is not None and p.tiers for p in prices):
         row("Long context", [", ".join(f"> {fmt.tokens(tier.threshold)}" for tier in p.tiers) if p is not None and p.tiers else "—" for p in prices])
     if workload is not None:
-        cells: list[Any] = []
+        cells: list[str | Text] = []
         for p in prices:
             q = quote(p, workload)
             if q.cost is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any
 
 from rich import box
 from rich.table import Table
@@ -40,7 +39,7 @@ def bindings_table(groups: Iterable[tuple[str, Iterable[Binding]]], keymap: Mapp
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close", id="help.close", tooltip="Close the key list.")]
 
-    def __init__(self, groups: list[tuple[str, list[Any]]], keymap: Mapping[str, str]) -> None:
+    def __init__(self, groups: list[tuple[str, list[Binding]]], keymap: Mapping[str, str]) -> None:
         super().__init__()
         self.groups = groups
         self.keymap = keymap

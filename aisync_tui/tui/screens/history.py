@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -12,6 +12,9 @@ from textual.widgets import DataTable, Footer, Header
 
 from .. import format as fmt
 from ..host import host
+
+if TYPE_CHECKING:
+    from ...store.queries import RunRow
 
 STATUS_STYLE = {"ok": "bold", "failed": "bold reverse", "cancelled": "italic", "interrupted": "italic", "running": "bold", "dry_run": ""}
 """Styles that need no colour (legible in every theme and with NO_COLOR); the words say the result."""
@@ -25,13 +28,16 @@ class HistoryScreen(Screen[None]):
         Binding("ctrl+r", "reload", "Reload", id="history.reload", tooltip="Read the runs again."),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.runs: dict[str, RunRow] = {}
+        """The runs shown, by their row key."""
+
     def compose(self) -> ComposeResult:
         yield Header()
-        table: DataTable[Any] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
+        table: DataTable[str | Text] = DataTable(id="runs", cursor_type="row", zebra_stripes=True)
         yield table
         yield Footer()
-
-    runs: dict[str, Any] = {}
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         """Enter on a run: every field of it, the whole error included."""
@@ -68,8 +74,8 @@ class HistoryScreen(Screen[None]):
     def action_reload(self) -> None:
         host(self).load_runs()
 
-    def show(self, runs: list[Any]) -> None:
-        table = self.query_one(DataTable)
+    def show(self, runs: list[RunRow]) -> None:
+        table: DataTable[str | Text] = self.query_one(DataTable)
         table.loading = False
         table.clear()
         self.runs = {str(r.id): r for r in runs}

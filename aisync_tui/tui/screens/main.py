@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from textual import on
@@ -36,7 +36,10 @@ from ..widgets.provider_pane import ProviderPane, provider_entries
 if TYPE_CHECKING:
     from datetime import datetime
 
+    from ...choose.cost import Workload
     from ...config import Settings
+    from ...store.queries import ProviderRow
+    from ..catalog import Row
 
 
 class FilterInput(Input):
@@ -84,7 +87,7 @@ class MainScreen(Screen[None]):
         self.complete = False
         """The whole catalog is loaded."""
         self._partial_total: int | None = None
-        self.provider_rows: list[Any] = []
+        self.provider_rows: list[ProviderRow] = []
         self._status_text = ""
         self.marked: list[RowKey] = []
         """Models marked for the comparison screen, in marking order."""
@@ -144,7 +147,7 @@ class MainScreen(Screen[None]):
     # ------------------------------------------------------------------ data
 
     def load(
-        self, rows: list[tuple[Any, ...]], providers: list[Any], syncing: set[str], *,
+        self, rows: list[Row], providers: list[ProviderRow], syncing: set[str], *,
         complete: bool = True, total: int | None = None, hay: dict[int, str] | None = None,
     ) -> None:
         """Show `rows`. complete=False: only the first screenful at start-up, of `total` models;
@@ -219,7 +222,7 @@ class MainScreen(Screen[None]):
         self._show(keep)
         self.last_timing["filter"] = time.perf_counter() - start
 
-    def set_workload(self, workload: Any) -> None:
+    def set_workload(self, workload: Workload | None) -> None:
         """Show (or, with None, remove) the Workload $ column for this workload."""
         from ..catalog import workload_column
 

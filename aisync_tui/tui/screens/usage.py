@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich import box
 from rich.table import Table
@@ -18,10 +19,10 @@ from ..host import host
 from ..widgets.charts import bar, sparkline
 
 if TYPE_CHECKING:
-    from ...usage.stats import UsageSummary
+    from ...usage.stats import GroupUsage, UsageSummary
 
 
-def totals_text(s: Any) -> Text:
+def totals_text(s: UsageSummary) -> Text:
     t = s.totals
     text = Text()
     text.append(f"Last {s.days} days: ", style="bold")
@@ -34,7 +35,7 @@ def totals_text(s: Any) -> Text:
     return text
 
 
-def daily_chart(s: Any, width: int = 60) -> Any:
+def daily_chart(s: UsageSummary, width: int = 60) -> Text:
     days = list(s.daily)[-width:]
     if not days:
         return Text("No days in this window.", style="dim")
@@ -48,7 +49,7 @@ def daily_chart(s: Any, width: int = 60) -> Any:
     return text
 
 
-def groups_table(groups: Any, *, with_model: bool, width: int = 24) -> Table:
+def groups_table(groups: Sequence[GroupUsage], *, with_model: bool, width: int = 24) -> Table:
     t = Table(box=box.SIMPLE, pad_edge=False, expand=False)
     if with_model:
         t.add_column("Model")

@@ -9,7 +9,6 @@ swaps the list and repaints the visible lines.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
@@ -387,7 +386,7 @@ class ModelTable(ScrollView, can_focus=True):
         self.refresh()
 
 
-def _fit(text: Any, width: int, right: bool) -> str:
+def _fit(text: object, width: int, right: bool) -> str:
     text = str(text)
     if cell_len(text) > width:
         return set_cell_size(text[: max(0, width - 1)], width - 1) + "…"

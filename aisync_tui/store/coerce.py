@@ -1,0 +1,69 @@
+"""The store's JSON columns, decoded once per distinct text into the shapes their readers use.
+
+A JSON column holds what we wrote, but a store outlives the code that wrote it (an older aisync, a
+hand edit, another tool on a shared database), so its text is outside data: it is decoded as `JSON`
+and narrowed here, in one place, rather than trusted by every reader. The same few texts repeat
+across thousands of rows (capability and modality lists, price tiers), so each narrowing is cached
+by text; the results are immutable (tuples, frozen dataclasses) and safe to share between rows.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from functools import lru_cache
+
+from ..domain import PriceTier, other_from_json
+from ..jsonvalue import JSON, as_object, decode, objects
+
+
+def texts_of(value: JSON) -> tuple[str, ...]:
+    """The strings of a decoded JSON list; items of any other kind, and a value that is not a
+    list, read as nothing."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(item for item in value if isinstance(item, str))
+
+
+def tiers_of(value: JSON) -> tuple[PriceTier, ...]:
+    """The price tiers of a decoded `tiers` column (objects only)."""
+    return tuple(PriceTier.from_json(item) for item in objects(value))
+
+
+@lru_cache(maxsize=4096)
+def decoded(text: str) -> JSON:
+    """A JSON column's text, decoded. Shared between callers: copy before changing it."""
+    return decode(text)
+
+
+@lru_cache(maxsize=4096)
+def texts(text: str) -> tuple[str, ...]:
+    """A JSON list-of-strings column (capabilities, modalities, aliases) as a tuple."""
+    return texts_of(decode(text))
+
+
+@lru_cache(maxsize=4096)
+def tiers(text: str) -> tuple[PriceTier, ...]:
+    """A price's `tiers` column."""
+    return tiers_of(decode(text))
+
+
+@lru_cache(maxsize=4096)
+def other(text: str) -> tuple[tuple[str, Decimal], ...]:
+    """A price's `other` column: (the source's name, price) pairs, sorted."""
+    return other_from_json(decode(text))
+
+
+#: A model's `field_sources`: field (or `capability:X`) -> the source that stated it, and
+#: `disputes` -> the disagreements between sources the last pricing sync recorded.
+FieldSources = dict[str, str | list[JSON]]
+
+
+def field_sources_of(value: JSON) -> FieldSources:
+    """A decoded `field_sources` column as a fresh dict; entries of any other kind are left out."""
+    return {key: item for key, item in as_object(value).items() if isinstance(item, (str, list))}
+
+
+def mapping(text: str | None) -> dict[str, JSON]:
+    """A JSON object column (field_sources), as a fresh dict the caller may change; missing or
+    of another kind reads as empty."""
+    return dict(as_object(decoded(text))) if text else {}
