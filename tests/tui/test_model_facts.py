@@ -277,5 +277,5 @@ async def test_the_detail_screen_names_each_facts_source_lists_the_disagreements
         app.open_model("anthropic", "claude-3-5-haiku-20241022")
         await settle(pilot)
         pricing = text_of(app.screen.query_one("#sec-pricing"))
-        assert "source: models.dev" in pricing and "Only models.dev states a price for this model" in pricing
+        assert "source: models.dev" in pricing and "Stated by models.dev alone" in pricing
         assert "Released" not in text_of(app.screen.query_one("#sec-basic"))  # unknown: not shown, never guessed

@@ -114,7 +114,8 @@ def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Rende
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
     foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style=palette.muted)
     if d.price.source in SOLE_PRICE_SOURCES:
-        sole = fmt.plain(f"Only {d.price.source} states a price for this model: no other source checks it.", style=palette.warn)
+        sole = fmt.plain(f"Stated by {d.price.source} alone: the provider, LiteLLM and genai-prices give no price to check it against.",
+                         style=palette.warn)
         return Group(t, foot, sole)
     return Group(t, foot)
 
