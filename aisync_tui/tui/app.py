@@ -396,6 +396,11 @@ class AisyncApp(App[int]):
         if (main := self._on_main()) is not None and label in CAPABILITY_FILTERS:
             main.action_toggle_capability(label)
 
+    def toggle_flag(self, flag: str) -> None:
+        """Only models with this fact (catalog.FLAG_LABELS: sources disagree, open or closed weights), or all again."""
+        if (main := self._on_main()) is not None:
+            main.apply_filters(main.view.filters.with_(flags=main.view.filters.flags ^ {flag}))
+
     def toggle_active(self) -> None:
         if (main := self._on_main()) is not None:
             main.action_toggle_active()

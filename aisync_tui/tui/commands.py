@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .catalog import CAPABILITY_FILTERS, OPTIONAL_COLUMNS, SORT_KEYS, TYPE_CYCLE
+from .catalog import CAPABILITY_FILTERS, FLAG_LABELS, OPTIONAL_COLUMNS, SEARCH_WORDS, SORT_KEYS, TYPE_CYCLE
 
 if TYPE_CHECKING:
     from .app import AisyncApp
@@ -57,6 +57,8 @@ def app_commands(app: AisyncApp) -> list[Command]:
         cmds.append((f"filter: type {t or 'any'}", partial(app.filter_type, t), "Filter the table by model type."))
     for label, cap in CAPABILITY_FILTERS.items():
         cmds.append((f"filter: {label}", partial(app.toggle_capability, label), f"Only models with {cap} (toggle)."))
+    for word, (flag, what) in SEARCH_WORDS.items():
+        cmds.append((f"filter: {FLAG_LABELS[flag]} (toggle)", partial(app.toggle_flag, flag), f"{what} Also typed in the filter box: {word}"))
     cmds += [
         ("filter: active only (toggle)", partial(app.toggle_active), "Only active models, or all again."),
         ("filter: available to me", partial(app.filter_available, True), "Only models your providers list."),

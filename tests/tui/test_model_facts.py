@@ -166,7 +166,7 @@ async def test_a_model_whose_sources_disagree_has_a_mark_after_its_id_legible_wi
         assert "≠" in line_of(app.main.table, "gpt-4o")
 
 
-async def test_is_words_in_the_filter_keep_disputed_open_or_closed_weight_models_and_the_key_list_explains_them(facts_app: Any) -> None:
+async def test_is_words_and_the_palette_keep_disputed_open_or_closed_weight_models_and_the_key_list_explains_them(facts_app: Any) -> None:
     app = facts_app()
     async with app.run_test(size=(130, 40)) as pilot:
         await settle(pilot)
@@ -186,7 +186,16 @@ async def test_is_words_in_the_filter_keep_disputed_open_or_closed_weight_models
         app.main.query_one("#filter").value = "is:closed-weights GEMINI"
         await pilot.pause()
         assert shown_ids(app) == ["gemini-2.5-flash"]
-        await pilot.press("escape", "question_mark")  # clear the filter, then the key list
+        await pilot.press("escape")  # clear the filter
+        await palette(pilot, "filter: sources disagree")  # the same filters from the palette, named in the filter bar
+        assert shown_ids(app) == ["gpt-4o", "gpt-4o-mini", "o3"]
+        assert "sources disagree" in str(app.main.query_one("#filter-status").content)
+        await palette(pilot, "filter: open weights")
+        assert shown_ids(app) == []
+        await pilot.press("0")
+        await pilot.pause()
+        assert len(shown_ids(app)) == app.main.total
+        await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         keys = text_of(app.screen.query_one("#help-keys"), 130)
