@@ -55,12 +55,6 @@ def at(row: Row, position: int) -> object:
     return row[position] if len(row) > position else None
 
 
-def text_at(row: Row, position: int) -> str | None:
-    """A text value of the row, or None (also for a value of another kind)."""
-    value = at(row, position)
-    return value if isinstance(value, str) else None
-
-
 def count_at(row: Row, position: int) -> int | None:
     """A whole number of the row (a context length), or None."""
     value = at(row, position)
@@ -76,10 +70,6 @@ def _float(value: object) -> float | None:
         return float(value)
     except (TypeError, ValueError):
         return None
-
-
-def _blended(row: Row) -> float | None:
-    return _blended_prices(row[INPUT], row[OUTPUT])
 
 
 def _blended_prices(input_value: object, output_value: object) -> float | None:
