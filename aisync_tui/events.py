@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, TypeVar
 
 if TYPE_CHECKING:
-    from .outcomes import RunSummary
+    from .outcomes import Plan, RunSummary
     from .sync.plan import ProviderPlan
 
 
@@ -137,7 +137,7 @@ class Progress(Event):
 @dataclass(frozen=True)
 class RunFinished(Event):
     kind: str
-    summary: RunSummary
+    summary: RunSummary[Plan]
     cancelled: bool = False
 
 

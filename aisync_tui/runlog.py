@@ -18,7 +18,7 @@ from .render.inert import inert, inert_lines
 
 if TYPE_CHECKING:
     from .config import Settings
-    from .sync.runner import RunSummary
+    from .outcomes import Plan, RunSummary
 
 _loggers: dict[str, logging.Logger | None] = {}
 _warned: set[str] = set()
@@ -85,7 +85,7 @@ def log_line(settings: Settings, run: str, kind: str, provider: str | None, stat
     logger.info(inert(redact(" ".join(parts))))  # read with tail/grep in a terminal: one inert line
 
 
-def log_summary(settings: Settings, summary: RunSummary) -> None:
+def log_summary(settings: Settings, summary: RunSummary[Plan]) -> None:
     for o in summary.outcomes:
         fields: dict[str, object] = {}
         if o.plan is not None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from ..outcomes import RunSummary
+    from ..pricing.plan import PricingPlan
     from ..pricing.runner import PricingRun
     from ._base import Context
 
@@ -22,7 +23,7 @@ def price_usage() -> int:
 def run_pricing(
     ctx: Context, *, providers: list[str] | None = None, force: bool = False, dry_run: bool = False, offline: bool = False,
     accept_shrink: bool = False, timeout: float | None = None,
-) -> tuple[RunSummary, PricingRun]:
+) -> tuple[RunSummary[PricingPlan], PricingRun]:
     """Plan and (unless dry-run) apply a pricing sync under the run lock; then price the usage
     records that were waiting for a price. Returns (summary, run)."""
     from ..errors import UsageError
@@ -43,7 +44,7 @@ def run_pricing(
     return summary, run
 
 
-def sync_all_stage(ctx: Context, *, force: bool = False, dry_run: bool = False, timeout: float | None = None) -> RunSummary:
+def sync_all_stage(ctx: Context, *, force: bool = False, dry_run: bool = False, timeout: float | None = None) -> RunSummary[PricingPlan]:
     """The pricing step of `aisync --sync-all` (after the model sync): prints nothing itself except
     feed warnings on stderr; the caller prints the summary."""
     summary, _ = run_pricing(ctx, force=force, dry_run=dry_run, timeout=timeout)

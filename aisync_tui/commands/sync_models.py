@@ -10,8 +10,8 @@ from ..jsonvalue import JSONOut
 if TYPE_CHECKING:
     from ..config import Settings
     from ..events import EmitFn, Event
-    from ..outcomes import ProviderOutcome
-    from ..sync.runner import RunSummary
+    from ..outcomes import Plan, ProviderOutcome, RunSummary
+    from ..sync.plan import ProviderPlan
     from ._base import Context, Subparsers
 
 
@@ -68,7 +68,7 @@ def _check_timeout(value: float | None) -> None:
 
 def run_model_sync(
     ctx: Context, *, providers: list[str] | None, force: bool, dry_run: bool, timeout: float | None, verbose: bool, accept_shrink: bool = False
-) -> RunSummary:
+) -> RunSummary[ProviderPlan]:
     from ..runlog import log_summary
     from ..sync.runner import ModelSyncRunner
 
@@ -134,7 +134,7 @@ def run_sync_models(ctx: Context) -> int:
     return summary.exit_code
 
 
-def print_totals(ctx: Context, summary: RunSummary) -> None:
+def print_totals(ctx: Context, summary: RunSummary[Plan]) -> None:
     from ..render.words import plural
 
     synced = summary.synced
@@ -150,7 +150,7 @@ def print_totals(ctx: Context, summary: RunSummary) -> None:
     ctx.print(f"Total: {plural(found, 'model')} synced across {plural(len(synced), 'provider')}")
 
 
-def outcome_json(o: ProviderOutcome, names: dict[str, str]) -> JSONOut:
+def outcome_json(o: ProviderOutcome[Plan], names: dict[str, str]) -> JSONOut:
     from ..errors import error_kind
 
     data: JSONOut = {"provider": o.provider, "name": names.get(o.provider, o.provider), "status": o.status}
@@ -168,7 +168,7 @@ def outcome_json(o: ProviderOutcome, names: dict[str, str]) -> JSONOut:
     return data
 
 
-def summary_json(summary: RunSummary, names: dict[str, str]) -> JSONOut:
+def summary_json(summary: RunSummary[Plan], names: dict[str, str]) -> JSONOut:
     return {
         "kind": summary.kind,
         "run": summary.group,
@@ -182,7 +182,7 @@ def summary_json(summary: RunSummary, names: dict[str, str]) -> JSONOut:
     }
 
 
-def _notify(ctx: Context, summaries: list[RunSummary]) -> None:
+def _notify(ctx: Context, summaries: list[RunSummary[Plan]]) -> None:
     """One notification per committed run (never on a dry run); it never changes the exit code."""
     if ctx.settings.notify.urls:
         from ..notify.hook import after_run
@@ -197,7 +197,7 @@ def run_sync_all(ctx: Context) -> int:
     args = ctx.args
     _check_timeout(args.timeout)
     settings = ctx.settings
-    stages: dict[str, RunSummary] = {}
+    stages: dict[str, RunSummary[Plan]] = {}
     exit_code = 0
     # One lock for the whole job: let go between the stages, another run could take it and the
     # pricing stage would end in exit 75 after the models were written.
@@ -220,7 +220,7 @@ def run_sync_all(ctx: Context) -> int:
     return _print_sync_all(ctx, stages, exit_code)
 
 
-def _print_sync_all(ctx: Context, stages: dict[str, RunSummary], exit_code: int) -> int:
+def _print_sync_all(ctx: Context, stages: dict[str, RunSummary[Plan]], exit_code: int) -> int:
     args = ctx.args
     settings = ctx.settings
     names = _names(settings)

@@ -53,7 +53,7 @@ def run_sync_pricing(ctx: Context) -> int:
     if args.json:
         from .sync_models import summary_json
 
-        names = {o.provider: o.plan.name for o in summary.outcomes}
+        names = {o.provider: o.plan.name for o in summary.outcomes if o.plan is not None}
         data = summary_json(summary, names)
         data["parse"] = [
             {"feed": r.feed, "entries": r.total, "parsed": r.parsed, "priced": r.priced, "skipped": dict(r.skipped),
@@ -102,7 +102,7 @@ def _price_lines(item: PricedModel, per: str, changed_only_extras: bool = True) 
 
 
 def print_report(
-    out: Callable[[str], None], summary: RunSummary, *, per: str, verbose: bool, dry_run: bool, reports: Sequence[FeedReport] = ()
+    out: Callable[[str], None], summary: RunSummary[PricingPlan], *, per: str, verbose: bool, dry_run: bool, reports: Sequence[FeedReport] = ()
 ) -> None:
     from ..render.inert import inert
     from ..render.words import plural
@@ -122,6 +122,8 @@ def print_report(
         out("")
     for outcome in summary.outcomes:
         plan = outcome.plan
+        if plan is None:  # a provider that failed before planning has nothing to report here
+            continue
         if plan.provider == "catalog":
             print_catalog(out, plan, verbose=verbose, dry_run=dry_run, per=per)
             continue

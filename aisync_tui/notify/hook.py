@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Protocol, Sequence
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..outcomes import RunSummary
+    from ..outcomes import Plan, RunSummary
 
 
 class RunContext(Protocol):
@@ -19,7 +19,7 @@ class RunContext(Protocol):
     def warn(self, text: str) -> None: ...
 
 
-def after_run(ctx: RunContext, summaries: Sequence[RunSummary | None]) -> None:
+def after_run(ctx: RunContext, summaries: Sequence[RunSummary[Plan] | None]) -> None:
     """One notification for the run made of `summaries` (its stages), if it has news."""
     try:
         _after_run(ctx, [s for s in summaries if s is not None])
@@ -29,7 +29,7 @@ def after_run(ctx: RunContext, summaries: Sequence[RunSummary | None]) -> None:
         _report(ctx, "failed", f"could not prepare the notification: {redact(type(exc).__name__ + ': ' + str(exc))}")
 
 
-def _after_run(ctx: RunContext, summaries: list[RunSummary]) -> None:
+def _after_run(ctx: RunContext, summaries: list[RunSummary[Plan]]) -> None:
     settings = ctx.settings
     cfg = settings.notify
     if not cfg.urls or not summaries or any(s.dry_run for s in summaries):

@@ -22,7 +22,7 @@ from ..domain import Price, as_utc, utcnow
 
 if TYPE_CHECKING:
     from ..config import Settings
-    from ..outcomes import RunSummary
+    from ..outcomes import Plan, RunSummary
 
 ANNOUNCED_KEY = "notify.deprecations_announced"
 
@@ -189,7 +189,7 @@ def deprecation_news(days: int, scope: Scope, now: datetime, announced: set[str]
     return out
 
 
-def failure_news(summaries: Sequence[RunSummary], fail_after: int) -> list[FailureNews]:
+def failure_news(summaries: Sequence[RunSummary[Plan]], fail_after: int) -> list[FailureNews]:
     from ..store.run_status import provider_health
 
     failed = {(s.kind, o.provider): o for s in summaries for o in s.outcomes if o.status == "failed"}
@@ -232,7 +232,7 @@ def _still_relevant(key: str, now: datetime) -> bool:
     return date.date() >= (now - timedelta(days=400)).date()
 
 
-def collect(summaries: Sequence[RunSummary], settings: Settings, *, now: datetime | None = None) -> News:
+def collect(summaries: Sequence[RunSummary[Plan]], settings: Settings, *, now: datetime | None = None) -> News:
     """The news of the run whose stages are `summaries`, limited to the configured events."""
     now = now or utcnow()
     cfg = settings.notify

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable, Mapping, Sequence, TypeVar
+from typing import Callable, Mapping, Sequence, TypeVar
 
 import peewee as pw
 
@@ -104,9 +104,7 @@ def _apply_plan(plan: PricingPlan, run_id: int, ctx: ApplyContext, step: Callabl
         for batch in _batches(plan.new_models, size):
             values = []
             for n in batch:
-                row = new_model_values(n.entry, ctx.litellm_source, n.modelsdev)
-                if n.disputes:
-                    row["field_sources"]["disputes"] = list(n.disputes)
+                row = new_model_values(n.entry, ctx.litellm_source, n.modelsdev, disputes=n.disputes)
                 row.update(provider=provider_pks[n.entry.provider], first_seen_at=now)
                 values.append(row)
             pks = rows.insert_models(db, values)
@@ -124,7 +122,7 @@ def _apply_plan(plan: PricingPlan, run_id: int, ctx: ApplyContext, step: Callabl
         ])
         step(plan.provider, len(write_batch))
     for update_batch in _batches(plan.field_updates, size):
-        changes: list[dict[str, Any]] = []
+        changes: list[dict[str, object]] = []
         for u in update_batch:
             rows.update_model(u.model_pk, u.columns)
             changes.extend(

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Mapping, Sequence
 
-from ..domain import as_utc, capability_source_key
+from ..domain import capability_source_key, stored_utc
+from .disputes import DisputeJSON
 from .feeds import FeedEntry
 from .modelsdev import ModelsDevEntry
 
@@ -31,29 +32,47 @@ MODELSDEV_FIELDS: tuple[str, ...] = ("context_length", "max_output_tokens", "inp
 STATE_FIELDS: tuple[str, ...] = ENRICH_FIELDS + FACT_FIELDS
 SEEDED_KEY = "pricing.seeded"
 
+#: One field's change: (field, old, new), each normalised as `_norm` compares them.
+Change = tuple[str, object, object]
 
-def _norm(name: str, value: Any) -> Any:
+
+def _norm(name: str, value: object) -> object:
+    """A stored or feed value in the one form both compare in (modalities as a tuple, dates as
+    text, times as whole seconds of aware UTC)."""
     if name in ("input_modalities", "output_modalities"):
-        return tuple(value or ())
+        return tuple(value) if isinstance(value, (list, tuple)) else ()
     if name == "open_weights":
         return None if value is None else bool(value)
-    if isinstance(value, date) and not isinstance(value, datetime):
-        return value.isoformat()
     if isinstance(value, datetime):
-        return as_utc(value).replace(microsecond=0)  # type: ignore[union-attr]
+        return stored_utc(value).replace(microsecond=0)
+    if isinstance(value, date):
+        return value.isoformat()
     return value
 
 
+def _feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
+    """The capabilities a feed gave, as `field_sources` records them (a list of names)."""
+    feed = sources.get("feed_capabilities")
+    if not isinstance(feed, list):
+        return frozenset()
+    return frozenset(c for c in feed if isinstance(c, str))
+
+
+def _provider_said(sources: Mapping[str, object]) -> frozenset[str]:
+    """The capabilities the provider stated itself, true or false."""
+    return frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+
+
 def enrich(
-    values: Mapping[str, Any], capabilities: tuple[str, ...] | list[str], sources: Mapping[str, Any], entry: FeedEntry, source: str
-) -> tuple[dict[str, Any], dict[str, Any], list[tuple[str, Any, Any]]]:
+    values: Mapping[str, object], capabilities: Sequence[str], sources: Mapping[str, object], entry: FeedEntry, source: str
+) -> tuple[dict[str, object], dict[str, object], list[Change]]:
     """(column updates, new field_sources, [(field, old, new)]) for one stored model and its feed entry.
 
     Empty results mean nothing to write. `values` holds the stored ENRICH_FIELDS.
     """
-    updates: dict[str, Any] = {}
+    updates: dict[str, object] = {}
     new_sources = dict(sources)
-    changes: list[tuple[str, Any, Any]] = []
+    changes: list[Change] = []
     for name in ENRICH_FIELDS:
         new = _norm(name, getattr(entry, name))
         if new in (None, ()):
@@ -72,10 +91,10 @@ def enrich(
             updates[name] = list(new) if isinstance(new, tuple) else new
             new_sources[name] = source
             changes.append((name, old, new))
-    old_feed = frozenset(sources.get("feed_capabilities") or ())
+    old_feed = _feed_capabilities(sources)
     new_feed = entry.capabilities
     current = frozenset(capabilities or ())
-    said = frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+    said = _provider_said(sources)
     added = new_feed - said
     caps = frozenset(c for c in current if c in said or c not in old_feed) | added
     if new_feed != old_feed or caps != current:
@@ -92,16 +111,16 @@ def enrich(
     return updates, new_sources, changes
 
 
-def modelsdev_value(md: ModelsDevEntry, name: str) -> Any:
+def modelsdev_value(md: ModelsDevEntry, name: str) -> object:
     """models.dev's value for one of MODELSDEV_FIELDS / FACT_FIELDS, normalised as stored."""
     return _norm(name, getattr(md, name))
 
 
 def enrich_all(
-    values: Mapping[str, Any], capabilities: tuple[str, ...] | list[str], sources: Mapping[str, Any],
+    values: Mapping[str, object], capabilities: Sequence[str], sources: Mapping[str, object],
     entry: FeedEntry | None, source: str, md: ModelsDevEntry | None, md_source: str,
-) -> tuple[dict[str, Any], list[tuple[str, Any, Any]]]:
-    """(column updates, [(field, old, new)]) from the LiteLLM entry and the models.dev entry together.
+) -> tuple[dict[str, object], dict[str, object], list[Change]]:
+    """(column updates, field_sources after them, [(field, old, new)]) from the LiteLLM entry and the models.dev entry together.
 
     Order of trust per field: the provider's own value; then for limits, modalities and the facts
     (dates, open weights) and the capabilities it states (true or false) models.dev before LiteLLM;
@@ -114,11 +133,12 @@ def enrich_all(
         litellm_caps = entry.capabilities if entry is not None else frozenset()
         merged = (litellm_caps - md.stated_capabilities) | md.capabilities
         base = replace(entry, capabilities=merged) if entry is not None else FeedEntry(md.provider, md.model_id, md.model_id, "", None, capabilities=merged)
+    capability_changes: list[Change] = []
     if base is not None:
-        updates, new_sources, _ = enrich(values, capabilities, sources, base, source)
+        updates, new_sources, base_changes = enrich(values, capabilities, sources, base, source)
+        capability_changes = [c for c in base_changes if c[0] == "capabilities"]
         if md is not None:
-            said = frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
-            for cap in md.capabilities - said:
+            for cap in md.capabilities - _provider_said(sources):
                 new_sources[capability_source_key(cap)] = md_source
     else:
         updates, new_sources = {}, dict(sources)
@@ -134,8 +154,8 @@ def enrich_all(
                 continue
             current[name] = list(new) if isinstance(new, tuple) else new
             new_sources[name] = md_source
-    out: dict[str, Any] = {}
-    changes: list[tuple[str, Any, Any]] = []
+    out: dict[str, object] = {}
+    changes: list[Change] = []
     for name in STATE_FIELDS:
         old, new = _norm(name, values.get(name)), _norm(name, current[name])
         if old != new:
@@ -143,28 +163,32 @@ def enrich_all(
             changes.append((name, old, new))
     if "capabilities" in updates:
         out["capabilities"] = updates["capabilities"]
-        changes.append(("capabilities", frozenset(capabilities or ()), frozenset(updates["capabilities"])))
+        changes.extend(capability_changes)
     if new_sources != dict(sources):
         out["field_sources"] = new_sources
-    return out, changes
+    return out, new_sources, changes
 
 
-def _exceeds_provider_context(max_output: Any, values: Mapping[str, Any], sources: Mapping[str, Any]) -> bool:
+def _exceeds_provider_context(max_output: object, values: Mapping[str, object], sources: Mapping[str, object]) -> bool:
     """A feed's max output above the context length the provider itself states cannot be right."""
     context = values.get("context_length")
     return sources.get("context_length") == "provider" and isinstance(context, int) and isinstance(max_output, int) and max_output > context
 
 
-def new_model_values(entry: FeedEntry, source: str, md: ModelsDevEntry | None = None, md_source: str = "models.dev") -> dict[str, Any]:
+def new_model_values(
+    entry: FeedEntry, source: str, md: ModelsDevEntry | None = None, md_source: str = "models.dev",
+    disputes: Sequence[DisputeJSON] = (),
+) -> dict[str, object]:
     """Column values of a catalog-only model created from a feed entry (and models.dev's entry of
-    the same provider and id, trusted first for capabilities, limits, modalities and the facts)."""
+    the same provider and id, trusted first for capabilities, limits, modalities and the facts).
+    `disputes` are where the feeds disagree on it (`pricing.plan`), kept in its `field_sources`."""
     if md is not None and md.stated_capabilities:
         entry = replace(entry, capabilities=(entry.capabilities - md.stated_capabilities) | md.capabilities)
-    sources: dict[str, Any] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
+    sources: dict[str, object] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
     sources["feed_capabilities"] = sorted(entry.capabilities)
     for cap in entry.capabilities:
         sources[capability_source_key(cap)] = md_source if md is not None and cap in md.capabilities else source
-    row: dict[str, Any] = {
+    row: dict[str, object] = {
         "model_id": entry.model_id,
         "type": entry.type or "other",
         "status": "catalog",
@@ -187,4 +211,6 @@ def new_model_values(entry: FeedEntry, source: str, md: ModelsDevEntry | None = 
             if value not in (None, ()):
                 row[name] = list(value) if isinstance(value, tuple) else value
                 sources[name] = md_source
+    if disputes:
+        sources["disputes"] = list(disputes)
     return row

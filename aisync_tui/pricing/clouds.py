@@ -9,7 +9,7 @@ the model it serves, which the adapter stores as the deployment's alias.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Mapping
 
 from ..providers.clouds import aws_region, bedrock_feed_ids
 from .feeds import FeedEntry
@@ -58,11 +58,10 @@ def prepare(matcher: Matcher, settings: Settings | None) -> None:
 
 def deployment_targets() -> dict[tuple[str, str], str]:
     """(provider, deployment name) -> the model it serves, from the aliases the Azure adapter stored."""
-    from ..store.models import Model, Provider
+    from ..store.models import Model, Provider, tuples
 
     out: dict[tuple[str, str], str] = {}
-    rows: Any = Model.select(Model.model_id, Model.aliases).join(Provider).where(Provider.slug == "azure").tuples()
-    for model_id, aliases in rows:
+    for model_id, aliases in tuples(Model.select(Model.model_id, Model.aliases).join(Provider).where(Provider.slug == "azure")):
         if isinstance(aliases, list) and aliases and isinstance(aliases[0], str):
             out[("azure", model_id)] = aliases[0]
     return out

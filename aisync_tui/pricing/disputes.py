@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence, TypedDict
 
-from ..domain import Price
+from ..domain import Price, to_decimal
 
 #: Price components compared between sources (USD per token).
 COMPARED_COMPONENTS: tuple[str, ...] = ("input", "output", "cached_input", "cache_write")
@@ -37,6 +37,13 @@ class Statement:
     max_output_tokens: int | None = None
 
 
+class DisputeJSON(TypedDict):
+    """A dispute as `field_sources["disputes"]` keeps it: amounts as exact decimal text."""
+
+    field: str
+    values: dict[str, str | int]
+
+
 @dataclass(frozen=True, slots=True)
 class Dispute:
     """One field on which sources disagree: each source's value, in the order of trust."""
@@ -44,18 +51,24 @@ class Dispute:
     field: str
     values: tuple[tuple[str, Decimal | int], ...]
 
-    def to_json(self) -> dict[str, Any]:
+    def to_json(self) -> DisputeJSON:
         return {
             "field": self.field,
             "values": {source: (format(v, "f") if isinstance(v, Decimal) else v) for source, v in self.values},
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Dispute:
-        field = str(data["field"])
+    def from_json(cls, data: Mapping[str, object]) -> Dispute:
+        """A stored dispute read back; ValueError when it is not one (the store is outside data)."""
+        field, said = data.get("field"), data.get("values")
+        if not isinstance(field, str) or not isinstance(said, dict):
+            raise ValueError("a dispute needs a field name and an object of values")
         values: list[tuple[str, Decimal | int]] = []
-        for source, value in dict(data["values"]).items():
-            values.append((str(source), int(value) if field in COMPARED_LIMITS else Decimal(str(value))))
+        for source, value in said.items():
+            amount = to_decimal(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
+            if amount is None:
+                raise ValueError(f"{field}: {str(value)[:20]!r} is not an amount")
+            values.append((str(source), int(amount) if field in COMPARED_LIMITS else amount))
         return cls(field=field, values=tuple(values))
 
 

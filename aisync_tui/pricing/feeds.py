@@ -17,10 +17,11 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Iterable, Mapping
 
 from .. import bounds, provider_spec
 from ..domain import COMPONENT_UNITS, Price, PriceTier, to_decimal, unit_of_other
+from ..jsonvalue import JSON
 
 #: Top-level keys of the LiteLLM map that are not models.
 LITELLM_RESERVED = frozenset({"sample_spec", "fallback_generalizations"})
@@ -165,7 +166,8 @@ class GenaiModel:
     provider: str
     """genai-prices provider id."""
     model_id: str
-    match: Mapping[str, Any]
+    match: Mapping[str, JSON]
+    """The feed's `match` rule (pricing/match.py reads it)."""
     periods: tuple[PricePeriod, ...]
     context_window: int | None = None
     name: str | None = None
@@ -202,16 +204,16 @@ class GenaiFeed:
 # ----------------------------------------------------------------------------- helpers
 
 
-def _int(value: Any) -> int | None:
+def _int(value: object) -> int | None:
     """A token limit or threshold: positive and within `bounds.MAX_TOKEN_LIMIT`, else unknown."""
     return bounds.token_limit(value)
 
 
-def _date(value: Any) -> datetime | None:
+def _date(value: object) -> datetime | None:
     return bounds.day(value) if isinstance(value, str) else None
 
 
-def _strs(value: Any) -> tuple[str, ...]:
+def _strs(value: object) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(v for v in value if isinstance(v, str))
@@ -275,11 +277,11 @@ class BadPrice(ValueError):
     """A feed entry's price that is not a usable number; `str()` says which key and why."""
 
 
-def feed_amount(key: str, value: Any) -> Decimal | None:
+def feed_amount(key: str, value: object) -> Decimal | None:
     """A feed's stated amount: None when absent (null), BadPrice when it is not a non-negative number."""
     if value is None:
         return None
-    if value.__class__ is float and value:  # not 0.0: it and -0.0 are one dict key, two Decimals
+    if type(value) is float and value:  # not 0.0: it and -0.0 are one dict key, two Decimals
         got = _FEED_AMOUNT.get(value)
         if got is None:
             d = to_decimal(value)
@@ -299,14 +301,14 @@ def feed_amount(key: str, value: Any) -> Decimal | None:
     return d
 
 
-def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | None:
+def litellm_price(entry: Mapping[str, JSON], mode: str | None = None) -> Price | None:
     """Every price of one LiteLLM entry, exactly, each in its own unit; None if it states none.
 
     Raises BadPrice when a stated price is not a non-negative number: the caller keeps the model's
     previous price rather than half of a garbled one. A price aisync has no component for goes to
     `other` under LiteLLM's name, so it is shown as such and never mistaken for free.
     """
-    values: dict[str, Any] = {}
+    values: dict[str, Decimal | None] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     other: dict[str, Decimal] = {}
     video = mode == "video_generation"
@@ -346,9 +348,10 @@ def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | 
     ranges = entry.get("tiered_pricing")
     if isinstance(ranges, list):
         for band in ranges:
-            if not isinstance(band, dict) or not isinstance(band.get("range"), list) or not band["range"]:
+            span = band.get("range") if isinstance(band, dict) else None
+            if not isinstance(band, dict) or not isinstance(span, list) or not span:
                 continue
-            start = _int(band["range"][0]) or 0
+            start = _int(span[0]) or 0
             i = feed_amount("tiered_pricing input_cost_per_token", band.get("input_cost_per_token"))
             o = feed_amount("tiered_pricing output_cost_per_token", band.get("output_cost_per_token"))
             if start == 0:
@@ -359,9 +362,10 @@ def litellm_price(entry: Mapping[str, Any], mode: str | None = None) -> Price | 
     if not tiers and not other and all(v is None for v in values.values()):
         return None  # Price.is_empty(), without building the Price
     return Price(
-        **values,
+        **values,  # names from LITELLM_COMPONENTS / _TIER_FIELD: all price components
         tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())),
         other=tuple(sorted(other.items())),
+        currency="USD",
     )
 
 
@@ -380,7 +384,7 @@ def without_placeholder_zeros(price: Price) -> Price:
     return replace(price, input=None, output=None)
 
 
-def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozenset[str]:
+def litellm_capabilities(entry: Mapping[str, JSON], mode: str | None) -> frozenset[str]:
     get = entry.get
     caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is True}
     if mode in ("chat", "responses"):
@@ -394,8 +398,9 @@ def litellm_capabilities(entry: Mapping[str, Any], mode: str | None) -> frozense
     return frozenset(caps)
 
 
-def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, Any], alias_of: str | None = None) -> FeedEntry:
-    mode = entry.get("mode") if isinstance(entry.get("mode"), str) else None
+def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alias_of: str | None = None) -> FeedEntry:
+    stated_mode = entry.get("mode")
+    mode = stated_mode if isinstance(stated_mode, str) else None
     problem = None
     try:
         price = litellm_price(entry, mode)
@@ -425,19 +430,21 @@ def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, Any], alias
     )
 
 
-def litellm_count(data: Any) -> int:
+def litellm_count(data: object) -> int:
     """Model keys in a LiteLLM map (what the integrity check compares)."""
     if not isinstance(data, dict):
         return 0
     return sum(1 for k in data if k not in LITELLM_RESERVED)
 
 
-def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
-    """Every model entry of a LiteLLM-format map. Aliases (`alias_of`) resolve within one provider."""
+def parse_litellm(decoded: object, *, feed: str = "LiteLLM") -> LiteLLMFeed:
+    """Every model entry of a LiteLLM-format map (decoded JSON). Aliases (`alias_of`) resolve
+    within one provider."""
     report = ParseReport(feed)
-    if not isinstance(data, dict):
+    if not isinstance(decoded, dict):
         report.skip("the feed is not a JSON object")
         return LiteLLMFeed([], report, 0)
+    data: dict[str, JSON] = decoded
     chosen: dict[tuple[str, str], tuple[int, FeedEntry]] = {}
     aliases: list[tuple[str, str]] = []
 
@@ -460,15 +467,16 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
         if not isinstance(entry, dict):
             report.skip("entry is not an object")
             continue
-        if isinstance(entry.get("alias_of"), str) and bounds.id_fits(key):
-            aliases.append((key, entry["alias_of"]))
+        alias_of = entry.get("alias_of")
+        if isinstance(alias_of, str) and bounds.id_fits(key):
+            aliases.append((key, alias_of))
             continue
         feed_provider = entry.get("litellm_provider")
         if not isinstance(feed_provider, str) or not feed_provider:
             report.skip("no litellm_provider")
             continue
         mode = entry.get("mode")
-        if mode in NOT_MODEL_MODES:
+        if isinstance(mode, str) and mode in NOT_MODEL_MODES:
             report.skip(f"prices a tool, not a model (mode {mode})")
             continue
         if _VARIANT_KEY.search(key):
@@ -486,10 +494,10 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
 
     for key, target in aliases:
         base = data.get(target)
-        if not isinstance(base, dict) or not isinstance(base.get("litellm_provider"), str):
+        feed_provider = base.get("litellm_provider") if isinstance(base, dict) else None
+        if not isinstance(base, dict) or not isinstance(feed_provider, str):
             report.skip("alias_of names no model entry")
             continue
-        feed_provider = base["litellm_provider"]
         head, sep, _ = key.partition("/")
         target_head, target_sep, _ = target.partition("/")
         same_scope = (head in _prefixes(feed_provider)) if sep else not (target_sep and target_head in _prefixes(feed_provider))
@@ -508,12 +516,15 @@ def parse_litellm(data: Any, *, feed: str = "LiteLLM") -> LiteLLMFeed:
 # ----------------------------------------------------------------------------- genai-prices v2
 
 
-def _mtok(value: Any) -> tuple[Decimal | None, dict[int, Decimal]]:
+def _mtok(value: JSON) -> tuple[Decimal | None, dict[int, Decimal]]:
     """A `*_mtok` value (number, or {"base", "tiers"}) -> USD per token and tier prices."""
     if isinstance(value, dict):
         base = feed_amount("base", value.get("base"))
         tiers: dict[int, Decimal] = {}
-        for tier in value.get("tiers") or ():
+        stated = value.get("tiers")
+        if stated is not None and not isinstance(stated, list):
+            raise BadPrice(f"tiers: {type(stated).__name__} is not a list")
+        for tier in stated or ():
             if isinstance(tier, dict):
                 start, amount = _int(tier.get("start")), feed_amount("tier price", tier.get("price"))
                 if start and amount is not None:
@@ -536,11 +547,11 @@ _GENAI_TOKEN_FIELDS = {
 _GENAI_TIER_FIELDS = {"input": "input", "output": "output", "cached_input": "cached_input"}
 
 
-def genai_price(prices: Mapping[str, Any]) -> Price | None:
+def genai_price(prices: Mapping[str, JSON]) -> Price | None:
     """USD per token from genai-prices units. `{}` is how the feed writes a free model."""
     if not prices:
         return Price(input=Decimal(0), output=Decimal(0))
-    values: dict[str, Any] = {}
+    values: dict[str, Decimal | None] = {}
     tiers: dict[int, dict[str, Decimal]] = {}
     for key, name in _GENAI_TOKEN_FIELDS.items():
         if key in prices:
@@ -553,11 +564,12 @@ def genai_price(prices: Mapping[str, Any]) -> Price | None:
         per_thousand = feed_amount(key, prices.get(key))
         if per_thousand is not None:
             values[name] = per_thousand.scaleb(-3)
-    price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
+    # The names are from _GENAI_TOKEN_FIELDS and the two per-thousand prices: all price components.
+    price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())), other=(), currency="USD")
     return None if price.is_empty() else price
 
 
-def _window_hours(constraint: Mapping[str, Any]) -> float | None:
+def _window_hours(constraint: Mapping[str, JSON]) -> float | None:
     try:
         start = time.fromisoformat(str(constraint["start_time"]).rstrip("Z"))
         end = time.fromisoformat(str(constraint["end_time"]).rstrip("Z"))
@@ -567,7 +579,7 @@ def _window_hours(constraint: Mapping[str, Any]) -> float | None:
     return (minutes % (24 * 60)) / 60
 
 
-def genai_periods(prices: Any) -> tuple[PricePeriod, ...] | None:
+def genai_periods(prices: JSON) -> tuple[PricePeriod, ...] | None:
     """A model's `prices` -> dated periods, oldest first. None when it cannot be read.
 
     Time-of-day prices (DeepSeek's off-peak hours) are not dated periods: the list price is the
@@ -581,15 +593,18 @@ def genai_periods(prices: Any) -> tuple[PricePeriod, ...] | None:
     periods: list[PricePeriod] = []
     base: Price | None = None
     for item in prices:
-        if not isinstance(item, dict) or not isinstance(item.get("prices"), dict):
+        stated = item.get("prices") if isinstance(item, dict) else None
+        if not isinstance(item, dict) or not isinstance(stated, dict):
             return None
-        price = genai_price(item["prices"])
+        price = genai_price(stated)
         constraint = item.get("constraint")
         if price is None:
             continue
         if not constraint:
             base = price
             periods.append(PricePeriod(None, price))
+        elif not isinstance(constraint, dict):
+            return None
         elif "start_date" in constraint:
             start = _date(constraint["start_date"])
             if start is None:
@@ -605,36 +620,44 @@ def genai_periods(prices: Any) -> tuple[PricePeriod, ...] | None:
         else:
             return None
     undated = [p for p in periods if p.start is None][-1:]
-    dated = sorted((p for p in periods if p.start is not None), key=lambda p: p.start)  # type: ignore[arg-type, return-value]
-    result = tuple(undated + dated)
+    dated = sorted(((p.start, p) for p in periods if p.start is not None), key=lambda started: started[0])
+    result = tuple(undated + [p for _, p in dated])
     return result or None
 
 
-def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
+def parse_genai(decoded: object, *, feed: str = "genai-prices") -> GenaiFeed:
+    """Every model of genai-prices' v2 data (decoded JSON), by provider."""
     report = ParseReport(feed)
     models: dict[str, list[GenaiModel]] = {}
-    if not isinstance(data, list):
+    if not isinstance(decoded, list):
         report.skip("the feed is not a JSON list of providers")
         return GenaiFeed(models, report, 0)
+    data: list[JSON] = decoded
     for provider in data:
-        if not isinstance(provider, dict) or not isinstance(provider.get("id"), str):
+        pid = provider.get("id") if isinstance(provider, dict) else None
+        if not isinstance(provider, dict) or not isinstance(pid, str):
             report.skip("provider entry without an id")
             continue
-        pid = provider["id"]
+        listed = provider.get("models")
+        if listed is not None and not isinstance(listed, list):
+            report.skip("provider entry whose models are not a list")
+            continue
         out = models.setdefault(pid, [])
-        for m in provider.get("models") or ():
+        for m in listed or ():
             report.total += 1
-            if not isinstance(m, dict) or not isinstance(m.get("id"), str) or not isinstance(m.get("match"), dict):
+            mid = m.get("id") if isinstance(m, dict) else None
+            match = m.get("match") if isinstance(m, dict) else None
+            if not isinstance(m, dict) or not isinstance(mid, str) or not isinstance(match, dict):
                 report.skip("model without an id or match rule")
                 continue
-            if not bounds.id_fits(m["id"]):
+            if not bounds.id_fits(mid):
                 report.skip(f"id longer than {bounds.MAX_ID_CHARS} characters")
                 continue
             try:
                 periods = genai_periods(m.get("prices"))
             except BadPrice as exc:
                 report.skip("malformed price")
-                report.price_problems.append(f"{pid}/{m['id']}: malformed price ({exc})")
+                report.price_problems.append(f"{pid}/{mid}: malformed price ({exc})")
                 continue
             if periods is None:
                 report.skip("prices in a form this version does not read")
@@ -642,13 +665,13 @@ def parse_genai(data: Any, *, feed: str = "genai-prices") -> GenaiFeed:
             wrong = [w for p in periods for w in p.price.problems()]
             if wrong:
                 report.skip("implausible price")
-                report.price_problems.append(f"{pid}/{m['id']}: implausible price ({'; '.join(wrong[:2])})")
+                report.price_problems.append(f"{pid}/{mid}: implausible price ({'; '.join(wrong[:2])})")
                 continue
             out.append(
                 GenaiModel(
                     provider=pid,
-                    model_id=m["id"],
-                    match=m["match"],
+                    model_id=mid,
+                    match=match,
                     periods=periods,
                     context_window=_int(m.get("context_window")),
                     name=bounds.text(m.get("name"), bounds.MAX_NAME_CHARS),

@@ -19,8 +19,9 @@ from __future__ import annotations
 import operator
 import re
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Callable, Iterable, Mapping, TypeVar
 
+from ..jsonvalue import JSON, as_list, objects
 from .clouds import cloud_entry
 from .feeds import GENAI_PROVIDERS, FeedEntry, GenaiFeed, GenaiModel
 from .modelsdev import ModelsDevEntry
@@ -36,8 +37,9 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
-def rule_matches(rule: Mapping[str, Any], text: str) -> bool:
-    """genai-prices match clauses: equals, starts_with, ends_with, contains, regex, or, and."""
+def rule_matches(rule: Mapping[str, JSON], text: str) -> bool:
+    """genai-prices match clauses: equals, starts_with, ends_with, contains, regex, or, and.
+    An `or` / `and` that is not a list of clauses never matches."""
     if "equals" in rule:
         return bool(text == rule["equals"])
     if "starts_with" in rule:
@@ -50,9 +52,9 @@ def rule_matches(rule: Mapping[str, Any], text: str) -> bool:
         rx = _regex(str(rule["regex"]))
         return bool(rx and rx.search(text))
     if "or" in rule:
-        return any(isinstance(r, dict) and rule_matches(r, text) for r in rule["or"])
+        return any(rule_matches(r, text) for r in objects(rule["or"]))
     if "and" in rule:
-        parts = [r for r in rule["and"] if isinstance(r, dict)]
+        parts = objects(rule["and"])
         return bool(parts) and all(rule_matches(r, text) for r in parts)
     return False  # an unknown clause never matches: no guessing
 
@@ -61,7 +63,7 @@ def _never(text: str) -> bool:
     return False
 
 
-def compile_rule(rule: Mapping[str, Any]) -> Callable[[str], bool]:
+def compile_rule(rule: Mapping[str, JSON]) -> Callable[[str], bool]:
     """`rule_matches(rule, ·)` as one closure: same clauses, same order of precedence. The matcher
     tries every rule of a provider against each id that has no exact match (~90,000 tries for the
     bench catalog), and re-reading the rule dict each time was a fifth of a pricing re-run."""
@@ -79,44 +81,39 @@ def compile_rule(rule: Mapping[str, Any]) -> Callable[[str], bool]:
         rx = _regex(str(rule["regex"]))
         return (lambda text: rx.search(text) is not None) if rx is not None else _never
     if "or" in rule:
-        alts = tuple(compile_rule(r) for r in rule["or"] if isinstance(r, dict))
+        alts = tuple(compile_rule(r) for r in objects(rule["or"]))
         return lambda text: any(f(text) for f in alts)
     if "and" in rule:
-        parts = tuple(compile_rule(r) for r in rule["and"] if isinstance(r, dict))
+        parts = tuple(compile_rule(r) for r in objects(rule["and"]))
         if not parts:
             return _never
         return lambda text: all(f(text) for f in parts)
     return _never
 
 
-def _only_equals(rule: Mapping[str, Any]) -> bool:
+def _only_equals(rule: Mapping[str, JSON]) -> bool:
     if "equals" in rule:
         return True
     if "or" in rule:
-        return all(isinstance(r, dict) and _only_equals(r) for r in rule["or"])
+        alts = as_list(rule["or"])
+        return all(isinstance(r, dict) and _only_equals(r) for r in alts)
     return False
 
 
-def _equals_values(rule: Mapping[str, Any]) -> list[str]:
+def _equals_values(rule: Mapping[str, JSON]) -> list[str]:
     """The exact ids a rule names: `equals` clauses, directly or inside `or` (not inside `and`)."""
     if "equals" in rule:
         return [str(rule["equals"])]
     if "or" in rule:
-        return [v for r in rule["or"] if isinstance(r, dict) for v in _equals_values(r)]
+        return [v for r in objects(rule["or"]) for v in _equals_values(r)]
     return []
 
 
 def _compiled(m: GenaiModel, cache: dict[int, Callable[[str], bool]]) -> Callable[[str], bool]:
-    """One closure per genai model (a model can serve several slugs). A rule too malformed to
-    compile (an `or` that is not a list) keeps the interpreted check, and its error, for the
-    moment it is tried, as before."""
+    """One closure per genai model (a model can serve several slugs)."""
     found = cache.get(id(m))
     if found is None:
-        try:
-            found = compile_rule(m.match)
-        except TypeError:
-            rule = m.match
-            found = lambda text: rule_matches(rule, text)  # noqa: E731
+        found = compile_rule(m.match)
         cache[id(m)] = found
     return found
 

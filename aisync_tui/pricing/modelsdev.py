@@ -21,13 +21,17 @@ from __future__ import annotations
 import copy
 import tomllib
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import TYPE_CHECKING, Iterator, Mapping
 
 from .. import provider_spec
 from ..domain import Price, PriceTier, to_decimal
+from ..jsonvalue import JSON, JSONOut, as_list, as_object, decode
+
+if TYPE_CHECKING:
+    from .sources import SnapshotFeed
 
 #: Model keys kept in the bundled copy: what `parse_modelsdev` reads, nothing more.
 KEPT_MODEL_KEYS: tuple[str, ...] = (
@@ -58,26 +62,44 @@ MODELSDEV_PROVIDERS: dict[str, str] = provider_spec.modelsdev_names()
 # ------------------------------------------------------------------ building api.json from TOML
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+def _toml_json(value: object) -> JSON:
+    """A TOML value in api.json's terms: TOML dates and times become ISO text (JSON has none)."""
+    if isinstance(value, dict):
+        return {str(k): _toml_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_toml_json(v) for v in value]
+    if isinstance(value, (date, time)):  # a datetime is a date
+        return value.isoformat()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise ValueError(f"a TOML value of kind {type(value).__name__} has no JSON form")
+
+
+def _load_toml(path: Path) -> dict[str, JSON]:
+    return {k: _toml_json(v) for k, v in tomllib.loads(path.read_text(encoding="utf-8")).items()}
+
+
+def _merge(base: dict[str, JSON], over: Mapping[str, JSON]) -> dict[str, JSON]:
     """Deep merge as remeda's mergeDeep: objects merge key by key, anything else replaces."""
     out = dict(base)
     for key, value in over.items():
-        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
-            out[key] = _merge(dict(out[key]), value)
+        current = out.get(key)
+        if isinstance(value, dict) and isinstance(current, dict):
+            out[key] = _merge(current, value)
         else:
             out[key] = copy.deepcopy(value)
     return out
 
 
-def _omit(target: dict[str, Any], paths: list[str]) -> None:
+def _omit(target: dict[str, JSON], paths: list[str]) -> None:
     """Delete each dotted path; parents left empty by it go too."""
     for path in paths:
         parts = path.split(".")
-        chain: list[tuple[dict[str, Any], str]] = []
-        current: Any = target
+        chain: list[tuple[dict[str, JSON], str]] = []
+        current: JSON = target
         for part in parts[:-1]:
             nxt = current.get(part) if isinstance(current, dict) else None
-            if not isinstance(nxt, dict):
+            if not isinstance(nxt, dict) or not isinstance(current, dict):
                 current = None
                 break
             chain.append((current, part))
@@ -99,42 +121,44 @@ def _toml_files(folder: Path) -> Iterator[tuple[str, Path]]:
         yield path.relative_to(folder).as_posix()[: -len(".toml")], path
 
 
-def _trim_model(model: Mapping[str, Any]) -> dict[str, Any]:
+def _trim_model(model: Mapping[str, JSON]) -> dict[str, JSON]:
     out = {k: model[k] for k in KEPT_MODEL_KEYS if k in model}
     cost = out.get("cost")
-    if isinstance(cost, dict) and isinstance(cost.get("tiers"), list) and len(cost["tiers"]) == 1:
+    tiers = cost.get("tiers") if isinstance(cost, dict) else None
+    if isinstance(cost, dict) and isinstance(tiers, list) and len(tiers) == 1:
         # models.dev's generator keeps the legacy `context_over_200k` alongside a single tier.
-        tier = cost["tiers"][0]
+        tier = tiers[0]
         spec = tier.get("tier") if isinstance(tier, dict) else None
-        if isinstance(spec, dict) and spec.get("type", "context") == "context" and isinstance(spec.get("size"), int) and spec["size"] >= 200_000:
+        size = spec.get("size") if isinstance(spec, dict) and spec.get("type", "context") == "context" else None
+        if isinstance(tier, dict) and isinstance(size, int) and size >= 200_000:
             cost["context_over_200k"] = {k: v for k, v in tier.items() if k != "tier"}
     return out
 
 
-def build_api(folder: Path) -> dict[str, Any]:
+def build_api(folder: Path) -> dict[str, JSON]:
     """`api.json`'s shape from a models.dev checkout (`folder/providers`, `folder/models`)."""
-    bases: dict[str, dict[str, Any]] = {}
+    bases: dict[str, dict[str, JSON]] = {}
     models_dir = folder / "models"
     if models_dir.is_dir():
         for model_id, path in _toml_files(models_dir):
-            bases[model_id] = tomllib.loads(path.read_text(encoding="utf-8"))
-    result: dict[str, Any] = {}
+            bases[model_id] = _load_toml(path)
+    result: dict[str, JSON] = {}
     for provider_toml in sorted((folder / "providers").glob("*/provider.toml")):
         provider_id = provider_toml.parent.name
-        provider = tomllib.loads(provider_toml.read_text(encoding="utf-8"))
+        provider = _load_toml(provider_toml)
         provider["id"] = provider_id
-        models: dict[str, Any] = {}
+        models: dict[str, JSON] = {}
         for model_id, path in _toml_files(provider_toml.parent / "models"):
-            model = tomllib.loads(path.read_text(encoding="utf-8"))
+            model = _load_toml(path)
             base_id = model.pop("base_model", None)
-            omit = model.pop("base_model_omit", None) or []
+            omit = model.pop("base_model_omit", None)
             if base_id is not None:
-                base = bases.get(base_id)
+                base = bases.get(base_id) if isinstance(base_id, str) else None
                 if base is None:
                     raise ValueError(f"{path}: unknown base_model {base_id!r}")
-                inherited = {k: v for k, v in base.items() if k not in NOT_INHERITED and v is not None}
+                inherited: dict[str, JSON] = {k: v for k, v in base.items() if k not in NOT_INHERITED and v is not None}
                 model = _merge(copy.deepcopy(inherited), model)
-                _omit(model, list(omit))
+                _omit(model, [p for p in as_list(omit) if isinstance(p, str)])
             model["id"] = model_id
             models[model_id] = _trim_model(model)
         provider["models"] = models
@@ -181,14 +205,14 @@ class ModelsDevReport:
         return out
 
 
-def _text(value: Any, limit: int) -> str | None:
+def _text(value: object, limit: int) -> str | None:
     if not isinstance(value, str):
         return None
     value = value.strip()
     return value if value and len(value) <= limit else None
 
 
-def _limit(value: Any) -> int | None:
+def _limit(value: object) -> int | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     if value != value or value < 1 or value > MAX_LIMIT:  # below one token is no limit (0.5 is not 0)
@@ -196,7 +220,7 @@ def _limit(value: Any) -> int | None:
     return int(value)
 
 
-def _day(value: Any) -> date | None:
+def _day(value: object) -> date | None:
     """`YYYY-MM-DD`, or `YYYY-MM` taken as the month's first day."""
     text = _text(value, 10)
     if text is None:
@@ -212,13 +236,13 @@ def _day(value: Any) -> date | None:
     return None
 
 
-def _month_or_day(value: Any) -> str | None:
+def _month_or_day(value: object) -> str | None:
     """A knowledge cutoff as models.dev writes it (`2024-10` or `2024-10-01`), checked."""
     text = _text(value, 10)
     return text if text is not None and _day(text) is not None else None
 
 
-def _per_token(value: Any) -> Decimal | None:
+def _per_token(value: object) -> Decimal | None:
     """USD per 1M tokens → USD per token, exactly; negative or absurd values are unknown."""
     amount = to_decimal(value)
     if amount is None or amount < 0 or amount > 100_000:
@@ -226,17 +250,17 @@ def _per_token(value: Any) -> Decimal | None:
     return amount / PER_MILLION
 
 
-def _price(cost: Any) -> Price | None:
-    if not isinstance(cost, Mapping):
+def _price(cost: JSON) -> Price | None:
+    if not isinstance(cost, dict):
         return None
     tiers: list[PriceTier] = []
     raw_tiers = cost.get("tiers")
     if isinstance(raw_tiers, list):
         for tier in raw_tiers:
-            if not isinstance(tier, Mapping):
+            if not isinstance(tier, dict):
                 continue
             spec = tier.get("tier")
-            size = _limit(spec.get("size")) if isinstance(spec, Mapping) and spec.get("type", "context") == "context" else None
+            size = _limit(spec.get("size")) if isinstance(spec, dict) and spec.get("type", "context") == "context" else None
             if size is None:
                 continue
             tiers.append(PriceTier(
@@ -258,7 +282,7 @@ def _price(cost: Any) -> Price | None:
     return None if price.is_empty() else price
 
 
-def _modalities(value: Any) -> tuple[str, ...]:
+def _modalities(value: JSON) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(m for m in value if isinstance(m, str) and m in _MODALITIES)
@@ -272,7 +296,7 @@ _FLAG_CAPABILITIES: dict[str, str] = {
 }
 
 
-def _capabilities(model: Mapping[str, Any], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
+def _capabilities(model: Mapping[str, JSON], inputs: tuple[str, ...], outputs: tuple[str, ...]) -> tuple[frozenset[str], frozenset[str]]:
     """(capabilities that are true, capabilities models.dev states at all, true or false)."""
     true: set[str] = set()
     stated: set[str] = set()
@@ -297,17 +321,16 @@ def _capabilities(model: Mapping[str, Any], inputs: tuple[str, ...], outputs: tu
     return frozenset(true), frozenset(stated)
 
 
-def parse_entry(provider: str, model_id: str, model: Mapping[str, Any]) -> ModelsDevEntry | None:
+def parse_entry(provider: str, model_id: str, model: Mapping[str, JSON]) -> ModelsDevEntry | None:
     """One model of one provider, or None when its id is not a usable id."""
     mid = _text(model_id, MAX_ID)
     if mid is None:
         return None
     modalities = model.get("modalities")
-    inputs = _modalities(modalities.get("input")) if isinstance(modalities, Mapping) else ()
-    outputs = _modalities(modalities.get("output")) if isinstance(modalities, Mapping) else ()
+    inputs = _modalities(modalities.get("input")) if isinstance(modalities, dict) else ()
+    outputs = _modalities(modalities.get("output")) if isinstance(modalities, dict) else ()
     caps, stated = _capabilities(model, inputs, outputs)
-    raw_limit = model.get("limit")
-    limit: Mapping[str, Any] = raw_limit if isinstance(raw_limit, Mapping) else {}
+    limit = as_object(model.get("limit"))
     open_weights = model.get("open_weights")
     return ModelsDevEntry(
         provider=provider,
@@ -329,7 +352,7 @@ def parse_entry(provider: str, model_id: str, model: Mapping[str, Any]) -> Model
     )
 
 
-def parse_modelsdev(data: Any, providers: Mapping[str, str] | None = None) -> tuple[list[ModelsDevEntry], ModelsDevReport]:
+def parse_modelsdev(data: JSON, providers: Mapping[str, str] | None = None) -> tuple[list[ModelsDevEntry], ModelsDevReport]:
     """Every usable provider-model in an `api.json`-shaped object; the rest counted as skipped.
 
     With `providers` (models.dev id -> our slug), only those providers are read and each entry
@@ -337,17 +360,18 @@ def parse_modelsdev(data: Any, providers: Mapping[str, str] | None = None) -> tu
     """
     report = ModelsDevReport()
     entries: list[ModelsDevEntry] = []
-    if not isinstance(data, Mapping):
+    if not isinstance(data, dict):
         raise ValueError("models.dev data is not a JSON object of providers")
     for provider_id, provider in data.items():
         if providers is not None and provider_id not in providers:
             continue
-        if not isinstance(provider, Mapping) or not isinstance(provider.get("models"), Mapping):
+        models = provider.get("models") if isinstance(provider, dict) else None
+        if not isinstance(models, dict):
             report.skipped.append(f"{str(provider_id)[:64]}: not a provider object")
             continue
         report.providers += 1
-        for model_id, model in provider["models"].items():
-            if not isinstance(model, Mapping):
+        for model_id, model in models.items():
+            if not isinstance(model, dict):
                 report.skipped.append(f"{str(provider_id)[:64]}/{str(model_id)[:64]}: not a model object")
                 continue
             slug = providers[provider_id] if providers is not None else str(provider_id)
@@ -368,7 +392,7 @@ MODELSDEV_ORIGIN = (
 )
 
 
-def write_bundled(checkout: Path, out: Path, *, revision: str, revision_date: str) -> dict[str, Any]:
+def write_bundled(checkout: Path, out: Path, *, revision: str, revision_date: str) -> SnapshotFeed:
     """Write `modelsdev.json.gz`, its licence and its `SNAPSHOT.json` entry into `out`."""
     import hashlib
     import json
@@ -381,8 +405,8 @@ def write_bundled(checkout: Path, out: Path, *, revision: str, revision_date: st
     (out / "modelsdev.json.gz").write_bytes(gzip_bytes(raw))
     (out / "LICENSE-models.dev.txt").write_bytes((checkout / "LICENSE").read_bytes())
     snapshot = out / "SNAPSHOT.json"
-    info = json.loads(snapshot.read_text()) if snapshot.exists() else {}
-    info["models.dev"] = {
+    info: JSONOut = dict(as_object(decode(snapshot.read_text()))) if snapshot.exists() else {}
+    entry: SnapshotFeed = {
         "file": "modelsdev.json.gz",
         "origin": MODELSDEV_ORIGIN,
         "revision": revision,
@@ -391,8 +415,9 @@ def write_bundled(checkout: Path, out: Path, *, revision: str, revision_date: st
         "models": parse_modelsdev(api)[1].models,
         "licence": "MIT (models.dev), see LICENSE-models.dev.txt",
     }
+    info["models.dev"] = entry
     snapshot.write_text(json.dumps(info, indent=2) + "\n")
-    return dict(info["models.dev"])
+    return entry
 
 
 def main(argv: list[str] | None = None) -> int:

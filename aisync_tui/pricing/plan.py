@@ -15,13 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal, Mapping
+from typing import Callable, Literal, Mapping
 
-from ..domain import Price, as_utc
+from ..domain import Price, stored_utc
 from ..store.ledger import trust
 from ..store.pricing_rows import CurrentPrice, PricingState, StoredPricingModel
 from .catalog import enrich_all
-from .disputes import Statement, disputes
+from .disputes import DisputeJSON, Statement, disputes
 from .feeds import FeedEntry, GenaiFeed, GenaiModel, LiteLLMFeed
 from .match import Matcher
 from .modelsdev import ModelsDevEntry
@@ -76,8 +76,8 @@ class PriceWrite:
 @dataclass(frozen=True, slots=True)
 class MetadataChange:
     field: str
-    old: Any
-    new: Any
+    old: object
+    new: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,7 @@ class FieldUpdate:
     """Columns a feed fills on a stored model, and the change-log entries they make."""
 
     model_pk: int
-    columns: dict[str, Any]
+    columns: dict[str, object]
     changes: tuple[MetadataChange, ...]
 
 
@@ -95,7 +95,7 @@ class NewCatalogModel:
     price: PriceWrite | None
     modelsdev: ModelsDevEntry | None = None
     """models.dev's entry of the same provider and id: its limits, modalities and facts go in too."""
-    disputes: tuple[dict[str, Any], ...] = ()
+    disputes: tuple[DisputeJSON, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,14 +273,14 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
         entry = matcher.litellm_for_model(m.provider, m.model_id, m.aliases)
         g = matcher.genai_for_model(m.provider, m.model_id, m.aliases)
         md = matcher.modelsdev_for_model(m.provider, m.model_id, m.aliases)
-        updates, changes = ({}, []) if entry is None and md is None else enrich_all(
+        updates, new_sources, changes = ({}, m.sources, []) if entry is None and md is None else enrich_all(
             m.values, list(m.capabilities), m.sources, entry, lsrc, md, MODELSDEV
         )
         said = _disputes(entry, g, md, now)
         if said:
             plan.disputed.append(m.model_id)
         if said != m.sources.get("disputes", []):
-            new_sources = dict(updates.get("field_sources") or m.sources)
+            new_sources = dict(new_sources)
             if said:
                 new_sources["disputes"] = said
             else:
@@ -319,7 +319,7 @@ def build_plans(inputs: PlanInputs) -> PlanResult:
     return PlanResult([plans[k] for k in order], warnings)
 
 
-def _disputes(entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None, now: datetime) -> list[dict[str, Any]]:
+def _disputes(entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None, now: datetime) -> list[DisputeJSON]:
     """Where the feeds state different current prices or limits for one model, in the order of
     trust (LiteLLM, genai-prices, models.dev), as JSON for `field_sources["disputes"]`."""
     statements = []
@@ -337,7 +337,7 @@ def _disputes(entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry 
 
 def _price_item(
     plan: PricingPlan, m: StoredPricingModel, entry: FeedEntry | None, g: GenaiModel | None, md: ModelsDevEntry | None,
-    cur: CurrentPrice | None, inputs: PlanInputs, dated: Any, jumps: list[str],
+    cur: CurrentPrice | None, inputs: PlanInputs, dated: Callable[[DesiredPrice], DesiredPrice], jumps: list[str],
 ) -> None:
     if entry is not None and entry.price_problem and cur is not None:
         # The previous price stays whole (not a less complete one from another feed).
@@ -367,14 +367,14 @@ def _price_item(
         )
 
 
-def change_text(value: Any) -> str | None:
+def change_text(value: object) -> str | None:
     """A change-log value as text (what `models info --history` and the app show)."""
     import json
 
     if value is None:
         return None
     if isinstance(value, datetime):
-        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[union-attr]
+        return stored_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (set, frozenset)):
         return ", ".join(sorted(str(v) for v in value))
     if isinstance(value, (list, tuple)):

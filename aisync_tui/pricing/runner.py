@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ..domain import utcnow
 from ..errors import BadResponse, ProviderError, UsageError
@@ -65,7 +65,7 @@ class PricingRun:
         self._owns_client = False
         self.now = now or utcnow()
         self.group = uuid.uuid4().hex[:12]
-        self.summary = RunSummary("pricing", self.group, dry_run, self.now)
+        self.summary: RunSummary[PricingPlan] = RunSummary("pricing", self.group, dry_run, self.now)
         self.feeds: list[LoadedFeed] = []
         self.reports: list[ParseReport] = []
         self.modelsdev_report = ModelsDevReport()
@@ -86,7 +86,7 @@ class PricingRun:
                 self._owns_client = True
             return self._client
 
-        def classify(name: str, status: int, body: Any) -> ProviderError:
+        def classify(name: str, status: int, body: object) -> ProviderError:
             return BadResponse(name, f"HTTP {status}" + (" (not found; check pricing.feed_url)" if status == 404 else ""))
 
         def fetch(url: str, etag: str | None) -> tuple[int, bytes | None, str | None]:
@@ -189,7 +189,7 @@ class PricingRun:
                 specs[slug] = (p.name, p.kind)
         return specs
 
-    def apply(self) -> RunSummary:
+    def apply(self) -> RunSummary[PricingPlan]:
         """Write the plans in one transaction. Raises Cancelled (rolled back) when cancelled."""
         mark_interrupted_runs()
         meta: dict[str, str | None] = {}
@@ -206,7 +206,7 @@ class PricingRun:
         )
         todo = [o for o in self.summary.outcomes if o.status == "planned"]
         try:
-            run_ids = apply_plans([o.plan for o in todo], ctx, emit=self.emit, cancel=self.cancel)
+            run_ids = apply_plans([o.plan for o in todo if o.plan is not None], ctx, emit=self.emit, cancel=self.cancel)
         except BaseException:
             for o in todo:
                 o.status = "cancelled"
@@ -219,7 +219,7 @@ class PricingRun:
 
     # ------------------------------------------------------------------ run
 
-    def run(self) -> RunSummary:
+    def run(self) -> RunSummary[PricingPlan]:
         """prepare + apply (or only prepare with dry_run). The caller holds the run lock to write."""
         self.emit(RunStarted("pricing", tuple(self.requested or ()), self.dry_run, self.group))
         try:

@@ -24,9 +24,10 @@ from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable, NotRequired, TypedDict, cast
 
-from ..domain import as_utc, utcnow
+from ..domain import as_utc, stored_utc, utcnow
+from ..jsonvalue import JSON, as_list, as_object, decode
 
 MIN_MODELS = 50
 MAX_SHRINK = 0.5
@@ -38,8 +39,25 @@ KINDS: dict[str, tuple[str, str, str]] = {
     "genai": ("genai-prices", "genai-prices", "genai-prices-v2.json.gz"),
     "modelsdev": ("models.dev", "models.dev", "modelsdev.json.gz"),
 }
-#: feed kind -> its key in SNAPSHOT.json
-_SNAPSHOT_KEYS: dict[str, str] = {"litellm": "litellm", "genai": "genai-prices", "modelsdev": "models.dev"}
+
+
+class SnapshotFeed(TypedDict):
+    """One bundled feed as SNAPSHOT.json describes it."""
+
+    file: str
+    origin: str
+    revision: str
+    sha256: str
+    models: int
+    licence: str
+    version: NotRequired[str]
+    """LiteLLM's package version."""
+    date: NotRequired[str]
+    """The upstream revision's date."""
+
+
+#: SNAPSHOT.json: when the bundle was taken and each feed in it.
+Snapshot = TypedDict("Snapshot", {"date": str, "litellm": SnapshotFeed, "genai-prices": SnapshotFeed, "models.dev": SnapshotFeed})
 
 
 class FeedRejected(Exception):
@@ -49,7 +67,7 @@ class FeedRejected(Exception):
 @dataclass
 class LoadedFeed:
     kind: str
-    data: Any
+    data: JSON
     origin: str
     """remote, file, cache (the last accepted copy) or snapshot"""
     revision: str
@@ -65,9 +83,25 @@ class LoadedFeed:
 
 
 @lru_cache(maxsize=1)
-def snapshot_info() -> dict[str, Any]:
-    info: dict[str, Any] = json.loads(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text())
-    return info
+def snapshot_info() -> Snapshot:
+    """SNAPSHOT.json, shipped with the package; a damaged one is an installation error."""
+    info = as_object(decode(resources.files("aisync_tui.pricing").joinpath("data/SNAPSHOT.json").read_text()))
+    feeds = [as_object(info.get(key)) for key in ("litellm", "genai-prices", "models.dev")]
+    if not isinstance(info.get("date"), str) or not all(isinstance(f.get("revision"), str) and isinstance(f.get("models"), int) for f in feeds):
+        raise RuntimeError("the bundled price snapshot's SNAPSHOT.json is damaged: reinstall aisync")
+    return cast(Snapshot, info)
+
+
+def snapshot_feed(kind: str) -> SnapshotFeed:
+    """The bundled copy of one feed kind (litellm, genai, modelsdev), as SNAPSHOT.json describes it."""
+    info = snapshot_info()
+    if kind == "litellm":
+        return info["litellm"]
+    if kind == "genai":
+        return info["genai-prices"]
+    if kind == "modelsdev":
+        return info["models.dev"]
+    raise KeyError(kind)
 
 
 def snapshot_bytes(kind: str) -> bytes:
@@ -81,7 +115,7 @@ def snapshot_date() -> datetime:
 
 
 def snapshot_count(kind: str) -> int:
-    return int(snapshot_info()[_SNAPSHOT_KEYS[kind]]["models"])
+    return snapshot_feed(kind)["models"]
 
 
 def snapshot_age_days(now: datetime | None = None) -> int:
@@ -92,7 +126,7 @@ def snapshot_notice(now: datetime | None = None) -> str:
     info = snapshot_info()
     age = snapshot_age_days(now)
     return (
-        f"Using the bundled price snapshot from {info['date']} ({age} days old; LiteLLM {info['litellm']['version']}, "
+        f"Using the bundled price snapshot from {info['date']} ({age} days old; LiteLLM {info['litellm'].get('version', '?')}, "
         f"genai-prices {info['genai-prices']['revision'][:7]}, models.dev {info['models.dev']['revision'][:7]}); prices may have changed since. "
         "Run `aisync sync-pricing` online for current prices."
     )
@@ -100,18 +134,17 @@ def snapshot_notice(now: datetime | None = None) -> str:
 
 def load_snapshot(kind: str, now: datetime | None = None) -> LoadedFeed:
     raw = snapshot_bytes(kind)
-    data = json.loads(raw)
-    key = _SNAPSHOT_KEYS[kind]
+    data = decode(raw)
     # The bundled models.dev copy names itself: its prices are the least trusted ("snapshot" first),
     # and `models info` says where a price only it states came from.
     source = "snapshot:models.dev" if kind == "modelsdev" else "snapshot"
-    return LoadedFeed(kind, data, "snapshot", snapshot_info()[key]["revision"], feed_count(kind, data), source)
+    return LoadedFeed(kind, data, "snapshot", snapshot_feed(kind)["revision"], feed_count(kind, data), source)
 
 
 # ----------------------------------------------------------------------------- checks
 
 
-def feed_count(kind: str, data: Any) -> int:
+def feed_count(kind: str, data: JSON) -> int:
     if kind == "litellm":
         from .feeds import litellm_count
 
@@ -119,13 +152,13 @@ def feed_count(kind: str, data: Any) -> int:
     if kind == "modelsdev":
         if not isinstance(data, dict):
             return 0
-        return sum(len(p["models"]) for p in data.values() if isinstance(p, dict) and isinstance(p.get("models"), dict))
+        return sum(len(as_object(p.get("models"))) for p in data.values() if isinstance(p, dict))
     if not isinstance(data, list):
         return 0
-    return sum(len(p.get("models") or ()) for p in data if isinstance(p, dict) and isinstance(p.get("models"), list))
+    return sum(len(as_list(p.get("models"))) for p in data if isinstance(p, dict))
 
 
-def check_integrity(kind: str, data: Any, baseline: int | None, *, accept_shrink: bool = False) -> int:
+def check_integrity(kind: str, data: JSON, baseline: int | None, *, accept_shrink: bool = False) -> int:
     """The model count if `data` is acceptable, else FeedRejected saying why.
 
     `baseline`: the largest of the bundled snapshot and the copies accepted recently."""
@@ -228,7 +261,7 @@ def load_feed(
         feed: LoadedFeed
         if text:
             try:
-                data = json.loads(unpack(text))
+                data = decode(unpack(text))
                 feed = LoadedFeed(kind, data, "cache", meta_get(_meta_key(kind, "revision")) or "?", feed_count(kind, data), source)
                 accepted = meta_get(_meta_key(kind, "accepted_at"))
                 if warning:
@@ -247,7 +280,7 @@ def load_feed(
     last_fetch = meta_get(_meta_key(kind, "fetched_at"))
     has_copy = bool(meta_get(_meta_key(kind, "revision")))
     if _is_url(location) and has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
-        age = (now - as_utc(datetime.fromisoformat(last_fetch))).total_seconds()  # type: ignore[operator]
+        age = (now - stored_utc(last_fetch)).total_seconds()
         if 0 <= age < cache_ttl:
             return cached(f"{label} feed fetched {_ago(age)} ago (pricing.cache_ttl {cache_ttl}s); using that copy (--force fetches now)")
 
@@ -277,7 +310,7 @@ def load_feed(
         return cached(warning=f"cannot fetch the {label} feed: {text}")
     assert raw is not None
     try:
-        data = json.loads(raw)
+        data = decode(raw)
     except (ValueError, UnicodeDecodeError):
         return cached(warning=f"{label} feed at {location} rejected: not valid JSON ({len(raw):,} bytes)")
     except RecursionError:

@@ -8,7 +8,7 @@ from ..domain import Price
 
 if TYPE_CHECKING:
     from ..outcomes import ProviderOutcome, RunSummary
-    from ..sync.plan import FieldChange
+    from ..sync.plan import FieldChange, ProviderPlan
 from .inert import inert
 from .money import UNIT_LABEL, token_price
 from .words import plural
@@ -35,7 +35,9 @@ def price_short(price: Price | None, per: str) -> str:
 
 def change_line(change: FieldChange, per: str) -> str:
     if change.field == "pricing":
-        return f"✓ Updated pricing: {price_short(change.old, per)} → {price_short(change.new, per)}"
+        old_price = change.old if isinstance(change.old, Price) else None
+        new_price = change.new if isinstance(change.new, Price) else None
+        return f"✓ Updated pricing: {price_short(old_price, per)} → {price_short(new_price, per)}"
     old = change.old_text()
     new = change.new_text()
     return f"✓ Updated {change.field}: {inert(old, LONG) if old is not None else '(none)'} → {inert(new, LONG) if new is not None else '(none)'}"
@@ -52,7 +54,7 @@ def change_reason(changes: Sequence[FieldChange]) -> str:
     return f"{', '.join(fields)} updated"
 
 
-def print_provider_result(out: Printer, name: str, outcome: ProviderOutcome) -> None:
+def print_provider_result(out: Printer, name: str, outcome: ProviderOutcome[ProviderPlan]) -> None:
     """The per-provider block of a normal run."""
     out(f"{name}:")
     if outcome.status == "failed":
@@ -68,6 +70,8 @@ def print_provider_result(out: Printer, name: str, outcome: ProviderOutcome) -> 
         out(f"  - Skipped: {outcome.skip_detail}")
         return
     plan = outcome.plan
+    if plan is None:  # planned outcomes always carry their plan; never crash on one that does not
+        return
     c = plan.counts()
     out(f"  ✓ Found {plural(c['found'], 'model')}")
     if outcome.status == "cancelled":
@@ -85,7 +89,7 @@ def print_provider_result(out: Printer, name: str, outcome: ProviderOutcome) -> 
         out("  ✓ All models up to date")
 
 
-def print_verbose(out: Printer, name: str, outcome: ProviderOutcome, per: str) -> None:
+def print_verbose(out: Printer, name: str, outcome: ProviderOutcome[ProviderPlan], per: str) -> None:
     """The reference's --verbose layout for one provider."""
     if outcome.status == "failed" or outcome.plan is None:
         print_provider_result(out, name, outcome)
@@ -130,7 +134,7 @@ def print_verbose(out: Printer, name: str, outcome: ProviderOutcome, per: str) -
     out(f"- {plural(c['unchanged'], 'model')} unchanged")
 
 
-def print_dry_run(out: Printer, names: dict[str, str], summary: RunSummary) -> None:
+def print_dry_run(out: Printer, names: dict[str, str], summary: RunSummary[ProviderPlan]) -> None:
     out("DRY RUN - No changes will be made")
     out("")
     totals = {"added": 0, "updated": 0, "unchanged": 0, "missing": 0}

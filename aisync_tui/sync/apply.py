@@ -10,7 +10,7 @@ import threading
 from dataclasses import replace
 from datetime import datetime
 from functools import lru_cache
-from typing import Any, Iterator, Sequence, TypeVar
+from typing import Iterator, Sequence, TypeVar
 
 import peewee as pw
 
@@ -45,7 +45,7 @@ def load_stored(provider_pk: int) -> list[StoredModel]:
     for row in query:
         prices[row.model_id] = row
     out = []
-    head: list[pw.Field[Any]] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    head: list[pw.Field] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
     tracked = [getattr(Model, f) for f in TRACKED_FIELDS]
     fields = head + tracked
     model_query = Model.select(*fields).where(Model.provider == provider_pk)
@@ -77,7 +77,7 @@ def _stored_by_pk(
     not decoded again: re-reading 10,000 models to find them unchanged is then a plain fetch."""
     unchanged_raw = {pk: s.raw for pk, s in unchanged.items() if s.raw is not None} if unchanged else None
     unchanged = unchanged or {}
-    head: list[pw.Field[Any]] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
+    head: list[pw.Field] = [Model.id, Model.model_id, Model.status, Model.available, Model.in_catalog, Model.field_sources]
     fields = head + [getattr(Model, f) for f in TRACKED_FIELDS]
     prices: dict[int, PriceTable] = {}
     for batch in chunks(sorted(with_price), IN_CHUNK):
@@ -177,13 +177,13 @@ def ensure_provider(slug: str, name: str, kind: str) -> int:
 
 
 def _row_values(
-    remote: RemoteModel, now: datetime, sources: dict[str, Any], *, insert: bool = False, cleared: Sequence[str] = ()
-) -> dict[str, Any]:
+    remote: RemoteModel, now: datetime, sources: dict[str, object], *, insert: bool = False, cleared: Sequence[str] = ()
+) -> dict[str, object]:
     """Column values from the provider. On update an unknown (None) never erases a value another
     source gave, but a field in `cleared` (the provider stated it before and no longer sends it)
     is erased; on insert every column is present, because insert_many takes its columns from the
     first row. `sources` gets the provider's fields and the source of every capability."""
-    values: dict[str, Any] = {}
+    values: dict[str, object] = {}
     for f in TRACKED_FIELDS:
         if f == "capabilities":
             if remote.capabilities or remote.stated or insert:
@@ -223,7 +223,7 @@ def _provider_capability_keys(stated: frozenset[str], capabilities: frozenset[st
 _ALWAYS_WRITTEN = frozenset({"raw", "field_sources", "last_synced_at", "available", "missing_since", "status"})
 
 
-def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
+def _capability_sources(remote: RemoteModel, sources: dict[str, object]) -> None:
     """`capability:X` -> who said so: the provider for what it states (true or false) and for what
     it lists as true; the feed for the capabilities it adds where the provider is silent."""
     said = _provider_capability_keys(remote.stated, remote.capabilities)
@@ -231,7 +231,8 @@ def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
     current = [k for k in sources if k.startswith("capability:")]
     if not feed_caps and len(current) == len(said) and all(sources.get(k) == "provider" for k in said):
         return  # already what the provider says (the usual re-sync)
-    feed = frozenset(feed_caps or ()) - remote.stated - remote.capabilities
+    listed = feed_caps if isinstance(feed_caps, list) else ()
+    feed = frozenset(c for c in listed if isinstance(c, str)) - remote.stated - remote.capabilities
     before = {k: sources.pop(k) for k in current}
     for key in said:
         sources[key] = "provider"
@@ -241,7 +242,7 @@ def _capability_sources(remote: RemoteModel, sources: dict[str, Any]) -> None:
         sources[key] = earlier if earlier and earlier != "provider" else "litellm"
 
 
-def _change_rows(pk: int, run_id: int | None, changes: Sequence[FieldChange], now: datetime) -> list[dict[str, Any]]:
+def _change_rows(pk: int, run_id: int | None, changes: Sequence[FieldChange], now: datetime) -> list[dict[str, object]]:
     return [
         {"model": pk, "run": run_id, "field": c.field, "old": c.old_text(), "new": c.new_text(), "at": now}
         for c in changes
@@ -329,7 +330,7 @@ def apply_plan(
                     .where((Model.provider == provider_pk) & Model.model_id.in_([a.remote.model_id for a in batch]))
                 )
             )
-            change_rows = []
+            change_rows: list[dict[str, object]] = []
             for a in batch:
                 pk = ids[a.remote.model_id]
                 change_rows.append({"model": pk, "run": run_id, "field": "status", "old": None, "new": "active", "at": now})
@@ -342,7 +343,7 @@ def apply_plan(
         existing.extend(plan.updated)
         for known in chunks(existing, batch_size):
             change_rows = []
-            row_updates: list[tuple[int, dict[str, Any]]] = []
+            row_updates: list[tuple[int, dict[str, object]]] = []
             for item in known:
                 assert item.pk is not None
                 pk = item.pk

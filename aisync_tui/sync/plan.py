@@ -14,9 +14,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Mapping, Sequence
 
-from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, as_utc
+from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, stored_utc
 
 #: A list that loses more than this share of the active models is suspicious.
 SHRINK_GUARD = 0.5
@@ -25,8 +25,8 @@ SHRINK_GUARD = 0.5
 @dataclass(frozen=True, slots=True)
 class FieldChange:
     field: str
-    old: Any
-    new: Any
+    old: object
+    new: object
 
     def old_text(self) -> str | None:
         return format_value(self.old)
@@ -35,11 +35,11 @@ class FieldChange:
         return format_value(self.new)
 
 
-def format_value(value: Any) -> str | None:
+def format_value(value: object) -> str | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return as_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")  # type: ignore[union-attr]
+        return stored_utc(value).strftime("%Y-%m-%dT%H:%M:%SZ")
     if isinstance(value, (list, tuple, set, frozenset)):
         return ", ".join(sorted(str(v) for v in value)) if isinstance(value, (set, frozenset)) else ", ".join(str(v) for v in value)
     if isinstance(value, Price):
@@ -53,14 +53,15 @@ class StoredModel:
 
     pk: int
     model_id: str
-    values: dict[str, Any]
+    values: Mapping[str, object]
+    """The TRACKED_FIELDS as the store holds them (lists as decoded from their JSON columns)."""
     status: str
     available: bool
     in_catalog: bool
-    field_sources: dict[str, Any]
+    field_sources: Mapping[str, object]
     price: Price | None
     price_source: str | None
-    raw: tuple[Any, ...] | None = field(default=None, compare=False)
+    raw: tuple[object, ...] | None = field(default=None, compare=False)
     """The model's row as the store returned it, when read for a plan: the check before applying
     compares it with the row then (equal text, equal values) and decodes only rows that differ."""
 
@@ -71,7 +72,7 @@ class Added:
     pk: int | None = None
     """Set when the model was already in the store as a catalog entry."""
     changes: tuple[FieldChange, ...] = ()
-    sources: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    sources: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
     """The stored field_sources (apply keeps them and marks the provider's fields)."""
 
 
@@ -81,7 +82,7 @@ class Updated:
     pk: int
     changes: tuple[FieldChange, ...]
     new_status: str
-    sources: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    sources: Mapping[str, object] = field(default_factory=dict, compare=False, hash=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,13 +127,18 @@ class ProviderPlan:
         }
 
 
-def _normalise(name: str, value: Any) -> Any:
+def _listed(value: object) -> tuple[object, ...]:
+    """A stored list column (or the provider's tuple) as a tuple; anything else is no items."""
+    return tuple(value) if isinstance(value, (list, tuple, frozenset)) else ()
+
+
+def _normalise(name: str, value: object) -> object:
     if name == "capabilities":
-        return frozenset(value or ())
+        return frozenset(_listed(value))
     if name in ("input_modalities", "output_modalities"):
-        return tuple(value or ())
+        return _listed(value)
     if isinstance(value, datetime):
-        return as_utc(value).replace(microsecond=0)  # type: ignore[union-attr]
+        return stored_utc(value).replace(microsecond=0)
     if value == "":
         return None
     return value
@@ -141,7 +147,7 @@ def _normalise(name: str, value: Any) -> Any:
 def desired_status(remote: RemoteModel, now: datetime) -> str:
     if remote.deprecated:
         return "deprecated"
-    if remote.deprecated_at is not None and as_utc(remote.deprecated_at) <= now:  # type: ignore[operator]
+    if remote.deprecated_at is not None and stored_utc(remote.deprecated_at) <= now:
         return "deprecated"
     return "active"
 
@@ -149,17 +155,18 @@ def desired_status(remote: RemoteModel, now: datetime) -> str:
 _MODALITIES = ("input_modalities", "output_modalities")
 
 
-def merged_capabilities(remote: RemoteModel, sources: dict[str, Any]) -> frozenset[str]:
+def merged_capabilities(remote: RemoteModel, sources: Mapping[str, object]) -> frozenset[str]:
     """The provider's true capabilities plus the feed's, minus every one the provider stated."""
     feed = sources.get("feed_capabilities")
-    if not feed:
+    if not feed or not isinstance(feed, list):
         return frozenset(remote.capabilities)
-    return frozenset(remote.capabilities) | (frozenset(feed) - remote.stated)
+    return remote.capabilities | ({c for c in feed if type(c) is str} - remote.stated)
 
 
 def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:
     # Runs once per listed model (10,000+ on a large account), so each field takes the shortest
     # path to "unchanged"; the outcome is the same as normalising both sides of every field.
+    # Stored list columns are lists (decoded JSON); None or anything else reads as no items.
     changes = []
     values = stored.values
     sources = stored.field_sources
@@ -169,19 +176,20 @@ def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]
         if name == "capabilities":
             if not raw_new and not remote.stated:
                 continue  # the provider says nothing about capabilities: keep what we know
-            new: Any = merged_capabilities(remote, sources)
-            old: Any = frozenset(raw_old or ())
+            new: object = merged_capabilities(remote, sources)
+            old: object = frozenset(raw_old) if isinstance(raw_old, list) else frozenset()
             if new != old:
                 changes.append(FieldChange(name, old or None, new or None))
             continue
         if name == "aliases":
             # The provider's own list of its other ids: an empty list is a statement too.
-            if tuple(raw_new) != tuple(raw_old or ()):
-                changes.append(FieldChange(name, tuple(raw_old or ()) or None, tuple(raw_new) or None))
+            stated_before = tuple(raw_old) if isinstance(raw_old, list) else ()
+            if tuple(raw_new) != stated_before:
+                changes.append(FieldChange(name, stated_before or None, tuple(raw_new) or None))
             continue
         if name in _MODALITIES:
             new = tuple(raw_new or ())
-            old = tuple(raw_old or ())
+            old = tuple(raw_old) if isinstance(raw_old, list) else ()
         else:
             if raw_new is None or raw_new == "":
                 if raw_old is not None and name in CLEARABLE_FIELDS and sources.get(name) == "provider" and name not in remote.unread:

@@ -45,7 +45,7 @@ from ..store.db import Store
 from ..store.models import Provider, SyncRun, tuples
 from ..store.run_status import mark_interrupted_runs
 from .apply import apply_plan, ensure_provider, load_stored
-from .plan import compute_plan
+from .plan import ProviderPlan, compute_plan
 
 if TYPE_CHECKING:
     # httpx is imported when a fetch starts: the pricing sync imports this module for RunSummary
@@ -86,7 +86,7 @@ class ModelSyncRunner:
         self.options = options_from(ms, timeout)
         self._client = client
         self.group = uuid.uuid4().hex[:12]
-        self.summary = RunSummary("models", self.group, dry_run, utcnow())
+        self.summary: RunSummary[ProviderPlan] = RunSummary("models", self.group, dry_run, utcnow())
         self._refused: dict[str, int] = {}
         self._unidentified: dict[str, int] = {}
 
@@ -158,7 +158,7 @@ class ModelSyncRunner:
 
     # ------------------------------------------------------------------ phases
 
-    def prepare(self) -> list[ProviderOutcome]:
+    def prepare(self) -> list[ProviderOutcome[ProviderPlan]]:
         """Fetch every selected provider concurrently and compute the plans. Writes nothing
         except failure records (never in dry-run)."""
         selected = self.select()
@@ -168,7 +168,7 @@ class ModelSyncRunner:
         from ..providers.http import HttpClient
 
         client = self._client or HttpClient(self.options, emit=self.emit, cancel=self.cancel)
-        planned: list[ProviderOutcome] = []
+        planned: list[ProviderOutcome[ProviderPlan]] = []
         try:
             slots = threading.BoundedSemaphore(min(len(selected), self.settings.model_sync.concurrency))
             futures: dict[Future[tuple[list[RemoteModel], float]], ProviderSettings] = {}
@@ -214,7 +214,7 @@ class ModelSyncRunner:
         models = plausible_prices(p.slug, checked, self.emit)
         return models, time.monotonic() - start
 
-    def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome | None:
+    def _after_fetch(self, p: ProviderSettings, fut: Future[tuple[list[RemoteModel], float]]) -> ProviderOutcome[ProviderPlan] | None:
         try:
             models, elapsed = fut.result()
         except Cancelled:
@@ -263,7 +263,7 @@ class ModelSyncRunner:
         row = Provider.get_or_none(Provider.slug == p.slug)
         return row.id if row else None
 
-    def apply(self, outcomes: Sequence[ProviderOutcome] | None = None) -> RunSummary:
+    def apply(self, outcomes: Sequence[ProviderOutcome[ProviderPlan]] | None = None) -> RunSummary[ProviderPlan]:
         """Write every planned provider, each in its own transaction."""
         todo = [o for o in (outcomes if outcomes is not None else self.summary.outcomes) if o.status == "planned"]
         mark_interrupted_runs()
@@ -279,7 +279,7 @@ class ModelSyncRunner:
                 self._apply_failed(outcome, exc)
         return self.summary
 
-    def _apply_failed(self, outcome: ProviderOutcome, exc: Exception) -> None:
+    def _apply_failed(self, outcome: ProviderOutcome[ProviderPlan], exc: Exception) -> None:
         """The provider's transaction was rolled back: record its run as failed and carry on."""
         import peewee as pw
 
@@ -308,7 +308,7 @@ class ModelSyncRunner:
         log_traceback(self.settings, self.group, provider, stage, exc)
         return InternalError(provider, f"unexpected {type(exc).__name__} while the {stage} step ran")
 
-    def _apply_one(self, outcome: ProviderOutcome) -> None:
+    def _apply_one(self, outcome: ProviderOutcome[ProviderPlan]) -> None:
         p = self.settings.providers[outcome.provider]
         plan = outcome.plan
         assert plan is not None
@@ -364,7 +364,7 @@ class ModelSyncRunner:
             Provider.id == pk
         ).execute()
 
-    def run(self) -> RunSummary:
+    def run(self) -> RunSummary[ProviderPlan]:
         """prepare + apply (or only prepare with dry_run). The caller holds the run lock."""
         try:
             self.prepare()

@@ -14,14 +14,14 @@ from aisync_tui.tui.job_state import LogLine, summarise_models
 
 
 def _summary(*outcomes: ProviderOutcome) -> Any:
-    s = RunSummary("models", "g", False, datetime(2025, 6, 1, tzinfo=UTC))
+    s: RunSummary[ProviderPlan] = RunSummary("models", "g", False, datetime(2025, 6, 1, tzinfo=UTC))
     s.outcomes.extend(outcomes)
     return s
 
 
 def test_a_run_with_three_applied_and_three_failed_says_done_with_errors_not_failed() -> None:
     ok = [ProviderOutcome(p, "ok", plan=ProviderPlan(p, 0)) for p in ("openai", "gemini", "xai")]
-    bad = [ProviderOutcome(p, "failed", error=InvalidApiKey(p)) for p in ("mistral", "groq", "deepseek")]
+    bad: list[ProviderOutcome[ProviderPlan]] = [ProviderOutcome(p, "failed", error=InvalidApiKey(p)) for p in ("mistral", "groq", "deepseek")]
     phase, line, failed = summarise_models(_summary(*ok, *bad), {"openai": "OpenAI"})
     assert phase == "done" and failed
     assert line.startswith("Done with errors: applied 3 providers, 3 failed.")

@@ -16,11 +16,13 @@ from aisync_tui.sync.plan import FieldChange, StoredModel, _normalise, field_cha
 def reference_field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:
     """The implementation before the optimisation, kept as the specification."""
     changes = []
-    feed_caps = frozenset(stored.field_sources.get("feed_capabilities") or ())
+    stated_feed = stored.field_sources.get("feed_capabilities")
+    feed_caps = frozenset(stated_feed if isinstance(stated_feed, list) else ())
     for name in TRACKED_FIELDS:
         new = _normalise(name, getattr(remote, name))
         old = _normalise(name, stored.values.get(name))
         if name == "capabilities":
+            assert isinstance(new, frozenset)
             new = new | feed_caps
             if not getattr(remote, name):
                 continue

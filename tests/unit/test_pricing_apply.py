@@ -58,7 +58,7 @@ def test_dry_run_shows_the_plan_and_writes_nothing(pricing_env):
     summary = PricingRun(pricing_env.settings, pricing_env.store, now=T1, accept_shrink=True, dry_run=True).run()
     assert _counts() == before and SyncRun.select().where(SyncRun.kind == "pricing").count() == 0
     openai = next(o for o in summary.outcomes if o.provider == "openai")
-    assert openai.status == "dry_run" and openai.plan.counts()["prices_changed"] == 1
+    assert openai.status == "dry_run" and openai.plan is not None and openai.plan.counts()["prices_changed"] == 1
 
 
 def test_an_applied_sync_records_one_ok_run_per_plan_with_its_counts(pricing_env):

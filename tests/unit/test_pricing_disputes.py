@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
+
 from aisync_tui.domain import Price
 from aisync_tui.pricing.disputes import Dispute, Statement, disputes
 
@@ -62,3 +64,14 @@ def test_a_dispute_survives_its_json_form_exactly() -> None:
     assert Dispute.from_json(dispute.to_json()) == dispute
     limit = Dispute("context_length", (("litellm", 128_000), ("models.dev", 131_072)))
     assert Dispute.from_json(limit.to_json()) == limit
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [{}, {"field": "input"}, {"field": "input", "values": ["litellm", "2.5"]}, {"field": "input", "values": {"litellm": [2.5]}},
+     {"field": 3, "values": {}}, {"field": "context_length", "values": {"litellm": True}},
+     {"field": "input", "values": {"litellm": "abc"}}, {"field": "input", "values": {"litellm": "1e+999999999"}}],
+)
+def test_a_stored_dispute_of_the_wrong_shape_is_refused_as_such(stored: dict[str, object]) -> None:
+    with pytest.raises(ValueError):
+        Dispute.from_json(stored)
