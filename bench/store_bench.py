@@ -140,7 +140,8 @@ def bench_facts_list(runs: int) -> list[Result]:
     sb, _ = build_store()
     note = fill_modelsdev_facts(sb)
     lst = Result("models list --format json, ~5,000-model store with models.dev facts", 0.35, note=note)
-    table = Result("models list --columns all (table), same store", 0.35)
+    # Informative: no target for a 5,000-row table; most of its time is the table's cell widths.
+    table = Result("models list --columns all (table), same store", None)
     for i in range(runs + 1):
         r = aisync(sb, "models", "list", "--format", "json")
         r2 = aisync(sb, "models", "list", "--columns", "all")
