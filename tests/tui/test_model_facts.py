@@ -43,6 +43,7 @@ def add_facts() -> None:
         "released_at": "[bold red]evil[/]\x1b[31m", "disputes": [{"field": "output", "values": {"LiteLLM": "0.000008", "[blink]feed[/]": "0.00001"}}],
     })
     update("gpt-4o-mini", field_sources={"disputes": "not a list"})  # a damaged record
+    update("grok-3", released_at="\x1b]52;c;ZXZpbA==\x07")  # a store edited by hand: the clipboard escape
     openai = Provider.get(Provider.slug == "openai").id
     Model.create(provider=openai, model_id="gpt-oss-120b", name="gpt-oss-120b", type="chat", status="active", context_length=131072,
                  capabilities=["chat", "functions", "reasoning"], available=True, released_at="2025-08-05", knowledge_cutoff="2024-06",
@@ -105,6 +106,8 @@ async def test_release_cutoff_and_weights_columns_are_off_until_turned_on_and_sh
         gpt4o = line_of(table, "gpt-4o")
         assert "2024-05-13" in gpt4o and "2023-10" in gpt4o and "closed" in gpt4o
         assert "2025-08-05" in line_of(table, "gpt-oss-120b") and "open" in line_of(table, "gpt-oss-120b")
+        hostile = line_of(table, "grok-3")
+        assert "\\x1b]52;c" in hostile and "\x1b" not in hostile and "\x07" not in hostile  # shown, never acted on
         whisper = line_of(table, "whisper-1")
         assert whisper.count("—") >= 3  # none of the three stated: a dash each, never a guess
         await pilot.press("down")  # the cursor away from whisper-1, whose dashes are then dimmed
