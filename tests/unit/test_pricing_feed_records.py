@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from aisync_tui.pricing.catalog import SEEDED_KEY
+from aisync_tui.pricing.seed import is_seeded
 from aisync_tui.pricing.sources import LoadedFeed, load_feed, snapshot_bytes
 from aisync_tui.store.db import Store, open_store
 
@@ -140,3 +142,12 @@ def test_damaged_recent_counts_count_for_nothing(store: Store, tmp_path: Path) -
     _damage(tmp_path, "recent", '[["2026-12-01T12:00:00+00:00", Infinity]]')
     loaded = _load(store, feed, T0 + timedelta(hours=2))
     assert loaded.origin == "remote" and loaded.count > 0
+
+
+def test_a_seeding_mark_whose_text_is_damaged_still_says_seeded(store: Store, tmp_path: Path) -> None:
+    store.meta_set(SEEDED_KEY, "snapshot:abc:2026-12-01T12:00:00+00:00")
+    con = sqlite3.connect(tmp_path / "aisync.db")
+    with con:
+        con.execute("UPDATE aisync_meta SET value = ? WHERE key = ?", (b"\xff\xfe", SEEDED_KEY))
+    con.close()
+    assert is_seeded(store) is True
