@@ -61,17 +61,21 @@ def _feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
 
 def _provider_said(sources: Mapping[str, object]) -> frozenset[str]:
     """The capabilities the provider stated itself, true or false."""
-    return frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+    return _capability_statements(sources)[0]
 
 
-def _feed_denied(sources: Mapping[str, object], feed: frozenset[str], capabilities: frozenset[str]) -> frozenset[str]:
-    """The capabilities a feed stated false, as `field_sources` records them: a source other than
-    the provider for a capability the model lacks and no feed gave."""
-    return frozenset(
-        cap for k, v in sources.items()
-        if k.startswith("capability:") and isinstance(v, str) and v != "provider"
-        and (cap := k.split(":", 1)[1]) not in feed and cap not in capabilities
-    )
+def _capability_statements(sources: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
+    """(capabilities the provider stated, true or false; capabilities another source is recorded
+    for), from the `capability:X` entries of `field_sources`, in one pass."""
+    provider: list[str] = []
+    other: list[str] = []
+    for k, v in sources.items():
+        if k.startswith("capability:"):
+            if v == "provider":
+                provider.append(k[11:])
+            elif isinstance(v, str):
+                other.append(k[11:])
+    return frozenset(provider), frozenset(other)
 
 
 def enrich(
@@ -105,12 +109,13 @@ def enrich(
     old_feed = _feed_capabilities(sources)
     new_feed = entry.capabilities
     current = frozenset(capabilities or ())
-    said = _provider_said(sources)
+    said, recorded = _capability_statements(sources)
     added = new_feed - said
     caps = frozenset(c for c in current if c in said or c not in old_feed) | added
-    # A feed's no is recorded like its yes (the feed as the source) where the provider is silent;
-    # a capability the model has from a source nobody recorded stays as it is.
-    old_denied = _feed_denied(sources, old_feed, current)
+    # A feed's no is recorded like its yes (the feed as the source) where the provider is silent:
+    # a source other than the provider for a capability the model lacks and no feed gave.
+    # A capability the model has from a source nobody recorded stays as it is.
+    old_denied = recorded - old_feed - current
     denied = entry.denied_capabilities - said - caps
     if new_feed != old_feed or caps != current or denied != old_denied:
         new_sources["feed_capabilities"] = sorted(new_feed)
@@ -155,14 +160,20 @@ def enrich_all(
         updates, new_sources, base_changes = enrich(values, capabilities, sources, base, source)
         capability_changes = [c for c in base_changes if c[0] == "capabilities"]
         if md is not None:
-            said = _provider_said(sources)
-            for cap in md.capabilities - said:
-                new_sources[capability_source_key(cap)] = md_source
-            written = updates.get("capabilities")
-            has = frozenset(c for c in (written if isinstance(written, list) else capabilities or ()) if isinstance(c, str))
-            for cap in md.denied_capabilities - said - has:
-                if capability_source_key(cap) in new_sources:  # recorded as a no by `enrich`
-                    new_sources[capability_source_key(cap)] = md_source
+            # `enrich` named LiteLLM's source for all it recorded; what models.dev stated is its.
+            # The provider's entries are the same in `new_sources` as in `sources`.
+            for cap in md.capabilities:
+                key = capability_source_key(cap)
+                if new_sources.get(key) != "provider":
+                    new_sources[key] = md_source
+            denied = md.denied_capabilities
+            if denied:
+                written = updates.get("capabilities")
+                has = written if isinstance(written, list) else capabilities
+                for cap in denied:
+                    key = capability_source_key(cap)
+                    if new_sources.get(key) not in (None, "provider") and cap not in has:  # recorded as a no by `enrich`
+                        new_sources[key] = md_source
     else:
         updates, new_sources = {}, dict(sources)
     current = {name: updates.get(name, values.get(name)) for name in STATE_FIELDS}
