@@ -59,11 +59,6 @@ def _feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
     return frozenset(c for c in feed if isinstance(c, str))
 
 
-def _provider_said(sources: Mapping[str, object]) -> frozenset[str]:
-    """The capabilities the provider stated itself, true or false."""
-    return _capability_statements(sources)[0]
-
-
 def _capability_statements(sources: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
     """(capabilities the provider stated, true or false; capabilities another source is recorded
     for), from the `capability:X` entries of `field_sources`, in one pass."""
