@@ -1,6 +1,7 @@
-"""The detail screen words each capability as `aisync models info` does: ✓ a source states it,
-✗ a source states the model lacks it, "? unknown" where no source says (never shown as a no),
-each with its source; legible without colour and in a light theme."""
+"""The detail and compare screens word each capability as `aisync models info` does: ✓ a source
+states it, ✗ a source states the model lacks it, "? unknown" where no source says (never shown as
+a no), each with its source; legible without colour and in a light theme. Compare also sets the
+release facts side by side, an unknown one as a dim —."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from typing import Any
 
 import pytest
 
+from aisync_tui.tui.screens.compare import CompareScreen
 from aisync_tui.tui.screens.detail import DetailScreen
 from tests.tui.test_app import settle, text_of
+from tests.tui.test_compare import _mark
 from tests.tui.test_contrast import illegible
 
 pytestmark = pytest.mark.anyio
@@ -31,6 +34,10 @@ def caps_app(make_app: Callable[..., Any], tui_store: Any) -> Callable[..., Any]
     Model.update(field_sources=SOURCES, released_at="2025-02-17", knowledge_cutoff="2024-11", open_weights=False).where(
         Model.model_id == "grok-3-mini").execute()
     return make_app
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.strip().startswith(start))
 
 
 async def test_the_detail_screen_shows_a_stated_yes_a_stated_no_and_an_unknown_capability_apart_with_their_sources(
@@ -58,3 +65,27 @@ async def test_the_detail_screen_shows_a_stated_yes_a_stated_no_and_an_unknown_c
         await settle(pilot)
         caps = text_of(app.screen.query_one("#sec-caps"), 110)
         assert "✓ Vision" in caps and "? Reasoning: unknown" in caps and "✗" not in caps
+
+
+async def test_compare_sets_stated_yes_stated_no_unknown_and_the_release_facts_side_by_side(caps_app: Any, monkeypatch: Any) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = caps_app('[ui]\ntheme = "textual-light"\n')
+    async with app.run_test(size=(140, 50)) as pilot:
+        await settle(pilot)
+        await _mark(pilot, "gpt-4o-mini")
+        await _mark(pilot, "grok-3-mini")
+        await pilot.press("escape", "equals_sign")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, CompareScreen)
+        table = text_of(screen.query_one("#compare-table"), 140)
+        # Columns: gpt-4o-mini (no capability sources), then grok-3-mini.
+        assert _line(table, "Chat completion").split()[-2:] == ["✓", "(provider)"]
+        assert _line(table, "Vision").split()[1:] == ["✓", "✗", "(provider)"]
+        assert _line(table, "Reasoning").split()[1:] == ["?", "unknown", "✓", "(litellm)"]
+        assert _line(table, "Function calling").split()[2:] == ["✓", "✓"]
+        assert "JSON mode" not in table  # no model here has a word on it: nothing to compare
+        assert _line(table, "Released").split()[1:] == ["—", "2025-02-17", "(models.dev)"]
+        assert _line(table, "Knowledge cutoff").split()[2:] == ["—", "2024-11", "(models.dev)"]
+        assert _line(table, "Open weights").split()[2:] == ["—", "no", "(models.dev)"]
+        assert not illegible(app.export_screenshot(), screen.query_one("#compare-table").region)
