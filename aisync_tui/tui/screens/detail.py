@@ -58,7 +58,7 @@ def basic_section(d: ModelDetail) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    # Per-capability sources ("capability:vision") show next to each capability in its own section.
     sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
