@@ -16,9 +16,10 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain import CAPABILITIES, TOKEN_COMPONENTS
+from ...domain import TOKEN_COMPONENTS
 from ...render import money
 from ...render.inert import inert
+from ...render.model_text import CapabilityState, capability_line, capability_states
 from .. import format as fmt
 from ..catalog import DISPUTE_MARK, dispute_label, dispute_values, fact_source, facts_of, recorded_disputes
 from ..palette import PLAIN, Palette, palette_for
@@ -57,7 +58,7 @@ def basic_section(d: ModelDetail) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    # Per-capability sources ("capability:vision") show next to each capability in its own section.
     sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
@@ -80,15 +81,30 @@ def _fact_rows(d: ModelDetail) -> list[tuple[str, str]]:
     return rows
 
 
-def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Text:
-    have = set(d.capabilities)
-    text = Text()
-    for i, cap in enumerate(CAPABILITIES):
-        mark, style = ("✓", palette.ok) if cap in have else ("✗", palette.muted)
-        text.append(f"{mark} {cap.replace('_', ' '):<19}", style=style)
-        if i % 3 == 2:
-            text.append("\n")
-    return text
+def capability_style(state: CapabilityState, palette: Palette = PLAIN) -> str:
+    """A stated yes in the theme's ok colour, a stated no in its error colour, an unknown one dim:
+    the colour only repeats what the mark (✓, ✗, ?) and the word "unknown" already say."""
+    if state.stated is None:
+        return palette.muted
+    return palette.ok if state.stated else palette.err
+
+
+def capability_mark(state: CapabilityState) -> str:
+    """The mark `models info` puts before a capability (✓, ✗ or ?), taken from its line so the
+    app and the command never word it apart."""
+    return capability_line(state).split(" ", 1)[0]
+
+
+def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Table:
+    """Every capability as `models info` words it: ✓ stated yes, ✗ stated no (each with its
+    source where one is recorded), ? unknown where no source says (never shown as a no)."""
+    t = Table.grid(padding=(0, 3))
+    t.add_column()
+    t.add_column()
+    lines = [Text(capability_line(state), style=capability_style(state, palette)) for state in capability_states(d.capabilities, d.field_sources)]
+    for i in range(0, len(lines), 2):
+        t.add_row(*lines[i:i + 2])
+    return t
 
 
 def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> RenderableType:
