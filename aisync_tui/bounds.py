@@ -24,8 +24,6 @@ from decimal import Decimal, InvalidOperation
 from threading import local
 from typing import TYPE_CHECKING, Iterator
 
-from .jsonvalue import JSON
-
 if TYPE_CHECKING:
     from .domain import Price, RemoteModel
 
@@ -124,20 +122,6 @@ def refuse(field: str, value: object, reason: str) -> None:
 def reading(where: str | None) -> None:
     """Name the item being read (a model id), so refusals say which model they came from."""
     _state.where = where
-
-
-class Items(list[dict[str, JSON]]):
-    """A list of outside objects that names each one (by its "id" or "name") while it is iterated,
-    so a refused value says which model it belonged to."""
-
-    def __iter__(self) -> Iterator[dict[str, JSON]]:
-        try:
-            for item in list.__iter__(self):
-                label = item.get("id") or item.get("name")
-                reading(label if isinstance(label, str) else None)
-                yield item
-        finally:
-            reading(None)
 
 
 def _int_digits(value: int) -> int:

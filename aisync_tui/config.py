@@ -673,16 +673,3 @@ def _validate_numbers(path: Path, ms: ModelSyncSettings, pricing: PricingSetting
     if log is not None:
         check_range(path, "log.max_bytes", log.max_bytes)
         check_range(path, "log.backups", log.backups)
-
-
-def save_config(path: Path, raw: Mapping[str, TOMLValue]) -> None:
-    """Write the config atomically with tomli-w, mode 0600 (it may hold keys)."""
-    import tomli_w
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        tomli_w.dump(dict(raw), fh)
-    os.replace(tmp, path)
-

@@ -196,6 +196,19 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def stored_time(value: object) -> datetime | None:
+    """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
+    a time, or a value of another kind is no time (None) instead of an error."""
+    if isinstance(value, datetime):
+        return as_utc(value)
+    if isinstance(value, str) and value:
+        try:
+            return as_utc(datetime.fromisoformat(value))
+        except ValueError:
+            return None
+    return None
+
+
 def to_decimal(value: object) -> Decimal | None:
     """Exact, bounded Decimal from an outside value (see `bounds.decimal`), or None when it is
     absent, malformed or out of range. Floats go through `repr` so 2.5e-06 stays 0.0000025."""

@@ -40,6 +40,19 @@ def as_list(value: object) -> list[JSON]:
     return value if isinstance(value, list) else []
 
 
+def json_kind(value: object) -> str:
+    """What kind of JSON value `value` is, in words for a message ("a list", "text", ...)."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
 def objects(value: object) -> list[dict[str, JSON]]:
     """The objects of a JSON array, skipping items of any other kind."""
     return [item for item in as_list(value) if isinstance(item, dict)]

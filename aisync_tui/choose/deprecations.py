@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Iterable
 
-from ..domain import as_utc, utcnow
+from ..domain import stored_time, utcnow
 from ..jsonvalue import JSONOut
 
 #: What "used recently" means for deprecations and notifications.
@@ -54,9 +54,7 @@ def recent_usage(days: int = RECENT_DAYS, now: datetime | None = None) -> dict[t
     rows = tuples(query)
     out: dict[tuple[str, str], datetime] = {}
     for provider, model_id, last in rows:
-        if isinstance(last, str):
-            last = datetime.fromisoformat(last)
-        when = as_utc(last)
+        when = stored_time(last)
         if when is not None:
             out[(provider, model_id)] = when
     return out
@@ -86,9 +84,7 @@ def deprecations(*, within: int | None = None, used_only: bool = False, now: dat
     out = []
     rows = tuples(query)
     for slug, model_id, name, status, date, available, aliases in rows:
-        if isinstance(date, str):
-            date = datetime.fromisoformat(date)
-        when = as_utc(date)
+        when = stored_time(date)
         if when is None:
             continue
         if isinstance(aliases, str):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Iterable, Sequence
 
-from ..domain import Price, as_utc, utcnow
+from ..domain import Price, stored_time, utcnow
 
 if TYPE_CHECKING:
     from ..config import Settings
@@ -64,14 +64,6 @@ class News:
 
     def count(self) -> int:
         return len(self.prices) + len(self.new) + len(self.missing) + len(self.deprecations) + len(self.failures)
-
-
-def _aware(value: object) -> datetime | None:
-    """A stored time as aware UTC: the store hands back a datetime, or text where a read skips
-    Peewee's conversion; anything else is no date."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return as_utc(value) if isinstance(value, datetime) else None
 
 
 def _watched(watch: Iterable[str]) -> set[tuple[str, str]]:
@@ -178,7 +170,7 @@ def deprecation_news(days: int, scope: Scope, now: datetime, announced: set[str]
         aliases = list(m.aliases or ())
         used = scope.used(m.provider.slug, m.model_id, aliases)
         watched = (m.provider.slug, m.model_id) in scope.watch
-        date = _aware(m.deprecated_at)
+        date = stored_time(m.deprecated_at)
         if not (used or watched) or date is None or date < now - timedelta(days=1):
             continue
         key = f"{m.provider.slug}/{m.model_id}@{date:%Y-%m-%d}"

@@ -6,7 +6,8 @@ capabilities) from the feed entry matched to the model. Each filled field record
 touched, and a feed value that contradicts the provider's own numbers (a max output above the
 provider's context length) is not applied. A capability the provider stated, true or false
 (`field_sources["capability:X"] == "provider"`), is the provider's word: the feed adds only the
-capabilities the provider is silent on. Feed capabilities live in
+capabilities the provider is silent on, and records a feed's stated no (`supports_vision: false`)
+the same way: `capability:X` names the feed for a capability the model lacks. Feed capabilities live in
 `field_sources["feed_capabilities"]`, which the model sync merges by the same rule (see
 sync/plan.py), so they survive a model sync.
 """
@@ -58,9 +59,18 @@ def _feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
     return frozenset(c for c in feed if isinstance(c, str))
 
 
-def _provider_said(sources: Mapping[str, object]) -> frozenset[str]:
-    """The capabilities the provider stated itself, true or false."""
-    return frozenset(k.split(":", 1)[1] for k, v in sources.items() if v == "provider" and k.startswith("capability:"))
+def _capability_statements(sources: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
+    """(capabilities the provider stated, true or false; capabilities another source is recorded
+    for), from the `capability:X` entries of `field_sources`, in one pass."""
+    provider: list[str] = []
+    other: list[str] = []
+    for k, v in sources.items():
+        if k.startswith("capability:"):
+            if v == "provider":
+                provider.append(k[11:])
+            elif isinstance(v, str):
+                other.append(k[11:])
+    return frozenset(provider), frozenset(other)
 
 
 def enrich(
@@ -94,14 +104,19 @@ def enrich(
     old_feed = _feed_capabilities(sources)
     new_feed = entry.capabilities
     current = frozenset(capabilities or ())
-    said = _provider_said(sources)
+    said, recorded = _capability_statements(sources)
     added = new_feed - said
     caps = frozenset(c for c in current if c in said or c not in old_feed) | added
-    if new_feed != old_feed or caps != current:
+    # A feed's no is recorded like its yes (the feed as the source) where the provider is silent:
+    # a source other than the provider for a capability the model lacks and no feed gave.
+    # A capability the model has from a source nobody recorded stays as it is.
+    old_denied = recorded - old_feed - current
+    denied = entry.denied_capabilities - said - caps
+    if new_feed != old_feed or caps != current or denied != old_denied:
         new_sources["feed_capabilities"] = sorted(new_feed)
-        for cap in old_feed - said:
+        for cap in (old_feed | old_denied) - said:
             new_sources.pop(capability_source_key(cap), None)
-        for cap in added:
+        for cap in added | denied:
             new_sources[capability_source_key(cap)] = source
         if caps != current:
             updates["capabilities"] = sorted(caps)
@@ -130,16 +145,30 @@ def enrich_all(
     base = entry
     if md is not None and md.stated_capabilities:
         # Capabilities: what models.dev states (true or false) before what LiteLLM states.
-        litellm_caps = entry.capabilities if entry is not None else frozenset()
-        merged = (litellm_caps - md.stated_capabilities) | md.capabilities
-        base = replace(entry, capabilities=merged) if entry is not None else FeedEntry(md.provider, md.model_id, md.model_id, "", None, capabilities=merged)
+        merged, denied = _merged_capabilities(entry, md)
+        base = (
+            replace(entry, capabilities=merged, denied_capabilities=denied) if entry is not None
+            else FeedEntry(md.provider, md.model_id, md.model_id, "", None, capabilities=merged, denied_capabilities=denied)
+        )
     capability_changes: list[Change] = []
     if base is not None:
         updates, new_sources, base_changes = enrich(values, capabilities, sources, base, source)
         capability_changes = [c for c in base_changes if c[0] == "capabilities"]
         if md is not None:
-            for cap in md.capabilities - _provider_said(sources):
-                new_sources[capability_source_key(cap)] = md_source
+            # `enrich` named LiteLLM's source for all it recorded; what models.dev stated is its.
+            # The provider's entries are the same in `new_sources` as in `sources`.
+            for cap in md.capabilities:
+                key = capability_source_key(cap)
+                if new_sources.get(key) != "provider":
+                    new_sources[key] = md_source
+            denied = md.denied_capabilities
+            if denied:
+                written = updates.get("capabilities")
+                has = written if isinstance(written, list) else capabilities
+                for cap in denied:
+                    key = capability_source_key(cap)
+                    if new_sources.get(key) not in (None, "provider") and cap not in has:  # recorded as a no by `enrich`
+                        new_sources[key] = md_source
     else:
         updates, new_sources = {}, dict(sources)
     current = {name: updates.get(name, values.get(name)) for name in STATE_FIELDS}
@@ -169,6 +198,15 @@ def enrich_all(
     return out, new_sources, changes
 
 
+def _merged_capabilities(entry: FeedEntry | None, md: ModelsDevEntry) -> tuple[frozenset[str], frozenset[str]]:
+    """(yes, no) from models.dev and LiteLLM together: models.dev's statement, true or false,
+    before LiteLLM's; a capability models.dev says nothing about keeps LiteLLM's word."""
+    stated = md.stated_capabilities
+    litellm_yes = entry.capabilities if entry is not None else frozenset()
+    litellm_no = entry.denied_capabilities if entry is not None else frozenset()
+    return (litellm_yes - stated) | md.capabilities, (litellm_no - stated) | md.denied_capabilities
+
+
 def _exceeds_provider_context(max_output: object, values: Mapping[str, object], sources: Mapping[str, object]) -> bool:
     """A feed's max output above the context length the provider itself states cannot be right."""
     context = values.get("context_length")
@@ -183,11 +221,12 @@ def new_model_values(
     the same provider and id, trusted first for capabilities, limits, modalities and the facts).
     `disputes` are where the feeds disagree on it (`pricing.plan`), kept in its `field_sources`."""
     if md is not None and md.stated_capabilities:
-        entry = replace(entry, capabilities=(entry.capabilities - md.stated_capabilities) | md.capabilities)
+        merged, denied = _merged_capabilities(entry, md)
+        entry = replace(entry, capabilities=merged, denied_capabilities=denied)
     sources: dict[str, object] = {name: source for name in ENRICH_FIELDS if getattr(entry, name) not in (None, ())}
     sources["feed_capabilities"] = sorted(entry.capabilities)
-    for cap in entry.capabilities:
-        sources[capability_source_key(cap)] = md_source if md is not None and cap in md.capabilities else source
+    for cap in entry.capabilities | (entry.denied_capabilities - entry.capabilities):
+        sources[capability_source_key(cap)] = md_source if md is not None and cap in md.stated_capabilities else source
     row: dict[str, object] = {
         "model_id": entry.model_id,
         "type": entry.type or "other",

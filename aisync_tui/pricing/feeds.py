@@ -145,6 +145,8 @@ class FeedEntry:
     context_length: int | None = None
     max_output_tokens: int | None = None
     capabilities: frozenset[str] = frozenset()
+    denied_capabilities: frozenset[str] = frozenset()
+    """Capabilities the feed states false (`supports_vision: false`): a stated no, not an unknown."""
     input_modalities: tuple[str, ...] = ()
     output_modalities: tuple[str, ...] = ()
     deprecated_at: datetime | None = None
@@ -398,6 +400,13 @@ def litellm_capabilities(entry: Mapping[str, JSON], mode: str | None) -> frozens
     return frozenset(caps)
 
 
+def litellm_denied(entry: Mapping[str, JSON]) -> frozenset[str]:
+    """The capabilities a LiteLLM entry states false (`supports_vision: false`); a flag it leaves
+    out states nothing."""
+    get = entry.get
+    return frozenset(cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is False)
+
+
 def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alias_of: str | None = None) -> FeedEntry:
     stated_mode = entry.get("mode")
     mode = stated_mode if isinstance(stated_mode, str) else None
@@ -423,6 +432,7 @@ def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alia
         context_length=_int(entry.get("max_input_tokens")) or _int(entry.get("max_tokens")),
         max_output_tokens=_int(entry.get("max_output_tokens")),
         capabilities=litellm_capabilities(entry, mode),
+        denied_capabilities=litellm_denied(entry),
         input_modalities=_strs(entry.get("supported_modalities")),
         output_modalities=_strs(entry.get("supported_output_modalities")),
         deprecated_at=_date(entry.get("deprecation_date")),

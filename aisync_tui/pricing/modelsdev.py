@@ -190,6 +190,11 @@ class ModelsDevEntry:
     deprecated: bool = False
     price: Price | None = None
 
+    @property
+    def denied_capabilities(self) -> frozenset[str]:
+        """The capabilities models.dev states false (`tool_call: false`, no image input)."""
+        return self.stated_capabilities - self.capabilities
+
 
 @dataclass
 class ModelsDevReport:

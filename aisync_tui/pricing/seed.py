@@ -16,7 +16,12 @@ if TYPE_CHECKING:
 
 
 def is_seeded(store: Store) -> bool:
-    return bool(store.meta_get(SEEDED_KEY))
+    """Whether the store holds the mark of its seeding. A mark whose text is damaged (bytes that
+    are not UTF-8) is still a mark: the store was seeded, and reading it must not stop a command."""
+    try:
+        return bool(store.meta_get(SEEDED_KEY))
+    except ValueError:
+        return True
 
 
 def ensure_seeded(store: Store) -> bool:

@@ -8,7 +8,8 @@ below `MAX_SHRINK` x the largest of the bundled snapshot and every copy accepted
 `RECENT_DAYS` days (so neither a small first feed nor a slow shrink step by step retires the
 catalog; `--accept-shrink` takes a smaller feed on purpose). A feed that fails them is rejected
 in one line, and the last good copy (kept gzipped in the store's `aisync_meta`, so it travels
-with the store) stays in use.
+with the store) stays in use. The store's own records of a feed are outside data too: a damaged one
+(a fetch time that is not a time, a count that is not a number) reads as unknown, in one warning line.
 
 Nothing here writes: the caller writes `LoadedFeed.meta_updates` in its apply step (dry-run never).
 """
@@ -19,6 +20,8 @@ import base64
 import gzip
 import hashlib
 import json
+import re
+import zlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
@@ -178,17 +181,18 @@ def check_integrity(kind: str, data: JSON, baseline: int | None, *, accept_shrin
 
 
 def recent_counts(text: str | None, now: datetime) -> list[tuple[str, int]]:
-    """The (accepted at, model count) pairs of the last RECENT_DAYS days, from their meta text."""
+    """The (accepted at, model count) pairs of the last RECENT_DAYS days, from their meta text
+    (damaged text, or a pair that is not a time and a count, counts for nothing)."""
     try:
         pairs = json.loads(text) if text else []
         out = [(str(at), int(n)) for at, n in pairs]
-    except (ValueError, TypeError, RecursionError):
+    except (ValueError, TypeError, RecursionError, OverflowError):
         return []
     keep = []
     for at, n in out:
         try:
             when = as_utc(datetime.fromisoformat(at))
-        except ValueError:
+        except (ValueError, OverflowError):
             continue
         if when is not None and (now - when).days <= RECENT_DAYS:
             keep.append((at, n))
@@ -204,6 +208,84 @@ def revision_of(raw: bytes) -> str:
 
 def _meta_key(kind: str, name: str) -> str:
     return f"pricing.{kind}.{name}"
+
+
+#: A feed revision as the store keeps it (a git blob hash); anything else is a damaged record.
+_REVISION = re.compile(r"[0-9A-Za-z._:-]{1,128}")
+
+
+class FeedRecords:
+    """The store's records of one feed (when it was fetched, its ETag, model count, revision, the
+    last good copy), read as outside data: a store written by an older or damaged run may hold
+    anything there. A value that is not what it should be reads as unknown (the feed counts as not
+    fetched recently, so it is fetched again, or the bundled copy is used) and is named in `damaged`,
+    for one warning line."""
+
+    def __init__(self, kind: str, meta_get: Callable[[str], str | None]) -> None:
+        self.kind = kind
+        self._get = meta_get
+        self.damaged: list[str] = []
+
+    def damage(self, name: str) -> None:
+        """Name one record as damaged (read as unknown)."""
+        if name not in self.damaged:
+            self.damaged.append(name)
+
+    def text(self, name: str) -> str | None:
+        try:
+            value: object = self._get(_meta_key(self.kind, name))
+        except ValueError:  # stored bytes that are not UTF-8 text
+            value = b""
+        if value is None or isinstance(value, str):
+            return value
+        self.damage(name)
+        return None
+
+    def time(self, name: str) -> datetime | None:
+        text = self.text(name)
+        if not text:
+            return None
+        try:
+            return stored_utc(text)
+        except (ValueError, OverflowError):
+            self.damage(name)
+            return None
+
+    def count(self, name: str) -> int | None:
+        text = self.text(name)
+        if not text:
+            return None
+        if len(text) <= 12 and text.isascii() and text.isdigit():
+            return int(text)
+        self.damage(name)
+        return None
+
+    def revision(self) -> str | None:
+        text = self.text("revision")
+        if not text:
+            return None
+        if _REVISION.fullmatch(text):
+            return text
+        self.damage("revision")
+        return None
+
+    def etag(self) -> str | None:
+        """An ETag fit to send back: printable ASCII of a sane length, else none (a full fetch)."""
+        text = self.text("etag")
+        if not text:
+            return None
+        if len(text) <= 1000 and text.isascii() and text.isprintable():
+            return text
+        self.damage("etag")
+        return None
+
+    def warning(self) -> str | None:
+        if not self.damaged:
+            return None
+        return (
+            f"the store's record of the {KINDS[self.kind][0]} feed is damaged ({', '.join(self.damaged)}) "
+            "and is read as unknown"
+        )
 
 
 def pack(raw: bytes) -> str:
@@ -246,45 +328,67 @@ def load_feed(
     now: datetime | None = None,
     accept_shrink: bool = False,
 ) -> LoadedFeed:
-    """The feed to price with, and why. `fetch(url, etag) -> (status, body, etag)` does the HTTP."""
+    """The feed to price with, and why. `fetch(url, etag) -> (status, body, etag)` does the HTTP.
+    A damaged record of the feed in the store reads as unknown, with one warning line."""
     now = now or utcnow()
-    label, source, _ = KINDS[kind]
     if offline:
         feed = load_snapshot(kind, now)
         if kind == "litellm":
             feed.notices.append(snapshot_notice(now))
         return feed
+    records = FeedRecords(kind, meta_get)
+    feed = _load_feed(kind, location, records, force=force, cache_ttl=cache_ttl, fetch=fetch, now=now, accept_shrink=accept_shrink)
+    damaged = records.warning()
+    if damaged:
+        feed.warnings.insert(0, damaged)
+    return feed
+
+
+def _load_feed(
+    kind: str,
+    location: str,
+    records: FeedRecords,
+    *,
+    force: bool,
+    cache_ttl: int,
+    fetch: Callable[[str, str | None], tuple[int, bytes | None, str | None]] | None,
+    now: datetime,
+    accept_shrink: bool,
+) -> LoadedFeed:
+    label, source, _ = KINDS[kind]
 
     def cached(reason: str | None = None, warning: str | None = None) -> LoadedFeed:
         # The same snapshot notice is said once per run, however many feeds fall back to it.
-        text = meta_get(_meta_key(kind, "copy"))
+        text = records.text("copy")
         feed: LoadedFeed
         if text:
             try:
                 data = decode(unpack(text))
-                feed = LoadedFeed(kind, data, "cache", meta_get(_meta_key(kind, "revision")) or "?", feed_count(kind, data), source)
-                accepted = meta_get(_meta_key(kind, "accepted_at"))
+                feed = LoadedFeed(kind, data, "cache", records.revision() or "?", feed_count(kind, data), source)
+                accepted = records.time("accepted_at")
                 if warning:
-                    feed.warnings.append(f"{warning}; keeping the last good copy" + (f" (accepted {accepted[:10]})" if accepted else ""))
+                    feed.warnings.append(f"{warning}; keeping the last good copy" + (f" (accepted {accepted.date().isoformat()})" if accepted else ""))
                 elif reason:
                     feed.notices.append(reason)
                 return feed
-            except (ValueError, OSError, RecursionError):
-                pass
+            except (ValueError, OSError, EOFError, zlib.error, RecursionError):
+                records.damage("copy")
         feed = load_snapshot(kind, now)
         if warning:
             feed.warnings.append(f"{warning}; using the bundled snapshot instead")
         feed.notices.append(snapshot_notice(now))
         return feed
 
-    last_fetch = meta_get(_meta_key(kind, "fetched_at"))
-    has_copy = bool(meta_get(_meta_key(kind, "revision")))
-    if _is_url(location) and has_copy and last_fetch and not force and cache_ttl > 0 and meta_get(_meta_key(kind, "url")) == location:
-        age = (now - stored_utc(last_fetch)).total_seconds()
-        if 0 <= age < cache_ttl:
+    revision_before = records.revision()
+    has_copy = revision_before is not None
+    same_place = records.text("url") == location
+    if _is_url(location) and has_copy and not force and cache_ttl > 0 and same_place:
+        last_fetch = records.time("fetched_at")
+        age = (now - last_fetch).total_seconds() if last_fetch is not None else None
+        if age is not None and 0 <= age < cache_ttl:
             return cached(f"{label} feed fetched {_ago(age)} ago (pricing.cache_ttl {cache_ttl}s); using that copy (--force fetches now)")
 
-    etag = meta_get(_meta_key(kind, "etag")) if has_copy and meta_get(_meta_key(kind, "url")) == location else None
+    etag = records.etag() if has_copy and same_place else None
     updates: dict[str, str | None] = {_meta_key(kind, "fetched_at"): now.isoformat(), _meta_key(kind, "url"): location}
     try:
         if _is_url(location):
@@ -315,9 +419,8 @@ def load_feed(
         return cached(warning=f"{label} feed at {location} rejected: not valid JSON ({len(raw):,} bytes)")
     except RecursionError:
         return cached(warning=f"{label} feed at {location} rejected: nested too deeply to be a price feed")
-    last_text = meta_get(_meta_key(kind, "count"))
-    recent = recent_counts(meta_get(_meta_key(kind, "recent")), now)
-    baseline = max([snapshot_count(kind), *(n for _, n in recent), int(last_text) if last_text and last_text.isdigit() else 0])
+    recent = recent_counts(records.text("recent"), now)
+    baseline = max([snapshot_count(kind), *(n for _, n in recent), records.count("count") or 0])
     try:
         count = check_integrity(kind, data, baseline, accept_shrink=accept_shrink)
     except FeedRejected as exc:
@@ -325,7 +428,7 @@ def load_feed(
     revision = revision_of(raw)
     feed = LoadedFeed(kind, data, "remote" if _is_url(location) else "file", revision, count, source)
     updates[_meta_key(kind, "etag")] = new_etag
-    if revision != meta_get(_meta_key(kind, "revision")):
+    if revision != revision_before or records.damaged:  # a damaged record is written afresh
         updates.update(
             {
                 _meta_key(kind, "copy"): pack(raw),
@@ -335,8 +438,7 @@ def load_feed(
                 _meta_key(kind, "recent"): json.dumps([*recent, (now.isoformat(), count)][-50:]),
             }
         )
-        feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} (new)")
-    else:
-        feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} (unchanged)")
+    news = "new" if revision != revision_before else "unchanged"
+    feed.notices.append(f"{label} feed: {count:,} models, revision {revision[:7]} ({news})")
     feed.meta_updates = updates
     return feed

@@ -20,6 +20,8 @@ through azure-identity (the `[azure]` extra; `az login`, managed identity, ...).
 
 from __future__ import annotations
 
+import logging
+
 from ..domain import RemoteModel
 from ..errors import BadResponse, InvalidApiKey, NotConfigured, register_secret
 from ..events import PageFetched
@@ -148,10 +150,17 @@ class AzureAdapter(ProviderAdapter):
             from azure.identity import DefaultAzureCredential
         except ImportError:
             raise missing_extra(self.settings) from None
+        # azure-identity logs every credential it tried, many lines to stderr, when none works: the
+        # one line below says the same, so its log is quiet for this call.
+        azure_log = logging.getLogger("azure")
+        level = azure_log.level
+        azure_log.setLevel(logging.CRITICAL)
         try:
             token = str(DefaultAzureCredential().get_token(SCOPE).token)
         except Exception as exc:  # CredentialUnavailableError, ClientAuthenticationError: no login
             raise InvalidApiKey(self.slug, f"no Entra ID token ({type(exc).__name__})", hint="run: az login, or set $AZURE_OPENAI_API_KEY") from None
+        finally:
+            azure_log.setLevel(level)
         register_secret(token)
         return token
 

@@ -12,7 +12,7 @@ from ..config import ProviderSettings
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotConfigured
 from ..events import EmitFn, PageFetched, Warning, ignore
-from ..jsonvalue import JSON
+from ..jsonvalue import JSON, json_kind
 from .http import HttpClient, Query
 
 #: Safety bound on pagination: a server that hands out page tokens forever stops here.
@@ -140,7 +140,7 @@ class ListReader:
         try:
             for index, item in enumerate(items, start=1):
                 if not isinstance(item, dict):
-                    skipped.append(f"item #{index} is {_kind(item)}, not an object")
+                    skipped.append(f"item #{index} is {json_kind(item)}, not an object")
                     continue
                 model_id = next((found for found in map(item.get, id_keys) if isinstance(found, str) and found.strip()), None)
                 if model_id is None:
@@ -170,16 +170,6 @@ class ListReader:
         self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list naming no model: {named}{more}"))
 
 
-def _kind(value: JSON) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    if isinstance(value, list):
-        return "a list"
-    return "null"
 
 
 def _len(body: JSON) -> int:

@@ -26,7 +26,7 @@ from .. import bounds
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotRunning, ProviderError, ProviderUnavailable
 from ..events import PageFetched, Warning
-from ..jsonvalue import JSON
+from ..jsonvalue import JSON, json_kind
 from .base import Item, ListReader, ProviderAdapter, dedupe, iso_time, opt_dict, opt_int, opt_str, str_list
 from .http import classify_error
 
@@ -181,7 +181,7 @@ class OllamaAdapter(ProviderAdapter):
                 if isinstance(body, dict):
                     show = body
                 else:
-                    failures[name] = f"answered {_kind(body)}, not an object"
+                    failures[name] = f"answered {json_kind(body)}, not an object"
             out.append(self._one(name, item, show, show_failed=name in failures))
         self._warn_failed(listed, {name: failures[name] for name in dict.fromkeys(listed) if name in failures})
         return dedupe(out)
@@ -247,16 +247,6 @@ def _object(show: Item, key: str) -> Item:
     return value if isinstance(value, dict) else {}
 
 
-def _kind(value: JSON) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "text"
-    return "a list" if isinstance(value, list) else "an object"
 
 
 def _describe(details: Item, remote_host: str | None) -> str | None:

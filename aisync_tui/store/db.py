@@ -9,10 +9,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import peewee as pw
 
@@ -233,23 +232,3 @@ def write_transaction(db: pw.Database) -> AbstractContextManager[object]:
     if isinstance(db, pw.SqliteDatabase):
         return db.atomic(lock_type="IMMEDIATE")
     return db.atomic()
-
-
-@contextmanager
-def store_errors(where: str) -> Iterator[None]:
-    """Turn database exceptions raised while writing into one-line StoreErrors."""
-    try:
-        yield
-    except (pw.DatabaseError, sqlite3.DatabaseError) as exc:
-        raise describe_sqlite_error(where, exc) from None
-
-
-def integrity_ok(store: Store) -> bool:
-    if not store.is_sqlite:
-        return True
-    row = store.db.execute_sql("PRAGMA integrity_check").fetchone()
-    return bool(row) and row[0] == "ok"
-
-
-def env_database() -> str | None:
-    return os.environ.get("AISYNC_DATABASE_URL")

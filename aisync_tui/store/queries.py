@@ -436,13 +436,20 @@ def model_table_tuples(limit: int | None = None) -> list[DBRow]:
 
     The app's virtual table holds the whole catalog (50,000 rows is the target) and converts
     only the rows on screen, so this skips Peewee's per-field conversion: prices stay decimal
-    text, capabilities JSON text, times as the driver returns them (text on SQLite).
+    text, capabilities JSON text, times as the driver returns them (text on SQLite). Then the
+    release date, knowledge cutoff and open weights, whether the sources disagree, and the
+    field_sources text of the models that have one of those (the others: NULL, so 50,000 rows do not
+    carry 50,000 copies of it).
     """
+    disputed = json_text_has(Model.field_sources, "disputes")
+    has_facts = Model.released_at.is_null(False) | Model.knowledge_cutoff.is_null(False) | Model.open_weights.is_null(False) | disputed
     query = (
         Model.select(
             Provider.slug, Model.model_id, Model.name, Model.type, Model.status, Model.context_length,
             Model.max_output_tokens, Model.capabilities, PriceTable.input, PriceTable.output,
             Model.last_synced_at, Model.available, Model.in_catalog, Model.aliases,
+            Model.released_at, Model.knowledge_cutoff, Model.open_weights, disputed,
+            pw.Case(None, [(has_facts, Model.field_sources)], None),
         )
         .join(Provider)
         .switch(Model)

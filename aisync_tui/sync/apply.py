@@ -225,7 +225,7 @@ _ALWAYS_WRITTEN = frozenset({"raw", "field_sources", "last_synced_at", "availabl
 
 def _capability_sources(remote: RemoteModel, sources: dict[str, object]) -> None:
     """`capability:X` -> who said so: the provider for what it states (true or false) and for what
-    it lists as true; the feed for the capabilities it adds where the provider is silent."""
+    it lists as true; the feed for the capabilities it adds, or states false, where the provider is silent."""
     said = _provider_capability_keys(remote.stated, remote.capabilities)
     feed_caps = sources.get("feed_capabilities")
     current = [k for k in sources if k.startswith("capability:")]
@@ -240,6 +240,10 @@ def _capability_sources(remote: RemoteModel, sources: dict[str, object]) -> None
         key = capability_source_key(cap)
         earlier = before.get(key)
         sources[key] = earlier if earlier and earlier != "provider" else "litellm"
+    for key, earlier in before.items():
+        # A feed's stated no where the provider is silent stands until the feed or the provider says otherwise.
+        if key not in sources and isinstance(earlier, str) and earlier != "provider":
+            sources[key] = earlier
 
 
 def _change_rows(pk: int, run_id: int | None, changes: Sequence[FieldChange], now: datetime) -> list[dict[str, object]]:

@@ -15,7 +15,7 @@ from textual.worker import Worker, WorkerState
 
 from ..errors import EXIT_INTERRUPTED, AisyncError
 from . import format as fmt
-from .catalog import CAPABILITY_FILTERS
+from .catalog import CAPABILITY_FILTERS, SEARCH_WORDS, row_key
 from .commands import AisyncCommands, Command, app_commands
 from .job_state import Job
 from .jobs import Jobs
@@ -374,6 +374,10 @@ class AisyncApp(App[int]):
         if (main := self._on_main()) is not None:
             main.sort_by(key, descending)
 
+    def toggle_column(self, key: str) -> None:
+        if (main := self._on_main()) is not None:
+            main.toggle_column(key)
+
     def go_provider(self, slug: str | None) -> None:
         if (main := self._on_main()) is not None:
             main.go_provider(slug)
@@ -392,6 +396,11 @@ class AisyncApp(App[int]):
         if (main := self._on_main()) is not None and label in CAPABILITY_FILTERS:
             main.action_toggle_capability(label)
 
+    def toggle_flag(self, flag: str) -> None:
+        """Only models with this fact (catalog.FLAG_LABELS: sources disagree, open or closed weights), or all again."""
+        if (main := self._on_main()) is not None:
+            main.apply_filters(main.view.filters.with_(flags=main.view.filters.flags ^ {flag}))
+
     def toggle_active(self) -> None:
         if (main := self._on_main()) is not None:
             main.action_toggle_active()
@@ -402,7 +411,7 @@ class AisyncApp(App[int]):
 
     def open_current(self) -> None:
         if self.main is not None and (row := self.main.table.current) is not None:
-            self.open_model(row[0], row[1])
+            self.open_model(*row_key(row))
 
     def copy_current(self) -> None:
         if self.main is not None:
@@ -604,6 +613,7 @@ class AisyncApp(App[int]):
         groups = [(cls.BINDING_GROUP_TITLE or "Screen", [b for b in cls.BINDINGS if isinstance(b, Binding) and b.show is not None])
                   for cls in classes]
         groups.insert(3, ("Filter box", [b for b in FilterInput.BINDINGS if isinstance(b, Binding)]))
+        groups.insert(4, ("Filter words", [Binding(word, "filter", "Filter", tooltip=what) for word, (_, what) in SEARCH_WORDS.items()]))
         groups.append(("Command palette", [Binding("ctrl+p", "command_palette", "Palette", tooltip="Every action, searchable.")]))
         self.push_screen(HelpScreen(groups, dict(self.settings.ui.keymap)))
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from .catalog import CAPABILITY_FILTERS, SORT_KEYS, TYPE_CYCLE
+from .catalog import CAPABILITY_FILTERS, FLAG_LABELS, OPTIONAL_COLUMNS, SEARCH_WORDS, SORT_KEYS, TYPE_CYCLE
 
 if TYPE_CHECKING:
     from .app import AisyncApp
@@ -37,6 +37,13 @@ def app_commands(app: AisyncApp) -> list[Command]:
     for key, (label, _) in SORT_KEYS.items():
         cmds.append((f"sort: by {label}", partial(app.sort_by, key, False), f"Sort the table by {label}, ascending."))
         cmds.append((f"sort: by {label} (descending)", partial(app.sort_by, key, True), f"Sort the table by {label}, descending."))
+    shown = app.main.shown_columns if app.main is not None else frozenset()
+    for col in OPTIONAL_COLUMNS:
+        if col.key in shown:
+            cmds.append((f"column: hide {col.sort_label}", partial(app.toggle_column, col.key), f"Remove the {col.label} column."))
+        else:
+            cmds.append((f"column: show {col.sort_label}", partial(app.toggle_column, col.key),
+                         f"Add a sortable {col.label} column ({col.sort_label}; — where no source states it)."))
     cmds.append(("workload: set…", app.ask_workload,
                  "Type input/output tokens per request × requests: the table gets a sortable Workload $ column."))
     if app.workload is not None:
@@ -50,6 +57,8 @@ def app_commands(app: AisyncApp) -> list[Command]:
         cmds.append((f"filter: type {t or 'any'}", partial(app.filter_type, t), "Filter the table by model type."))
     for label, cap in CAPABILITY_FILTERS.items():
         cmds.append((f"filter: {label}", partial(app.toggle_capability, label), f"Only models with {cap} (toggle)."))
+    for word, (flag, what) in SEARCH_WORDS.items():
+        cmds.append((f"filter: {FLAG_LABELS[flag]} (toggle)", partial(app.toggle_flag, flag), f"{what} Also typed in the filter box: {word}"))
     cmds += [
         ("filter: active only (toggle)", partial(app.toggle_active), "Only active models, or all again."),
         ("filter: available to me", partial(app.filter_available, True), "Only models your providers list."),

@@ -24,15 +24,7 @@ def now() -> datetime:
 
 def parse_time(value: object) -> datetime | None:
     """A stored time (driver text such as '2025-06-01 11:48:00' or a datetime) as aware UTC."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return domain.as_utc(value)
-    try:
-        parsed = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return domain.as_utc(parsed)
+    return domain.stored_time(value)
 
 
 def ago(value: object, reference: datetime | None = None) -> str:

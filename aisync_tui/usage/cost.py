@@ -136,3 +136,34 @@ class PriceBook:
         price, how = found
         cost = compute_cost(price, requests=requests, input_tokens=input_tokens, output_tokens=output_tokens, cached_tokens=cached_tokens)
         return (cost, how) if cost is not None else (None, None)
+
+    def has_price(self, provider: str, *model_ids: str | None) -> bool:
+        """True when one of `model_ids` (None skipped) names a store model with a price period."""
+        return any(ident and self.periods(provider, ident) for ident in model_ids)
+
+    def record_cost(
+        self,
+        provider: str,
+        served: str,
+        requested: str | None,
+        ts: datetime,
+        *,
+        requests: int | None,
+        input_tokens: int,
+        output_tokens: int,
+        cached_tokens: int = 0,
+    ) -> tuple[Decimal | None, str | None]:
+        """(cost, cost_source) of one usage record, the same at import and when a later pricing
+        sync prices what was left unpriced: by the model that served it, else by the one asked
+        for. Each id finds its model as every lookup does (its own id, then an alias its provider
+        states; never across providers, never a near match). (None, None) when neither has a
+        price that covers this usage: unknown, never 0."""
+        for ident in (served, requested):
+            if not ident:
+                continue
+            cost, how = self.cost(
+                provider, ident, ts, requests=requests, input_tokens=input_tokens, output_tokens=output_tokens, cached_tokens=cached_tokens
+            )
+            if cost is not None:
+                return cost, how
+        return None, None

@@ -303,20 +303,18 @@ def write_rows(
         inserts = []
         for row in pending:
             old = existing.get(row.source_ref)
+            cost: Decimal | None
+            how: str | None
             if row.cost_usd is not None:
                 cost, how = row.cost_usd, "reported"
             elif old is not None and old.cost_source == "reported":
                 # A cost the provider reported is never replaced by one we computed.
                 cost, how = old.cost_usd, "reported"
             else:
-                cost, how = None, None
-                # The model that served it first; the one asked for when the store knows only that.
-                for ident in (row.model_id, row.requested_model):
-                    if ident and cost is None:
-                        cost, how = book.cost(
-                            row.provider, ident, row.ts, requests=row.requests, input_tokens=row.input_tokens,
-                            output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
-                        )
+                cost, how = book.record_cost(
+                    row.provider, row.model_id, row.requested_model, row.ts, requests=row.requests,
+                    input_tokens=row.input_tokens, output_tokens=row.output_tokens, cached_tokens=row.cached_tokens,
+                )
             requested = row.requested_model if row.requested_model != row.model_id else None
             values = dict(
                 ts=row.ts, provider=row.provider, model_id=row.model_id, requested_model=requested, requests=row.requests,
@@ -373,27 +371,34 @@ def write_rows(
 
 
 def reprice_unpriced(book: PriceBook | None = None) -> int:
-    """Price the stored records that had no known price when imported. Returns how many now have one."""
+    """Price the stored records that had no known price when imported. Returns how many now have one.
+
+    A record is priced exactly as an import prices it (`PriceBook.record_cost`): by the model that
+    served it, else by the one it asked for; one that still finds no price stays unpriced.
+    """
     from ..store.models import UsageRecord, tuples
     from ..usage.cost import PriceBook
 
     book = book or PriceBook()
-    unpriced = UsageRecord.cost_source.is_null() & UsageRecord.cost_usd.is_null()
-    # Only models that now have a price are worth visiting (most unpriced usage stays unpriced).
-    pairs = tuples(UsageRecord.select(UsageRecord.provider, UsageRecord.model_id).where(unpriced).distinct())
-    priced_pairs = [(p, m) for p, m in pairs if book.periods(p, m)]
-    cols = (UsageRecord.id, UsageRecord.ts, UsageRecord.requests, UsageRecord.input_tokens, UsageRecord.output_tokens, UsageRecord.cached_tokens)
+    U = UsageRecord
+    unpriced = U.cost_source.is_null() & U.cost_usd.is_null()
+    # Only records that now find a price are worth visiting (most unpriced usage stays unpriced):
+    # one query for the ids they served and asked for, then the records of those that do.
+    kinds = tuples(U.select(U.provider, U.model_id, U.requested_model).where(unpriced).distinct())
+    priced_kinds = [(p, m, r) for p, m, r in kinds if book.has_price(p, m, r)]
+    cols = (U.id, U.ts, U.requests, U.input_tokens, U.output_tokens, U.cached_tokens)
     updates: list[tuple[object, str | None, int]] = []
-    for provider, model_id in priced_pairs:
-        query = UsageRecord.select(*cols).where(unpriced & (UsageRecord.provider == provider) & (UsageRecord.model_id == model_id))
+    for provider, model_id, requested in priced_kinds:
+        asked = U.requested_model.is_null() if requested is None else U.requested_model == requested
+        query = U.select(*cols).where(unpriced & (U.provider == provider) & (U.model_id == model_id) & asked)
         for rec_id, ts, requests, input_tokens, output_tokens, cached_tokens in query.tuples().iterator():
             ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
-            cost, how = book.cost(
-                provider, model_id, ts, requests=requests, input_tokens=input_tokens,
+            cost, how = book.record_cost(
+                provider, model_id, requested, ts, requests=requests, input_tokens=input_tokens,
                 output_tokens=output_tokens, cached_tokens=cached_tokens,
             )
             if cost is not None:
-                updates.append((UsageRecord.cost_usd.db_value(cost), how, rec_id))
+                updates.append((U.cost_usd.db_value(cost), how, rec_id))
     if updates:
         # One prepared statement for every record: a statement per record through Peewee was most
         # of a pricing sync that priced a thousand waiting records.

@@ -3,6 +3,7 @@ and the clouds, driven by recorded bodies (tests/fixtures/SOURCES.md), then `ais
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sqlite3
 from decimal import Decimal
@@ -209,11 +210,26 @@ def test_azure_syncs_models_and_deployments_and_prices_a_deployment_by_its_model
     assert bad.returncode == 1 and "✗ Invalid API key" in bad.stdout and "wrong-key-0123456789" not in bad.stdout + bad.stderr
 
 
+def _has_azure_identity() -> bool:
+    return importlib.util.find_spec("azure") is not None and importlib.util.find_spec("azure.identity") is not None
+
+
+@pytest.mark.skipif(_has_azure_identity(), reason="azure-identity is installed here: the extra is not missing")
 def test_azure_without_a_key_or_azure_identity_names_the_extra(sandbox, fake_server):
     _azure(sandbox, fake_server)
     r = sandbox.run("sync-models", "--provider", "azure")
     assert r.returncode == 1
     assert "✗ Provider not configured: azure-identity is not installed\n    → install aisync-tui[azure]" in r.stdout, r.stdout + r.stderr
+
+
+@pytest.mark.skipif(not _has_azure_identity(), reason="needs azure-identity (the [azure] extra)")
+def test_azure_without_a_key_or_a_login_says_so_in_one_line(sandbox, fake_server):
+    _azure(sandbox, fake_server)
+    r = sandbox.run("sync-models", "--provider", "azure")
+    assert r.returncode == 1
+    assert "✗ Invalid API key: no Entra ID token" in r.stdout and "→ run: az login, or set $AZURE_OPENAI_API_KEY" in r.stdout, r.stdout
+    # azure-identity's own log of every credential it tried stays out of the output
+    assert "SharedTokenCacheCredential" not in r.stdout + r.stderr and "Attempted credentials" not in r.stdout + r.stderr, r.stdout + r.stderr
 
 
 #: Publisher models written to the documented PublisherModel shape (no real list was found).

@@ -1,5 +1,6 @@
 """The real `aisync usage import/report` in a subprocess: llm logs.db, the admin APIs on a loopback
-server (several pages), a CSV that fails, and re-import that never counts twice."""
+server (several pages), a CSV that fails, re-import that never counts twice, and usage priced by the
+pricing sync that brings its price."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from aisync_tui.pricing.sources import snapshot_bytes
 from tests.e2e.fakeserver import DEFAULT_KEYS
 from tests.unit.usage_helpers import anthropic_cost_pages, anthropic_usage_pages, build_logs_db, insert, openai_cost_pages, openai_usage_pages
 
@@ -124,3 +126,30 @@ def test_report_csv_has_a_header_and_one_row_per_model(sandbox, tmp_path: Path) 
     out = sandbox.run("usage", "report", "--format", "csv").stdout.splitlines()
     assert out[0].startswith("provider,model,in_catalog,records,requests")
     assert out[1].startswith("openai,gpt-4o,yes,1,2,0,5,5,0,0.02,0.01,")  # in the bundled catalog
+
+
+def test_usage_served_by_an_unknown_snapshot_is_priced_by_the_pricing_sync_that_prices_the_model_asked_for(sandbox, tmp_path: Path) -> None:
+    db = build_logs_db(tmp_path / "logs.db", "v4_turns")
+    day = _day0(1).strftime("%Y-%m-%d")
+    insert(db, "turns", [{"id": "01turn", "model": "gpt-9o", "resolved_model": "gpt-9o-2026-11-01", "datetime_utc": f"{day}T09:00:00+00:00", "input_tokens": 1000, "output_tokens": 100}])
+    imported = sandbox.run("usage", "import", "llm", str(db), "--json")
+    assert imported.returncode == 0, imported.stderr
+    assert json.loads(imported.stdout)["unpriced"] == 1
+    assert _report(sandbox, "--days", "7")["totals"]["cost_usd"] is None
+    # Local feed files: the bundled LiteLLM copy plus a price for gpt-9o (not for its snapshot id).
+    litellm = json.loads(snapshot_bytes("litellm"))
+    litellm["gpt-9o"] = {"litellm_provider": "openai", "mode": "chat", "input_cost_per_token": 2e-06, "output_cost_per_token": 8e-06}
+    (tmp_path / "litellm.json").write_text(json.dumps(litellm))
+    (tmp_path / "genai.json").write_bytes(snapshot_bytes("genai"))
+    (tmp_path / "modelsdev.json").write_bytes(snapshot_bytes("modelsdev"))
+    sandbox.write_config(
+        f'[pricing]\nfeed_url = "{tmp_path}/litellm.json"\ngenai_prices_url = "{tmp_path}/genai.json"\nmodelsdev_url = "{tmp_path}/modelsdev.json"\n'
+    )
+    synced = sandbox.run("sync-pricing")
+    assert synced.returncode == 0, synced.stderr
+    assert "Usage records priced now that their model has a price: 1" in synced.stdout
+    report = _report(sandbox, "--days", "7")
+    (gpt,) = report["by_model"]
+    assert (gpt["model"], gpt["resolved_models"], gpt["cost_usd"]) == ("gpt-9o", ["gpt-9o-2026-11-01"], "0.0028")  # 1000 x $2 + 100 x $8 per 1M
+    assert report["totals"]["unpriced_records"] == 0 and report["totals"]["cost_usd"] == "0.0028"
+    assert "Total Cost: $0.0028" in sandbox.run("usage", "report", "--days", "7").stdout

@@ -4,6 +4,7 @@ before (narrowing a previous result, reusing a cached one, the C-level sorter)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import given, settings
@@ -12,24 +13,53 @@ from hypothesis import strategies as st
 from aisync_tui.tui.catalog import (
     AVAILABLE,
     CAPS,
+    DISPUTED,
     MODEL_ID,
     NAME,
+    OPEN_WEIGHTS,
     PROVIDER,
+    SEARCH_WORDS,
     SORT_KEYS,
     STATUS,
     TYPE,
     CatalogView,
     Filters,
     Row,
+    SortValue,
     sort_order,
     squash,
 )
 
 
-def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> list[Row]:
-    """The specification: every filter over every row, then a stable sort with unknowns last."""
+def known_key(sort: str) -> Callable[[Row], SortValue]:
     key = SORT_KEYS[sort][1]
-    text = f.search.strip().lower()
+
+    def known(row: Row) -> SortValue:
+        value = key(row)
+        assert value is not None
+        return value
+
+    return known
+
+
+def has_flag(row: Row, flag: str) -> bool:
+    weights = row[OPEN_WEIGHTS]
+    return {"disputed": bool(row[DISPUTED]), "open_weights": weights is not None and bool(weights),
+            "closed_weights": weights is not None and not weights}[flag]
+
+
+def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> list[Row]:
+    """The specification: every filter over every row, then a stable sort with unknowns last. An
+    `is:` word of the search is a flag; the start of one (being typed) is no filter at all."""
+    key = SORT_KEYS[sort][1]
+    words = []
+    flags = set(f.flags)
+    for word in f.search.strip().lower().split():
+        if word in SEARCH_WORDS:
+            flags.add(SEARCH_WORDS[word][0])
+        elif not (word.startswith("is:") and any(w.startswith(word) for w in SEARCH_WORDS)):
+            words.append(word)
+    text = " ".join(words)
     out = []
     for r in rows:
         if f.provider is not None and r[PROVIDER] != f.provider:
@@ -40,13 +70,16 @@ def reference_rows(rows: list[Row], f: Filters, sort: str, descending: bool) -> 
             continue
         if f.available is not None and bool(r[AVAILABLE]) is not f.available:
             continue
-        if any(not (r[CAPS] and f'"{cap}"' in r[CAPS]) for cap in f.capabilities):
+        caps = str(r[CAPS] or "")
+        if any(f'"{cap}"' not in caps for cap in f.capabilities):
+            continue
+        if not all(has_flag(r, flag) for flag in flags):
             continue
         if text and not all(any(w in part or squash(w) in squash(part) for part in (str(r[MODEL_ID]).lower(), str(r[NAME] or "").lower()))
                             for w in text.split()):
             continue
         out.append(r)
-    known = sorted((r for r in out if key(r) is not None), key=key)
+    known = sorted((r for r in out if key(r) is not None), key=known_key(sort))
     unknown = [r for r in out if key(r) is None]
     ordered = (known[::-1] if descending else known) + unknown
     return [r for r in ordered if r[AVAILABLE]] + [r for r in ordered if not r[AVAILABLE]]
@@ -68,6 +101,12 @@ row_strategy = st.tuples(
     st.sampled_from([None, "2025-06-01 11:48:00", "2025-06-01 11:48:00.250000", "2024-01-02"]),  # synced
     st.booleans(),  # available
     st.booleans(),  # in catalog
+    st.sampled_from([None, "[]"]),  # aliases (searching them: test_search_finds_a_model_by_an_alias_its_provider_states)
+    st.sampled_from([None, "", "2024-05-13", "2025-04-14", "2025-04-14"]),  # released
+    st.sampled_from([None, "2023-10", "2024-10-01", "2024-06"]),  # knowledge cutoff
+    st.sampled_from([None, 0, 1, True, False]),  # open weights (SQLite 0/1, PostgreSQL booleans)
+    st.sampled_from([0, 1]),  # sources disagree
+    st.just(None),  # field sources (the view never reads them)
 )
 
 
@@ -84,12 +123,15 @@ filters = st.builds(
     active=st.booleans(),
     available=st.sampled_from([None, True, False]),
     capabilities=st.frozensets(st.sampled_from(["vision", "functions", "reasoning"]), max_size=2),
+    flags=st.frozensets(st.sampled_from(["disputed", "open_weights", "closed_weights"]), max_size=2),
 )
 # What a user does: type or delete one character, replace the text, change a filter or the sort.
 steps = st.one_of(
     st.tuples(st.just("type"), st.sampled_from(list("gpt-4oEmILfash ."))),
     st.tuples(st.just("backspace"), st.none()),
-    st.tuples(st.just("text"), st.sampled_from(["", "gpt", " GPT-4O ", "flash", "émile", "o"])),
+    st.tuples(st.just("text"), st.sampled_from(["", "gpt", " GPT-4O ", "flash", "émile", "o", "is:disputed", "gpt is:open-weights",
+                                                "is:closed-weights flash", "is:dis", "is:bogus", "is:DISPUTED o", "Is:Open-Weights"])),
+    st.tuples(st.just("word"), st.sampled_from([" is:disputed", " is:open-weights", " is:closed-weights", " is:", "is:open"])),
     st.tuples(st.just("filters"), filters),
     st.tuples(st.just("sort"), st.tuples(st.sampled_from(list(SORT_KEYS)), st.sampled_from([None, True, False]))),
     st.tuples(st.just("reload"), st.none()),
@@ -108,8 +150,8 @@ def test_every_sequence_of_typing_filters_and_sorts_shows_the_rows_a_full_filter
             view.set_filters(f.with_(search=f.search + arg))
         elif action == "backspace":
             view.set_filters(f.with_(search=f.search[:-1]))
-        elif action == "text":
-            view.set_filters(f.with_(search=arg))
+        elif action in ("text", "word"):
+            view.set_filters(f.with_(search=arg if action == "text" else f.search + arg))
         elif action == "filters":
             view.set_filters(arg.with_(search=f.search))
         elif action == "sort":
@@ -125,7 +167,7 @@ def test_the_fast_sorter_orders_rows_like_sort_keys_with_unknown_values_last(raw
     rows = catalog(raw)
     known, unknown = sort_order(rows, key)
     fn = SORT_KEYS[key][1]
-    assert known == sorted((r for r in rows if fn(r) is not None), key=fn)
+    assert known == sorted((r for r in rows if fn(r) is not None), key=known_key(key))
     assert unknown == [r for r in rows if fn(r) is None]
 
 

@@ -110,3 +110,50 @@ def test_record_api_prices_now_and_never_counts_a_ref_twice(store) -> None:
         record("openai", "gpt-4o", -1, 0)
     with pytest.raises(UsageDataError, match="cached_tokens is more than input_tokens"):
         record("openai", "gpt-4o", 10, 0, cached_tokens=11)
+
+
+def _asked(ref: str, served: str, requested: str | None, ts: datetime = MAR) -> UsageRow:
+    return UsageRow(ts, "openai", served, 1, 1_000_000, 0, 0, "llm", ref, requested_model=requested)
+
+
+def _alias(provider: str, model_id: str, alias: str) -> None:
+    from aisync_tui.store.models import Model, ModelAlias, Provider
+
+    model = Model.select().join(Provider).where((Provider.slug == provider) & (Model.model_id == model_id)).get()
+    ModelAlias.create(model=model, provider=model.provider_id, name=alias)
+
+
+def _cost(ref: str) -> tuple[Decimal | None, str | None]:
+    rec = UsageRecord.get(UsageRecord.source_ref == ref)
+    return rec.cost_usd, rec.cost_source
+
+
+def test_a_record_served_by_an_unknown_id_is_priced_later_by_the_model_it_asked_for(store) -> None:
+    write_rows([
+        _asked("by-alias", "gpt-4o-2099-01-01", "gpt-4o-latest"),
+        _asked("by-id", "gpt-4o-2099-02-02", "gpt-4o"),
+    ], source="llm")
+    assert _cost("by-alias") == _cost("by-id") == (None, None)
+    # A pricing sync brings gpt-4o's price, and OpenAI states gpt-4o-latest as its alias.
+    seed_price("openai", "gpt-4o", [(JAN, None, "0.000002", "0.000008")])
+    _alias("openai", "gpt-4o", "gpt-4o-latest")
+    assert reprice_unpriced() == 2
+    assert _cost("by-alias") == _cost("by-id") == (Decimal("2"), "computed")
+
+
+def test_a_record_whose_served_and_asked_ids_both_have_no_price_stays_unknown_not_zero(store) -> None:
+    seed_price("openai", "gpt-4o", [(JAN, None, "0.000002", "0.000008")])
+    write_rows([_asked("nowhere", "gpt-4o-2099-01-01", "gpt-4o-someday")], source="llm")
+    assert reprice_unpriced() == 0
+    assert _cost("nowhere") == (None, None)
+    assert model_usage("openai", "gpt-4o-someday", days=3650, now=MAR + timedelta(days=1)).unpriced_records == 1
+
+
+def test_the_model_that_served_a_record_sets_its_price_over_the_one_asked_for_at_import_and_later(store) -> None:
+    write_rows([_asked("waiting", "gpt-4o-2024-08-06", "gpt-4o")], source="llm")
+    seed_price("openai", "gpt-4o", [(JAN, None, "0.000005", "0.000015")])
+    seed_price("openai", "gpt-4o-2024-08-06", [(JAN, None, "0.0000025", "0.00001")])
+    assert reprice_unpriced() == 1
+    write_rows([_asked("fresh", "gpt-4o-2024-08-06", "gpt-4o")], source="llm")
+    # Repriced later or priced at import, the same record gets the same price: the served one's.
+    assert _cost("waiting") == _cost("fresh") == (Decimal("2.5"), "computed")

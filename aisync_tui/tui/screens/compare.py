@@ -1,6 +1,7 @@
 """Side-by-side comparison of the models marked on the main screen (`space` marks, `=` opens):
-every price component, context, max output, capabilities ✓/✗, dates, and what a workload typed
-here costs on each (the same arithmetic as `aisync cost`)."""
+every price component, context, max output, capabilities as `models info` words them (✓ stated
+yes, ✗ stated no, ? unknown), release facts, dates, and what a workload typed here costs on each
+(the same arithmetic as `aisync cost`)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,11 @@ from ...domain import (
 )
 from ...render import money
 from ...render.inert import inert
+from ...render.model_text import CapabilityState, capability_states
 from .. import format as fmt
+from ..catalog import FACT_LABELS, UNKNOWN, facts_of
+from ..palette import PLAIN, Palette, palette_for
+from .detail import capability_mark, capability_style
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -123,7 +128,13 @@ class CompareScreen(Screen[None]):
     def on_mount(self) -> None:
         self.sub_title = f"{len(self.keys)} models side by side"
         self.query_one("#compare-body").focus()
+        # Another theme: draw again in its colours.
+        self.watch(self.app, "theme", self._theme_changed, init=False)
         self._load()
+
+    def _theme_changed(self) -> None:
+        if self.details:
+            self.show(self.details)
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
     def _load(self) -> None:
@@ -134,7 +145,8 @@ class CompareScreen(Screen[None]):
 
     def show(self, details: list[ModelDetail | None]) -> None:
         self.details = details
-        self.query_one("#compare-table", Static).update(comparison_table(self.keys, details, self.per, self.workload))
+        table = comparison_table(self.keys, details, self.per, self.workload, palette_for(self.app))
+        self.query_one("#compare-table", Static).update(table)
 
     @on(Input.Submitted, "#compare-workload")
     @on(Input.Changed, "#compare-workload")
@@ -143,7 +155,7 @@ class CompareScreen(Screen[None]):
         try:
             self.workload = parse_workload(event.value)
         except ValueError as exc:
-            status.update(Text(str(exc), style="red"))
+            status.update(Text(str(exc), style=palette_for(self.app).err))
             return
         status.update("")
         if self.details:
@@ -159,7 +171,18 @@ def _price_cell(component: str, value: Decimal | None, per: str) -> str:
     return money.usd(value)
 
 
-def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[ModelDetail | None], per: str, workload: Workload | None) -> Table:
+def _capability_cell(state: CapabilityState, palette: Palette) -> Text:
+    """"✓ (provider)", "✗ (provider)" or "? unknown": the mark and source `models info` shows."""
+    if state.stated is None:
+        return Text(f"{capability_mark(state)} unknown", style=palette.muted)
+    said = f" ({inert(state.source, 40)})" if state.source else ""
+    return Text(capability_mark(state) + said, style=capability_style(state, palette))
+
+
+def comparison_table(
+    keys: Sequence[tuple[str, str]], details: Sequence[ModelDetail | None], per: str, workload: Workload | None,
+    palette: Palette = PLAIN,
+) -> Table:
     """One column per model, one row per attribute."""
     t = Table(box=box.SIMPLE_HEAD, show_edge=False, expand=False)
     t.add_column("", style="bold", no_wrap=True)
@@ -169,8 +192,7 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[ModelDet
     def row(label: str, cells: Sequence[str | Text]) -> None:
         t.add_row(label, *cells)
 
-    present = [d for d in details if d is not None]
-    row("Status", [d.status if d else Text("not in the store", style="red") for d in details])
+    row("Status", [d.status if d else Text("not in the store", style=palette.err) for d in details])
     row("Type", [d.type if d else "" for d in details])
     row("Context", [fmt.tokens(d.context_length) if d else "" for d in details])
     row("Max output", [fmt.tokens(d.max_output_tokens) if d else "" for d in details])
@@ -189,15 +211,28 @@ def comparison_table(keys: Sequence[tuple[str, str]], details: Sequence[ModelDet
             if q.cost is not None:
                 cells.append(Text(money.usd(q.cost), style="bold"))
             else:
-                cells.append(Text("no " + ", ".join(component_label(c).lower() for c in q.missing) + " price", style="yellow"))
+                cells.append(Text("no " + ", ".join(component_label(c).lower() for c in q.missing) + " price", style=palette.warn))
         row(f"Workload $ ({workload.input_tokens:,}/{workload.output_tokens:,} ×{workload.requests:,})", cells)
     t.add_section()
+    # A capability no model here has a word on is left out: a row of "unknown" compares nothing.
+    known = [{state.name: state for state in capability_states(d.capabilities, d.field_sources)} if d else None for d in details]
     for cap in CAPABILITIES:
-        if any(cap in d.capabilities for d in present):
-            row(CAPABILITY_LABELS[cap], [(Text("✓", style="green") if cap in d.capabilities else Text("✗", style="red")) if d else "" for d in details])
+        said = [states[cap] if states is not None else None for states in known]
+        if any(state is not None and state.stated is not None for state in said):
+            row(CAPABILITY_LABELS[cap], [_capability_cell(state, palette) if state is not None else "" for state in said])
     t.add_section()
     row("Created", [fmt.when(d.created_at) if d and d.created_at else "—" for d in details])
-    row("Deprecated", [Text(fmt.when(d.deprecated_at), style="yellow") if d and d.deprecated_at else "—" for d in details])
+    facts = [{f.name: f for f in facts_of(d.released_at, d.knowledge_cutoff, d.open_weights, d.field_sources)} if d else None for d in details]
+    for name, label in FACT_LABELS:
+        shown: list[str | Text] = []
+        for stated in facts:
+            fact = stated.get(name) if stated is not None else None
+            if fact is not None:
+                shown.append(Text(fact.value + (f" ({fact.source})" if fact.source else "")))
+            else:  # unknown: a dim dash, never a guess; nothing for a model no longer in the store
+                shown.append(Text(UNKNOWN, style=palette.muted) if stated is not None else "")
+        row(label, shown)
+    row("Deprecated", [Text(fmt.when(d.deprecated_at), style=palette.warn) if d and d.deprecated_at else "—" for d in details])
     row("Price since", [fmt.when(d.price.effective_from) if d and d.price else "—" for d in details])
     row("Last synced", [fmt.when(d.last_synced_at) if d and d.last_synced_at else "—" for d in details])
     return t

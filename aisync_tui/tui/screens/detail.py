@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from rich import box
-from rich.console import Group
+from rich.console import Group, JustifyMethod, RenderableType
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -15,16 +16,23 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from ...domain import CAPABILITIES, TOKEN_COMPONENTS
+from ...domain import TOKEN_COMPONENTS
 from ...render import money
 from ...render.inert import inert
+from ...render.model_text import CapabilityState, capability_line, capability_states
 from .. import format as fmt
+from ..catalog import DISPUTE_MARK, dispute_label, dispute_values, fact_source, facts_of, recorded_disputes
 from ..palette import PLAIN, Palette, palette_for
 from ..widgets.charts import sparkline, step_series
 
 if TYPE_CHECKING:
+    from ...pricing.disputes import Dispute
     from ...store.queries import ModelDetail
     from ...usage.stats import ModelUsage
+
+#: Price sources that fill only a price no other source states (README: the order of trust), so
+#: such a price is one source's word alone.
+SOLE_PRICE_SOURCES = frozenset({"models.dev", "snapshot:models.dev"})
 
 
 def basic_section(d: ModelDetail) -> Table:
@@ -42,6 +50,7 @@ def basic_section(d: ModelDetail) -> Table:
         ("Max output", fmt.tokens(d.max_output_tokens) + (f" ({d.max_output_tokens:,} tokens)" if d.max_output_tokens else "")),
         ("Modalities", f"in: {', '.join(d.input_modalities) or '—'} · out: {', '.join(d.output_modalities) or '—'}"),
         ("Created", fmt.when(d.created_at)),
+        *_fact_rows(d),
         ("Deprecated", fmt.when(d.deprecated_at) if d.deprecated_at else "—"),
         ("Owned by", d.owned_by or "—"),
         ("First seen", fmt.when(d.first_seen_at)),
@@ -49,7 +58,7 @@ def basic_section(d: ModelDetail) -> Table:
     ]
     if d.aliases:
         rows.append(("Aliases", ", ".join(d.aliases)))
-    # Per-capability sources ("capability:vision") stay in JSON: one line here would be too long.
+    # Per-capability sources ("capability:vision") show next to each capability in its own section.
     sources = {k: v for k, v in d.field_sources.items() if isinstance(v, str) and not k.startswith("capability:")}
     if sources:
         rows.append(("Field sources", ", ".join(f"{k}: {v}" for k, v in sorted(sources.items()))))
@@ -60,21 +69,49 @@ def basic_section(d: ModelDetail) -> Table:
     return t
 
 
-def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Text:
-    have = set(d.capabilities)
-    text = Text()
-    for i, cap in enumerate(CAPABILITIES):
-        mark, style = ("✓", palette.ok) if cap in have else ("✗", palette.muted)
-        text.append(f"{mark} {cap.replace('_', ' '):<19}", style=style)
-        if i % 3 == 2:
-            text.append("\n")
-    return text
+def _fact_rows(d: ModelDetail) -> list[tuple[str, str]]:
+    """Release date, knowledge cutoff, last update and open weights where a source states them,
+    each with that source; an unknown one is not shown (never guessed)."""
+    facts = list(facts_of(d.released_at, d.knowledge_cutoff, d.open_weights, d.field_sources))
+    rows = [(f.label, f.value + (f" ({f.source})" if f.source else "")) for f in facts if f.name != "open_weights"]
+    if d.last_updated:
+        source = fact_source(d.field_sources, "last_updated")
+        rows.append(("Last updated", inert(d.last_updated, 20) + (f" ({source})" if source else "")))
+    rows += [(f.label, f.value + (f" ({f.source})" if f.source else "")) for f in facts if f.name == "open_weights"]
+    return rows
 
 
-def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Any:
+def capability_style(state: CapabilityState, palette: Palette = PLAIN) -> str:
+    """A stated yes in the theme's ok colour, a stated no in its error colour, an unknown one dim:
+    the colour only repeats what the mark (✓, ✗, ?) and the word "unknown" already say."""
+    if state.stated is None:
+        return palette.muted
+    return palette.ok if state.stated else palette.err
+
+
+def capability_mark(state: CapabilityState) -> str:
+    """The mark `models info` puts before a capability (✓, ✗ or ?), taken from its line so the
+    app and the command never word it apart."""
+    return capability_line(state).split(" ", 1)[0]
+
+
+def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Table:
+    """Every capability as `models info` words it: ✓ stated yes, ✗ stated no (each with its
+    source where one is recorded), ? unknown where no source says (never shown as a no)."""
+    t = Table.grid(padding=(0, 3))
+    t.add_column()
+    t.add_column()
+    lines = [Text(capability_line(state), style=capability_style(state, palette)) for state in capability_states(d.capabilities, d.field_sources)]
+    for i in range(0, len(lines), 2):
+        t.add_row(*lines[i:i + 2])
+    return t
+
+
+def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> RenderableType:
     if d.price is None:
         return Text("No price known for this model (unknown, not free).", style=palette.muted)
     unit = money.UNIT_WORDS[per]
+    disputed = {x.field for x in recorded_disputes(d.field_sources.get("disputes"))}
     t = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
     t.add_column("Component")
     t.add_column("Price", justify="right")
@@ -83,7 +120,8 @@ def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Any:
         if name not in TOKEN_COMPONENTS and not value:
             continue  # a zero per-request or per-search fee is no fee: not a row of its own
         amount, _, per_words = money.component_text(name, value, per).partition(" per ")
-        t.add_row(money.component_label(name), amount, per_words)
+        # The mark says the sources state other prices for it (the "Sources disagree" section).
+        t.add_row(money.component_label(name) + (f" {DISPUTE_MARK}" if name in disputed else ""), amount, per_words)
     for name, value in d.price.price.other:
         t.add_row(f"{name} (not used in costs)", money.usd(value), "as the source states")
     for tier in d.price.price.tiers:
@@ -91,15 +129,62 @@ def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Any:
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
     foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style=palette.muted)
+    if d.price.source in SOLE_PRICE_SOURCES:
+        sole = fmt.plain(f"Stated by {d.price.source} alone: the provider, LiteLLM and genai-prices give no price to check it against.",
+                         style=palette.warn)
+        return Group(t, foot, sole)
     return Group(t, foot)
 
 
-def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette = PLAIN) -> Any:
+def disputes_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> RenderableType | None:
+    """Each field on which the price feeds disagree: every source's value, in the order of trust,
+    and the value aisync keeps (the most trusted source's). None when they agree."""
+    if "disputes" not in d.field_sources:
+        return None
+    disputes = recorded_disputes(d.field_sources.get("disputes"))
+    if not disputes:
+        # Marked in the table like `models list --disputed` lists it; the values cannot be shown.
+        return Text("The record of this disagreement cannot be read: the next pricing sync (p) records it again.", style=palette.warn)
+    sources: list[str] = []
+    for dispute in disputes:
+        sources += [source for source, _ in dispute_values(dispute, per) if source not in sources]
+    t = Table(box=box.SIMPLE, pad_edge=False)
+    t.add_column("Field")
+    for source in sources:
+        t.add_column(Text(source), justify="right")  # Text: a source name is never read as markup
+    t.add_column("In use", justify="right")
+    for dispute in disputes:
+        said = dict(dispute_values(dispute, per))
+        t.add_row(Text(dispute_label(dispute)), *(Text(said.get(source, "—")) for source in sources), Text(_in_use(d, dispute, per)))
+    foot = Text(
+        f"{DISPUTE_MARK} marks these models in the table (filter: is:disputed). The most trusted source decides "
+        "(the provider, then LiteLLM, genai-prices, models.dev); this goes once the sources agree again.",
+        style=palette.muted,
+    )
+    return Group(t, foot)
+
+
+def _in_use(d: ModelDetail, dispute: Dispute, per: str) -> str:
+    """The value the store keeps for a disputed field, with its source."""
+    if dispute.field in ("context_length", "max_output_tokens"):
+        value = d.context_length if dispute.field == "context_length" else d.max_output_tokens
+        source = fact_source(d.field_sources, dispute.field)
+        return "—" if value is None else f"{value:,}" + (f" ({source})" if source else "")
+    price = d.price.price.components().get(dispute.field) if d.price is not None else None
+    if price is None or d.price is None:
+        return "—"
+    return f"{money.token_price(price, per)} ({inert(d.price.source, 40)})"
+
+
+def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette = PLAIN) -> RenderableType:
     if not d.history:
         return Text("No price history yet.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
-    for col, justify in (("From", "left"), ("Until", "left"), ("Input", "right"), ("Output", "right"), ("Cached", "right"), ("Source", "left")):
-        t.add_column(col, justify=justify)  # type: ignore[arg-type]
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
+        ("From", "left"), ("Until", "left"), ("Input", "right"), ("Output", "right"), ("Cached", "right"), ("Source", "left"),
+    )
+    for col, justify in columns:
+        t.add_column(col, justify=justify)
     for h in d.history:
         p = h.price
         t.add_row(
@@ -122,14 +207,14 @@ def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette 
     return Group(t, chart)
 
 
-def _range(values: list[Any], per: str) -> str:
+def _range(values: list[Decimal | None], per: str) -> str:
     known = [v for v in values if v is not None]
     if not known:
         return "unknown"
     return f"{money.token_price(min(known), per)} – {money.token_price(max(known), per)}"
 
 
-def usage_section(usage: ModelUsage | str | None, width: int = 30, palette: Palette = PLAIN) -> Any:
+def usage_section(usage: ModelUsage | str | None, width: int = 30, palette: Palette = PLAIN) -> RenderableType:
     if usage is None:
         return Text("Usage statistics are not available in this version.", style=palette.muted)
     if isinstance(usage, str):
@@ -155,7 +240,7 @@ def usage_section(usage: ModelUsage | str | None, width: int = 30, palette: Pale
     return Group(t, chart)
 
 
-def changes_section(d: ModelDetail, per: str = "1m", limit: int = 50, palette: Palette = PLAIN) -> Any:
+def changes_section(d: ModelDetail, per: str = "1m", limit: int = 50, palette: Palette = PLAIN) -> RenderableType:
     if not d.changes:
         return Text("No changes recorded.", style=palette.muted)
     t = Table(box=box.SIMPLE, pad_edge=False)
@@ -191,7 +276,8 @@ class DetailScreen(Screen[None]):
             # Two columns on wide terminals (the -wide class), one below the other on narrow ones.
             with Horizontal(id="detail-cols"):
                 for column in (
-                    (("basic", "Basic information"), ("caps", "Capabilities"), ("pricing", "Current pricing")),
+                    (("basic", "Basic information"), ("caps", "Capabilities"), ("pricing", "Current pricing"),
+                     ("disputes", f"{DISPUTE_MARK} Sources disagree")),
                     (("history", "Pricing history"), ("usage", "Usage statistics (last 30 days)"), ("changes", "Change log")),
                 ):
                     with Vertical(classes="detail-col"):
@@ -214,6 +300,7 @@ class DetailScreen(Screen[None]):
         self.watch(self.app, "theme", self._theme_changed, init=False)
         self.set_class(self.size.width >= 150, "-wide")
         self.query_one("#sec-raw").display = False
+        self.query_one("#sec-disputes").display = False  # shown only for a model whose sources disagree
         self.query_one("#detail-body").focus()
         self.sub_title = inert(f"{self.provider}/{self.model_id}", 120)
 
@@ -230,6 +317,11 @@ class DetailScreen(Screen[None]):
         self.query_one("#sec-basic", Static).update(basic_section(detail))
         self.query_one("#sec-caps", Static).update(capabilities_section(detail, palette))
         self.query_one("#sec-pricing", Static).update(pricing_section(detail, self.per, palette))
+        disputes = disputes_section(detail, self.per, palette)
+        section = self.query_one("#sec-disputes", Static)
+        section.display = disputes is not None
+        if disputes is not None:
+            section.update(disputes)
         self.query_one("#sec-history", Static).update(history_section(detail, self.per, palette=palette))
         self.query_one("#sec-usage", Static).update(usage_section(usage, palette=palette))
         self.query_one("#sec-changes", Static).update(changes_section(detail, self.per, palette=palette))

@@ -18,6 +18,7 @@ from .. import format as fmt
 from ..catalog import (
     AVAILABILITY_CYCLE,
     CAPABILITY_FILTERS,
+    OPTIONAL_KEYS,
     SORT_CYCLE,
     SORT_KEYS,
     TYPE_CYCLE,
@@ -231,7 +232,23 @@ class MainScreen(Screen[None]):
         self.table.set_workload(column)
         self._show(keep)
 
+    @property
+    def shown_columns(self) -> frozenset[str]:
+        """The optional columns on (Released, Cutoff, Weights): off until the user turns them on."""
+        return self.table.shown_optional
+
+    def toggle_column(self, key: str) -> None:
+        """Show or hide an optional column; hiding the one the table is sorted by sorts by model id."""
+        shown = self.shown_columns ^ {key}
+        self.table.set_optional(shown)
+        if key not in shown and self.view.sort == key:
+            self.sort_by("model", False)
+        else:
+            self._show(self._current_key())
+
     def sort_by(self, key: str, descending: bool | None = None) -> None:
+        if key in OPTIONAL_KEYS and key not in self.shown_columns:
+            self.table.set_optional(self.shown_columns | {key})  # sorting by a column shows it
         start = time.perf_counter()
         keep = self._current_key()
         self.view.set_sort(key, descending)
@@ -326,8 +343,9 @@ class MainScreen(Screen[None]):
     def action_copy_id(self) -> None:
         row = self.table.current
         if row is not None:
-            self.app.copy_to_clipboard(row[1])
-            self.app.notify(f"Copied {inert(row[1], 80)}", timeout=2, markup=False)
+            model_id = row_key(row)[1]
+            self.app.copy_to_clipboard(model_id)
+            self.app.notify(f"Copied {inert(model_id, 80)}", timeout=2, markup=False)
 
     def go_provider(self, slug: str | None) -> None:
         self.query_one(ProviderPane).select_slug(slug)

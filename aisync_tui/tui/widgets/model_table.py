@@ -26,19 +26,24 @@ from .. import format as fmt
 from ..catalog import (
     COLUMNS,
     CONTEXT,
+    DISPUTE_MARK,
     INPUT,
     MAX_OUT,
     MODEL_ID,
+    OPTIONAL_KEYS,
     OUTPUT,
     PROVIDER,
     STATUS,
     SYNCED,
     TYPE,
-    WORKLOAD,
+    UNKNOWN,
     Column,
     Row,
     RowKey,
+    count_at,
+    is_disputed,
     row_key,
+    table_columns,
 )
 
 MODEL_MAX = 42
@@ -86,6 +91,8 @@ class ModelTable(ScrollView, can_focus=True):
         "model-table--deprecated",
         "model-table--catalog",
         "model-table--empty",
+        "model-table--unknown",
+        "model-table--disputed",
     }
     DEFAULT_CSS = """
     ModelTable {
@@ -101,6 +108,8 @@ class ModelTable(ScrollView, can_focus=True):
     ModelTable > .model-table--deprecated { color: $status-warning; }
     ModelTable > .model-table--catalog { color: $status-muted; }
     ModelTable > .model-table--empty { color: $status-muted; text-style: italic; }
+    ModelTable > .model-table--unknown { color: $status-muted; }
+    ModelTable > .model-table--disputed { color: $status-warning; }
     """
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)
@@ -135,13 +144,20 @@ class ModelTable(ScrollView, can_focus=True):
         self._on_painted: list[Callable[[], object]] = []
         self.workload: Column | None = None
         """The session workload's column, shown while one is set."""
+        self.shown_optional: frozenset[str] = frozenset()
+        """The optional columns the user turned on (catalog.OPTIONAL_COLUMNS)."""
         self._all_columns: Sequence[Column] = COLUMNS
 
     def set_workload(self, column: Column | None) -> None:
-        from ..catalog import with_workload
-
         self.workload = column
-        self._all_columns = with_workload(column)
+        self._set_columns()
+
+    def set_optional(self, keys: frozenset[str]) -> None:
+        self.shown_optional = keys
+        self._set_columns()
+
+    def _set_columns(self) -> None:
+        self._all_columns = table_columns(self.workload, self.shown_optional)
         self._layout_width = -1
         self.refresh()
 
@@ -277,15 +293,16 @@ class ModelTable(ScrollView, can_focus=True):
             "provider": inert(row[PROVIDER]),
             "type": inert(row[TYPE]),
             "status": inert(row[STATUS]),
-            "context": fmt.tokens(row[CONTEXT]),
-            "max_output": fmt.tokens(row[MAX_OUT]),
+            "context": fmt.tokens(count_at(row, CONTEXT)),
+            "max_output": fmt.tokens(count_at(row, MAX_OUT)),
             "input": fmt.price(row[INPUT], per),
             "output": fmt.price(row[OUTPUT], per),
             "tier": fmt.tier(row[INPUT], row[OUTPUT]),
             "synced": fmt.ago(row[SYNCED]) if row[SYNCED] is not None else "—",
         }
-        if self.workload is not None:
-            out[WORKLOAD] = fmt.workload_usd(self.workload.sort_key(row))
+        for col in self._all_columns:
+            if col.cell is not None:
+                out[col.key] = col.cell(row)
         return out
 
     def _header_label(self, col: Column, width: int) -> str:
@@ -329,15 +346,30 @@ class ModelTable(ScrollView, can_focus=True):
         if index == self.cursor:
             name = "model-table--cursor" if self.has_focus else "model-table--cursor-blurred"
             line_style = base + self.get_component_rich_style(name)
-        status_style = self._status_style(row[STATUS])
+        status_style = self._status_style(str(row[STATUS]))
         segments = []
         for col, w in columns:
+            if col.key == "model" and is_disputed(row):
+                segments += self._marked(cells["model"], w, line_style, index == self.cursor)
+                continue
             text = _fit(cells[col.key], w, col.right)
             style = line_style
             if col.key == "status" and status_style is not None and index != self.cursor:
                 style = line_style + status_style
+            elif col.key in OPTIONAL_KEYS and cells[col.key] == UNKNOWN and index != self.cursor:
+                style = line_style + self._resolved("unknown")
             segments.append(Segment(text + " " * GAP, style))
         return Strip(segments).adjust_cell_length(width, line_style)
+
+    def _marked(self, model_id: str, width: int, style: Style, cursor: bool) -> list[Segment]:
+        """The id with the mark of disagreeing sources right after it (the id gives way to it)."""
+        head = _fit(model_id, max(1, width - 2), False).rstrip() if cell_len(model_id) + 2 > width else model_id
+        pad = max(0, width - cell_len(head) - 2)
+        mark_style = style if cursor else style + self._resolved("disputed")
+        return [Segment(head + " ", style), Segment(DISPUTE_MARK, mark_style), Segment(" " * (pad + GAP), style)]
+
+    def _resolved(self, name: str) -> Style:
+        return Style(color=self.get_component_rich_style(f"model-table--{name}").color)
 
     def _status_style(self, status: str) -> Style | None:
         name = {"active": "active", "missing": "missing", "retired": "missing", "deprecated": "deprecated", "catalog": "catalog"}.get(status)
