@@ -234,10 +234,13 @@ class PriceTier:
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> PriceTier:
-        """A tier as the store keeps it. A threshold that is not a number raises TypeError or ValueError."""
+        """A tier as the store keeps it. A threshold that is not a whole number of tokens raises
+        TypeError or ValueError (true is not 1 token, 1.5 is not 1)."""
         threshold = data["threshold"]
-        if not isinstance(threshold, (int, float, str)):
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
             raise TypeError(f"a price tier's threshold is {type(threshold).__name__}, not a number")
+        if isinstance(threshold, float) and not threshold.is_integer():
+            raise ValueError(f"a price tier's threshold {threshold!r} is not a whole number of tokens")
         return cls(
             threshold=int(threshold),
             input=to_decimal(data.get("input")),

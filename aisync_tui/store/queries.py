@@ -11,7 +11,7 @@ from typing import Iterable, TypedDict, Unpack
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
+from ..domain import PRICE_COMPONENTS, Price, other_from_json, stored_utc, types_matching
 from ..jsonvalue import JSON, decode
 from . import coerce
 from .models import DBRow, Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
@@ -138,7 +138,7 @@ class RunRow:
 
 
 def price_from_row(row: PriceTable) -> Price:
-    tiers = tuple(PriceTier.from_json(t) for t in (row.tiers or ()))
+    tiers = coerce.tiers_of(row.tiers)  # decoded JSON from the store: objects only, as every reader takes them
     return Price(
         **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency,
         other=other_from_json(row.other),
