@@ -196,6 +196,16 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def stored_flag(value: object) -> bool | None:
+    """A stated yes/no read back from the store (a boolean, or 0/1 on SQLite); NULL, or a value of
+    any other kind (a hand edit such as 'no'), is not stated: None, never taken as a yes."""
+    if value is True or value is False:
+        return value
+    if type(value) is int and value in (0, 1):
+        return value == 1
+    return None
+
+
 def stored_time(value: object) -> datetime | None:
     """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
     a time, or a value of another kind is no time (None) instead of an error."""

@@ -11,7 +11,7 @@ from typing import Iterable, TypedDict, Unpack
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, other_from_json, stored_utc, types_matching
+from ..domain import PRICE_COMPONENTS, Price, other_from_json, stored_flag, stored_utc, types_matching
 from ..jsonvalue import JSON, decode
 from . import coerce
 from .models import DBRow, Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
@@ -256,7 +256,7 @@ def row_from_tuple(t: DBRow) -> ModelRow:
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
         aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
-        released_at=t[16] if len(t) > 16 else None, open_weights=None if len(t) <= 17 or t[17] is None else bool(t[17]),
+        released_at=t[16] if len(t) > 16 else None, open_weights=stored_flag(t[17]) if len(t) > 17 else None,
     )
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import TypeAlias, TypedDict, Unpack, cast
 
+from ..domain import stored_flag
 from ..jsonvalue import JSON, as_list, as_object, decode
 from ..pricing.disputes import Dispute
 from ..render import money
@@ -102,12 +103,14 @@ def _fact(value: object) -> str | None:
 
 def _weights_order(value: object) -> int | None:
     """Open weights first (ascending), then closed; unknown last."""
-    return None if value is None else (0 if value else 1)
+    stated = stored_flag(value)
+    return None if stated is None else (0 if stated else 1)
 
 
 def weights_word(value: object) -> str | None:
     """"open" or "closed" for a stated open-weights flag, None when no source states it."""
-    return None if value is None else ("open" if value else "closed")
+    stated = stored_flag(value)
+    return None if stated is None else ("open" if stated else "closed")
 
 
 @dataclass(frozen=True)
@@ -252,11 +255,11 @@ def split_search(text: str) -> tuple[str, frozenset[str]]:
 def _has_flag(row: Row, flag: str) -> bool:
     if flag == "disputed":
         return is_disputed(row)
-    weights = at(row, OPEN_WEIGHTS)
+    weights = stored_flag(at(row, OPEN_WEIGHTS))
     if flag == "open_weights":
-        return weights is not None and bool(weights)
+        return weights is True
     if flag == "closed_weights":
-        return weights is not None and not weights
+        return weights is False
     return False
 
 
