@@ -244,13 +244,23 @@ def dispute_lines(recorded: object, per: str) -> list[str]:
         try:
             name, values = str(item["field"]), dict(item["values"])
             if name in ("context_length", "max_output_tokens"):
-                shown = ", ".join(f"{inert(str(src), 40)} {int(v):,}" for src, v in values.items())
+                shown = ", ".join(f"{inert(str(src), 40)} {_token_count(v):,}" for src, v in values.items())
             else:
                 shown = ", ".join(f"{inert(str(src), 40)} {token_price(Decimal(str(v)), per)}" for src, v in values.items())
         except (KeyError, TypeError, ValueError, ArithmeticError):
             continue  # a hand-edited or damaged record is not shown rather than shown wrong
         out.append(f"Sources disagree on {_DISPUTE_LABELS.get(name, inert(name, 40))}: {shown}")
     return out
+
+
+def _token_count(value: object) -> int:
+    """A recorded limit: a whole number (or its digits); ValueError for anything else, so true is
+    not 1 token and 128000.5 is not 128,000."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise ValueError(f"{value!r} is not a number of tokens")
 
 
 def has_usage(usage: ModelUsage) -> bool:
