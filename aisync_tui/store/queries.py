@@ -249,6 +249,11 @@ def model_rows_query(
     return query.order_by(*_sort_key(sort))
 
 
+def _text(value: object) -> str | None:
+    """A text column read back: a value of another kind (a blob a hand edit left) is unknown."""
+    return value if isinstance(value, str) else None
+
+
 def row_from_tuple(t: DBRow) -> ModelRow:
     caps = t[7]
     return ModelRow(
@@ -256,7 +261,7 @@ def row_from_tuple(t: DBRow) -> ModelRow:
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
         aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
-        released_at=t[16] if len(t) > 16 else None, open_weights=stored_flag(t[17]) if len(t) > 17 else None,
+        released_at=_text(t[16]) if len(t) > 16 else None, open_weights=stored_flag(t[17]) if len(t) > 17 else None,
     )
 
 

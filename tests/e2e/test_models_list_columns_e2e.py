@@ -151,7 +151,8 @@ def test_a_damaged_fact_or_dispute_record_reads_as_unknown_for_its_model_only(pr
         # SQLite keeps what it is given: bytes where a date belongs, a field_sources text that is
         # not JSON, a disputes record that is not a list.
         con.execute("update model set knowledge_cutoff = x'00ff', last_updated = x'32303234' where id = ?", (ids["gpt-4o"],))
-        con.execute("""update model set field_sources = '{"disputes": [{"field": "input"' where id = ?""", (ids["gpt-4o-2024-05-13"],))
+        con.execute("""update model set field_sources = '{"disputes": [{"field": "input"', released_at = x'00ff' where id = ?""",
+                    (ids["gpt-4o-2024-05-13"],))
         con.execute("""update model set field_sources = '{"disputes": "input"}' where id = ?""", (ids["gpt-4o-mini"],))
     con.close()
     r = sb.run("models", "list", "--provider", "openai", "--search", "gpt-4o", "--columns", ALL)
@@ -159,7 +160,9 @@ def test_a_damaged_fact_or_dispute_record_reads_as_unknown_for_its_model_only(pr
     _, rows = _table(r.stdout)
     assert rows["gpt-4o"][-5:] == [shown("gpt-4o")[0], "—", "—", shown("gpt-4o")[3], "input"]
     assert rows["gpt-4o-2024-05-13"][-1] == "—" and rows["gpt-4o-mini"][-1] == "—"
+    assert rows["gpt-4o-2024-05-13"][-5] == "—"  # a release date that is not text: unknown
     assert rows["gpt-4o-2024-08-06"][-5:-1] == shown("gpt-4o-2024-08-06")
     models = {m["id"]: m for m in json.loads(sb.run("models", "list", "--provider", "openai", "--format", "json").stdout)}
     assert (models["gpt-4o"]["knowledge_cutoff"], models["gpt-4o"]["last_updated"]) == (None, None)
     assert models["gpt-4o-mini"]["disputed"] is None and models["gpt-4o-mini"]["disputes"] is None
+    assert models["gpt-4o-2024-05-13"]["released_at"] is None
