@@ -83,9 +83,20 @@ def _blended_prices(input_value: object, output_value: object) -> float | None:
     return 3 * i + o
 
 
-def _same(value: object) -> SortValue | None:
-    """The stored value itself as the sort key (text or a number); any other kind is unknown."""
-    return value if isinstance(value, (str, int, float)) else None
+def _same_text(value: object) -> str | None:
+    """A text column's stored value itself as the sort key; any other kind is unknown."""
+    return value if isinstance(value, str) else None
+
+
+def _same_number(value: object) -> int | float | None:
+    """A number column's stored value itself as the sort key; any other kind (text a hand edit
+    left in it, which would not compare with the numbers) is unknown."""
+    return value if type(value) is int or type(value) is float else None
+
+
+#: The sort keys that are the stored value itself, and the kinds each keeps: a column whose
+#: distinct values are all of those kinds (or NULL) is sorted without a conversion.
+_SAME: dict[SortConvert, tuple[type, ...]] = {_same_text: (str,), _same_number: (int, float)}
 
 
 def _text(value: object) -> str | None:
@@ -150,11 +161,11 @@ def _weights_cell(row: Row) -> str:
 #: Every column, in display order. "model" takes the width the others leave.
 COLUMNS: tuple[Column, ...] = (
     Column("model", "Model", 18, "model id", ((MODEL_ID,), _lower), priority=100),
-    Column("provider", "Provider", 10, "provider", ((PROVIDER,), _same), priority=90),
-    Column("type", "Type", 10, "type", ((TYPE,), _same), priority=60),
-    Column("status", "Status", 9, "status", ((STATUS,), _same), priority=70),
-    Column("context", "Context", 8, "context length", ((CONTEXT,), _same), right=True, priority=50),
-    Column("max_output", "Max out", 8, "max output", ((MAX_OUT,), _same), right=True, priority=30),
+    Column("provider", "Provider", 10, "provider", ((PROVIDER,), _same_text), priority=90),
+    Column("type", "Type", 10, "type", ((TYPE,), _same_text), priority=60),
+    Column("status", "Status", 9, "status", ((STATUS,), _same_text), priority=70),
+    Column("context", "Context", 8, "context length", ((CONTEXT,), _same_number), right=True, priority=50),
+    Column("max_output", "Max out", 8, "max output", ((MAX_OUT,), _same_number), right=True, priority=30),
     Column("input", "In/1M", 8, "input price", ((INPUT,), _float), right=True, priority=80),
     Column("output", "Out/1M", 8, "output price", ((OUTPUT,), _float), right=True, priority=75),
     Column("tier", "Cost", 6, "cost tier", ((INPUT, OUTPUT), _blended_prices), priority=40),
@@ -361,7 +372,8 @@ def sort_order(rows: Sequence[Row], key: str,
     raw: list[object] = list(map(itemgetter(*columns), rows))
     distinct = set(raw)
     values: list[SortValue | None]
-    if convert is _same and all(v is None or isinstance(v, (str, int, float)) for v in distinct):
+    kinds = _SAME.get(convert)
+    if kinds is not None and all(v is None or type(v) in kinds for v in distinct):
         values = cast("list[SortValue | None]", raw)  # the value itself, every distinct one checked just above
     else:
         if len(columns) == 1:

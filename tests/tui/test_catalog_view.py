@@ -211,3 +211,14 @@ def has_flag_of(row: Row, flag: str) -> bool:
     view.load([row])
     view.set_filters(Filters(flags=frozenset({flag}), active=False))
     return bool(view.rows)
+
+
+def test_a_context_length_edited_into_the_store_as_text_sorts_as_unknown_instead_of_stopping_the_sort() -> None:
+    from aisync_tui.tui.catalog import CONTEXT
+
+    def row(model_id: str, context: object) -> Row:
+        return tuple(model_id if i == MODEL_ID else context if i == CONTEXT else None for i in range(CONTEXT + 12))
+
+    rows = [row("a", 8192), row("b", "128k"), row("c", 4096), row("d", None)]
+    known, unknown = sort_order(rows, "context")
+    assert [r[MODEL_ID] for r in known] == ["c", "a"] and [r[MODEL_ID] for r in unknown] == ["b", "d"]
