@@ -73,7 +73,7 @@ def test_a_genai_and_rule_with_a_part_that_is_not_a_clause_never_matches_instead
 
 
 def test_a_genai_clause_whose_value_is_not_text_never_matches() -> None:
-    # str() of these would be "" (every id), "None" or "5": a guess at what the feed meant.
+    # Read through str() these would name the ids "[]", "None" and "5": a guess at what the feed meant.
     feed = parse_genai([{"id": "openai", "models": [
         _genai_model("empty-list", match={"starts_with": []}),
         _genai_model("null", match={"contains": None}),
