@@ -196,6 +196,16 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def stored_flag(value: object) -> bool | None:
+    """A stated yes/no read back from the store (a boolean, or 0/1 on SQLite); NULL, or a value of
+    any other kind (a hand edit such as 'no'), is not stated: None, never taken as a yes."""
+    if value is True or value is False:
+        return value
+    if type(value) is int and value in (0, 1):
+        return value == 1
+    return None
+
+
 def stored_time(value: object) -> datetime | None:
     """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
     a time, or a value of another kind is no time (None) instead of an error."""
@@ -234,10 +244,13 @@ class PriceTier:
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> PriceTier:
-        """A tier as the store keeps it. A threshold that is not a number raises TypeError or ValueError."""
+        """A tier as the store keeps it. A threshold that is not a whole number of tokens raises
+        TypeError or ValueError (true is not 1 token, 1.5 is not 1)."""
         threshold = data["threshold"]
-        if not isinstance(threshold, (int, float, str)):
+        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
             raise TypeError(f"a price tier's threshold is {type(threshold).__name__}, not a number")
+        if isinstance(threshold, float) and not threshold.is_integer():
+            raise ValueError(f"a price tier's threshold {threshold!r} is not a whole number of tokens")
         return cls(
             threshold=int(threshold),
             input=to_decimal(data.get("input")),

@@ -68,7 +68,12 @@ class Dispute:
             amount = to_decimal(value) if isinstance(value, (int, str)) and not isinstance(value, bool) else None
             if amount is None:
                 raise ValueError(f"{field}: {str(value)[:20]!r} is not an amount")
-            values.append((str(source), int(amount) if field in COMPARED_LIMITS else amount))
+            if field in COMPARED_LIMITS:
+                if amount != amount.to_integral_value():  # a token count is whole: 128000.5 is not 128000
+                    raise ValueError(f"{field}: {str(value)[:20]!r} is not a whole number of tokens")
+                values.append((str(source), int(amount)))
+            else:
+                values.append((str(source), amount))
         return cls(field=field, values=tuple(values))
 
 

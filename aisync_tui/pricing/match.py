@@ -37,26 +37,44 @@ def _regex(pattern: str) -> re.Pattern[str] | None:
         return None
 
 
+def _clauses(value: JSON) -> list[dict[str, JSON]] | None:
+    """The clauses of an `and`: None when it is not a list of clauses only. Dropping a part that
+    cannot be read would make the rule accept more ids than the feed wrote."""
+    if not isinstance(value, list) or not value or not all(isinstance(part, dict) for part in value):
+        return None
+    return objects(value)
+
+
 def rule_matches(rule: Mapping[str, JSON], text: str) -> bool:
     """genai-prices match clauses: equals, starts_with, ends_with, contains, regex, or, and.
-    An `or` / `and` that is not a list of clauses never matches."""
+    A clause whose value is not text never matches, nor does an `or` / `and` that is not a list
+    of clauses (an `or` alternative that is not a clause is no alternative)."""
     if "equals" in rule:
-        return bool(text == rule["equals"])
-    if "starts_with" in rule:
-        return text.startswith(str(rule["starts_with"]))
-    if "ends_with" in rule:
-        return text.endswith(str(rule["ends_with"]))
-    if "contains" in rule:
-        return str(rule["contains"]) in text
-    if "regex" in rule:
-        rx = _regex(str(rule["regex"]))
-        return bool(rx and rx.search(text))
+        return text == rule["equals"]
+    for name in ("starts_with", "ends_with", "contains", "regex"):
+        if name in rule:
+            value = rule[name]
+            return isinstance(value, str) and _TEXT_TESTS[name](text, value)
     if "or" in rule:
         return any(rule_matches(r, text) for r in objects(rule["or"]))
     if "and" in rule:
-        parts = objects(rule["and"])
-        return bool(parts) and all(rule_matches(r, text) for r in parts)
+        parts = _clauses(rule["and"])
+        return parts is not None and all(rule_matches(r, text) for r in parts)
     return False  # an unknown clause never matches: no guessing
+
+
+def _found_by_regex(text: str, pattern: str) -> bool:
+    rx = _regex(pattern)
+    return rx is not None and rx.search(text) is not None
+
+
+#: The text clauses: (id, the clause's text) -> whether the id passes.
+_TEXT_TESTS: dict[str, Callable[[str, str], bool]] = {
+    "starts_with": str.startswith,
+    "ends_with": str.endswith,
+    "contains": lambda text, part: part in text,
+    "regex": _found_by_regex,
+}
 
 
 def _never(text: str) -> bool:
@@ -70,25 +88,32 @@ def compile_rule(rule: Mapping[str, JSON]) -> Callable[[str], bool]:
     if "equals" in rule:
         value = rule["equals"]
         return lambda text: text == value
-    if "starts_with" in rule:
-        return operator.methodcaller("startswith", str(rule["starts_with"]))
-    if "ends_with" in rule:
-        return operator.methodcaller("endswith", str(rule["ends_with"]))
-    if "contains" in rule:
-        part = str(rule["contains"])
-        return lambda text: part in text
-    if "regex" in rule:
-        rx = _regex(str(rule["regex"]))
-        return (lambda text: rx.search(text) is not None) if rx is not None else _never
+    for name in ("starts_with", "ends_with", "contains", "regex"):
+        if name in rule:
+            value = rule[name]
+            return _compile_text(name, value) if isinstance(value, str) else _never
     if "or" in rule:
         alts = tuple(compile_rule(r) for r in objects(rule["or"]))
         return lambda text: any(f(text) for f in alts)
     if "and" in rule:
-        parts = tuple(compile_rule(r) for r in objects(rule["and"]))
-        if not parts:
+        clauses = _clauses(rule["and"])
+        if clauses is None:
             return _never
+        parts = tuple(compile_rule(r) for r in clauses)
         return lambda text: all(f(text) for f in parts)
     return _never
+
+
+def _compile_text(name: str, value: str) -> Callable[[str], bool]:
+    """One text clause (starts_with, ends_with, contains, regex) as a closure."""
+    if name == "starts_with":
+        return operator.methodcaller("startswith", value)
+    if name == "ends_with":
+        return operator.methodcaller("endswith", value)
+    if name == "contains":
+        return lambda text: value in text
+    rx = _regex(value)
+    return (lambda text: rx.search(text) is not None) if rx is not None else _never
 
 
 def _only_equals(rule: Mapping[str, JSON]) -> bool:
@@ -103,7 +128,8 @@ def _only_equals(rule: Mapping[str, JSON]) -> bool:
 def _equals_values(rule: Mapping[str, JSON]) -> list[str]:
     """The exact ids a rule names: `equals` clauses, directly or inside `or` (not inside `and`)."""
     if "equals" in rule:
-        return [str(rule["equals"])]
+        value = rule["equals"]
+        return [value] if isinstance(value, str) else []  # an id is text: another kind names none
     if "or" in rule:
         return [v for r in objects(rule["or"]) for v in _equals_values(r)]
     return []

@@ -202,8 +202,11 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         for line in price_lines(d.price.price, per):
             out(f"  {line}")
         out(f"  Source: {inert(d.price.source, 60)}, since {d.price.effective_from:%Y-%m-%d}")
-    for line in dispute_lines(d.field_sources.get("disputes"), per):
+    recorded = d.field_sources.get("disputes")
+    for line in dispute_lines(recorded, per):
         out(f"  {line}")
+    if recorded is not None and not isinstance(recorded, list):
+        out("  Sources disagree: the record cannot be read (the next `aisync sync-pricing` records it again)")
     if history:
         out("")
         out("Pricing History:")
@@ -244,13 +247,31 @@ def dispute_lines(recorded: object, per: str) -> list[str]:
         try:
             name, values = str(item["field"]), dict(item["values"])
             if name in ("context_length", "max_output_tokens"):
-                shown = ", ".join(f"{inert(str(src), 40)} {int(v):,}" for src, v in values.items())
+                shown = ", ".join(f"{inert(str(src), 40)} {_token_count(v):,}" for src, v in values.items())
             else:
                 shown = ", ".join(f"{inert(str(src), 40)} {token_price(Decimal(str(v)), per)}" for src, v in values.items())
         except (KeyError, TypeError, ValueError, ArithmeticError):
             continue  # a hand-edited or damaged record is not shown rather than shown wrong
         out.append(f"Sources disagree on {_DISPUTE_LABELS.get(name, inert(name, 40))}: {shown}")
     return out
+
+
+def _recorded_disputes(recorded: object) -> list[object] | None:
+    """The disagreements as recorded (objects only); None when the record is not a list: it cannot
+    be read, which is unknown, not "the sources agree" (as in `models list --format json`)."""
+    if recorded is None:
+        return []
+    return [x for x in recorded if isinstance(x, dict)] if isinstance(recorded, list) else None
+
+
+def _token_count(value: object) -> int:
+    """A recorded limit: a whole number (or its digits); ValueError for anything else, so true is
+    not 1 token and 128000.5 is not 128,000."""
+    if type(value) is int:
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    raise ValueError(f"{value!r} is not a number of tokens")
 
 
 def has_usage(usage: ModelUsage) -> bool:
@@ -307,7 +328,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
-        "disputes": [x for x in d.field_sources.get("disputes") or () if isinstance(x, dict)],
+        "disputes": _recorded_disputes(d.field_sources.get("disputes")),
         "pricing": pricing,
         "last_synced": iso(d.last_synced_at),
         "changes": [

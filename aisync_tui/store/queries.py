@@ -11,7 +11,7 @@ from typing import Iterable, TypedDict, Unpack
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, PriceTier, other_from_json, stored_utc, types_matching
+from ..domain import PRICE_COMPONENTS, Price, other_from_json, stored_flag, stored_utc, types_matching
 from ..jsonvalue import JSON, decode
 from . import coerce
 from .models import DBRow, Model, ModelAlias, ModelChange, Provider, SyncRun, json_text_has, tuples
@@ -138,7 +138,7 @@ class RunRow:
 
 
 def price_from_row(row: PriceTable) -> Price:
-    tiers = tuple(PriceTier.from_json(t) for t in (row.tiers or ()))
+    tiers = coerce.tiers_of(row.tiers)  # decoded JSON from the store: objects only, as every reader takes them
     return Price(
         **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency,
         other=other_from_json(row.other),
@@ -249,6 +249,11 @@ def model_rows_query(
     return query.order_by(*_sort_key(sort))
 
 
+def _text(value: object) -> str | None:
+    """A text column read back: a value of another kind (a blob a hand edit left) is unknown."""
+    return value if isinstance(value, str) else None
+
+
 def row_from_tuple(t: DBRow) -> ModelRow:
     caps = t[7]
     return ModelRow(
@@ -256,7 +261,7 @@ def row_from_tuple(t: DBRow) -> ModelRow:
         max_output_tokens=t[6], capabilities=tuple(caps or ()), input_price=t[8], output_price=t[9],
         last_synced_at=t[10], created_at=t[11], available=bool(t[12]), in_catalog=bool(t[13]),
         aliases=tuple(t[14] or ()) if len(t) > 14 else (), description=t[15] if len(t) > 15 else None,
-        released_at=t[16] if len(t) > 16 else None, open_weights=None if len(t) <= 17 or t[17] is None else bool(t[17]),
+        released_at=_text(t[16]) if len(t) > 16 else None, open_weights=stored_flag(t[17]) if len(t) > 17 else None,
     )
 
 

@@ -15,6 +15,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import TypeAlias, TypedDict, Unpack, cast
 
+from ..domain import stored_flag
 from ..jsonvalue import JSON, as_list, as_object, decode
 from ..pricing.disputes import Dispute
 from ..render import money
@@ -82,9 +83,20 @@ def _blended_prices(input_value: object, output_value: object) -> float | None:
     return 3 * i + o
 
 
-def _same(value: object) -> SortValue | None:
-    """The stored value itself as the sort key (text or a number); any other kind is unknown."""
-    return value if isinstance(value, (str, int, float)) else None
+def _same_text(value: object) -> str | None:
+    """A text column's stored value itself as the sort key; any other kind is unknown."""
+    return value if isinstance(value, str) else None
+
+
+def _same_number(value: object) -> int | float | None:
+    """A number column's stored value itself as the sort key; any other kind (text a hand edit
+    left in it, which would not compare with the numbers) is unknown."""
+    return value if type(value) is int or type(value) is float else None
+
+
+#: The sort keys that are the stored value itself, and the kinds each keeps: a column whose
+#: distinct values are all of those kinds (or NULL) is sorted without a conversion.
+_SAME: dict[SortConvert, tuple[type, ...]] = {_same_text: (str,), _same_number: (int, float)}
 
 
 def _text(value: object) -> str | None:
@@ -102,12 +114,14 @@ def _fact(value: object) -> str | None:
 
 def _weights_order(value: object) -> int | None:
     """Open weights first (ascending), then closed; unknown last."""
-    return None if value is None else (0 if value else 1)
+    stated = stored_flag(value)
+    return None if stated is None else (0 if stated else 1)
 
 
 def weights_word(value: object) -> str | None:
     """"open" or "closed" for a stated open-weights flag, None when no source states it."""
-    return None if value is None else ("open" if value else "closed")
+    stated = stored_flag(value)
+    return None if stated is None else ("open" if stated else "closed")
 
 
 @dataclass(frozen=True)
@@ -147,11 +161,11 @@ def _weights_cell(row: Row) -> str:
 #: Every column, in display order. "model" takes the width the others leave.
 COLUMNS: tuple[Column, ...] = (
     Column("model", "Model", 18, "model id", ((MODEL_ID,), _lower), priority=100),
-    Column("provider", "Provider", 10, "provider", ((PROVIDER,), _same), priority=90),
-    Column("type", "Type", 10, "type", ((TYPE,), _same), priority=60),
-    Column("status", "Status", 9, "status", ((STATUS,), _same), priority=70),
-    Column("context", "Context", 8, "context length", ((CONTEXT,), _same), right=True, priority=50),
-    Column("max_output", "Max out", 8, "max output", ((MAX_OUT,), _same), right=True, priority=30),
+    Column("provider", "Provider", 10, "provider", ((PROVIDER,), _same_text), priority=90),
+    Column("type", "Type", 10, "type", ((TYPE,), _same_text), priority=60),
+    Column("status", "Status", 9, "status", ((STATUS,), _same_text), priority=70),
+    Column("context", "Context", 8, "context length", ((CONTEXT,), _same_number), right=True, priority=50),
+    Column("max_output", "Max out", 8, "max output", ((MAX_OUT,), _same_number), right=True, priority=30),
     Column("input", "In/1M", 8, "input price", ((INPUT,), _float), right=True, priority=80),
     Column("output", "Out/1M", 8, "output price", ((OUTPUT,), _float), right=True, priority=75),
     Column("tier", "Cost", 6, "cost tier", ((INPUT, OUTPUT), _blended_prices), priority=40),
@@ -252,11 +266,11 @@ def split_search(text: str) -> tuple[str, frozenset[str]]:
 def _has_flag(row: Row, flag: str) -> bool:
     if flag == "disputed":
         return is_disputed(row)
-    weights = at(row, OPEN_WEIGHTS)
+    weights = stored_flag(at(row, OPEN_WEIGHTS))
     if flag == "open_weights":
-        return weights is not None and bool(weights)
+        return weights is True
     if flag == "closed_weights":
-        return weights is not None and not weights
+        return weights is False
     return False
 
 
@@ -358,7 +372,8 @@ def sort_order(rows: Sequence[Row], key: str,
     raw: list[object] = list(map(itemgetter(*columns), rows))
     distinct = set(raw)
     values: list[SortValue | None]
-    if convert is _same and all(v is None or isinstance(v, (str, int, float)) for v in distinct):
+    kinds = _SAME.get(convert)
+    if kinds is not None and all(v is None or type(v) in kinds for v in distinct):
         values = cast("list[SortValue | None]", raw)  # the value itself, every distinct one checked just above
     else:
         if len(columns) == 1:

@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Iterable, NamedTuple
+from typing import TYPE_CHECKING, Iterable, NamedTuple, TypedDict
 
 from ..domain import stored_utc, utcnow
 
@@ -113,6 +113,27 @@ class UsageTotals:
         if self.records:
             return _q(Decimal(self.unpriced_records) / Decimal(self.records))
         return None
+
+
+class TotalsFields(TypedDict):
+    """The fields of `UsageTotals`, as the sums of a set of records give them (`_Acc.fields`)."""
+
+    records: int
+    total_requests: int | None
+    unknown_request_records: int
+    input_tokens: int
+    output_tokens: int
+    cached_tokens: int
+    total_cost: Decimal | None
+    reported_cost: Decimal
+    computed_cost: Decimal
+    estimated_cost: Decimal
+    unpriced_records: int
+    unpriced_tokens: int
+    unpriced_requests: int
+    average_cost_per_request: Decimal | None
+    first_ts: datetime | None
+    last_ts: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,9 +250,9 @@ class _Acc:
         if self.last is None or ts > self.last:
             self.last = ts
 
-    def fields(self) -> dict[str, object]:
+    def fields(self) -> TotalsFields:
         known_requests = self.records - self.unknown_requests
-        return dict(
+        return TotalsFields(
             records=self.records,
             total_requests=self.requests if known_requests else None,
             unknown_request_records=self.unknown_requests,
@@ -341,9 +362,10 @@ def model_usage(
         per_day[ts.date()].add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
     values = total.fields()
     if total.records == 0:
-        values.update(total_requests=0, total_cost=Decimal(0))
+        values["total_requests"] = 0
+        values["total_cost"] = Decimal(0)
     return ModelUsage(
-        **values,  # type: ignore[arg-type]
+        **values,
         provider=provider,
         model_id=model_id,
         days=days,
@@ -382,11 +404,11 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
         per_day[ts.date()].add(*args)
         sources[src] += 1
     known = _store_models([*per_model, *((p, r) for (p, _), ids in resolved.items() for r in ids)])
-    by_provider = sorted((GroupUsage(**acc.fields(), provider=p) for p, acc in per_provider.items()), key=_order)  # type: ignore[arg-type]
+    by_provider = sorted((GroupUsage(**acc.fields(), provider=p) for p, acc in per_provider.items()), key=_order)
     by_model = sorted(
         (
             GroupUsage(
-                **acc.fields(), provider=p, model_id=m, resolved=tuple(sorted(resolved.get((p, m), ()))),  # type: ignore[arg-type]
+                **acc.fields(), provider=p, model_id=m, resolved=tuple(sorted(resolved.get((p, m), ()))),
                 in_store=(p, m) in known or any((p, r) in known for r in resolved.get((p, m), ())),
             )
             for (p, m), acc in per_model.items()
@@ -398,7 +420,7 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
         since=since,
         until=until,
         provider=provider,
-        totals=UsageTotals(**total.fields()),  # type: ignore[arg-type]
+        totals=UsageTotals(**total.fields()),
         by_provider=tuple(by_provider),
         by_model=tuple(by_model),
         daily=_daily(per_day, since, until),

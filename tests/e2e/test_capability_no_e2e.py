@@ -20,8 +20,9 @@ def _feeds(tmp_path: Path) -> str:
     litellm = json.loads(snapshot_bytes("litellm"))
     gpt = litellm["gpt-4o"]
     gpt["supports_web_search"] = False  # models.dev says nothing of web search: LiteLLM's no stands
-    gpt["supports_reasoning"] = True  # models.dev says reasoning false: its word wins
+    gpt["supports_reasoning"] = True  # models.dev says reasoning false (below): its word wins
     modelsdev = json.loads(snapshot_bytes("modelsdev"))
+    modelsdev["openai"]["models"]["gpt-4o"]["reasoning"] = False  # against LiteLLM's yes: models.dev's word wins
     modelsdev["openai"]["models"]["gpt-4o"]["tool_call"] = False  # the provider says yes: its word stands
     (tmp_path / "litellm.json").write_text(json.dumps(litellm))
     (tmp_path / "genai.json").write_bytes(snapshot_bytes("genai"))

@@ -27,6 +27,26 @@ async def settle(pilot: Any) -> None:
     await pilot.pause()
 
 
+async def run_palette(pilot: Any, text: str) -> None:
+    """Type `text` into the command palette and run the command it offers first, once that command
+    is the one named: the palette searches in a worker, so the list fills a little after the typing."""
+    from textual.command import CommandList
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*text)
+    commands = pilot.app.screen.query_one(CommandList)
+    for _ in range(1000):
+        index = commands.highlighted
+        if index is not None and text in str(commands.get_option_at_index(index).prompt):
+            break
+        await pilot.pause()
+    else:
+        raise AssertionError(f"the palette does not offer {text!r} first")
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 def text_of(widget: Any, width: int = 160) -> str:
     """What a Static shows, as plain text (Rich renderables rendered at `width`)."""
     from rich.console import Console
@@ -206,12 +226,7 @@ async def test_command_palette_runs_namespaced_actions(make_app: Any) -> None:
         titles = [t for t, _, _ in app_commands(app)]
         for title in ("sync: all providers", "sort: by input price", "go: provider openai", "view: sync history", "sync: cleanup stale models"):
             assert title in titles
-        await pilot.press("ctrl+p")
-        await pilot.pause()
-        await pilot.press(*"go: provider gemini")
-        await pilot.pause(0.3)  # the palette searches in a background task
-        await pilot.press("enter")
-        await pilot.pause()
+        await run_palette(pilot, "go: provider gemini")
         assert {r[PROVIDER] for r in app.main.table.rows} == {"gemini"}
 
 

@@ -196,3 +196,29 @@ def test_search_finds_a_model_by_an_alias_its_provider_states() -> None:
         assert not matches(haystack(plain), search_terms(typed)), typed
     # A row without the aliases column (an older tuple) is still searchable by id and name.
     assert matches(haystack(row[:13]), search_terms("codestral 2501"))
+
+
+def test_an_open_weights_value_edited_into_the_store_as_text_is_unknown_not_open() -> None:
+    from aisync_tui.tui.catalog import OPEN_WEIGHTS, weights_word
+
+    assert (weights_word(1), weights_word(False), weights_word("no"), weights_word("false")) == ("open", "closed", None, None)
+    row: Row = tuple("no" if i == OPEN_WEIGHTS else None for i in range(OPEN_WEIGHTS + 3))
+    assert not has_flag_of(row, "open_weights") and not has_flag_of(row, "closed_weights")
+
+
+def has_flag_of(row: Row, flag: str) -> bool:
+    view = CatalogView()
+    view.load([row])
+    view.set_filters(Filters(flags=frozenset({flag}), active=False))
+    return bool(view.rows)
+
+
+def test_a_context_length_edited_into_the_store_as_text_sorts_as_unknown_instead_of_stopping_the_sort() -> None:
+    from aisync_tui.tui.catalog import CONTEXT
+
+    def row(model_id: str, context: object) -> Row:
+        return tuple(model_id if i == MODEL_ID else context if i == CONTEXT else None for i in range(CONTEXT + 12))
+
+    rows = [row("a", 8192), row("b", "128k"), row("c", 4096), row("d", None)]
+    known, unknown = sort_order(rows, "context")
+    assert [r[MODEL_ID] for r in known] == ["c", "a"] and [r[MODEL_ID] for r in unknown] == ["b", "d"]

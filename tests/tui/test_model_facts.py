@@ -17,7 +17,7 @@ from aisync_tui.tui.screens.help import HelpScreen
 from aisync_tui.tui.widgets.model_table import ModelTable
 from aisync_tui.tui.widgets.preview_pane import PreviewPane
 from tests.tui.contrast import contrast
-from tests.tui.test_app import settle, shown_ids, text_of
+from tests.tui.test_app import run_palette, settle, shown_ids, text_of
 
 pytestmark = pytest.mark.anyio
 
@@ -59,11 +59,7 @@ def facts_app(make_app: Callable[..., Any], tui_store: Any) -> Callable[..., Any
 
 
 async def palette(pilot: Any, text: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*text)
-    await pilot.pause(0.3)  # the palette searches in a background task
-    await pilot.press("enter")
+    await run_palette(pilot, text)
     await settle(pilot)
 
 

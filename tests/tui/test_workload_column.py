@@ -10,18 +10,13 @@ from textual.widgets import Input
 
 from aisync_tui.tui.catalog import AVAILABLE, MODEL_ID, WORKLOAD
 from aisync_tui.tui.screens.workload_prompt import WorkloadPrompt
-from tests.tui.test_app import settle
+from tests.tui.test_app import run_palette, settle
 
 pytestmark = pytest.mark.anyio
 
 
 async def _palette(pilot: Any, text: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    await pilot.press(*text)
-    await pilot.pause(0.3)  # the palette searches in a background task
-    await pilot.press("enter")
-    await pilot.pause()
+    await run_palette(pilot, text)
 
 
 def _cell(table: Any, model_id: str) -> str:

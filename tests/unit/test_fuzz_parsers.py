@@ -13,7 +13,6 @@ hostile model never changes how the others are read.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
@@ -221,7 +220,6 @@ def test_every_adapter_turns_known_wrong_types_into_models_or_bad_response(kind:
 def test_the_fuzzer_covers_every_registered_adapter() -> None:
     assert KINDS == sorted(ADAPTERS) and len(KINDS) >= 3
     assert RECORDED, "no recorded bodies found under tests/fixtures"
-    assert not math.isnan(0.0)
 
 
 # ------------------------------------------------------------------ models.dev

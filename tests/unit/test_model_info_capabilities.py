@@ -61,3 +61,19 @@ def test_a_capability_stored_without_a_source_is_still_a_yes() -> None:
 def test_a_damaged_source_record_reads_as_unknown_not_as_no() -> None:
     states = {s.name: s.stated for s in capability_states((), {"capability:vision": ["provider"]})}
     assert states["vision"] is None
+
+
+def test_a_recorded_limit_dispute_that_is_not_a_whole_number_is_not_shown_rather_than_shown_rounded() -> None:
+    from aisync_tui.render.model_text import dispute_lines
+
+    good = {"field": "context_length", "values": {"LiteLLM": 128000, "models.dev": "131072"}}
+    assert dispute_lines([good], "1m") == ["Sources disagree on context length: LiteLLM 128,000, models.dev 131,072"]
+    for damaged in (True, 128000.5, "128k"):
+        assert dispute_lines([{"field": "context_length", "values": {"LiteLLM": damaged}}, good], "1m") == dispute_lines([good], "1m")
+
+
+def test_a_damaged_disagreement_record_is_unknown_in_models_info_not_an_agreement() -> None:
+    damaged = _detail(("chat",), {"disputes": "input"})
+    assert info_json(damaged, usage=ModelUsage(), days=30, history=False)["disputes"] is None
+    assert info_json(_detail(("chat",), {}), usage=ModelUsage(), days=30, history=False)["disputes"] == []
+    assert any("the record cannot be read" in line for line in _text(damaged))

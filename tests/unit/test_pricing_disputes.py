@@ -70,7 +70,8 @@ def test_a_dispute_survives_its_json_form_exactly() -> None:
     "stored",
     [{}, {"field": "input"}, {"field": "input", "values": ["litellm", "2.5"]}, {"field": "input", "values": {"litellm": [2.5]}},
      {"field": 3, "values": {}}, {"field": "context_length", "values": {"litellm": True}},
-     {"field": "input", "values": {"litellm": "abc"}}, {"field": "input", "values": {"litellm": "1e+999999999"}}],
+     {"field": "input", "values": {"litellm": "abc"}}, {"field": "input", "values": {"litellm": "1e+999999999"}},
+     {"field": "context_length", "values": {"litellm": "128000.5"}}],
 )
 def test_a_stored_dispute_of_the_wrong_shape_is_refused_as_such(stored: dict[str, object]) -> None:
     with pytest.raises(ValueError):

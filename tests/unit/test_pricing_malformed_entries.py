@@ -58,3 +58,30 @@ def test_a_genai_match_rule_whose_alternatives_are_not_a_list_never_matches_and_
     found = matcher.genai_for("openai", "gpt-4o-2024-08-06")
     assert found is not None and found.model_id == "gpt-4o"
     assert matcher.genai_for("openai", "something-else") is None
+
+
+def test_a_genai_and_rule_with_a_part_that_is_not_a_clause_never_matches_instead_of_matching_more() -> None:
+    # Reading only the readable part would price every gpt-4o* id at this model's price.
+    feed = parse_genai([{"id": "openai", "models": [
+        _genai_model("odd", match={"and": [{"starts_with": "gpt-4o"}, "ends_with mini"]}),
+        _genai_model("gpt-4o-mini", match={"and": [{"starts_with": "gpt-4o"}, {"ends_with": "mini"}]}),
+    ]}])
+    matcher = Matcher([], feed)
+    assert matcher.genai_for("openai", "gpt-4o-2024-08-06") is None
+    found = matcher.genai_for("openai", "gpt-4o-turbo-mini")  # the first rule in feed order is the broken one
+    assert found is not None and found.model_id == "gpt-4o-mini"
+
+
+def test_a_genai_clause_whose_value_is_not_text_never_matches() -> None:
+    # Read through str() these would name the ids "[]", "None" and "5": a guess at what the feed meant.
+    feed = parse_genai([{"id": "openai", "models": [
+        _genai_model("empty-list", match={"starts_with": []}),
+        _genai_model("null", match={"contains": None}),
+        _genai_model("number", match={"or": [{"equals": 5}, {"regex": 5}]}),
+        _genai_model("gpt-4o", match={"starts_with": "gpt-4o"}),
+    ]}])
+    matcher = Matcher([], feed)
+    found = matcher.genai_for("openai", "gpt-4o-2024-08-06")
+    assert found is not None and found.model_id == "gpt-4o"
+    for model_id in ("5", "None", "[]", "x"):
+        assert matcher.genai_for("openai", model_id) is None, model_id

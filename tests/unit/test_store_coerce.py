@@ -37,3 +37,16 @@ def test_field_sources_keep_source_names_and_the_disputes_list_only() -> None:
     stored = coerce.decoded('{"name": "provider", "capability:vision": "litellm", "disputes": [{"field": "input"}], "odd": 3, "bad": {"x": 1}}')
     assert coerce.field_sources_of(stored) == {"name": "provider", "capability:vision": "litellm", "disputes": [{"field": "input"}]}
     assert coerce.field_sources_of(coerce.decoded('"provider"')) == {}
+
+
+def test_a_stored_tier_threshold_that_is_not_a_whole_number_is_refused_not_rounded() -> None:
+    import pytest
+
+    for threshold in (True, 1.5, "abc", None):
+        with pytest.raises((TypeError, ValueError)):
+            PriceTier.from_json({"threshold": threshold, "input": "0.000005"})
+    assert PriceTier.from_json({"threshold": 200000.0}).threshold == 200_000
+
+
+def test_a_tiers_column_holding_an_object_reads_as_no_tiers() -> None:
+    assert coerce.tiers_of({"threshold": 200000, "input": "0.000005"}) == ()

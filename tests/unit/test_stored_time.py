@@ -26,3 +26,11 @@ def test_a_naive_datetime_from_postgresql_is_utc_and_an_aware_one_is_converted()
 @pytest.mark.parametrize("damaged", [None, "", "yesterday", "2025-13-45", 1748778480, 3.5, b"2025-06-01", ["2025-06-01"]])
 def test_a_damaged_value_is_no_time(damaged: object) -> None:
     assert stored_time(damaged) is None
+
+
+def test_a_stored_yes_or_no_reads_as_stated_and_anything_else_as_not_stated() -> None:
+    from aisync_tui.domain import stored_flag
+
+    assert [stored_flag(v) for v in (True, 1, False, 0)] == [True, True, False, False]
+    for damaged in (None, "no", "yes", "", 2, -1, 0.5, b"\x01", [True]):
+        assert stored_flag(damaged) is None, damaged

@@ -8,7 +8,7 @@ import ast
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[2] / "aisync_tui"
-CEILING = 30
+CEILING = 1
 
 
 def any_uses(source: str) -> int:
