@@ -11,6 +11,10 @@ from .inert import inert
 
 
 def _width(text: str) -> int:
+    """Terminal columns of `text`: wide and full-width characters take two. Most cells are plain
+    ASCII, one column a character, so they skip the per-character lookup."""
+    if text.isascii():
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
