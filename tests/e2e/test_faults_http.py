@@ -127,9 +127,6 @@ CASES: list[Case] = [
     Case("empty-body-200", "xai", [Fault(body_override="", path=XAI_MODELS)], "Bad response"),
     Case("optional-list-garbage", "xai", [Fault(body_override="<html>maintenance</html>", path="/language-models")], "Bad response"),
     Case("list-is-a-string", "openai", [Fault(status=200, body={"object": "list", "data": "gpt-4o"})], "Bad response"),
-    Case("id-is-a-number", "openai", [Fault(status=200, body={"data": [{"id": 42, "object": "model"}]})], "Bad response"),
-    Case("model-is-not-an-object", "gemini", [Fault(status=200, body={"models": ["models/gemini-pro"]})], "Bad response"),
-    Case("top-level-is-a-list-of-numbers", "xai", [Fault(status=200, body=[1, 2, 3], path=XAI_MODELS)], "Bad response"),
     Case("truncated-json-complete-transfer", "gemini", [Fault(body_override='{"models": [{"name": "models/gemini-2.5-pro", "displayName": "Gem')], "Bad response"),
     Case("connection-cut-mid-body", "openai", [Fault(truncate=True, repeat=ATTEMPTS)], "Bad response", detail="cut off", bounded=True),
     Case("body-over-size-cap-declared", "openai", [Fault(huge=3_000_000)], "Bad response", requests=1, detail="cap", model_sync={"max_response_mb": 1}),
@@ -216,6 +213,31 @@ def test_a_faulty_provider_fails_alone_with_the_right_message_and_writes_nothing
     finally:
         if hasattr(sb, "other"):
             sb.other.stop()
+
+
+#: A list with items that name no model beside one good model: each bad item is skipped alone.
+BAD_ITEMS = [
+    ("id-is-a-number", "openai", Fault(status=200, body={"data": [{"id": 42, "object": "model"}, {"id": "gpt-4o", "object": "model", "created": 1715367049}]}), "gpt-4o"),
+    ("model-is-not-an-object", "gemini", Fault(status=200, body={"models": ["models/gemini-pro", {"name": "models/gemini-2.0-flash"}]}), "gemini-2.0-flash"),
+    ("items-are-numbers", "xai", Fault(status=200, body={"data": [1, 2, {"id": "grok-3", "object": "model"}]}, path=XAI_MODELS), "grok-3"),
+]
+
+
+@pytest.mark.parametrize(("case_id", "provider", "fault", "good"), BAD_ITEMS, ids=[b[0] for b in BAD_ITEMS])
+def test_an_item_naming_no_model_is_skipped_alone_with_a_warning(case_id: str, provider: str, fault: Fault, good: str,
+                                                                 server: FakeProviderServer, tmp_path) -> None:
+    sb = Sandbox(tmp_path, server)
+    server.fault(provider, fault)
+    result = sb.run("sync-models", "--json", timeout=60)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    mine = {p["provider"]: p for p in report["providers"]}[provider]
+    assert mine["status"] == "ok", mine
+    assert good in sb.model_ids(provider), sb.model_ids(provider)
+    assert all(isinstance(i, str) and i and not i.isdigit() for i in sb.model_ids(provider)), sb.model_ids(provider)
+    assert "naming no model" in result.stderr and provider in result.stderr.lower(), result.stderr
+    for other in {"openai", "gemini", "xai"} - {provider}:
+        assert sb.model_ids(other), f"{other} was not written"
 
 
 def _prime(sb: Sandbox) -> None:
