@@ -24,9 +24,15 @@ def bench_pricing(runs: int) -> list[Result]:
     feeds.mkdir()
     shutil.copy(LITELLM, feeds / "litellm.json")
     shutil.copy(GENAI, feeds / "genai-prices.json")
+    # models.dev from a local copy of the bundled snapshot too: without it the run asks the network
+    # for models.dev (remote = false is replaced) and times a DNS failure before the fallback.
+    from aisync_tui.pricing.sources import snapshot_bytes
+
+    (feeds / "modelsdev.json").write_bytes(snapshot_bytes("modelsdev"))
     config = sb.config.read_text().replace(
         "[pricing]\nremote = false\n",
-        f'[pricing]\nfeed_url = "{feeds / "litellm.json"}"\ngenai_prices_url = "{feeds / "genai-prices.json"}"\ncache_ttl = 0\n',
+        f'[pricing]\nfeed_url = "{feeds / "litellm.json"}"\ngenai_prices_url = "{feeds / "genai-prices.json"}"\n'
+        f'modelsdev_url = "{feeds / "modelsdev.json"}"\ncache_ttl = 0\n',
     )
     sb.write_config(config)
     first = Result("sync-pricing, full LiteLLM feed, ~5,000-model store (first)", 1.0, note=desc)

@@ -47,7 +47,7 @@ def bench_tui(runs: int, total: int = 50_000, size: tuple[int, int] = (160, 50),
         sort.samples.append(statistics.median(data["sort"]))
         key_rt.append(statistics.median(data["keystroke_roundtrip"]))
         sort_rt.append(statistics.median(data["sort_roundtrip"]))
-        mem.samples.append(r.maxrss_mb)
+        mem.samples.append(data["maxrss_mb"])  # the app's own peak: r.maxrss_mb includes this process's (see tui_child)
         details.append(data)
     worst_key = max(max(d["keystroke"]) for d in details)
     worst_sort = max(max(d["sort"]) for d in details)
