@@ -565,6 +565,11 @@ class Fact:
     value: str
     source: str | None
 
+    @property
+    def said(self) -> str:
+        """"2024-05-13 (models.dev)": the value followed by its source, when one is recorded."""
+        return self.value + (f" ({self.source})" if self.source else "")
+
 
 @dataclass(frozen=True)
 class RowFacts:

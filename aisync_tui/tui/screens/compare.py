@@ -228,7 +228,7 @@ def comparison_table(
         for stated in facts:
             fact = stated.get(name) if stated is not None else None
             if fact is not None:
-                shown.append(Text(fact.value + (f" ({fact.source})" if fact.source else "")))
+                shown.append(Text(fact.said))
             else:  # unknown: a dim dash, never a guess; nothing for a model no longer in the store
                 shown.append(Text(UNKNOWN, style=palette.muted) if stated is not None else "")
         row(label, shown)

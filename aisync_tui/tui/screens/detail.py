@@ -73,11 +73,11 @@ def _fact_rows(d: ModelDetail) -> list[tuple[str, str]]:
     """Release date, knowledge cutoff, last update and open weights where a source states them,
     each with that source; an unknown one is not shown (never guessed)."""
     facts = list(facts_of(d.released_at, d.knowledge_cutoff, d.open_weights, d.field_sources))
-    rows = [(f.label, f.value + (f" ({f.source})" if f.source else "")) for f in facts if f.name != "open_weights"]
+    rows = [(f.label, f.said) for f in facts if f.name != "open_weights"]
     if d.last_updated:
         source = fact_source(d.field_sources, "last_updated")
         rows.append(("Last updated", inert(d.last_updated, 20) + (f" ({source})" if source else "")))
-    rows += [(f.label, f.value + (f" ({f.source})" if f.source else "")) for f in facts if f.name == "open_weights"]
+    rows += [(f.label, f.said) for f in facts if f.name == "open_weights"]
     return rows
 
 
