@@ -115,13 +115,24 @@ def capability_states(capabilities: Iterable[str], field_sources: Mapping[str, o
     return out
 
 
+def capability_mark(state: CapabilityState) -> str:
+    """✓ stated yes, ✗ stated no, ? unknown."""
+    if state.stated is None:
+        return "?"
+    return "✓" if state.stated else "✗"
+
+
+def capability_said(state: CapabilityState) -> str:
+    """' (provider)': who stated a capability, when the store recorded it; '' otherwise."""
+    return f" ({inert(state.source, 40)})" if state.stated is not None and state.source else ""
+
+
 def capability_line(state: CapabilityState) -> str:
     """'✓ Vision (provider)', '✗ Vision (provider)' or '? Vision: unknown'."""
     label = CAPABILITY_LABELS[state.name]
     if state.stated is None:
-        return f"? {label}: unknown"
-    said = f" ({inert(state.source, 40)})" if state.source else ""
-    return f"{'✓' if state.stated else '✗'} {label}{said}"
+        return f"{capability_mark(state)} {label}: unknown"
+    return f"{capability_mark(state)} {label}{capability_said(state)}"
 
 
 def price_lines(price: Price, per: str) -> list[str]:

@@ -29,11 +29,11 @@ from ...domain import (
 )
 from ...render import money
 from ...render.inert import inert
-from ...render.model_text import CapabilityState, capability_states
+from ...render.model_text import CapabilityState, capability_mark, capability_said, capability_states
 from .. import format as fmt
 from ..catalog import FACT_LABELS, UNKNOWN, facts_of
 from ..palette import PLAIN, Palette, palette_for
-from .detail import capability_mark, capability_style
+from .detail import capability_style
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -175,8 +175,7 @@ def _capability_cell(state: CapabilityState, palette: Palette) -> Text:
     """"✓ (provider)", "✗ (provider)" or "? unknown": the mark and source `models info` shows."""
     if state.stated is None:
         return Text(f"{capability_mark(state)} unknown", style=palette.muted)
-    said = f" ({inert(state.source, 40)})" if state.source else ""
-    return Text(capability_mark(state) + said, style=capability_style(state, palette))
+    return Text(capability_mark(state) + capability_said(state), style=capability_style(state, palette))
 
 
 def comparison_table(

@@ -89,12 +89,6 @@ def capability_style(state: CapabilityState, palette: Palette = PLAIN) -> str:
     return palette.ok if state.stated else palette.err
 
 
-def capability_mark(state: CapabilityState) -> str:
-    """The mark `models info` puts before a capability (✓, ✗ or ?), taken from its line so the
-    app and the command never word it apart."""
-    return capability_line(state).split(" ", 1)[0]
-
-
 def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Table:
     """Every capability as `models info` words it: ✓ stated yes, ✗ stated no (each with its
     source where one is recorded), ? unknown where no source says (never shown as a no)."""
