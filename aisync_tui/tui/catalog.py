@@ -218,11 +218,6 @@ def workload_column(input_tokens: int, output_tokens: int, requests: int) -> Col
                   cell=lambda row: workload_usd(cost(at(row, INPUT), at(row, OUTPUT))))
 
 
-def with_workload(column: Column | None) -> tuple[Column, ...]:
-    """COLUMNS with the workload column (after the output price) when one is set."""
-    return table_columns(column)
-
-
 def table_columns(workload: Column | None = None, shown: frozenset[str] = frozenset()) -> tuple[Column, ...]:
     """The table's columns in display order: COLUMNS, the workload column after the output price
     when one is set, and the optional columns in `shown` before Synced."""
