@@ -209,14 +209,12 @@ def stored_flag(value: object) -> bool | None:
 def stored_time(value: object) -> datetime | None:
     """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
     a time, or a value of another kind is no time (None) instead of an error."""
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if isinstance(value, str) and value:
-        try:
-            return as_utc(datetime.fromisoformat(value))
-        except ValueError:
-            return None
-    return None
+    if not isinstance(value, (datetime, str)) or value == "":
+        return None
+    try:
+        return stored_utc(value)
+    except ValueError:
+        return None
 
 
 def to_decimal(value: object) -> Decimal | None:
