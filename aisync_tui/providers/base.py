@@ -170,8 +170,6 @@ class ListReader:
         self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list naming no model: {named}{more}"))
 
 
-
-
 def _len(body: JSON) -> int:
     if isinstance(body, dict):
         for key in ("data", "models"):
