@@ -209,14 +209,12 @@ def stored_flag(value: object) -> bool | None:
 def stored_time(value: object) -> datetime | None:
     """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
     a time, or a value of another kind is no time (None) instead of an error."""
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if isinstance(value, str) and value:
-        try:
-            return as_utc(datetime.fromisoformat(value))
-        except ValueError:
-            return None
-    return None
+    if not isinstance(value, (datetime, str)) or value == "":
+        return None
+    try:
+        return stored_utc(value)
+    except ValueError:
+        return None
 
 
 def to_decimal(value: object) -> Decimal | None:
@@ -304,30 +302,7 @@ class Price:
         unknown = sorted(set(components) - set(PRICE_COMPONENTS))
         if unknown:
             raise TypeError(f"not a price component: {', '.join(unknown)}")
-        get = components.get
-        return cls(
-            input=get("input"),
-            output=get("output"),
-            cached_input=get("cached_input"),
-            cache_write=get("cache_write"),
-            reasoning=get("reasoning"),
-            audio_input=get("audio_input"),
-            audio_output=get("audio_output"),
-            image_input=get("image_input"),
-            per_request=get("per_request"),
-            input_per_image=get("input_per_image"),
-            per_image=get("per_image"),
-            input_per_second=get("input_per_second"),
-            output_per_second=get("output_per_second"),
-            input_per_character=get("input_per_character"),
-            output_per_character=get("output_per_character"),
-            input_per_video_second=get("input_per_video_second"),
-            output_per_video_second=get("output_per_video_second"),
-            web_search=get("web_search"),
-            tiers=tiers,
-            currency=currency,
-            other=other,
-        )
+        return cls(**components, tiers=tiers, currency=currency, other=other)
 
     def components(self) -> dict[str, Decimal]:
         """The known components only, in display order."""

@@ -93,7 +93,7 @@ class PricingRun:
             headers = {"accept": "application/json, */*"}
             if etag:
                 headers["if-none-match"] = etag
-            r = client().request_json("price feed", "GET", url, headers=headers, raw=True, classify=classify)
+            r = client().get_raw("price feed", url, headers=headers, classify=classify)
             return r.status, (None if r.status == 304 else r.body), r.headers.get("etag")
 
         return fetch

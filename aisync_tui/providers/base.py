@@ -12,7 +12,7 @@ from ..config import ProviderSettings
 from ..domain import RemoteModel
 from ..errors import BadResponse, NotConfigured
 from ..events import EmitFn, PageFetched, Warning, ignore
-from ..jsonvalue import JSON, json_kind
+from ..jsonvalue import JSON, as_object, json_kind
 from .http import HttpClient, Query
 
 #: Safety bound on pagination: a server that hands out page tokens forever stops here.
@@ -170,8 +170,6 @@ class ListReader:
         self.emit(Warning(self.provider, f"skipped {len(reasons)} {noun} of the model list naming no model: {named}{more}"))
 
 
-
-
 def _len(body: JSON) -> int:
     if isinstance(body, dict):
         for key in ("data", "models"):
@@ -213,8 +211,7 @@ def opt_str(item: Mapping[str, JSON], key: str) -> str | None:
 
 def opt_dict(item: Mapping[str, JSON], key: str) -> dict[str, JSON]:
     """A nested object, or `{}` when it is missing or not an object."""
-    value = item.get(key)
-    return value if isinstance(value, dict) else {}
+    return as_object(item.get(key))
 
 
 def opt_int(item: Mapping[str, JSON], key: str) -> int | None:

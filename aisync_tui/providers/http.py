@@ -22,7 +22,7 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Literal, Mapping, TypeAlias, overload
+from typing import TYPE_CHECKING, Callable, Mapping, TypeAlias
 
 import httpx
 
@@ -187,7 +187,7 @@ def _retry_after(headers: httpx.Headers, body: object) -> float | None:
 
 @dataclass(frozen=True)
 class RawResponse:
-    """A response body left undecoded (see `HttpClient.request_json(raw=True)`)."""
+    """A response body left undecoded (see `HttpClient.get_raw`)."""
 
     status: int
     headers: httpx.Headers
@@ -253,37 +253,17 @@ class HttpClient:
             provider, "GET", url, headers=headers, params=params, timeout=timeout, classify=classify, connect_error=connect_error
         )
 
-    @overload
-    def request_json(
+    def get_raw(
         self,
         provider: str,
-        method: str,
         url: str,
         *,
         headers: Mapping[str, str] | None = None,
-        params: Query | None = None,
-        json_body: object = None,
-        timeout: float | None = None,
         classify: Classifier = classify_error,
-        connect_error: type[ProviderError] = ApiTimeout,
-        raw: Literal[False] = False,
-    ) -> JSON: ...
-
-    @overload
-    def request_json(
-        self,
-        provider: str,
-        method: str,
-        url: str,
-        *,
-        headers: Mapping[str, str] | None = None,
-        params: Query | None = None,
-        json_body: object = None,
-        timeout: float | None = None,
-        classify: Classifier = classify_error,
-        connect_error: type[ProviderError] = ApiTimeout,
-        raw: Literal[True],
-    ) -> RawResponse: ...
+    ) -> RawResponse:
+        """GET with retries; return the body undecoded, treating 304 Not Modified as success:
+        conditional requests (ETag) for price feeds."""
+        return self._exchange(provider, "GET", url, headers, None, None, None, classify, ApiTimeout, not_modified_ok=True)
 
     def request_json(
         self,
@@ -297,12 +277,29 @@ class HttpClient:
         timeout: float | None = None,
         classify: Classifier = classify_error,
         connect_error: type[ProviderError] = ApiTimeout,
-        raw: bool = False,
-    ) -> JSON | RawResponse:
-        """Send the request with retries; return the decoded JSON body or raise a ProviderError.
+    ) -> JSON:
+        """Send the request with retries; return the decoded JSON body or raise a ProviderError."""
+        r = self._exchange(provider, method, url, headers, params, json_body, timeout, classify, connect_error, not_modified_ok=False)
+        return self._decode(provider, r.body, r.headers)
 
-        With `raw=True` return a `RawResponse` (status, headers, undecoded bytes) instead, and
-        treat 304 Not Modified as success: conditional requests (ETag) for price feeds."""
+    # ------------------------------------------------------------------ internals
+
+    def _exchange(
+        self,
+        provider: str,
+        method: str,
+        url: str,
+        headers: Mapping[str, str] | None,
+        params: Query | None,
+        json_body: object,
+        timeout: float | None,
+        classify: Classifier,
+        connect_error: type[ProviderError],
+        *,
+        not_modified_ok: bool,
+    ) -> RawResponse:
+        """The request loop both public calls share: retries, waits and error mapping; a
+        success (2xx, or 304 when `not_modified_ok`) comes back undecoded."""
         attempts = max(1, self.options.retry_attempts)
         timeout = timeout or self.options.timeout
         last: ProviderError | None = None
@@ -333,10 +330,8 @@ class HttpClient:
                 raise
             else:
                 self.emit(RequestFinished(provider, method, _public_url(final_url), status, elapsed, attempt))
-                if raw and (200 <= status < 300 or status == 304):
+                if 200 <= status < 300 or (not_modified_ok and status == 304):
                     return RawResponse(status, resp_headers, body)
-                if 200 <= status < 300:
-                    return self._decode(provider, body, resp_headers)
                 decoded = _try_json(body)
                 last = classify(provider, status, decoded)
                 should = resp_headers.get("x-should-retry")
@@ -364,8 +359,6 @@ class HttpClient:
             self._wait(wait)
         assert last is not None
         raise last
-
-    # ------------------------------------------------------------------ internals
 
     def _wait(self, seconds: float) -> None:
         if self._sleep is not None:

@@ -247,8 +247,6 @@ def _object(show: Item, key: str) -> Item:
     return value if isinstance(value, dict) else {}
 
 
-
-
 def _describe(details: Item, remote_host: str | None) -> str | None:
     parts = [value for value in map(details.get, ("parameter_size", "quantization_level", "format")) if isinstance(value, str) and value]
     if remote_host:
