@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -25,6 +26,15 @@ KEY_VARS = (
 
 def fixture_json(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
+
+
+def db_rows(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows of one query against a store file, read the way a user's sqlite3 shell would."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
 
 
 @dataclass

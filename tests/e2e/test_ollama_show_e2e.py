@@ -4,13 +4,12 @@ one warning, and the others are stored with their full details."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.fakeserver import FakeProviderServer
-from tests.helpers import fixture_json
+from tests.helpers import db_rows, fixture_json
 
 pytestmark = pytest.mark.e2e
 
@@ -18,13 +17,7 @@ GOOD = {"model_info": {"general.architecture": "llama", "llama.context_length": 
 
 
 def _stored(db: Path) -> dict[str, tuple[object, ...]]:
-    con = sqlite3.connect(db)
-    try:
-        rows = con.execute(
-            "select m.model_id, m.context_length, m.type, m.available from model m join provider p on p.id = m.provider_id where p.slug = 'ollama'"
-        ).fetchall()
-    finally:
-        con.close()
+    rows = db_rows(db, "select m.model_id, m.context_length, m.type, m.available from model m join provider p on p.id = m.provider_id where p.slug = 'ollama'")
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
