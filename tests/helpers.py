@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from aisync_tui.config import Settings, load_settings
 from aisync_tui.provider_spec import secret_envs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -26,6 +27,15 @@ KEY_VARS = (
 
 def fixture_json(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
+
+
+def load_config(tmp_path: Path, text: str, **environ: str) -> Settings:
+    """Settings from `text` written as tmp_path/config.toml (owner-only, as a careful user keeps it),
+    with only the variables given as the environment and the store inside tmp_path."""
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    os.chmod(path, 0o600)
+    return load_settings(str(path), database=str(tmp_path / "aisync.db"), environ=environ)
 
 
 def db_rows(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
