@@ -38,12 +38,6 @@ def test_unknown_provider_is_named_with_the_known_ones(tmp_path):
     assert "opnai" in str(err.value) and "openai" in str(err.value)
 
 
-def test_wrong_type_is_reported(tmp_path):
-    with pytest.raises(ConfigError) as err:
-        load_config(tmp_path, '[model_sync]\ntimeout = "thirty"\n')
-    assert "model_sync.timeout must be a number" in str(err.value)
-
-
 def test_plain_http_to_a_remote_host_is_refused_but_loopback_is_fine(tmp_path):
     with pytest.raises(ConfigError) as err:
         load_config(tmp_path, '[providers.openai]\nbase_url = "http://api.example.com/v1"\n')

@@ -15,6 +15,7 @@ from tests.helpers import load_config
     ("text", "named"),
     [
         ("[model_sync]\ntimeout = 1979-05-27\n", "model_sync.timeout must be a number"),
+        ('[model_sync]\ntimeout = "thirty"\n', "model_sync.timeout must be a number"),
         ("[notify]\ntimeout = 07:32:00\n", "notify.timeout must be a number"),
         ("[notify]\nfail_after = 1979-05-27T07:32:00Z\n", "notify.fail_after must be an integer"),
         ("[providers.openai]\nname = 1979-05-27\n", "providers.openai.name must be a string"),
