@@ -10,7 +10,7 @@ import argparse
 import shutil
 from pathlib import Path
 
-from .common import Result, aisync, cleanup
+from .common import Result, Run, cleanup, time_commands
 from .store_bench import build_store
 
 DATA = Path("/work/shared/data")
@@ -38,19 +38,17 @@ def bench_pricing(runs: int) -> list[Result]:
     first = Result("sync-pricing, full LiteLLM feed, ~5,000-model store (first)", 1.0, note=desc)
     again = Result("sync-pricing re-run, no change", 0.5)
     base = sb.db.read_bytes()
-    for i in range(runs + 1):
+
+    def restore() -> None:
         for p in sb.root.glob("aisync.db*"):
             p.unlink()
         sb.db.write_bytes(base)
-        r = aisync(sb, "sync-pricing", "--force")
-        r2 = aisync(sb, "sync-pricing", "--force")
-        if i == 0:
-            first.note += "; " + " / ".join(line.strip() for line in r.stdout.splitlines() if line.strip().startswith(("Updated", "Unchanged")))
-            continue
-        first.samples.append(r.wall)
-        first.cpu.append(r.cpu)
-        again.samples.append(r2.wall)
-        again.cpu.append(r2.cpu)
+
+    def note(done: list[Run]) -> None:
+        first.note += "; " + " / ".join(line.strip() for line in done[0].stdout.splitlines() if line.strip().startswith(("Updated", "Unchanged")))
+
+    sync = ("sync-pricing", "--force")
+    time_commands(sb, runs, [(first, sync), (again, sync)], check=note, before=restore)
     cleanup([sb.root])
     return [first, again]
 

@@ -30,7 +30,7 @@ from tests.helpers import FIXTURES, Sandbox, make_sandbox  # noqa: E402
 
 __all__ = [
     "DEFAULT_KEYS", "FIXTURES", "child_env", "FakeProviderServer", "Result", "Sandbox", "aisync_script", "keys_env",
-    "machine", "median_run", "new_sandbox", "run_cmd", "timed",
+    "machine", "median_run", "new_sandbox", "run_cmd", "time_commands", "timed",
 ]
 
 
@@ -153,6 +153,29 @@ def aisync(sb: Sandbox, *args: str, env: dict[str, str] | None = None, check: bo
     full = child_env(sb.env)
     full.update(env or {})
     return run_cmd([sys.executable, "-m", "aisync_tui", *args], env=full, cwd=sb.root, check=check)
+
+
+def time_commands(
+    sb: Sandbox,
+    runs: int,
+    commands: Sequence[tuple[Result, Sequence[str]]],
+    *,
+    check: Callable[[list[Run]], None],
+    before: Callable[[], None] | None = None,
+) -> None:
+    """Run each command of `commands` in turn, `runs` + 1 times: the first round is the warm-up,
+    whose output `check` verifies; the others add their wall and CPU times to the command's Result.
+    `before` (if given) runs ahead of every round, untimed."""
+    for i in range(runs + 1):
+        if before is not None:
+            before()
+        done = [aisync(sb, *args) for _, args in commands]
+        if i == 0:
+            check(done)
+            continue
+        for (result, _), run in zip(commands, done):
+            result.samples.append(run.wall)
+            result.cpu.append(run.cpu)
 
 
 def timed(fn: Callable[[], float], runs: int, *, warmup: int = 1) -> list[float]:

@@ -19,7 +19,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from .common import FakeProviderServer, Result, Sandbox, aisync, cleanup, keys_env, new_sandbox
+from .common import FakeProviderServer, Result, Run, Sandbox, aisync, cleanup, keys_env, new_sandbox, time_commands
 from .synth import gemini_models, openai_models, xai_language_models, xai_models_list
 
 INFO_MODEL = ("grok-3", "xai")
@@ -142,17 +142,13 @@ def bench_facts_list(runs: int) -> list[Result]:
     lst = Result("models list --format json, ~5,000-model store with models.dev facts", 0.35, note=note)
     # Informative: no target for a 5,000-row table; most of its time is the table's cell widths.
     table = Result("models list --columns all (table), same store", None)
-    for i in range(runs + 1):
-        r = aisync(sb, "models", "list", "--format", "json")
-        r2 = aisync(sb, "models", "list", "--columns", "all")
-        if i == 0:
-            assert all("knowledge_cutoff" in m for m in json.loads(r.stdout)), r.stdout[:300]
-            assert "Knowledge Cutoff" in r2.stdout, r2.stdout[:800]
-            continue
-        lst.samples.append(r.wall)
-        lst.cpu.append(r.cpu)
-        table.samples.append(r2.wall)
-        table.cpu.append(r2.cpu)
+
+    def check(done: list[Run]) -> None:
+        r, r2 = done
+        assert all("knowledge_cutoff" in m for m in json.loads(r.stdout)), r.stdout[:300]
+        assert "Knowledge Cutoff" in r2.stdout, r2.stdout[:800]
+
+    time_commands(sb, runs, [(lst, ("models", "list", "--format", "json")), (table, ("models", "list", "--columns", "all"))], check=check)
     cleanup([sb.root])
     return [lst, table]
 
@@ -162,17 +158,13 @@ def bench_read_commands(runs: int) -> list[Result]:
     model, provider = INFO_MODEL
     lst = Result("models list --format json, ~5,000-model store", 0.35, note=desc)
     info = Result(f"models info {model} {provider} --history", 0.25)
-    for i in range(runs + 1):
-        r = aisync(sb, "models", "list", "--format", "json")
-        r2 = aisync(sb, "models", "info", model, provider, "--history")
-        if i == 0:
-            assert len(json.loads(r.stdout)) > 4000, r.stdout[:300]
-            assert "Pricing History" in r2.stdout or "History" in r2.stdout, r2.stdout[-800:]
-            continue
-        lst.samples.append(r.wall)
-        lst.cpu.append(r.cpu)
-        info.samples.append(r2.wall)
-        info.cpu.append(r2.cpu)
+
+    def check(done: list[Run]) -> None:
+        r, r2 = done
+        assert len(json.loads(r.stdout)) > 4000, r.stdout[:300]
+        assert "Pricing History:" in r2.stdout, r2.stdout[-800:]
+
+    time_commands(sb, runs, [(lst, ("models", "list", "--format", "json")), (info, ("models", "info", model, provider, "--history"))], check=check)
     cleanup([sb.root])
     return [lst, info]
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from aisync_tui.config import Settings, load_settings
 from aisync_tui.provider_spec import secret_envs
 
 REPO = Path(__file__).resolve().parents[1]
@@ -25,6 +27,24 @@ KEY_VARS = (
 
 def fixture_json(name: str) -> Any:
     return json.loads((FIXTURES / name).read_text())
+
+
+def load_config(tmp_path: Path, text: str, **environ: str) -> Settings:
+    """Settings from `text` written as tmp_path/config.toml (owner-only, as a careful user keeps it),
+    with only the variables given as the environment and the store inside tmp_path."""
+    path = tmp_path / "config.toml"
+    path.write_text(text)
+    os.chmod(path, 0o600)
+    return load_settings(str(path), database=str(tmp_path / "aisync.db"), environ=environ)
+
+
+def db_rows(db: Path, sql: str, *params: object) -> list[tuple[Any, ...]]:
+    """The rows of one query against a store file, read the way a user's sqlite3 shell would."""
+    con = sqlite3.connect(db)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
 
 
 @dataclass

@@ -3,26 +3,19 @@ end in one ConfigError naming the key, never a crash further on."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 
-from aisync_tui.config import Settings, load_settings
 from aisync_tui.errors import ConfigError
-
-
-def _load(tmp_path: Path, text: str) -> Settings:
-    path = tmp_path / "config.toml"
-    path.write_text(text)
-    os.chmod(path, 0o600)
-    return load_settings(str(path), environ={})
+from tests.helpers import load_config
 
 
 @pytest.mark.parametrize(
     ("text", "named"),
     [
         ("[model_sync]\ntimeout = 1979-05-27\n", "model_sync.timeout must be a number"),
+        ('[model_sync]\ntimeout = "thirty"\n', "model_sync.timeout must be a number"),
         ("[notify]\ntimeout = 07:32:00\n", "notify.timeout must be a number"),
         ("[notify]\nfail_after = 1979-05-27T07:32:00Z\n", "notify.fail_after must be an integer"),
         ("[providers.openai]\nname = 1979-05-27\n", "providers.openai.name must be a string"),
@@ -33,17 +26,17 @@ def _load(tmp_path: Path, text: str) -> Settings:
 )
 def test_a_value_of_the_wrong_toml_kind_is_named_in_one_line(tmp_path: Path, text: str, named: str) -> None:
     with pytest.raises(ConfigError) as err:
-        _load(tmp_path, text)
+        load_config(tmp_path, text)
     assert named in str(err.value) and len(str(err.value).splitlines()) == 1
 
 
 def test_api_key_env_with_a_date_in_its_list_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="api_key_env must be a variable name or a list of names"):
-        _load(tmp_path, '[providers.openai]\napi_key_env = ["OPENAI_KEY", 1979-05-27]\n')
+        load_config(tmp_path, '[providers.openai]\napi_key_env = ["OPENAI_KEY", 1979-05-27]\n')
 
 
 def test_checked_values_keep_their_kinds(tmp_path: Path) -> None:
-    s = _load(tmp_path, '[notify]\ndeprecation_days = 10\ntimeout = 5\n[providers.openai]\ntimeout = 7\nenabled = false\nname = "Mine"\n')
+    s = load_config(tmp_path, '[notify]\ndeprecation_days = 10\ntimeout = 5\n[providers.openai]\ntimeout = 7\nenabled = false\nname = "Mine"\n')
     assert s.notify.deprecation_days == 10 and isinstance(s.notify.timeout, float) and s.notify.timeout == 5.0
     p = s.providers["openai"]
     assert p.timeout == 7.0 and p.enabled is False and p.name == "Mine"

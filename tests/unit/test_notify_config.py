@@ -9,19 +9,13 @@ import pytest
 
 from aisync_tui.config import NOTIFY_EVENTS, load_settings
 from aisync_tui.errors import ConfigError, redact
-
-
-def _load(tmp_path: Path, text: str):
-    path = tmp_path / "config.toml"
-    path.write_text(text)
-    path.chmod(0o600)
-    return load_settings(path, database=str(tmp_path / "s.db"), environ={})
+from tests.helpers import load_config
 
 
 def test_defaults_are_every_event_thirty_days_and_three_failures(tmp_path):
-    cfg = _load(tmp_path, '[notify]\nurls = ["ntfy://ntfy.sh/topic-abcdef123"]\n').notify
+    cfg = load_config(tmp_path, '[notify]\nurls = ["ntfy://ntfy.sh/topic-abcdef123"]\n').notify
     assert cfg.events == NOTIFY_EVENTS and cfg.deprecation_days == 30 and cfg.fail_after == 3 and cfg.watch == ()
-    assert _load(tmp_path, "").notify.urls == ()
+    assert load_config(tmp_path, "").notify.urls == ()
 
 
 @pytest.mark.parametrize(
@@ -38,12 +32,12 @@ def test_defaults_are_every_event_thirty_days_and_three_failures(tmp_path):
 )
 def test_a_bad_notify_table_names_the_key_and_what_is_valid(tmp_path, text, words):
     with pytest.raises(ConfigError) as exc:
-        _load(tmp_path, text)
+        load_config(tmp_path, text)
     assert words in exc.value.line()
 
 
 def test_a_url_and_its_token_parts_are_redacted_once_the_config_is_read(tmp_path):
-    _load(tmp_path, '[notify]\nurls = ["slack://T01ABCDEFG/B02HIJKLMN/xoxbSecretToken99", "json://user:pa55word@hooks.example.com/services/x?token=qwe7rtyuiop"]\n')
+    load_config(tmp_path, '[notify]\nurls = ["slack://T01ABCDEFG/B02HIJKLMN/xoxbSecretToken99", "json://user:pa55word@hooks.example.com/services/x?token=qwe7rtyuiop"]\n')
     text = "posting to slack://T01ABCDEFG/B02HIJKLMN/xoxbSecretToken99 failed; token xoxbSecretToken99, pa55word, qwe7rtyuiop"
     cleaned = redact(text)
     for secret in ("xoxbSecretToken99", "pa55word", "qwe7rtyuiop", "T01ABCDEFG"):

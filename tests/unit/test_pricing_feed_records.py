@@ -5,7 +5,6 @@ one warning line, and never aborts the pricing sync. Each test damages a real SQ
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -14,12 +13,13 @@ import pytest
 from aisync_tui.pricing.catalog import SEEDED_KEY
 from aisync_tui.pricing.seed import is_seeded
 from aisync_tui.pricing.sources import LoadedFeed, load_feed, snapshot_bytes
-from aisync_tui.store.db import Store, open_store
+from aisync_tui.store.db import Store
 
 URL = "https://feeds.example/genai.json"
 T0 = datetime(2026, 12, 1, 12, 0, tzinfo=timezone.utc)
 TTL = 3600
 BODY = snapshot_bytes("genai")
+DB = "unit.db"  # the file the shared `store` fixture opens in tmp_path
 
 
 class Feed:
@@ -31,15 +31,6 @@ class Feed:
     def __call__(self, url: str, etag: str | None) -> tuple[int, bytes | None, str | None]:
         self.asked.append(etag)
         return 200, BODY, '"v1"'
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[Store]:
-    s = open_store(str(tmp_path / "aisync.db"))
-    try:
-        yield s
-    finally:
-        s.close()
 
 
 def _load(store: Store, feed: Feed, now: datetime, *, fetch_ok: bool = True) -> LoadedFeed:
@@ -56,7 +47,7 @@ def _write(store: Store, loaded: LoadedFeed) -> None:
 
 
 def _damage(tmp_path: Path, name: str, value: object) -> None:
-    con = sqlite3.connect(tmp_path / "aisync.db")
+    con = sqlite3.connect(tmp_path / DB)
     try:
         with con:
             con.execute("UPDATE aisync_meta SET value = ? WHERE key = ?", (value, f"pricing.genai.{name}"))
@@ -146,7 +137,7 @@ def test_damaged_recent_counts_count_for_nothing(store: Store, tmp_path: Path) -
 
 def test_a_seeding_mark_whose_text_is_damaged_still_says_seeded(store: Store, tmp_path: Path) -> None:
     store.meta_set(SEEDED_KEY, "snapshot:abc:2026-12-01T12:00:00+00:00")
-    con = sqlite3.connect(tmp_path / "aisync.db")
+    con = sqlite3.connect(tmp_path / DB)
     with con:
         con.execute("UPDATE aisync_meta SET value = ? WHERE key = ?", (b"\xff\xfe", SEEDED_KEY))
     con.close()

@@ -18,6 +18,7 @@ from aisync_tui.cli import main
 from aisync_tui.sync import runner as runner_mod
 from tests.e2e.fakeserver import DEFAULT_KEYS, FakeProviderServer
 from tests.e2e.faultkit import gemini_models, openai_models, xai_models
+from tests.helpers import db_rows
 
 
 @pytest.fixture
@@ -45,23 +46,12 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, server: FakeProviderSer
 
 
 def _models(db: Path) -> dict[str, int]:
-    con = sqlite3.connect(db)
-    try:
-        # The providers' own models (a new store also holds the price catalog, status catalog).
-        rows = con.execute(
-            "select p.slug, count(*) from model m join provider p on p.id = m.provider_id where m.status != 'catalog' group by p.slug"
-        ).fetchall()
-    finally:
-        con.close()
-    return dict(rows)
+    # The providers' own models (a new store also holds the price catalog, status catalog).
+    return dict(db_rows(db, "select p.slug, count(*) from model m join provider p on p.id = m.provider_id where m.status != 'catalog' group by p.slug"))
 
 
 def _runs(db: Path, provider: str) -> list[tuple[str, str | None]]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute("select status, error from sync_run where provider = ? order by id", (provider,)).fetchall()
-    finally:
-        con.close()
+    return db_rows(db, "select status, error from sync_run where provider = ? order by id", provider)
 
 
 def _break(monkeypatch: pytest.MonkeyPatch, name: str, victim: str, exc: Exception) -> None:
