@@ -251,33 +251,26 @@ class FeedRecords:
             self.damage(name)
             return None
 
-    def count(self, name: str) -> int | None:
+    def checked(self, name: str, fits: Callable[[str], object]) -> str | None:
+        """The record's text when `fits` accepts it; an empty record is unknown, a misfit damaged."""
         text = self.text(name)
         if not text:
             return None
-        if len(text) <= 12 and text.isascii() and text.isdigit():
-            return int(text)
+        if fits(text):
+            return text
         self.damage(name)
         return None
 
+    def count(self, name: str) -> int | None:
+        text = self.checked(name, lambda t: len(t) <= 12 and t.isascii() and t.isdigit())
+        return None if text is None else int(text)
+
     def revision(self) -> str | None:
-        text = self.text("revision")
-        if not text:
-            return None
-        if _REVISION.fullmatch(text):
-            return text
-        self.damage("revision")
-        return None
+        return self.checked("revision", _REVISION.fullmatch)
 
     def etag(self) -> str | None:
         """An ETag fit to send back: printable ASCII of a sane length, else none (a full fetch)."""
-        text = self.text("etag")
-        if not text:
-            return None
-        if len(text) <= 1000 and text.isascii() and text.isprintable():
-            return text
-        self.damage("etag")
-        return None
+        return self.checked("etag", lambda t: len(t) <= 1000 and t.isascii() and t.isprintable())
 
     def warning(self) -> str | None:
         if not self.damaged:
