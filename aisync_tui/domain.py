@@ -492,6 +492,15 @@ def capability_source_key(capability: str) -> str:
     return f"capability:{capability}"
 
 
+def feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
+    """The capabilities a price feed gave a model, as `field_sources` records them (a list of
+    names); anything else recorded there reads as none."""
+    feed = sources.get("feed_capabilities")
+    if not feed or not isinstance(feed, list):
+        return frozenset()
+    return frozenset(c for c in feed if type(c) is str)
+
+
 #: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.
 COST_TIER_HIGH = Decimal(10)
 COST_TIER_MEDIUM = Decimal(1)
