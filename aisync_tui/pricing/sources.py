@@ -251,7 +251,7 @@ class FeedRecords:
             self.damage(name)
             return None
 
-    def checked(self, name: str, fits: Callable[[str], object]) -> str | None:
+    def _checked(self, name: str, fits: Callable[[str], object]) -> str | None:
         """The record's text when `fits` accepts it; an empty record is unknown, a misfit damaged."""
         text = self.text(name)
         if not text:
@@ -262,15 +262,15 @@ class FeedRecords:
         return None
 
     def count(self, name: str) -> int | None:
-        text = self.checked(name, lambda t: len(t) <= 12 and t.isascii() and t.isdigit())
+        text = self._checked(name, lambda t: len(t) <= 12 and t.isascii() and t.isdigit())
         return None if text is None else int(text)
 
     def revision(self) -> str | None:
-        return self.checked("revision", _REVISION.fullmatch)
+        return self._checked("revision", _REVISION.fullmatch)
 
     def etag(self) -> str | None:
         """An ETag fit to send back: printable ASCII of a sane length, else none (a full fetch)."""
-        return self.checked("etag", lambda t: len(t) <= 1000 and t.isascii() and t.isprintable())
+        return self._checked("etag", lambda t: len(t) <= 1000 and t.isascii() and t.isprintable())
 
     def warning(self) -> str | None:
         if not self.damaged:
