@@ -209,13 +209,13 @@ def stored_flag(value: object) -> bool | None:
 def stored_time(value: object) -> datetime | None:
     """Like `stored_utc`, for a value read from a store that may be damaged: empty, text that is not
     a time, or a value of another kind is no time (None) instead of an error."""
-    if isinstance(value, datetime):
-        return as_utc(value)
-    if isinstance(value, str) and value:
-        try:
+    try:
+        if isinstance(value, datetime):
+            return as_utc(value)
+        if isinstance(value, str) and value:
             return as_utc(datetime.fromisoformat(value))
-        except ValueError:
-            return None
+    except (ValueError, OverflowError):  # not a time; a time whose UTC falls outside the calendar
+        return None
     return None
 
 
