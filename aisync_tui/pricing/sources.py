@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NotRequired, TypedDict, cast
 
-from ..domain import as_utc, stored_utc, utcnow
+from ..domain import stored_time, utcnow
 from ..jsonvalue import JSON, as_list, as_object, decode
 
 MIN_MODELS = 50
@@ -190,10 +190,7 @@ def recent_counts(text: str | None, now: datetime) -> list[tuple[str, int]]:
         return []
     keep = []
     for at, n in out:
-        try:
-            when = as_utc(datetime.fromisoformat(at))
-        except (ValueError, OverflowError):
-            continue
+        when = stored_time(at)
         if when is not None and (now - when).days <= RECENT_DAYS:
             keep.append((at, n))
     return keep[-50:]
@@ -245,11 +242,10 @@ class FeedRecords:
         text = self.text(name)
         if not text:
             return None
-        try:
-            return stored_utc(text)
-        except (ValueError, OverflowError):
+        when = stored_time(text)
+        if when is None:
             self.damage(name)
-            return None
+        return when
 
     def _checked(self, name: str, fits: Callable[[str], object]) -> str | None:
         """The record's text when `fits` accepts it; an empty record is unknown, a misfit damaged."""
