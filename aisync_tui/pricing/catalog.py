@@ -153,11 +153,11 @@ def enrich_all(
                 key = capability_source_key(cap)
                 if new_sources.get(key) != "provider":
                     new_sources[key] = md_source
-            denied = md.denied_capabilities
-            if denied:
+            md_denied = md.denied_capabilities
+            if md_denied:
                 written = updates.get("capabilities")
                 has = written if isinstance(written, list) else capabilities
-                for cap in denied:
+                for cap in md_denied:
                     key = capability_source_key(cap)
                     if new_sources.get(key) not in (None, "provider") and cap not in has:  # recorded as a no by `enrich`
                         new_sources[key] = md_source
