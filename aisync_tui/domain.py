@@ -213,7 +213,7 @@ def stored_time(value: object) -> datetime | None:
         return None
     try:
         return stored_utc(value)
-    except ValueError:
+    except (ValueError, OverflowError):  # not a time; a time whose UTC falls outside the calendar
         return None
 
 
@@ -465,6 +465,15 @@ CLEARABLE_FIELDS: frozenset[str] = frozenset(
 def capability_source_key(capability: str) -> str:
     """The `field_sources` key that says who stated one capability ("capability:vision")."""
     return f"capability:{capability}"
+
+
+def feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
+    """The capabilities a price feed gave a model, as `field_sources` records them (a list of
+    names); anything else recorded there reads as none."""
+    feed = sources.get("feed_capabilities")
+    if not feed or not isinstance(feed, list):
+        return frozenset()
+    return frozenset(c for c in feed if type(c) is str)
 
 
 #: Blended price thresholds (USD per 1M tokens, 3:1 input:output) for the Cost column.

@@ -18,7 +18,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Mapping, Sequence
 
-from ..domain import capability_source_key, stored_utc
+from ..domain import capability_source_key, feed_capabilities, stored_utc
 from .disputes import DisputeJSON
 from .feeds import FeedEntry
 from .modelsdev import ModelsDevEntry
@@ -49,14 +49,6 @@ def _norm(name: str, value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     return value
-
-
-def _feed_capabilities(sources: Mapping[str, object]) -> frozenset[str]:
-    """The capabilities a feed gave, as `field_sources` records them (a list of names)."""
-    feed = sources.get("feed_capabilities")
-    if not isinstance(feed, list):
-        return frozenset()
-    return frozenset(c for c in feed if isinstance(c, str))
 
 
 def _capability_statements(sources: Mapping[str, object]) -> tuple[frozenset[str], frozenset[str]]:
@@ -101,7 +93,7 @@ def enrich(
             updates[name] = list(new) if isinstance(new, tuple) else new
             new_sources[name] = source
             changes.append((name, old, new))
-    old_feed = _feed_capabilities(sources)
+    old_feed = feed_capabilities(sources)
     new_feed = entry.capabilities
     current = frozenset(capabilities or ())
     said, recorded = _capability_statements(sources)
@@ -161,11 +153,11 @@ def enrich_all(
                 key = capability_source_key(cap)
                 if new_sources.get(key) != "provider":
                     new_sources[key] = md_source
-            denied = md.denied_capabilities
-            if denied:
+            md_denied = md.denied_capabilities
+            if md_denied:
                 written = updates.get("capabilities")
                 has = written if isinstance(written, list) else capabilities
-                for cap in denied:
+                for cap in md_denied:
                     key = capability_source_key(cap)
                     if new_sources.get(key) not in (None, "provider") and cap not in has:  # recorded as a no by `enrich`
                         new_sources[key] = md_source

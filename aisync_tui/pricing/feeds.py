@@ -386,9 +386,19 @@ def without_placeholder_zeros(price: Price) -> Price:
     return replace(price, input=None, output=None)
 
 
-def litellm_capabilities(entry: Mapping[str, JSON], mode: str | None) -> frozenset[str]:
+def litellm_capabilities(entry: Mapping[str, JSON], mode: str | None) -> tuple[frozenset[str], frozenset[str]]:
+    """(the capabilities a LiteLLM entry states true or implies by its mode and endpoints, those it
+    states false (`supports_vision: false`)), from one look at each flag; a flag it leaves out
+    states nothing."""
     get = entry.get
-    caps = {cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is True}
+    caps: set[str] = set()
+    denied: set[str] = set()
+    for flag, cap in _CAPABILITY_FLAGS.items():
+        said = get(flag)
+        if said is True:
+            caps.add(cap)
+        elif said is False:
+            denied.add(cap)
     if mode in ("chat", "responses"):
         caps.add("chat")
     elif mode == "embedding":
@@ -397,14 +407,7 @@ def litellm_capabilities(entry: Mapping[str, JSON], mode: str | None) -> frozens
         caps.add("image_generation")
     if "/v1/batch" in _strs(entry.get("supported_endpoints")):
         caps.add("batch")
-    return frozenset(caps)
-
-
-def litellm_denied(entry: Mapping[str, JSON]) -> frozenset[str]:
-    """The capabilities a LiteLLM entry states false (`supports_vision: false`); a flag it leaves
-    out states nothing."""
-    get = entry.get
-    return frozenset(cap for flag, cap in _CAPABILITY_FLAGS.items() if get(flag) is False)
+    return frozenset(caps), frozenset(denied)
 
 
 def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alias_of: str | None = None) -> FeedEntry:
@@ -421,6 +424,7 @@ def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alia
             price, problem = None, "implausible price (" + "; ".join(wrong[:2]) + ")"
         else:
             price = without_placeholder_zeros(price)
+    capabilities, denied = litellm_capabilities(entry, mode)
     return FeedEntry(
         provider=litellm_slug(feed_provider),
         model_id=strip_prefix(key, feed_provider),
@@ -431,8 +435,8 @@ def _litellm_entry(key: str, feed_provider: str, entry: Mapping[str, JSON], alia
         type=MODE_TYPES.get(mode, "other") if mode else None,
         context_length=_int(entry.get("max_input_tokens")) or _int(entry.get("max_tokens")),
         max_output_tokens=_int(entry.get("max_output_tokens")),
-        capabilities=litellm_capabilities(entry, mode),
-        denied_capabilities=litellm_denied(entry),
+        capabilities=capabilities,
+        denied_capabilities=denied,
         input_modalities=_strs(entry.get("supported_modalities")),
         output_modalities=_strs(entry.get("supported_output_modalities")),
         deprecated_at=_date(entry.get("deprecation_date")),

@@ -29,7 +29,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, NotRequired, TypedDict, cast
 
-from ..domain import as_utc, stored_utc, utcnow
+from ..domain import stored_time, utcnow
 from ..jsonvalue import JSON, as_list, as_object, decode
 
 MIN_MODELS = 50
@@ -190,10 +190,7 @@ def recent_counts(text: str | None, now: datetime) -> list[tuple[str, int]]:
         return []
     keep = []
     for at, n in out:
-        try:
-            when = as_utc(datetime.fromisoformat(at))
-        except (ValueError, OverflowError):
-            continue
+        when = stored_time(at)
         if when is not None and (now - when).days <= RECENT_DAYS:
             keep.append((at, n))
     return keep[-50:]
@@ -245,39 +242,31 @@ class FeedRecords:
         text = self.text(name)
         if not text:
             return None
-        try:
-            return stored_utc(text)
-        except (ValueError, OverflowError):
+        when = stored_time(text)
+        if when is None:
             self.damage(name)
-            return None
+        return when
 
-    def count(self, name: str) -> int | None:
+    def _checked(self, name: str, fits: Callable[[str], object]) -> str | None:
+        """The record's text when `fits` accepts it; an empty record is unknown, a misfit damaged."""
         text = self.text(name)
         if not text:
             return None
-        if len(text) <= 12 and text.isascii() and text.isdigit():
-            return int(text)
+        if fits(text):
+            return text
         self.damage(name)
         return None
 
+    def count(self, name: str) -> int | None:
+        text = self._checked(name, lambda t: len(t) <= 12 and t.isascii() and t.isdigit())
+        return None if text is None else int(text)
+
     def revision(self) -> str | None:
-        text = self.text("revision")
-        if not text:
-            return None
-        if _REVISION.fullmatch(text):
-            return text
-        self.damage("revision")
-        return None
+        return self._checked("revision", _REVISION.fullmatch)
 
     def etag(self) -> str | None:
         """An ETag fit to send back: printable ASCII of a sane length, else none (a full fetch)."""
-        text = self.text("etag")
-        if not text:
-            return None
-        if len(text) <= 1000 and text.isascii() and text.isprintable():
-            return text
-        self.damage("etag")
-        return None
+        return self._checked("etag", lambda t: len(t) <= 1000 and t.isascii() and t.isprintable())
 
     def warning(self) -> str | None:
         if not self.damaged:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 from ..domain import CAPABILITIES, CAPABILITY_LABELS, Price, capability_source_key, cost_tier
-from ..jsonvalue import JSONOut
+from ..jsonvalue import JSON, JSONOut, objects
 from .inert import inert
 from .money import UNIT_LABEL, UNITS, component_label, component_text, json_number, json_text, other_text, token_price, usd, usd_grouped
 from .words import plural
@@ -267,12 +267,12 @@ def dispute_lines(recorded: object, per: str) -> list[str]:
     return out
 
 
-def _recorded_disputes(recorded: object) -> list[object] | None:
+def _recorded_disputes(recorded: object) -> list[dict[str, JSON]] | None:
     """The disagreements as recorded (objects only); None when the record is not a list: it cannot
     be read, which is unknown, not "the sources agree" (as in `models list --format json`)."""
     if recorded is None:
         return []
-    return [x for x in recorded if isinstance(x, dict)] if isinstance(recorded, list) else None
+    return objects(recorded) if isinstance(recorded, list) else None
 
 
 def _token_count(value: object) -> int:

@@ -14,7 +14,7 @@ from typing import Iterator, Sequence, TypeVar
 
 import peewee as pw
 
-from ..domain import TRACKED_FIELDS, RemoteModel, capability_source_key
+from ..domain import TRACKED_FIELDS, RemoteModel, capability_source_key, feed_capabilities
 from ..errors import Cancelled
 from ..events import BatchApplied, EmitFn, ignore
 from ..store.bulk import bulk_insert, bulk_update, touch_synced
@@ -227,12 +227,11 @@ def _capability_sources(remote: RemoteModel, sources: dict[str, object]) -> None
     """`capability:X` -> who said so: the provider for what it states (true or false) and for what
     it lists as true; the feed for the capabilities it adds, or states false, where the provider is silent."""
     said = _provider_capability_keys(remote.stated, remote.capabilities)
-    feed_caps = sources.get("feed_capabilities")
+    feed_caps = feed_capabilities(sources)
     current = [k for k in sources if k.startswith("capability:")]
     if not feed_caps and len(current) == len(said) and all(sources.get(k) == "provider" for k in said):
         return  # already what the provider says (the usual re-sync)
-    listed = feed_caps if isinstance(feed_caps, list) else ()
-    feed = frozenset(c for c in listed if isinstance(c, str)) - remote.stated - remote.capabilities
+    feed = feed_caps - remote.stated - remote.capabilities
     before = {k: sources.pop(k) for k in current}
     for key in said:
         sources[key] = "provider"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterable, Mapping, Sequence
 
-from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, stored_utc
+from ..domain import CLEARABLE_FIELDS, TRACKED_FIELDS, Price, RemoteModel, feed_capabilities, stored_utc
 
 #: A list that loses more than this share of the active models is suspicious.
 SHRINK_GUARD = 0.5
@@ -157,10 +157,10 @@ _MODALITIES = ("input_modalities", "output_modalities")
 
 def merged_capabilities(remote: RemoteModel, sources: Mapping[str, object]) -> frozenset[str]:
     """The provider's true capabilities plus the feed's, minus every one the provider stated."""
-    feed = sources.get("feed_capabilities")
-    if not feed or not isinstance(feed, list):
+    feed = feed_capabilities(sources)
+    if not feed:
         return frozenset(remote.capabilities)
-    return remote.capabilities | ({c for c in feed if type(c) is str} - remote.stated)
+    return remote.capabilities | (feed - remote.stated)
 
 
 def field_changes(remote: RemoteModel, stored: StoredModel) -> list[FieldChange]:

@@ -23,7 +23,7 @@ def test_a_naive_datetime_from_postgresql_is_utc_and_an_aware_one_is_converted()
     assert stored_time(datetime(2025, 6, 1, 13, 48, tzinfo=paris)) == datetime(2025, 6, 1, 11, 48, tzinfo=UTC)
 
 
-@pytest.mark.parametrize("damaged", [None, "", "yesterday", "2025-13-45", 1748778480, 3.5, b"2025-06-01", ["2025-06-01"]])
+@pytest.mark.parametrize("damaged", [None, "", "yesterday", "2025-13-45", 1748778480, 3.5, b"2025-06-01", ["2025-06-01"], "0001-01-01T00:00:00+05:00"])
 def test_a_damaged_value_is_no_time(damaged: object) -> None:
     assert stored_time(damaged) is None
 
