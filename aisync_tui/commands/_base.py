@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable, Protocol
 
@@ -44,6 +45,17 @@ class TextOut(Protocol):
     def write(self, text: str, /) -> int: ...
 
     def flush(self) -> None: ...
+
+
+#: One writer at a time: providers sync in threads and each may warn while another does.
+_OUTPUT = threading.Lock()
+
+
+def _write_lines(stream: TextOut, text: str) -> None:
+    """Write `text` and its newline in one piece, so lines from concurrent providers never run
+    into each other (`print` writes the text and the newline separately)."""
+    with _OUTPUT:
+        stream.write(text + "\n")
 
 
 @dataclass
@@ -99,12 +111,12 @@ class Context:
         """Human-readable output: control characters from outside data are shown escaped."""
         from ..render.inert import inert_lines
 
-        print(inert_lines(text), file=self.out)
+        _write_lines(self.out, inert_lines(text))
 
     def warn(self, text: str) -> None:
         from ..render.inert import inert_lines
 
-        print(inert_lines(redact(text)), file=self.err)
+        _write_lines(self.err, inert_lines(redact(text)))
 
     def close(self) -> None:
         if self._store is not None:
