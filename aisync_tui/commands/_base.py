@@ -51,9 +51,11 @@ class TextOut(Protocol):
 _OUTPUT = threading.Lock()
 
 
-def _write_lines(stream: TextOut, text: str) -> None:
+def _write_lines(stream: TextOut | None, text: str) -> None:
     """Write `text` and its newline in one piece, so lines from concurrent providers never run
     into each other (`print` writes the text and the newline separately)."""
+    if stream is None:  # a standard stream closed at start (`>&-`): Python sets it to None
+        return
     with _OUTPUT:
         stream.write(text + "\n")
 
