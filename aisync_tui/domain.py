@@ -196,6 +196,19 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
+def stored_decimal(value: object) -> Decimal | None:
+    """A price component read back from the store, which may be damaged: text that is not a
+    number, or a number that is no amount (NaN, infinite, negative, a billion or more per unit),
+    is unknown (None), never an error and never 0."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value if isinstance(value, str) else str(value))
+    except ArithmeticError:
+        return None
+    return amount if amount.is_finite() and amount >= 0 and amount.adjusted() < 9 else None
+
+
 def stored_flag(value: object) -> bool | None:
     """A stated yes/no read back from the store (a boolean, or 0/1 on SQLite); NULL, or a value of
     any other kind (a hand edit such as 'no'), is not stated: None, never taken as a yes."""
@@ -242,19 +255,22 @@ class PriceTier:
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSON]) -> PriceTier:
-        """A tier as the store keeps it. A threshold that is not a whole number of tokens raises
-        TypeError or ValueError (true is not 1 token, 1.5 is not 1)."""
-        threshold = data["threshold"]
-        if isinstance(threshold, bool) or not isinstance(threshold, (int, float, str)):
-            raise TypeError(f"a price tier's threshold is {type(threshold).__name__}, not a number")
-        if isinstance(threshold, float) and not threshold.is_integer():
-            raise ValueError(f"a price tier's threshold {threshold!r} is not a whole number of tokens")
-        return cls(
-            threshold=int(threshold),
-            input=to_decimal(data.get("input")),
-            output=to_decimal(data.get("output")),
-            cached_input=to_decimal(data.get("cached_input")),
-        )
+        """A tier as the store keeps it. Raises ValueError for anything else: a threshold that is
+        missing or not a whole number of tokens (true is not 1 token, 1.5 is not 1), or a price
+        that is there but does not read as one (it is not taken as "no tier price", which would
+        charge the base price above the threshold)."""
+        threshold = data.get("threshold")
+        tokens = bounds.integer(threshold, ceiling=bounds.MAX_TOKEN_LIMIT, field="tier threshold")
+        if tokens is None:
+            raise ValueError(f"a price tier's threshold {bounds.preview(threshold)} is not a whole number of tokens")
+        prices: dict[str, Decimal | None] = {}
+        for name in ("input", "output", "cached_input"):
+            value = data.get(name)
+            amount = to_decimal(value)
+            if value is not None and (amount is None or amount < 0):
+                raise ValueError(f"a price tier's {name} {value!r} is not a price")
+            prices[name] = amount
+        return cls(threshold=tokens, **prices)
 
 
 def _dec_str(value: Decimal | None) -> str | None:
@@ -288,6 +304,10 @@ class Price:
     other: tuple[tuple[str, Decimal], ...] = ()
     """Prices the source states that aisync has no component for, under the source's own names
     (sorted): kept and shown as such, never taken as free and never used in a cost."""
+    tiers_unreadable: bool = False
+    """The store's long-context tiers for this price could not be read (a damaged record): what a
+    prompt costs above the base price is unknown, so no token cost is computed from this price
+    until a pricing sync writes it again."""
 
     @classmethod
     def from_components(
@@ -302,7 +322,7 @@ class Price:
         unknown = sorted(set(components) - set(PRICE_COMPONENTS))
         if unknown:
             raise TypeError(f"not a price component: {', '.join(unknown)}")
-        return cls(**components, tiers=tiers, currency=currency, other=other)
+        return cls(**components, tiers=tiers, currency=currency, other=other, tiers_unreadable=False)
 
     def components(self) -> dict[str, Decimal]:
         """The known components only, in display order."""
@@ -314,7 +334,7 @@ class Price:
         return out
 
     def is_empty(self) -> bool:
-        return not self.components() and not self.tiers and not self.other
+        return not self.components() and not self.tiers and not self.other and not self.tiers_unreadable
 
     def problems(self) -> list[str]:
         """'input: negative' for every component that cannot be a price in its unit."""
@@ -349,12 +369,17 @@ class Price:
         for name in PRICE_COMPONENTS:
             if getattr(self, name) != getattr(other, name):
                 return False
-        return self.tiers == other.tiers and self.currency == other.currency and self.other == other.other
+        return (
+            self.tiers == other.tiers and self.currency == other.currency and self.other == other.other
+            and self.tiers_unreadable == other.tiers_unreadable
+        )
 
     def to_json(self) -> JSONOut:
         data: JSONOut = {name: _dec_str(v) for name, v in self.components().items()}
         if self.tiers:
             data["tiers"] = [t.to_json() for t in self.tiers]
+        if self.tiers_unreadable:
+            data["tiers_unreadable"] = True
         if self.other:
             data["other"] = other_to_json(self.other)
         return data

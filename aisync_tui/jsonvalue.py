@@ -30,6 +30,16 @@ def decode(text: str | bytes) -> JSON:
     return value
 
 
+def stored_json(text: str | bytes) -> JSON:
+    """A JSON column read back from the store, which may be damaged (a hand edit, another tool):
+    text that does not decode reads as that text, a JSON string, which no reader takes for the
+    list or object it expects, so each reader's own "wrong kind" rule applies."""
+    try:
+        return decode(text)
+    except (ValueError, RecursionError):
+        return text.decode("utf-8", "replace") if isinstance(text, bytes) else text
+
+
 def as_object(value: object) -> dict[str, JSON]:
     """`value` when it is a JSON object, else an empty one (missing and wrong-kind read the same)."""
     return value if isinstance(value, dict) else {}

@@ -36,6 +36,9 @@ UNIT_QUANTITIES: tuple[tuple[str, str], ...] = (
 #: Components a long-context tier can replace.
 TIERED = ("input", "output", "cached_input")
 
+#: What a quote names as missing when the long-context tiers that may set a price are unknown.
+LONG_CONTEXT = "long_context_tier"
+
 
 @dataclass(frozen=True, slots=True)
 class Workload:
@@ -141,6 +144,8 @@ def component_label(component: str) -> str:
     ("Input /second" and "Input" are different prices)."""
     from ..domain import COMPONENT_LABELS, COMPONENT_UNITS
 
+    if component == LONG_CONTEXT:
+        return "Long-context"
     label = COMPONENT_LABELS.get(component, component)
     unit = COMPONENT_UNITS.get(component, "token")
     return label if unit in ("token", "request") else f"{label} /{unit}"
@@ -178,6 +183,8 @@ def total(price: Price | None, workload: Workload) -> Decimal | None:
     needs. The same arithmetic, kept in step by a test."""
     if price is None or price.currency != "USD":
         return None
+    if price.tiers_unreadable and _tiered_need(workload):
+        return None
     tier = tier_for(price, workload.input_tokens) if price.tiers else None
     amount = Decimal(0)
     for component, per_request in workload.quantities():
@@ -202,11 +209,26 @@ def quote(price: Price | None, workload: Workload) -> Quote:
         wanted.append(("per_request", Decimal(1)))
     lines = []
     missing = []
+    # Long-context tiers the store could not read: every token price may be a tier's, so none is
+    # used, and the quote names the tiers as what is missing (not the base prices, which are known).
+    unreadable = price is not None and price.tiers_unreadable and _tiered_need(workload)
     for component, per_request in wanted:
-        unit = None if price is None else _rate(price, tier, component)
+        if unreadable and component in TIERED:
+            unit = None
+            if price is not None and _rate(price, None, component) is None:
+                missing.append(component)
+        else:
+            unit = None if price is None else _rate(price, tier, component)
+            if unit is None:
+                missing.append(component)
         quantity = _EXACT.multiply(per_request, n)
         cost = None if unit is None else _EXACT.multiply(quantity, unit)
-        if unit is None:
-            missing.append(component)
         lines.append(CostLine(component, quantity, unit, cost))
+    if unreadable:
+        missing.append(LONG_CONTEXT)
     return Quote(tuple(lines), tuple(missing), tier.threshold if tier is not None else None)
+
+
+def _tiered_need(workload: Workload) -> bool:
+    """Whether the workload needs a price a long-context tier may set."""
+    return any(component in TIERED for component, _ in workload.quantities())

@@ -17,9 +17,7 @@ from decimal import Decimal
 
 from ..domain import Price
 from ..jsonvalue import JSONOut
-from .cost import Workload, decimal_text, quote
-
-LONG_CONTEXT = "long_context_tier"
+from .cost import LONG_CONTEXT, Workload, decimal_text, quote
 
 
 def reprice(price: Price | None, *, requests: int | None, input_tokens: int, output_tokens: int, cached_tokens: int) -> tuple[Decimal | None, tuple[str, ...]]:

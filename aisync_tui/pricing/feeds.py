@@ -363,11 +363,10 @@ def litellm_price(entry: Mapping[str, JSON], mode: str | None = None) -> Price |
                 tiers.setdefault(start, {}).update({k: v for k, v in (("input", i), ("output", o)) if v is not None})
     if not tiers and not other and all(v is None for v in values.values()):
         return None  # Price.is_empty(), without building the Price
-    return Price(
-        **values,  # names from LITELLM_COMPONENTS / _TIER_FIELD: all price components
+    return Price.from_components(
+        values,  # names from LITELLM_COMPONENTS / _TIER_FIELD: all price components
         tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())),
         other=tuple(sorted(other.items())),
-        currency="USD",
     )
 
 
@@ -579,7 +578,7 @@ def genai_price(prices: Mapping[str, JSON]) -> Price | None:
         if per_thousand is not None:
             values[name] = per_thousand.scaleb(-3)
     # The names are from _GENAI_TOKEN_FIELDS and the two per-thousand prices: all price components.
-    price = Price(**values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())), other=(), currency="USD")
+    price = Price.from_components(values, tiers=tuple(PriceTier(threshold=t, **v) for t, v in sorted(tiers.items())))
     return None if price.is_empty() else price
 
 

@@ -135,6 +135,10 @@ def capability_line(state: CapabilityState) -> str:
     return f"{capability_mark(state)} {label}{capability_said(state)}"
 
 
+#: What is said of a price whose long-context tiers the store could not read.
+TIERS_UNREADABLE = "Long-context prices: unreadable in the store, so no token cost is computed (`aisync sync-pricing` writes them again)"
+
+
 def price_lines(price: Price, per: str) -> list[str]:
     """'Input: $30.00 per 1M tokens' for every known component, each in its own unit, tiers
     included; prices aisync has no component for are listed as such (never as free)."""
@@ -149,10 +153,17 @@ def price_lines(price: Price, per: str) -> list[str]:
         if tier.cached_input is not None:
             parts.append(f"Cached input {token_price(tier.cached_input, per)}")
         lines.append(f"Above {tier.threshold:,} tokens: {', '.join(parts)} {unit_words}")
+    if price.tiers_unreadable:
+        lines.append(TIERS_UNREADABLE)
     if price.other:
         lines.append("Other prices the source states (not used in costs):")
         lines.extend(f"  {other_text(name, value, per)}" for name, value in price.other)
     return lines
+
+
+def _day(when: datetime | None) -> str:
+    """A period's date; "an unreadable date" when the store's record of it is damaged."""
+    return "an unreadable date" if when is None else f"{when:%Y-%m-%d}"
 
 
 def history_line(period: PricePeriod, per: str) -> str:
@@ -165,7 +176,7 @@ def history_line(period: PricePeriod, per: str) -> str:
     if not parts:
         parts = [line.split(" per ")[0] for line in price_lines(p, per)[:2]]
     until = f" until {period.effective_until:%Y-%m-%d}" if period.effective_until else " (current)"
-    return f"{period.effective_from:%Y-%m-%d}: {', '.join(parts)}{until} [{inert(period.source, 60)}]"
+    return f"{_day(period.effective_from)}: {', '.join(parts)}{until} [{inert(period.source, 60)}]"
 
 
 def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: ModelUsage, days: int) -> None:
@@ -212,7 +223,7 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
     else:
         for line in price_lines(d.price.price, per):
             out(f"  {line}")
-        out(f"  Source: {inert(d.price.source, 60)}, since {d.price.effective_from:%Y-%m-%d}")
+        out(f"  Source: {inert(d.price.source, 60)}, since {_day(d.price.effective_from)}")
     recorded = d.field_sources.get("disputes")
     for line in dispute_lines(recorded, per):
         out(f"  {line}")

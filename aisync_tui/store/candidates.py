@@ -15,7 +15,7 @@ from typing import Iterable
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, as_utc
+from ..domain import PRICE_COMPONENTS, Price, stored_decimal, stored_time
 from . import coerce
 from .models import DBRow, Model, Provider, json_text_has
 from .models import Price as PriceTable
@@ -61,13 +61,13 @@ _DECIMAL_CACHE: dict[object, Decimal] = {}
 
 
 def _time(value: str | datetime | None) -> datetime | None:
-    """A time column as the driver returns it (text on SQLite, a naive datetime on PostgreSQL)."""
+    """A time column as the driver returns it (text on SQLite, a naive datetime on PostgreSQL);
+    a damaged one is no time."""
     if value is None:
         return None
     hit = _TIME_CACHE.get(value)
     if hit is None:
-        parsed = datetime.fromisoformat(value) if isinstance(value, str) else value
-        hit = _TIME_CACHE[value] = as_utc(parsed)
+        hit = _TIME_CACHE[value] = stored_time(value)
     return hit
 
 
@@ -76,7 +76,9 @@ def _decimal(value: object) -> Decimal | None:
         return None
     hit = _DECIMAL_CACHE.get(value)
     if hit is None:
-        hit = _DECIMAL_CACHE[value] = Decimal(str(value))
+        hit = stored_decimal(value)  # a damaged amount is unknown
+        if hit is not None:
+            _DECIMAL_CACHE[value] = hit
     return hit
 
 
@@ -88,7 +90,8 @@ def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
         return None, None, None
     values = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
     tiers = coerce.tiers(tiers_json) if tiers_json else ()
-    return Price(**values, tiers=tiers, currency=currency or "USD", other=()), _time(start), source
+    price = Price(**values, tiers=tiers or (), currency=currency or "USD", other=(), tiers_unreadable=tiers is None)
+    return price, _time(start), source
 
 
 def _candidate(row: DBRow) -> Candidate:
@@ -173,4 +176,4 @@ def price_at(model_pk: int, at: datetime) -> tuple[Price, datetime, str] | None:
     )
     if row is None:
         return None
-    return price_from_row(row), as_utc(row.effective_from) or at, row.source
+    return price_from_row(row), stored_time(row.effective_from) or at, row.source

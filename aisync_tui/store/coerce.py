@@ -13,7 +13,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from ..domain import PriceTier, other_from_json
-from ..jsonvalue import JSON, as_object, decode, objects
+from ..jsonvalue import JSON, as_object, stored_json
 
 
 def texts_of(value: JSON) -> tuple[str, ...]:
@@ -24,33 +24,48 @@ def texts_of(value: JSON) -> tuple[str, ...]:
     return tuple(item for item in value if isinstance(item, str))
 
 
-def tiers_of(value: JSON) -> tuple[PriceTier, ...]:
-    """The price tiers of a decoded `tiers` column (objects only)."""
-    return tuple(PriceTier.from_json(item) for item in objects(value))
+def tiers_of(value: JSON) -> tuple[PriceTier, ...] | None:
+    """The price tiers of a decoded `tiers` column, or None when the record is damaged: not a
+    list, an item that is not a tier, a threshold or price that does not read. Part of a tier list
+    is not a tier list (a prompt above a dropped tier would be charged the base price), so a
+    damaged record is unknown as a whole; the reader marks the price `tiers_unreadable`."""
+    if value is None:
+        return ()
+    if not isinstance(value, list):
+        return None
+    out = []
+    for item in value:
+        if not isinstance(item, dict):
+            return None
+        try:
+            out.append(PriceTier.from_json(item))
+        except ValueError:
+            return None
+    return tuple(out)
 
 
 @lru_cache(maxsize=4096)
 def decoded(text: str) -> JSON:
     """A JSON column's text, decoded. Shared between callers: copy before changing it."""
-    return decode(text)
+    return stored_json(text)
 
 
 @lru_cache(maxsize=4096)
 def texts(text: str) -> tuple[str, ...]:
     """A JSON list-of-strings column (capabilities, modalities, aliases) as a tuple."""
-    return texts_of(decode(text))
+    return texts_of(stored_json(text))
 
 
 @lru_cache(maxsize=4096)
-def tiers(text: str) -> tuple[PriceTier, ...]:
-    """A price's `tiers` column."""
-    return tiers_of(decode(text))
+def tiers(text: str) -> tuple[PriceTier, ...] | None:
+    """A price's `tiers` column; None when it is damaged (see `tiers_of`)."""
+    return tiers_of(stored_json(text))
 
 
 @lru_cache(maxsize=4096)
 def other(text: str) -> tuple[tuple[str, Decimal], ...]:
     """A price's `other` column: (the source's name, price) pairs, sorted."""
-    return other_from_json(decode(text))
+    return other_from_json(stored_json(text))
 
 
 #: A model's `field_sources`: field (or `capability:X`) -> the source that stated it, and

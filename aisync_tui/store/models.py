@@ -13,7 +13,8 @@ from typing import Any, Iterable, TypeAlias
 
 import peewee as pw
 
-from ..jsonvalue import JSON, decode
+from ..domain import stored_decimal, stored_time
+from ..jsonvalue import JSON, stored_json
 
 database_proxy = pw.DatabaseProxy()
 
@@ -29,9 +30,7 @@ class DecimalTextField(pw.TextField):
         return format(value, "f")
 
     def python_value(self, value: object) -> Decimal | None:
-        if value is None:
-            return None
-        return Decimal(str(value))
+        return stored_decimal(value)
 
 
 class JSONTextField(pw.TextField):
@@ -45,7 +44,7 @@ class JSONTextField(pw.TextField):
     def python_value(self, value: str | bytes | None) -> JSON:
         if value is None:
             return None
-        return decode(value)
+        return stored_json(value)
 
 
 class UTCDateTimeField(pw.DateTimeField):
@@ -59,8 +58,9 @@ class UTCDateTimeField(pw.DateTimeField):
     def python_value(self, value: object) -> object:
         value = super().python_value(value)  # type: ignore[no-untyped-call]
         if isinstance(value, datetime) and value.tzinfo is None:
-            value = value.replace(tzinfo=timezone.utc)
-        return value
+            return value.replace(tzinfo=timezone.utc)
+        # Peewee hands back text it cannot read as it is; a damaged time is no time.
+        return stored_time(value)
 
 
 class BaseTable(pw.Model):

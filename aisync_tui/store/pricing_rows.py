@@ -10,13 +10,12 @@ from __future__ import annotations
 import os
 import socket
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
+from datetime import datetime, timezone
 from typing import Callable, Iterable, Mapping, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, stored_utc, utcnow
+from ..domain import PRICE_COMPONENTS, Price, stored_decimal, stored_time, utcnow
 from ..jsonvalue import JSON
 from . import coerce
 from .bulk import RowValues, bulk_insert
@@ -103,7 +102,7 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
         for name in timed:
             when = values[name]
             if isinstance(when, (str, datetime)):  # the driver's text (SQLite) or naive datetime
-                values[name] = stored_utc(when)
+                values[name] = stored_time(when)  # a damaged time is no time
         models.append(
             StoredPricingModel(
                 pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
@@ -113,6 +112,10 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     return PricingState(providers, models, load_current_prices(db))
 
 
+#: Where a current price row's damaged start sorts: before every readable one.
+_EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
+
+
 def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
     cols = [getattr(PriceTable, name) for name in PRICE_COMPONENTS]
     out: dict[int, CurrentPrice] = {}
@@ -120,17 +123,20 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
         PriceTable.id, PriceTable.model, PriceTable.tiers, PriceTable.currency, PriceTable.effective_from,
         PriceTable.source, PriceTable.other, *cols,
     ).where(PriceTable.effective_until.is_null())
-    for row_id, model_pk, tiers, currency, eff_raw, source, other, *values in db.execute_sql(*query.sql()):
-        eff = stored_utc(eff_raw)
-        assert eff is not None
+    for row_id, model_pk, tiers_text, currency, eff_raw, source, other, *values in db.execute_sql(*query.sql()):
+        # A damaged start reads as the earliest time: the row is still the current price, and
+        # any readable current row of the same model is taken before it.
+        eff = stored_time(eff_raw) or _EARLIEST
         old = out.get(model_pk)
         if old is not None and old.effective_from >= eff:
             continue
+        tiers = coerce.tiers(tiers_text) if tiers_text else ()
         price = Price(
-            **{name: Decimal(v if isinstance(v, str) else str(v)) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
-            tiers=coerce.tiers(tiers) if tiers else (),
+            **{name: stored_decimal(v) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
+            tiers=tiers or (),
             currency=currency,
             other=coerce.other(other) if other else (),
+            tiers_unreadable=tiers is None,
         )
         out[model_pk] = CurrentPrice(row_id, price, source, eff)
     return out

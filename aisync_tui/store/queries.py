@@ -61,7 +61,8 @@ class ModelRow:
 @dataclass(frozen=True, slots=True)
 class PricePeriod:
     price: Price
-    effective_from: datetime
+    effective_from: datetime | None
+    """None only when the store's record of the start is damaged (the period is still shown)."""
     effective_until: datetime | None
     source: str
 
@@ -138,10 +139,10 @@ class RunRow:
 
 
 def price_from_row(row: PriceTable) -> Price:
-    tiers = coerce.tiers_of(row.tiers)  # decoded JSON from the store: objects only, as every reader takes them
+    tiers = coerce.tiers_of(row.tiers)  # decoded JSON from the store, checked like every reader's
     return Price(
-        **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers, currency=row.currency,
-        other=other_from_json(row.other),
+        **{name: getattr(row, name) for name in PRICE_COMPONENTS}, tiers=tiers or (), currency=row.currency,
+        other=other_from_json(row.other), tiers_unreadable=tiers is None,
     )
 
 

@@ -22,7 +22,7 @@ from typing import Callable, Iterable, Sequence
 import peewee as pw
 
 from ..domain import stored_utc
-from ..jsonvalue import JSON, decode
+from ..jsonvalue import JSON, stored_json
 from .models import DBRow, JSONTextField, UTCDateTimeField
 
 #: A column's value as the driver returns it -> the value Peewee's field would give.
@@ -53,10 +53,10 @@ def _json_converter() -> Converter:
             return None
         if not isinstance(value, str):
             # Not text: bytes from a driver that hands them, else a value decoded already.
-            return decode(value) if isinstance(value, bytes) else value
+            return stored_json(value) if isinstance(value, bytes) else value
         hit = cache.get(value)
         if hit is None:
-            decoded = decode(value)
+            decoded = stored_json(value)
             items = decoded.values() if isinstance(decoded, dict) else decoded if isinstance(decoded, list) else ()
             hit = cache[value] = (decoded, any(isinstance(v, (list, dict)) for v in items))
         decoded, nested = hit

@@ -40,7 +40,9 @@ def price_periods(provider: str, model_id: str) -> list[Period]:
     if model is None:
         return []
     rows = PriceTable.select().where(PriceTable.model == model.id).order_by(PriceTable.effective_from, PriceTable.id)
-    return [Period(stored_utc(r.effective_from), stored_utc(r.effective_until) if r.effective_until else None, price_from_row(r)) for r in rows]
+    # A period whose start the store cannot read cannot be placed in time: it prices nothing, and a
+    # record that falls in the gap it leaves has no known cost.
+    return [Period(r.effective_from, r.effective_until, price_from_row(r)) for r in rows if r.effective_from is not None]
 
 
 def pick_period(periods: list[Period], ts: datetime) -> tuple[Price, str] | None:
@@ -83,9 +85,10 @@ def compute_cost(price: Price, *, requests: int | None, input_tokens: int, outpu
 
     input_tokens includes cached_tokens (the providers' convention). Cached tokens are charged at
     the cached-input price, or at the input price when the ledger has no cached price. Long-context
-    tiers apply only to a single request (an aggregate's prompt sizes are unknown).
+    tiers apply only to a single request (an aggregate's prompt sizes are unknown); tiers the
+    store could not read leave the cost unknown.
     """
-    if price.currency != "USD":
+    if price.currency != "USD" or price.tiers_unreadable:
         return None
     if requests == 1 and price.tiers:
         price = _tier(price, input_tokens)

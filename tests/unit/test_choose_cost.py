@@ -172,7 +172,8 @@ def test_cheapest_filters_by_exact_capability_and_counts_unpriced_models(store):
 
 
 def test_whatif_never_guesses_a_tier_or_a_request_fee_it_cannot_know():
-    from aisync_tui.choose.whatif import LONG_CONTEXT, reprice
+    from aisync_tui.choose.cost import LONG_CONTEXT
+    from aisync_tui.choose.whatif import reprice
 
     # One request of 250k tokens: the tier is known to apply.
     assert reprice(TIERED, requests=1, input_tokens=250_000, output_tokens=0, cached_tokens=0) == (D("0.625"), ())
@@ -194,6 +195,7 @@ def test_the_ranking_total_is_the_quote_total_for_every_shape_of_price():
     prices = [
         None, GPT4O, TIERED, Price(input=D("0.000001")), Price(per_image=D("0.04"), input=D("0.000002")),
         Price(input_per_second=D("0.006"), output_per_character=D("0.00001")), Price(input=D(0), output=D(0), per_request=D("0.005")), Price(input=D("1"), currency="EUR"),
+        Price(input=D("0.000001"), per_image=D("0.04"), tiers_unreadable=True),
     ]
     workloads = [
         Workload(input_tokens=i, output_tokens=o, cached_tokens=c, images=im, input_seconds=s, output_characters=im * 100, requests=r)
@@ -202,3 +204,36 @@ def test_the_ranking_total_is_the_quote_total_for_every_shape_of_price():
     ]
     for price, w in product(prices, workloads):
         assert total(price, w) == quote(price, w).cost, (price, w)
+
+
+def test_a_price_whose_long_context_tiers_the_store_cannot_read_prices_no_tokens():
+    from dataclasses import replace
+
+    from aisync_tui.choose.cost import LONG_CONTEXT, total
+    from aisync_tui.choose.whatif import reprice
+    from aisync_tui.usage.cost import compute_cost
+
+    damaged = replace(TIERED, tiers=(), tiers_unreadable=True)
+    short = Workload(input_tokens=1000, output_tokens=100)
+    q = quote(damaged, short)
+    # Even a short prompt: the thresholds are unknown, so any token price may be a tier's.
+    assert q.cost is None and q.missing == (LONG_CONTEXT,)
+    assert all(line.unit_price is None for line in q.lines)
+    assert total(damaged, short) is None
+    assert compute_cost(damaged, requests=1, input_tokens=1000, output_tokens=100) is None
+    assert reprice(damaged, requests=1, input_tokens=1000, output_tokens=0, cached_tokens=0) == (None, (LONG_CONTEXT,))
+    # A base price that is unknown as well is named beside the tiers.
+    assert quote(replace(damaged, output=None), short).missing == ("output", LONG_CONTEXT)
+    # What no tier prices is still priced: an image-only workload.
+    images = Workload(images=2)
+    assert quote(replace(damaged, per_image=D("0.04")), images).cost == D("0.08")
+    assert damaged.to_json()["tiers_unreadable"] is True and not damaged.same_as(TIERED) and not damaged.is_empty()
+
+
+def test_a_stored_price_component_that_does_not_read_is_unknown_not_an_error_or_zero():
+    from aisync_tui.domain import stored_decimal
+
+    assert stored_decimal("0.0000025") == D("0.0000025") and stored_decimal(0) == D(0) and stored_decimal(2.5) == D("2.5")
+    for damaged in ("garbage", "", b"0.1", "NaN", "Infinity", "-0.000001", "1e999999999", "1e9", [1]):
+        assert stored_decimal(damaged) is None, damaged
+    assert stored_decimal(None) is None

@@ -26,6 +26,7 @@ from ...domain import (
     COMPONENT_LABELS,
     PRICE_COMPONENTS,
     TOKEN_COMPONENTS,
+    Price,
 )
 from ...render import money
 from ...render.inert import inert
@@ -201,8 +202,8 @@ def comparison_table(
         if any(p is not None and getattr(p, component) is not None for p in prices):
             label = f"{COMPONENT_LABELS[component]} /{unit}" if component in TOKEN_COMPONENTS else component_label(component)
             row(label, [_price_cell(component, getattr(p, component), per) if p is not None else "—" for p in prices])
-    if any(p is not None and p.tiers for p in prices):
-        row("Long context", [", ".join(f"> {fmt.tokens(tier.threshold)}" for tier in p.tiers) if p is not None and p.tiers else "—" for p in prices])
+    if any(p is not None and (p.tiers or p.tiers_unreadable) for p in prices):
+        row("Long context", [_long_context(p) for p in prices])
     if workload is not None:
         cells: list[str | Text] = []
         for p in prices:
@@ -235,3 +236,12 @@ def comparison_table(
     row("Price since", [fmt.when(d.price.effective_from) if d and d.price else "—" for d in details])
     row("Last synced", [fmt.when(d.last_synced_at) if d and d.last_synced_at else "—" for d in details])
     return t
+
+
+def _long_context(price: Price | None) -> str:
+    """The long-context thresholds of a price, "unreadable" when the store's record is damaged."""
+    if price is None:
+        return "—"
+    if price.tiers_unreadable:
+        return "unreadable"
+    return ", ".join(f"> {fmt.tokens(tier.threshold)}" for tier in price.tiers) or "—"

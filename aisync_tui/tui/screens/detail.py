@@ -121,6 +121,8 @@ def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Rende
     for tier in d.price.price.tiers:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
+    if d.price.price.tiers_unreadable:
+        t.add_row("Long context", "unreadable", "in the store: `aisync sync-pricing` writes it again")
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
     foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style=palette.muted)
     if d.price.source in SOLE_PRICE_SOURCES:
@@ -182,13 +184,15 @@ def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette 
     for h in d.history:
         p = h.price
         t.add_row(
-            h.effective_from.strftime("%Y-%m-%d"), h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
+            h.effective_from.strftime("%Y-%m-%d") if h.effective_from else "unreadable",
+            h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
             money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
         )
     if len(d.history) == 1:  # one price: a chart of two flat bars says nothing more
         return Group(t, Text(f"One price since {fmt.when(d.history[0].effective_from)}.", style=palette.muted))
-    periods_in = [(h.effective_from, h.effective_until, h.price.input) for h in d.history]
-    periods_out = [(h.effective_from, h.effective_until, h.price.output) for h in d.history]
+    dated = [(h.effective_from, h.effective_until, h.price) for h in d.history if h.effective_from is not None]
+    periods_in = [(start, until, price.input) for start, until, price in dated]
+    periods_out = [(start, until, price.output) for start, until, price in dated]
     end = fmt.now()
     ins, first, last = step_series(periods_in, end, width)
     outs, _, _ = step_series(periods_out, end, width)

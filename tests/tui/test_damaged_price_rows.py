@@ -1,0 +1,60 @@
+"""A price record damaged in the store (a hand edit, another tool on a shared database) in the app:
+the table, the preview and the detail screen show what can be read and say what cannot, and the
+model's price history is still drawn from the periods that can be placed in time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from aisync_tui.tui.catalog import MODEL_ID
+from aisync_tui.tui.screens.detail import DetailScreen
+from aisync_tui.tui.widgets.preview_pane import PreviewPane
+from tests.tui.test_app import settle, shown_ids, text_of
+
+pytestmark = pytest.mark.anyio
+
+
+def damage_gpt_4o() -> None:
+    """gpt-4o's current price: tiers that are not JSON and an output price that is not a number;
+    its first closed period: a start that is not a time."""
+    from aisync_tui.store.models import Model, database_proxy
+
+    pk = Model.get(Model.model_id == "gpt-4o").id
+    database_proxy.execute_sql("update price set tiers = '[{oops', output = 'garbage' where model_id = ? and effective_until is null", (pk,))
+    database_proxy.execute_sql(
+        "update price set effective_from = 'yesterday' where id = (select min(id) from price where model_id = ?)", (pk,))
+
+
+@pytest.fixture
+def damaged_app(make_app: Callable[..., Any], tui_store: Any) -> Callable[..., Any]:
+    damage_gpt_4o()
+    return make_app
+
+
+async def test_the_app_shows_a_damaged_price_as_unreadable_and_everything_else_as_stored(damaged_app: Any) -> None:
+    app = damaged_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        assert "gpt-4o" in shown_ids(app) and "gpt-4o-mini" in shown_ids(app)
+        await pilot.press("slash", *"gpt-4o", "enter")
+        await pilot.pause()
+        assert app.main.table.current[MODEL_ID] == "gpt-4o"
+        preview = text_of(app.main.query_one("#preview", PreviewPane), 200)
+        assert "$2.50" in preview  # the readable input price
+
+        app.open_model("openai", "gpt-4o")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        pricing = text_of(screen.query_one("#sec-pricing"))
+        assert "Long context" in pricing and "unreadable" in pricing and "sync-pricing" in pricing
+        assert "Output" not in pricing  # unknown: not shown, never $0
+        history = text_of(screen.query_one("#sec-history"))
+        rows = [" ".join(line.split()) for line in history.splitlines() if line.strip().startswith(("unreadable", "2024"))]
+        assert "unreadable 2024-08-06 $5.00 $15.00 — genai-prices" in rows, rows
+        assert "2024-10-02 now $2.50 — $1.25 litellm" in rows, rows
+        # The chart is drawn from the periods that can be placed in time: it starts at the first of them.
+        assert "Input" in history and "Output" in history and rows[-1].startswith("2024-08-06 "), rows
