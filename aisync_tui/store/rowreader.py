@@ -10,7 +10,9 @@ cursor and each column gets one converter:
   else goes through the field's own `python_value`;
 - JSON text: decoded once per distinct text (capability and modality lists repeat across
   thousands of rows) and copied, so no two rows share a mutable list or dict;
-- text and integer columns: as the driver returns them (already `str` / `int` / `None`);
+- text and integer columns: as the driver returns them (already `str` / `int` / `None`); on
+  SQLite, which keeps whatever it is given, the model and provider columns a hand edit may have
+  damaged are checked for their kind first (one class test per value);
 - everything else (booleans, decimals): the field's own `python_value`.
 """
 
@@ -23,7 +25,7 @@ import peewee as pw
 
 from ..domain import stored_utc
 from ..jsonvalue import JSON, stored_json
-from .models import DBRow, JSONTextField, UTCDateTimeField
+from .models import DBRow, FactTextField, JSONTextField, StoredCharField, StoredTextField, TokenCountField, UTCDateTimeField
 
 #: A column's value as the driver returns it -> the value Peewee's field would give.
 Converter = Callable[[object], object]
@@ -67,12 +69,29 @@ def _json_converter() -> Converter:
     return convert
 
 
+def _checked_converter(field: pw.Field, plain: type) -> Converter:
+    """The driver's value when it is of the column's own kind (what a store holds but for a hand
+    edit), else the field's own reading of a damaged value."""
+    slow: Converter = field.python_value
+
+    def convert(value: object) -> object:
+        if value is None or value.__class__ is plain:
+            return value
+        return slow(value)
+
+    return convert
+
+
 def converter(field: pw.Field, db: pw.Database) -> Converter | None:
     """None = take the driver's value as it is."""
     if isinstance(field, UTCDateTimeField):
         return _time_converter(field)
     if isinstance(field, JSONTextField):
         return _json_converter()
+    if isinstance(db, pw.SqliteDatabase) and isinstance(field, (StoredTextField, StoredCharField, FactTextField)):
+        return _checked_converter(field, str)
+    if isinstance(db, pw.SqliteDatabase) and isinstance(field, TokenCountField):
+        return _checked_converter(field, int)
     if isinstance(db, pw.SqliteDatabase) and type(field) in (pw.CharField, pw.TextField, pw.IntegerField, pw.BigIntegerField, pw.AutoField, pw.ForeignKeyField):
         return None
     return field.python_value
