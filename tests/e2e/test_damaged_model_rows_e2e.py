@@ -10,6 +10,8 @@ import csv
 import io
 import json
 import subprocess
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -20,7 +22,7 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def damaged(tmp_path) -> Sandbox:
+def damaged(tmp_path: Path) -> Iterator[Sandbox]:
     with FakeProviderServer() as server:
         server.add("xai", models=xai_models(4), language=[], image=[])
         sb = Sandbox(tmp_path, server, providers=("xai",))
