@@ -94,7 +94,23 @@ def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
     return price, _time(start), source
 
 
+def _sound(row: DBRow) -> DBRow:
+    """The row, with the model cells a hand edit damaged (SQLite keeps a blob or text anywhere)
+    read as their fields read them: one test per row, and no call unless something is off."""
+    ctx, out = row[6], row[7]
+    if (
+        row[2].__class__ is str and (row[3] is None or row[3].__class__ is str) and row[4].__class__ is str
+        and row[5].__class__ is str and (ctx is None or ctx.__class__ is int) and (out is None or out.__class__ is int)
+    ):
+        return row
+    cells = list(row)
+    for i, column in enumerate(_MODEL_COLUMNS[2:8], 2):
+        cells[i] = column.python_value(cells[i])
+    return tuple(cells)
+
+
 def _candidate(row: DBRow) -> Candidate:
+    row = _sound(row)
     price, start, source = _price(row[len(_MODEL_COLUMNS):])
     return Candidate(
         pk=row[0], provider=row[1], model_id=row[2], name=row[3], type=row[4], status=row[5],

@@ -13,6 +13,7 @@ from typing import Any, Iterable, TypeAlias
 
 import peewee as pw
 
+from .. import bounds
 from ..domain import stored_decimal, stored_time
 from ..jsonvalue import JSON, stored_json
 
@@ -31,6 +32,49 @@ class DecimalTextField(pw.TextField):
 
     def python_value(self, value: object) -> Decimal | None:
         return stored_decimal(value)
+
+
+def stored_text(value: object) -> str | None:
+    """A text column read back. SQLite keeps whatever it is given, so a hand edit or another tool
+    can leave a blob or a number where text belongs: a blob reads as UTF-8 (bytes that are not
+    replaced), a number as its digits, never an error. Output shows it inert like any outside text."""
+    if value is None or isinstance(value, str):
+        return value
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).decode("utf-8", "replace")
+    return str(value)
+
+
+class StoredTextField(pw.TextField):
+    """Text that may be damaged in the store: see `stored_text`."""
+
+    def python_value(self, value: object) -> str | None:
+        return stored_text(value)
+
+
+class StoredCharField(pw.CharField):
+    """A short text that may be damaged in the store: see `stored_text`."""
+
+    def python_value(self, value: object) -> str | None:
+        return stored_text(value)
+
+
+class FactTextField(pw.TextField):
+    """A stated fact kept as text (a date such as "2024-05-13"): a value of any other kind in the
+    store is not that fact, so it reads as unknown (None)."""
+
+    def python_value(self, value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
+
+class TokenCountField(pw.IntegerField):
+    """A token limit (context length, max output). A value that is not a whole number in the
+    store (a hand edit's text or blob) is unknown (None), never an error."""
+
+    def python_value(self, value: object) -> int | None:
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        return bounds.integer(value, ceiling=bounds.MAX_TOKEN_LIMIT, field="stored token limit")
 
 
 class JSONTextField(pw.TextField):
@@ -81,16 +125,16 @@ class Meta(BaseTable):
 
 class Provider(BaseTable):
     id = pw.AutoField()
-    slug = pw.CharField(unique=True, max_length=100)
-    name = pw.CharField(max_length=200)
-    kind = pw.CharField(max_length=50, default="catalog")
+    slug = StoredCharField(unique=True, max_length=100)
+    name = StoredCharField(max_length=200)
+    kind = StoredCharField(max_length=50, default="catalog")
     enabled = pw.BooleanField(default=True)
     last_synced_at = UTCDateTimeField(null=True)
     """Last successful model sync."""
     last_attempt_at = UTCDateTimeField(null=True)
-    last_status = pw.CharField(max_length=20, null=True)
-    last_error = pw.TextField(null=True)
-    last_error_kind = pw.CharField(max_length=50, null=True)
+    last_status = StoredCharField(max_length=20, null=True)
+    last_error = StoredTextField(null=True)
+    last_error_kind = StoredCharField(max_length=50, null=True)
     last_pricing_at = UTCDateTimeField(null=True)
 
 
@@ -100,19 +144,19 @@ class Model(BaseTable):
     provider_id: int
     # Text, not VARCHAR(n), for everything a provider or an import file decides: SQLite ignores the
     # length but PostgreSQL enforces it, and one long id would fail the whole provider there.
-    model_id = pw.TextField()
-    name = pw.TextField(null=True)
-    type = pw.CharField(max_length=30, default="other", index=True)
-    status = pw.CharField(max_length=20, default="active", index=True)
-    context_length = pw.IntegerField(null=True)
-    max_output_tokens = pw.IntegerField(null=True)
+    model_id = StoredTextField()
+    name = StoredTextField(null=True)
+    type = StoredCharField(max_length=30, default="other", index=True)
+    status = StoredCharField(max_length=20, default="active", index=True)
+    context_length = TokenCountField(null=True)
+    max_output_tokens = TokenCountField(null=True)
     capabilities = JSONTextField(default=list)
     input_modalities = JSONTextField(default=list)
     output_modalities = JSONTextField(default=list)
     created_at = UTCDateTimeField(null=True)
     deprecated_at = UTCDateTimeField(null=True)
-    description = pw.TextField(null=True)
-    owned_by = pw.TextField(null=True)
+    description = StoredTextField(null=True)
+    owned_by = StoredTextField(null=True)
     aliases = JSONTextField(default=list)
     first_seen_at = UTCDateTimeField(null=True)
     last_synced_at = UTCDateTimeField(null=True)
@@ -123,15 +167,15 @@ class Model(BaseTable):
     """Present in a price feed or the bundled snapshot."""
     field_sources = JSONTextField(default=dict)
     """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
-    knowledge_cutoff = pw.TextField(null=True)
+    knowledge_cutoff = FactTextField(null=True)
     """Training data cutoff as its source states it: "YYYY-MM" or "YYYY-MM-DD"."""
-    released_at = pw.TextField(null=True)
+    released_at = FactTextField(null=True)
     """Release date, ISO "YYYY-MM-DD" (text, so it compares and sorts alike on SQLite and PostgreSQL)."""
-    last_updated = pw.TextField(null=True)
+    last_updated = FactTextField(null=True)
     """Last update of the model, ISO "YYYY-MM-DD"."""
     open_weights = pw.BooleanField(null=True)
     """True when the weights are published; None when no source says."""
-    raw = pw.TextField(null=True)  # type: ignore[assignment]  # a column named like Peewee's Model.raw()
+    raw = StoredTextField(null=True)  # a column named like Peewee's Model.raw()
 
     class Meta:
         indexes = ((("provider", "model_id"), True),)
@@ -144,7 +188,7 @@ class ModelAlias(BaseTable):
     id = pw.AutoField()
     model = pw.ForeignKeyField(Model, backref="alias_rows", on_delete="CASCADE")
     provider = pw.ForeignKeyField(Provider, on_delete="CASCADE")
-    name = pw.TextField()
+    name = StoredTextField()
     """The alias itself (`codestral-latest`)."""
 
     class Meta:
@@ -182,10 +226,10 @@ class Price(BaseTable):
     tiers = JSONTextField(null=True)
     other = JSONTextField(null=True)
     """Prices the source states that have no column here: {source's name: decimal text}."""
-    currency = pw.CharField(max_length=3, default="USD")
+    currency = StoredCharField(max_length=3, default="USD")
     effective_from = UTCDateTimeField()
     effective_until = UTCDateTimeField(null=True)
-    source = pw.CharField(max_length=50)
+    source = StoredCharField(max_length=50)
     recorded_at = UTCDateTimeField()
 
     class Meta:

@@ -19,7 +19,18 @@ from ..domain import PRICE_COMPONENTS, Price, stored_decimal, stored_time, utcno
 from ..jsonvalue import JSON
 from . import coerce
 from .bulk import RowValues, bulk_insert
-from .models import Model, ModelChange, Provider, SyncRun, tuples
+from .models import (
+    FactTextField,
+    Model,
+    ModelChange,
+    Provider,
+    StoredCharField,
+    StoredTextField,
+    SyncRun,
+    TokenCountField,
+    stored_text,
+    tuples,
+)
 from .models import Price as PriceTable
 
 CHUNK = 400
@@ -94,8 +105,18 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     values: dict[str, object]
     listed = [name for name in fields if name in _LIST_FIELDS]
     timed = [name for name in fields if name in _TIME_FIELDS]
+    # Cells a hand edit may have damaged (SQLite keeps a blob or text anywhere): read as their
+    # fields read them, with one class test per cell and no call unless something is off.
+    checked = [(name, col.python_value, int if isinstance(col, TokenCountField) else str) for name, col in zip(fields, cols)
+               if isinstance(col, (StoredTextField, StoredCharField, FactTextField, TokenCountField))]
     for pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw in db.execute_sql(*query.sql()):
+        if model_id.__class__ is not str or status.__class__ is not str:
+            model_id, status = stored_text(model_id), stored_text(status)
         values = dict(zip(fields, raw))
+        for name, read, plain in checked:
+            value = values[name]
+            if value is not None and value.__class__ is not plain:
+                values[name] = read(value)
         for name in listed:
             text = values[name]
             values[name] = (coerce.decoded(text) if isinstance(text, str) else text) or ()

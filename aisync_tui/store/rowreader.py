@@ -10,20 +10,24 @@ cursor and each column gets one converter:
   else goes through the field's own `python_value`;
 - JSON text: decoded once per distinct text (capability and modality lists repeat across
   thousands of rows) and copied, so no two rows share a mutable list or dict;
-- text and integer columns: as the driver returns them (already `str` / `int` / `None`);
+- text and integer columns: as the driver returns them (already `str` / `int` / `None`); on
+  SQLite, which keeps whatever it is given, one probe in SQL asks whether any selected row holds a
+  value of another kind in a column a hand edit may damage, and only then is each cell checked;
 - everything else (booleans, decimals): the field's own `python_value`.
 """
 
 from __future__ import annotations
 
 import copy
+import operator
+from functools import reduce
 from typing import Callable, Iterable, Sequence
 
 import peewee as pw
 
 from ..domain import stored_utc
 from ..jsonvalue import JSON, stored_json
-from .models import DBRow, JSONTextField, UTCDateTimeField
+from .models import DBRow, FactTextField, JSONTextField, StoredCharField, StoredTextField, TokenCountField, UTCDateTimeField
 
 #: A column's value as the driver returns it -> the value Peewee's field would give.
 Converter = Callable[[object], object]
@@ -67,15 +71,72 @@ def _json_converter() -> Converter:
     return convert
 
 
-def converter(field: pw.Field, db: pw.Database) -> Converter | None:
-    """None = take the driver's value as it is."""
+def _checked_converter(field: pw.Field, plain: type) -> Converter:
+    """The driver's value when it is of the column's own kind (what a store holds but for a hand
+    edit), else the field's own reading of a damaged value."""
+    slow: Converter = field.python_value
+
+    def convert(value: object) -> object:
+        if value is None or value.__class__ is plain:
+            return value
+        return slow(value)
+
+    return convert
+
+
+#: The storage classes SQLite may hold in each kind of column a hand edit may damage.
+_KINDS: tuple[tuple[type[pw.Field], type, tuple[str, ...]], ...] = (
+    (StoredTextField, str, ("text", "null")),
+    (StoredCharField, str, ("text", "null")),
+    (FactTextField, str, ("text", "null")),
+    (TokenCountField, int, ("integer", "null")),
+)
+
+
+def _kind(field: pw.Field) -> tuple[type, tuple[str, ...]] | None:
+    for cls, plain, storage in _KINDS:
+        if isinstance(field, cls):
+            return plain, storage
+    return None
+
+
+def damaged(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> bool:
+    """Whether any row `query` selects holds, in one of `fields`, a value of another kind than its
+    column's (SQLite keeps a blob or text anywhere). One probe in SQL (about 2 ms over 10,000
+    rows), so the rows themselves are read without a per-cell check when, as nearly always,
+    nothing is off. PostgreSQL enforces column types: never damaged in this way."""
+    if not isinstance(db, pw.SqliteDatabase):
+        return False
+    tests = []
+    for field in fields:
+        kind = _kind(field)
+        if kind is not None:
+            tests.append(pw.fn.typeof(field).not_in(list(kind[1])))
+    if not tests:
+        return False
+    probe = query.clone().select(pw.Value(1)).where(reduce(operator.or_, tests)).order_by().limit(1)
+    return db.execute_sql(*probe.sql()).fetchone() is not None
+
+
+def converter(field: pw.Field, db: pw.Database, *, check: bool = False) -> Converter | None:
+    """None = take the driver's value as it is. `check`: the rows may hold damaged cells (see
+    `damaged`), so the columns a hand edit may damage are checked cell by cell."""
     if isinstance(field, UTCDateTimeField):
         return _time_converter(field)
     if isinstance(field, JSONTextField):
         return _json_converter()
-    if isinstance(db, pw.SqliteDatabase) and type(field) in (pw.CharField, pw.TextField, pw.IntegerField, pw.BigIntegerField, pw.AutoField, pw.ForeignKeyField):
-        return None
+    if isinstance(db, pw.SqliteDatabase):
+        kind = _kind(field)
+        if kind is not None:
+            return _checked_converter(field, kind[0]) if check else None
+        if type(field) in (pw.CharField, pw.TextField, pw.IntegerField, pw.BigIntegerField, pw.AutoField, pw.ForeignKeyField):
+            return None
     return field.python_value
+
+
+def _converters(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> list[tuple[int, Converter]]:
+    check = damaged(query, fields, db)
+    return [(i, c) for i, c in enumerate(converter(f, db, check=check) for f in fields) if c is not None]
 
 
 def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> Iterable[DBRow]:
@@ -83,7 +144,7 @@ def read_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> 
     if isinstance(db, pw.DatabaseProxy):
         db = db.obj
     sql, params = query.sql()
-    converters = [(i, c) for i, c in enumerate(converter(f, db) for f in fields) if c is not None]
+    converters = _converters(query, fields, db)
     cursor = db.execute_sql(sql, params)
     if not converters:
         yield from cursor
@@ -101,7 +162,7 @@ def read_raw_rows(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database)
     if isinstance(db, pw.DatabaseProxy):
         db = db.obj
     sql, params = query.sql()
-    converters = [(i, c) for i, c in enumerate(converter(f, db) for f in fields) if c is not None]
+    converters = _converters(query, fields, db)
     for raw in db.execute_sql(sql, params):
         row = list(raw)
         for i, c in converters:

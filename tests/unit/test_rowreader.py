@@ -47,3 +47,24 @@ def test_rows_never_share_a_decoded_list(store: Any) -> None:
     rows[0][1]["caps"].append("mutated")
     assert rows[1][0] == ["chat", "vision"]
     assert rows[1][1] == {"caps": ["a"], "name": "provider"}
+
+
+def test_cells_a_hand_edit_damaged_read_as_peewee_reads_them_and_only_then_are_checked(store: Any) -> None:
+    from aisync_tui.store.rowreader import damaged
+
+    _seed(store.db)
+    fields = list(Model._meta.sorted_fields)
+    query = Model.select(*fields).order_by(Model.id)
+    assert not damaged(query, fields, store.db)  # a sound store: rows are read without a check per cell
+    store.db.execute_sql("UPDATE model SET name = x'00ff41', context_length = 'abc', released_at = x'32303234' WHERE model_id = 'm4'")
+    store.db.execute_sql("UPDATE model SET max_output_tokens = 2.5, type = x'01' WHERE model_id = 'm5'")
+    assert damaged(query, fields, store.db)
+    assert not damaged(query.where(Model.model_id == "m6"), fields, store.db)  # only the rows the query selects
+    fast = list(read_rows(query, fields, Model._meta.database))
+    slow = [tuple(getattr(m, f.name if f.name != "provider" else "provider_id") for f in fields) for m in query]
+    assert fast == slow
+    names = [f.name for f in fields]
+    by_id = {row[names.index("model_id")]: row for row in fast}
+    m4, m5 = by_id["m4"], by_id["m5"]
+    assert (m4[names.index("name")], m4[names.index("context_length")], m4[names.index("released_at")]) == ("\x00\ufffdA", None, None)
+    assert (m5[names.index("max_output_tokens")], m5[names.index("type")]) == (None, "\x01")

@@ -1,4 +1,4 @@
-"""A price record damaged in the store (a hand edit, another tool on a shared database) in the app:
+"""Records damaged in the store (a hand edit, another tool on a shared database) in the app:
 the table, the preview and the detail screen show what can be read and say what cannot, and the
 model's price history is still drawn from the periods that can be placed in time."""
 
@@ -58,3 +58,28 @@ async def test_the_app_shows_a_damaged_price_as_unreadable_and_everything_else_a
         assert "2024-10-02 now $2.50 — $1.25 litellm" in rows, rows
         # The chart is drawn from the periods that can be placed in time: it starts at the first of them.
         assert "Input" in history and "Output" in history and rows[-1].startswith("2024-08-06 "), rows
+
+
+async def test_the_app_reads_model_rows_a_hand_edit_damaged(make_app: Callable[..., Any], tui_store: Any) -> None:
+    from aisync_tui.store.models import database_proxy
+
+    database_proxy.execute_sql("update model set name = x'00ff41', context_length = 'abc', type = x'01' where model_id = 'gpt-4o'")
+    database_proxy.execute_sql("update model set max_output_tokens = x'00', released_at = x'00' where model_id = 'o3'")
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        assert {"gpt-4o", "o3", "gpt-4o-mini"} <= set(shown_ids(app))
+        await pilot.press("slash", *"gpt-4o", "enter")
+        await pilot.pause()
+        assert app.main.table.current[MODEL_ID] == "gpt-4o"
+        preview = text_of(app.main.query_one("#preview", PreviewPane), 200)
+        assert "\\x01" in preview and "\x01" not in preview  # shown escaped, never sent to the terminal
+        app.open_model("openai", "gpt-4o")
+        await settle(pilot)
+        basic = text_of(app.screen.query_one("#sec-basic"))
+        assert "\\x00\ufffdA" in basic and "Context length  —" in basic
+        await pilot.press("escape")
+        await pilot.pause()
+        app.open_model("openai", "o3")
+        await settle(pilot)
+        assert "o3" in text_of(app.screen.query_one("#sec-basic"))
