@@ -7,6 +7,7 @@ problem; nothing here ever overwrites a file that is not an aisync store.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 import sys
 from contextlib import AbstractContextManager
@@ -97,6 +98,13 @@ def describe_sqlite_error(where: str, exc: BaseException) -> StoreError:
         return StoreError(f"{where}: the database or its folder is read-only", hint="check the file's and its folder's permissions")
     if "unable to open" in text:
         return StoreError(f"{where}: cannot open the database file", hint="check that the folder exists and is writable")
+    if "could not decode to utf-8" in text:
+        column = re.search(r"column '([^']*)'", str(chain[-1]))
+        return StoreError(
+            f"{where}: the store holds text that is not UTF-8" + (f" in the column {column.group(1)!r}" if column else "")
+            + " (written by a hand edit or another tool)",
+            hint="correct or clear that value with the sqlite3 shell, or restore the store from a backup",
+        )
     if "connection refused" in text or "could not connect" in text or "could not translate host" in text or "timeout expired" in text:
         return StoreError(
             f"{where}: cannot connect to the database server: {_one_line(chain[-1])}",

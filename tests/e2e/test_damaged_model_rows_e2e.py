@@ -90,3 +90,17 @@ def test_the_next_sync_writes_the_providers_values_again(damaged: Sandbox) -> No
     first = rows[0]
     assert first[1:4] == (131072, "integer", "chat")
     assert rows[1][4] == "active"
+
+
+def test_text_that_is_not_utf8_is_one_line_naming_the_column_and_what_to_do(damaged: Sandbox) -> None:
+    import sqlite3
+
+    con = sqlite3.connect(damaged.db)
+    with con:
+        con.execute("update model set owned_by = cast(x'ff41' as text) where model_id = 'grok-test-0003'")
+    con.close()
+    r = damaged.run("models", "info", "grok-test-0003", "xai")
+    assert r.returncode != 0 and "Traceback" not in r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "text that is not UTF-8 in the column 'owned_by'" in lines[0] and "sqlite3 shell" in lines[0]
