@@ -10,12 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Iterable
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, stored_decimal, stored_time
+from ..domain import PRICE_COMPONENTS, Price, stored_time
 from . import coerce
 from .models import DBRow, Model, Provider, json_text_has
 from .models import Price as PriceTable
@@ -54,10 +53,9 @@ _PRICE_COLUMNS = tuple(getattr(PriceTable, name) for name in PRICE_COMPONENTS) +
 )
 
 
-# Prices and period starts repeat across thousands of catalog rows (one seeding writes one start
-# time; feeds share price points): each distinct value is converted once per process.
+# Period starts repeat across thousands of catalog rows (one seeding writes one start time):
+# each distinct value is converted once per process (prices: `coerce.amount`).
 _TIME_CACHE: dict[str | datetime, datetime | None] = {}
-_DECIMAL_CACHE: dict[object, Decimal] = {}
 
 
 def _time(value: str | datetime | None) -> datetime | None:
@@ -71,24 +69,13 @@ def _time(value: str | datetime | None) -> datetime | None:
     return hit
 
 
-def _decimal(value: object) -> Decimal | None:
-    if value is None:
-        return None
-    hit = _DECIMAL_CACHE.get(value)
-    if hit is None:
-        hit = stored_decimal(value)  # a damaged amount is unknown
-        if hit is not None:
-            _DECIMAL_CACHE[value] = hit
-    return hit
-
-
 def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
     """Price from the price columns of one row (None when the model has no period)."""
     n = len(PRICE_COMPONENTS)
     tiers_json, currency, start, source = raw[n], raw[n + 1], raw[n + 2], raw[n + 3]
     if start is None:
         return None, None, None
-    values = {name: _decimal(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
+    values = {name: coerce.amount(v) for name, v in zip(PRICE_COMPONENTS, raw[:n]) if v is not None}
     tiers = coerce.tiers(tiers_json) if tiers_json else ()
     price = Price(**values, tiers=tiers or (), currency=currency or "USD", other=(), tiers_unreadable=tiers is None)
     return price, _time(start), source

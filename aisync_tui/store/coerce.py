@@ -12,8 +12,23 @@ from __future__ import annotations
 from decimal import Decimal
 from functools import lru_cache
 
-from ..domain import PriceTier, other_from_json
+from ..domain import PriceTier, other_from_json, stored_decimal
 from ..jsonvalue import JSON, as_object, stored_json
+
+_AMOUNTS: dict[object, Decimal] = {}
+
+
+def amount(value: object) -> Decimal | None:
+    """A price component as the driver returns it (decimal text), read as `stored_decimal` reads
+    it; the same few price points repeat across thousands of rows, so each is read once."""
+    if value is None:
+        return None
+    hit = _AMOUNTS.get(value)
+    if hit is None:
+        hit = stored_decimal(value)
+        if hit is not None and len(_AMOUNTS) < 65536:
+            _AMOUNTS[value] = hit
+    return hit
 
 
 def texts_of(value: JSON) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, stored_decimal, stored_time, utcnow
+from ..domain import PRICE_COMPONENTS, Price, stored_time, utcnow
 from ..jsonvalue import JSON
 from . import coerce
 from .bulk import RowValues, bulk_insert
@@ -153,7 +153,7 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
             continue
         tiers = coerce.tiers(tiers_text) if tiers_text else ()
         price = Price(
-            **{name: stored_decimal(v) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
+            **{name: coerce.amount(v) for name, v in zip(PRICE_COMPONENTS, values) if v is not None},
             tiers=tiers or (),
             currency=currency,
             other=coerce.other(other) if other else (),
