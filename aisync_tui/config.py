@@ -84,6 +84,12 @@ class UiSettings:
     """Any Textual theme name."""
     keymap: Mapping[str, str] = field(default_factory=dict)
     """Binding id -> keys, e.g. {"sync.all" = "ctrl+s"}."""
+    columns: tuple[str, ...] = ()
+    """The optional columns the app's model table shows from the start (UI_COLUMNS)."""
+
+
+#: The optional columns of the app's model table, by the names `models list --columns` uses.
+UI_COLUMNS: tuple[str, ...] = ("released", "cutoff", "open_weights")
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,6 +238,8 @@ def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
         default = f.default
         if default is MISSING:  # default_factory: the keymap table
             out[f.name] = dict
+        elif isinstance(default, tuple):
+            out[f.name] = list
         elif isinstance(default, bool):
             out[f.name] = bool
         elif isinstance(default, float):
@@ -244,7 +252,7 @@ def _section_schema(cls: type) -> dict[str, type | tuple[type, ...]]:
 
 
 def _type_name(expected: type | tuple[type, ...]) -> str:
-    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string", dict: "a table"}
+    names = {bool: "true/false", int: "an integer", float: "a number", str: "a string", dict: "a table", list: "a list of strings"}
     if isinstance(expected, tuple):
         return "a number"
     return names.get(expected, expected.__name__)
@@ -350,17 +358,29 @@ def _build_section(path: Path, name: str, section: TOMLValue | None, cls: type[_
         if key not in schema:
             raise _unknown(path, f"in [{name}] ", key, set(schema))
         _check_type(path, f"{name}.{key}", value, schema[key])
-    kwargs = dict(data)
+    kwargs: dict[str, object] = dict(data)
     keymap = kwargs.get("keymap")
     if isinstance(keymap, dict):  # a table, checked above
         for k, v in keymap.items():
             _check_type(path, f"{name}.keymap.{k}", v, str)
+    columns = data.get("columns")
+    if isinstance(columns, list):  # a list, checked above
+        kwargs["columns"] = _ui_columns(path, f"{name}.columns", columns)
     for key in ("timeout", "max_retry_wait", "max_response_mb"):
-        number = kwargs.get(key)
+        number = data.get(key)
         if isinstance(number, (int, float)):  # a number, checked above
             kwargs[key] = _as_float(path, f"{name}.{key}", number)
     # Every key is a field of `cls` with a value of its type (the schema check above).
     return cls(**kwargs)
+
+
+def _ui_columns(path: Path, where: str, value: list[TOMLValue]) -> tuple[str, ...]:
+    names = _string_list(path, where, value)
+    unknown = [n for n in names if n not in UI_COLUMNS]
+    if unknown:
+        raise ConfigError(f"{path}: {where}: {unknown[0]!r} is not a column the app can add",
+                          hint=f"use any of {', '.join(UI_COLUMNS)}")
+    return tuple(dict.fromkeys(names))
 
 
 def _as_float(path: Path, name: str, value: int | float) -> float:

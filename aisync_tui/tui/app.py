@@ -337,8 +337,11 @@ class AisyncApp(App[int]):
         if settings.ui.theme in self.available_themes:
             self.theme = settings.ui.theme
         if self.main is not None:
+            from .catalog import optional_keys
+
             self.main.settings = settings
             self.main.set_per(settings.pricing.per)
+            self.main.show_columns(optional_keys(settings.ui.columns))
         self.refresh_providers()
 
     def set_per(self, per: str) -> None:
@@ -596,7 +599,10 @@ class AisyncApp(App[int]):
 
         if any(isinstance(s, SettingsScreen) for s in self.screen_stack):
             return  # one settings screen at a time: a second one would save stale values over the first
-        self.push_screen(SettingsScreen(self.settings, self.theme, sorted(self.available_themes)))
+        from .catalog import config_names
+
+        columns = config_names(self.main.shown_columns) if self.main is not None else None
+        self.push_screen(SettingsScreen(self.settings, self.theme, sorted(self.available_themes), columns))
 
     def action_help(self) -> None:
         from .screens.detail import DetailScreen

@@ -9,7 +9,7 @@ sorted list keeps it sorted, so typing never re-sorts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from operator import itemgetter
@@ -181,6 +181,20 @@ OPTIONAL_COLUMNS: tuple[Column, ...] = (
     Column("open_weights", "Weights", 7, "open weights", ((OPEN_WEIGHTS,), _weights_order), priority=82, cell=_weights_cell),
 )
 OPTIONAL_KEYS: frozenset[str] = frozenset(c.key for c in OPTIONAL_COLUMNS)
+#: The config's names of the optional columns (`[ui] columns`, as `models list --columns` names
+#: them) -> the table's keys.
+CONFIG_COLUMNS: dict[str, str] = {"released": "released", "cutoff": "knowledge", "open_weights": "open_weights"}
+
+
+def optional_keys(names: Iterable[str]) -> frozenset[str]:
+    """The table's keys of the optional columns the config names."""
+    return frozenset(CONFIG_COLUMNS[n] for n in names if n in CONFIG_COLUMNS)
+
+
+def config_names(keys: Iterable[str]) -> tuple[str, ...]:
+    """The config's names of these optional columns, in the table's order."""
+    wanted = set(keys)
+    return tuple(name for name, key in CONFIG_COLUMNS.items() if key in wanted)
 COLUMN_BY_KEY: dict[str, Column] = {c.key: c for c in COLUMNS + OPTIONAL_COLUMNS}
 
 WORKLOAD = "workload"

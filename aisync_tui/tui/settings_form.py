@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeAlias
 
-from ..config import Settings, load_settings
+from ..config import UI_COLUMNS, Settings, load_settings
 from ..errors import ConfigError
 
 TomlTable: TypeAlias = MutableMapping[str, object]
@@ -35,12 +35,17 @@ class SettingsForm:
     per: str
     theme: str
     providers: dict[str, ProviderForm]
+    columns: tuple[str, ...] = ()
+    """The optional table columns shown from the start, by their config names (UI_COLUMNS)."""
 
 
-def form_from_settings(settings: Settings, theme: str | None = None) -> SettingsForm:
+def form_from_settings(settings: Settings, theme: str | None = None, columns: tuple[str, ...] | None = None) -> SettingsForm:
+    """The form for `settings`, with the session's theme and table columns when given (what the
+    user sees now is what saving keeps)."""
     return SettingsForm(
         per=settings.pricing.per,
         theme=theme or settings.ui.theme,
+        columns=settings.ui.columns if columns is None else columns,
         providers={
             slug: ProviderForm(p.enabled, list(p.api_key_env), p.base_url, p.timeout) for slug, p in settings.providers.items()
         },
@@ -100,6 +105,8 @@ def edit_document(text: str, settings: Settings, form: SettingsForm) -> str:
     doc = tomlkit.parse(text)
     _set(doc, "pricing", "per", form.per, settings.pricing.per)
     _set(doc, "ui", "theme", form.theme, settings.ui.theme)
+    columns = [name for name in UI_COLUMNS if name in form.columns]
+    _set(doc, "ui", "columns", columns or None, list(settings.ui.columns))
     for slug, f in form.providers.items():
         p = settings.providers[slug]
         had = (known := _existing(doc, "providers")) is not None and slug in known

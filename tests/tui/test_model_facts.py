@@ -287,3 +287,50 @@ async def test_the_detail_screen_names_each_facts_source_lists_the_disagreements
         pricing = text_of(app.screen.query_one("#sec-pricing"))
         assert "source: models.dev" in pricing and "Stated by models.dev alone" in pricing
         assert "Released" not in text_of(app.screen.query_one("#sec-basic"))  # unknown: not shown, never guessed
+
+
+async def test_the_extra_columns_start_as_the_config_names_them_and_the_settings_screen_saves_the_sessions(
+    make_app: Callable[..., Any], tui_store: Any
+) -> None:
+    from pathlib import Path
+
+    from textual.widgets import Checkbox
+
+    from aisync_tui.tui.screens.settings import SettingsScreen
+
+    add_facts()
+    app = make_app('[ui]\ncolumns = ["cutoff"]  # what I compare\n')
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        table = app.main.table
+        header = table.render_line(0).text
+        assert "Cutoff" in header and "Released" not in header and "Weights" not in header
+        await palette(pilot, "column: show release date")
+        await palette(pilot, "sort: by knowledge cutoff")
+        assert table.sort_key == "knowledge"
+
+        await pilot.press("comma")  # the settings screen offers what the table shows now
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SettingsScreen)
+        boxes = {name: screen.query_one(f"#column-{name}", Checkbox).value for name in ("released", "cutoff", "open_weights")}
+        assert boxes == {"released": True, "cutoff": True, "open_weights": False}
+        screen.query_one("#column-cutoff", Checkbox).value = False
+        screen.query_one("#column-open_weights", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = Path("config.toml").read_text()
+        assert 'columns = ["released", "open_weights"]  # what I compare' in saved
+        await pilot.press("escape")
+        await settle(pilot)
+        header = table.render_line(0).text
+        assert "Released" in header and "Weights" in header and "Cutoff" not in header
+        assert table.sort_key == "model"  # the sorted column went: back to the model id
+
+    from aisync_tui.config import load_settings
+
+    again = make_app(settings=load_settings(Path("config.toml"), database="aisync.db"))  # the next start
+    async with again.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        header = again.main.table.render_line(0).text
+        assert "Released" in header and "Weights" in header and "Cutoff" not in header

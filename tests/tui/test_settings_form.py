@@ -49,3 +49,19 @@ def test_an_unchanged_form_leaves_the_file_byte_for_byte(make_settings: Any) -> 
 def load_settings_text(text: str) -> Any:
     Path("edited.toml").write_text(text)
     return load_settings(Path("edited.toml"), database="aisync.db")
+
+
+def test_the_extra_table_columns_are_written_in_the_tables_order_and_removed_when_none(make_settings: Any) -> None:
+    text = base_config() + '\n[ui]\ntheme = "nord"  # my theme\n'
+    settings = _settings(make_settings, text)
+    assert settings.ui.columns == ()
+    form = form_from_settings(settings, columns=("open_weights", "released"))
+    edited = edit_document(text, settings, form)
+    assert 'theme = "nord"  # my theme' in edited
+    saved = load_settings_text(edited)
+    assert saved.ui.columns == ("released", "open_weights")
+    # None of them: back to the default, and the key goes.
+    cleared = edit_document(edited, saved, form_from_settings(saved, columns=()))
+    assert "columns" not in cleared and load_settings_text(cleared).ui.columns == ()
+    # The form starts from the config's columns unless the session's are given.
+    assert form_from_settings(saved).columns == ("released", "open_weights")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
-from aisync_tui.config import load_settings
+from aisync_tui.config import Settings, load_settings
 from aisync_tui.errors import ConfigError
 from tests.helpers import load_config
 
@@ -140,3 +141,20 @@ def test_a_timeout_option_out_of_range_is_refused_in_one_line(value, capsys):
     assert main(["sync-models", "--timeout", value, "--dry-run"]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--timeout must be a number of seconds from 0.1 to 3600" in err
+
+
+def test_the_apps_extra_columns_are_named_as_models_list_names_them(tmp_path: Path) -> None:
+    def load(ui: str) -> Settings:
+        path = tmp_path / "config.toml"
+        path.write_text(f"[ui]\n{ui}\n")
+        return load_settings(path, database=str(tmp_path / "s.db"))
+
+    assert load('columns = ["cutoff", "released", "cutoff"]').ui.columns == ("cutoff", "released")
+    assert load("columns = []").ui.columns == ()
+    with pytest.raises(ConfigError) as caught:
+        load('columns = ["knowledge"]')
+    assert "ui.columns: 'knowledge' is not a column the app can add (use any of released, cutoff, open_weights)" in caught.value.line()
+    for bad in ('columns = "released"', "columns = [1]"):
+        with pytest.raises(ConfigError) as caught:
+            load(bad)
+        assert "ui.columns must be a list of strings" in caught.value.line(), bad

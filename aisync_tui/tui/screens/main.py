@@ -26,6 +26,7 @@ from ..catalog import (
     CatalogView,
     Filters,
     RowKey,
+    optional_keys,
     row_key,
 )
 from ..host import host
@@ -110,6 +111,7 @@ class MainScreen(Screen[None]):
     def on_mount(self) -> None:
         self.set_class(self.size.width >= self.WIDE, "-wide")
         self.query_one(ModelTable).focus()
+        self.table.set_optional(optional_keys(self.settings.ui.columns))  # the config's extra columns
         # Read the store only once the table exists to receive the rows.
         host(self).load_catalog(first=True)
 
@@ -239,11 +241,16 @@ class MainScreen(Screen[None]):
 
     def toggle_column(self, key: str) -> None:
         """Show or hide an optional column; hiding the one the table is sorted by sorts by model id."""
-        shown = self.shown_columns ^ {key}
+        self.show_columns(self.shown_columns ^ {key})
+
+    def show_columns(self, shown: frozenset[str]) -> None:
+        """Show exactly these optional columns (the settings screen's choice, the config's at start)."""
+        if shown == self.shown_columns:
+            return
         self.table.set_optional(shown)
-        if key not in shown and self.view.sort == key:
+        if self.view.sort in OPTIONAL_KEYS and self.view.sort not in shown:
             self.sort_by("model", False)
-        else:
+        elif self.loaded:
             self._show(self._current_key())
 
     def sort_by(self, key: str, descending: bool | None = None) -> None:

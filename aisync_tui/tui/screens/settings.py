@@ -1,4 +1,5 @@
-"""Settings: providers (enabled, key variable names, base URL, timeout), price unit and theme.
+"""Settings: providers (enabled, key variable names, base URL, timeout), price unit, theme and the
+table's extra columns.
 Saved to the config file; a key's value is never shown, only whether it is set and from where."""
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, Select, Static, Switch
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
 
 from ...errors import AisyncError
 from ..host import host
@@ -24,6 +25,9 @@ from ..settings_form import (
 
 if TYPE_CHECKING:
     from ...config import ProviderSettings, Settings
+
+#: The optional table columns the form offers: (config name, label), in the table's order.
+COLUMN_CHOICES: tuple[tuple[str, str], ...] = (("released", "Released"), ("cutoff", "Cutoff"), ("open_weights", "Weights"))
 
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")
@@ -54,10 +58,10 @@ class SettingsScreen(Screen[None]):
         Binding("escape,q", "back", "Back", id="settings.back", tooltip="Back to the catalog (asks before dropping unsaved edits)."),
     ]
 
-    def __init__(self, settings: Settings, theme: str, themes: list[str]) -> None:
+    def __init__(self, settings: Settings, theme: str, themes: list[str], columns: tuple[str, ...] | None = None) -> None:
         super().__init__()
         self.settings = settings
-        self.form = form_from_settings(settings, theme)
+        self.form = form_from_settings(settings, theme, columns)
         self.themes = themes
         self.saved_form: SettingsForm | None = None
         """The form as last shown or saved: leaving with other values asks first."""
@@ -73,6 +77,10 @@ class SettingsScreen(Screen[None]):
                 yield Label("Theme", classes="setting-label")
                 yield Select([(t, t) for t in self.themes], value=self.form.theme if self.form.theme in self.themes else self.themes[0],
                              allow_blank=False, id="theme")
+            with Horizontal(classes="setting-row"):
+                yield Label("Extra columns", classes="setting-label")
+                for name, label in COLUMN_CHOICES:
+                    yield Checkbox(label, value=name in self.form.columns, id=f"column-{name}")
             for slug, p in self.settings.providers.items():
                 f = self.form.providers[slug]
                 with Vertical(classes="provider-settings", id=f"ps-{slug}") as box:
@@ -125,6 +133,7 @@ class SettingsScreen(Screen[None]):
             per=str(self.query_one("#per", Select).value),
             theme=str(self.query_one("#theme", Select).value),
             providers=providers,
+            columns=tuple(name for name, _ in COLUMN_CHOICES if self.query_one(f"#column-{name}", Checkbox).value),
         )
 
     def action_save(self) -> None:
