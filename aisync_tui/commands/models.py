@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from ._base import Context, Subparsers
 
 
-SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status", "released")
+SORTS = ("name", "provider", "type", "created_at", "synced_at", "context_length", "input_price", "output_price", "status", "released",
+         "cutoff", "updated")
 
 #: What the table shows for a fact no source states (CSV leaves the cell empty).
 UNKNOWN = "—"

@@ -192,6 +192,8 @@ def _sort_key(sort: str) -> list[pw.ColumnBase]:
         "output_price": [PriceTable.output.cast("NUMERIC").asc(nulls="LAST"), Model.model_id],
         "display_name": [name, Model.model_id],
         "released": [Model.released_at.desc(nulls="LAST"), Model.model_id],
+        "cutoff": [Model.knowledge_cutoff.desc(nulls="LAST"), Model.model_id],
+        "updated": [Model.last_updated.desc(nulls="LAST"), Model.model_id],
     }
     return keys[sort]
 

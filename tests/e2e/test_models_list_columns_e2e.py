@@ -165,3 +165,13 @@ def test_a_damaged_fact_or_dispute_record_reads_as_unknown_for_its_model_only(pr
     assert models["gpt-4o-mini"]["disputed"] is None and models["gpt-4o-2024-05-13"]["disputed"] is None
     assert models["gpt-4o"]["disputed"] is True
     assert models["gpt-4o-2024-05-13"]["released_at"] is None
+
+
+@pytest.mark.parametrize(("sort", "key"), [("cutoff", "knowledge_cutoff"), ("updated", "last_updated"), ("released", "released_at")])
+def test_sorting_by_a_fact_puts_the_newest_first_and_the_unknown_last(priced: Sandbox, sort: str, key: str) -> None:
+    r = priced.run("models", "list", "--provider", "openai", "--sort", sort, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    values = [m[key] for m in json.loads(r.stdout)]
+    known = [v for v in values if v is not None]
+    assert len(known) >= 2 and None in values
+    assert values == sorted(known, reverse=True) + [None] * (len(values) - len(known))
