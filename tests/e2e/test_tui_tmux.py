@@ -116,7 +116,8 @@ def test_settings_saved_in_the_real_app_keep_the_config_files_comments_and_mode(
     app = app_in_tmux()
     app.keys(",")
     app.wait_for(lambda s: "Config file:" in s)
-    app.keys("Tab", "Tab", "Tab", "Space")  # per, theme, then OpenAI's Enabled switch: off
+    app.keys("Tab", "Tab", "Tab", "Space")  # per, theme, then the first extra column (Released): on
+    app.keys("Tab", "Tab", "Tab", "Space")  # the two other columns, then OpenAI's Enabled switch: off
     time.sleep(0.3)
     app.keys("C-s")
     app.wait_for(lambda s: "Settings saved" in s)
@@ -124,6 +125,7 @@ def test_settings_saved_in_the_real_app_keep_the_config_files_comments_and_mode(
     assert text.startswith("# aisync: my settings (this comment must survive a save from the app)")
     assert "remote = false  # keep pricing offline" in text
     assert "enabled = false" in text.split("[providers.openai]")[1].split("[")[0]
+    assert '\ncolumns = ["released"]\n' in text.split("[ui]")[1]
     assert oct(os.stat(sandbox.config).st_mode & 0o777) == "0o644"
 
 
