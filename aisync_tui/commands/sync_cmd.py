@@ -209,7 +209,7 @@ def run_status(ctx: Context) -> int:
         ctx.print(f"Recent failed runs ({len(recent)} of {total_failed}{more}):")
         for r in recent:
             ctx.print(
-                f"  #{r.id}  {r.started_at.strftime('%Y-%m-%d %H:%M')}  {r.provider or '(all)'}  "
+                f"  #{r.id}  {r.started_at.strftime('%Y-%m-%d %H:%M') if r.started_at else 'unreadable time'}  {r.provider or '(all)'}  "
                 f"{JOB_LABELS.get(r.kind, r.kind)}  {r.error_kind or r.status}  run={r.group}"
             )
     if alerts:
@@ -239,7 +239,7 @@ def run_failed(ctx: Context) -> int:
         ctx.print("No failed runs." if not args.provider else f"No failed runs for {args.provider}.")
         return 0
     rows = [
-        [r.id, r.group, r.started_at.strftime("%Y-%m-%d %H:%M:%S"), JOB_LABELS.get(r.kind, r.kind), r.provider or "(all)", r.error_kind or r.status, r.error or ""]
+        [r.id, r.group, r.started_at.strftime("%Y-%m-%d %H:%M:%S") if r.started_at else "", JOB_LABELS.get(r.kind, r.kind), r.provider or "(all)", r.error_kind or r.status, r.error or ""]
         for r in runs
     ]
     # An error line is worth more room than other cells; it is still cut (errors quote the provider).

@@ -269,6 +269,7 @@ def report_json(s: UsageSummary, top: int) -> JSONOut:
         "top_models_by_cost": [{"provider": g.provider, "model": g.model_id, "cost_usd": _dec(g.total_cost)} for g in s.top_models(top)],
         "daily": [{"date": d.date.isoformat(), "requests": d.requests, "tokens": d.tokens, "cost_usd": _dec(d.cost)} for d in s.daily],
         "sources": s.sources,
+        "damaged_records": s.damaged_records,
     }
 
 
@@ -334,10 +335,17 @@ def run_report(ctx: Context) -> int:
     t = s.totals
     scope = f" for {args.provider}" if args.provider else ""
     ctx.print(f"Usage Statistics (Last {s.days} days{scope}: {s.since:%Y-%m-%d} to {s.until:%Y-%m-%d}, UTC)")
+    from ..render.model_text import DAMAGED_USAGE
+    from ..render.words import plural
+
+    damaged = f"  {DAMAGED_USAGE.format(records=plural(s.damaged_records, 'record'))}" if s.damaged_records else ""
     if t.records == 0:
         ctx.print("  No usage recorded in this window. Import some with `aisync usage import llm|openai|anthropic|csv|jsonl`.")
+        if damaged:
+            ctx.print(damaged)
         return 0
-    from ..render.words import plural
+    if damaged:
+        ctx.print(damaged)
 
     ctx.print(f"  Total Requests: {_requests(t)}" + (f" ({plural(t.unknown_request_records, 'record')} without a request count)" if t.unknown_request_records else ""))
     ctx.print(f"  Total Tokens: {t.total_tokens:,} (input {t.input_tokens:,}, output {t.output_tokens:,}, cached {t.cached_tokens:,})")

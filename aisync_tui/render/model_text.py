@@ -135,6 +135,10 @@ def capability_line(state: CapabilityState) -> str:
     return f"{capability_mark(state)} {label}{capability_said(state)}"
 
 
+#: What is said of usage records whose stored time or token counts do not read.
+DAMAGED_USAGE = ("Left out: {records} whose stored time or token counts cannot be read (a hand edit or another tool); "
+                 "correct them with the sqlite3 shell, or delete them and import the source again")
+
 #: What is said of a price whose long-context tiers the store could not read.
 TIERS_UNREADABLE = "Long-context prices: unreadable in the store, so no token cost is computed (`aisync sync-pricing` writes them again)"
 
@@ -248,6 +252,8 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         out(f"  Total Cost: {usd_grouped(cost)}" + (f" (plus {plural(usage.unpriced_records, 'unpriced record')})" if getattr(usage, "unpriced_records", 0) else ""))
         avg = usage.average_cost_per_request
         out(f"  Average Cost per Request: {_avg(avg)}")
+    if usage.damaged_records:
+        out(f"  {DAMAGED_USAGE.format(records=plural(usage.damaged_records, 'record'))}")
     out("")
     if d.last_synced_at:
         out(f"Last Synced: {d.last_synced_at:%Y-%m-%d %H:%M:%S} UTC")
@@ -357,8 +363,9 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
             {"field": c.field, "old": c.old, "new": c.new, "at": iso(c.at)} for c in d.changes[:50]
         ],
     }
+    used: JSONOut
     if has_usage(usage):
-        data["usage"] = {
+        used = {
             "days": days,
             "total_requests": usage.total_requests,
             "total_tokens": usage.total_tokens,
@@ -367,7 +374,9 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
             "unpriced_records": getattr(usage, "unpriced_records", 0),
         }
     else:
-        data["usage"] = {"days": days, "total_requests": 0, "total_tokens": 0, "total_cost": None, "average_cost_per_request": None}
+        used = {"days": days, "total_requests": 0, "total_tokens": 0, "total_cost": None, "average_cost_per_request": None}
+    used["damaged_records"] = usage.damaged_records
+    data["usage"] = used
     return data
 
 

@@ -16,7 +16,7 @@ import peewee as pw
 
 from ..domain import PRICE_COMPONENTS, Price, stored_time
 from . import coerce
-from .models import DBRow, Model, Provider, json_text_has
+from .models import DBRow, Model, Provider, json_text_has, stored_text
 from .models import Price as PriceTable
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
@@ -81,19 +81,28 @@ def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
     return price, _time(start), source
 
 
+#: What the driver hands back for a sound yes/no column.
+_FLAGS = (0, 1, True, False)
+
+
 def _sound(row: DBRow) -> DBRow:
     """The row, with the model cells a hand edit damaged (SQLite keeps a blob or text anywhere)
     read as their fields read them: one test per row, and no call unless something is off."""
-    ctx, out = row[6], row[7]
+    ctx, out, source = row[6], row[7], row[-1]
     if (
-        row[2].__class__ is str and (row[3] is None or row[3].__class__ is str) and row[4].__class__ is str
-        and row[5].__class__ is str and (ctx is None or ctx.__class__ is int) and (out is None or out.__class__ is int)
+        row[1].__class__ is str and row[2].__class__ is str and (row[3] is None or row[3].__class__ is str)
+        and row[4].__class__ is str and row[5].__class__ is str and (ctx is None or ctx.__class__ is int)
+        and (out is None or out.__class__ is int) and row[9] in _FLAGS and row[10] in _FLAGS
+        and (source is None or source.__class__ is str)
     ):
         return row
     cells = list(row)
-    for i, column in enumerate(_MODEL_COLUMNS[2:8], 2):
-        cells[i] = column.python_value(cells[i])
+    for i, column in enumerate(_MODEL_COLUMNS[1:11], 1):
+        if column.name not in ("capabilities", "deprecated_at"):  # read by their own readers below
+            cells[i] = column.python_value(cells[i])
+    cells[-1] = stored_text(source)
     return tuple(cells)
+
 
 
 def _candidate(row: DBRow) -> Candidate:
@@ -102,7 +111,7 @@ def _candidate(row: DBRow) -> Candidate:
     return Candidate(
         pk=row[0], provider=row[1], model_id=row[2], name=row[3], type=row[4], status=row[5],
         context_length=row[6], max_output_tokens=row[7], capabilities=coerce.texts(row[8]) if row[8] else (),
-        available=bool(row[9]), in_catalog=bool(row[10]), deprecated_at=_time(row[11]),
+        available=row[9] is True or row[9] == 1, in_catalog=row[10] is True or row[10] == 1, deprecated_at=_time(row[11]),
         price=price, price_from=start, price_source=source,
     )
 

@@ -130,11 +130,21 @@ def foreign_database(where: str, tables: set[str]) -> StoreError:
     )
 
 
-def current_version(db: pw.Database) -> int:
+def current_version(db: pw.Database, where: str = "the store") -> int:
     if not db.table_exists(Meta._meta.table_name):
         return 0
     row = Meta.get_or_none(Meta.key == "schema_version")
-    return int(row.value) if row and row.value else 0
+    if not row or not row.value:
+        return 0
+    text = str(row.value).strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 4):
+        # Without its version the store's layout is unknown: nothing is migrated or read on a guess.
+        raise StoreError(
+            f"{where}: the store's schema version record (aisync_meta.schema_version) reads {text[:40]!r}, not a number",
+            hint=f"set it back with the sqlite3 shell (update aisync_meta set value = '{LATEST}' where key = 'schema_version' "
+            "for a store this aisync wrote) or restore the store from a backup",
+        )
+    return int(text)
 
 
 def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
@@ -142,7 +152,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
     tables = set(db.get_tables())
     if tables and Meta._meta.table_name not in tables:
         raise foreign_database(where, tables)
-    before = current_version(db)
+    before = current_version(db, where)
     if before > LATEST:
         raise StoreError(
             f"{where}: written by a newer aisync (schema {before}, this one knows {LATEST})",
@@ -155,7 +165,7 @@ def upgrade(db: pw.Database, where: str, target: int = LATEST) -> int:
                 # (PostgreSQL's "IF NOT EXISTS" is not safe under concurrency): one migrates, the
                 # others wait here for its commit and then find the step done.
                 db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK_KEY,))
-                if current_version(db) > version:
+                if current_version(db, where) > version:
                     continue
             STEPS[version + 1](db)
             Meta.insert(key="schema_version", value=str(version + 1)).on_conflict(

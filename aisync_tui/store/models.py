@@ -14,7 +14,7 @@ from typing import Any, Iterable, TypeAlias
 import peewee as pw
 
 from .. import bounds
-from ..domain import stored_decimal, stored_time
+from ..domain import stored_decimal, stored_flag, stored_time
 from ..jsonvalue import JSON, stored_json
 
 database_proxy = pw.DatabaseProxy()
@@ -77,6 +77,34 @@ class TokenCountField(pw.IntegerField):
         return bounds.integer(value, ceiling=bounds.MAX_TOKEN_LIMIT, field="stored token limit")
 
 
+class StoredFlagField(pw.BooleanField):
+    """A yes/no that may be damaged in the store: 1/0 (or true/false) only; anything else (a hand
+    edit's 'abc' or 2) is not stated (None), never read as yes."""
+
+    def python_value(self, value: object) -> bool | None:
+        return stored_flag(value)
+
+
+def stored_count(value: object) -> int | None:
+    """A count kept by aisync (tokens, requests, a run's models) read back from a store that may be
+    damaged: a whole number from 0 to 10^12, else unknown (None), never an error and never negative."""
+    return bounds.integer(value, ceiling=1_000_000_000_000, field="stored count")
+
+
+class StoredCountField(pw.IntegerField):
+    """A count that may be damaged in the store: see `stored_count`."""
+
+    def python_value(self, value: object) -> int | None:
+        return stored_count(value)
+
+
+class StoredBigCountField(pw.BigIntegerField):
+    """A count past 2^31 (a usage record's tokens) that may be damaged in the store: see `stored_count`."""
+
+    def python_value(self, value: object) -> int | None:
+        return stored_count(value)
+
+
 class JSONTextField(pw.TextField):
     """JSON as compact text; works the same on SQLite and PostgreSQL."""
 
@@ -117,7 +145,7 @@ class Meta(BaseTable):
     """Key/value facts about the store: schema version, feed ETags, snapshot revision."""
 
     key = pw.CharField(primary_key=True, max_length=200)
-    value = pw.TextField(null=True)
+    value = StoredTextField(null=True)
 
     class Meta:
         table_name = "aisync_meta"
@@ -161,9 +189,9 @@ class Model(BaseTable):
     first_seen_at = UTCDateTimeField(null=True)
     last_synced_at = UTCDateTimeField(null=True)
     missing_since = UTCDateTimeField(null=True)
-    available = pw.BooleanField(default=False)
+    available = StoredFlagField(default=False)
     """Listed by the provider's own API for this user."""
-    in_catalog = pw.BooleanField(default=False)
+    in_catalog = StoredFlagField(default=False)
     """Present in a price feed or the bundled snapshot."""
     field_sources = JSONTextField(default=dict)
     """field name -> where its value came from ("provider", "litellm", "genai-prices", ...)."""
@@ -173,7 +201,7 @@ class Model(BaseTable):
     """Release date, ISO "YYYY-MM-DD" (text, so it compares and sorts alike on SQLite and PostgreSQL)."""
     last_updated = FactTextField(null=True)
     """Last update of the model, ISO "YYYY-MM-DD"."""
-    open_weights = pw.BooleanField(null=True)
+    open_weights = StoredFlagField(null=True)
     """True when the weights are published; None when no source says."""
     raw = StoredTextField(null=True)  # a column named like Peewee's Model.raw()
 
@@ -238,25 +266,25 @@ class Price(BaseTable):
 
 class SyncRun(BaseTable):
     id = pw.AutoField()
-    kind = pw.CharField(max_length=20)
+    kind = StoredCharField(max_length=20)
     """models, pricing, cleanup, usage"""
-    provider = pw.CharField(max_length=100, null=True)
-    group = pw.CharField(max_length=40, index=True)
+    provider = StoredCharField(max_length=100, null=True)
+    group = StoredCharField(max_length=40, index=True)
     """All provider runs of one command share a group id."""
     started_at = UTCDateTimeField(index=True)
     finished_at = UTCDateTimeField(null=True)
-    status = pw.CharField(max_length=20, default="running")
+    status = StoredCharField(max_length=20, default="running")
     """running, ok, failed, skipped, cancelled, dry_run"""
-    found = pw.IntegerField(default=0)
-    added = pw.IntegerField(default=0)
-    updated = pw.IntegerField(default=0)
-    unchanged = pw.IntegerField(default=0)
-    missing = pw.IntegerField(default=0)
-    removed = pw.IntegerField(default=0)
-    prices_changed = pw.IntegerField(default=0)
-    error = pw.TextField(null=True)
-    error_kind = pw.CharField(max_length=50, null=True)
-    host = pw.TextField(null=True)
+    found = StoredCountField(default=0)
+    added = StoredCountField(default=0)
+    updated = StoredCountField(default=0)
+    unchanged = StoredCountField(default=0)
+    missing = StoredCountField(default=0)
+    removed = StoredCountField(default=0)
+    prices_changed = StoredCountField(default=0)
+    error = StoredTextField(null=True)
+    error_kind = StoredCharField(max_length=50, null=True)
+    host = StoredTextField(null=True)
     pid = pw.IntegerField(null=True)
 
 
@@ -266,30 +294,30 @@ class ModelChange(BaseTable):
     model_id: int
     run = pw.ForeignKeyField(SyncRun, null=True, on_delete="SET NULL")
     run_id: int | None
-    field = pw.CharField(max_length=50)
-    old = pw.TextField(null=True)
-    new = pw.TextField(null=True)
+    field = StoredCharField(max_length=50)
+    old = StoredTextField(null=True)
+    new = StoredTextField(null=True)
     at = UTCDateTimeField(index=True)
 
 
 class UsageRecord(BaseTable):
     id = pw.AutoField()
     ts = UTCDateTimeField(index=True)
-    provider = pw.CharField(max_length=100)
-    model_id = pw.TextField()
+    provider = StoredCharField(max_length=100)
+    model_id = StoredTextField()
     """The model that served the request (llm's `resolved_model`, an admin API's snapshot id)."""
-    requested_model = pw.TextField(null=True)
+    requested_model = StoredTextField(null=True)
     """The id the caller asked for, when it differs from model_id (`gpt-4o-mini` resolved to
     `gpt-4o-mini-2024-07-18`); None when the source gives only one id."""
-    requests = pw.IntegerField(null=True)
+    requests = StoredCountField(null=True)
     """None = the source does not say (Anthropic's reports)."""
-    input_tokens = pw.BigIntegerField(default=0)
-    output_tokens = pw.BigIntegerField(default=0)
-    cached_tokens = pw.BigIntegerField(default=0)
+    input_tokens = StoredBigCountField(default=0)
+    output_tokens = StoredBigCountField(default=0)
+    cached_tokens = StoredBigCountField(default=0)
     cost_usd = DecimalTextField(null=True)
-    cost_source = pw.CharField(max_length=20, null=True)
+    cost_source = StoredCharField(max_length=20, null=True)
     """reported, computed, or None when unknown"""
-    source = pw.CharField(max_length=50)
+    source = StoredCharField(max_length=50)
     source_ref = pw.TextField(unique=True)
     imported_at = UTCDateTimeField()
 

@@ -15,7 +15,7 @@ from typing import Callable, Iterable, Mapping, Sequence
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, stored_time, utcnow
+from ..domain import PRICE_COMPONENTS, Price, stored_flag, stored_time, utcnow
 from ..jsonvalue import JSON
 from . import coerce
 from .bulk import RowValues, bulk_insert
@@ -110,6 +110,8 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     checked = [(name, col.python_value, int if isinstance(col, TokenCountField) else str) for name, col in zip(fields, cols)
                if isinstance(col, (StoredTextField, StoredCharField, FactTextField, TokenCountField))]
     for pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw in db.execute_sql(*query.sql()):
+        if provider_pk not in slug_of:
+            continue  # a model whose provider row is gone (a hand delete the shell's foreign keys let through)
         if model_id.__class__ is not str or status.__class__ is not str:
             model_id, status = stored_text(model_id), stored_text(status)
         values = dict(zip(fields, raw))
@@ -126,7 +128,7 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
                 values[name] = stored_time(when)  # a damaged time is no time
         models.append(
             StoredPricingModel(
-                pk, slug_of[provider_pk], model_id, status, bool(available), bool(in_catalog),
+                pk, slug_of[provider_pk], model_id, status, stored_flag(available) is True, stored_flag(in_catalog) is True,
                 values, coerce.texts(caps) if caps else (), coerce.mapping(sources), aliases.get(pk, ()),
             )
         )
@@ -159,7 +161,7 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
             other=coerce.other(other) if other else (),
             tiers_unreadable=tiers is None,
         )
-        out[model_pk] = CurrentPrice(row_id, price, source, eff)
+        out[model_pk] = CurrentPrice(row_id, price, source if source.__class__ is str else stored_text(source) or "", eff)
     return out
 
 

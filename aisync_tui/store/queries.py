@@ -118,22 +118,25 @@ class RunRow:
     kind: str
     provider: str | None
     group: str
-    started_at: datetime
+    started_at: datetime | None
+    """None (and a count None) only when the store's record of it is damaged."""
     finished_at: datetime | None
     status: str
-    found: int
-    added: int
-    updated: int
-    unchanged: int
-    missing: int
-    removed: int
-    prices_changed: int
+    found: int | None
+    added: int | None
+    updated: int | None
+    unchanged: int | None
+    missing: int | None
+    removed: int | None
+    prices_changed: int | None
     error: str | None
     error_kind: str | None
 
     @property
     def duration(self) -> float | None:
-        if self.finished_at is None:
+        """Seconds the run took; None while it runs, or when its times are damaged (unreadable, or
+        a finish before the start)."""
+        if self.finished_at is None or self.started_at is None or self.finished_at < self.started_at:
             return None
         return (self.finished_at - self.started_at).total_seconds()
 

@@ -264,6 +264,8 @@ def _same(existing: object, values: Mapping[str, object]) -> bool:
     for key, value in values.items():
         old = getattr(existing, key)
         if key == "ts" and isinstance(value, datetime):
+            if not isinstance(old, datetime):
+                return False  # a stored time that does not read: the import writes the record again
             old = old if old.tzinfo else old.replace(tzinfo=timezone.utc)
             if old.replace(microsecond=0) != value.replace(microsecond=0) and old != value:
                 return False

@@ -27,7 +27,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Iterable, NamedTuple, TypedDict
 
-from ..domain import stored_utc, utcnow
+from ..domain import utcnow
 
 if TYPE_CHECKING:
     from ..store.models import DBRow
@@ -148,6 +148,8 @@ class ModelUsage(UsageTotals):
     in_store: bool = False
     """False for usage of a model the catalog does not know (kept and shown, never dropped)."""
     daily: tuple[DayUsage, ...] = ()
+    damaged_records: int = 0
+    """Records left out because their stored time or token counts do not read (see `_sound`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +180,8 @@ class UsageSummary:
     daily: tuple[DayUsage, ...]
     sources: dict[str, int] = field(default_factory=dict)
     """source -> record count (llm, openai-admin, anthropic-admin, csv, jsonl, api)."""
+    damaged_records: int = 0
+    """Records left out because their stored time or token counts do not read (see `_sound`)."""
 
     def top_models(self, n: int = 10) -> list[GroupUsage]:
         """The n models that cost most (models with a known cost only)."""
@@ -303,8 +307,10 @@ def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple
 
 def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[DBRow]:
     """Records in the window: (ts, provider, model_id, requests, input, output, cached, cost,
-    cost_source, source, requested_model). With `model_ids`, those that asked for one of them or
-    resolved to one of them (an OR: a record that did both is still one row)."""
+    cost_source, source, requested_model), as the store's fields read them. With `model_ids`, those
+    that asked for one of them or resolved to one of them (an OR: a record that did both is still
+    one row). A damaged time or token count reads as None (a hand edit, another tool): the callers
+    leave such a record out of every sum and count it, rather than take its tokens as 0."""
     from ..store.models import UsageRecord as U
     from ..store.models import tuples
 
@@ -355,11 +361,14 @@ def model_usage(
     since, until = window(days, now)
     total = _Acc()
     per_day: dict[date, _Acc] = defaultdict(_Acc)
+    damaged = 0
     for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src, _req in _rows(since, until, provider, (model_id, *aliases)):
-        ts = stored_utc(ts)
+        if ts is None or inp is None or out is None or cached is None:
+            damaged += 1
+            continue
         cost = _dec(cost)
-        total.add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
-        per_day[ts.date()].add(ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
+        total.add(ts, requests, inp, out, cached, cost, cost_source)
+        per_day[ts.date()].add(ts, requests, inp, out, cached, cost, cost_source)
     values = total.fields()
     if total.records == 0:
         values["total_requests"] = 0
@@ -373,6 +382,7 @@ def model_usage(
         until=until,
         in_store=bool(_store_models([(provider, model_id)])),
         daily=_daily(per_day, since, until),
+        damaged_records=damaged,
     )
 
 
@@ -391,10 +401,13 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
     resolved: dict[tuple[str, str], set[str]] = defaultdict(set)
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     sources: dict[str, int] = defaultdict(int)
+    damaged = 0
     for ts, prov, model, requests, inp, out, cached, cost, cost_source, src, requested in _rows(since, until, provider):
-        ts = stored_utc(ts)
+        if ts is None or inp is None or out is None or cached is None:
+            damaged += 1
+            continue
         cost = _dec(cost)
-        args = (ts, requests, inp or 0, out or 0, cached or 0, cost, cost_source)
+        args = (ts, requests, inp, out, cached, cost, cost_source)
         total.add(*args)
         per_provider[prov].add(*args)
         asked = requested or model
@@ -425,4 +438,5 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
         by_model=tuple(by_model),
         daily=_daily(per_day, since, until),
         sources=dict(sources),
+        damaged_records=damaged,
     )

@@ -51,8 +51,8 @@ class HistoryScreen(Screen[None]):
             f"Started {fmt.when(run.started_at)}, finished {fmt.when(run.finished_at) if run.finished_at else '—'}"
             f" (took {fmt.duration(run.duration)})",
             f"Result: {run.status}",
-            f"Found {run.found:,} · added {run.added:,} · updated {run.updated:,} · unchanged {run.unchanged:,}"
-            f" · missing {run.missing:,} · removed {run.removed:,} · prices changed {run.prices_changed:,}",
+            f"Found {_count(run.found)} · added {_count(run.added)} · updated {_count(run.updated)} · unchanged {_count(run.unchanged)}"
+            f" · missing {_count(run.missing)} · removed {_count(run.removed)} · prices changed {_count(run.prices_changed)}",
         ]
         if run.error:
             lines.append(f"Error ({run.error_kind or 'error'}): {run.error}")
@@ -82,9 +82,14 @@ class HistoryScreen(Screen[None]):
         for r in runs:
             table.add_row(
                 Text(f"#{r.id}"), f"{fmt.when(r.started_at)} ({fmt.ago(r.started_at)})", Text(r.kind), fmt.plain(r.provider or "all"), Text(r.status, style=STATUS_STYLE.get(r.status, "")),
-                f"{r.found:,}", f"{r.added:,}", f"{r.updated:,}", f"{r.missing:,}", f"{r.removed:,}",
+                _count(r.found), _count(r.added), _count(r.updated), _count(r.missing), _count(r.removed),
                 fmt.duration(r.duration), fmt.plain(r.error or "", 80), key=str(r.id),
             )
         if not runs:
             self.notify("No runs yet: sync a provider with R.", timeout=3)
         table.focus()
+
+
+def _count(n: int | None) -> str:
+    """A run's count; "?" when the store's record of it is damaged."""
+    return "?" if n is None else f"{n:,}"

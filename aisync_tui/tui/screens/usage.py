@@ -32,6 +32,9 @@ def totals_text(s: UsageSummary) -> Text:
     share = s.unpriced_share
     if share:
         text.append(f" · {share * 100:.1f}% of tokens could not be priced", style="yellow")
+    if s.damaged_records:
+        text.append(f" · {s.damaged_records:,} damaged record{'s' if s.damaged_records != 1 else ''} left out (see `aisync usage report`)",
+                    style="yellow")
     return text
 
 
