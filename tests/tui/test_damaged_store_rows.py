@@ -83,3 +83,30 @@ async def test_the_app_reads_model_rows_a_hand_edit_damaged(make_app: Callable[.
         app.open_model("openai", "o3")
         await settle(pilot)
         assert "o3" in text_of(app.screen.query_one("#sec-basic"))
+
+
+async def test_the_history_and_usage_screens_read_damaged_run_and_usage_records(make_app: Callable[..., Any], tui_store: Any) -> None:
+    from textual.widgets import DataTable
+
+    from aisync_tui.store.models import database_proxy
+    from aisync_tui.tui.screens.history import HistoryScreen
+    from aisync_tui.tui.screens.usage import UsageScreen
+
+    database_proxy.execute_sql("update sync_run set started_at = 'garbage', found = 'abc' where id = (select min(id) from sync_run)")
+    database_proxy.execute_sql("update usage_record set input_tokens = 'abc' where source_ref = 'demo:gpt-4o:29'")
+    app = make_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        table = app.screen.query_one(DataTable)
+        cells = [str(table.get_row_at(i)) for i in range(table.row_count)]
+        assert table.row_count >= 2 and any("'?'" in row for row in cells), cells
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("u")
+        await settle(pilot)
+        assert isinstance(app.screen, UsageScreen)
+        totals = text_of(app.screen.query_one("#usage-totals"))
+        assert "1 damaged record left out" in totals, totals
