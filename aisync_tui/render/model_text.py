@@ -135,6 +135,11 @@ def capability_line(state: CapabilityState) -> str:
     return f"{capability_mark(state)} {label}{capability_said(state)}"
 
 
+#: What is said of a price stored in another currency than US dollars (every source aisync reads
+#: states dollars, so only a hand edit or another tool writes one).
+OTHER_CURRENCY = ("Stated in {currency}, not US dollars: not shown as dollars and never used in a cost "
+                  "(`aisync sync-pricing` writes the sources' dollar price again)")
+
 #: What is said of usage records whose stored time or token counts do not read.
 DAMAGED_USAGE = ("Left out: {records} whose stored time or token counts cannot be read (a hand edit or another tool); "
                  "correct them with the sqlite3 shell, or delete them and import the source again")
@@ -225,8 +230,11 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
     if d.price is None or d.price.price.is_empty():
         out("  No pricing known (run `aisync sync-pricing`)")
     else:
-        for line in price_lines(d.price.price, per):
-            out(f"  {line}")
+        if d.price.price.currency != "USD":
+            out(f"  {OTHER_CURRENCY.format(currency=inert(d.price.price.currency, 20))}")
+        else:
+            for line in price_lines(d.price.price, per):
+                out(f"  {line}")
         out(f"  Source: {inert(d.price.source, 60)}, since {_day(d.price.effective_from)}")
     recorded = d.field_sources.get("disputes")
     for line in dispute_lines(recorded, per):
@@ -320,6 +328,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
             "effective_from": iso(p.effective_from),
             "effective_until": iso(p.effective_until),
             "source": p.source,
+            "currency": p.price.currency,
             "prices_per_token": p.price.to_json(),
         }
 

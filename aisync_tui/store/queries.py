@@ -224,7 +224,9 @@ def model_rows_query(
         )
         .join(Provider)
         .switch(Model)
-        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=((PriceTable.model == Model.id) & PriceTable.effective_until.is_null()))
+        # Dollar prices only: a price in another currency (a hand edit) is no dollar figure to list or sort by.
+        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=(
+            (PriceTable.model == Model.id) & PriceTable.effective_until.is_null() & (PriceTable.currency == "USD")))
     )
     if provider:
         query = query.where(Provider.slug == provider)

@@ -131,3 +131,18 @@ def test_a_yes_no_other_than_1_or_0_is_not_stated_never_yes(sb: Sandbox) -> None
     assert data["open_weights"] is None and data["available"] is not True
     listed = json.loads(sb.run("models", "list", "--provider", "openai", "--search", "gpt-4o-mini", "--format", "json").stdout)
     assert all(m["open_weights"] is not True for m in listed)
+
+
+def test_a_price_stored_in_another_currency_is_never_shown_or_used_as_dollars(sb: Sandbox) -> None:
+    _damage(sb, "update price set currency = 'XYZ' where effective_until is null and model_id = "
+                "(select m.id from model m join provider p on p.id = m.provider_id where p.slug = 'openai' and m.model_id = 'gpt-4o-mini')")
+    info = sb.run("models", "info", "gpt-4o-mini", "openai")
+    _ok(info)
+    pricing = info.stdout.split("Current Pricing:")[1].split("Source:")[0]
+    assert "Stated in XYZ, not US dollars" in pricing and "$" not in pricing
+    data = json.loads(sb.run("models", "info", "gpt-4o-mini", "openai", "--format", "json").stdout)
+    assert data["pricing"]["current"]["currency"] == "XYZ"
+    listed = {m["id"]: m for m in json.loads(sb.run("models", "list", "--provider", "openai", "--format", "json").stdout)}
+    assert listed["gpt-4o-mini"]["pricing"]["input_cost_per_token"] is None and listed["gpt-4o"]["pricing"]["input_cost_per_token"] is not None
+    cost = json.loads(sb.run("cost", "--model", "gpt-4o-mini", "openai", "--input-tokens", "1000", "--format", "json").stdout)
+    assert cost[0]["cost_usd"] is None

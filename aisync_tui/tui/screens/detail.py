@@ -19,7 +19,7 @@ from textual.widgets import Footer, Header, Static
 from ...domain import TOKEN_COMPONENTS
 from ...render import money
 from ...render.inert import inert
-from ...render.model_text import CapabilityState, capability_line, capability_states
+from ...render.model_text import OTHER_CURRENCY, CapabilityState, capability_line, capability_states
 from .. import format as fmt
 from ..catalog import DISPUTE_MARK, dispute_label, dispute_values, fact_source, facts_of, recorded_disputes
 from ..palette import PLAIN, Palette, palette_for
@@ -104,6 +104,8 @@ def capabilities_section(d: ModelDetail, palette: Palette = PLAIN) -> Table:
 def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> RenderableType:
     if d.price is None:
         return Text("No price known for this model (unknown, not free).", style=palette.muted)
+    if d.price.price.currency != "USD":
+        return fmt.plain(OTHER_CURRENCY.format(currency=d.price.price.currency), style=palette.warn)
     unit = money.UNIT_WORDS[per]
     disputed = {x.field for x in recorded_disputes(d.field_sources.get("disputes"))}
     t = Table(box=box.SIMPLE, show_header=True, pad_edge=False)
