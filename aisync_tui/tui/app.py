@@ -497,6 +497,15 @@ class AisyncApp(App[int]):
             self.sync_finished()
         title = {"catalog": "Could not read the catalog", "detail": "Could not read the model", "history": "Could not read the history",
                  "usage": "Could not read usage", "seed": "Could not load the bundled catalog"}.get(group, "The run failed")
+        import sqlite3
+
+        import peewee
+
+        if isinstance(error, (peewee.DatabaseError, peewee.InterfaceError, sqlite3.Error)):
+            # A store error names what to do, as on the command line (text that is not UTF-8, a lock, a full disk).
+            from ..store.db import describe_sqlite_error
+
+            error = describe_sqlite_error(self.store.location, error)
         line = error.line() if isinstance(error, AisyncError) else f"{type(error).__name__}: {error}"
         self.push_screen(ErrorModal(title, line))
 

@@ -110,3 +110,20 @@ async def test_the_history_and_usage_screens_read_damaged_run_and_usage_records(
         assert isinstance(app.screen, UsageScreen)
         totals = text_of(app.screen.query_one("#usage-totals"))
         assert "1 damaged record left out" in totals, totals
+
+
+async def test_text_that_is_not_utf8_is_the_same_one_line_as_on_the_command_line(make_app: Callable[..., Any], tui_store: Any) -> None:
+    from aisync_tui.store.models import database_proxy
+    from aisync_tui.tui.screens.error import ErrorModal
+
+    database_proxy.execute_sql("update model set name = cast(x'ff41' as text) where model_id = 'gpt-4o'")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(50):  # the catalog's worker fails: waiting for it would raise its error here
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ErrorModal):
+                break
+        assert isinstance(app.screen, ErrorModal)
+        message = " ".join(text_of(app.screen.query_one("#error-message")).split())
+        assert "the store holds text that is not UTF-8 in the column 'name'" in message and "sqlite3 shell" in message
+        assert "OperationalError" not in message
