@@ -171,18 +171,13 @@ def _disputes(sources: object) -> list[dict[str, JSON]] | None:
     list: a damaged record reads as unknown for its own model, and the list goes on."""
     if sources is None:
         return []
-    from ..jsonvalue import decode, objects
+    from ..jsonvalue import stored_json
+    from ..render.model_text import disputes_recorded
 
-    try:
-        decoded = decode(sources) if isinstance(sources, (str, bytes)) else None
-    except (ValueError, RecursionError):
-        return None
+    decoded = stored_json(sources) if isinstance(sources, (str, bytes)) else None
     if not isinstance(decoded, dict):
         return None
-    recorded = decoded.get("disputes")
-    if recorded is None:
-        return []
-    return objects(recorded) if isinstance(recorded, list) else None
+    return disputes_recorded(decoded.get("disputes"))
 
 
 def _facts(cutoff: object, updated: object, sources: object) -> ModelFacts:

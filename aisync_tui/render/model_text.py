@@ -292,7 +292,7 @@ def dispute_lines(recorded: object, per: str) -> list[str]:
     return out
 
 
-def _recorded_disputes(recorded: object) -> list[dict[str, JSON]] | None:
+def disputes_recorded(recorded: object) -> list[dict[str, JSON]] | None:
     """The disagreements as recorded (objects only); None when the record is not a list: it cannot
     be read, which is unknown, not "the sources agree" (as in `models list --format json`)."""
     if recorded is None:
@@ -365,7 +365,7 @@ def info_json(d: ModelDetail, *, usage: ModelUsage, days: int, history: bool) ->
         "available": d.available,
         "in_catalog": d.in_catalog,
         "field_sources": {k: v for k, v in d.field_sources.items() if isinstance(v, str)},
-        "disputes": _recorded_disputes(d.field_sources.get("disputes")),
+        "disputes": disputes_recorded(d.field_sources.get("disputes")),
         "pricing": pricing,
         "last_synced": iso(d.last_synced_at),
         "changes": [
