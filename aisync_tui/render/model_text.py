@@ -178,9 +178,11 @@ def _day(when: datetime | None) -> str:
 def history_line(period: PricePeriod, per: str) -> str:
     p = period.price
     parts = []
-    if p.input is not None:
+    if p.currency != "USD":
+        parts.append(f"stated in {inert(p.currency, 20)}, not US dollars")
+    elif p.input is not None:
         parts.append(f"Input {token_price(p.input, per)}")
-    if p.output is not None:
+    if p.output is not None and p.currency == "USD":
         parts.append(f"Output {token_price(p.output, per)}")
     if not parts:
         parts = [line.split(" per ")[0] for line in price_lines(p, per)[:2]]

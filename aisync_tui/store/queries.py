@@ -466,7 +466,9 @@ def model_table_tuples(limit: int | None = None) -> list[DBRow]:
         )
         .join(Provider)
         .switch(Model)
-        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=((PriceTable.model == Model.id) & PriceTable.effective_until.is_null()))
+        # Dollar prices only, as in `model_rows_query`: a price in another currency is no dollar figure.
+        .join(PriceTable, pw.JOIN.LEFT_OUTER, on=(
+            (PriceTable.model == Model.id) & PriceTable.effective_until.is_null() & (PriceTable.currency == "USD")))
     )
     if limit is not None:
         # The app's first screenful. The top N ids come from the (provider, model id) index alone,

@@ -42,7 +42,7 @@ def _time_converter(field: pw.Field) -> Converter:
         if isinstance(value, str):
             try:
                 return stored_utc(value)
-            except ValueError:
+            except (ValueError, OverflowError):  # not a time; a time whose UTC falls outside the calendar
                 return slow(value)
         return slow(value)
 

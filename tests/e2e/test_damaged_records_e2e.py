@@ -107,6 +107,7 @@ def test_run_records_with_damaged_times_counts_and_text_still_list(sb: Sandbox) 
     _ok(failed)
     assert "\ufffdA" in failed.stdout  # the error text, its bytes read as UTF-8
     bad = json.loads(sb.run("sync", "failed", "--format", "json").stdout)
+    assert bad, "the failed run is listed"
     assert [(r["run"], r["found"], r["added"], r["started_at"]) for r in bad] == [("g-failed", None, None, None)]
     ok = json.loads(sb.run("sync", "status", "--format", "json").stdout)["providers"]
     last = next(p["last_run"] for p in ok if p["provider"] == "openai" and p["kind"] == "models")
@@ -129,8 +130,9 @@ def test_a_yes_no_other_than_1_or_0_is_not_stated_never_yes(sb: Sandbox) -> None
     _damage(sb, "update model set open_weights = 'abc', available = 'abc', in_catalog = 2 where model_id = 'gpt-4o-mini'")
     data = json.loads(sb.run("models", "info", "gpt-4o-mini", "openai", "--format", "json").stdout)
     assert data["open_weights"] is None and data["available"] is not True
-    listed = json.loads(sb.run("models", "list", "--provider", "openai", "--search", "gpt-4o-mini", "--format", "json").stdout)
-    assert all(m["open_weights"] is not True for m in listed)
+    listed = {m["id"]: m for m in json.loads(sb.run("models", "list", "--provider", "openai", "--search", "gpt-4o-mini", "--format", "json").stdout)}
+    assert listed["gpt-4o-mini"]["open_weights"] is None and listed["gpt-4o-mini"]["available"] is False
+    assert "gpt-4o-mini" not in {m["id"] for m in json.loads(sb.run("models", "list", "--open-weights", "--format", "json").stdout)}
 
 
 def test_a_price_stored_in_another_currency_is_never_shown_or_used_as_dollars(sb: Sandbox) -> None:
@@ -140,9 +142,24 @@ def test_a_price_stored_in_another_currency_is_never_shown_or_used_as_dollars(sb
     _ok(info)
     pricing = info.stdout.split("Current Pricing:")[1].split("Source:")[0]
     assert "Stated in XYZ, not US dollars" in pricing and "$" not in pricing
+    history = sb.run("models", "info", "gpt-4o-mini", "openai", "--history").stdout.split("Pricing History:")[1].split("Usage")[0]
+    assert "stated in XYZ, not US dollars" in history and "$" not in history
     data = json.loads(sb.run("models", "info", "gpt-4o-mini", "openai", "--format", "json").stdout)
     assert data["pricing"]["current"]["currency"] == "XYZ"
     listed = {m["id"]: m for m in json.loads(sb.run("models", "list", "--provider", "openai", "--format", "json").stdout)}
     assert listed["gpt-4o-mini"]["pricing"]["input_cost_per_token"] is None and listed["gpt-4o"]["pricing"]["input_cost_per_token"] is not None
     cost = json.loads(sb.run("cost", "--model", "gpt-4o-mini", "openai", "--input-tokens", "1000", "--format", "json").stdout)
     assert cost[0]["cost_usd"] is None
+
+
+def test_a_time_outside_the_calendar_or_a_damaged_unpriced_usage_record_stops_no_command(sb: Sandbox) -> None:
+    _damage(sb, "update model set created_at = '9999-12-31T23:00:00-05:00' where model_id = 'gpt-4o-mini'",
+            "update usage_record set cost_usd = null, cost_source = null, ts = '2026-13-01 00:00:00' where source_ref like '%a'",
+            "update usage_record set cost_usd = null, cost_source = null, input_tokens = 'abc' where source_ref like '%b'")
+    listed = sb.run("models", "list", "--provider", "openai", "--format", "json")
+    _ok(listed)
+    assert {m["id"]: m for m in json.loads(listed.stdout)}["gpt-4o-mini"]["created_at"] is None
+    _ok(sb.run("sync-pricing", "--offline"))  # prices waiting usage: the damaged records stay unpriced
+    report = json.loads(sb.run("usage", "report", "--format", "json").stdout)
+    # The month-13 time sorts after every window's end, so no window selects it; the other is counted.
+    assert report["damaged_records"] == 1 and report["totals"]["records"] == 1

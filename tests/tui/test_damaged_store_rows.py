@@ -127,3 +127,22 @@ async def test_text_that_is_not_utf8_is_the_same_one_line_as_on_the_command_line
         message = " ".join(text_of(app.screen.query_one("#error-message")).split())
         assert "the store holds text that is not UTF-8 in the column 'name'" in message and "sqlite3 shell" in message
         assert "OperationalError" not in message
+
+
+async def test_a_price_in_another_currency_is_not_shown_as_dollars_in_the_table_or_the_detail(make_app: Callable[..., Any], tui_store: Any) -> None:
+    from aisync_tui.store.models import Model, database_proxy
+    from aisync_tui.tui.catalog import INPUT
+
+    pk = Model.get(Model.model_id == "gpt-4o").id
+    database_proxy.execute_sql("update price set currency = 'XYZ' where model_id = ?", (pk,))
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await settle(pilot)
+        row = next(r for r in app.main.table.rows if r[MODEL_ID] == "gpt-4o")
+        assert row[INPUT] is None  # no dollar figure to show, sort or cost by
+        app.open_model("openai", "gpt-4o")
+        await settle(pilot)
+        pricing = " ".join(text_of(app.screen.query_one("#sec-pricing")).split())
+        history = text_of(app.screen.query_one("#sec-history"))
+        assert "Stated in XYZ, not US dollars" in pricing and "$" not in pricing
+        assert "XYZ" in history and "not US dollars" in history and "$2.50" not in history

@@ -234,6 +234,7 @@ def test_a_stored_price_component_that_does_not_read_is_unknown_not_an_error_or_
     from aisync_tui.domain import stored_decimal
 
     assert stored_decimal("0.0000025") == D("0.0000025") and stored_decimal(0) == D(0) and stored_decimal(2.5) == D("2.5")
-    for damaged in ("garbage", "", b"0.1", "NaN", "Infinity", "-0.000001", "1e999999999", "1e9", [1]):
+    for damaged in ("garbage", "", b"0.1", "NaN", "Infinity", "-0.000001", "1e999999999", "1000000000.01", [1]):
         assert stored_decimal(damaged) is None, damaged
+    assert stored_decimal("1e9") == D(1_000_000_000)  # the largest usage cost an import accepts reads back
     assert stored_decimal(None) is None

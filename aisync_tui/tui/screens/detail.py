@@ -185,14 +185,18 @@ def history_section(d: ModelDetail, per: str, width: int = 40, palette: Palette 
         t.add_column(col, justify=justify)
     for h in d.history:
         p = h.price
+        prices: list[str | Text] = (
+            [money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per)]
+            if p.currency == "USD" else [fmt.plain(p.currency, 20), "not US dollars", ""]
+        )
         t.add_row(
             h.effective_from.strftime("%Y-%m-%d") if h.effective_from else "unreadable",
             h.effective_until.strftime("%Y-%m-%d") if h.effective_until else "now",
-            money.token_price(p.input, per), money.token_price(p.output, per), money.token_price(p.cached_input, per), fmt.plain(h.source),
+            *prices, fmt.plain(h.source),
         )
     if len(d.history) == 1:  # one price: a chart of two flat bars says nothing more
         return Group(t, Text(f"One price since {fmt.when(d.history[0].effective_from)}.", style=palette.muted))
-    dated = [(h.effective_from, h.effective_until, h.price) for h in d.history if h.effective_from is not None]
+    dated = [(h.effective_from, h.effective_until, h.price) for h in d.history if h.effective_from is not None and h.price.currency == "USD"]
     periods_in = [(start, until, price.input) for start, until, price in dated]
     periods_out = [(start, until, price.output) for start, until, price in dated]
     end = fmt.now()
