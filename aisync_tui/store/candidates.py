@@ -14,10 +14,11 @@ from typing import Iterable
 
 import peewee as pw
 
-from ..domain import PRICE_COMPONENTS, Price, stored_time
+from ..domain import PRICE_COMPONENTS, Price, stored_flag, stored_time
 from . import coerce
-from .models import DBRow, Model, Provider, json_text_has, stored_text
+from .models import DBRow, Model, Provider, json_text_has
 from .models import Price as PriceTable
+from .rowreader import damaged_cells, mend
 
 #: Statuses of a model that can still run a workload (missing and retired ones cannot).
 RUNNABLE = ("active", "deprecated", "catalog")
@@ -81,45 +82,21 @@ def _price(raw: DBRow) -> tuple[Price | None, datetime | None, str | None]:
     return price, _time(start), source
 
 
-#: What the driver hands back for a sound yes/no column.
-_FLAGS = (0, 1, True, False)
-
-
-def _sound(row: DBRow) -> DBRow:
-    """The row, with the model cells a hand edit damaged (SQLite keeps a blob or text anywhere)
-    read as their fields read them: one test per row, and no call unless something is off."""
-    ctx, out, source = row[6], row[7], row[-1]
-    if (
-        row[1].__class__ is str and row[2].__class__ is str and (row[3] is None or row[3].__class__ is str)
-        and row[4].__class__ is str and row[5].__class__ is str and (ctx is None or ctx.__class__ is int)
-        and (out is None or out.__class__ is int) and row[9] in _FLAGS and row[10] in _FLAGS
-        and (source is None or source.__class__ is str)
-    ):
-        return row
-    cells = list(row)
-    for i, column in enumerate(_MODEL_COLUMNS[1:11], 1):
-        if column.name not in ("capabilities", "deprecated_at"):  # read by their own readers below
-            cells[i] = column.python_value(cells[i])
-    cells[-1] = stored_text(source)
-    return tuple(cells)
-
-
-
 def _candidate(row: DBRow) -> Candidate:
-    row = _sound(row)
     price, start, source = _price(row[len(_MODEL_COLUMNS):])
     return Candidate(
         pk=row[0], provider=row[1], model_id=row[2], name=row[3], type=row[4], status=row[5],
         context_length=row[6], max_output_tokens=row[7], capabilities=coerce.texts(row[8]) if row[8] else (),
-        available=row[9] is True or row[9] == 1, in_catalog=row[10] is True or row[10] == 1, deprecated_at=_time(row[11]),
+        available=stored_flag(row[9]) is True, in_catalog=stored_flag(row[10]) is True, deprecated_at=_time(row[11]),
         price=price, price_from=start, price_source=source,
     )
 
 
 def _run(query: pw.Select) -> list[Candidate]:
+    db = Model._meta.database
+    cells = damaged_cells(query, _MODEL_COLUMNS + _PRICE_COLUMNS, db)  # none on a sound store
     sql, params = query.sql()
-    cursor = Model._meta.database.execute_sql(sql, params)
-    return [_candidate(row) for row in cursor.fetchall()]
+    return [_candidate(mend(row, cells)) for row in db.execute_sql(sql, params).fetchall()]
 
 
 def _with_current_price() -> pw.ModelSelect[Model]:

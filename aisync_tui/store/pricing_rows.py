@@ -19,19 +19,9 @@ from ..domain import PRICE_COMPONENTS, Price, stored_flag, stored_time, utcnow
 from ..jsonvalue import JSON
 from . import coerce
 from .bulk import RowValues, bulk_insert
-from .models import (
-    FactTextField,
-    Model,
-    ModelChange,
-    Provider,
-    StoredCharField,
-    StoredTextField,
-    SyncRun,
-    TokenCountField,
-    stored_text,
-    tuples,
-)
+from .models import Model, ModelChange, Provider, SyncRun, tuples
 from .models import Price as PriceTable
+from .rowreader import damaged_cells, mend
 
 CHUNK = 400
 
@@ -91,11 +81,9 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
         slug: ProviderRef(pk, slug, name) for pk, slug, name in tuples(Provider.select(Provider.id, Provider.slug, Provider.name))
     }
     slug_of = {p.pk: p.slug for p in providers.values()}
-    cols = [getattr(Model, f) for f in fields]
-    query = Model.select(
-        Model.id, Model.provider, Model.model_id, Model.status, Model.available, Model.in_catalog,
-        Model.capabilities, Model.field_sources, *cols,
-    )
+    columns = [Model.id, Model.provider, Model.model_id, Model.status, Model.available, Model.in_catalog,
+               Model.capabilities, Model.field_sources, *(getattr(Model, f) for f in fields)]
+    query = Model.select(*columns)
     if wanted is not None:
         query = query.where(Model.provider.in_([p.pk for p in providers.values() if p.slug in wanted]))
     from .queries import aliases_by_model
@@ -105,20 +93,12 @@ def load_pricing_state(db: pw.Database, fields: Sequence[str], wanted: set[str] 
     values: dict[str, object]
     listed = [name for name in fields if name in _LIST_FIELDS]
     timed = [name for name in fields if name in _TIME_FIELDS]
-    # Cells a hand edit may have damaged (SQLite keeps a blob or text anywhere): read as their
-    # fields read them, with one class test per cell and no call unless something is off.
-    checked = [(name, col.python_value, int if isinstance(col, TokenCountField) else str) for name, col in zip(fields, cols)
-               if isinstance(col, (StoredTextField, StoredCharField, FactTextField, TokenCountField))]
-    for pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw in db.execute_sql(*query.sql()):
+    cells = damaged_cells(query, columns, db)  # none on a sound store
+    for row in db.execute_sql(*query.sql()):
+        pk, provider_pk, model_id, status, available, in_catalog, caps, sources, *raw = mend(row, cells)
         if provider_pk not in slug_of:
             continue  # a model whose provider row is gone (a hand delete the shell's foreign keys let through)
-        if model_id.__class__ is not str or status.__class__ is not str:
-            model_id, status = stored_text(model_id), stored_text(status)
         values = dict(zip(fields, raw))
-        for name, read, plain in checked:
-            value = values[name]
-            if value is not None and value.__class__ is not plain:
-                values[name] = read(value)
         for name in listed:
             text = values[name]
             values[name] = (coerce.decoded(text) if isinstance(text, str) else text) or ()
@@ -140,13 +120,13 @@ _EARLIEST = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
-    cols = [getattr(PriceTable, name) for name in PRICE_COMPONENTS]
+    columns = [PriceTable.id, PriceTable.model, PriceTable.tiers, PriceTable.currency, PriceTable.effective_from,
+               PriceTable.source, PriceTable.other, *(getattr(PriceTable, name) for name in PRICE_COMPONENTS)]
     out: dict[int, CurrentPrice] = {}
-    query = PriceTable.select(
-        PriceTable.id, PriceTable.model, PriceTable.tiers, PriceTable.currency, PriceTable.effective_from,
-        PriceTable.source, PriceTable.other, *cols,
-    ).where(PriceTable.effective_until.is_null())
-    for row_id, model_pk, tiers_text, currency, eff_raw, source, other, *values in db.execute_sql(*query.sql()):
+    query = PriceTable.select(*columns).where(PriceTable.effective_until.is_null())
+    cells = damaged_cells(query, columns, db)  # none on a sound store
+    for row in db.execute_sql(*query.sql()):
+        row_id, model_pk, tiers_text, currency, eff_raw, source, other, *values = mend(row, cells)
         # A damaged start reads as the earliest time: the row is still the current price, and
         # any readable current row of the same model is taken before it.
         eff = stored_time(eff_raw) or _EARLIEST
@@ -161,7 +141,7 @@ def load_current_prices(db: pw.Database) -> dict[int, CurrentPrice]:
             other=coerce.other(other) if other else (),
             tiers_unreadable=tiers is None,
         )
-        out[model_pk] = CurrentPrice(row_id, price, source if source.__class__ is str else stored_text(source) or "", eff)
+        out[model_pk] = CurrentPrice(row_id, price, source, eff)
     return out
 
 

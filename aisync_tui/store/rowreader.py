@@ -118,6 +118,28 @@ def damaged(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> bo
     return db.execute_sql(*probe.sql()).fetchone() is not None
 
 
+def damaged_cells(query: pw.Select, fields: Sequence[pw.Field], db: pw.Database) -> list[tuple[int, Converter]]:
+    """For a reader that takes the driver's rows as they are (its own caches, its own column
+    readers): (position, the field's reader) of each column in `fields` a hand edit may damage,
+    when `damaged` finds such a cell in the rows `query` selects; nothing when none does, as nearly
+    always. `mend` applies them to a row."""
+    if isinstance(db, pw.DatabaseProxy):
+        db = db.obj
+    if not damaged(query, fields, db):
+        return []
+    return [(i, f.python_value) for i, f in enumerate(fields) if _kind(f) is not None]
+
+
+def mend(row: DBRow, cells: Sequence[tuple[int, Converter]]) -> DBRow:
+    """`row` with the cells of `damaged_cells` read by their fields (values of their own kind pass as they are)."""
+    if not cells:
+        return row
+    out = list(row)
+    for i, read in cells:
+        out[i] = read(out[i])
+    return tuple(out)
+
+
 def converter(field: pw.Field, db: pw.Database, *, check: bool = False) -> Converter | None:
     """None = take the driver's value as it is. `check`: the rows may hold damaged cells (see
     `damaged`), so the columns a hand edit may damage are checked cell by cell."""
