@@ -196,11 +196,6 @@ def stored_utc(value: datetime | str | None) -> datetime | None:
     return value.astimezone(timezone.utc)
 
 
-#: The largest amount a stored price or cost may hold: a usage record's cost is accepted up to
-#: $1,000,000,000 on import, and no price per unit comes near it.
-_STORED_AMOUNT_CEILING = Decimal(1_000_000_000)
-
-
 def stored_decimal(value: object) -> Decimal | None:
     """A price component read back from the store, which may be damaged: text that is not a
     number, or a number that is no amount (NaN, infinite, negative, more than a billion),
@@ -211,7 +206,8 @@ def stored_decimal(value: object) -> Decimal | None:
         amount = Decimal(value if isinstance(value, str) else str(value))
     except ArithmeticError:
         return None
-    return amount if amount.is_finite() and 0 <= amount <= _STORED_AMOUNT_CEILING else None
+    # The ceiling is the largest cost an import accepts for one usage record; no price per unit comes near it.
+    return amount if amount.is_finite() and 0 <= amount <= bounds.MAX_USAGE_COST else None
 
 
 def stored_flag(value: object) -> bool | None:

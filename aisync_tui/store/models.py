@@ -37,7 +37,8 @@ class DecimalTextField(pw.TextField):
 def stored_text(value: object) -> str | None:
     """A text column read back. SQLite keeps whatever it is given, so a hand edit or another tool
     can leave a blob or a number where text belongs: a blob reads as UTF-8 (bytes that are not
-    replaced), a number as its digits, never an error. Output shows it inert like any outside text."""
+    UTF-8 replaced by U+FFFD), a number as its digits, never an error. Output shows it inert like
+    any outside text."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, (bytes, bytearray, memoryview)):
@@ -88,7 +89,7 @@ class StoredFlagField(pw.BooleanField):
 def stored_count(value: object) -> int | None:
     """A count kept by aisync (tokens, requests, a run's models) read back from a store that may be
     damaged: a whole number from 0 to 10^12, else unknown (None), never an error and never negative."""
-    return bounds.integer(value, ceiling=1_000_000_000_000, field="stored count")
+    return bounds.integer(value, ceiling=bounds.MAX_USAGE_COUNT, field="stored count")
 
 
 class StoredCountField(pw.IntegerField):
