@@ -335,10 +335,10 @@ def run_report(ctx: Context) -> int:
     t = s.totals
     scope = f" for {args.provider}" if args.provider else ""
     ctx.print(f"Usage Statistics (Last {s.days} days{scope}: {s.since:%Y-%m-%d} to {s.until:%Y-%m-%d}, UTC)")
-    from ..render.model_text import DAMAGED_USAGE
+    from ..render.model_text import damaged_usage_line
     from ..render.words import plural
 
-    damaged = f"  {DAMAGED_USAGE.format(records=plural(s.damaged_records, 'record'))}" if s.damaged_records else ""
+    damaged = f"  {damaged_usage_line(s.damaged_records)}" if s.damaged_records else ""
     if t.records == 0:
         ctx.print("  No usage recorded in this window. Import some with `aisync usage import llm|openai|anthropic|csv|jsonl`.")
         if damaged:

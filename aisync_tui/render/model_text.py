@@ -140,9 +140,10 @@ def capability_line(state: CapabilityState) -> str:
 OTHER_CURRENCY = ("Stated in {currency}, not US dollars: not shown as dollars and never used in a cost "
                   "(`aisync sync-pricing` writes the sources' dollar price again)")
 
-#: What is said of usage records whose stored time or token counts do not read.
-DAMAGED_USAGE = ("Left out: {records} whose stored time or token counts cannot be read (a hand edit or another tool); "
-                 "correct them with the sqlite3 shell, or delete them and import the source again")
+def damaged_usage_line(records: int) -> str:
+    """What is said of usage records whose stored time or token counts do not read."""
+    return (f"Left out: {plural(records, 'record')} whose stored time or token counts cannot be read (a hand edit or "
+            "another tool); correct them with the sqlite3 shell, or delete them and import the source again")
 
 #: What is said of a price whose long-context tiers the store could not read.
 TIERS_UNREADABLE = "Long-context prices: unreadable in the store, so no token cost is computed (`aisync sync-pricing` writes them again)"
@@ -263,7 +264,7 @@ def print_info(out: Printer, d: ModelDetail, *, per: str, history: bool, usage: 
         avg = usage.average_cost_per_request
         out(f"  Average Cost per Request: {_avg(avg)}")
     if usage.damaged_records:
-        out(f"  {DAMAGED_USAGE.format(records=plural(usage.damaged_records, 'record'))}")
+        out(f"  {damaged_usage_line(usage.damaged_records)}")
     out("")
     if d.last_synced_at:
         out(f"Last Synced: {d.last_synced_at:%Y-%m-%d %H:%M:%S} UTC")

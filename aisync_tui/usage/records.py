@@ -380,6 +380,7 @@ def reprice_unpriced(book: PriceBook | None = None) -> int:
     """
     from ..store.models import UsageRecord, tuples
     from ..usage.cost import PriceBook
+    from ..usage.stats import unreadable
 
     book = book or PriceBook()
     U = UsageRecord
@@ -394,8 +395,8 @@ def reprice_unpriced(book: PriceBook | None = None) -> int:
         asked = U.requested_model.is_null() if requested is None else U.requested_model == requested
         query = U.select(*cols).where(unpriced & (U.provider == provider) & (U.model_id == model_id) & asked)
         for rec_id, ts, requests, input_tokens, output_tokens, cached_tokens in query.tuples().iterator():
-            if ts is None or input_tokens is None or output_tokens is None or cached_tokens is None:
-                continue  # a time or count that does not read (a hand edit): stays unpriced, as the reports count it
+            if unreadable(ts, input_tokens, output_tokens, cached_tokens):
+                continue  # stays unpriced, as the reports count it
             ts = ts if ts.tzinfo else ts.replace(tzinfo=timezone.utc)
             cost, how = book.record_cost(
                 provider, model_id, requested, ts, requests=requests, input_tokens=input_tokens,

@@ -149,7 +149,7 @@ class ModelUsage(UsageTotals):
     """False for usage of a model the catalog does not know (kept and shown, never dropped)."""
     daily: tuple[DayUsage, ...] = ()
     damaged_records: int = 0
-    """Records left out because their stored time or token counts do not read (see `_sound`)."""
+    """Records left out because their stored time or token counts do not read (see `unreadable`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,7 +181,7 @@ class UsageSummary:
     sources: dict[str, int] = field(default_factory=dict)
     """source -> record count (llm, openai-admin, anthropic-admin, csv, jsonl, api)."""
     damaged_records: int = 0
-    """Records left out because their stored time or token counts do not read (see `_sound`)."""
+    """Records left out because their stored time or token counts do not read (see `unreadable`)."""
 
     def top_models(self, n: int = 10) -> list[GroupUsage]:
         """The n models that cost most (models with a known cost only)."""
@@ -305,6 +305,12 @@ def _daily(per_day: dict[date, _Acc], since: datetime, until: datetime) -> tuple
     return tuple(out)
 
 
+def unreadable(ts: object, *counts: object) -> bool:
+    """A usage record whose stored time or token counts read as None (damaged by a hand edit or
+    another tool): left out of every sum and counted, never taken as 0 tokens, never repriced."""
+    return ts is None or None in counts
+
+
 def _rows(since: datetime, until: datetime, provider: str | None = None, model_ids: Iterable[str] = ()) -> Iterable[DBRow]:
     """Records in the window: (ts, provider, model_id, requests, input, output, cached, cost,
     cost_source, source, requested_model), as the store's fields read them. With `model_ids`, those
@@ -363,7 +369,7 @@ def model_usage(
     per_day: dict[date, _Acc] = defaultdict(_Acc)
     damaged = 0
     for ts, _p, _m, requests, inp, out, cached, cost, cost_source, _src, _req in _rows(since, until, provider, (model_id, *aliases)):
-        if ts is None or inp is None or out is None or cached is None:
+        if unreadable(ts, inp, out, cached):
             damaged += 1
             continue
         cost = _dec(cost)
@@ -403,7 +409,7 @@ def usage_summary(days: int = 30, *, provider: str | None = None, now: datetime 
     sources: dict[str, int] = defaultdict(int)
     damaged = 0
     for ts, prov, model, requests, inp, out, cached, cost, cost_source, src, requested in _rows(since, until, provider):
-        if ts is None or inp is None or out is None or cached is None:
+        if unreadable(ts, inp, out, cached):
             damaged += 1
             continue
         cost = _dec(cost)
