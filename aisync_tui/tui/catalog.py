@@ -15,6 +15,7 @@ from decimal import Decimal
 from operator import itemgetter
 from typing import TypeAlias, TypedDict, Unpack, cast
 
+from ..config import UI_COLUMNS
 from ..domain import stored_flag
 from ..jsonvalue import JSON, as_list, as_object, decode
 from ..pricing.disputes import Dispute
@@ -183,7 +184,7 @@ OPTIONAL_COLUMNS: tuple[Column, ...] = (
 OPTIONAL_KEYS: frozenset[str] = frozenset(c.key for c in OPTIONAL_COLUMNS)
 #: The config's names of the optional columns (`[ui] columns`, as `models list --columns` names
 #: them) -> the table's keys.
-CONFIG_COLUMNS: dict[str, str] = {"released": "released", "cutoff": "knowledge", "open_weights": "open_weights"}
+CONFIG_COLUMNS: dict[str, str] = dict(zip(UI_COLUMNS, ("released", "knowledge", "open_weights"), strict=True))
 
 
 def optional_keys(names: Iterable[str]) -> frozenset[str]:

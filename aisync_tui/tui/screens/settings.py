@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Select, Static, Switch
 
 from ...errors import AisyncError
+from ..catalog import COLUMN_BY_KEY, CONFIG_COLUMNS
 from ..host import host
 from ..settings_form import (
     ProviderForm,
@@ -26,8 +27,8 @@ from ..settings_form import (
 if TYPE_CHECKING:
     from ...config import ProviderSettings, Settings
 
-#: The optional table columns the form offers: (config name, label), in the table's order.
-COLUMN_CHOICES: tuple[tuple[str, str], ...] = (("released", "Released"), ("cutoff", "Cutoff"), ("open_weights", "Weights"))
+#: The optional table columns the form offers: (config name, the table's header), in the table's order.
+COLUMN_CHOICES: tuple[tuple[str, str], ...] = tuple((name, COLUMN_BY_KEY[key].label) for name, key in CONFIG_COLUMNS.items())
 
 #: "providers.openai: base_url …" in a config error → the field that holds it.
 _FIELD_OF_ERROR = re.compile(r"providers\.([A-Za-z0-9_-]+)\W+(enabled|api_key_env|base_url|timeout)")

@@ -15,6 +15,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from ...render import money
+from ...render.words import plural
 from ..host import host
 from ..widgets.charts import bar, sparkline
 
@@ -33,8 +34,7 @@ def totals_text(s: UsageSummary) -> Text:
     if share:
         text.append(f" · {share * 100:.1f}% of tokens could not be priced", style="yellow")
     if s.damaged_records:
-        text.append(f" · {s.damaged_records:,} damaged record{'s' if s.damaged_records != 1 else ''} left out (see `aisync usage report`)",
-                    style="yellow")
+        text.append(f" · {plural(s.damaged_records, 'damaged record')} left out (see `aisync usage report`)", style="yellow")
     return text
 
 
