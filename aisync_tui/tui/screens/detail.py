@@ -118,13 +118,13 @@ def pricing_section(d: ModelDetail, per: str, palette: Palette = PLAIN) -> Rende
         amount, _, per_words = money.component_text(name, value, per).partition(" per ")
         # The mark says the sources state other prices for it (the "Sources disagree" section).
         t.add_row(money.component_label(name) + (f" {DISPUTE_MARK}" if name in disputed else ""), amount, per_words)
-    for name, value in d.price.price.other:
-        t.add_row(f"{name} (not used in costs)", money.usd(value), "as the source states")
     for tier in d.price.price.tiers:
         t.add_row(f"Above {tier.threshold:,} tokens: input", money.token_price(tier.input, per), unit)
         t.add_row(f"Above {tier.threshold:,} tokens: output", money.token_price(tier.output, per), unit)
     if d.price.price.tiers_unreadable:
         t.add_row("Long context", "unreadable", "in the store: `aisync sync-pricing` writes it again")
+    for name, value in d.price.price.other:
+        t.add_row(f"{name} (not used in costs)", money.usd(value), "as the source states")
     tier_name = fmt.tier(d.price.price.input, d.price.price.output)
     foot = fmt.plain(f"Cost tier: {tier_name} · source: {d.price.source} · since {fmt.when(d.price.effective_from)}", style=palette.muted)
     if d.price.source in SOLE_PRICE_SOURCES:
